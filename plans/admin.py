@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from targets.models import Target
+
+from .models import Document, Phase, Task, TaskGroup
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class TaskGroupInline(admin.TabularInline):
+    model = TaskGroup
+    extra = 0
+    fields = ["order", "number", "title", "kind"]
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["order", "ref", "indicator", "comparator", "category", "is_projection"]
+    autocomplete_fields = ["indicator"]
+    show_change_link = True
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "doc_type", "issuer", "issued_on", "issued_year", "status", "target_count"]
+    list_filter = ["doc_type", "status", "is_demo", ("issuer", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["number", "title", "issuer__name", "issuer_name", "signer_name"]
+    autocomplete_fields = ["issuer"]
+    filter_horizontal = ["implements"]
+    date_hierarchy = "issued_on"
+    inlines = [PhaseInline, TaskGroupInline, TargetInline]
+    fieldsets = [
+        (None, {"fields": ["doc_type", "number", "title", "status"]}),
+        (
+            "Ban hành",
+            {
+                "fields": [
+                    "issuer",
+                    "issuer_name",
+                    "place",
+                    "issued_on",
+                    "issued_year",
+                    "signer_title",
+                    "signer_name",
+                    "recipients",
+                ]
+            },
+        ),
+        ("Thời gian thực hiện", {"fields": ["start_year", "end_year", "vision_year"]}),
+        ("Căn cứ", {"fields": ["implements"]}),
+        ("Khác", {"fields": ["source_file", "note", "is_demo"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("issuer")
+            .annotate(n_targets=Count("targets", filter=Q(targets__is_projection=False)))
+        )
+
+    @admin.display(description="số chỉ tiêu", ordering="n_targets")
+    def target_count(self, obj):
+        return obj.n_targets
+
+
+@admin.register(TaskGroup)
+class TaskGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "kind", "order"]
+    list_filter = ["kind"]
+    search_fields = ["title", "document__title", "document__number"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "document", "group", "lead_unit", "phase", "due_date", "status"]
+    list_filter = [
+        "status",
+        ("lead_unit", admin.RelatedOnlyFieldListFilter),
+        ("document", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["text", "lead_text", "document__title", "document__number"]
+    autocomplete_fields = ["document", "lead_unit", "coordinating_units"]
+    list_select_related = ["document", "group", "lead_unit", "phase", "document__issuer"]

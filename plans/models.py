@@ -1,0 +1,248 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from units import access
+from units.models import Unit
+
+
+class DocumentType(models.TextChoices):
+    NQ = "NQ", "Nghị quyết"
+    CTR = "CTr", "Chương trình"
+    KH = "KH", "Kế hoạch"
+    CV = "CV", "Công văn"
+    QD = "QĐ", "Quyết định"
+    BC = "BC", "Báo cáo"
+    DA = "ĐA", "Đề án"
+    TB = "TB", "Thông báo"
+    CT = "CT", "Chỉ thị"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    IN_FORCE = "in_force", "Đang có hiệu lực"
+    SUPERSEDED = "superseded", "Đã được thay thế"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents issued in the user's scope, and the directives issued above it."""
+        return self.filter(access.unit_condition(user, "issuer") | access.above_condition(user, "issuer"))
+
+    def in_force(self):
+        return self.filter(status=DocumentStatus.IN_FORCE)
+
+    def plans(self):
+        """Documents that carry targets or tasks of their own (plans, programmes, resolutions)."""
+        return self.filter(Q(targets__isnull=False) | Q(tasks__isnull=False)).distinct()
+
+
+class Document(models.Model):
+    """A directive or plan: a resolution, programme, plan or letter, with its place in the chain."""
+
+    doc_type = models.CharField("loại văn bản", max_length=8, choices=DocumentType.choices)
+    number = models.CharField(
+        "số, ký hiệu",
+        max_length=64,
+        blank=True,
+        help_text="Như ghi trên văn bản: 71-NQ/TW, 115/KH-UBND. Để trống nếu văn bản không có số.",
+    )
+    issuer = models.ForeignKey(
+        Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    issuer_name = models.CharField(
+        "cơ quan ban hành (như ghi trên văn bản)",
+        max_length=255,
+        blank=True,
+        help_text="Ví dụ: Ban Thường vụ Thành ủy Hải Phòng.",
+    )
+    issued_on = models.DateField("ngày ban hành", null=True, blank=True)
+    issued_year = models.PositiveSmallIntegerField(
+        "năm ban hành",
+        null=True,
+        blank=True,
+        help_text="Khi văn bản chỉ ghi năm (“ngày … tháng … năm 2026”).",
+    )
+    place = models.CharField("địa danh", max_length=120, blank=True)
+    title = models.CharField("trích yếu", max_length=500)
+    signer_name = models.CharField("người ký", max_length=120, blank=True)
+    signer_title = models.CharField(
+        "chức vụ người ký",
+        max_length=160,
+        blank=True,
+        help_text="Ví dụ: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.",
+    )
+    recipients = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
+    start_year = models.PositiveSmallIntegerField("từ năm", null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField("đến năm", null=True, blank=True)
+    vision_year = models.PositiveSmallIntegerField("tầm nhìn đến năm", null=True, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    implements = models.ManyToManyField(
+        "self",
+        verbose_name="thực hiện / căn cứ văn bản",
+        symmetrical=False,
+        blank=True,
+        related_name="implemented_by",
+    )
+    source_file = models.CharField("tệp nguồn", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "văn bản"
+        verbose_name_plural = "văn bản, kế hoạch"
+        ordering = ["-issued_on", "-issued_year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "issuer"],
+                condition=~Q(number=""),
+                name="document_number_unique_per_issuer",
+                violation_error_message="Cơ quan này đã có văn bản mang số, ký hiệu này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="document_years_ordered",
+                violation_error_message="Năm kết thúc phải sau năm bắt đầu.",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_doc_type_display()
+        if self.number:
+            return f"{label} số {self.number}"
+        return f"{label} {self.title[:60]} ({self.issuer_name or self.issuer})"
+
+    @property
+    def year(self):
+        return self.issued_on.year if self.issued_on else self.issued_year
+
+    def clean(self):
+        if self.issued_on and self.issued_year and self.issued_on.year != self.issued_year:
+            raise ValidationError({"issued_year": "Năm ban hành không khớp với ngày ban hành."})
+
+
+class Phase(models.Model):
+    """A stage of the plan's roadmap (lộ trình), e.g. 2025–2026."""
+
+    document = models.ForeignKey(
+        Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="phases"
+    )
+    name = models.CharField("tên giai đoạn", max_length=160)
+    start_year = models.PositiveSmallIntegerField("từ năm")
+    end_year = models.PositiveSmallIntegerField("đến năm")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "giai đoạn (lộ trình)"
+        verbose_name_plural = "giai đoạn (lộ trình)"
+        ordering = ["document", "order", "start_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="phase_years_ordered",
+                violation_error_message="Năm kết thúc phải sau năm bắt đầu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.start_year}–{self.end_year})"
+
+
+class TaskGroup(models.Model):
+    """A numbered group of tasks as the plan groups them (III.1, 3.3.a, IV.3 Phòng Văn hóa - Xã hội)."""
+
+    class Kind(models.TextChoices):
+        TASK = "task", "Nhiệm vụ, giải pháp"
+        ASSIGNMENT = "assignment", "Tổ chức thực hiện (phân công)"
+
+    document = models.ForeignKey(
+        Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="task_groups"
+    )
+    number = models.CharField("số thứ tự", max_length=32, blank=True)
+    title = models.CharField("tiêu đề", max_length=500)
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices, default=Kind.TASK)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "nhóm nhiệm vụ"
+        verbose_name_plural = "nhóm nhiệm vụ"
+        ordering = ["document", "order"]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Chưa triển khai"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    DONE = "done", "Hoàn thành"
+    LATE = "late", "Chậm tiến độ"
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(document__in=Document.objects.visible_to(user))
+
+    def led_by_subtree(self, unit):
+        return self.filter(lead_unit__path__startswith=unit.path)
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ) of a plan with who leads it (chủ trì) and who coordinates (phối hợp)."""
+
+    document = models.ForeignKey(
+        Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="tasks"
+    )
+    group = models.ForeignKey(
+        TaskGroup, verbose_name="nhóm", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    number = models.CharField("số thứ tự", max_length=32, blank=True)
+    text = models.TextField("nội dung nhiệm vụ")
+    lead_unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị chủ trì",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+    )
+    lead_text = models.CharField("chủ trì (như ghi trên văn bản)", max_length=255, blank=True)
+    coordinating_units = models.ManyToManyField(
+        Unit, verbose_name="đơn vị phối hợp", blank=True, related_name="coordinated_tasks"
+    )
+    phase = models.ForeignKey(
+        Phase,
+        verbose_name="giai đoạn",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    due_date = models.DateField("thời hạn", null=True, blank=True)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+        ordering = ["document", "group__order", "order"]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 90 else self.text[:87] + "…"
+        return f"{self.number}. {text}" if self.number else text
+
+    def clean(self):
+        if self.group_id and self.document_id and self.group.document_id != self.document_id:
+            raise ValidationError({"group": "Nhóm nhiệm vụ phải thuộc cùng văn bản."})
+        if self.phase_id and self.document_id and self.phase.document_id != self.document_id:
+            raise ValidationError({"phase": "Giai đoạn phải thuộc cùng văn bản."})

@@ -1,0 +1,184 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from .actions import needs_revision_reason, record_target_revision
+from .models import Indicator, ProgressValue, Target, TargetHorizon, TargetResponsibility, TargetRevision
+
+VALUE_FIELDS = {"comparator", "value_kind", "level_label", "baseline_value", "baseline_year", "each_unit"}
+REASON_FIELD = "revision_reason"
+REASON_MISSING = "Kế hoạch đã có hiệu lực: hãy ghi lý do điều chỉnh giá trị chỉ tiêu."
+
+
+class TargetAdminForm(forms.ModelForm):
+    revision_reason = forms.CharField(
+        label="Lý do điều chỉnh",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Bắt buộc khi thay đổi giá trị của chỉ tiêu thuộc kế hoạch đang có hiệu lực.",
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "document",
+            "ref",
+            "order",
+            "indicator",
+            "text",
+            "section",
+            "category",
+            "comparator",
+            "value_kind",
+            "level_label",
+            "baseline_value",
+            "baseline_year",
+            "each_unit",
+            "scope_text",
+            "scope_units",
+            "parent",
+            "part_of",
+            "is_projection",
+            "note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            needs_revision_reason(self.instance)
+            and VALUE_FIELDS & set(self.changed_data)
+            and not cleaned.get(REASON_FIELD, "").strip()
+        ):
+            self.add_error(REASON_FIELD, REASON_MISSING)
+        return cleaned
+
+
+class HorizonFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms) or self.deleted_forms
+        if changed and needs_revision_reason(self.instance) and not self.data.get(REASON_FIELD, "").strip():
+            raise ValidationError(REASON_MISSING)
+
+
+class HorizonInline(admin.TabularInline):
+    model = TargetHorizon
+    formset = HorizonFormSet
+    extra = 0
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = TargetResponsibility
+    autocomplete_fields = ["unit"]
+    extra = 0
+
+
+class RevisionInline(admin.TabularInline):
+    model = TargetRevision
+    fields = ["changed_at", "changed_by", "reason", "before", "after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "unit_label", "category", "aggregation"]
+    list_filter = ["kind", "category", "aggregation"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    form = TargetAdminForm
+    list_display = [
+        "__str__",
+        "ref",
+        "document",
+        "comparator",
+        "horizons_display",
+        "category",
+        "is_projection",
+    ]
+    list_filter = ["category", "comparator", "is_projection", ("document", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "ref", "indicator__name", "scope_text", "document__number", "document__title"]
+    autocomplete_fields = ["document", "indicator", "parent", "part_of", "scope_units"]
+    list_select_related = ["document", "indicator", "document__issuer"]
+    inlines = [HorizonInline, ResponsibilityInline, RevisionInline]
+    fieldsets = [
+        (None, {"fields": ["document", "ref", "order", "indicator", "text", "section", "category"]}),
+        (
+            "Giá trị",
+            {
+                "fields": [
+                    "comparator",
+                    "value_kind",
+                    "level_label",
+                    "baseline_value",
+                    "baseline_year",
+                    "each_unit",
+                    REASON_FIELD,
+                ]
+            },
+        ),
+        (
+            "Phạm vi và quan hệ",
+            {"fields": ["scope_text", "scope_units", "parent", "part_of", "is_projection", "note"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("horizons")
+
+    @admin.display(description="các mốc")
+    def horizons_display(self, obj):
+        return "; ".join(f"{h.label}: {h.value if h.value is not None else '—'}" for h in obj.horizons.all())
+
+    def save_model(self, request, obj, form, change):
+        request._target_before = Target.objects.get(pk=obj.pk).values_snapshot() if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_target_before", None)
+        if before is not None and needs_revision_reason(form.instance):
+            record_target_revision(
+                target=form.instance,
+                before=before,
+                by=request.user,
+                reason=form.cleaned_data.get(REASON_FIELD, "").strip(),
+            )
+
+
+@admin.register(ProgressValue)
+class ProgressValueAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "unit",
+        "period",
+        "numerator",
+        "denominator",
+        "value",
+        "achieved",
+        "source",
+        "entered_at",
+        "is_demo",
+    ]
+    list_filter = ["source", "is_demo", "period", "indicator__category"]
+    search_fields = ["indicator__name", "unit__name", "note"]
+    autocomplete_fields = ["indicator", "target", "unit"]
+    list_select_related = ["indicator", "unit", "period"]
+
+
+@admin.register(TargetRevision)
+class TargetRevisionAdmin(admin.ModelAdmin):
+    list_display = ["target", "changed_at", "changed_by", "reason"]
+    search_fields = ["target__indicator__name", "reason"]
+    readonly_fields = ["target", "changed_at", "changed_by", "reason", "before", "after"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,474 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from plans.models import Document
+from units import access
+from units.models import SchoolLevel, Unit
+
+
+class Category(models.TextChoices):
+    """The four evaluation criteria of the plans, then the other groups the plans use."""
+
+    DIGITAL = "digital", "Chuyển đổi số"
+    STAFF = "staff", "Đội ngũ"
+    FACILITIES = "facilities", "Cơ sở vật chất"
+    QUALITY = "quality", "Chất lượng giáo dục"
+    UNIVERSAL = "universal", "Phổ cập - học tập suốt đời"
+    BUDGET = "budget", "Ngân sách - nguồn lực"
+    OTHER = "other", "Khác"
+
+
+EVALUATION_CRITERIA = (Category.DIGITAL, Category.STAFF, Category.FACILITIES, Category.QUALITY)
+
+
+class IndicatorKind(models.TextChoices):
+    RATE = "rate", "Tỷ lệ (tử số / mẫu số)"
+    COUNT = "count", "Số lượng"
+    INDEX = "index", "Chỉ số"
+    LEVEL = "level", "Mức độ / cấp độ"
+    MILESTONE = "milestone", "Mốc hoàn thành (có / chưa)"
+
+
+class Aggregation(models.TextChoices):
+    """How a value rolls up the tree from the units that report it."""
+
+    RATIO_OF_SUMS = "ratio_of_sums", "Tổng tử số / tổng mẫu số"
+    SUM = "sum", "Cộng dồn"
+    MIN = "min", "Giá trị thấp nhất (mọi đơn vị phải đạt)"
+    EVERY_UNIT = "every_unit", "Đạt khi mọi đơn vị đều đạt"
+    NONE = "none", "Không cộng dồn (nhập tại đơn vị phạm vi)"
+
+
+class Indicator(models.Model):
+    """What is measured: a rate from counts, a count, an index, a level or a yes/no milestone."""
+
+    code = models.SlugField("mã chỉ số", max_length=80, unique=True)
+    name = models.CharField("tên chỉ số", max_length=300)
+    kind = models.CharField("loại", max_length=16, choices=IndicatorKind.choices)
+    unit_label = models.CharField(
+        "đơn vị tính", max_length=40, blank=True, help_text="%, trường, học sinh, phòng, mức độ, chỉ số…"
+    )
+    category = models.CharField(
+        "nhóm tiêu chí", max_length=16, choices=Category.choices, default=Category.OTHER
+    )
+    aggregation = models.CharField("cách tổng hợp", max_length=16, choices=Aggregation.choices)
+    numerator_label = models.CharField("tử số", max_length=200, blank=True)
+    denominator_label = models.CharField("mẫu số", max_length=200, blank=True)
+    school_levels = models.JSONField(
+        "cấp học báo cáo",
+        default=list,
+        blank=True,
+        help_text="Các cấp học có chỉ số này trong báo cáo của trường; để trống nếu không thu từ trường.",
+    )
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        verbose_name = "chỉ số"
+        verbose_name_plural = "chỉ số"
+        ordering = ["category", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == IndicatorKind.RATE and self.aggregation not in (
+            Aggregation.RATIO_OF_SUMS,
+            Aggregation.NONE,
+        ):
+            raise ValidationError(
+                {"aggregation": "Tỷ lệ phải tổng hợp bằng tổng tử số / tổng mẫu số (hoặc không cộng dồn)."}
+            )
+        if self.aggregation == Aggregation.RATIO_OF_SUMS and self.kind != IndicatorKind.RATE:
+            raise ValidationError({"aggregation": "Chỉ tỷ lệ mới tổng hợp bằng tổng tử số / tổng mẫu số."})
+        unknown = set(self.school_levels or []) - set(SchoolLevel.values)
+        if unknown:
+            raise ValidationError({"school_levels": f"Cấp học không hợp lệ: {', '.join(sorted(unknown))}."})
+
+    @property
+    def is_rate(self):
+        return self.kind == IndicatorKind.RATE
+
+
+class Comparator(models.TextChoices):
+    EQ = "eq", "Đạt (=)"
+    GTE = "gte", "Từ … trở lên (≥)"
+    LTE = "lte", "Không quá / dưới (≤)"
+    RANGE = "range", "Trong khoảng"
+    MAINTAIN = "maintain", "Duy trì, giữ vững"
+    ACHIEVE = "achieve", "Đạt được (mốc, mức độ)"
+
+
+class ValueKind(models.TextChoices):
+    ABSOLUTE = "absolute", "Giá trị tuyệt đối"
+    GROWTH = "growth", "Mức tăng (%) so với năm gốc"
+
+
+class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(document__in=Document.objects.visible_to(user))
+
+    def for_document(self, document):
+        return self.filter(document=document)
+
+    def targets(self):
+        """Performance targets, without the figures of projection tables."""
+        return self.filter(is_projection=False)
+
+    def projections(self):
+        return self.filter(is_projection=True)
+
+    def with_horizons(self):
+        return self.select_related("indicator", "document").prefetch_related("horizons")
+
+
+class Target(models.Model):
+    """A target (chỉ tiêu) of a plan: what, for whom, compared how, to which value by which horizon."""
+
+    document = models.ForeignKey(
+        Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ số", on_delete=models.PROTECT, related_name="targets"
+    )
+    ref = models.CharField("mã chỉ tiêu", max_length=32, blank=True, help_text="Mã ổn định trong văn bản.")
+    order = models.PositiveIntegerField("thứ tự", default=0)
+    text = models.TextField("nội dung như ghi trên văn bản")
+    section = models.CharField("mục", max_length=500, blank=True)
+    category = models.CharField(
+        "nhóm tiêu chí", max_length=16, choices=Category.choices, default=Category.OTHER
+    )
+    comparator = models.CharField("so sánh", max_length=16, choices=Comparator.choices)
+    value_kind = models.CharField(
+        "kiểu giá trị", max_length=16, choices=ValueKind.choices, default=ValueKind.ABSOLUTE
+    )
+    level_label = models.CharField(
+        "nhãn mức độ", max_length=40, blank=True, help_text="“mức độ 2”, “bậc 3”, “cấp độ 3”…"
+    )
+    scope_text = models.CharField("phạm vi (như ghi)", max_length=300, blank=True)
+    scope_units = models.ManyToManyField(
+        Unit,
+        verbose_name="đơn vị thuộc phạm vi",
+        blank=True,
+        related_name="scoped_targets",
+        help_text="Để trống: toàn bộ đơn vị ban hành kế hoạch.",
+    )
+    each_unit = models.BooleanField(
+        "áp dụng cho từng đơn vị",
+        default=False,
+        help_text="Chỉ đạt khi mọi đơn vị trong phạm vi đều đạt (“mỗi trường có tối thiểu 01…”).",
+    )
+    baseline_value = models.DecimalField(
+        "giá trị nền", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField("năm gốc", null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="cụ thể hóa chỉ tiêu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="Chỉ tiêu của văn bản cấp trên mà chỉ tiêu này cụ thể hóa.",
+    )
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name="thuộc chỉ tiêu (trong đó)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+    )
+    is_projection = models.BooleanField("số liệu dự kiến (bảng quy mô)", default=False)
+    note = models.TextField("ghi chú", blank=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        ordering = ["document", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "ref"],
+                condition=~Q(ref=""),
+                name="target_ref_unique",
+                violation_error_message="Mã chỉ tiêu đã dùng trong văn bản này.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value_kind="growth") | Q(baseline_year__isnull=False),
+                name="target_growth_has_baseline_year",
+                violation_error_message="Chỉ tiêu tăng so với năm gốc phải có năm gốc.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.indicator.name if self.indicator_id else self.text[:80]
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "Chỉ tiêu không thể cụ thể hóa chính nó."})
+        if self.part_of_id and self.part_of_id == self.pk:
+            raise ValidationError({"part_of": "Chỉ tiêu không thể là một phần của chính nó."})
+        if self.part_of_id and self.document_id and self.part_of.document_id != self.document_id:
+            raise ValidationError({"part_of": "Chỉ tiêu “trong đó” phải thuộc cùng văn bản."})
+
+    @property
+    def unit_symbol(self):
+        if self.value_kind == ValueKind.GROWTH:
+            return "%"
+        return self.indicator.unit_label
+
+    def values_snapshot(self):
+        """The values that, once the plan is in force, may only change with a recorded reason."""
+        return {
+            "comparator": self.comparator,
+            "value_kind": self.value_kind,
+            "level_label": self.level_label,
+            "baseline_value": _plain(self.baseline_value),
+            "baseline_year": self.baseline_year,
+            "each_unit": self.each_unit,
+            "horizons": {
+                h.label: {
+                    "value": _plain(h.value),
+                    "value_max": _plain(h.value_max),
+                    "floor_value": _plain(h.floor_value),
+                }
+                for h in self.horizons.all()
+            },
+        }
+
+
+def _plain(value):
+    return None if value is None else format(value.normalize() if isinstance(value, Decimal) else value, "f")
+
+
+class TargetHorizon(models.Model):
+    """One horizon of a target: its value by a year (2030, 2035) or by a school year (2026-2027)."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="horizons"
+    )
+    label = models.CharField(
+        "mốc",
+        max_length=16,
+        blank=True,
+        help_text="Năm (2030) hoặc năm học (2026-2027); để trống khi văn bản không nêu thời hạn.",
+    )
+    deadline = models.DateField("thời hạn", null=True, blank=True)
+    value = models.DecimalField("giá trị", max_digits=16, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(
+        "giá trị tối đa (khoảng)", max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    floor_value = models.DecimalField(
+        "mức sàn mỗi đơn vị",
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Không đơn vị cấp dưới nào được thấp hơn (ví dụ: không tỉnh nào dưới 60%).",
+    )
+
+    class Meta:
+        verbose_name = "mốc chỉ tiêu"
+        verbose_name_plural = "các mốc của chỉ tiêu"
+        ordering = ["target", "deadline"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "label"],
+                name="horizon_label_unique",
+                violation_error_message="Chỉ tiêu đã có mốc này.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True)
+                | Q(value__isnull=True)
+                | Q(value_max__gte=models.F("value")),
+                name="horizon_range_ordered",
+                violation_error_message="Giá trị tối đa phải lớn hơn hoặc bằng giá trị tối thiểu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} — {self.label or 'không nêu thời hạn'}"
+
+    def clean(self):
+        comparator = self.target.comparator if self.target_id else None
+        if comparator == Comparator.RANGE and (self.value is None or self.value_max is None):
+            raise ValidationError({"value_max": "Chỉ tiêu trong khoảng cần cả giá trị tối thiểu và tối đa."})
+        if comparator != Comparator.RANGE and self.value_max is not None:
+            raise ValidationError({"value_max": "Chỉ nhập giá trị tối đa cho chỉ tiêu trong khoảng."})
+        if bool(self.label) != bool(self.deadline):
+            raise ValidationError({"deadline": "Mốc và thời hạn phải cùng được nhập (hoặc cùng để trống)."})
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", "Chủ trì"
+    COORDINATE = "coordinate", "Phối hợp"
+
+
+class TargetResponsibility(models.Model):
+    """A unit responsible for a target, leading it or coordinating."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="target_responsibilities"
+    )
+    role = models.CharField(
+        "vai trò", max_length=16, choices=ResponsibilityRole.choices, default=ResponsibilityRole.LEAD
+    )
+
+    class Meta:
+        verbose_name = "đơn vị chịu trách nhiệm"
+        verbose_name_plural = "đơn vị chịu trách nhiệm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "unit"],
+                name="target_responsibility_unique",
+                violation_error_message="Đơn vị này đã được phân công cho chỉ tiêu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.get_role_display().lower()})"
+
+
+class TargetRevision(models.Model):
+    """A recorded change of a target's values after its plan came into force, with the reason."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="revisions"
+    )
+    changed_at = models.DateTimeField("thời điểm", auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người điều chỉnh",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField("lý do điều chỉnh")
+    before = models.JSONField("trước")
+    after = models.JSONField("sau")
+
+    class Meta:
+        verbose_name = "lịch sử điều chỉnh chỉ tiêu"
+        verbose_name_plural = "lịch sử điều chỉnh chỉ tiêu"
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"{self.target} — {self.changed_at:%d/%m/%Y %H:%M}"
+
+
+class ValueSource(models.TextChoices):
+    MANUAL = "manual", "Nhập trực tiếp"
+    SCHOOL_REPORT = "school_report", "Báo cáo của trường"
+    DEMO = "demo", "Dữ liệu minh họa"
+
+
+class ProgressValueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.unit_condition(user, "unit"))
+
+    def in_subtree(self, unit):
+        return self.filter(unit__path__startswith=unit.path)
+
+    def for_period(self, period):
+        return self.filter(period=period)
+
+
+class ProgressValue(models.Model):
+    """A value reported for an indicator (or one target) by one unit for one period."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="chỉ số", on_delete=models.PROTECT, related_name="values"
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name="chỉ tiêu riêng",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="values",
+        help_text="Chỉ khi số liệu dành riêng cho một chỉ tiêu; để trống khi là số liệu của chỉ số.",
+    )
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="values")
+    period = models.ForeignKey(
+        "reports.Period", verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="values"
+    )
+    numerator = models.DecimalField("tử số", max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField("mẫu số", max_digits=16, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField("giá trị", max_digits=16, decimal_places=4, null=True, blank=True)
+    achieved = models.BooleanField("đã đạt", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    source = models.CharField("nguồn", max_length=16, choices=ValueSource.choices, default=ValueSource.MANUAL)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nhập",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField("thời điểm nhập", auto_now=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+
+    objects = ProgressValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "số liệu tiến độ"
+        verbose_name_plural = "số liệu tiến độ"
+        ordering = ["period", "unit", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period"],
+                condition=Q(target__isnull=True),
+                name="value_unique_per_indicator",
+                violation_error_message="Đơn vị đã có số liệu của chỉ số này trong kỳ này.",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "unit", "period"],
+                condition=Q(target__isnull=False),
+                name="value_unique_per_target",
+                violation_error_message="Đơn vị đã có số liệu của chỉ tiêu này trong kỳ này.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(numerator__isnull=True) | Q(numerator__gte=0))
+                & (Q(denominator__isnull=True) | Q(denominator__gt=0)),
+                name="value_counts_positive",
+                violation_error_message="Tử số không được âm và mẫu số phải lớn hơn 0.",
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True)
+                | Q(denominator__isnull=True)
+                | Q(numerator__lte=models.F("denominator")),
+                name="value_numerator_not_above_denominator",
+                violation_error_message="Tử số không được lớn hơn mẫu số.",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "indicator", "unit"])]
+
+    def __str__(self):
+        return f"{self.indicator} — {self.unit} — {self.period}"
+
+    def clean(self):
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValidationError("Cần nhập cả tử số và mẫu số.")
+        if self.target_id and self.indicator_id and self.target.indicator_id != self.indicator_id:
+            raise ValidationError({"target": "Chỉ tiêu không đo bằng chỉ số này."})
+
+    @property
+    def effective_value(self):
+        """The figure compared with targets: a rate from its counts, else the value, else 1/0 for yes/no."""
+        if self.numerator is not None and self.denominator:
+            return self.numerator * 100 / self.denominator
+        if self.value is not None:
+            return self.value
+        if self.achieved is not None:
+            return Decimal(1 if self.achieved else 0)
+        return None
