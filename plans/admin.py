@@ -27,7 +27,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "doc_type", "issuer", "issued_on", "issued_year", "status", "target_count"]
+    list_display = ["title", "number_display", "doc_type", "issuer", "issued_on", "issued_year", "status", "target_count"]
     list_filter = ["doc_type", "status", "is_demo", ("issuer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "title", "issuer__name", "issuer_name", "signer_name"]
     autocomplete_fields = ["issuer"]
@@ -63,6 +63,10 @@ class DocumentAdmin(admin.ModelAdmin):
             .select_related("issuer")
             .annotate(n_targets=Count("targets", filter=Q(targets__is_projection=False)))
         )
+
+    @admin.display(description="số, ký hiệu", ordering="number")
+    def number_display(self, obj):
+        return obj.number_display
 
     @admin.display(description="số chỉ tiêu", ordering="n_targets")
     def target_count(self, obj):

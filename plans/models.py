@@ -113,10 +113,14 @@ class Document(models.Model):
         ]
 
     def __str__(self):
-        label = self.get_doc_type_display()
         if self.number:
-            return f"{label} số {self.number}"
-        return f"{label} {self.title[:60]} ({self.issuer_name or self.issuer})"
+            return f"{self.get_doc_type_display()} số {self.number}"
+        title = self.title if len(self.title) <= 80 else self.title[:79] + "…"
+        return f"{title} ({self.issuer_name or self.issuer})"
+
+    @property
+    def number_display(self):
+        return self.number or "(không số)"
 
     @property
     def year(self):

@@ -1,0 +1,48 @@
+"""Settings: the embedded default, and `check --deploy` with the production variables set."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")} | env
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_it_speaks_vietnamese_in_the_ho_chi_minh_time_zone():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ
+
+
+def test_the_deploy_check_passes_with_production_variables():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="off", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="nq71.example.vn",
+        DATABASE_URL="postgres://portal@db.example.vn:5432/nq71", CELERY_BROKER_URL="redis://cache.example.vn:6379/0",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    result = run_manage("check", DEBUG="off", ALLOWED_HOSTS="nq71.example.vn")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_it_refuses_a_malformed_boolean():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+
+
+def test_without_a_broker_celery_runs_tasks_in_process():
+    result = run_manage("shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER, settings.DATABASES['default']['ENGINE'])")
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
