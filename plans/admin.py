@@ -91,3 +91,10 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ["text", "lead_text", "document__title", "document__number"]
     autocomplete_fields = ["document", "lead_unit", "coordinating_units"]
     list_select_related = ["document", "group", "lead_unit", "phase", "document__issuer"]
+
+
+@admin.register(Phase)
+class PhaseAdmin(admin.ModelAdmin):
+    list_display = ["name", "document", "start_year", "end_year", "order"]
+    search_fields = ["name", "document__title", "document__number"]
+    autocomplete_fields = ["document"]

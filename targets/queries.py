@@ -1,0 +1,82 @@
+"""Read assemblies over many rows: roll-ups of a unit's subtree, computed in SQL.
+
+The dashboards, the school-report workflow and the Excel/PDF builders all call these functions, so
+screen and paper cannot disagree. Rates are the sum of numerators over the sum of denominators of the
+units that reported, never the average of their percentages.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Min, Q, Sum
+
+from units.models import Unit
+
+from .models import Aggregation, ProgressValue
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """An indicator's value over a subtree for one period, and what it was computed from."""
+
+    indicator_id: int
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    reporting_units: int = 0
+    achieved_units: int = 0
+
+
+def subtree_condition(unit, *, follow_lineage=True):
+    """Values entered in the unit's subtree and, through merges, in its predecessors' subtrees."""
+    units = [unit]
+    if follow_lineage:
+        ids = unit.lineage_ids() - {unit.pk}
+        units += list(Unit.objects.filter(pk__in=ids).only("path"))
+    condition = Q(pk__in=[])
+    for each in units:
+        condition |= Q(unit__path__startswith=each.path)
+    return condition
+
+
+def rollups(indicators, unit, period, *, follow_lineage=True):
+    """{indicator id: Rollup} for the given indicators over the unit's subtree: one grouped query."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    rows = (
+        ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
+        .filter(period=period, target__isnull=True, indicator_id__in=by_id)
+        .values("indicator_id")
+        .annotate(
+            numerator=Sum("numerator"), denominator=Sum("denominator"), total=Sum("value"), lowest=Min("value"),
+            reporting=Count("id"), achieved=Count("id", filter=Q(achieved=True)),
+        )
+    )
+    return {row["indicator_id"]: _combine(by_id[row["indicator_id"]], row) for row in rows}
+
+
+def rollup(indicator, unit, period, *, follow_lineage=True):
+    return rollups([indicator], unit, period, follow_lineage=follow_lineage).get(
+        indicator.pk, Rollup(indicator_id=indicator.pk, value=None)
+    )
+
+
+def _combine(indicator, row):
+    rule = indicator.aggregation
+    value = None
+    if rule == Aggregation.RATIO_OF_SUMS:
+        if row["denominator"]:
+            value = row["numerator"] * HUNDRED / row["denominator"]
+    elif rule == Aggregation.SUM:
+        value = row["total"]
+    elif rule == Aggregation.MIN:
+        value = row["lowest"]
+    elif rule == Aggregation.EVERY_UNIT:
+        value = Decimal(1 if row["reporting"] and row["achieved"] == row["reporting"] else 0)
+    elif row["reporting"] == 1:
+        value = row["total"]
+    return Rollup(
+        indicator_id=indicator.pk, value=value, numerator=row["numerator"], denominator=row["denominator"],
+        reporting_units=row["reporting"], achieved_units=row["achieved"],
+    )
