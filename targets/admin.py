@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from plans.models import DocumentStatus
+
 from .actions import needs_revision_reason, record_target_revision
 from .models import Indicator, ProgressValue, Target, TargetHorizon, TargetResponsibility, TargetRevision
 
@@ -45,11 +47,12 @@ class TargetAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            needs_revision_reason(self.instance)
-            and VALUE_FIELDS & set(self.changed_data)
-            and not cleaned.get(REASON_FIELD, "").strip()
-        ):
+        # The plan before or after the edit may be the one in force (a target can be moved).
+        new_document = cleaned.get("document")
+        self.needs_reason = needs_revision_reason(self.instance) or bool(
+            self.instance.pk and new_document and new_document.status == DocumentStatus.IN_FORCE
+        )
+        if self.needs_reason and VALUE_FIELDS & set(self.changed_data) and not cleaned.get(REASON_FIELD, "").strip():
             self.add_error(REASON_FIELD, REASON_MISSING)
         return cleaned
 
@@ -145,9 +148,10 @@ class TargetAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         before = getattr(request, "_target_before", None)
-        if before is not None and needs_revision_reason(form.instance):
+        if before is not None and getattr(form, "needs_reason", False):
+            # Read the horizons afresh: the edited object still holds those prefetched before the save.
             record_target_revision(
-                target=form.instance,
+                target=Target.objects.get(pk=form.instance.pk),
                 before=before,
                 by=request.user,
                 reason=form.cleaned_data.get(REASON_FIELD, "").strip(),
