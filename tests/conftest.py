@@ -19,6 +19,15 @@ from django.contrib.auth import get_user_model
 from units.models import Membership, Unit
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The personas create several users per test; the default hasher would make that take seconds.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 def make_unit(code, name, kind, parent=None, **extra):
     unit = Unit(code=code, name=name, kind=kind, parent=parent, **extra)
     unit.place()

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
 PATH_SEP = "/"
+# Upper case only: subtrees are path prefix matches, and SQLite's LIKE ignores case.
+CODE_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9-]*$", "Mã đơn vị chỉ gồm chữ IN HOA không dấu, chữ số và dấu gạch ngang."
+)
 
 
 class UnitKind(models.TextChoices):
@@ -63,12 +68,12 @@ class UnitQuerySet(models.QuerySet):
 class Unit(models.Model):
     """A node of the administrative tree: a body, an office, a residential group or a school."""
 
-    code = models.SlugField(
+    code = models.CharField(
         "mã đơn vị",
         max_length=64,
         unique=True,
-        allow_unicode=False,
-        help_text="Mã ổn định, không đổi khi đổi tên (chữ, số, gạch ngang).",
+        validators=[CODE_VALIDATOR],
+        help_text="Mã ổn định, không đổi khi đổi tên: chữ IN HOA không dấu, chữ số và gạch ngang.",
     )
     name = models.CharField("tên đầy đủ", max_length=255)
     short_name = models.CharField("tên ngắn", max_length=120, blank=True)
@@ -147,8 +152,10 @@ class Unit(models.Model):
     # and move_to() to re-parent a saved unit with its whole subtree.
     def place(self):
         """Compute path and depth from the parent; the code is the path segment."""
-        if PATH_SEP in self.code:
-            raise ValidationError({"code": "Mã đơn vị không được chứa dấu “/”."})
+        try:
+            CODE_VALIDATOR(self.code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from error
         prefix = self.parent.path if self.parent_id else PATH_SEP
         self.path = f"{prefix}{self.code}{PATH_SEP}"
         self.depth = self.path.count(PATH_SEP) - 2
@@ -156,12 +163,12 @@ class Unit(models.Model):
     def move_to(self, parent):
         """Re-parent this unit; rewrites the paths of its subtree in one UPDATE per row set."""
         old_path = self.path
-        self.parent = parent
-        self.place()
         if parent is not None and parent.path.startswith(old_path):
             raise ValidationError(
                 {"parent": "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó."}
             )
+        self.parent = parent
+        self.place()
         delta = self.depth - (old_path.count(PATH_SEP) - 2)
         with transaction.atomic():
             Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(

@@ -17,8 +17,10 @@ def allow_orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One browser per test: Playwright's sync API keeps an event loop running while it is open, and
+    # Django refuses ORM calls from tests that would run beside that loop.
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: scripts/browser-deps.sh installs it"
