@@ -1,12 +1,20 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reports.views import home
 
 admin.site.site_header = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
 admin.site.site_title = "Quản trị NQ71"
 admin.site.index_title = "Quản trị dữ liệu"
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("chi-tieu/", include("targets.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -10,14 +10,17 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from reports.models import Period, PeriodKind
+from reports.actions import write_report_values
+from reports.catalogue import ensure_report_items, link_indicators
+from reports.models import Period, PeriodKind, ReportStatus, SchoolReport, SchoolReportEntry
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -114,6 +117,7 @@ def seed_demo(*, with_progress=True):
     units = seed_units(tally)
     documents = seed_documents(tally, units)
     indicators = seed_indicators(tally)
+    link_indicators(indicators)
     nq71_targets = seed_nq71_targets(tally, documents["NQ71"], indicators)
     plans = {}
     for spec in U.PLANS:
@@ -481,13 +485,14 @@ def seed_users(tally, units):
     User = get_user_model()
     users = {}
     for username, full_name, unit_code, role, title in U.USERS:
-        last, _, first = full_name.rpartition(" ")
+        # Django shows first_name + last_name: keep the Vietnamese order (family, middle, given name).
+        family, _, given = full_name.rpartition(" ")
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
                 username=username,
-                first_name=first,
-                last_name=last,
+                first_name=family,
+                last_name=given,
                 email=f"{username}@example.vn",
                 is_staff=role == "admin",
                 is_superuser=role == "admin",
@@ -514,26 +519,37 @@ def _rng(*key):
 def seed_progress(tally, units, indicators, plans, periods):
     """Two school years of invented but plausible figures, marked as demo data.
 
-    Schools report counts each semester; the ward's rate is then the sum of numerators over the sum of
-    denominators. Ward-level figures (enrolment of the age group, trained labour…) are entered each
-    school year; for 2024-2025 in Dương Kinh they stand under the former wards it was merged from.
+    Each school files an approved report every semester with raw counts (teachers, trained teachers,
+    pupils…); approval turns them into progress values as in the real workflow, so a ward's rate is
+    the sum of numerators over the sum of denominators. Ward-level figures (enrolment of the age
+    group, trained labour…) are entered each school year; for 2024-2025 in Dương Kinh they stand under
+    the former wards it was merged from.
     """
+    items = ensure_report_items()
     schools = [u for u in units.values() if u.kind == "school"]
     semesters = [periods[f"{sy}-hk{n}"] for sy in DEMO_SCHOOL_YEARS for n in (1, 2)]
-    school_indicators = [i for i in indicators.values() if i.school_levels]
     for school in schools:
-        size = _school_size(school)
+        applicable = [item for item in items.values() if item.applies_to(school)]
         for step, period in enumerate(semesters):
-            for indicator in school_indicators:
-                if not set(indicator.school_levels) & set(school.levels):
-                    continue
-                values = _school_value(indicator, school, size, step, period)
-                _ensure_value(tally, indicator, school, period, values)
+            report, created = SchoolReport.objects.get_or_create(school=school, period=period, defaults={
+                "status": ReportStatus.APPROVED, "highlights": DEMO_NARRATIVE["highlights"],
+                "difficulties": DEMO_NARRATIVE["difficulties"], "proposals": DEMO_NARRATIVE["proposals"],
+                "submitted_at": timezone.make_aware(datetime.combine(period.deadline, time(9))),
+                "reviewed_at": timezone.make_aware(datetime.combine(period.deadline, time(15))),
+            })
+            tally.add("báo cáo của trường", created)
+            if not created:
+                continue
+            figures = _school_figures(school, step, period)
+            SchoolReportEntry.objects.bulk_create(
+                SchoolReportEntry(report=report, item=item, value=_dec(figures[item.code])) for item in applicable
+            )
+            write_report_values(report, is_demo=True)
+            report.approved_snapshot = {code: str(figures[code]) for code in (i.code for i in applicable)}
+            report.save(update_fields=["approved_snapshot"])
 
-    ward_targets = Target.objects.filter(document__in=plans.values(), is_projection=False).select_related(
-        "indicator"
-    )
-    ward_indicators = {t.indicator for t in ward_targets if not t.indicator.school_levels}
+    ward_targets = Target.objects.filter(document__in=plans.values(), is_projection=False).select_related("indicator")
+    ward_indicators = {t.indicator for t in ward_targets if not t.indicator.numerator_item_id}
     yearly = [periods[f"{sy}-nh"] for sy in DEMO_SCHOOL_YEARS]
     for ward_code in ("KM", "DK", "NDN"):
         ward = units[ward_code]
@@ -548,83 +564,57 @@ def seed_progress(tally, units, indicators, plans, periods):
                         _ensure_value(tally, indicator, reporter, period, values)
 
 
-def _school_size(school):
-    rng = _rng("size", school.code)
-    pupils = {"mn": rng.randint(280, 420), "th": rng.randint(600, 950), "thcs": rng.randint(550, 900)}
-    total_pupils = sum(pupils[level] for level in school.levels)
-    teachers = max(18, total_pupils // 22) + rng.randint(0, 6)
-    return {"pupils": total_pupils, "teachers": teachers, "staff": teachers + rng.randint(6, 12)}
-
-
-NATIONAL_STANDARD_LEVEL = {
-    "DK-MN-TANTHANH": 1,
-    "DK-TH-HAITHANH": 2,
-    "DK-THCS-HAITHANH": 1,
-    "NDN-TH-HIENTHANH": 1,
-    "KM-MN-ANLUU": 2,
-    "KM-TH-ANLUU": 2,
-    "KM-THCS-ANLUU": 2,
-    "KM-MN-HIEPAN": 1,
-    "KM-TH-HIEPAN": 1,
-    "KM-THCS-HIEPAN": 1,
+DEMO_NARRATIVE = {
+    "highlights": "Hoàn thành kế hoạch bồi dưỡng chuyển đổi số cho giáo viên; duy trì sĩ số, không có học sinh "
+                  "bỏ học; tổ chức tốt các hoạt động trải nghiệm. (Dữ liệu minh họa)",
+    "difficulties": "Thiết bị dạy học số còn thiếu ở một số lớp; đường truyền Internet chưa ổn định. (Dữ liệu minh họa)",
+    "proposals": "Đề nghị phường hỗ trợ kinh phí trang bị phòng học thông minh. (Dữ liệu minh họa)",
 }
+
+NATIONAL_STANDARD_LEVEL = {"DK-MN-TANTHANH": 1, "DK-TH-HAITHANH": 2, "DK-THCS-HAITHANH": 1, "NDN-TH-HIENTHANH": 1,
+                           "KM-MN-ANLUU": 2, "KM-TH-ANLUU": 2, "KM-THCS-ANLUU": 2, "KM-MN-HIEPAN": 1,
+                           "KM-TH-HIEPAN": 1, "KM-THCS-HIEPAN": 1}
 ACCREDITATION_LEVEL = {"DK-MN-TANTHANH": 2, "DK-TH-HAITHANH": 3, "DK-THCS-HAITHANH": 2}
 
 
-def _school_value(indicator, school, size, step, period):
-    """Figures that improve from semester to semester towards the plans' targets."""
-    rng = _rng(indicator.code, school.code, period.code)
-    progress = (step + 1) / 4  # 0.25 … 1.0 over the four demo semesters
-    code = indicator.code
-    if code in ("truong-ket-noi-internet", "truong-phan-mem-quan-tri"):
-        return {"numerator": 1, "denominator": 1}
-    if code in ("truong-thiet-bi-so", "truong-ung-dung-ai", "truong-co-phong-hoc-thong-minh"):
-        has_it = rng.random() < 0.35 + 0.55 * progress
-        return {"numerator": int(has_it), "denominator": 1}
-    if code == "truong-chuan-quoc-gia":
-        return {"numerator": int(school.code in NATIONAL_STANDARD_LEVEL), "denominator": 1}
-    if code == "muc-chuan-quoc-gia":
-        return {"value": NATIONAL_STANDARD_LEVEL.get(school.code, 0)}
-    if code == "cap-do-kiem-dinh":
-        return {"value": ACCREDITATION_LEVEL.get(school.code, 1)}
-    if code == "phong-hoc-thong-minh":
-        return {"value": int(progress * 2 + rng.random())}
-    if code == "hs-bo-hoc":
-        return {"value": rng.choice([0, 0, 0, 1, 2]) if step < 2 else rng.choice([0, 0, 0, 1])}
-    if code == "bao-luc-hoc-duong":
-        return {"value": rng.choice([0, 0, 0, 0, 1]) if step < 2 else 0}
-    if code == "hs-ngoai-khoa":
-        return {"value": int(size["pupils"] * (0.30 + 0.12 * progress + rng.uniform(-0.03, 0.03)))}
-    if code == "tre-suy-dinh-duong":
-        children = size["pupils"]
-        return {
-            "numerator": int(children * rng.uniform(0.018, 0.032) * (1.1 - 0.35 * progress)),
-            "denominator": children,
-        }
-    pupil_rates = {
-        "hs-hoc-2-buoi": (0.88, 1.0),
-        "hs-hoan-thanh-tieu-hoc": (0.985, 1.0),
-        "hs-lop5-vao-lop6": (0.99, 1.0),
-        "hs-lop9-hoan-thanh-thcs": (0.975, 1.0),
+def _school_figures(school, step, period):
+    """Consistent raw figures for one school and semester, improving over the four demo semesters."""
+    rng = _rng("figures", school.code, period.code)
+    size = _rng("size", school.code)
+    progress = (step + 1) / 4
+    per_level = {"mn": size.randint(280, 420), "th": size.randint(600, 950), "thcs": size.randint(550, 900)}
+    pupils = sum(per_level[level] for level in school.levels)
+    teachers = max(18, pupils // 22) + size.randint(0, 6)
+    managers = 3 if len(school.levels) == 1 else 4
+    staff = teachers + managers + size.randint(5, 10)
+
+    def share(low, high, of):
+        return int(round(of * min(1.0, low + (high - low) * progress + rng.uniform(-0.03, 0.03))))
+
+    standard = share(0.93, 0.99, teachers)
+    classes = max(8, pupils // (30 if school.levels != ["mn"] else 25))
+    grade5 = per_level["th"] // 5 if "th" in school.levels else 0
+    grade9 = per_level["thcs"] // 4 if "thcs" in school.levels else 0
+    return {
+        "so-cbgvnv": staff, "so-cbgvnv-quan-triet": share(0.6, 1.0, staff), "so-cbql-gv": teachers + managers,
+        "so-gv": teachers, "so-gv-dat-chuan": standard, "so-gv-tren-chuan": min(standard, share(0.25, 0.45, teachers)),
+        "so-cbql-gv-boi-duong-cds": share(0.45, 0.93, teachers + managers), "so-gv-tap-huan-ai": share(0.15, 0.7, teachers),
+        "so-cbql-gv-ung-dung-ai": share(0.1, 0.6, teachers + managers),
+        "so-gv-boi-duong-nang-luc-so": share(0.35, 0.85, teachers),
+        "so-hs": pupils, "so-hs-bo-hoc": rng.choice([0, 0, 0, 1, 2] if step < 2 else [0, 0, 0, 1]),
+        "so-hs-2-buoi": share(0.88, 1.0, pupils), "so-hs-ngoai-khoa": share(0.30, 0.42, pupils),
+        "so-tre-suy-dinh-duong": int(pupils * rng.uniform(0.018, 0.032) * (1.1 - 0.35 * progress)),
+        "so-hs-hoan-thanh-th": share(0.985, 1.0, per_level["th"]) if "th" in school.levels else 0,
+        "so-hs-lop5": grade5, "so-hs-lop5-vao-lop6": share(0.99, 1.0, grade5),
+        "so-hs-lop9": grade9, "so-hs-lop9-hoan-thanh": share(0.975, 1.0, grade9),
+        "so-lop": classes, "so-lop-2-buoi": share(0.85, 1.0, classes),
+        "so-phong-hoc-thong-minh": int(progress * 2 + rng.random()),
+        "ket-noi-internet": 1, "thiet-bi-day-hoc-so": int(rng.random() < 0.35 + 0.55 * progress),
+        "ung-dung-ai": int(rng.random() < 0.25 + 0.6 * progress), "phan-mem-quan-tri": int(step > 0 or rng.random() < 0.7),
+        "muc-chuan-quoc-gia": NATIONAL_STANDARD_LEVEL.get(school.code, 0),
+        "cap-do-kiem-dinh": ACCREDITATION_LEVEL.get(school.code, 1),
+        "so-vu-bao-luc": rng.choice([0, 0, 0, 0, 1]) if step < 2 else 0,
     }
-    if code in pupil_rates:
-        low, high = pupil_rates[code]
-        cohort = size["pupils"] // (5 if code in ("hs-lop5-vao-lop6", "hs-lop9-hoan-thanh-thcs") else 1)
-        share = min(high, low + (high - low) * progress + rng.uniform(-0.01, 0.005))
-        return {"numerator": int(cohort * share), "denominator": cohort}
-    staff_rates = {
-        "quan-triet-nq71-truong": (0.55, 1.0, "staff"),
-        "gv-dat-chuan": (0.93, 0.99, "teachers"),
-        "gv-tren-chuan": (0.25, 0.45, "teachers"),
-        "cbql-gv-boi-duong-cds": (0.45, 0.92, "teachers"),
-        "gv-tap-huan-ai": (0.15, 0.7, "teachers"),
-        "cbql-gv-ung-dung-ai": (0.1, 0.6, "teachers"),
-        "gv-boi-duong-nang-luc-so": (0.35, 0.85, "teachers"),
-    }
-    low, high, base = staff_rates.get(code, (0.5, 0.9, "teachers"))
-    people = size[base]
-    share = min(1.0, low + (high - low) * progress + rng.uniform(-0.04, 0.04))
-    return {"numerator": int(round(people * share)), "denominator": people}
 
 
 WARD_RATES = {

@@ -143,6 +143,10 @@ INDICATORS = {
         "Tổng số trường",
         ALL_LEVELS,
     ),
+    "lop-hoc-2-buoi": (
+        "Tỷ lệ lớp học 02 buổi/ngày", "rate", "%", "quality", "ratio_of_sums", "Số lớp học 02 buổi/ngày",
+        "Tổng số lớp", PRIMARY_SECONDARY,
+    ),
     "phong-hoc-thong-minh": (
         "Số phòng học thông minh",
         "count",

@@ -119,6 +119,13 @@ class Document(models.Model):
         return f"{title} ({self.issuer_name or self.issuer})"
 
     @property
+    def short_label(self):
+        """“Kế hoạch 102/KH-UBND”, or for an unnumbered document its type and year."""
+        if self.number:
+            return f"{self.get_doc_type_display()} {self.number}"
+        return f"{self.get_doc_type_display()} năm {self.year}" if self.year else f"{self.get_doc_type_display()} (không số)"
+
+    @property
     def number_display(self):
         return self.number or "(không số)"
 

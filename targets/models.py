@@ -3,7 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 
 from plans.models import Document
 from units import access
@@ -65,6 +66,16 @@ class Indicator(models.Model):
         help_text="Các cấp học có chỉ số này trong báo cáo của trường; để trống nếu không thu từ trường.",
     )
     description = models.TextField("mô tả", blank=True)
+    numerator_item = models.ForeignKey(
+        "reports.ReportItem", verbose_name="tử số lấy từ mục báo cáo", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="Với tỷ lệ; với số lượng, mức độ: giá trị lấy từ mục này.",
+    )
+    denominator_item = models.ForeignKey(
+        "reports.ReportItem", verbose_name="mẫu số lấy từ mục báo cáo", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="Để trống với tỷ lệ trường: mỗi trường là 1 (tử số 1 nếu mục có giá trị lớn hơn 0).",
+    )
 
     class Meta:
         verbose_name = "chỉ số"
@@ -123,6 +134,23 @@ class TargetQuerySet(models.QuerySet):
 
     def with_horizons(self):
         return self.select_related("indicator", "document").prefetch_related("horizons")
+
+    def filter_list(self, data, period):
+        """The target list's filters: plan, criterion, responsible unit, and the status entered for a period."""
+        qs = self
+        if data.get("plan"):
+            qs = qs.filter(document_id=data["plan"])
+        if data.get("category"):
+            qs = qs.filter(category=data["category"])
+        if data.get("responsible"):
+            qs = qs.filter(responsibilities__unit_id=data["responsible"])
+        status = data.get("status")
+        entered = ProgressValue.objects.filter(target=OuterRef("pk"), period=period)
+        if status == "none":
+            qs = qs.exclude(Exists(entered))
+        elif status:
+            qs = qs.filter(Exists(entered.filter(status=status)))
+        return qs
 
 
 class Target(models.Model):
@@ -207,6 +235,9 @@ class Target(models.Model):
 
     def __str__(self):
         return self.indicator.name if self.indicator_id else self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("targets:target_detail", args=[self.pk])
 
     def clean(self):
         if self.parent_id and self.parent_id == self.pk:
@@ -294,6 +325,35 @@ class TargetHorizon(models.Model):
     def __str__(self):
         return f"{self.target} — {self.label or 'không nêu thời hạn'}"
 
+    def goal_display(self):
+        """The goal in a few words: "≥ 95%", "từ 80 đến 85%", "duy trì mức độ 3", "đạt mức độ 2"."""
+        from .fields import format_number
+
+        target = self.target
+        unit = target.unit_symbol
+        unit = unit if unit in ("%", "") else f" {unit}"
+        figure = "" if self.value is None else f"{format_number(self.value)}{unit}"
+        if target.level_label and target.indicator.kind == IndicatorKind.LEVEL:
+            figure = target.level_label
+        elif target.level_label and figure:
+            figure = f"{figure} ({target.level_label})"
+        words = {
+            Comparator.EQ: figure,
+            Comparator.GTE: f"≥ {figure}",
+            Comparator.LTE: f"≤ {figure}",
+            Comparator.RANGE: f"từ {format_number(self.value)} đến {format_number(self.value_max)}{unit}",
+            Comparator.MAINTAIN: f"duy trì {figure}".strip(),
+            Comparator.ACHIEVE: f"đạt {figure}" if figure else "hoàn thành",
+        }[target.comparator]
+        if target.value_kind == ValueKind.GROWTH:
+            words = f"tăng {words} so với năm {target.baseline_year}"
+        return words
+
+    def deadline_display(self):
+        if not self.label:
+            return "không nêu thời hạn"
+        return f"năm học {self.label}" if "-" in self.label else f"đến năm {self.label}"
+
     def clean(self):
         comparator = self.target.comparator if self.target_id else None
         if comparator == Comparator.RANGE and (self.value is None or self.value_max is None):
@@ -370,6 +430,13 @@ class ValueSource(models.TextChoices):
     DEMO = "demo", "Dữ liệu minh họa"
 
 
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Chưa triển khai"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    DONE = "done", "Hoàn thành"
+    LATE = "late", "Chậm tiến độ"
+
+
 class ProgressValueQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(access.unit_condition(user, "unit"))
@@ -404,8 +471,11 @@ class ProgressValue(models.Model):
     denominator = models.DecimalField("mẫu số", max_digits=16, decimal_places=4, null=True, blank=True)
     value = models.DecimalField("giá trị", max_digits=16, decimal_places=4, null=True, blank=True)
     achieved = models.BooleanField("đã đạt", null=True, blank=True)
+    status = models.CharField("tình trạng", max_length=16, choices=ProgressStatus.choices, blank=True)
     note = models.TextField("ghi chú", blank=True)
     source = models.CharField("nguồn", max_length=16, choices=ValueSource.choices, default=ValueSource.MANUAL)
+    report = models.ForeignKey("reports.SchoolReport", verbose_name="từ báo cáo", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="values")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người nhập",
@@ -472,3 +542,47 @@ class ProgressValue(models.Model):
         if self.achieved is not None:
             return Decimal(1 if self.achieved else 0)
         return None
+
+
+class ProgressValueChange(models.Model):
+    """Every change of a progress value: who, when, the value before and after."""
+
+    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thay đổi", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField("lúc", auto_now_add=True)
+    before = models.JSONField("trước", null=True, blank=True)
+    after = models.JSONField("sau")
+
+    class Meta:
+        verbose_name = "lịch sử số liệu"
+        verbose_name_plural = "lịch sử số liệu"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.value} — {self.changed_at:%d/%m/%Y %H:%M}"
+
+
+def evidence_path(instance, filename):
+    return f"minh-chung/{instance.value.period.code}/{instance.value.unit.code}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file that supports a progress value (a decision, a photo, a spreadsheet…)."""
+
+    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("tệp", upload_to=evidence_path, max_length=255)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "minh chứng"
+        verbose_name_plural = "minh chứng"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.original_name

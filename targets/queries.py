@@ -80,3 +80,49 @@ def _combine(indicator, row):
         indicator_id=indicator.pk, value=value, numerator=row["numerator"], denominator=row["denominator"],
         reporting_units=row["reporting"], achieved_units=row["achieved"],
     )
+
+
+def rollup_series(indicator, unit, periods, *, follow_lineage=True):
+    """{period id: Rollup} of one indicator over several periods: one grouped query."""
+    rows = (
+        ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
+        .filter(period__in=periods, target__isnull=True, indicator=indicator)
+        .values("period_id")
+        .annotate(
+            numerator=Sum("numerator"), denominator=Sum("denominator"), total=Sum("value"), lowest=Min("value"),
+            reporting=Count("id"), achieved=Count("id", filter=Q(achieved=True)),
+        )
+    )
+    return {row["period_id"]: _combine(indicator, row) for row in rows}
+
+
+@dataclass
+class TargetRow:
+    """A line of the target list: the target, what was entered for the period, what the schools add up to."""
+
+    target: object
+    entry: object = None
+    rollup: Rollup | None = None
+
+    @property
+    def value(self):
+        """The figure shown for the period: the officer's entry if any, else the schools' aggregate."""
+        if self.entry is not None and self.entry.effective_value is not None:
+            return self.entry.effective_value
+        return self.rollup.value if self.rollup else None
+
+
+def target_rows(targets, unit, period):
+    """Rows for a list of one unit's targets: two queries for entries and roll-ups, whatever the count."""
+    targets = list(targets)
+    entries = {
+        value.target_id: value
+        for value in ProgressValue.objects.filter(target__in=targets, unit=unit, period=period).select_related("entered_by")
+    }
+    collected = {t.indicator for t in targets if t.indicator.numerator_item_id}
+    sums = rollups(collected, unit, period) if collected else {}
+    return [TargetRow(target=t, entry=entries.get(t.pk), rollup=sums.get(t.indicator_id)) for t in targets]
+
+
+def target_row(target, period):
+    return target_rows([target], target.document.issuer, period)[0]

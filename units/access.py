@@ -114,3 +114,59 @@ def get_document_for_user(request, pk, write=False):
     if write and not can_change_unit(request.user, document.issuer):
         raise PermissionDenied("Bạn không có quyền thay đổi văn bản này.")
     return document
+
+
+def memberships(user):
+    """The user's active memberships (cached on the user object), for navigation and home pages."""
+    return _memberships(user)
+
+
+def can_review_school(user, school):
+    """Commune officers review (approve, return, remind, reopen) the reports of schools below them."""
+    if is_system_admin(user):
+        return True
+    return any(
+        m.role == Role.OFFICER and school.is_in_subtree_of(m.unit) and school.pk != m.unit_id for m in _memberships(user)
+    )
+
+
+def can_fill_school_report(user, school):
+    """Only the school's own staff fill in and submit its report."""
+    return is_system_admin(user) or any(m.role == Role.SCHOOL_STAFF and m.unit_id == school.pk for m in _memberships(user))
+
+
+def officer_units(user):
+    """Units the user is an officer of (where they enter progress and review schools)."""
+    return [m.unit for m in _memberships(user) if m.role == Role.OFFICER]
+
+
+def get_school_for_user(request, pk):
+    school = Unit.objects.filter(pk=pk, kind=UnitKind.SCHOOL).select_related("parent").first()
+    _check(request.user, school, write=False)
+    return school
+
+
+def get_target_for_user(request, pk, write=False):
+    """A target is read with its document; changing its progress needs the right to change the issuer."""
+    from targets.models import Target
+
+    target = (
+        Target.objects.visible_to(request.user)
+        .filter(pk=pk)
+        .select_related("document", "document__issuer", "indicator", "parent", "parent__document", "part_of")
+        .first()
+    )
+    if target is None:
+        raise Http404("Không tìm thấy chỉ tiêu.")
+    if write and not can_change_unit(request.user, target.document.issuer):
+        raise PermissionDenied("Bạn không có quyền cập nhật tiến độ chỉ tiêu này.")
+    return target
+
+
+def get_evidence_for_user(request, pk):
+    from targets.models import Evidence
+
+    evidence = Evidence.objects.filter(pk=pk).select_related("value__unit").first()
+    if evidence is None or not can_read_unit(request.user, evidence.value.unit):
+        raise Http404("Không tìm thấy minh chứng.")
+    return evidence

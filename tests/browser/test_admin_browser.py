@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_admin_signs_in_and_sees_the_demo_plans(live_server, page, screenshot):
     call_command("seed_demo", "--no-progress", verbosity=0)
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/admin/")
     assert "Đăng nhập" in page.content()
     page.fill("input[name=username]", "quantri")
     page.fill("input[name=password]", "Demo@2026")

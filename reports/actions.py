@@ -1,0 +1,169 @@
+"""Writes of the school-report workflow: save, submit, return, approve.
+
+Only approved figures count in the commune's targets: approval turns the report's raw figures into
+progress values (one per indicator, rates as numerator and denominator), returning an approved report
+removes them again until it is approved anew.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from targets.models import Indicator, ProgressValue, ValueSource
+
+from .models import ReportEvent, ReportItem, ReportStatus, SchoolReport, SchoolReportEntry
+
+
+class WorkflowError(Exception):
+    """A workflow step that is not allowed now; the message is shown to the user as is."""
+
+
+class StaleReportError(WorkflowError):
+    """Someone else saved the report since this user opened it."""
+
+    def __init__(self, report):
+        super().__init__(
+            "Báo cáo vừa được người khác cập nhật. Số liệu trên màn hình là của bạn và chưa được lưu; "
+            "hãy xem bản mới nhất rồi lưu lại."
+        )
+        self.report = report
+
+
+def applicable_items(school):
+    return [item for item in ReportItem.objects.select_related("not_above") if item.applies_to(school)]
+
+
+def get_or_start_report(*, school, period):
+    report, _ = SchoolReport.objects.get_or_create(school=school, period=period)
+    return report
+
+
+def _check_editable(report, by, *, locked):
+    if not report.is_editable:
+        raise WorkflowError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không thể sửa.")
+    if locked:
+        raise WorkflowError(
+            f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {report.period.locks_on:%d/%m/%Y}. "
+            "Hãy đề nghị cán bộ phụ trách của phường/xã gia hạn cho trường."
+        )
+
+
+@transaction.atomic
+def save_school_report(*, report, entries, narrative, by, expected_version, locked=False, action=None):
+    """Save a draft: every figure and narrative part at once, refused whole if someone saved meanwhile."""
+    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+    _check_editable(report, by, locked=locked)
+    if report.version != expected_version:
+        raise StaleReportError(report)
+    items = {item.code: item for item in ReportItem.objects.filter(code__in=entries)}
+    existing = {entry.item.code: entry for entry in report.entries.select_related("item")}
+    for code, value in entries.items():
+        entry = existing.get(code)
+        if entry is None:
+            SchoolReportEntry.objects.create(report=report, item=items[code], value=value)
+        elif entry.value != value:
+            entry.value = value
+            entry.save(update_fields=["value"])
+    for field, text in narrative.items():
+        setattr(report, field, text)
+    report.version += 1
+    report.updated_by = by
+    report.save(update_fields=["highlights", "difficulties", "proposals", "version", "updated_by", "updated_at"])
+    ReportEvent.objects.create(report=report, action=action or ReportEvent.Action.SAVED, by=by)
+    return report
+
+
+def missing_items(report):
+    filled = {code for code, value in report.entries_by_code().items() if value is not None}
+    return [item for item in applicable_items(report.school) if item.code not in filled]
+
+
+@transaction.atomic
+def submit_school_report(*, report, by, locked=False):
+    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+    _check_editable(report, by, locked=locked)
+    missing = missing_items(report)
+    if missing:
+        names = "; ".join(item.label for item in missing[:5]) + ("…" if len(missing) > 5 else "")
+        raise WorkflowError(f"Chưa thể nộp: còn {len(missing)} mục chưa nhập số liệu ({names}).")
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.version += 1
+    report.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, by=by)
+    return report
+
+
+@transaction.atomic
+def return_school_report(*, report, by, comment):
+    """Send a submitted (or approved) report back for correction, with the officer's comment."""
+    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+    if not comment.strip():
+        raise WorkflowError("Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        raise WorkflowError("Chỉ trả lại được báo cáo đã nộp hoặc đã duyệt.")
+    reopened = report.status == ReportStatus.APPROVED
+    if reopened:
+        ProgressValue.objects.filter(report=report).delete()
+    report.status = ReportStatus.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_at = timezone.now()
+    report.version += 1
+    report.save(update_fields=["status", "review_comment", "reviewed_at", "version", "updated_at"])
+    action = ReportEvent.Action.REOPENED if reopened else ReportEvent.Action.RETURNED
+    ReportEvent.objects.create(report=report, action=action, by=by, comment=report.review_comment)
+    return report
+
+
+@transaction.atomic
+def approve_school_report(*, report, by):
+    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise WorkflowError("Chỉ duyệt được báo cáo đã nộp.")
+    write_report_values(report, is_demo=False)
+    report.status = ReportStatus.APPROVED
+    report.reviewed_at = timezone.now()
+    report.approved_snapshot = {code: _plain(value) for code, value in report.entries_by_code().items()}
+    report.version += 1
+    report.save(update_fields=["status", "reviewed_at", "approved_snapshot", "version", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportEvent.Action.APPROVED, by=by)
+    return report
+
+
+def write_report_values(report, *, is_demo):
+    """Turn the report's raw figures into one progress value per indicator the school answers."""
+    figures = report.entries_by_code()
+    ProgressValue.objects.filter(report=report).delete()
+    rows = []
+    indicators = Indicator.objects.filter(numerator_item__isnull=False).select_related("numerator_item", "denominator_item")
+    for indicator in indicators:
+        fields = indicator_figures(indicator, figures)
+        if fields is None:
+            continue
+        rows.append(ProgressValue(
+            indicator=indicator, unit=report.school, period=report.period, report=report, is_demo=is_demo,
+            source=ValueSource.DEMO if is_demo else ValueSource.SCHOOL_REPORT, **fields,
+        ))
+    ProgressValue.objects.bulk_create(rows)
+    return rows
+
+
+def indicator_figures(indicator, figures):
+    """The value fields of one indicator from a school's raw figures, or None if it does not answer it."""
+    numerator = figures.get(indicator.numerator_item.code)
+    if numerator is None:
+        return None
+    if not indicator.is_rate:
+        return {"value": numerator}
+    if indicator.denominator_item is None:
+        # a rate of schools: this school counts once, and meets it if the figure is above zero
+        return {"numerator": Decimal(1 if numerator > 0 else 0), "denominator": Decimal(1)}
+    denominator = figures.get(indicator.denominator_item.code)
+    if not denominator:
+        return None
+    return {"numerator": min(numerator, denominator), "denominator": denominator}
+
+
+def _plain(value):
+    return None if value is None else format(value.normalize(), "f")

@@ -1,0 +1,96 @@
+from django import forms
+
+from targets.fields import VietnameseDecimalField
+
+from .models import ItemKind
+
+YES_NO = [("", "— Chọn —"), ("1", "Có"), ("0", "Không")]
+NARRATIVE = [("highlights", "Kết quả nổi bật"), ("difficulties", "Khó khăn, vướng mắc"), ("proposals", "Đề xuất, kiến nghị")]
+
+
+class SchoolReportForm(forms.Form):
+    """A school's raw figures (those of its levels) and narrative; blanks allowed in a draft."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            name = field_name(item)
+            if item.kind == ItemKind.YES_NO:
+                self.fields[name] = forms.ChoiceField(label=item.label, choices=YES_NO, required=False)
+            else:
+                maximum = item.max_value if item.kind == ItemKind.LEVEL else None
+                self.fields[name] = VietnameseDecimalField(label=item.label, required=False, min_value=0,
+                                                          max_value=maximum, max_decimal_places=0)
+        for name, label in NARRATIVE:
+            self.fields[name] = forms.CharField(label=label, required=False, max_length=5000,
+                                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        for error in check_entries(self.items, self.entries()):
+            self.add_error(field_name(error.item), error.message)
+        return cleaned
+
+    def entries(self):
+        values = {}
+        for item in self.items:
+            raw = self.cleaned_data.get(field_name(item))
+            if item.kind == ItemKind.YES_NO:
+                raw = None if raw in (None, "") else int(raw)
+            values[item.code] = None if raw is None else raw
+        return {code: (None if v is None else _decimal(v)) for code, v in values.items()}
+
+    def narrative(self):
+        return {name: self.cleaned_data.get(name, "").strip() for name, _ in NARRATIVE}
+
+    def sections(self):
+        """Fields grouped by the items' sections, in the catalogue's order."""
+        groups = {}
+        for item in self.items:
+            groups.setdefault(item.section, []).append(self[field_name(item)])
+        return list(groups.items())
+
+
+def field_name(item):
+    return "item_" + item.code.replace("-", "_")
+
+
+def _decimal(value):
+    from decimal import Decimal
+
+    return Decimal(value)
+
+
+class EntryError:
+    def __init__(self, item, message):
+        self.item, self.message = item, message
+
+
+def check_entries(items, entries):
+    """Consistency of a report's figures: a part never above its whole (used by the form and the upload)."""
+    by_code = {item.code: item for item in items}
+    errors = []
+    for item in items:
+        value = entries.get(item.code)
+        whole = item.not_above
+        if value is None or whole is None or whole.code not in by_code:
+            continue
+        total = entries.get(whole.code)
+        if total is not None and value > total:
+            errors.append(EntryError(item, f"Không được lớn hơn “{whole.label}” ({total:,.0f}).".replace(",", ".")))
+    return errors
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label="Ý kiến trả lại", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì."})
+
+
+class ExceptionForm(forms.Form):
+    school = forms.IntegerField(widget=forms.HiddenInput)
+    open_until = forms.DateField(label="Mở nhập đến ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.CharField(label="Lý do", max_length=255)

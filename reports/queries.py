@@ -1,0 +1,86 @@
+"""Reads over school reports: who has submitted what for a period, the reporting rate, the to-do lists."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from targets.models import ProgressValue, Target
+from units.models import Unit
+
+from .models import Period, PeriodKind, ReportStatus, SchoolReport
+
+NOT_STARTED = "not_started"
+LATE = "late"
+
+
+def current_period(today=None):
+    """The semester in progress (or the last one that started): the period users report on now."""
+    today = today or timezone.localdate()
+    semesters = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2])
+    return (semesters.containing(today).first() or semesters.filter(start__lte=today).order_by("-start").first()
+            or Period.objects.order_by("start").first())
+
+
+@dataclass
+class SchoolRow:
+    school: Unit
+    report: SchoolReport | None
+    state: str
+    state_label: str
+    exception: object = None
+
+
+STATE_LABELS = {NOT_STARTED: "Chưa bắt đầu", LATE: "Trễ hạn", **dict(ReportStatus.choices)}
+
+
+def completeness(unit, period, today=None):
+    """Each school under the unit with its report's state for the period, in three queries."""
+    today = today or timezone.localdate()
+    schools = list(Unit.objects.in_subtree(unit).schools().current().order_by("path"))
+    reports = {r.school_id: r for r in SchoolReport.objects.filter(period=period, school__in=schools)}
+    exceptions = {e.unit_id: e for e in period.exceptions.filter(unit__in=schools)}
+    rows = []
+    for school in schools:
+        report = reports.get(school.pk)
+        state = report.status if report else NOT_STARTED
+        if state in (NOT_STARTED, ReportStatus.DRAFT) and today > period.deadline:
+            state = LATE
+        rows.append(SchoolRow(school=school, report=report, state=state, state_label=STATE_LABELS[state],
+                              exception=exceptions.get(school.pk)))
+    return rows
+
+
+def reporting_rate(rows):
+    """Share of schools whose report is submitted or approved, in percent (None without schools)."""
+    if not rows:
+        return None
+    done = sum(1 for row in rows if row.state in (ReportStatus.SUBMITTED, ReportStatus.APPROVED))
+    return done * 100 / len(rows)
+
+
+def state_counts(rows):
+    counts = dict.fromkeys(STATE_LABELS, 0)
+    for row in rows:
+        counts[row.state] += 1
+    return [(STATE_LABELS[state], state, n) for state, n in counts.items()]
+
+
+def reports_awaiting_review(units):
+    condition = Q(pk__in=[])
+    for unit in units:
+        condition |= Q(school__path__startswith=unit.path)
+    return SchoolReport.objects.filter(condition, status=ReportStatus.SUBMITTED).select_related("school", "period")
+
+
+def targets_awaiting_update(unit, period):
+    """The unit's in-force targets with nothing entered for the period (school-collected ones excluded)."""
+    entered = ProgressValue.objects.filter(target=OuterRef("pk"), period=period)
+    return (Target.objects.filter(document__issuer=unit, document__status="in_force", is_projection=False,
+                                  indicator__numerator_item__isnull=True)
+            .exclude(Exists(entered)).select_related("indicator", "document").order_by("document", "order"))
+
+
+def school_reports_of(school):
+    return (SchoolReport.objects.filter(school=school).select_related("period").order_by("-period__start")
+            .annotate(n_entries=Count("entries")))

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.school_report_list, name="school_report_list"),
+    path("truong/<int:school_pk>/ky/<int:period_pk>/", views.school_report_detail, name="school_report_detail"),
+    path("<int:pk>/duyet/", views.school_report_approve, name="school_report_approve"),
+    path("<int:pk>/tra-lai/", views.school_report_return, name="school_report_return"),
+    path("tinh-hinh-nop/", views.period_completeness, name="period_completeness"),
+    path("ky/<int:period_pk>/nhac-nop/", views.period_remind, name="period_remind"),
+    path("ky/<int:period_pk>/gia-han/", views.period_exception, name="period_exception"),
+]

@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from units import access
+from units.models import Membership, Role
+
+from . import actions, queries
+from .forms import ExceptionForm, ReturnForm, SchoolReportForm
+from .models import Period, PeriodException, PeriodKind, ReportStatus, SchoolReport
+
+
+@login_required
+def home(request):
+    user = request.user
+    period = queries.current_period()
+    officer_units = access.officer_units(user)
+    schools = [m.unit for m in access.memberships(user) if m.role == Role.SCHOOL_STAFF]
+    overview_units = [m.unit for m in access.memberships(user) if m.role in (Role.LEADER, Role.REVIEWER)]
+    context = {
+        "period": period,
+        "officer_blocks": [_officer_block(unit, period) for unit in officer_units],
+        "school_blocks": [_school_block(school, period) for school in schools],
+        "overview_blocks": [_overview_block(access._scope_root(m), period) for m in access.memberships(user)
+                            if m.unit in overview_units],
+    }
+    return render(request, "reports/home.html", context)
+
+
+def _officer_block(unit, period):
+    rows = queries.completeness(unit, period)
+    return {"unit": unit, "awaiting_update": queries.targets_awaiting_update(unit, period),
+            "awaiting_review": queries.reports_awaiting_review([unit]), "rate": queries.reporting_rate(rows),
+            "late": [r for r in rows if r.state == queries.LATE], "counts": queries.state_counts(rows)}
+
+
+def _school_block(school, period):
+    report = SchoolReport.objects.filter(school=school, period=period).first()
+    returned = SchoolReport.objects.filter(school=school, status=ReportStatus.RETURNED).select_related("period")
+    return {"school": school, "report": report, "returned": returned,
+            "locked": period.is_locked_for(school), "overdue": period.is_overdue()}
+
+
+def _overview_block(unit, period):
+    rows = queries.completeness(unit, period)
+    return {"unit": unit, "rate": queries.reporting_rate(rows), "counts": queries.state_counts(rows), "n": len(rows)}
+
+
+@login_required
+def school_report_list(request):
+    schools = [m.unit for m in access.memberships(request.user) if m.role == Role.SCHOOL_STAFF]
+    if not schools:
+        return redirect("reports:period_completeness")
+    periods = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start")
+    blocks = [{"school": s, "reports": {r.period_id: r for r in queries.school_reports_of(s)}} for s in schools]
+    return render(request, "reports/school_report_list.html", {"blocks": blocks, "periods": periods})
+
+
+@login_required
+def school_report_detail(request, school_pk, period_pk):
+    school = access.get_school_for_user(request, school_pk)
+    period = get_object_or_404(Period, pk=period_pk)
+    report = SchoolReport.objects.filter(school=school, period=period).first()
+    can_fill = access.can_fill_school_report(request.user, school)
+    locked = period.is_locked_for(school)
+    items = actions.applicable_items(school)
+    form, conflict = None, None
+    if request.method == "POST":
+        if not can_fill:
+            raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
+        report = report or actions.get_or_start_report(school=school, period=period)
+        form = SchoolReportForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                report = actions.save_school_report(
+                    report=report, entries=form.entries(), narrative=form.narrative(), by=request.user,
+                    expected_version=form.cleaned_data["version"], locked=locked)
+                if "submit" in request.POST:
+                    actions.submit_school_report(report=report, by=request.user, locked=locked)
+                    messages.success(request, "Đã nộp báo cáo. Báo cáo được khóa chờ cán bộ phụ trách duyệt.")
+                else:
+                    messages.success(request, "Đã lưu nháp báo cáo.")
+                return redirect("reports:school_report_detail", school.pk, period.pk)
+            except actions.StaleReportError as stale:
+                conflict = stale.report
+            except actions.WorkflowError as error:
+                messages.error(request, str(error))
+                report.refresh_from_db()
+                form = SchoolReportForm(_with_version(request.POST, report), items=items)
+                form.is_valid()
+        else:
+            messages.error(request, "Báo cáo chưa được lưu: hãy sửa các ô báo lỗi bên dưới.")
+    if form is None:
+        form = SchoolReportForm(initial=_initial(report, items), items=items)
+    context = {
+        "school": school, "period": period, "report": report, "form": form, "conflict": conflict, "locked": locked,
+        "editable": can_fill and (report is None or report.is_editable) and not locked,
+        "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
+        "events": report.events.select_related("by")[:30] if report else [],
+        "missing": actions.missing_items(report) if report else items,
+    }
+    return render(request, "reports/school_report_detail.html", context)
+
+
+def _with_version(data, report):
+    data = data.copy()
+    data["version"] = report.version
+    return data
+
+
+def _initial(report, items):
+    from .forms import field_name
+    from .models import ItemKind
+
+    if report is None:
+        return {"version": 0}
+    figures = report.entries_by_code()
+    initial = {"version": report.version, "highlights": report.highlights, "difficulties": report.difficulties,
+               "proposals": report.proposals}
+    for item in items:
+        value = figures.get(item.code)
+        if value is not None and item.kind == ItemKind.YES_NO:
+            value = str(int(value))
+        initial[field_name(item)] = value
+    return initial
+
+
+def _review(request, pk):
+    report = get_object_or_404(SchoolReport.objects.select_related("school", "period"), pk=pk)
+    if not access.can_read_unit(request.user, report.school):
+        from django.http import Http404
+
+        raise Http404("Không tìm thấy báo cáo.")
+    if not access.can_review_school(request.user, report.school):
+        raise PermissionDenied("Chỉ cán bộ phụ trách của phường/xã mới duyệt được báo cáo của trường.")
+    return report
+
+
+@login_required
+@require_POST
+def school_report_approve(request, pk):
+    report = _review(request, pk)
+    try:
+        actions.approve_school_report(report=report, by=request.user)
+        messages.success(request, f"Đã duyệt báo cáo của {report.school}. Số liệu đã được tổng hợp vào chỉ tiêu.")
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("reports:school_report_detail", report.school_id, report.period_id)
+
+
+@login_required
+@require_POST
+def school_report_return(request, pk):
+    report = _review(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+    else:
+        try:
+            actions.return_school_report(report=report, by=request.user, comment=form.cleaned_data["comment"])
+            messages.success(request, f"Đã trả lại báo cáo của {report.school} để chỉnh sửa.")
+        except actions.WorkflowError as error:
+            messages.error(request, str(error))
+    return redirect("reports:school_report_detail", report.school_id, report.period_id)
+
+
+@login_required
+def period_completeness(request):
+    units = access.officer_units(request.user) or [
+        access._scope_root(m) for m in access.memberships(request.user) if m.role != Role.SCHOOL_STAFF]
+    if not units:
+        raise PermissionDenied("Trang này dành cho cán bộ phụ trách và lãnh đạo.")
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    periods = list(Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or queries.current_period()
+    rows = queries.completeness(unit, period)
+    return render(request, "reports/period_completeness.html", {
+        "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
+        "rate": queries.reporting_rate(rows), "counts": queries.state_counts(rows),
+        "can_review": any(access.can_review_school(request.user, r.school) for r in rows[:1]),
+        "exception_form": ExceptionForm(),
+    })
+
+
+@login_required
+@require_POST
+def period_remind(request, period_pk):
+    period = get_object_or_404(Period, pk=period_pk)
+    unit = access.get_unit_for_user(request, request.POST.get("unit"), write=True)
+    rows = [r for r in queries.completeness(unit, period) if r.state in (queries.NOT_STARTED, queries.LATE,
+                                                                          ReportStatus.DRAFT, ReportStatus.RETURNED)]
+    rows = [r for r in rows if access.can_review_school(request.user, r.school)]
+    staff = Membership.objects.active().filter(unit__in=[r.school for r in rows], role=Role.SCHOOL_STAFF
+                                               ).select_related("user", "unit")
+    mails = [(f"Nhắc nộp báo cáo {period.name}",
+              f"Kính gửi {m.user.get_full_name() or m.user.username} ({m.unit.name}),\n\n"
+              f"Trường chưa hoàn thành báo cáo {period.name}; hạn nộp là {period.deadline:%d/%m/%Y}. "
+              "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71.\n\n"
+              f"{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
+    sent = send_mass_mail(mails, fail_silently=False) if mails else 0
+    messages.success(request, f"Đã gửi {sent} thư nhắc tới {len(rows)} trường chưa nộp báo cáo.")
+    return redirect(f"{_completeness_url()}?unit={unit.pk}&period={period.pk}")
+
+
+def _completeness_url():
+    from django.urls import reverse
+
+    return reverse("reports:period_completeness")
+
+
+@login_required
+@require_POST
+def period_exception(request, period_pk):
+    period = get_object_or_404(Period, pk=period_pk)
+    form = ExceptionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa mở được: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(_completeness_url())
+    school = access.get_school_for_user(request, form.cleaned_data["school"])
+    if not access.can_review_school(request.user, school):
+        raise PermissionDenied("Chỉ cán bộ phụ trách của phường/xã mới gia hạn được.")
+    PeriodException.objects.update_or_create(period=period, unit=school, defaults={
+        "open_until": form.cleaned_data["open_until"], "reason": form.cleaned_data["reason"], "granted_by": request.user})
+    messages.success(request, f"Đã mở nhập số liệu cho {school} đến ngày {form.cleaned_data['open_until']:%d/%m/%Y}.")
+    return redirect(f"{_completeness_url()}?unit={school.parent_id}&period={period.pk}")

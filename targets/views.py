@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from plans.models import Document
+from reports.models import Period
+from reports.queries import current_period
+from units import access
+from units.models import Unit
+
+from .actions import StaleValueError, attach_evidence, save_progress_value
+from .forms import EvidenceForm, ProgressForm, TargetFilterForm
+from .models import ProgressValue, ProgressValueChange, Target, TargetResponsibility
+from .queries import rollup_series, target_row, target_rows
+
+
+def default_period():
+    return current_period()
+
+
+@login_required
+def target_list(request):
+    issuing = Unit.objects.filter(pk__in=Document.objects.visible_to(request.user).filter(
+        access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).order_by("path")
+    units = list(issuing)
+    periods = list(Period.objects.order_by("start", "kind"))
+    unit = _pick(units, request.GET.get("unit"), access.memberships(request.user))
+    plans = list(Document.objects.filter(issuer=unit, targets__isnull=False).distinct()) if unit else []
+    responsibles = list(Unit.objects.filter(target_responsibilities__target__document__in=plans).distinct())
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
+    query = {"unit": str(unit.pk) if unit else "", "period": str(period.pk), **request.GET.dict()}
+    form = TargetFilterForm(query, units=units, plans=plans, responsibles=responsibles, periods=periods)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    targets = (Target.objects.filter(document__in=plans).targets().select_related("indicator", "document", "part_of")
+               .prefetch_related("horizons", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
+               .filter_list(data, period) if unit else Target.objects.none())
+    rows = target_rows(targets, unit, period) if unit else []
+    context = {"form": form, "rows": rows, "unit": unit, "period": period,
+               "can_edit": bool(unit) and access.can_change_unit(request.user, unit)}
+    return render(request, "targets/target_list.html", context)
+
+
+def _pick(units, wanted, memberships):
+    by_pk = {str(u.pk): u for u in units}
+    if wanted in by_pk:
+        return by_pk[wanted]
+    own = {m.unit_id for m in memberships}
+    return next((u for u in units if u.pk in own), units[0] if units else None)
+
+
+@login_required
+def target_detail(request, pk):
+    target = access.get_target_for_user(request, pk)
+    periods = list(Period.objects.order_by("start", "kind"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
+    unit = target.document.issuer
+    values = (ProgressValue.objects.filter(target=target, unit=unit).select_related("period", "entered_by")
+              .prefetch_related("evidence").order_by("period__start"))
+    context = {
+        "target": target, "period": period, "periods": periods, "row": target_row(target, period),
+        "horizons": target.horizons.all(), "values": values,
+        "children": target.children.select_related("document", "document__issuer", "indicator"),
+        "parts": target.parts.select_related("indicator").prefetch_related("horizons"),
+        "series": _series(target, unit, periods),
+        "changes": ProgressValueChange.objects.filter(value__target=target).select_related("value__period", "changed_by")[:50],
+        "can_edit": access.can_change_unit(request.user, unit), "evidence_form": EvidenceForm(),
+        "revisions": target.revisions.select_related("changed_by"),
+    }
+    return render(request, "targets/target_detail.html", context)
+
+
+def _series(target, unit, periods):
+    if not target.indicator.numerator_item_id:
+        return []
+    sums = rollup_series(target.indicator, unit, periods)
+    return [(p, sums[p.pk]) for p in periods if p.pk in sums]
+
+
+@login_required
+def value_edit(request, pk, period_pk):
+    target = access.get_target_for_user(request, pk, write=True)
+    period = get_object_or_404(Period, pk=period_pk)
+    row = target_row(target, period)
+    current = row.entry
+    conflict = None
+    if request.method == "POST":
+        form = ProgressForm(request.POST, target=target, period=period)
+        if form.is_valid():
+            try:
+                save_progress_value(target=target, period=period, values=form.values(), by=request.user,
+                                    expected_version=form.cleaned_data["version"])
+            except StaleValueError as stale:
+                conflict = stale.current
+                form = ProgressForm(request.POST, target=target, period=period)
+                form.is_valid()
+            else:
+                return _after_save(request, target, period)
+    else:
+        form = ProgressForm(target=target, period=period, initial=_initial(current))
+    template = "targets/value_edit_row.html" if request.htmx else "targets/value_edit.html"
+    return render(request, template, {"form": form, "target": target, "period": period, "row": row,
+                                      "conflict": conflict, "locked": period.is_locked_for(target.document.issuer)})
+
+
+def _after_save(request, target, period):
+    if request.htmx:
+        return render(request, "targets/target_list_row.html",
+                      {"row": target_row(target, period), "period": period, "can_edit": True, "saved": True})
+    messages.success(request, "Đã lưu số liệu.")
+    return redirect(f"{target.get_absolute_url()}?period={period.pk}")
+
+
+def _initial(current):
+    if current is None:
+        return {"version": 0, "status": "in_progress"}
+    achieved = {True: "yes", False: "no"}.get(current.achieved, "")
+    return {"numerator": current.numerator, "denominator": current.denominator, "value": current.value,
+            "achieved": achieved, "status": current.status or "in_progress", "note": current.note,
+            "version": current.version}
+
+
+@login_required
+def value_row(request, pk, period_pk):
+    """The read-only row again (cancel of an inline edit)."""
+    target = access.get_target_for_user(request, pk)
+    period = get_object_or_404(Period, pk=period_pk)
+    return render(request, "targets/target_list_row.html", {
+        "row": target_row(target, period), "period": period,
+        "can_edit": access.can_change_unit(request.user, target.document.issuer)})
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk, period_pk):
+    target = access.get_target_for_user(request, pk, write=True)
+    period = get_object_or_404(Period, pk=period_pk)
+    value = ProgressValue.objects.filter(target=target, unit=target.document.issuer, period=period).first()
+    form = EvidenceForm(request.POST, request.FILES)
+    if value is None:
+        messages.error(request, "Hãy nhập số liệu của kỳ này trước khi đính kèm minh chứng.")
+    elif form.is_valid():
+        attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
+        messages.success(request, f"Đã đính kèm “{form.cleaned_data['file'].name}”.")
+    else:
+        messages.error(request, " ".join(form.errors.get("file", ["Tệp không hợp lệ."])))
+    return redirect(f"{target.get_absolute_url()}?period={period.pk}")
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = access.get_evidence_for_user(request, pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
