@@ -15,6 +15,10 @@ from units.models import Unit
 from .models import Aggregation, ProgressValue
 
 HUNDRED = Decimal(100)
+_AGGREGATES = {
+    "numerator": Sum("numerator"), "denominator": Sum("denominator"), "total": Sum("value"), "lowest": Min("value"),
+    "reporting": Count("id"), "achieved": Count("id", filter=Q(achieved=True)),
+}
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,7 @@ def rollups(indicators, unit, period, *, follow_lineage=True):
         ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
         .filter(period=period, target__isnull=True, indicator_id__in=by_id)
         .values("indicator_id")
-        .annotate(
-            numerator=Sum("numerator"), denominator=Sum("denominator"), total=Sum("value"), lowest=Min("value"),
-            reporting=Count("id"), achieved=Count("id", filter=Q(achieved=True)),
-        )
+        .annotate(**_AGGREGATES)
     )
     return {row["indicator_id"]: _combine(by_id[row["indicator_id"]], row) for row in rows}
 
@@ -88,10 +89,7 @@ def rollup_series(indicator, unit, periods, *, follow_lineage=True):
         ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
         .filter(period__in=periods, target__isnull=True, indicator=indicator)
         .values("period_id")
-        .annotate(
-            numerator=Sum("numerator"), denominator=Sum("denominator"), total=Sum("value"), lowest=Min("value"),
-            reporting=Count("id"), achieved=Count("id", filter=Q(achieved=True)),
-        )
+        .annotate(**_AGGREGATES)
     )
     return {row["period_id"]: _combine(indicator, row) for row in rows}
 
@@ -113,15 +111,55 @@ class TargetRow:
 
 
 def target_rows(targets, unit, period):
-    """Rows for a list of one unit's targets: two queries for entries and roll-ups, whatever the count."""
+    """Rows for a list of one unit's targets, in a fixed number of queries whatever the count.
+
+    A target about named units (a school's recognition milestone) adds up those units only; the
+    others add up the whole subtree of the unit that issued the plan.
+    """
     targets = list(targets)
     entries = {
         value.target_id: value
         for value in ProgressValue.objects.filter(target__in=targets, unit=unit, period=period).select_related("entered_by")
     }
-    collected = {t.indicator for t in targets if t.indicator.numerator_item_id}
-    sums = rollups(collected, unit, period) if collected else {}
-    return [TargetRow(target=t, entry=entries.get(t.pk), rollup=sums.get(t.indicator_id)) for t in targets]
+    collected = [t for t in targets if t.indicator.numerator_item_id]
+    scoped = {t.pk: [u.pk for u in t.scope_units.all()] for t in collected}
+    whole = {t.indicator for t in collected if not scoped[t.pk]}
+    sums = rollups(whole, unit, period) if whole else {}
+    named = _unit_rows({t.indicator for t in collected if scoped[t.pk]},
+                       {pk for pks in scoped.values() for pk in pks}, period)
+    rows = []
+    for t in targets:
+        if scoped.get(t.pk):
+            parts = [named[(t.indicator_id, pk)] for pk in scoped[t.pk] if (t.indicator_id, pk) in named]
+            rollup = _combine(t.indicator, _sum_rows(parts)) if parts else None
+        else:
+            rollup = sums.get(t.indicator_id)
+        rows.append(TargetRow(target=t, entry=entries.get(t.pk), rollup=rollup))
+    return rows
+
+
+def _unit_rows(indicators, unit_ids, period):
+    """{(indicator id, unit id): aggregate row} for values entered at exactly those units: one query."""
+    if not indicators or not unit_ids:
+        return {}
+    rows = (
+        ProgressValue.objects.filter(unit_id__in=unit_ids, period=period, target__isnull=True,
+                                     indicator__in=indicators)
+        .values("indicator_id", "unit_id")
+        .annotate(**_AGGREGATES)
+    )
+    return {(row["indicator_id"], row["unit_id"]): row for row in rows}
+
+
+def _sum_rows(rows):
+    def total(key):
+        values = [row[key] for row in rows if row[key] is not None]
+        return sum(values) if values else None
+
+    lows = [row["lowest"] for row in rows if row["lowest"] is not None]
+    return {"numerator": total("numerator"), "denominator": total("denominator"), "total": total("total"),
+            "lowest": min(lows) if lows else None, "reporting": total("reporting") or 0,
+            "achieved": total("achieved") or 0}
 
 
 def target_row(target, period):

@@ -36,7 +36,7 @@ def target_list(request):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     targets = (Target.objects.filter(document__in=plans).targets().select_related("indicator", "document", "part_of")
-               .prefetch_related("horizons", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
+               .prefetch_related("horizons", "scope_units", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
                .filter_list(data, period) if unit else Target.objects.none())
     rows = target_rows(targets, unit, period) if unit else []
     context = {"form": form, "rows": rows, "unit": unit, "period": period,
@@ -87,9 +87,13 @@ def value_edit(request, pk, period_pk):
     row = target_row(target, period)
     current = row.entry
     conflict = None
+    locked = access.entry_locked(request.user, target.document.issuer, period)
     if request.method == "POST":
         form = ProgressForm(request.POST, target=target, period=period)
-        if form.is_valid():
+        if locked:
+            form.is_valid()
+            form.add_error(None, f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {period.locks_on:%d/%m/%Y}.")
+        elif form.is_valid():
             try:
                 save_progress_value(target=target, period=period, values=form.values(), by=request.user,
                                     expected_version=form.cleaned_data["version"])
@@ -103,7 +107,7 @@ def value_edit(request, pk, period_pk):
         form = ProgressForm(target=target, period=period, initial=_initial(current))
     template = "targets/value_edit_row.html" if request.htmx else "targets/value_edit.html"
     return render(request, template, {"form": form, "target": target, "period": period, "row": row,
-                                      "conflict": conflict, "locked": period.is_locked_for(target.document.issuer)})
+                                      "conflict": conflict, "locked": locked})
 
 
 def _after_save(request, target, period):

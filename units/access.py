@@ -170,3 +170,10 @@ def get_evidence_for_user(request, pk):
     if evidence is None or not can_read_unit(request.user, evidence.value.unit):
         raise Http404("Không tìm thấy minh chứng.")
     return evidence
+
+
+def entry_locked(user, unit, period):
+    """A school's entry closes after the period locks (unless reopened); the commune's officers may still enter."""
+    if unit.kind != UnitKind.SCHOOL or can_review_school(user, unit):
+        return False
+    return period.is_locked_for(unit)

@@ -26,3 +26,11 @@ def progress_status(code):
     from targets.models import ProgressStatus
 
     return dict(ProgressStatus.choices).get(code, code)
+
+
+@register.filter
+def person(user):
+    """A user's full name (Vietnamese order as stored), else the login, else a dash."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
