@@ -74,6 +74,24 @@ def save_school_report(*, report, entries, narrative, by, expected_version, lock
     return report
 
 
+@transaction.atomic
+def file_school_report(*, school, period, entries, narrative, by, expected_version, locked, submit):
+    """Start the report if needed and save the figures (a refused save leaves nothing behind); then,
+    if asked, submit. Returns (report, the reason submitting was refused or None): a refused
+    submission keeps the saved draft."""
+    report = get_or_start_report(school=school, period=period)
+    report = save_school_report(report=report, entries=entries, narrative=narrative, by=by,
+                                expected_version=expected_version, locked=locked)
+    if not submit:
+        return report, None
+    try:
+        with transaction.atomic():
+            report = submit_school_report(report=report, by=by, locked=locked)
+    except WorkflowError as error:
+        return report, str(error)
+    return report, None
+
+
 def missing_items(report):
     filled = {code for code, value in report.entries_by_code().items() if value is not None}
     return [item for item in applicable_items(report.school) if item.code not in filled]

@@ -47,11 +47,25 @@ class SchoolReportForm(forms.Form):
         return {name: self.cleaned_data.get(name, "").strip() for name, _ in NARRATIVE}
 
     def sections(self):
-        """Fields grouped by the items' sections, in the catalogue's order."""
+        """(section, [(bound field, the value in words for a read-only page)]) in the catalogue's order."""
         groups = {}
         for item in self.items:
-            groups.setdefault(item.section, []).append(self[field_name(item)])
+            field = self[field_name(item)]
+            groups.setdefault(item.section, []).append((field, _in_words(item, field.value())))
         return list(groups.items())
+
+
+def _in_words(item, value):
+    from targets.fields import format_number
+
+    if value in (None, ""):
+        return "—"
+    if item.kind == ItemKind.YES_NO:
+        return dict(YES_NO).get(str(value), str(value))
+    try:
+        return format_number(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
 
 
 def field_name(item):
@@ -94,3 +108,29 @@ class ExceptionForm(forms.Form):
     open_until = forms.DateField(label="Mở nhập đến ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="Lý do", max_length=255)
+
+
+class ReportUploadForm(forms.Form):
+    """The Excel form of a school report, filled in offline; reading it checks every cell (reports.xlsx)."""
+
+    file = forms.FileField(
+        label="Tệp Excel đã điền",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "Hãy chọn tệp Excel đã điền số liệu.",
+                        "empty": "Tệp rỗng: hãy chọn tệp Excel đã điền số liệu.",
+                        "invalid": "Không nhận được tệp: hãy chọn lại tệp Excel đã điền."},
+    )
+
+    def __init__(self, *args, school, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school, self.period = school, period
+        self.entries, self.narrative = {}, {}
+
+    def clean_file(self):
+        from . import xlsx  # xlsx reuses this module's narrative parts and consistency check
+
+        uploaded = self.cleaned_data["file"]
+        self.entries, self.narrative, errors = xlsx.parse_report_upload(uploaded, self.school, self.period)
+        if errors:
+            raise forms.ValidationError([str(error) for error in errors])
+        return uploaded

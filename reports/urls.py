@@ -7,6 +7,9 @@ app_name = "reports"
 urlpatterns = [
     path("", views.school_report_list, name="school_report_list"),
     path("truong/<int:school_pk>/ky/<int:period_pk>/", views.school_report_detail, name="school_report_detail"),
+    path("truong/<int:school_pk>/ky/<int:period_pk>/excel/", views.school_report_xlsx, name="school_report_xlsx"),
+    path("truong/<int:school_pk>/ky/<int:period_pk>/excel/tai-len/", views.school_report_upload,
+         name="school_report_upload"),
     path("<int:pk>/duyet/", views.school_report_approve, name="school_report_approve"),
     path("<int:pk>/tra-lai/", views.school_report_return, name="school_report_return"),
     path("tinh-hinh-nop/", views.period_completeness, name="period_completeness"),

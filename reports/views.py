@@ -2,15 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from units import access
 from units.models import Membership, Role
 
-from . import actions, queries
-from .forms import ExceptionForm, ReturnForm, SchoolReportForm
-from .models import Period, PeriodException, PeriodKind, ReportStatus, SchoolReport
+from . import actions, queries, xlsx
+from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm
+from .models import Period, PeriodException, PeriodKind, ReportEvent, ReportStatus, SchoolReport
 
 
 @login_required
@@ -71,27 +73,25 @@ def school_report_detail(request, school_pk, period_pk):
     if request.method == "POST":
         if not can_fill:
             raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
-        report = report or actions.get_or_start_report(school=school, period=period)
         form = SchoolReportForm(request.POST, items=items)
         if form.is_valid():
+            submit = "submit" in request.POST
             try:
-                report = actions.save_school_report(
-                    report=report, entries=form.entries(), narrative=form.narrative(), by=request.user,
-                    expected_version=form.cleaned_data["version"], locked=locked)
-                if "submit" in request.POST:
-                    actions.submit_school_report(report=report, by=request.user, locked=locked)
-                    messages.success(request, "Đã nộp báo cáo. Báo cáo được khóa chờ cán bộ phụ trách duyệt.")
-                else:
-                    messages.success(request, "Đã lưu nháp báo cáo.")
-                return redirect("reports:school_report_detail", school.pk, period.pk)
+                _, refused = actions.file_school_report(
+                    school=school, period=period, entries=form.entries(), narrative=form.narrative(),
+                    by=request.user, expected_version=form.cleaned_data["version"], locked=locked, submit=submit)
             except actions.StaleReportError as stale:
                 conflict = stale.report
             except actions.WorkflowError as error:
                 messages.error(request, str(error))
-                report.refresh_from_db()
-                form = SchoolReportForm(_with_version(request.POST, report), items=items)
-                form.is_valid()
-        else:
+            else:
+                if refused:
+                    messages.error(request, f"Đã lưu nháp. {refused}")
+                else:
+                    messages.success(request, "Đã nộp báo cáo. Báo cáo được khóa chờ cán bộ phụ trách duyệt."
+                                     if submit else "Đã lưu nháp báo cáo.")
+                return redirect("reports:school_report_detail", school.pk, period.pk)
+        elif report is None or report.is_editable:
             messages.error(request, "Báo cáo chưa được lưu: hãy sửa các ô báo lỗi bên dưới.")
     if form is None:
         form = SchoolReportForm(initial=_initial(report, items), items=items)
@@ -105,18 +105,12 @@ def school_report_detail(request, school_pk, period_pk):
     return render(request, "reports/school_report_detail.html", context)
 
 
-def _with_version(data, report):
-    data = data.copy()
-    data["version"] = report.version
-    return data
-
-
 def _initial(report, items):
     from .forms import field_name
     from .models import ItemKind
 
     if report is None:
-        return {"version": 0}
+        return {"version": SchoolReport._meta.get_field("version").default}  # the version a new report starts at
     figures = report.entries_by_code()
     initial = {"version": report.version, "highlights": report.highlights, "difficulties": report.difficulties,
                "proposals": report.proposals}
@@ -226,3 +220,59 @@ def period_exception(request, period_pk):
         "open_until": form.cleaned_data["open_until"], "reason": form.cleaned_data["reason"], "granted_by": request.user})
     messages.success(request, f"Đã mở nhập số liệu cho {school} đến ngày {form.cleaned_data['open_until']:%d/%m/%Y}.")
     return redirect(f"{_completeness_url()}?unit={school.parent_id}&period={period.pk}")
+
+
+@login_required
+def school_report_xlsx(request, school_pk, period_pk):
+    """The report as an Excel form to fill in offline, pre-filled with the figures entered so far."""
+    school = access.get_school_for_user(request, school_pk)
+    period = get_object_or_404(Period, pk=period_pk)
+    report = SchoolReport.objects.filter(school=school, period=period).first()
+    content = xlsx.build_report_template(school, period, report)
+    filename = f"bao-cao-{school.code}-{period.code}.xlsx"
+    return HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+@login_required
+@require_POST
+def school_report_upload(request, school_pk, period_pk):
+    """Read the filled-in Excel form: all its figures are saved as one draft, or none when a cell is wrong."""
+    school = access.get_school_for_user(request, school_pk)
+    period = get_object_or_404(Period, pk=period_pk)
+    if not access.can_fill_school_report(request.user, school):
+        raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
+    form = ReportUploadForm(request.POST, request.FILES, school=school, period=period)
+    if not form.is_valid():
+        return _upload_refused(request, school, period, form.errors["file"])
+    try:
+        # one transaction, so that a refused upload (locked period, submitted report) leaves no empty report
+        with transaction.atomic():
+            report = actions.get_or_start_report(school=school, period=period)
+            actions.save_school_report(
+                report=report, entries=form.entries, narrative=form.narrative, by=request.user,
+                expected_version=report.version, locked=period.is_locked_for(school),
+                action=ReportEvent.Action.UPLOADED)
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        filled = sum(1 for value in form.entries.values() if value is not None)
+        messages.success(request, f"Đã nhập số liệu từ tệp Excel ({filled} mục). Báo cáo vẫn là bản nháp: "
+                                  "hãy kiểm tra lại bên dưới rồi bấm “Nộp báo cáo”.")
+    return redirect("reports:school_report_detail", school.pk, period.pk)
+
+
+def _upload_refused(request, school, period, errors):
+    """The report page as school_report_detail shows it to the school's staff, with the file's errors."""
+    report = SchoolReport.objects.filter(school=school, period=period).first()
+    items = actions.applicable_items(school)
+    locked = period.is_locked_for(school)
+    return render(request, "reports/school_report_detail.html", {
+        "school": school, "period": period, "report": report, "conflict": None, "locked": locked,
+        "form": SchoolReportForm(initial=_initial(report, items), items=items),
+        "editable": (report is None or report.is_editable) and not locked,
+        "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
+        "events": report.events.select_related("by")[:30] if report else [],
+        "missing": actions.missing_items(report) if report else items,
+        "upload_errors": errors,
+    })

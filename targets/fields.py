@@ -5,8 +5,9 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-THOUSANDS_DOTS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-THOUSANDS_COMMAS = re.compile(r"^-?\d{1,3}(,\d{3}){2,}$")
+# A thousands group never starts with 0: "0.820" is the decimal 0.82, "1.318" is 1318.
+THOUSANDS_DOTS = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
+THOUSANDS_COMMAS = re.compile(r"^-?[1-9]\d{0,2}(,\d{3}){2,}$")
 
 
 def parse_vietnamese_number(text):

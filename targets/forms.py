@@ -134,7 +134,12 @@ def sniff_evidence_type(uploaded):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="Tệp minh chứng", help_text="PDF, ảnh (PNG, JPEG), Word hoặc Excel; tối đa 10 MB.")
+    file = forms.FileField(label="Tệp minh chứng", error_messages={"empty": "Tệp rỗng."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = f"PDF, ảnh (PNG, JPEG), Word hoặc Excel; tối đa {limit} MB."
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

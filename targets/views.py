@@ -68,6 +68,7 @@ def target_detail(request, pk):
         "series": _series(target, unit, periods),
         "changes": ProgressValueChange.objects.filter(value__target=target).select_related("value__period", "changed_by")[:50],
         "can_edit": access.can_change_unit(request.user, unit), "evidence_form": EvidenceForm(),
+        "can_see_evidence": access.can_read_unit(request.user, unit),
         "revisions": target.revisions.select_related("changed_by"),
     }
     return render(request, "targets/target_detail.html", context)

@@ -1,0 +1,575 @@
+"""A school's semester report through its workflow, the commune's review, locking, completeness and reminders."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from reports import actions
+from reports.catalogue import ensure_report_items
+from reports.models import Period, PeriodException, ReportStatus, SchoolReport, SchoolReportEntry
+from targets.models import Indicator, ProgressValue
+from targets.queries import rollup
+from tests.conftest import make_unit, make_user
+from units.models import Unit
+
+# A consistent set of figures: every part is at most its whole.
+FIGURES = {
+    "so-cbgvnv": "50", "so-cbgvnv-quan-triet": "48", "so-cbql-gv": "40", "so-gv": "36", "so-gv-dat-chuan": "35",
+    "so-gv-tren-chuan": "10", "so-cbql-gv-boi-duong-cds": "30", "so-gv-tap-huan-ai": "20",
+    "so-cbql-gv-ung-dung-ai": "15", "so-gv-boi-duong-nang-luc-so": "25", "so-hs": "1.318", "so-hs-bo-hoc": "0",
+    "so-hs-2-buoi": "1.200", "so-hs-ngoai-khoa": "900", "so-tre-suy-dinh-duong": "3", "so-hs-hoan-thanh-th": "1.300",
+    "so-hs-lop5": "250", "so-hs-lop5-vao-lop6": "248", "so-hs-lop9": "200", "so-hs-lop9-hoan-thanh": "198",
+    "so-lop": "36", "so-lop-2-buoi": "30", "so-phong-hoc-thong-minh": "2", "ket-noi-internet": "1",
+    "thiet-bi-day-hoc-so": "1", "ung-dung-ai": "0", "phan-mem-quan-tri": "1", "muc-chuan-quoc-gia": "1",
+    "cap-do-kiem-dinh": "2", "so-vu-bao-luc": "0",
+}
+
+
+def field(code):
+    return "item_" + code.replace("-", "_")
+
+
+@pytest.fixture
+def items(db):
+    return ensure_report_items()
+
+
+@pytest.fixture
+def period(db):
+    """The semester in progress, its deadline still ahead."""
+    today = timezone.localdate()
+    first = today.year if today.month >= 8 else today.year - 1
+    return Period.objects.create(code="hk-hien-tai", kind="semester_1", school_year=f"{first}-{first + 1}",
+                                 start=today - timedelta(days=30), end=today + timedelta(days=60),
+                                 deadline=today + timedelta(days=70))
+
+
+@pytest.fixture
+def locked_period(db):
+    """A semester whose deadline and the seven days after it are past: entry is closed."""
+    today = timezone.localdate()
+    return Period.objects.create(code="hk-da-khoa", kind="semester_2", school_year="2025-2026",
+                                 start=today - timedelta(days=200), end=today - timedelta(days=40),
+                                 deadline=today - timedelta(days=30), lock_after_days=7)
+
+
+def detail_url(school, period):
+    return reverse("reports:school_report_detail", args=[school.pk, period.pk])
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def version_on_page(response):
+    return int(re.search(r'name="version" value="(\d+)"', response.content.decode()).group(1))
+
+
+def report_data(school, version, *, figures=None, only=None, **extra):
+    """The POST a school's staff sends: its items (yes/no as 1/0), the version it opened, the narrative."""
+    figures = {**FIGURES, **(figures or {})}
+    data = {"version": version, "highlights": "Hoàn thành bồi dưỡng chuyển đổi số", "difficulties": "",
+            "proposals": "Bổ sung thiết bị", **extra}
+    for item in actions.applicable_items(school):
+        if only is None or item.code in only:
+            data[field(item.code)] = figures[item.code]
+    return data
+
+
+def post_report(client, school, period, *, submit=False, follow=True, **kwargs):
+    url = detail_url(school, period)
+    version = version_on_page(client.get(url))
+    data = report_data(school, version, **kwargs)
+    data["submit" if submit else "save"] = ""
+    return client.post(url, data, follow=follow)
+
+
+def report_of(school, period):
+    return SchoolReport.objects.get(school=school, period=period)
+
+
+def fill_and_submit(school, period, user, **figures):
+    """A school's complete report, submitted through the workflow's actions (set-up for other tests)."""
+    values = {**FIGURES, **figures}
+    entries = {item.code: Decimal(values[item.code].replace(".", "")) for item in actions.applicable_items(school)}
+    report = actions.get_or_start_report(school=school, period=period)
+    report = actions.save_school_report(report=report, entries=entries, narrative={}, by=user,
+                                        expected_version=report.version)
+    return actions.submit_school_report(report=report, by=user)
+
+
+@pytest.fixture
+def trained_rate(items):
+    """The share of managers and teachers trained in digital skills, computed from two report items."""
+    return Indicator.objects.create(code="cbql-gv-boi-duong-cds", name="Tỷ lệ CBQL, GV được bồi dưỡng CĐS",
+                                    kind="rate", aggregation="ratio_of_sums", unit_label="%",
+                                    numerator_item=items["so-cbql-gv-boi-duong-cds"],
+                                    denominator_item=items["so-cbql-gv"])
+
+
+# --- filling in -------------------------------------------------------------------------------
+
+
+def test_the_principal_opens_a_form_with_the_items_of_the_schools_levels(client, personas, tree, items, period):
+    response = login(client, personas["principal_a"]).get(detail_url(tree["A-TH1"], period))
+    assertContains(response, f"<h1>Báo cáo {period.name}</h1>", html=True)
+    assertContains(response, '<span class="badge st-none" id="report-status">Chưa bắt đầu</span>', html=True)
+    assertContains(response, "Tổng số giáo viên")
+    assertContains(response, f'name="{field("so-gv")}"')
+    assertContains(response, "Số học sinh lớp 5")
+    # a primary school does not answer the preschool or lower-secondary items
+    assertNotContains(response, "Số trẻ suy dinh dưỡng")
+    assertNotContains(response, "Số học sinh lớp 9")
+    assertContains(response, "Nộp báo cáo</button>")
+
+
+def test_a_draft_is_saved_with_its_figures_and_narrative(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, only={"so-gv", "so-hs", "ket-noi-internet", "ung-dung-ai"})
+    assertContains(response, "Đã lưu nháp báo cáo.")
+    report = report_of(tree["A-TH1"], period)
+    assert report.status == ReportStatus.DRAFT
+    assert report.updated_by == personas["principal_a"]
+    assert (report.highlights, report.proposals) == ("Hoàn thành bồi dưỡng chuyển đổi số", "Bổ sung thiết bị")
+    figures = report.entries_by_code()
+    assert (figures["so-gv"], figures["so-hs"]) == (36, 1318)
+    assert (figures["ket-noi-internet"], figures["ung-dung-ai"]) == (1, 0)
+    assert figures["so-lop"] is None
+    # the page shows the saved figures back, Vietnamese style
+    assertContains(response, 'value="1.318"')
+    assertContains(response, "Đang soạn")
+
+
+def test_the_first_save_of_a_new_report_is_not_taken_for_a_conflict(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, only={"so-gv"})
+    assertNotContains(response, "Báo cáo vừa được người khác cập nhật")
+    assert report_of(tree["A-TH1"], period).entries_by_code()["so-gv"] == 36
+
+
+def test_submitting_with_missing_items_is_refused_but_the_draft_is_kept(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, submit=True, only={"so-gv", "so-cbql-gv"})
+    n_missing = len(actions.applicable_items(tree["A-TH1"])) - 2
+    assertContains(response, f"Chưa thể nộp: còn {n_missing} mục chưa nhập số liệu")
+    report = report_of(tree["A-TH1"], period)
+    assert report.status == ReportStatus.DRAFT
+    assert report.entries_by_code()["so-gv"] == 36
+    # the form is still there, with the version that lets the school save again
+    assert version_on_page(response) == report.version
+    assertContains(response, "Nộp báo cáo</button>")
+
+
+def test_a_part_above_its_whole_is_refused_at_the_form(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, follow=False,
+                           figures={"so-gv": "36", "so-gv-dat-chuan": "40"})
+    assert response.status_code == 200
+    assertContains(response, "Báo cáo chưa được lưu: hãy sửa các ô báo lỗi bên dưới.")
+    assertContains(response, "Không được lớn hơn “Tổng số giáo viên” (36).")
+    assert not SchoolReportEntry.objects.exists()
+
+
+def test_a_negative_figure_is_refused_in_vietnamese(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, follow=False, figures={"so-vu-bao-luc": "-1"})
+    assertContains(response, "Giá trị không được âm.")
+    assert not SchoolReportEntry.objects.exists()
+
+
+def test_a_full_submit_locks_the_report(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, submit=True)
+    assertContains(response, "Đã nộp báo cáo. Báo cáo được khóa chờ cán bộ phụ trách duyệt.")
+    report = report_of(tree["A-TH1"], period)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_at is not None
+    assertContains(response, "Đã nộp, chờ duyệt")
+    # read-only: the figures are shown, no input, no button
+    assertNotContains(response, f'name="{field("so-gv")}"')
+    assertNotContains(response, "Nộp báo cáo</button>")
+    assertNotContains(response, "Lưu nháp</button>")
+
+
+def test_a_submitted_report_refuses_a_further_save(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    post_report(client, tree["A-TH1"], period, submit=True)
+    report = report_of(tree["A-TH1"], period)
+    response = client.post(detail_url(tree["A-TH1"], period),
+                           report_data(tree["A-TH1"], report.version, figures={"so-gv": "37"}, save=""))
+    assertContains(response, "Báo cáo đang ở trạng thái “Đã nộp, chờ duyệt”, không thể sửa.")
+    assert report_of(tree["A-TH1"], period).entries_by_code()["so-gv"] == 36
+
+
+def test_a_submitted_report_shows_yes_no_answers_in_words(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, submit=True)
+    row = re.search(r"Trường có kết nối Internet</label></th>\s*<td>(.*?)</td>", response.content.decode(), re.S)
+    assert re.sub(r"<[^>]+>", "", row.group(1)).strip() == "Có"
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    post_report(client, tree["A-TH1"], period, submit=True)
+    client.logout()
+    return report_of(tree["A-TH1"], period)
+
+
+def return_url(report):
+    return reverse("reports:school_report_return", args=[report.pk])
+
+
+def approve_url(report):
+    return reverse("reports:school_report_approve", args=[report.pk])
+
+
+def test_the_officer_sees_the_review_buttons(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_a"]).get(detail_url(tree["A-TH1"], period))
+    assertContains(response, "Duyệt báo cáo</button>")
+    assertContains(response, "Trả lại báo cáo</button>")
+    # the officer reads the figures but cannot change them
+    assertNotContains(response, f'name="{field("so-gv")}"')
+
+
+def test_returning_without_a_comment_is_refused(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_a"]).post(return_url(submitted), {"comment": "  "}, follow=True)
+    assertContains(response, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
+
+
+def test_a_returned_report_shows_the_comment_and_can_be_resubmitted(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_a"]).post(
+        return_url(submitted), {"comment": "Số giáo viên đạt chuẩn chưa khớp hồ sơ"}, follow=True)
+    assertContains(response, "Đã trả lại báo cáo của Trường Tiểu học A1 để chỉnh sửa.")
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.RETURNED
+
+    login(client, personas["principal_a"])
+    page = client.get(detail_url(tree["A-TH1"], period))
+    assertContains(page, "Ý kiến của cán bộ phụ trách:</strong> Số giáo viên đạt chuẩn chưa khớp hồ sơ")
+    assertContains(page, "Bị trả lại để chỉnh sửa")
+    assertContains(page, f'name="{field("so-gv-dat-chuan")}"')
+
+    resubmitted = post_report(client, tree["A-TH1"], period, submit=True, figures={"so-gv-dat-chuan": "34"})
+    assertContains(resubmitted, "Đã nộp báo cáo.")
+    report = report_of(tree["A-TH1"], period)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.entries_by_code()["so-gv-dat-chuan"] == 34
+
+
+def test_approval_counts_only_approved_reports_in_the_wards_rate(
+    client, personas, tree, items, period, submitted, trained_rate
+):
+    # a second primary school of A, approved: 12 of 20 trained
+    school3 = make_unit("A-TH3", "Trường Tiểu học A3", "school", tree["A"], levels=["th"])
+    principal3 = make_user("principal_a3", school3, "school_staff")
+    actions.approve_school_report(report=fill_and_submit(school3, period, principal3,
+                                                         **{"so-cbql-gv-boi-duong-cds": "12", "so-cbql-gv": "20"}),
+                                  by=personas["officer_a"])
+    # A2 submitted but not yet approved: 1 of 40 must not count
+    principal2 = make_user("principal_a2", tree["A-THCS"], "school_staff")
+    fill_and_submit(tree["A-THCS"], period, principal2, **{"so-cbql-gv-boi-duong-cds": "1"})
+
+    response = login(client, personas["officer_a"]).post(approve_url(submitted), follow=True)
+
+    assertContains(response, "Đã duyệt báo cáo của Trường Tiểu học A1. Số liệu đã được tổng hợp vào chỉ tiêu.")
+    assertContains(response, "Đã duyệt")
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.APPROVED
+    result = rollup(trained_rate, tree["A"], period)
+    # (30 + 12) / (40 + 20), not counting A2's 1/40
+    assert (result.numerator, result.denominator, result.reporting_units) == (42, 60, 2)
+    assert result.value == Decimal(70)
+
+
+def test_reopening_an_approved_report_removes_its_values_and_counts_the_changes(
+    client, personas, tree, period, submitted, trained_rate
+):
+    login(client, personas["officer_a"]).post(approve_url(submitted))
+    assert ProgressValue.objects.filter(report=submitted).count() == 1
+    assert rollup(trained_rate, tree["A"], period).value == Decimal(75)
+
+    response = client.post(return_url(submitted), {"comment": "Mở lại để sửa số giáo viên"}, follow=True)
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.RETURNED
+    assert not ProgressValue.objects.filter(report=submitted).exists()
+    assert rollup(trained_rate, tree["A"], period).value is None
+    assertContains(response, "0 số liệu đã thay đổi so với lúc duyệt.")
+
+    login(client, personas["principal_a"])
+    edited = post_report(client, tree["A-TH1"], period, figures={"so-gv": "37", "so-cbql-gv-boi-duong-cds": "32"})
+    assertContains(edited, "Báo cáo đã được duyệt trước đó và được mở lại: 2 số liệu đã thay đổi so với lúc duyệt.")
+
+
+def test_a_report_cannot_be_approved_twice(client, personas, tree, period, submitted):
+    login(client, personas["officer_a"]).post(approve_url(submitted))
+    response = client.post(approve_url(submitted), follow=True)
+    assertContains(response, "Chỉ duyệt được báo cáo đã nộp.")
+
+
+def test_a_draft_cannot_be_approved(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    post_report(client, tree["A-TH1"], period, only={"so-gv"})
+    response = login(client, personas["officer_a"]).post(approve_url(report_of(tree["A-TH1"], period)), follow=True)
+    assertContains(response, "Chỉ duyệt được báo cáo đã nộp.")
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.DRAFT
+
+
+# --- permissions ------------------------------------------------------------------------------
+
+
+def test_principal_b_cannot_see_a_schools_report(client, personas, tree, period, submitted):
+    login(client, personas["principal_b"])
+    assert client.get(detail_url(tree["A-TH1"], period)).status_code == 404
+    assert client.post(detail_url(tree["A-TH1"], period), report_data(tree["A-TH1"], 0)).status_code == 404
+
+
+def test_the_leader_reads_the_report_but_cannot_change_it(client, personas, tree, period, submitted):
+    login(client, personas["leader_a"])
+    page = client.get(detail_url(tree["A-TH1"], period))
+    assertContains(page, "Đã nộp, chờ duyệt")
+    assertContains(page, "Tổng số giáo viên")
+    assertNotContains(page, "Duyệt báo cáo</button>")
+    response = client.post(detail_url(tree["A-TH1"], period),
+                           report_data(tree["A-TH1"], submitted.version, figures={"so-gv": "1"}, save=""))
+    assert response.status_code == 403
+    assert report_of(tree["A-TH1"], period).entries_by_code()["so-gv"] == 36
+
+
+def test_a_principal_of_another_school_of_a_cannot_fill_in_a1(client, tree, items, period):
+    principal2 = make_user("principal_a2", tree["A-THCS"], "school_staff")
+    response = login(client, principal2).post(detail_url(tree["A-TH1"], period), report_data(tree["A-TH1"], 1))
+    assert response.status_code == 404
+    assert not SchoolReport.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("principal_a", 403), ("leader_a", 403), ("officer_b", 404)])
+def test_only_the_wards_officer_approves_or_returns(client, personas, tree, period, submitted, persona, status):
+    login(client, personas[persona])
+    assert client.post(approve_url(submitted)).status_code == status
+    assert client.post(return_url(submitted), {"comment": "Sửa lại"}).status_code == status
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
+
+
+# --- locking ----------------------------------------------------------------------------------
+
+
+def lock_message(period):
+    return f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {period.locks_on:%d/%m/%Y}."
+
+
+def test_a_locked_period_refuses_the_schools_save(client, personas, tree, items, locked_period):
+    login(client, personas["principal_a"])
+    page = client.get(detail_url(tree["A-TH1"], locked_period))
+    assertContains(page, lock_message(locked_period))
+    assertNotContains(page, "Lưu nháp</button>")
+    response = client.post(detail_url(tree["A-TH1"], locked_period),
+                           report_data(tree["A-TH1"], version_on_page(page), save=""))
+    assertContains(response, lock_message(locked_period) + " Hãy đề nghị cán bộ phụ trách của phường/xã gia hạn")
+    assert not SchoolReportEntry.objects.exists()
+
+
+@pytest.mark.parametrize("case", ["locked", "invalid"])
+def test_a_refused_first_save_leaves_no_empty_report(client, personas, tree, items, period, locked_period, case):
+    login(client, personas["principal_a"])
+    chosen = locked_period if case == "locked" else period
+    figures = {"so-gv-dat-chuan": "99"} if case == "invalid" else {}
+    client.post(detail_url(tree["A-TH1"], chosen), report_data(tree["A-TH1"], 1, figures=figures, save=""))
+    assert not SchoolReport.objects.exists()
+
+
+def grant_exception(client, school, period, days=7):
+    open_until = timezone.localdate() + timedelta(days=days)
+    return client.post(reverse("reports:period_exception", args=[period.pk]),
+                       {"school": school.pk, "open_until": open_until.isoformat(), "reason": "Trường bị mất điện"},
+                       follow=True)
+
+
+def test_an_officers_exception_reopens_entry_for_that_one_school_only(client, personas, tree, items, locked_period):
+    response = grant_exception(login(client, personas["officer_a"]), tree["A-TH1"], locked_period)
+    open_until = timezone.localdate() + timedelta(days=7)
+    assertContains(response, f"Đã mở nhập số liệu cho Trường Tiểu học A1 đến ngày {open_until:%d/%m/%Y}.")
+    exception = PeriodException.objects.get()
+    assert (exception.unit, exception.granted_by) == (tree["A-TH1"], personas["officer_a"])
+
+    login(client, personas["principal_a"])
+    saved = post_report(client, tree["A-TH1"], locked_period, only={"so-gv"})
+    assertContains(saved, "Đã lưu nháp báo cáo.")
+    assert report_of(tree["A-TH1"], locked_period).entries_by_code()["so-gv"] == 36
+
+    principal2 = make_user("principal_a2", tree["A-THCS"], "school_staff")
+    login(client, principal2)
+    refused = post_report(client, tree["A-THCS"], locked_period, only={"so-gv"})
+    assertContains(refused, lock_message(locked_period))
+    assert not SchoolReportEntry.objects.filter(report__school=tree["A-THCS"]).exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("principal_a", 403), ("leader_a", 403)])
+def test_only_the_wards_officer_grants_an_exception(client, personas, tree, items, locked_period, persona, status):
+    response = grant_exception(login(client, personas[persona]), tree["A-TH1"], locked_period)
+    assert response.status_code == status
+    assert not PeriodException.objects.exists()
+
+
+# --- completeness and reminders ---------------------------------------------------------------
+
+
+def completeness_row(response, school_name):
+    row = re.search(rf"<tr><td>{re.escape(school_name)}</td><td>(.*?)</td>", response.content.decode(), re.S)
+    assert row, f"no row for {school_name}"
+    return re.sub(r"<[^>]+>", "", row.group(1)).strip()
+
+
+def test_the_completeness_page_shows_each_schools_state_and_the_rate(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_a"]).get(reverse("reports:period_completeness"))
+    assertContains(response, "Tình hình nộp báo cáo — Phường A")
+    assert completeness_row(response, "Trường Tiểu học A1") == "Đã nộp, chờ duyệt"
+    assert completeness_row(response, "Trường Tiểu học và THCS A2") == "Chưa bắt đầu"
+    assertNotContains(response, "Trường Mầm non B1")
+    assertContains(response, '<div class="stat" id="reporting-rate">50%</div>', html=True)
+    assertContains(response, "Gửi thư nhắc các trường chưa nộp</button>")
+
+
+def test_the_completeness_page_shows_late_schools_after_the_deadline(client, personas, tree, items, locked_period):
+    response = login(client, personas["officer_a"]).get(reverse("reports:period_completeness"),
+                                                         {"period": locked_period.pk})
+    assert completeness_row(response, "Trường Tiểu học A1") == "Trễ hạn"
+    assertContains(response, '<div class="stat" id="reporting-rate">0%</div>', html=True)
+
+
+def test_the_completeness_page_is_refused_to_a_principal(client, personas, period):
+    # the page follows a commune's schools; a principal follows only its own report
+    response = login(client, personas["principal_a"]).get(reverse("reports:period_completeness"))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("n_schools", [3, 10])
+def test_the_completeness_query_count_does_not_grow_with_the_schools(
+    client, personas, tree, items, period, n_schools, django_assert_max_num_queries
+):
+    for i in range(n_schools - 2):
+        make_unit(f"A-TH{i + 10}", f"Trường Tiểu học A{i + 10}", "school", tree["A"], levels=["th"])
+    schools = list(Unit.objects.in_subtree(tree["A"]).schools().order_by("path"))
+    assert len(schools) == n_schools
+    fill_and_submit(schools[0], period, personas["principal_a"])
+    actions.get_or_start_report(school=schools[1], period=period)
+    PeriodException.objects.create(period=period, unit=schools[2], open_until=period.end, reason="Gia hạn")
+    login(client, personas["officer_a"])
+    # session, user, memberships, periods, current period, schools, their reports, exceptions
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reports:period_completeness"))
+    assertContains(response, "<tr><td>Trường", count=n_schools)
+
+
+@pytest.fixture
+def staff_with_mail(personas, tree):
+    personas["principal_a"].email = "a1@truong.edu.vn"
+    personas["principal_a"].save(update_fields=["email"])
+    personas["principal_b"].email = "b1@truong.edu.vn"
+    personas["principal_b"].save(update_fields=["email"])
+    return [
+        make_user("hieu_truong_a2", tree["A-THCS"], "school_staff", email="ht.a2@truong.edu.vn"),
+        make_user("pho_hieu_truong_a2", tree["A-THCS"], "school_staff", email="pht.a2@truong.edu.vn"),
+        make_user("nhan_vien_a2", tree["A-THCS"], "school_staff"),  # no address: nothing to send
+    ]
+
+
+def remind(client, period, unit):
+    return client.post(reverse("reports:period_remind", args=[period.pk]), {"unit": unit.pk}, follow=True)
+
+
+def test_the_reminder_goes_to_each_staff_member_of_schools_that_have_not_submitted(
+    client, personas, tree, period, submitted, staff_with_mail
+):
+    response = remind(login(client, personas["officer_a"]), period, tree["A"])
+    assertContains(response, "Đã gửi 2 thư nhắc tới 1 trường chưa nộp báo cáo.")
+    assert sorted(m.to[0] for m in mail.outbox) == ["ht.a2@truong.edu.vn", "pht.a2@truong.edu.vn"]
+    assert all(m.subject == f"Nhắc nộp báo cáo {period.name}" for m in mail.outbox)
+    assert "Trường Tiểu học và THCS A2" in mail.outbox[0].body
+    assert f"hạn nộp là {period.deadline:%d/%m/%Y}" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("principal_a", 404), ("leader_a", 403)])
+def test_only_the_wards_officer_reminds_its_schools(client, personas, tree, period, staff_with_mail, persona, status):
+    response = remind(login(client, personas[persona]), period, tree["A"])
+    assert response.status_code == status
+    assert mail.outbox == []
+
+
+# --- home, login ------------------------------------------------------------------------------
+
+
+def test_the_officer_sees_the_report_awaiting_review_on_the_home_page(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_a"]).get("/")
+    assertContains(response, f"Việc cần làm — {period.name}")
+    assertContains(response, "Báo cáo chờ duyệt")
+    assertContains(response, f'<a href="{detail_url(tree["A-TH1"], period)}">Trường Tiểu học A1 — {period.name}</a>',
+                   html=True)
+
+
+def test_the_principal_sees_the_returned_comment_on_the_home_page(client, personas, tree, period, submitted):
+    login(client, personas["officer_a"]).post(return_url(submitted), {"comment": "Bổ sung số phòng học thông minh"})
+    response = login(client, personas["principal_a"]).get("/")
+    assertContains(response, "Báo cáo bị trả lại:</strong> Bổ sung số phòng học thông minh")
+    assertContains(response, "Bị trả lại để chỉnh sửa")
+
+
+def test_officer_b_does_not_see_as_report_on_the_home_page(client, personas, tree, period, submitted):
+    response = login(client, personas["officer_b"]).get("/")
+    assertContains(response, "Phường B")
+    assertNotContains(response, "Trường Tiểu học A1")
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, period):
+    assertRedirects(client.get("/"), "/dang-nhap/?next=/")
+
+
+def test_the_login_page_is_in_vietnamese(client, db):
+    response = client.get("/dang-nhap/")
+    assertContains(response, '<html lang="vi">')
+    assertContains(response, "<h1>Đăng nhập</h1>", html=True)
+    assertContains(response, "Tên đăng nhập")
+    assertContains(response, "Mật khẩu")
+
+
+def test_a_wrong_password_is_refused_in_vietnamese(client, personas):
+    response = client.post("/dang-nhap/", {"username": "officer_a", "password": "sai-mat-khau"})
+    assertContains(response, "Vui lòng điền vào")
+    assertContains(response, "mật khẩu chính xác")
+
+
+def test_the_login_leads_to_the_home_page(client, personas, period):
+    response = client.post("/dang-nhap/", {"username": "officer_a", "password": "Mat-khau-2026"})
+    assertRedirects(response, "/")
+
+
+def test_the_password_change_page_is_in_vietnamese(client, personas):
+    response = login(client, personas["officer_a"]).get("/doi-mat-khau/")
+    assertContains(response, "<h1>Đổi mật khẩu</h1>", html=True)
+    assertContains(response, "Mật khẩu cũ")
+    assertContains(response, "Mật khẩu mới")
+    assertContains(response, "Xác nhận mật khẩu mới")
+    assertContains(response, "Mật khẩu của bạn phải chứa ít nhất 8 ký tự.")
+
+
+def test_a_wrong_old_password_is_refused_in_vietnamese(client, personas):
+    response = login(client, personas["officer_a"]).post("/doi-mat-khau/", {
+        "old_password": "khong-dung", "new_password1": "Hai-Phong-2030!", "new_password2": "Hai-Phong-2030!"})
+    assertContains(response, "Mật khẩu cũ không chính xác.")
+
+
+def test_the_password_is_changed(client, personas):
+    response = login(client, personas["officer_a"]).post("/doi-mat-khau/", {
+        "old_password": "Mat-khau-2026", "new_password1": "Hai-Phong-2030!", "new_password2": "Hai-Phong-2030!"},
+        follow=True)
+    assertContains(response, "Mật khẩu của bạn đã được thay đổi.")
+    personas["officer_a"].refresh_from_db()
+    assert personas["officer_a"].check_password("Hai-Phong-2030!")

@@ -1,0 +1,133 @@
+"""Numbers as Vietnamese users type and read them: decimal comma, thousands dot."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+
+from targets.fields import VietnameseDecimalField, format_number, parse_vietnamese_number
+
+NOT_A_NUMBER = "không phải là một số"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0,82", Decimal("0.82")),
+        ("0.82", Decimal("0.82")),
+        ("1.318", Decimal("1318")),
+        ("1.318,5", Decimal("1318.5")),
+        ("1,318.5", Decimal("1318.5")),
+        ("1.234.567", Decimal("1234567")),
+        ("1,234,567", Decimal("1234567")),
+        ("100%", Decimal("100")),
+        ("57,5 %", Decimal("57.5")),
+        (" 42 ", Decimal("42")),
+        ("1\u00a0318", Decimal("1318")),
+        ("-3,5", Decimal("-3.5")),
+    ],
+)
+def test_it_reads_the_numbers_vietnamese_users_type(text, expected):
+    assert parse_vietnamese_number(text) == expected
+
+
+def test_a_comma_with_one_group_of_three_is_a_decimal_comma_not_thousands():
+    # "1,318" is how a Vietnamese user writes one point three one eight
+    assert parse_vietnamese_number("1,318") == Decimal("1.318")
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "%"])
+def test_blank_input_is_no_number(text):
+    assert parse_vietnamese_number(text) is None
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "12a", ".", "-", "1,2,3", "5 học sinh"])
+def test_text_that_is_not_a_number_is_refused_in_vietnamese(text):
+    with pytest.raises(ValueError, match=NOT_A_NUMBER):
+        parse_vietnamese_number(text)
+
+
+def test_a_leading_zero_is_never_a_thousands_group():
+    assert parse_vietnamese_number("0.820") == Decimal("0.82")
+
+
+def field(**kwargs):
+    return VietnameseDecimalField(required=False, **kwargs)
+
+
+def test_the_field_accepts_the_decimal_comma_and_the_decimal_point_alike():
+    assert field().clean("0,82") == field().clean("0.82") == Decimal("0.82")
+
+
+def test_the_field_reads_a_thousands_dot():
+    assert field().clean("1.318") == Decimal("1318")
+
+
+def test_the_field_gives_none_for_a_blank_optional_value():
+    assert field().clean("") is None
+
+
+def test_the_field_requires_a_value_when_required():
+    with pytest.raises(forms.ValidationError):
+        VietnameseDecimalField(required=True).clean("")
+
+
+def test_the_field_refuses_text_with_the_vietnamese_message():
+    with pytest.raises(forms.ValidationError) as error:
+        field().clean("mười hai")
+    assert error.value.code == "invalid"
+    assert "“mười hai” không phải là một số (ví dụ hợp lệ: 0,82 hoặc 1.318)." in error.value.messages
+
+
+def test_the_field_refuses_a_negative_number_when_the_minimum_is_zero():
+    with pytest.raises(forms.ValidationError) as error:
+        field(min_value=0).clean("-5")
+    assert error.value.messages == ["Giá trị không được âm."]
+
+
+def test_the_field_accepts_zero_when_the_minimum_is_zero():
+    assert field(min_value=0).clean("0") == Decimal(0)
+
+
+def test_the_field_refuses_a_value_above_its_maximum_with_the_maximum_formatted():
+    with pytest.raises(forms.ValidationError) as error:
+        field(max_value=Decimal(1000)).clean("1.318")
+    assert error.value.messages == ["Giá trị không được vượt quá 1.000."]
+
+
+def test_the_field_refuses_too_many_decimal_places():
+    with pytest.raises(forms.ValidationError) as error:
+        field(max_decimal_places=2).clean("0,825")
+    assert error.value.messages == ["Chỉ nhập tối đa 2 chữ số thập phân."]
+
+
+def test_the_field_shows_a_stored_value_the_way_the_user_would_type_it_back():
+    decimal_field = field()
+    for stored in (Decimal("1318.0000"), Decimal("0.8200"), Decimal("1318.5000"), Decimal("1.3180")):
+        shown = decimal_field.prepare_value(stored)
+        assert decimal_field.clean(shown) == stored
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal("1318"), None, "1.318"),
+        (Decimal("0.8200"), None, "0,82"),
+        (Decimal("1318.5000"), None, "1.318,5"),
+        (Decimal("1234567"), None, "1.234.567"),
+        (Decimal("100.0000"), None, "100"),
+        (Decimal("0"), None, "0"),
+        (Decimal("-1318"), None, "-1.318"),
+        (Decimal("57.4923"), 1, "57,5"),
+        (Decimal("57.1428571"), 1, "57,1"),
+        (Decimal("100"), 1, "100"),
+        (1318, None, "1.318"),
+    ],
+)
+def test_format_number_writes_the_thousands_dot_and_the_decimal_comma(value, places, expected):
+    assert format_number(value, places) == expected
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_format_number_writes_nothing_for_no_value(value):
+    assert format_number(value) == ""
