@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from targets.fields import plain_decimal
 from targets.models import Indicator, ProgressValue, ValueSource
 
 from .models import ReportEvent, ReportItem, ReportStatus, SchoolReport, SchoolReportEntry
@@ -142,7 +143,7 @@ def approve_school_report(*, report, by):
     write_report_values(report, is_demo=False)
     report.status = ReportStatus.APPROVED
     report.reviewed_at = timezone.now()
-    report.approved_snapshot = {code: _plain(value) for code, value in report.entries_by_code().items()}
+    report.approved_snapshot = {code: plain_decimal(value) for code, value in report.entries_by_code().items()}
     report.version += 1
     report.save(update_fields=["status", "reviewed_at", "approved_snapshot", "version", "updated_at"])
     ReportEvent.objects.create(report=report, action=ReportEvent.Action.APPROVED, by=by)
@@ -182,6 +183,3 @@ def indicator_figures(indicator, figures):
         return None
     return {"numerator": min(numerator, denominator), "denominator": denominator}
 
-
-def _plain(value):
-    return None if value is None else format(value.normalize(), "f")

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from targets.fields import plain_decimal
+
 SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
 
 
@@ -208,13 +210,10 @@ class SchoolReport(models.Model):
         """How many figures differ from those approved (for a report reopened after approval)."""
         if not self.approved_snapshot:
             return 0
-        current = {code: _plain(value) for code, value in self.entries_by_code().items()}
+        current = {code: plain_decimal(value) for code, value in self.entries_by_code().items()}
         codes = set(current) | set(self.approved_snapshot)
         return sum(1 for code in codes if current.get(code) != self.approved_snapshot.get(code))
 
-
-def _plain(value):
-    return None if value is None else format(value.normalize(), "f")
 
 
 class SchoolReportEntry(models.Model):

@@ -1,9 +1,9 @@
-from decimal import Decimal
 
 from django.db import transaction
 
 from plans.models import DocumentStatus
 
+from .fields import plain_decimal
 from .models import Evidence, ProgressValue, ProgressValueChange, TargetRevision, ValueSource
 
 
@@ -35,12 +35,7 @@ VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "status", "note
 
 
 def value_snapshot(value):
-    def plain(v):
-        if isinstance(v, Decimal):
-            return format(v.normalize(), "f")
-        return v
-
-    return {field: plain(getattr(value, field)) for field in VALUE_FIELDS}
+    return {field: plain_decimal(getattr(value, field)) for field in VALUE_FIELDS}
 
 
 @transaction.atomic

@@ -84,3 +84,10 @@ def format_number(value, places=None):
     groups.insert(0, whole)
     result = sign + ".".join(groups)
     return f"{result},{fraction}" if fraction else result
+
+
+def plain_decimal(value):
+    """A Decimal as a plain string for JSON snapshots ("35", "0.82"), None stays None."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value

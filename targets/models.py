@@ -10,6 +10,8 @@ from plans.models import Document
 from units import access
 from units.models import SchoolLevel, Unit
 
+from .fields import plain_decimal
+
 
 class Category(models.TextChoices):
     """The four evaluation criteria of the plans, then the other groups the plans use."""
@@ -259,22 +261,19 @@ class Target(models.Model):
             "comparator": self.comparator,
             "value_kind": self.value_kind,
             "level_label": self.level_label,
-            "baseline_value": _plain(self.baseline_value),
+            "baseline_value": plain_decimal(self.baseline_value),
             "baseline_year": self.baseline_year,
             "each_unit": self.each_unit,
             "horizons": {
                 h.label: {
-                    "value": _plain(h.value),
-                    "value_max": _plain(h.value_max),
-                    "floor_value": _plain(h.floor_value),
+                    "value": plain_decimal(h.value),
+                    "value_max": plain_decimal(h.value_max),
+                    "floor_value": plain_decimal(h.floor_value),
                 }
                 for h in self.horizons.all()
             },
         }
 
-
-def _plain(value):
-    return None if value is None else format(value.normalize() if isinstance(value, Decimal) else value, "f")
 
 
 class TargetHorizon(models.Model):
