@@ -5,6 +5,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units import access
@@ -175,6 +176,7 @@ def period_completeness(request):
         "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
         "rate": queries.reporting_rate(rows), "counts": queries.state_counts(rows),
         "can_review": any(access.can_review_school(request.user, r.school) for r in rows[:1]),
+        "period_locked": timezone.localdate() > period.locks_on,
         "exception_form": ExceptionForm(),
     })
 
