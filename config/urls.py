@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from plans.urls import public_urlpatterns
 from reports.views import home
 
 admin.site.site_header = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
@@ -16,5 +17,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("chi-tieu/", include("targets.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("ke-hoach/", include("plans.urls")),
+    path("cong-khai/", include((public_urlpatterns, "public"))),
     path("admin/", admin.site.urls),
 ]

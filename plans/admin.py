@@ -28,7 +28,7 @@ class TargetInline(admin.TabularInline):
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "number_display", "doc_type", "issuer", "issued_on", "issued_year", "status", "target_count"]
-    list_filter = ["doc_type", "status", "is_demo", ("issuer", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["doc_type", "status", "is_public", "is_demo", ("issuer", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["number", "title", "issuer__name", "issuer_name", "signer_name"]
     autocomplete_fields = ["issuer"]
     filter_horizontal = ["implements"]
@@ -53,7 +53,7 @@ class DocumentAdmin(admin.ModelAdmin):
         ),
         ("Thời gian thực hiện", {"fields": ["start_year", "end_year", "vision_year"]}),
         ("Căn cứ", {"fields": ["implements"]}),
-        ("Khác", {"fields": ["source_file", "note", "is_demo"]}),
+        ("Khác", {"fields": ["is_public", "source_file", "note", "is_demo"]}),
     ]
 
     def get_queryset(self, request):
@@ -89,7 +89,7 @@ class TaskAdmin(admin.ModelAdmin):
         ("document", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "lead_text", "document__title", "document__number"]
-    autocomplete_fields = ["document", "lead_unit", "coordinating_units"]
+    autocomplete_fields = ["document", "lead_unit", "coordinating_units", "parent"]
     list_select_related = ["document", "group", "lead_unit", "phase", "document__issuer"]
 
 

@@ -300,6 +300,7 @@ def seed_plan(tally, spec, units, documents, indicators, nq71_targets):
             "end_year": spec["end_year"],
             "status": DocumentStatus.IN_FORCE,
             "source_file": f"{spec['key']}.txt",
+            "is_public": True,
             "is_demo": True,
         },
     )

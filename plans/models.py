@@ -32,6 +32,9 @@ class DocumentQuerySet(models.QuerySet):
     def in_force(self):
         return self.filter(status=DocumentStatus.IN_FORCE)
 
+    def public(self):
+        return self.filter(is_public=True)
+
     def plans(self):
         """Documents that carry targets or tasks of their own (plans, programmes, resolutions)."""
         return self.filter(Q(targets__isnull=False) | Q(tasks__isnull=False)).distinct()
@@ -85,6 +88,10 @@ class Document(models.Model):
         symmetrical=False,
         blank=True,
         related_name="implemented_by",
+    )
+    is_public = models.BooleanField(
+        "công khai", default=False,
+        help_text="Cho phép mọi người (không cần đăng nhập) xem chỉ tiêu và tình trạng thực hiện, để nhân dân cùng giám sát.",
     )
     source_file = models.CharField("tệp nguồn", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
@@ -240,6 +247,9 @@ class Task(models.Model):
         "trạng thái", max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    parent = models.ForeignKey("self", verbose_name="cụ thể hóa nhiệm vụ", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="children",
+                               help_text="Nhiệm vụ của văn bản cấp trên mà nhiệm vụ này cụ thể hóa.")
 
     objects = TaskQuerySet.as_manager()
 

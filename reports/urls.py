@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/duyet/", views.school_report_approve, name="school_report_approve"),
     path("<int:pk>/tra-lai/", views.school_report_return, name="school_report_return"),
     path("tinh-hinh-nop/", views.period_completeness, name="period_completeness"),
+    path("bang-dieu-khien/", views.dashboard_unit, name="dashboard_unit"),
+    path("bang-dieu-khien/cap-duoi/", views.dashboard_drilldown, name="dashboard_drilldown"),
     path("ky/<int:period_pk>/nhac-nop/", views.period_remind, name="period_remind"),
     path("ky/<int:period_pk>/gia-han/", views.period_exception, name="period_exception"),
 ]

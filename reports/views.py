@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from units import access
 from units.models import Membership, Role
 
-from . import actions, queries, xlsx
+from . import actions, dashboards, queries, xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm
 from .models import Period, PeriodException, PeriodKind, ReportEvent, ReportStatus, SchoolReport
 
@@ -278,3 +278,35 @@ def _upload_refused(request, school, period, errors):
         "missing": actions.missing_items(report) if report else items,
         "upload_errors": errors,
     })
+
+
+def _dashboard_choices(request):
+    """The unit, plan and period a dashboard shows, from the query string within the user's scope."""
+    units = dashboards.dashboard_units(request.user)
+    if not units:
+        raise PermissionDenied("Tài khoản chưa được phân quyền tại đơn vị nào.")
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
+    plans = dashboards.plans_for(unit)
+    document = next((d for d in plans if str(d.pk) == request.GET.get("plan")), plans[0] if plans else None)
+    periods = list(Period.objects.order_by("-end"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or queries.current_period()
+    return {"units": units, "unit": unit, "plans": plans, "document": document, "periods": periods, "period": period}
+
+
+@login_required
+def dashboard_unit(request):
+    context = _dashboard_choices(request)
+    if context["document"] is not None:
+        context.update(dashboards.unit_dashboard(context["unit"], context["document"], context["period"]))
+    context["status_filter"] = request.GET.get("status", "")
+    return render(request, "reports/dashboard_unit.html", context)
+
+
+@login_required
+def dashboard_drilldown(request):
+    context = _dashboard_choices(request)
+    if context["document"] is not None:
+        context.update(dashboards.drilldown(context["unit"], context["document"], context["period"],
+                                            sort=request.GET.get("sort")))
+    context["sort"] = request.GET.get("sort", "")
+    return render(request, "reports/dashboard_drilldown.html", context)
