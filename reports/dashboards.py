@@ -10,16 +10,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from plans.models import Document, Task, TaskStatus
+from targets.fields import format_number
 from targets.models import EVALUATION_CRITERIA, Category, Target
 from targets.queries import child_rollups, plan_statuses, status_counts
-from targets.status import STATUS_ORDER, Status, current_horizon, evaluate
+from targets.status import STATUS_ORDER, Status, current_horizon, evaluate, path_start
 from units import access
 from units.models import Unit, UnitKind
 
 from . import queries
 from .models import Period
 
-TREND_LENGTH = 8
+TREND_LENGTH = 4  # the chosen period and the three before it: enough for a trend, cheap on a province
 
 
 def dashboard_units(user):
@@ -47,6 +48,11 @@ def trend_periods(period):
     return sorted(earlier[:TREND_LENGTH], key=lambda p: (p.end, -p.start.toordinal()))
 
 
+def drill_periods(period):
+    """The chosen period and those ending inside it (a school year ends with its second semester)."""
+    return sorted(Period.objects.filter(end__gte=period.start, end__lte=period.end), key=lambda p: (p.end, -p.start.toordinal()))
+
+
 @dataclass
 class CriterionGroup:
     key: str
@@ -65,11 +71,11 @@ def unit_dashboard(unit, document, period):
     for item in statuses:
         groups[item.target.category].items.append(item)
     ordered = [groups[c] for c in EVALUATION_CRITERIA] + [g for k, g in groups.items() if k not in EVALUATION_CRITERIA]
-    rows = queries.completeness(unit, period) if unit.kind != UnitKind.SCHOOL else []
+    submitted, schools = queries.reporting_counts(unit, period) if unit.kind != UnitKind.SCHOOL else (0, 0)
     return {
         "statuses": statuses, "groups": [g for g in ordered if g.items], "counts": status_counts(statuses),
         "status_order": [(s, Status(s).label) for s in STATUS_ORDER],
-        "reporting_rate": queries.reporting_rate(rows), "schools": len(rows),
+        "reporting_rate": submitted * 100 / schools if schools else None, "schools": schools,
         "overdue_tasks": overdue_tasks(document, unit),
         "chart_data": chart_data(statuses, ordered),
     }
@@ -107,38 +113,70 @@ def overdue_tasks(document, unit):
 
 
 @dataclass
+class DrillCell:
+    target: object
+    evaluation: object  # None when the unit reported nothing for the target
+    text: str
+
+
+@dataclass
 class DrillRow:
     unit: Unit
-    cells: list  # [(target, Evaluation or None)]
+    cells: list  # [DrillCell] in the order of the columns
     behind: int = 0
 
 
-def drilldown(unit, document, period, sort=None):
-    """Each unit directly below `unit` by the plan's targets: its value and status, in one grouped query."""
+def result_text(target, value):
+    """A result as the tables print it: "75%", "mức 2", "Đã đạt", "3 phòng"."""
+    indicator = target.indicator
+    if value is None:
+        return "—"
+    if indicator.is_rate or target.value_kind == "growth":
+        return f"{format_number(value, 1)}%"
+    if indicator.kind == "milestone":
+        return "Đã đạt" if value else "Chưa đạt"
+    if indicator.kind == "level":
+        return f"mức {format_number(value)}"
+    return f"{format_number(value, 2)} {indicator.unit_label}".strip()
+
+
+def drilldown(unit, document, period, sort=None, category=None):
+    """Each unit directly below `unit` by the plan's targets of one criterion: value and status per cell.
+
+    One criterion at a time keeps the table readable (and a province of 120 communes fast).
+    """
     children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
-    targets = list(Target.objects.filter(document=document).targets().select_related("indicator")
+    plan_targets = Target.objects.filter(document=document).targets()
+    categories = [(key, label) for key, label in Category.choices
+                  if key in set(plan_targets.values_list("category", flat=True))]
+    category = category if category in dict(categories) else (categories[0][0] if categories else None)
+    targets = list(plan_targets.filter(category=category).select_related("indicator", "document")
                    .prefetch_related("horizons").order_by("order"))
-    sums = child_rollups({t.indicator for t in targets}, unit, trend_periods(period))
+    sums = child_rollups({t.indicator for t in targets}, unit, drill_periods(period))
     seen, columns = set(), []
     for target in targets:  # one column per indicator (plans repeat a target in several sections)
-        if target.indicator_id not in seen and any((c.code, target.indicator_id) in sums for c in children):
+        if target.indicator_id not in seen and any((c.pk, target.indicator_id) in sums for c in children):
             seen.add(target.indicator_id)
             columns.append(target)
+    plans = {t.pk: (current_horizon(t, period.end), path_start(t, document.start_year or period.start.year))
+             for t in columns}
     rows = []
     for child in children:
         cells = []
         for target in columns:
-            rolled = sums.get((child.code, target.indicator_id))
-            value = None if rolled is None else (rolled.lowest if target.each_unit and rolled.lowest is not None
-                                                 else rolled.value)
-            horizon = current_horizon(target, period.end)
+            rolled = sums.get((child.pk, target.indicator_id))
+            if rolled is None:
+                cells.append(DrillCell(target, None, "—"))
+                continue
+            value = rolled.lowest if target.each_unit and rolled.lowest is not None else rolled.value
+            horizon, start = plans[target.pk]
             evaluation = evaluate(target, horizon, value, as_of=period.end, baseline=target.baseline_value,
-                                  start=None) if rolled is not None else None
-            cells.append((target, evaluation))
-        behind = sum(1 for _, e in cells if e and e.status in (Status.BEHIND, Status.AT_RISK))
+                                  start=start if target.baseline_value is not None else None)
+            cells.append(DrillCell(target, evaluation, result_text(target, value)))
+        behind = sum(1 for c in cells if c.evaluation and c.evaluation.status in (Status.BEHIND, Status.AT_RISK))
         rows.append(DrillRow(child, cells, behind))
-    rows = _sorted(rows, columns, sort)
-    return {"children": rows, "columns": columns}
+    return {"children": _sorted(rows, columns, sort), "columns": columns, "categories": categories,
+            "category": category}
 
 
 def _sorted(rows, columns, sort):
@@ -148,7 +186,7 @@ def _sorted(rows, columns, sort):
         index = next((i for i, t in enumerate(columns) if f"t{t.pk}" == sort), None)
         if index is not None:
             def key(row):
-                evaluation = row.cells[index][1]
+                evaluation = row.cells[index].evaluation
                 return (evaluation is None or evaluation.value is None,
                         evaluation.value if evaluation and evaluation.value is not None else 0)
             return sorted(rows, key=key)

@@ -51,6 +51,14 @@ def completeness(unit, period, today=None):
     return rows
 
 
+def reporting_counts(unit, period):
+    """(schools that submitted or had approved their report, schools) under the unit: two counts in SQL."""
+    schools = Unit.objects.in_subtree(unit).schools().current()
+    done = SchoolReport.objects.filter(period=period, school__in=schools,
+                                       status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]).count()
+    return done, schools.count()
+
+
 def reporting_rate(rows):
     """Share of schools whose report is submitted or approved, in percent (None without schools)."""
     if not rows:

@@ -307,6 +307,6 @@ def dashboard_drilldown(request):
     context = _dashboard_choices(request)
     if context["document"] is not None:
         context.update(dashboards.drilldown(context["unit"], context["document"], context["period"],
-                                            sort=request.GET.get("sort")))
+                                            sort=request.GET.get("sort"), category=request.GET.get("category")))
     context["sort"] = request.GET.get("sort", "")
     return render(request, "reports/dashboard_drilldown.html", context)

@@ -8,8 +8,7 @@ units that reported, never the average of their percentages.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum, Value
-from django.db.models.functions import Left, StrIndex, Substr
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, When
 
 from units.models import Unit
 
@@ -283,20 +282,28 @@ def status_counts(statuses):
 
 
 def child_rollups(indicators, unit, periods):
-    """{(child unit code, indicator id): Rollup} for each unit directly below `unit`: one grouped query.
+    """{(child unit id, indicator id): Rollup} for each unit directly below `unit`: one grouped query.
 
-    Values are attributed to the child whose subtree holds them, read off the materialised path; for
-    each child and indicator the latest of the given periods (oldest first) that has values is kept.
+    A value belongs to the child it was entered at or under: the unit itself one level down, its
+    parent two levels down, its grandparent three levels down (schools sit at most that deep below a
+    province or the centre); grouping on those integer keys keeps the query fast on large provinces.
+    For each child and indicator the latest of the given periods (oldest first) with values is kept.
     """
     by_id = {indicator.pk: indicator for indicator in indicators}
     if not by_id:
         return {}
     order = {p.pk: i for i, p in enumerate(periods)}
-    rest = Substr("unit__path", len(unit.path) + 1)
+    depth = unit.depth
+    child = Case(
+        When(unit__depth=depth + 1, then=F("unit_id")),
+        When(unit__depth=depth + 2, then=F("unit__parent_id")),
+        default=F("unit__parent__parent_id"),
+        output_field=IntegerField(),
+    )
     rows = (
-        ProgressValue.objects.filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth,
+        ProgressValue.objects.filter(unit__path__startswith=unit.path, unit__depth__in=[depth + 1, depth + 2, depth + 3],
                                      period__in=periods, target__isnull=True, indicator_id__in=by_id)
-        .annotate(child=Left(rest, StrIndex(rest, Value("/")) - 1))
+        .annotate(child=child)
         .values("child", "indicator_id", "period_id")
         .annotate(**_AGGREGATES)
     )
