@@ -15,7 +15,11 @@ from .models import Document
 @login_required
 def plan_coverage_view(request, pk):
     document = access.get_document_for_user(request, pk)
-    unit = next((u for u in access.visible_units(request.user).filter(pk=request.GET.get("unit") or 0)), None)
+    # the lower plans shown are those within the user's scope: the unit asked for, else their own
+    wanted = request.GET.get("unit", "")
+    unit = access.visible_units(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
+    if unit is None and not access.is_system_admin(request.user):
+        unit = next(iter(access.scope_roots(request.user)), None)
     period = _period(request)
     return render(request, "plans/plan_coverage.html", {
         "document": document, "unit": unit, "period": period,

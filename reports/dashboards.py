@@ -6,7 +6,7 @@ PDF builders use, so screen and paper agree.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from plans.models import Document, Task, TaskStatus
@@ -30,15 +30,11 @@ def dashboard_units(user):
     return list(Unit.objects.in_subtrees(roots).filter(kind__in=kinds).current().order_by("path"))
 
 
-BODY_KINDS = [UnitKind.CENTRAL, UnitKind.DEPARTMENT, UnitKind.ORGANISATION, UnitKind.COMMUNE_OFFICE]
-
-
 def plans_for(unit):
     """Plans with targets that apply to the unit: its own first, then those issued above it (by its
     ancestors or by the bodies of their level, such as the Politburo or the city Party committee)."""
-    prefixes = unit.path_prefixes()
-    issuers = Q(issuer__path__in=prefixes) | Q(issuer__parent__path__in=prefixes, issuer__kind__in=BODY_KINDS)
-    plans = (Document.objects.filter(issuers, targets__is_projection=False).distinct().select_related("issuer"))
+    plans = (Document.objects.filter(access.issued_above_condition(unit), targets__is_projection=False)
+             .distinct().select_related("issuer"))
     return sorted(plans, key=lambda d: (d.issuer_id != unit.pk, -d.issuer.depth, d.title))
 
 
@@ -147,9 +143,10 @@ def drilldown(unit, document, period, sort=None, category=None):
     """
     children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
     plan_targets = Target.objects.filter(document=document).targets()
-    categories = [(key, label) for key, label in Category.choices
-                  if key in set(plan_targets.values_list("category", flat=True))]
-    category = category if category in dict(categories) else (categories[0][0] if categories else None)
+    sizes = dict(plan_targets.values_list("category").annotate(n=Count("pk")).order_by())
+    categories = [(key, label) for key, label in Category.choices if key in sizes]
+    if category not in sizes:  # by default the criterion with the most targets
+        category = max(sizes, key=lambda key: sizes[key]) if sizes else None
     targets = list(plan_targets.filter(category=category).select_related("indicator", "document")
                    .prefetch_related("horizons").order_by("order"))
     sums = child_rollups({t.indicator for t in targets}, unit, drill_periods(period))

@@ -346,8 +346,10 @@ def plan_coverage(document, unit=None):
         task_children.setdefault(child.parent_id, []).append(child)
     targets = [(t, children.get(t.pk, [])) for t in document.targets.targets().select_related("indicator").order_by("order")]
     tasks = [(t, task_children.get(t.pk, [])) for t in document.tasks.select_related("group", "lead_unit")]
-    return Coverage(targets=targets, tasks=tasks,
-                    lower_plans=list(document.implemented_by.select_related("issuer").order_by("issuer__path")))
+    lower = document.implemented_by.select_related("issuer").order_by("issuer__path")
+    if unit is not None:
+        lower = lower.filter(issuer__path__startswith=unit.path)
+    return Coverage(targets=targets, tasks=tasks, lower_plans=list(lower))
 
 
 @dataclass
@@ -375,4 +377,4 @@ def plan_ownership(document, period):
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[r["unit"] for r in rows])}
     result = [Ownership(units[r["unit"]], r["n"], r["last"], missing.get(r["unit"], 0)) for r in rows]
     # the units that never updated first, then the longest silent
-    return sorted(result, key=lambda o: (o.last is not None, o.last.timestamp() if o.last else 0))
+    return sorted(result, key=lambda o: (o.last_update is not None, o.last_update.timestamp() if o.last_update else 0))

@@ -8,9 +8,10 @@ is at the horizon value. The statuses:
 
 - đạt (met): the horizon value is already reached (for "duy trì": the level is kept);
 - đúng tiến độ (on track): not yet met, but at or beyond where the path is today;
-- có nguy cơ (at risk): behind the path by less than a tenth of the way from baseline to goal, or a
+- có nguy cơ (at risk): behind the path by at most a tenth of the way from baseline to goal, or a
   milestone not yet reached whose deadline is less than six months away;
 - chậm (behind): further behind, or the deadline has passed without meeting the goal;
+  (on the deadline day itself a target is still judged on its path, as a milestone is);
 - chưa có số liệu (no data): nothing reported.
 """
 
@@ -22,7 +23,7 @@ from django.db import models
 
 from .models import Comparator, ValueKind
 
-AT_RISK_SHARE = Decimal("0.1")  # behind the path by less than this share of the way: at risk
+AT_RISK_SHARE = Decimal("0.1")  # behind the path by at most this share of the way: at risk
 MILESTONE_WARNING = timedelta(days=183)
 
 
@@ -131,7 +132,7 @@ def _towards(value, goal, baseline, start, deadline, as_of, *, lower):
     completion = _completion(value, goal, baseline, lower=lower)
     if at_least_as_good(value, goal):
         return Evaluation(Status.MET, value, goal, goal, Decimal(100))
-    if as_of >= deadline:
+    if as_of > deadline:
         return Evaluation(Status.BEHIND, value, goal, goal, completion)
     if baseline is None or start is None:
         # no baseline, no path: all we know is that the goal is not reached yet

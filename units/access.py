@@ -67,12 +67,28 @@ def unit_condition(user, field="unit", roles=None):
     return condition
 
 
+# Bodies that issue documents at the level of the unit they sit under (the Politburo under the centre,
+# the city Party committee or the Sở under the city, the ward's Party committee under the ward).
+BODY_KINDS = [UnitKind.CENTRAL, UnitKind.DEPARTMENT, UnitKind.ORGANISATION, UnitKind.COMMUNE_OFFICE]
+
+
+def issued_above_condition(unit, field="issuer"):
+    """A Q true when `field` is the unit, one of its ancestors, or a body beside one of them."""
+    prefixes = unit.path_prefixes()
+    return Q(**{f"{field}__path__in": prefixes}) | Q(
+        **{f"{field}__parent__path__in": prefixes, f"{field}__kind__in": BODY_KINDS}
+    )
+
+
 def above_condition(user, field="unit"):
-    """A Q true when `field` is an ancestor of one of the user's scope roots (directives from above)."""
+    """A Q true when `field` issued directives for one of the user's scope roots: an ancestor of it,
+    or a body of an ancestor's level."""
     if is_system_admin(user):
         return Q()
-    prefixes = {prefix for root in scope_roots(user) for prefix in root.path_prefixes()}
-    return Q(**{f"{field}__path__in": sorted(prefixes)})
+    condition = Q(pk__in=[])
+    for root in scope_roots(user):
+        condition |= issued_above_condition(root, field)
+    return condition
 
 
 def can_read_unit(user, unit):
