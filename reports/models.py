@@ -285,3 +285,101 @@ class PeriodException(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period} — đến {self.open_until:%d/%m/%Y}"
+
+
+def build_file_path(instance, filename):
+    return f"bao-cao/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
+
+
+class BuildState(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang tạo"
+    SUCCEEDED = "succeeded", "Hoàn thành"
+    FAILED = "failed", "Lỗi"
+
+
+class ReportBuildQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units import access
+
+        return self.filter(access.unit_condition(user, "unit"))
+
+
+class ReportBuild(models.Model):
+    """One build of a report's files (Excel, PDF): who asked, with which inputs, how it went."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", "Báo cáo của đơn vị"
+        CONSOLIDATED = "consolidated", "Báo cáo tổng hợp các đơn vị cấp dưới"
+
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices, default=Kind.UNIT)
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="report_builds")
+    document = models.ForeignKey("plans.Document", verbose_name="kế hoạch", on_delete=models.CASCADE,
+                                 related_name="report_builds")
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="report_builds")
+    formats = models.JSONField("định dạng", default=list, help_text='["xlsx", "pdf"]')
+    inputs_hash = models.CharField("dấu vân tay dữ liệu", max_length=64, db_index=True,
+                                   help_text="Cùng đầu vào và dữ liệu không đổi thì dùng lại tệp đã tạo.")
+    state = models.CharField("trạng thái", max_length=16, choices=BuildState.choices, default=BuildState.QUEUED)
+    attempts = models.PositiveSmallIntegerField("số lần thử", default=0)
+    error = models.TextField("lỗi", blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
+    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("còn chạy lúc", null=True, blank=True)
+    xlsx_file = models.FileField("tệp Excel", upload_to=build_file_path, blank=True, max_length=255)
+    pdf_file = models.FileField("tệp PDF", upload_to=build_file_path, blank=True, max_length=255)
+
+    objects = ReportBuildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lần tạo báo cáo"
+        verbose_name_plural = "các lần tạo báo cáo"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "started_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.unit} — {self.period} ({self.get_state_display().lower()})"
+
+    @property
+    def is_finished(self):
+        return self.state in (BuildState.SUCCEEDED, BuildState.FAILED)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class OutgoingReport(models.Model):
+    """A finalised report of a unit for a period, frozen (snapshot and files) and sent to the level above."""
+
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="outgoing_reports")
+    document = models.ForeignKey("plans.Document", verbose_name="kế hoạch", on_delete=models.PROTECT,
+                                 related_name="outgoing_reports")
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="outgoing_reports")
+    number = models.CharField("số báo cáo", max_length=64, blank=True)
+    snapshot = models.JSONField("số liệu đã chốt")
+    build = models.ForeignKey(ReportBuild, verbose_name="tệp báo cáo", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người chốt", null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    finalised_at = models.DateTimeField("chốt lúc", auto_now_add=True)
+    recipient = models.ForeignKey("units.Unit", verbose_name="gửi đến", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="incoming_reports")
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "báo cáo gửi cấp trên"
+        verbose_name_plural = "báo cáo gửi cấp trên"
+        ordering = ["-finalised_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "document", "period"], name="outgoing_report_unique",
+                                    violation_error_message="Đơn vị đã chốt báo cáo của kế hoạch này cho kỳ này."),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period} — {self.document.short_label}"
