@@ -354,6 +354,14 @@ class ReportBuild(models.Model):
         return None
 
 
+class OutgoingReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports of units in the user's scope, and those sent to a unit in it."""
+        from units import access
+
+        return self.filter(access.unit_condition(user, "unit") | access.unit_condition(user, "recipient"))
+
+
 class OutgoingReport(models.Model):
     """A finalised report of a unit for a period, frozen (snapshot and files) and sent to the level above."""
 
@@ -371,6 +379,10 @@ class OutgoingReport(models.Model):
     recipient = models.ForeignKey("units.Unit", verbose_name="gửi đến", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="incoming_reports")
     sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    xlsx_file = models.FileField("tệp Excel", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
+    pdf_file = models.FileField("tệp PDF", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
+
+    objects = OutgoingReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "báo cáo gửi cấp trên"

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_outgoing
 
 app_name = "reports"
 
 urlpatterns = [
+    path("gui-len/chot/", views_outgoing.report_finalise, name="report_finalise"),
+    path("gui-len/<int:pk>/", views_outgoing.outgoing_detail, name="outgoing_detail"),
+    path("gui-len/<int:pk>/gui/", views_outgoing.outgoing_send, name="outgoing_send"),
+    path("gui-len/<int:pk>/tai/<str:fmt>/", views_outgoing.outgoing_download, name="outgoing_download"),
+    path("nhan-tu-cap-duoi/", views_outgoing.report_inbox, name="report_inbox"),
     path("", views.school_report_list, name="school_report_list"),
     path("truong/<int:school_pk>/ky/<int:period_pk>/", views.school_report_detail, name="school_report_detail"),
     path("truong/<int:school_pk>/ky/<int:period_pk>/excel/", views.school_report_xlsx, name="school_report_xlsx"),

@@ -193,3 +193,25 @@ def entry_locked(user, unit, period):
     if unit.kind != UnitKind.SCHOOL or can_review_school(user, unit):
         return False
     return period.is_locked_for(unit)
+
+
+def can_sign_off(user, unit):
+    """Finalising and sending a unit's report upward: its officers, or a leader of the unit itself."""
+    if is_system_admin(user):
+        return True
+    return any(
+        (m.role == Role.OFFICER and unit.is_in_subtree_of(m.unit)) or (m.role == Role.LEADER and m.unit_id == unit.pk)
+        for m in _memberships(user)
+    )
+
+
+def get_outgoing_report_for_user(request, pk, write=False):
+    from reports.models import OutgoingReport
+
+    report = (OutgoingReport.objects.visible_to(request.user).filter(pk=pk)
+              .select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by").first())
+    if report is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    if write and not can_sign_off(request.user, report.unit):
+        raise PermissionDenied("Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt, gửi được báo cáo.")
+    return report
