@@ -1,0 +1,371 @@
+"""A plan's own particulars: issuer, number, place and date, title, signer, and the documents it cites.
+
+Works on the cleaned text (see ``text.clean_text``). The header of an official document (issuer top
+left, "Số: 45/BC-UBND", "Móng Cái 3, ngày 10 tháng 12 năm 2025") is often lost in exports, so each
+field falls back on the body: the enacting sentence "UBND phường Kinh Môn xây dựng Kế hoạch ..." for
+the issuer, the signature block for the signer.
+"""
+
+import re
+from collections import Counter
+
+from .figures import parse_date
+from .text import is_upper_line, strip_bullet
+
+# The type word a title starts with, in capitals -> DocumentType code.
+DOCUMENT_TYPES = {
+    "KẾ HOẠCH": "KH",
+    "CHƯƠNG TRÌNH": "CTr",
+    "BÁO CÁO": "BC",
+    "NGHỊ QUYẾT": "NQ",
+    "QUYẾT ĐỊNH": "QĐ",
+    "CÔNG VĂN": "CV",
+    "ĐỀ ÁN": "ĐA",
+    "THÔNG BÁO": "TB",
+    "CHỈ THỊ": "CT",
+}
+_TYPE_CODES = {code.upper(): code for code in DOCUMENT_TYPES.values()}
+
+# Names of bodies and of kinds of units, as they are written in running text.
+_PHRASES = [
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Ủy ban Mặt trận Tổ quốc",
+    "Ban Thường vụ", "Ban Chấp hành", "Đảng ủy", "Đảng bộ", "Thành ủy", "Tỉnh ủy", "Chi bộ",
+    "Sở Giáo dục và Đào tạo", "Phòng Giáo dục và Đào tạo", "Phòng Văn hóa - Xã hội", "Bộ Giáo dục và Đào tạo",
+    "Bộ Chính trị", "Chính phủ", "Thủ tướng Chính phủ", "Quốc hội",
+    "Trường Mầm non", "Trường Tiểu học", "Trường Trung học cơ sở", "Trường Trung học phổ thông",
+    "Trường Tiểu học và Trung học cơ sở", "Trường THCS", "Trường THPT", "Trường TH&THCS", "Trường TH và THCS",
+    "Trường", "Sở", "Phòng", "Ban", "Trung tâm",
+]
+_UNIT_KINDS = ["thành phố", "phường", "xã", "tỉnh", "đặc khu", "quận", "huyện", "thị xã", "thị trấn"]
+_ABBREVIATIONS = [
+    (r"\bUBND\b", "Ủy ban nhân dân"),
+    (r"\bHĐND\b", "Hội đồng nhân dân"),
+    (r"\bBTV\b", "Ban Thường vụ"),
+    (r"\bBCH\b", "Ban Chấp hành"),
+    (r"\bUBMTTQ\b|\bỦy ban MTTQ\b", "Ủy ban Mặt trận Tổ quốc"),
+    (r"\bSở GD&ĐT\b|\bSở GDĐT\b", "Sở Giáo dục và Đào tạo"),
+    (r"\bPhòng GD&ĐT\b", "Phòng Giáo dục và Đào tạo"),
+    (r"\bTP\.\s*", "thành phố "),
+    (r"\bUỷ\b", "Ủy"),
+]
+_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^\*+$", re.IGNORECASE)
+
+
+def extract_metadata(preamble, cleaned):
+    """The plan's particulars from its preamble lines (before the first heading) and whole cleaned text."""
+    lines = [line.text for line in preamble]
+    title_index, doc_type, title = find_title(lines)
+    header = lines[:title_index] if title_index is not None else lines[:3]
+    number = find_number(header) or find_number(lines[:8])
+    if doc_type is None and number:
+        doc_type = _type_from_number(number)
+    place, issued = find_place_and_date(header) if header else (None, None)
+    if issued is None:
+        place, issued = find_place_and_date(lines[:8])
+    issuer = find_issuer(header, lines, cleaned)
+    signer_title, signer_name = find_signer(cleaned)
+    # The subject line ("Triển khai Chương trình số 03-CTr/TU ...") is read last: the basis lines
+    # ("Căn cứ ...") cite the same documents with their dates and full issuers.
+    basis = lines[title_index + 2:] + lines[title_index + 1:title_index + 2] if title_index is not None else lines
+    return {
+        "title": title,
+        "doc_type": doc_type,
+        "issuer": issuer,
+        "number": number,
+        "date": issued,
+        "place": place,
+        "signer_name": signer_name,
+        "signer_title": signer_title,
+        "parents": find_parents(basis, cleaned),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Title, number, place and date
+
+
+def find_title(lines):
+    """(index of the title line, DocumentType code, title) from the capitalised type word and its subject."""
+    for index, line in enumerate(lines):
+        key = " ".join(line.split()).upper()
+        known = next((word for word in DOCUMENT_TYPES if key == word or key.startswith(word + " ")), None)
+        if known and is_upper_line(line) and len(key) <= 40:
+            code = DOCUMENT_TYPES[known]
+            name = key[:1] + key[1:].lower()  # "KẾ HOẠCH HÀNH ĐỘNG" -> "Kế hoạch hành động"
+            subject = _subject(lines[index + 1:])
+            if not subject:
+                return index, code, name
+            if subject.upper().startswith(key):
+                return index, code, subject
+            first, _space, rest = subject.partition(" ")
+            first = first if first.isupper() and len(first) > 1 else first[:1].lower() + first[1:]
+            return index, code, f"{name} {first} {rest}".strip()
+    return None, None, None
+
+
+def _subject(following):
+    """The subject line under the type word: not a citation ending with ';' and not "Căn cứ ..."."""
+    if not following:
+        return None
+    subject = following[0].strip()
+    if subject.endswith(";") or re.match(r"^(?:-\s*)?Căn cứ\b", subject) or subject.startswith("-"):
+        return None
+    for line in following[1:3]:
+        if re.match(_PERIOD_WORDS, line, re.IGNORECASE):
+            subject = f"{subject} {line}"
+        else:
+            break
+    # "... phường Dương Kinh Giai đoạn 2026-2030": these words are never proper nouns inside a title.
+    subject = re.sub(rf"(?<=\S )({_PERIOD_WORDS})", lambda m: m.group(1).lower(), subject, flags=re.IGNORECASE)
+    return subject.rstrip(" .")
+
+
+_PERIOD_WORDS = r"giai đoạn|năm học|đến năm|nhiệm kỳ|tầm nhìn"
+
+
+_NUMBER = re.compile(r"\bSố\s*:?\s*(\d*)\s*([-/])\s*([A-ZĐ][A-ZĐa-zđ&0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ&0-9]*)*)")
+
+
+def find_number(lines):
+    """"Số: 45/BC-UBND" -> "45/BC-UBND"; a blank number ("Số: /KH-UBND") -> None."""
+    for line in lines:
+        match = _NUMBER.search(line)
+        if match:
+            digits, separator, rest = match.groups()
+            return f"{digits}{separator}{normalize_number(rest)}" if digits else None
+    return None
+
+
+def _type_from_number(number):
+    # State numbers read 102/KH-UBND, Party ones 41-KH/ĐU.
+    match = re.match(r"\d+(?:/\d{4})?/([^-/]+)-", number) or re.match(r"\d+-([^/]+)/", number)
+    return _TYPE_CODES.get(match.group(1).upper()) if match else None
+
+
+_PLACE_DATE = re.compile(
+    r"(?:^|\t)\s*(?P<place>[^,\t/]{2,40}?)\s*,\s*ngày\s*(?:(?P<day>[\d.…]*)\s*tháng\s*(?P<month>[\d.…]*)\s*năm\s*"
+    r"|(?P<nday>\d{1,2})\s*/\s*(?P<nmonth>\d{1,2})\s*/\s*)(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+
+
+def find_place_and_date(lines):
+    """("Móng Cái 3", "2025-12-10") from "Móng Cái 3, ngày 10 tháng 12 năm 2025"; a year alone -> "2026"."""
+    for line in lines:
+        match = _PLACE_DATE.search(line)
+        if not match:
+            continue
+        place = match.group("place").strip()
+        if re.search(rf"\bsố\b|{_DOC_KINDS}|Căn cứ|Thực hiện", place, re.IGNORECASE):
+            continue  # "Thực hiện Nghị quyết số 71-NQ/TW, ngày 22/8/2025": a citation, not the place and date
+        day = (match.group("day") or match.group("nday") or "").strip(".…")
+        month = (match.group("month") or match.group("nmonth") or "").strip(".…")
+        if day.isdigit() and month.isdigit():
+            issued = parse_date(f"ngày {day} tháng {month} năm {match.group('year')}")
+            if issued:
+                return place, issued
+        return place, match.group("year")
+    return None, None
+
+
+# ---------------------------------------------------------------------------------------------
+# Issuer
+
+_GENERIC_BODIES = {"ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "ĐẢNG ỦY", "ĐẢNG UỶ", "BAN THƯỜNG VỤ"}
+_ENACTING = re.compile(
+    r"^(?P<issuer>[^.;:]{3,120}?)\s+(?:xây dựng|ban hành|triển khai)\s+(?:Kế hoạch|Chương trình|Báo cáo|Đề án)"
+)
+
+
+def find_issuer(header, lines, cleaned):
+    """The issuing body, from the header block, else the enacting sentence, else the signature block."""
+    cells = [cell.strip() for line in header for cell in line.split("\t") if cell.strip()]
+    cells = [cell for cell in cells if is_upper_line(cell) and not _MOTTO.search(cell)
+             and not cell.upper().startswith("SỐ")]
+    if cells:
+        if cells[0].upper() in _GENERIC_BODIES and len(cells) > 1:
+            name = f"{cells[0]} {cells[1]}"
+        else:
+            name = cells[-1]
+        return complete_place(normalize_body(name), cleaned)
+    for line in reversed(lines):
+        match = _ENACTING.match(strip_bullet(line))
+        if match:
+            return complete_place(normalize_body(match.group("issuer")), cleaned)
+    match = re.search(r"^TM\.\s*(.+)$", cleaned, re.MULTILINE)
+    if match:
+        return complete_place(normalize_body(match.group(1)), cleaned)
+    return None
+
+
+def normalize_body(name):
+    """"UBND PHƯỜNG DƯƠNG KINH" or "UBND phường Dương Kinh" -> "Ủy ban nhân dân phường Dương Kinh"."""
+    name = " ".join(name.split()).strip(" ,.;:-")
+    if is_upper_line(name):
+        name = _from_capitals(name)
+    for pattern, replacement in _ABBREVIATIONS:
+        name = re.sub(pattern, replacement, name)
+    kinds = "|".join(kind.capitalize() for kind in _UNIT_KINDS)
+    # "Ủy ban nhân dân Thành phố Hải Phòng": a kind of unit after the body's name is lower case.
+    name = re.sub(rf"(?<=\S )({kinds})(?= [A-ZĐ])", lambda m: m.group(1).lower(), name)
+    return " ".join(name.split())
+
+
+# A Vietnamese syllable; a word in capitals that is none ("UBND", "THCS", "GDĐT") is an acronym.
+_VOWELS = "aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóốớúứýảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
+_SYLLABLE = re.compile(rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]+(?:ch|ng|nh|[cmnpt])?$")
+
+
+def _from_capitals(name):
+    result, rest = [], name
+    phrases = sorted(_PHRASES, key=len, reverse=True)
+    while rest:
+        upper = rest.upper()
+        for phrase in phrases:
+            if upper.startswith(phrase.upper() + " ") or upper == phrase.upper():
+                result.append(phrase)
+                rest = rest[len(phrase):].strip()
+                break
+        else:
+            for kind in sorted(_UNIT_KINDS, key=len, reverse=True):
+                if upper.startswith(kind.upper() + " ") or upper == kind.upper():
+                    result.append(kind)
+                    rest = rest[len(kind):].strip()
+                    break
+            else:
+                word, _space, rest = rest.partition(" ")
+                result.append(word.capitalize() if _SYLLABLE.match(word.lower()) else word)
+    return " ".join(result)
+
+
+def complete_place(name, cleaned):
+    """"Ủy ban nhân dân phường" -> "... phường Dương Kinh", taking the name the text uses most often."""
+    if not name:
+        return name
+    for kind in _UNIT_KINDS:
+        if name.lower().endswith(" " + kind) or name.lower() == kind:
+            place = most_common_place(kind, cleaned)
+            return f"{name} {place}" if place else name
+    return name
+
+
+def most_common_place(kind, text):
+    pattern = rf"\b(?i:{kind})\s+((?:[A-ZĐ][^\s,;.():“”\"]*)(?:\s+[A-ZĐ][^\s,;.():“”\"]*){{0,3}})"
+    counts = Counter(match.group(1) for match in re.finditer(pattern, text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Signer
+
+
+_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
+
+
+def find_signer(cleaned):
+    """(signer title, signer name): the name under the capitalised lines that close the document."""
+    lines = cleaned.split("\n")
+    tail = lines[-25:]
+    for position in range(len(tail) - 1, -1, -1):
+        candidate = tail[position].split("\t")[-1].strip()
+        if not _NAME.match(_fold_vietnamese_case(candidate)):
+            continue
+        titles = []
+        for line in reversed(tail[:position]):
+            text = line.split("\t")[-1].strip()
+            if re.fullmatch(r"\(.*\)|\[.*\]", text):
+                continue
+            if not is_upper_line(text) or text.upper().startswith("NƠI NHẬN"):
+                break
+            titles.append(text)
+        if titles:
+            return " / ".join(reversed(titles)), candidate
+    return None, None
+
+
+def _fold_vietnamese_case(text):
+    # The regex's ranges cover precomposed Vietnamese letters only partly; fold to a testable shape.
+    return "".join(("A" if char.isupper() else "a") if char.isalpha() else char for char in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parents: the documents cited as the plan's basis
+
+_DOC_KINDS = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Công văn|Quyết định|Chỉ thị|"
+              r"Thông báo|Kết luận|Đề án|Hướng dẫn|Thông tư|Nghị định|Luật|Văn bản")
+_DOC_NUMBER = (r"\d+(?:\s*/\s*\d{4})?\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ0-9&]*"
+               r"(?:\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ0-9&]*)*")
+_CITATION = re.compile(rf"(?P<kind>{_DOC_KINDS})\s+(?:số\s*)?(?P<number>{_DOC_NUMBER})")
+_ISSUER_END = re.compile(
+    r"\s+(?:về|triển khai|thực hiện|phê duyệt|ban hành|hướng dẫn|quy định|tại|nhằm|đối với)\b|[,;(]|$"
+)
+_LEAD = re.compile(r"^(?:[-+•]\s*)?(?:(?:Căn cứ|Thực hiện|Triển khai|Theo)\s+)?(?:và\s+)?", re.IGNORECASE)
+
+
+def normalize_number(number):
+    """"102 /KH-UBND", "71- NQ/TW" -> "102/KH-UBND", "71-NQ/TW"."""
+    return re.sub(r"\s+", "", number)
+
+
+def find_parents(lines, cleaned):
+    """The documents the basis lines ("Căn cứ ...", "Thực hiện ...") cite, each once, in order."""
+    parents, seen = [], {}
+    context = "\n".join(lines)
+    for line in lines:
+        for item in re.split(r";\s*", line):
+            item = _LEAD.sub("", item.strip())
+            match = _CITATION.match(item)
+            if not match:
+                continue
+            number = normalize_number(match.group("number"))
+            parent = _parent(match, item, number, context, cleaned)
+            if number in seen:
+                # A later citation of the same document may give what the first one left out.
+                first = seen[number]
+                for key, value in parent.items():
+                    first[key] = first[key] or value
+                continue
+            seen[number] = parent
+            parents.append(parent)
+    return parents
+
+
+def _parent(match, item, number, context, cleaned):
+    after = item[match.end():]
+    # "của <issuer>" belongs to this document only before its subject ("về ...") begins.
+    head = after[:re.search(r"\s+(?:về|thực hiện|triển khai|nhằm)\b|\(|$", after).start()]
+    of = re.search(r"\bcủa\s+", head)
+    issued = parse_date(after[:of.start()] if of else after[:60])
+    issuer = None
+    if of:
+        rest = after[of.end():]
+        issuer = rest[:_ISSUER_END.search(rest).start()]
+    else:
+        # "Nghị quyết số 06-NQ/ĐH ngày 12/8/2025, Nghị quyết Đại hội Đảng bộ phường ... lần thứ I"
+        apposition = re.search(rf",\s*(?:{match.group('kind')})\s+(?!số)([^,;(]+)", after)
+        if apposition:
+            issuer = apposition.group(1)
+        else:
+            issuer = _issuer_named_elsewhere(match.group("number"), cleaned)
+    if issuer:
+        issuer = complete_place(normalize_body(issuer), context)
+    return {"number": number, "issuer": issuer or None, "date": issued}
+
+
+def _issuer_named_elsewhere(number, cleaned):
+    """"Kế hoạch số 102/ KH- UBND phường Nguyễn Đại Năng" names the issuer after the number."""
+    digits = re.match(r"\d+", number).group(0)
+    for match in re.finditer(rf"(?<!\d){digits}\s*[-/]\s*[^\s]*", cleaned):
+        candidate = normalize_number(cleaned[match.start():match.end() + 12])
+        if not candidate.startswith(normalize_number(number)):
+            continue
+        following = cleaned[match.end():]
+        # The number may continue after spaces ("102/ KH- UBND"): skip its remaining parts.
+        following = re.sub(r"^(?:\s*[-/]?\s*[A-ZĐ]{2,}(?=[\s,;]))*", "", following)
+        unit = re.match(rf"\s+((?:{'|'.join(_UNIT_KINDS)})\s+[A-ZĐ][^\s,;.()]*(?:\s+[A-ZĐ][^\s,;.()]*)*)",
+                        following)
+        if unit:
+            suffix = normalize_number(number).rsplit("-", 1)[-1]
+            body = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}.get(suffix, "")
+            return f"{body} {unit.group(1)}".strip()
+    return None

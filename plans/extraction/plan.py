@@ -1,0 +1,68 @@
+"""The entry point: a plan's text in, its particulars and target proposals out (the gold JSON format)."""
+
+import re
+
+from .errors import ExtractionError
+from .metadata import extract_metadata
+from .tables import extract_projections
+from .targets import extract_targets
+from .text import clean_text, outline
+
+FIELDS = ("id", "quote", "indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline",
+          "scope", "category", "section")
+_PLAN_WORDS = re.compile(
+    r"mục tiêu|chỉ tiêu|nhiệm vụ|giải pháp|tổ chức thực hiện|lộ trình|kế hoạch|chương trình", re.IGNORECASE
+)
+
+
+def extract_plan(text, source_name):
+    """The plan's metadata, targets and projections as a dict shaped like the gold annotation files.
+
+    Raises ExtractionError when the text is neither structured like a plan nor states any target.
+    """
+    cleaned = clean_text(text)
+    preamble, body = outline(cleaned)
+    metadata = extract_metadata(preamble, cleaned)
+    ref_year = reference_year(metadata)
+    proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year)
+    proposals += extract_projections(body, issuer=metadata["issuer"])
+    if not proposals and not has_plan_structure(body):
+        raise ExtractionError(
+            "Văn bản không có cấu trúc của một kế hoạch (mục tiêu, nhiệm vụ, tổ chức thực hiện) "
+            "và không nêu chỉ tiêu nào."
+        )
+    targets = [proposal for proposal in proposals if proposal["kind"] == "target"]
+    projections = [proposal for proposal in proposals if proposal["kind"] == "projection"]
+    return {
+        "source": source_name,
+        "title": metadata["title"],
+        "issuer": metadata["issuer"],
+        "number": metadata["number"],
+        "date": metadata["date"],
+        "parents": metadata["parents"],
+        "targets": _numbered(targets, "T"),
+        "projections": _numbered(projections, "P"),
+        "doc_type": metadata["doc_type"],
+        "place": metadata["place"],
+        "signer_name": metadata["signer_name"],
+        "signer_title": metadata["signer_title"],
+    }
+
+
+def reference_year(metadata):
+    """The year the plan speaks from: its own date, else the latest date it cites."""
+    if metadata["date"]:
+        return int(metadata["date"][:4])
+    years = [int(parent["date"][:4]) for parent in metadata["parents"] if parent["date"]]
+    return max(years) if years else None
+
+
+def has_plan_structure(body):
+    """Headings of a plan: at least two sections named like a plan's (objectives, tasks, organisation)."""
+    headings = {heading for line in body for heading in line.headings}
+    return sum(1 for heading in headings if _PLAN_WORDS.search(heading)) >= 2
+
+
+def _numbered(proposals, prefix):
+    return [{"id": f"{prefix}{index:02d}", **{field: proposal[field] for field in FIELDS[1:]}}
+            for index, proposal in enumerate(proposals, start=1)]
