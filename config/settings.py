@@ -8,6 +8,7 @@ in-process. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=o
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,7 +120,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # builds whose worker died are enqueued again (or failed after three tries)
+    "sweep-stale-report-builds": {"task": "reports.tasks.sweep_stale_builds", "schedule": 5 * 60},
+    # the morning after a period's deadline, each unit's report is built and mailed to its officers
+    "build-deadline-reports": {"task": "reports.tasks.build_deadline_reports", "schedule": crontab(hour=6, minute=0)},
+}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-nq71@localhost")

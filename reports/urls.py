@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_outgoing
+from . import views, views_builds, views_outgoing
 
 app_name = "reports"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("bang-dieu-khien/cap-duoi/", views.dashboard_drilldown, name="dashboard_drilldown"),
     path("ky/<int:period_pk>/nhac-nop/", views.period_remind, name="period_remind"),
     path("ky/<int:period_pk>/gia-han/", views.period_exception, name="period_exception"),
+    path("tao-bao-cao/", views_builds.build_request, name="build_request"),
+    path("tao-bao-cao/da-tao/", views_builds.build_list, name="build_list"),
+    path("tao-bao-cao/<int:pk>/", views_builds.build_status, name="build_status"),
+    path("tao-bao-cao/<int:pk>/tai/<str:fmt>/", views_builds.build_download, name="build_download"),
 ]

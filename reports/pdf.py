@@ -1,0 +1,242 @@
+"""The progress report as a PDF in the state format for administrative documents (Nghị định 30/2020).
+
+Built from a ReportContent (reports/content.py), like the Excel workbook. WeasyPrint lays out the
+HTML of templates/reports/report_pdf.html: A4, the official header, the summary with a status bar,
+the target table by criterion with a sparkline per target, the tasks, the schools' narratives,
+"Nơi nhận" and the signature block. The serif is the bundled Liberation Serif (metric-compatible with
+Times New Roman, full Vietnamese), so a PDF looks the same on every machine.
+
+A dense page costs WeasyPrint about 0.3 s, so the PDF holds what a reader reads: the tasks are
+summarised by lead unit (the full list is in the Excel workbook), and a province's consolidation
+gives per target the aggregate, the communes by status and those behind, not the whole matrix.
+"""
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from weasyprint import HTML
+
+from plans.models import TaskStatus
+from targets.fields import format_number
+
+from .content import percent_text
+from .report_xlsx import ACHIEVED_TEXTS, commune_name
+
+TEMPLATE = "reports/report_pdf.html"
+CONSOLIDATED_TEMPLATE = "reports/report_pdf_consolidated.html"
+FONT_DIR = "fonts/liberation-serif"
+FONT_FILES = [("LiberationSerif-Regular.ttf", "normal", "normal"), ("LiberationSerif-Bold.ttf", "bold", "normal"),
+              ("LiberationSerif-Italic.ttf", "normal", "italic"), ("LiberationSerif-BoldItalic.ttf", "bold", "italic")]
+STATUS_COLOURS = {"met": "#1e7b34", "on_track": "#2e6da4", "at_risk": "#d49a1f", "behind": "#b42318",
+                  "no_data": "#9aa3ad"}
+TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
+LATE_TASKS_SHOWN = 15
+BEHIND_NAMES_SHOWN = 12
+
+
+def write_report_pdf(content) -> bytes:
+    """The PDF of one unit's report, ready to sign and send up."""
+    rows = content.rows
+    leads = {row.lead for row in rows}
+    context = {
+        "c": content,
+        "fonts": font_faces(),
+        "summary": _summary(content.summary, content.summary_labels),
+        "total": sum(content.summary.values()),
+        "status_bar": mark_safe(status_bar_svg(content.summary, [key for key, _label in content.summary_labels])),
+        "reporting_rate": percent_text(content.reporting_rate) if content.reporting_rate is not None else None,
+        "common_lead": leads.pop() if len(leads) == 1 else None,
+        "groups": [{"label": group.label, "rows": [_row(row) for row in group.rows]} for group in content.groups],
+        "tasks": _tasks(content.tasks),
+    }
+    return HTML(string=render_to_string(TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def write_consolidated_pdf(contents, title) -> bytes:
+    """A parent's PDF across its communes: per target the aggregate, the communes by status and the
+    names of those behind (the full commune x target matrix is in the consolidated Excel)."""
+    labels = contents[0].summary_labels if contents else []
+    summary = Counter()
+    for content in contents:
+        summary.update(content.summary)
+    schools = sum(content.schools for content in contents)
+    submitted = sum(round((content.reporting_rate or 0) * content.schools / 100) for content in contents)
+    context = {
+        "title": title,
+        "fonts": font_faces(),
+        "period_name": contents[0].period_name if contents else "",
+        "communes": len(contents),
+        "summary": _summary(summary, labels),
+        "total": sum(summary.values()),
+        "status_bar": mark_safe(status_bar_svg(summary, [key for key, _label in labels])),
+        "schools": schools,
+        "submitted": submitted,
+        "reporting_rate": percent_text(submitted * 100 / schools) if schools else None,
+        "groups": consolidate(contents, [key for key, _label in labels]),
+        "status_labels": labels,
+    }
+    return HTML(string=render_to_string(CONSOLIDATED_TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def font_faces():
+    """The bundled serif as @font-face sources: absolute file:// URLs that WeasyPrint reads directly."""
+    faces = []
+    for name, weight, style in FONT_FILES:
+        path = finders.find(f"{FONT_DIR}/{name}")
+        if path is None:
+            raise FileNotFoundError(f"static/{FONT_DIR}/{name} is missing: the PDF reports need their font")
+        faces.append({"url": Path(path).resolve().as_uri(), "weight": weight, "style": style})
+    return faces
+
+
+def status_bar_svg(counts, order, *, height_mm=6):
+    """A horizontal bar split by status, in the colours of the legend; empty statuses take no room."""
+    total = sum(counts.get(key, 0) for key in order)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{height_mm}mm" '
+             f'viewBox="0 0 1000 40" preserveAspectRatio="none" role="img">']
+    if not total:
+        parts.append('<rect x="0" y="0" width="1000" height="40" fill="#eef0f3"/>')
+    x = 0.0
+    for key in order:
+        share = counts.get(key, 0) * 1000 / total if total else 0
+        if share:
+            colour = STATUS_COLOURS.get(key, "#777")
+            parts.append(f'<rect x="{x:.1f}" y="0" width="{share:.1f}" height="40" fill="{colour}"/>')
+            x += share
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def sparkline_svg(values, *, width_mm=18, height_mm=6):
+    """A small line of a target's figures over the last periods (gaps stay gaps), last point marked.
+
+    None when fewer than two figures are known: a single dot tells nothing a table cell does not.
+    """
+    points = [(index, value) for index, value in enumerate(values) if value is not None]
+    if len(points) < 2:
+        return None
+    width, height, pad = 100.0, 30.0, 4.0
+    low, high = min(v for _i, v in points), max(v for _i, v in points)
+    span = high - low
+
+    def xy(index, value):
+        x = pad + (width - 2 * pad) * index / max(len(values) - 1, 1)
+        y = height / 2 if not span else height - pad - (height - 2 * pad) * (value - low) / span
+        return f"{x:.1f},{y:.1f}"
+
+    line = " ".join(xy(i, v) for i, v in points)
+    last_x, last_y = xy(*points[-1]).split(",")
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" height="{height_mm}mm" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img">'
+        f'<polyline points="{line}" fill="none" stroke="#1f4e79" stroke-width="2.5" stroke-linejoin="round"/>'
+        f'<circle cx="{last_x}" cy="{last_y}" r="4" fill="#1f4e79"/></svg>')
+
+
+def consolidate(contents, statuses):
+    """Per target across communes, grouped by criterion: the aggregate, the range, the communes by
+    status (in the order of `statuses`) and the names of those behind.
+
+    A target is the same across communes when its criterion, indicator and goal are; a rate is pooled
+    from the schools' counts (the sum of numerators over the sum of denominators, never an average of
+    percentages).
+    """
+    counts = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for content in contents:
+        for value in content.raw_values:
+            if value["numerator"] is not None and value["denominator"]:
+                pooled = counts[value["indicator"]]
+                pooled[0] += Decimal(str(value["numerator"]))
+                pooled[1] += Decimal(str(value["denominator"]))
+    targets, groups = {}, {}
+    for content in contents:
+        name = commune_name(content)
+        seen = set()
+        for group in content.groups:
+            for row in group.rows:
+                key = (group.label, row.indicator, row.goal)
+                if key in seen:  # a plan listing the same target twice counts its commune once
+                    continue
+                seen.add(key)
+                if key not in targets:
+                    targets[key] = {"indicator": row.indicator, "goal": row.goal, "rows": []}
+                    groups.setdefault(group.label, []).append(targets[key])
+                targets[key]["rows"].append((name, row))
+    result, number = [], 0
+    for label, items in groups.items():
+        for item in items:
+            number += 1
+            item.update(_aggregate(item.pop("rows"), counts, statuses), number=number)
+        result.append({"label": label, "rows": items})
+    return result
+
+
+def _aggregate(rows, counts, statuses):
+    by_status = Counter(row.status for _name, row in rows)
+    behind = [name for name, row in rows if row.status == "behind"]
+    known = [row for _name, row in rows if row.result is not None]
+    first = rows[0][1]
+    if not known:
+        overall = "—"
+    elif first.is_rate:
+        numerator, denominator = counts.get(first.indicator, (0, 0))
+        overall = f"{format_number(numerator * 100 / denominator, 1)}%" if denominator else "—"
+    elif first.result_text in ACHIEVED_TEXTS:
+        overall = f"{sum(1 for row in known if row.result)}/{len(known)} đã đạt"
+    elif first.result_text.startswith("mức "):
+        overall = f"thấp nhất {min(known, key=lambda row: row.result).result_text}"
+    elif all(float(row.result).is_integer() for row in known):  # counts add up across communes
+        overall = f"tổng {format_number(Decimal(str(sum(row.result for row in known))), 2)} {first.unit_label}".strip()
+    else:  # an index (0,82) does not: its mean across the communes
+        mean = Decimal(str(sum(row.result for row in known))) / len(known)
+        overall = f"trung bình {format_number(mean, 2)} {first.unit_label}".strip()
+    spread = ""
+    if known and first.result_text not in ACHIEVED_TEXTS:
+        low, high = min(known, key=lambda row: row.result), max(known, key=lambda row: row.result)
+        spread = low.result_text if low.result == high.result else f"{low.result_text} – {high.result_text}"
+    return {
+        "overall": overall, "spread": spread, "with_data": len(known), "communes": len(rows),
+        "by_status": [by_status.get(key, 0) for key in statuses],
+        "behind": behind[:BEHIND_NAMES_SHOWN], "behind_more": max(len(behind) - BEHIND_NAMES_SHOWN, 0),
+    }
+
+
+def _summary(counts, labels):
+    total = sum(counts.get(key, 0) for key, _label in labels)
+    return [{"key": key, "label": label, "count": counts.get(key, 0), "colour": STATUS_COLOURS.get(key, "#777"),
+             "share": percent_text(counts.get(key, 0) * 100 / total) if total else "—"}
+            for key, label in labels]
+
+
+def _row(row):
+    return {
+        "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
+        "baseline": "" if row.baseline is None else (
+            f"{format_number(Decimal(str(row.baseline)), 1)}%" if row.is_rate
+            else format_number(Decimal(str(row.baseline)), 2)),
+        "result": row.result_text, "completion": percent_text(row.completion), "status": row.status,
+        "status_label": row.status_label, "colour": STATUS_COLOURS.get(row.status, "#777"),
+        "trend": sparkline_svg([value for _period, value in row.trend]),
+    }
+
+
+def _tasks(tasks):
+    """The tasks by lead unit and status, and the late ones in full: what a reader acts on."""
+    labels = [status.label for status in TASK_ORDER]
+    by_lead = defaultdict(Counter)
+    for task in tasks:
+        by_lead[task["lead"] or "Chưa phân công"][task["status"]] += 1
+    totals = Counter(task["status"] for task in tasks)
+    late = [task for task in tasks if task["status"] == TaskStatus.LATE.label]
+    return {
+        "count": len(tasks), "labels": labels,
+        "totals": [(label, totals.get(label, 0)) for label in labels],
+        "by_lead": [{"lead": lead, "count": sum(counter.values()), "cells": [counter.get(label, 0) for label in labels]}
+                    for lead, counter in by_lead.items()],
+        "late": late[:LATE_TASKS_SHOWN], "late_more": max(len(late) - LATE_TASKS_SHOWN, 0),
+    }

@@ -1,0 +1,290 @@
+"""The progress report as an Excel workbook for the officer above: a commune's report, and a province's
+consolidation across its communes.
+
+Built from a ReportContent (reports/content.py), like the PDF, so paper and spreadsheet agree. Figures
+are real numbers with number formats (a rate is stored as 0.375 and shown as 37,5% in a Vietnamese
+Excel), so the workbook can be summed, filtered and pivoted. The workbook is written in write-only
+mode: a province of 120 communes x 60 targets streams out in about a second.
+
+Everything a user typed (indicator names, goals, tasks, unit names) is written as a string that Excel
+never evaluates, even if it begins with "=", "+", "-" or "@" (see `text`).
+"""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
+
+PERCENT = "0.0%"
+COUNT = "#,##0"
+DECIMAL = "0.00"
+LEVEL = '"mức "0'
+MILESTONE = '"Đã đạt";"Đã đạt";"Chưa đạt"'  # 1 reads "Đã đạt", 0 "Chưa đạt": still a number to count
+ACHIEVED_TEXTS = ("Đã đạt", "Chưa đạt")
+
+TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo",
+                  "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
+TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 16, 30]
+TASK_HEADERS = ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
+TASK_WIDTHS = [6, 9, 90, 34, 16]
+RAW_HEADERS = ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
+RAW_WIDTHS = [18, 34, 52, 28, 11, 11, 11]
+CONSOLIDATED_HEADERS = ["Mã đơn vị", "Xã, phường", "Tiêu chí", "STT", "Chỉ tiêu", "Đơn vị tính",
+                        "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]
+CONSOLIDATED_WIDTHS = [14, 26, 22, 6, 52, 10, 26, 13, 12, 16]
+
+# a leading character that makes Excel (or a CSV reader downstream) read the text as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "đảng ủy ", "đảng uỷ ", "hội đồng nhân dân ")
+
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+ITALIC = Font(italic=True)
+UNDERLINED = Font(bold=True, underline="single")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+GROUP_FILL = PatternFill("solid", fgColor="EFEFEF")
+THIN = Side(style="thin", color="999999")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def write_report_xlsx(content) -> bytes:
+    """The workbook of one unit's report: summary and target table, tasks, and the raw figures."""
+    workbook = Workbook(write_only=True)
+    _summary_sheet(workbook, content)
+    _task_sheet(workbook, content)
+    _raw_sheet(workbook, [content])
+    workbook.properties.title = f"{content.title} {content.subject}"
+    return _save(workbook)
+
+
+def write_consolidated_xlsx(contents, title) -> bytes:
+    """A parent's workbook across its communes: one row per commune and target, then their raw figures.
+
+    No per-cell style but number formats (and the quote prefix of a text that looks like a formula):
+    the rows of a province stay cheap to write.
+    """
+    workbook = Workbook(write_only=True)
+    ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=2)
+    ws.append([_styled(ws, title, font=TITLE_FONT)])
+    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in CONSOLIDATED_HEADERS])
+    rows = sum(len(content.rows) for content in contents)
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(CONSOLIDATED_HEADERS))}{rows + 2}"
+    for content in contents:
+        commune = text(ws, commune_name(content))
+        code = text(ws, content.unit_code)
+        for group in content.groups:
+            criterion = text(ws, group.label)
+            for row in group.rows:
+                result, result_format = result_number(row)
+                ws.append([code, commune, criterion, _int_or_text(row.number), text(ws, row.indicator),
+                           text(ws, row.unit_label), text(ws, row.goal), number(ws, result, result_format),
+                           number(ws, _share(row.completion), PERCENT), row.status_label])
+
+    _raw_sheet(workbook, contents, with_commune=True)
+    workbook.properties.title = title
+    return _save(workbook)
+
+
+def text(ws, value):
+    """A string Excel shows as typed and never runs: "=1+1", "+84 912", "-5", "@SUM(A1)" stay text.
+
+    openpyxl itself makes a formula of a string starting with "=", and Excel re-reads "+", "-" and "@"
+    as one when the cell is edited; such text goes out as an inline string with the quote prefix
+    (Excel's leading apostrophe). Characters XML cannot hold (a vertical tab pasted from Word) are
+    dropped rather than failing the whole export.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(ws, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def number(ws, value, number_format):
+    """A figure with its number format, or an empty cell."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = number_format
+    return cell
+
+
+def result_number(row):
+    """A result as Excel should hold it: (value, number format); a rate as a fraction (37.5% -> 0.375)."""
+    if row.result is None:
+        return None, None
+    if row.is_rate or row.result_text.endswith("%"):
+        return row.result / 100, PERCENT
+    if row.result_text in ACHIEVED_TEXTS:
+        return (1 if row.result else 0), MILESTONE
+    if row.result_text.startswith("mức "):
+        return row.result, LEVEL
+    return row.result, _count_format(row.result)
+
+
+def commune_name(content):
+    """ "Ủy ban nhân dân phường Dương Kinh" -> "Phường Dương Kinh": the commune a consolidation lists."""
+    name = content.unit_name
+    for prefix in BODY_PREFIXES:
+        if name.lower().startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name[:1].upper() + name[1:]
+
+
+def _summary_sheet(workbook, content):
+    header_rows = max(len(content.issuer_lines), 2) + 1  # issuing body and motto, then "Số" / place and date
+    table_row = header_rows + 7  # after the title, subject, period, status labels, counts and a blank line
+    ws = _new_sheet(workbook, SUMMARY_SHEET, TARGET_WIDTHS, header_row=table_row)
+    last = get_column_letter(len(TARGET_HEADERS))
+
+    national = (["ĐẢNG CỘNG SẢN VIỆT NAM"] if content.is_party else
+                ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    issuer = content.issuer_lines
+    for index in range(header_rows - 1):
+        left = _styled(ws, issuer[index] if index < len(issuer) else None, alignment=CENTRE,
+                       font=BOLD if index == len(issuer) - 1 else None)
+        right = _styled(ws, national[index] if index < len(national) else None, alignment=CENTRE,
+                        font=UNDERLINED if index == len(national) - 1 else BOLD)
+        ws.append([left, None, None, None, right])
+    ws.append([_styled(ws, content.number, alignment=CENTRE), None, None, None,
+               _styled(ws, content.place_date, font=ITALIC, alignment=CENTRE)])
+    for row in range(1, header_rows + 1):  # the issuing body over A:C, the motto over E to the last column
+        ws.merged_cells.add(f"A{row}:C{row}")
+        ws.merged_cells.add(f"E{row}:{last}{row}")
+    for offset, (value, font) in enumerate(((content.title, TITLE_FONT), (content.subject, BOLD),
+                                            (f"Kỳ báo cáo: {content.period_name}", ITALIC)), 1):
+        ws.append([_styled(ws, value, font=font, alignment=CENTRE)])
+        ws.merged_cells.add(f"A{header_rows + offset}:{last}{header_rows + offset}")
+
+    labels = [label for _key, label in content.summary_labels]
+    counts = [content.summary.get(key, 0) for key, _label in content.summary_labels]
+    rate_label = f"Tỷ lệ trường nộp báo cáo ({content.schools} trường)" if content.schools else "Tỷ lệ trường nộp báo cáo"
+    ws.append([None, _styled(ws, "Tổng hợp đánh giá chỉ tiêu", font=BOLD),
+               *[_styled(ws, label, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+                 for label in [*labels, "Tổng số chỉ tiêu", rate_label]]])
+    ws.append([None, "Số chỉ tiêu",
+               *[_styled(ws, count, number_format=COUNT, alignment=CENTRE, border=GRID) for count in counts],
+               _styled(ws, sum(counts), number_format=COUNT, font=BOLD, alignment=CENTRE, border=GRID),
+               _styled(ws, _share(content.reporting_rate), number_format=PERCENT, alignment=CENTRE, border=GRID)])
+    ws.append([])
+
+    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+               for header in TARGET_HEADERS])
+    for index, group in enumerate(content.groups):
+        ws.append([_styled(ws, ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=CENTRE,
+                           fill=GROUP_FILL, border=GRID),
+                   _styled(ws, group.label, font=BOLD, fill=GROUP_FILL, border=GRID),
+                   *[_styled(ws, None, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
+        for row in group.rows:
+            result, result_format = result_number(row)
+            baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
+            ws.append([
+                _styled(ws, _int_or_text(row.number), alignment=CENTRE, border=GRID),
+                _styled(ws, row.indicator, alignment=WRAP, border=GRID),
+                _styled(ws, row.unit_label, alignment=CENTRE, border=GRID),
+                _styled(ws, baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), border=GRID),
+                _styled(ws, row.goal, alignment=WRAP, border=GRID),
+                _styled(ws, result, number_format=result_format, border=GRID),
+                _styled(ws, _share(row.completion), number_format=PERCENT, border=GRID),
+                _styled(ws, row.status_label, alignment=WRAP, border=GRID),
+                _styled(ws, row.lead, alignment=WRAP, border=GRID),
+            ])
+
+
+def _task_sheet(workbook, content):
+    ws = _new_sheet(workbook, TASK_SHEET, TASK_WIDTHS, header_row=1)
+    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in TASK_HEADERS])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_HEADERS))}{len(content.tasks) + 1}"
+    for index, task in enumerate(content.tasks, 1):
+        ws.append([index, text(ws, task["group"]), _styled(ws, task["text"], alignment=WRAP),
+                   _styled(ws, task["lead"], alignment=WRAP), text(ws, task["status"])])
+
+
+def _raw_sheet(workbook, contents, *, with_commune=False):
+    """The figures behind the tables, one row per school, indicator and period: ready to consolidate."""
+    headers, widths = (["Xã, phường", *RAW_HEADERS], [26, *RAW_WIDTHS]) if with_commune else (RAW_HEADERS, RAW_WIDTHS)
+    ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
+    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
+    rows = sum(len(content.raw_values) for content in contents)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+    for content in contents:
+        commune = [text(ws, commune_name(content))] if with_commune else []
+        rates = {row.indicator for row in content.rows if row.is_rate}
+        for value in content.raw_values:
+            figure = value["value"]
+            # a figure from counts is a rate in percent (ProgressValue.effective_value)
+            is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
+            ws.append([*commune, text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
+                       text(ws, value["period"]),
+                       number(ws, value["numerator"], _count_format(value["numerator"])),
+                       number(ws, value["denominator"], _count_format(value["denominator"])),
+                       number(ws, _share(figure), PERCENT) if is_rate else number(ws, figure, _count_format(figure))])
+
+
+def _new_sheet(workbook, title, widths, *, header_row):
+    """A write-only sheet set up before its first row (as write-only mode requires): widths, frozen
+    header, A4 landscape fitted to the width with the header row repeated on every printed page."""
+    ws = workbook.create_sheet(title)
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    return ws
+
+
+def _styled(ws, value, *, font=None, alignment=None, fill=None, border=None, number_format=None):
+    cell = text(ws, value)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(ws, cell)
+    if font is not None:
+        cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    if number_format is not None and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _save(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _share(percent):
+    return None if percent is None else percent / 100
+
+
+def _count_format(value):
+    return COUNT if value is None or float(value).is_integer() else DECIMAL
+
+
+def _int_or_text(value):
+    return int(value) if isinstance(value, str) and value.isdigit() else value

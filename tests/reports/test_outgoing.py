@@ -1,0 +1,162 @@
+"""Reports sent upward: an officer finalises (figures and files frozen), sends to the parent; the parent's
+inbox lists who has and has not sent; consolidation reads the frozen snapshots."""
+
+import subprocess
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Document, DocumentStatus
+from reports.builds import assemble
+from reports.content import ReportContent
+from reports.models import OutgoingReport, Period, ReportBuild
+from targets.models import Indicator, ProgressValue, Target, TargetHorizon
+
+FINALISE = reverse("reports:report_finalise")
+INBOX = reverse("reports:report_inbox")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def period(db):
+    today = timezone.localdate()
+    return Period.objects.create(code="hk-nay", kind="semester_1", school_year=f"{today.year}-{today.year + 1}",
+                                 start=today - timedelta(60), end=today + timedelta(30), deadline=today + timedelta(40))
+
+
+@pytest.fixture
+def rate(db):
+    return Indicator.objects.create(code="gv-chuan", name="Tỷ lệ giáo viên đạt chuẩn", kind="rate",
+                                    aggregation="ratio_of_sums", unit_label="%")
+
+
+def plan_of(unit, rate, number):
+    document = Document.objects.create(doc_type="KH", number=number, issuer=unit, title=f"Kế hoạch của {unit.name}",
+                                       start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE)
+    target = Target.objects.create(document=document, indicator=rate, comparator="gte", text="…", category="staff")
+    TargetHorizon.objects.create(target=target, label="2030", value=Decimal(100), deadline=date(2030, 12, 31))
+    return document
+
+
+@pytest.fixture
+def plans(tree, rate, period):
+    ProgressValue.objects.create(indicator=rate, unit=tree["A-TH1"], period=period, numerator=30, denominator=40)
+    ProgressValue.objects.create(indicator=rate, unit=tree["B-MN"], period=period, numerator=9, denominator=10)
+    return {"A": plan_of(tree["A"], rate, "12/KH-UBND"), "B": plan_of(tree["B"], rate, "7/KH-UBND")}
+
+
+def finalise(client, unit, document, period, **extra):
+    return client.post(FINALISE, {"unit": unit.pk, "plan": document.pk, "period": period.pk, "number": "45/BC-UBND",
+                                  **extra})
+
+
+def test_an_officer_finalises_and_the_figures_and_files_are_frozen(client, personas, tree, plans, period, rate):
+    client.force_login(personas["officer_a"])
+    response = finalise(client, tree["A"], plans["A"], period)
+    report = OutgoingReport.objects.get()
+    assert response.status_code == 302
+    content = ReportContent.from_json(report.snapshot)
+    assert content.rows[0].result == 75.0
+    assert content.number == "Số: 45/BC-UBND"
+    # figures entered later do not change what was finalised
+    ProgressValue.objects.filter(unit=tree["A-TH1"]).update(numerator=40)
+    report.refresh_from_db()
+    assert ReportContent.from_json(report.snapshot).rows[0].result == 75.0
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(report.pdf_file.read())
+        pdf.flush()
+        text = subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
+    assert "45/BC-UBND" in text and "75%" in text.replace(",0%", "%")
+    assert report.xlsx_file.name.endswith(".xlsx")
+
+
+def test_finalising_twice_shows_the_report_already_finalised(client, personas, tree, plans, period):
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plans["A"], period)
+    response = client.get(FINALISE, {"unit": tree["A"].pk, "plan": plans["A"].pk, "period": period.pk})
+    assert response.status_code == 302
+    assert OutgoingReport.objects.count() == 1
+
+
+def test_the_officer_can_edit_the_schools_narratives_before_finalising(client, personas, tree, plans, period):
+    from reports.models import ReportStatus, SchoolReport
+
+    SchoolReport.objects.create(school=tree["A-TH1"], period=period, status=ReportStatus.APPROVED,
+                                highlights="Hoàn thành bồi dưỡng", difficulties="Thiếu phòng", proposals="Hỗ trợ")
+    client.force_login(personas["officer_a"])
+    page = client.get(FINALISE, {"unit": tree["A"].pk, "plan": plans["A"].pk, "period": period.pk}).content.decode()
+    assert "Trường Tiểu học A1" in page and "Hoàn thành bồi dưỡng" in page
+    finalise(client, tree["A"], plans["A"], period, **{"n0-highlights": "Đã sửa: hoàn thành 100% bồi dưỡng"})
+    narrative = ReportContent.from_json(OutgoingReport.objects.get().snapshot).narratives[0]
+    assert narrative.school == "Trường Tiểu học A1"
+    assert narrative.highlights == "Đã sửa: hoàn thành 100% bồi dưỡng"
+
+
+def test_sending_goes_to_the_parent_once(client, personas, tree, plans, period):
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plans["A"], period)
+    report = OutgoingReport.objects.get()
+    client.post(reverse("reports:outgoing_send", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.recipient == tree["HP"] and report.sent_at is not None
+    response = client.post(reverse("reports:outgoing_send", args=[report.pk]), follow=True)
+    assert "Báo cáo đã được gửi lúc" in response.content.decode()
+
+
+def test_the_parent_inbox_lists_who_sent_and_who_did_not(client, personas, tree, plans, period):
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plans["A"], period)
+    client.post(reverse("reports:outgoing_send", args=[OutgoingReport.objects.get().pk]))
+    client.force_login(personas["reviewer"])
+    page = client.get(INBOX, {"period": period.pk}).content.decode()
+    assert "1/2" in page
+    assert "Phường A" in page and "12/KH-UBND" in page
+    assert "Chưa gửi báo cáo" in page  # phường B
+
+
+def test_consolidation_reads_the_frozen_snapshots(client, personas, tree, plans, period):
+    for officer, unit in (("officer_a", "A"), ("officer_b", "B")):
+        client.force_login(personas[officer])
+        finalise(client, tree[unit], plans[unit], period)
+        client.post(reverse("reports:outgoing_send", args=[OutgoingReport.objects.get(unit=tree[unit]).pk]))
+    ProgressValue.objects.update(numerator=0)  # live data changed after sending: consolidation must not see it
+    contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plans["A"], period=period)
+    assert [c.unit_code for c in contents] == ["A", "B"]
+    assert [c.rows[0].result for c in contents] == [75.0, 90.0]
+    assert "bản xem trước" not in title
+
+
+def test_another_wards_officer_cannot_finalise_or_see_the_report(client, personas, tree, plans, period):
+    client.force_login(personas["officer_b"])
+    assert finalise(client, tree["A"], plans["A"], period).status_code == 404
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plans["A"], period)
+    report = OutgoingReport.objects.get()
+    client.force_login(personas["officer_b"])
+    assert client.get(reverse("reports:outgoing_detail", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reports:outgoing_download", args=[report.pk, "pdf"])).status_code == 404
+    assert client.post(reverse("reports:outgoing_send", args=[report.pk])).status_code == 404
+
+
+def test_a_principal_cannot_finalise_the_ward_report_and_a_leader_of_a_can(client, personas, tree, plans, period):
+    client.force_login(personas["principal_a"])
+    assert finalise(client, tree["A"], plans["A"], period).status_code == 404
+    client.force_login(personas["leader_a"])
+    assert finalise(client, tree["A"], plans["A"], period).status_code == 302
+
+
+def test_the_reviewer_reads_a_sent_report_but_cannot_send_it(client, personas, tree, plans, period):
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plans["A"], period)
+    report = OutgoingReport.objects.get()
+    client.force_login(personas["reviewer"])
+    assert client.get(reverse("reports:outgoing_detail", args=[report.pk])).status_code == 200
+    assert client.post(reverse("reports:outgoing_send", args=[report.pk])).status_code == 403

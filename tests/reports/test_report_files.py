@@ -1,0 +1,391 @@
+"""The files of a progress report sent upward: the Excel workbook and the PDF, one commune's and a
+province's consolidation, read back as a user would (openpyxl for the cells, poppler for the PDF)."""
+
+import io
+import re
+import subprocess
+import time
+import zipfile
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from fontTools.ttLib import TTFont
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from reports.content import Narrative, ReportContent, ReportGroup, ReportRow
+from reports.pdf import sparkline_svg, status_bar_svg, write_consolidated_pdf, write_report_pdf
+from reports.report_xlsx import write_consolidated_xlsx, write_report_xlsx
+from targets.fields import format_number
+
+FORMULAS = ["=1+1", "+84 912", "-5", "@SUM(A1)"]
+TREND = [["Học kỳ I năm học 2024-2025", 40.0], ["Học kỳ II năm học 2024-2025", 48.0],
+         ["Học kỳ I năm học 2025-2026", 57.5]]
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def row(number, indicator, *, status="on_track", label="Đúng tiến độ", result=57.5, result_text="57,5%",
+        is_rate=True, completion=71.875, goal="80% (đến năm 2030)", baseline=None, unit_label="%",
+        lead="Phòng Văn hóa - Xã hội phường A", trend=None):
+    return ReportRow(number=str(number), indicator=indicator, unit_label=unit_label, baseline=baseline, goal=goal,
+                     result=result, result_text=result_text, is_rate=is_rate, completion=completion, status=status,
+                     status_label=label, lead=lead, trend=TREND if trend is None else trend)
+
+
+def make_content(**overrides):
+    """Phường A's report for Học kỳ I 2025-2026 on its plan 12/KH-UBND: four targets in two criteria."""
+    groups = [
+        ReportGroup("staff", "Đội ngũ", [
+            row(1, "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo", baseline=35.0),
+            row(2, "Số giáo viên được bồi dưỡng năng lực số", result=1318.0, result_text="1.318 người", is_rate=False,
+                unit_label="người", goal="≥ 1.500 (đến năm 2030)", status="behind", label="Chậm", completion=40.0),
+        ]),
+        ReportGroup("quality", "Chất lượng giáo dục", [
+            row(3, "Chỉ số hài lòng của phụ huynh", result=0.82, result_text="0,82", is_rate=False, unit_label="",
+                goal="≥ 0,85 (đến năm 2030)", status="met", label="Đạt", completion=100.0),
+            row(4, "Ban hành kế hoạch chuyển đổi số của phường", result=0.0, result_text="Chưa đạt", is_rate=False,
+                unit_label="", goal="hoàn thành (đến năm 2026)", status="no_data", label="Chưa có số liệu",
+                completion=None, trend=[]),
+        ]),
+    ]
+    values = dict(
+        unit_code="A", unit_name="Ủy ban nhân dân phường A", issuer_lines=["ỦY BAN NHÂN DÂN", "PHƯỜNG A"],
+        is_party=False, number="Số: 45/BC-UBND", place_date="Phường A, ngày 15 tháng 01 năm 2026", title="BÁO CÁO",
+        subject="Kết quả thực hiện Kế hoạch 12/KH-UBND, Học kỳ I năm học 2025-2026",
+        opening="Thực hiện Kế hoạch số 12/KH-UBND ngày 01/10/2025 của Ủy ban nhân dân phường A, Ủy ban nhân dân "
+                "phường A báo cáo kết quả thực hiện Học kỳ I năm học 2025-2026 như sau:",
+        plan_label="Kế hoạch 12/KH-UBND", period_code="2025-2026-hk1", period_name="Học kỳ I năm học 2025-2026",
+        summary={"met": 1, "on_track": 1, "at_risk": 0, "behind": 1, "no_data": 1},
+        summary_labels=[["met", "Đạt"], ["on_track", "Đúng tiến độ"], ["at_risk", "Có nguy cơ"], ["behind", "Chậm"],
+                        ["no_data", "Chưa có số liệu"]],
+        reporting_rate=87.5, schools=8, groups=groups,
+        tasks=[{"group": "1", "text": "Rà soát đội ngũ giáo viên theo chuẩn.", "lead": "Phòng Văn hóa - Xã hội phường A",
+                "status": "Đang thực hiện"},
+               {"group": "2", "text": "Trang bị phòng học thông minh cho trường tiểu học.",
+                "lead": "Trường Tiểu học A1", "status": "Chậm tiến độ"}],
+        narratives=[Narrative("Trường Tiểu học A1", "Hoàn thành 100% kế hoạch bồi dưỡng.",
+                              "Thiếu thiết bị dạy học số.", "Đề nghị hỗ trợ kinh phí.")],
+        recipients=["Ủy ban nhân dân thành phố Hải Phòng (để báo cáo);", "Lưu: VT."],
+        signer_title=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], signer_name="Nguyễn Văn An",
+        raw_values=[{"unit": "Trường Tiểu học A1", "unit_code": "A-TH1",
+                     "indicator": "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo", "period": "Học kỳ I năm học 2025-2026",
+                     "numerator": 23.0, "denominator": 40.0, "value": 57.5},
+                    {"unit": "Trường Tiểu học A1", "unit_code": "A-TH1", "indicator": "Chỉ số hài lòng của phụ huynh",
+                     "period": "Học kỳ I năm học 2025-2026", "numerator": None, "denominator": None, "value": 0.82}],
+    )
+    values.update(overrides)
+    return ReportContent(**values)
+
+
+def province(communes=3, targets=None):
+    """The same commune report repeated under other names, as a parent consolidates its communes."""
+    base = make_content()
+    contents = []
+    for index in range(communes):
+        groups = base.groups if targets is None else [ReportGroup("staff", "Đội ngũ", [
+            row(n + 1, f"Chỉ tiêu số {n + 1}", status=("met", "behind")[(n + index) % 2]) for n in range(targets)])]
+        contents.append(replace(base, unit_code=f"X{index + 1:03d}", unit_name=f"Ủy ban nhân dân xã Số {index + 1}",
+                                groups=groups))
+    return contents
+
+
+# --- reading the files back ---------------------------------------------------------------------
+
+
+def workbook(data):
+    return load_workbook(io.BytesIO(data))
+
+
+def find_row(sheet, column, value):
+    for cells in sheet.iter_rows():
+        if cells[column - 1].value == value:
+            return cells
+    raise AssertionError(f"{value!r} is not in column {column} of {sheet.title}")
+
+
+def pdf_text(data, tmp_path, first=None, last=None):
+    """The text pdftotext reads, whitespace collapsed (a line may wrap anywhere)."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    pages = (["-f", str(first)] if first else []) + (["-l", str(last)] if last else [])
+    out = subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def page_texts(data, tmp_path):
+    return [pdf_text(data, tmp_path, page, page) for page in range(1, len(PdfReader(io.BytesIO(data)).pages) + 1)]
+
+
+@pytest.fixture(scope="module")
+def report_pdf():
+    return write_report_pdf(make_content())
+
+
+# --- the workbook -------------------------------------------------------------------------------
+
+
+def test_the_workbook_has_its_three_sheets_and_the_official_header():
+    book = workbook(write_report_xlsx(make_content()))
+    assert book.sheetnames == ["Tổng hợp", "Nhiệm vụ", "Số liệu gốc"]
+    sheet = book["Tổng hợp"]
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG A", "Số: 45/BC-UBND"]
+    assert sheet["A2"].font.b
+    assert [sheet["E1"].value, sheet["E2"].value] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert sheet["E2"].font.u == "single"
+    assert sheet["E3"].value == "Phường A, ngày 15 tháng 01 năm 2026"
+    assert [sheet["A4"].value, sheet["A5"].value, sheet["A6"].value] == [
+        "BÁO CÁO", "Kết quả thực hiện Kế hoạch 12/KH-UBND, Học kỳ I năm học 2025-2026",
+        "Kỳ báo cáo: Học kỳ I năm học 2025-2026"]
+
+
+def test_a_party_body_heads_its_workbook_with_the_party_name():
+    sheet = workbook(write_report_xlsx(make_content(is_party=True)))["Tổng hợp"]
+    assert sheet["E1"].value == "ĐẢNG CỘNG SẢN VIỆT NAM" and sheet["E2"].value is None
+
+
+def test_the_summary_counts_by_status_and_the_reporting_rate_are_numbers():
+    sheet = workbook(write_report_xlsx(make_content()))["Tổng hợp"]
+    labels = find_row(sheet, 2, "Tổng hợp đánh giá chỉ tiêu")
+    counts = find_row(sheet, 2, "Số chỉ tiêu")
+    assert [c.value for c in labels[2:]] == ["Đạt", "Đúng tiến độ", "Có nguy cơ", "Chậm", "Chưa có số liệu",
+                                              "Tổng số chỉ tiêu", "Tỷ lệ trường nộp báo cáo (8 trường)"]
+    assert [c.value for c in counts[2:8]] == [1, 1, 0, 1, 1, 4]
+    assert {c.number_format for c in counts[2:8]} == {"#,##0"}
+    assert counts[8].value == pytest.approx(0.875) and counts[8].number_format == "0.0%"
+
+
+def test_the_target_table_has_its_columns_and_is_grouped_by_criterion():
+    sheet = workbook(write_report_xlsx(make_content()))["Tổng hợp"]
+    header = find_row(sheet, 1, "STT")
+    assert [c.value for c in header] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc",
+                                         "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
+    below = [(cells[0].value, cells[1].value) for cells in sheet.iter_rows(min_row=header[0].row + 1)]
+    assert below == [("I", "Đội ngũ"), (1, "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo"),
+                     (2, "Số giáo viên được bồi dưỡng năng lực số"), ("II", "Chất lượng giáo dục"),
+                     (3, "Chỉ số hài lòng của phụ huynh"), (4, "Ban hành kế hoạch chuyển đổi số của phường")]
+
+
+def test_results_are_numbers_with_their_number_formats():
+    sheet = workbook(write_report_xlsx(make_content()))["Tổng hợp"]
+    rate = find_row(sheet, 1, 1)
+    assert (rate[3].value, rate[3].number_format) == (pytest.approx(0.35), "0.0%")  # baseline 35%
+    assert (rate[5].value, rate[5].number_format) == (pytest.approx(0.575), "0.0%")  # shown 57,5%
+    assert (rate[6].value, rate[6].number_format) == (pytest.approx(0.71875), "0.0%")
+    assert [rate[7].value, rate[8].value] == ["Đúng tiến độ", "Phòng Văn hóa - Xã hội phường A"]
+    count = find_row(sheet, 1, 2)
+    assert (count[5].value, count[5].number_format) == (1318, "#,##0")
+    index = find_row(sheet, 1, 3)
+    assert (index[5].value, index[5].number_format) == (pytest.approx(0.82), "0.00")
+    milestone = find_row(sheet, 1, 4)
+    assert milestone[5].value == 0 and "Chưa đạt" in milestone[5].number_format
+    assert milestone[6].value is None  # no completion: an empty cell, not a dash
+    for cells in (rate, count, index, milestone):
+        assert cells[5].data_type == "n"
+
+
+def test_the_tasks_and_the_raw_figures_are_on_their_sheets():
+    book = workbook(write_report_xlsx(make_content()))
+    tasks = book["Nhiệm vụ"]
+    assert [c.value for c in tasks[1]] == ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
+    assert [c.value for c in tasks[3]] == [2, "2", "Trang bị phòng học thông minh cho trường tiểu học.",
+                                           "Trường Tiểu học A1", "Chậm tiến độ"]
+    raw = book["Số liệu gốc"]
+    assert [c.value for c in raw[1]] == ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
+    rate, index = raw[2], raw[3]
+    assert [c.value for c in rate[:6]] == ["A-TH1", "Trường Tiểu học A1", "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo",
+                                           "Học kỳ I năm học 2025-2026", 23, 40]
+    assert (rate[6].value, rate[6].number_format) == (pytest.approx(0.575), "0.0%")
+    assert (index[6].value, index[6].number_format) == (pytest.approx(0.82), "0.00")
+
+
+def test_every_sheet_freezes_its_header_and_prints_on_a4_landscape_fitted_to_the_width():
+    book = workbook(write_report_xlsx(make_content()))
+    expected = {"Tổng hợp": ("A11", "$10:$10"), "Nhiệm vụ": ("A2", "$1:$1"), "Số liệu gốc": ("A2", "$1:$1")}
+    for name, (frozen, titles) in expected.items():
+        sheet = book[name]
+        assert sheet.freeze_panes == frozen, name
+        assert sheet.print_title_rows == titles, name
+        assert sheet.page_setup.orientation == "landscape"
+        assert int(sheet.page_setup.paperSize) == 9  # A4
+        assert int(sheet.page_setup.fitToWidth) == 1 and int(sheet.page_setup.fitToHeight) == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.column_dimensions["B"].width > 8
+    assert book["Tổng hợp"].cell(10, 1).value == "STT"  # the frozen and repeated row is the table's header
+
+
+@pytest.mark.parametrize("typed", FORMULAS)
+def test_text_a_user_typed_is_never_run_as_a_formula(typed):
+    content = make_content()
+    content.groups[0].rows[0].indicator = typed
+    content.tasks[0]["text"] = typed
+    content.tasks[1]["lead"] = typed
+    content.raw_values[0]["indicator"] = typed
+    content.raw_values[1]["unit"] = typed
+    data = write_report_xlsx(content)
+
+    book = workbook(data)
+    cells = [find_row(book["Tổng hợp"], 1, 1)[1], book["Nhiệm vụ"]["C2"], book["Nhiệm vụ"]["D3"],
+             book["Số liệu gốc"]["C2"], book["Số liệu gốc"]["B3"]]
+    for cell in cells:
+        assert cell.value == typed and cell.data_type == "s", cell.coordinate
+        assert cell.quotePrefix, cell.coordinate  # Excel's leading apostrophe: editing the cell keeps it text
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+
+    consolidated = workbook(write_consolidated_xlsx([replace(content, unit_name=typed)], "Tổng hợp"))
+    for cell in (consolidated["Tổng hợp"]["B3"], consolidated["Tổng hợp"]["E3"], consolidated["Số liệu gốc"]["A2"]):
+        assert cell.value == typed and cell.data_type == "s", cell.coordinate
+
+
+def test_the_consolidated_workbook_has_a_row_per_commune_and_target_and_their_raw_figures():
+    book = workbook(write_consolidated_xlsx(province(), "Tổng hợp các xã thuộc thành phố Hải Phòng"))
+    assert book.sheetnames == ["Tổng hợp", "Số liệu gốc"]
+    sheet = book["Tổng hợp"]
+    assert sheet["A1"].value == "Tổng hợp các xã thuộc thành phố Hải Phòng"
+    assert [c.value for c in sheet[2]] == ["Mã đơn vị", "Xã, phường", "Tiêu chí", "STT", "Chỉ tiêu", "Đơn vị tính",
+                                           "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 3 * 4
+    assert rows[4][:5] == ("X002", "Xã Số 2", "Đội ngũ", 1, "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo")
+    assert rows[4][7] == pytest.approx(0.575) and sheet.cell(7, 8).number_format == "0.0%"
+    assert rows[4][9] == "Đúng tiến độ"
+    assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
+    raw = book["Số liệu gốc"]
+    assert [c.value for c in raw[1]][:2] == ["Xã, phường", "Mã đơn vị"]
+    assert [r[0] for r in raw.iter_rows(min_row=2, values_only=True)] == ["Xã Số 1"] * 2 + ["Xã Số 2"] * 2 + ["Xã Số 3"] * 2
+
+
+def test_the_consolidated_workbook_of_a_province_is_written_quickly():
+    contents = province(communes=120, targets=60)
+    started = time.perf_counter()
+    data = write_consolidated_xlsx(contents, "Tổng hợp")
+    elapsed = time.perf_counter() - started
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["Tổng hợp"]
+    assert sum(1 for _ in sheet.iter_rows(min_row=3)) == 120 * 60
+    assert elapsed < 10  # about 1 s here: write-only mode, no styles but number formats
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+def test_the_pdf_has_the_official_header_the_figures_and_the_closing(report_pdf, tmp_path):
+    text = pdf_text(report_pdf, tmp_path)
+    for expected in ["ỦY BAN NHÂN DÂN", "PHƯỜNG A", "Số: 45/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc", "Phường A, ngày 15 tháng 01 năm 2026", "BÁO CÁO",
+                     "Kết quả thực hiện Kế hoạch 12/KH-UBND, Học kỳ I năm học 2025-2026",
+                     "57,5%", "71,9%", "1.318 người", "0,82", "Giá trị nền: 35%", "Nơi nhận:",
+                     "Ủy ban nhân dân thành phố Hải Phòng (để báo cáo);", "TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH",
+                     "Nguyễn Văn An"]:
+        assert expected in text, expected
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+
+
+def test_the_pdf_tells_the_summary_the_tasks_and_the_schools_narratives(report_pdf, tmp_path):
+    text = pdf_text(report_pdf, tmp_path)
+    assert re.search(r"Số chỉ tiêu 1 1 0 1 1 4", text)  # met, on track, at risk, behind, no data, total
+    assert "tỷ lệ trường đã nộp báo cáo kỳ này: 87,5%" in text
+    assert text.index("1. Đội ngũ") < text.index("2. Chất lượng giáo dục")
+    assert "Kế hoạch có 2 nhiệm vụ: hoàn thành 0; đang thực hiện 1; chậm tiến độ 1; chưa triển khai 0." in text
+    assert "Trang bị phòng học thông minh cho trường tiểu học. (Chủ trì: Trường Tiểu học A1)" in text  # the late one
+    assert "Rà soát đội ngũ giáo viên theo chuẩn." not in text  # the rest is in the workbook
+    assert "1. Trường Tiểu học A1 Kết quả nổi bật: Hoàn thành 100% kế hoạch bồi dưỡng." in text
+    assert "Đề xuất, kiến nghị: Đề nghị hỗ trợ kinh phí." in text
+
+
+def test_a_party_body_heads_its_pdf_with_the_party_name(tmp_path):
+    content = make_content(is_party=True, issuer_lines=["ĐẢNG BỘ PHƯỜNG A", "ĐẢNG ỦY PHƯỜNG A"], number="Số 12-BC/ĐU",
+                           signer_title=["T/M BAN THƯỜNG VỤ", "BÍ THƯ"])
+    text = pdf_text(write_report_pdf(content), tmp_path)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "ĐẢNG ỦY PHƯỜNG A" in text and "T/M BAN THƯỜNG VỤ BÍ THƯ" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text and "Độc lập - Tự do - Hạnh phúc" not in text
+
+
+def test_pages_are_numbered_at_the_top_from_page_two(report_pdf, tmp_path):
+    pages = page_texts(report_pdf, tmp_path)
+    assert len(pages) >= 2
+    assert pages[0].startswith("CỘNG HÒA") or pages[0].startswith("ỦY BAN")  # no number on the first page
+    assert not re.match(r"^1\b", pages[0])
+    for number, page in enumerate(pages[1:], 2):
+        assert page.split()[0] == str(number)
+
+
+def test_the_pdf_embeds_only_the_bundled_liberation_serif(report_pdf, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report_pdf)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    fonts = listing.splitlines()[2:]
+    assert len(fonts) >= 3  # regular, bold, italic at least
+    for line in fonts:
+        assert re.match(r"[A-Z]{6}\+Liberation-?Serif", line), line  # no fallback to another font
+        assert line.split()[-5] == "yes", line  # embedded
+    # Debian's fonts-liberation 1.07 lacks ơ, ư, ạ…: the embedded font must be the bundled 2.x
+    reader = PdfReader(io.BytesIO(report_pdf))
+    versions = set()
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        embedded = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+        versions.add(embedded["name"].getDebugName(5))
+    assert versions == {"Version 2.1.5"}
+
+
+def test_a_long_table_breaks_across_pages_with_its_header_repeated_and_no_row_split(tmp_path):
+    rows = [row(n, f"Tỷ lệ thử nghiệm số {n} của các trường trên địa bàn phường được theo dõi hằng kỳ")
+            for n in range(1, 81)]
+    content = make_content(groups=[ReportGroup("staff", "Đội ngũ", rows)], narratives=[], tasks=[])
+    pages = page_texts(write_report_pdf(content), tmp_path)
+    with_rows = [page for page in pages if "Tỷ lệ thử nghiệm số" in page]
+    assert len(with_rows) >= 3
+    for page in with_rows:
+        assert "STT Chỉ tiêu Chỉ tiêu theo mốc" in page  # the header on every page of the table
+    for n in range(1, 81):
+        name = f"Tỷ lệ thử nghiệm số {n} của các trường trên địa bàn phường được theo dõi hằng kỳ"
+        assert sum(name in page for page in pages) == 1, n  # each row whole on one page
+
+
+def test_the_charts_are_svg_drawn_on_the_server():
+    bar = status_bar_svg({"met": 1, "on_track": 3, "behind": 0}, ["met", "on_track", "behind"])
+    assert bar.startswith("<svg") and 'width="250.0"' in bar and 'width="750.0"' in bar
+    assert bar.count("<rect") == 2  # an empty status takes no room
+    assert sparkline_svg([None, 57.5]) is None  # one figure is no trend
+    line = sparkline_svg([40.0, None, 57.5])
+    assert "<polyline" in line and line.count(",") == 2  # two points, the gap left out
+
+
+def test_the_consolidated_pdf_gives_per_target_the_aggregate_the_communes_by_status_and_those_behind(tmp_path):
+    figures = [(30, 40, "met", "Đạt", 3.0, 0.8), (10, 20, "behind", "Chậm", 4.0, 0.82),
+               (5, 40, "behind", "Chậm", 5.0, 0.84)]
+    contents = []
+    for index, (numerator, denominator, status, label, rooms, index_value) in enumerate(figures, 1):
+        rate = numerator * 100 / denominator
+        contents.append(make_content(
+            unit_code=f"X{index}", unit_name=f"Ủy ban nhân dân xã Số {index}",
+            groups=[ReportGroup("staff", "Đội ngũ", [
+                row(1, "Tỷ lệ giáo viên đạt chuẩn", result=rate, result_text=f"{format_number(Decimal(str(rate)), 1)}%",
+                    status=status, label=label),
+                row(2, "Số phòng học thông minh", result=rooms, result_text=f"{rooms:.0f} phòng", is_rate=False,
+                    unit_label="phòng", status="met", label="Đạt"),
+                row(3, "Chỉ số hài lòng của phụ huynh", result=index_value, is_rate=False, unit_label="",
+                    result_text=format_number(Decimal(str(index_value))), status="met", label="Đạt")])],
+            raw_values=[{"unit": f"Trường Tiểu học {index}", "unit_code": f"X{index}-TH", "period": "Học kỳ I",
+                         "indicator": "Tỷ lệ giáo viên đạt chuẩn", "numerator": float(numerator),
+                         "denominator": float(denominator), "value": rate}]))
+    text = pdf_text(write_consolidated_pdf(contents, "Tổng hợp kết quả các xã của thành phố Hải Phòng"), tmp_path)
+    assert "Tổng hợp kết quả các xã của thành phố Hải Phòng" in text and "Học kỳ I năm học 2025-2026" in text
+    # pooled from the schools' counts, (30 + 10 + 5) / (40 + 20 + 40) = 45%, not the mean of 75%, 50%, 12,5%
+    assert "45% 3/3 xã có số liệu" in text and "45,8%" not in text
+    assert "12,5% – 75%" in text
+    assert "12,5% – 75% 1 0 0 2 0" in text  # the communes by status: met, on track, at risk, behind, no data
+    assert "Xã Số 2, Xã Số 3" in text  # those behind, by name
+    assert "Xã Số 1" not in text
+    assert "tổng 12 phòng" in text and "trung bình 0,82" in text  # counts add up, an index is averaged
+
+
+def test_the_consolidated_pdf_of_a_province_stays_short(tmp_path):
+    data = write_consolidated_pdf(province(communes=120, targets=60), "Tổng hợp")
+    pages = page_texts(data, tmp_path)
+    assert len(pages) <= 20
+    assert "và 48 xã khác" in " ".join(pages)  # 60 communes behind on a target: twelve named, the rest counted
