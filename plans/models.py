@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -267,3 +268,60 @@ class Task(models.Model):
             raise ValidationError({"group": "Nhóm nhiệm vụ phải thuộc cùng văn bản."})
         if self.phase_id and self.document_id and self.phase.document_id != self.document_id:
             raise ValidationError({"phase": "Giai đoạn phải thuộc cùng văn bản."})
+
+
+class PlanImportStatus(models.TextChoices):
+    REVIEWING = "reviewing", "Đang xem xét"
+    CREATED = "created", "Đã tạo kế hoạch"
+    DISCARDED = "discarded", "Đã hủy"
+
+
+class PlanImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Imports for the units in the user's scope."""
+        return self.filter(access.unit_condition(user, "unit"))
+
+
+class PlanImport(models.Model):
+    """A plan file read by the portal: its text and proposals, under review until the plan is created."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị ban hành", on_delete=models.PROTECT, related_name="plan_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("lúc tải lên", auto_now_add=True)
+    source_name = models.CharField("tên tệp", max_length=255)
+    text = models.TextField("nội dung văn bản (đã làm sạch)")
+    proposals = models.JSONField(
+        "đề xuất", default=dict,
+        help_text="Thông tin văn bản, các chỉ tiêu đề xuất và việc xem xét từng đề xuất.",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=PlanImportStatus.choices, default=PlanImportStatus.REVIEWING
+    )
+    document = models.ForeignKey(
+        Document, verbose_name="văn bản đã tạo", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+
+    objects = PlanImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lần nhập kế hoạch"
+        verbose_name_plural = "nhập kế hoạch từ tệp"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source_name} ({self.unit})"
+
+    def items(self):
+        """The target proposals then the projection proposals, as stored (edits change them in place)."""
+        return self.proposals.get("targets", []) + self.proposals.get("projections", [])
+
+    def counts(self):
+        """How many proposals are accepted, rejected and still pending."""
+        decisions = [item["decision"] for item in self.items()]
+        return {decision: decisions.count(decision) for decision in ("accepted", "rejected", "pending")}

@@ -132,7 +132,7 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         narratives=narratives if narratives is not None else school_narratives(unit, period),
         recipients=recipients if recipients is not None else _recipients(unit),
         signer_title=signer_title or _signer_title(unit),
-        signer_name=signer_name,
+        signer_name=signer_name or _leader_name(unit),
         raw_values=raw_values(unit, [s.target for s in statuses], period),
         generated_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
     )
@@ -220,6 +220,14 @@ def _signer_title(unit):
     if unit.is_party_body:
         return ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
     return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def _leader_name(unit):
+    """The unit's leader as the signature block prints it (empty when the unit has none in the portal)."""
+    from units.models import Membership, Role
+
+    leader = Membership.objects.active().filter(unit=unit, role=Role.LEADER).select_related("user").first()
+    return leader.user.get_full_name() if leader else ""
 
 
 def _float(value):
