@@ -36,7 +36,8 @@ def finalise_report(*, unit, document, period, number, narratives, by):
 @transaction.atomic
 def send_report(*, report, by):
     """Send a finalised report to the unit above (a ward's to its province, a school's to its ward)."""
-    report = OutgoingReport.objects.select_for_update().select_related("unit__parent").get(pk=report.pk)
+    # lock the report row alone: PostgreSQL refuses FOR UPDATE across the nullable join to the parent
+    report = OutgoingReport.objects.select_for_update(of=("self",)).select_related("unit__parent").get(pk=report.pk)
     if report.sent_at:
         raise WorkflowError(f"Báo cáo đã được gửi lúc {timezone.localtime(report.sent_at):%H:%M %d/%m/%Y}.")
     if report.unit.parent is None:

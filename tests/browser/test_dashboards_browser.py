@@ -1,7 +1,10 @@
 """Issue 4 as a leader sees it: the province, commune and school dashboards with the demo data, in chromium."""
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from plans.models import Document
 from reports.models import Period
@@ -19,9 +22,15 @@ def sign_in(page, base, username):
     page.wait_for_selector("text=Việc cần làm")
 
 
-def charts_drawn(page):
-    """How many canvases Chart.js has drawn on (the vendored library, loaded from our own static files)."""
-    return page.evaluate("Array.from(document.querySelectorAll('canvas')).filter(c => Chart.getChart(c)).length")
+COUNT_CHARTS = "Array.from(document.querySelectorAll('canvas')).filter(c => Chart.getChart(c)).length"
+
+
+def charts_drawn(page, at_least):
+    """How many canvases Chart.js (the vendored library, from our own static files) has drawn on,
+    waiting a little for it: the charts are drawn after the page has loaded."""
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports the count
+        page.wait_for_function(f"({COUNT_CHARTS}) >= {at_least}", timeout=10_000)
+    return page.evaluate(COUNT_CHARTS)
 
 
 def test_the_province_commune_and_school_dashboards_show_the_demo_data(live_server, page, screenshot):
@@ -29,13 +38,15 @@ def test_the_province_commune_and_school_dashboards_show_the_demo_data(live_serv
     period = Period.objects.get(code="2025-2026-hk2")
     nq71 = Document.objects.get(number="71-NQ/TW")
     base = live_server.url
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     sign_in(page, base, "sogddt.haiphong")
 
     page.goto(f"{base}/bao-cao/bang-dieu-khien/?unit={Unit.objects.get(code='HP').pk}&plan={nq71.pk}&period={period.pk}")
     assert "Bảng điều khiển: Ủy ban nhân dân thành phố Hải Phòng" in page.inner_text("h1")
     assert page.inner_text("#count-met .stat") == "3"  # internet, nursery enrolment, upper-secondary completion
     assert "Tỷ lệ trường học có kết nối Internet" in page.inner_text("main")
-    assert charts_drawn(page) >= 8
+    assert charts_drawn(page, 8) >= 8, errors
     screenshot("dashboard-province")
 
     ward = Unit.objects.get(code="DK")
@@ -56,7 +67,7 @@ def test_the_province_commune_and_school_dashboards_show_the_demo_data(live_serv
     page.goto(f"{base}/bao-cao/bang-dieu-khien/?unit={school.pk}&period={period.pk}")
     assert "Bảng điều khiển: Trường Tiểu học Hiến Thành" in page.inner_text("h1")
     assert "Tỷ lệ cán bộ quản lý, giáo viên được bồi dưỡng kỹ năng chuyển đổi số" in page.inner_text("main")
-    assert charts_drawn(page) >= 10
+    assert charts_drawn(page, 10) >= 10
     screenshot("dashboard-school")
 
 
