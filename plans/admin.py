@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 
 from targets.models import Target
 
-from .models import Document, Phase, Task, TaskGroup
+from .models import Document, Phase, PlanImport, Task, TaskGroup
 
 
 class PhaseInline(admin.TabularInline):
@@ -98,3 +98,18 @@ class PhaseAdmin(admin.ModelAdmin):
     list_display = ["name", "document", "start_year", "end_year", "order"]
     search_fields = ["name", "document__title", "document__number"]
     autocomplete_fields = ["document"]
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    """Read-only but for the status: imports are made and reviewed on the portal's own pages."""
+
+    list_display = ["source_name", "unit", "status", "uploaded_by", "created_at", "document"]
+    list_filter = ["status", ("unit", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["source_name", "unit__name"]
+    list_select_related = ["unit", "uploaded_by", "document"]
+    readonly_fields = ["unit", "uploaded_by", "created_at", "source_name", "document", "text", "proposals"]
+    fields = ["status", *readonly_fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -71,7 +71,7 @@ def _plan_import_for_user(request, pk):
     (units/access.py is where such getters live; this one stays here until it moves there.)
     """
     plan_import = (PlanImport.objects.visible_to(request.user).filter(pk=pk)
-                   .select_related("unit", "uploaded_by", "document").first())
+                   .select_related("unit", "uploaded_by", "document__issuer").first())
     if plan_import is None:
         raise Http404("Không tìm thấy lần nhập kế hoạch.")
     if not access.can_change_unit(request.user, plan_import.unit):

@@ -31,7 +31,9 @@ def target_list(request):
     plans = list(Document.objects.filter(issuer=unit, targets__isnull=False).distinct()) if unit else []
     responsibles = list(Unit.objects.filter(target_responsibilities__target__document__in=plans).distinct())
     period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
-    query = {"unit": str(unit.pk) if unit else "", "period": str(period.pk), **request.GET.dict()}
+    if period is None:  # a fresh installation: no reporting period has been set up yet
+        unit = None
+    query = {"unit": str(unit.pk) if unit else "", "period": str(period.pk) if period else "", **request.GET.dict()}
     form = TargetFilterForm(query, units=units, plans=plans, responsibles=responsibles, periods=periods)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})

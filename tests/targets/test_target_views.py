@@ -485,3 +485,13 @@ def test_evidence_before_any_value_is_refused_with_a_message(client, personas, p
     response = upload(login(client, personas["officer_a"]), plan["rate"], period, "quyet-dinh.pdf", PDF)
     assertContains(response, "Hãy nhập số liệu của kỳ này trước khi đính kèm minh chứng.")
     assert not Evidence.objects.exists()
+
+
+def test_the_target_list_says_so_when_no_period_exists_yet(client, personas):
+    from reports.models import Period
+
+    Period.objects.all().delete()
+    client.force_login(personas["officer_a"])
+    response = client.get("/chi-tieu/")
+    assert response.status_code == 200
+    assert "Chưa có kỳ báo cáo nào" in response.content.decode()
