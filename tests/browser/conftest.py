@@ -47,3 +47,12 @@ def screenshot(page):
         return path
 
     return take
+
+
+def sign_in(page, base, username, password="Demo@2026"):
+    """Sign in through the portal's own login page as a demo user, and land on the home page."""
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Việc cần làm")

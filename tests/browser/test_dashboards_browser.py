@@ -8,18 +8,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from plans.models import Document
 from reports.models import Period
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Demo@2026")
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Việc cần làm")
 
 
 COUNT_CHARTS = "Array.from(document.querySelectorAll('canvas')).filter(c => Chart.getChart(c)).length"

@@ -7,18 +7,11 @@ from django.core.management import call_command
 from plans.demo import SEED_DIR
 from plans.models import PlanImport
 from targets.models import Target
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SAMPLE = SEED_DIR / "ke-hoach-truong-th-hien-thanh.txt"
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Demo@2026")
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Việc cần làm")
 
 
 def test_an_officer_imports_the_hien_thanh_plan(live_server, page, screenshot):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reports.queries import current_period
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +21,6 @@ FIGURES = {  # a primary school's semester figures; parts never above their whol
     "cap_do_kiem_dinh": "3", "so_vu_bao_luc": "0",
 }
 YES_NO = ["ket_noi_internet", "thiet_bi_day_hoc_so", "ung_dung_ai", "phan_mem_quan_tri"]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "Demo@2026")
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Việc cần làm")
 
 
 def sign_out(page):
