@@ -93,7 +93,9 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, {{ obj.pk }} renders 4308 as "4.308" in links and data attributes. Numbers shown to users
+# go through the `num` and `pct` filters (targets/templatetags/numbers.py), which group thousands.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"

@@ -46,3 +46,10 @@ def test_it_refuses_a_malformed_boolean():
 def test_without_a_broker_celery_runs_tasks_in_process():
     result = run_manage("shell", "--verbosity", "0", "-c", "from django.conf import settings; print(settings.CELERY_TASK_ALWAYS_EAGER, settings.DATABASES['default']['ENGINE'])")
     assert result.stdout.split() == ["True", "django.db.backends.sqlite3"]
+
+
+def test_large_primary_keys_render_without_a_thousands_separator():
+    # a key like 4308 must stay "4308" in URLs and data attributes, whatever the locale
+    from django.template import Context, Template
+
+    assert Template("{{ n }}").render(Context({"n": 4308})) == "4308"
