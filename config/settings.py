@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "targets",
+    "periods",
     "reports",
 ]
 

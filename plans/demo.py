@@ -18,9 +18,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from periods.models import Period, PeriodKind
 from reports.actions import write_report_values
 from reports.catalogue import ensure_report_items, link_indicators
-from reports.models import Period, PeriodKind, ReportStatus, SchoolReport, SchoolReportEntry
+from reports.models import ReportStatus, SchoolReport, SchoolReportEntry
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -550,7 +551,7 @@ def seed_progress(tally, units, indicators, plans, periods):
             report.save(update_fields=["approved_snapshot"])
 
     ward_targets = Target.objects.filter(document__in=plans.values(), is_projection=False).select_related("indicator")
-    ward_indicators = {t.indicator for t in ward_targets if not t.indicator.numerator_item_id}
+    ward_indicators = {t.indicator for t in ward_targets if not t.indicator.collected_from_schools}
     yearly = [periods[f"{sy}-nh"] for sy in DEMO_SCHOOL_YEARS]
     for ward_code in ("KM", "DK", "NDN"):
         ward = units[ward_code]

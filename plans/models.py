@@ -30,6 +30,10 @@ class DocumentQuerySet(models.QuerySet):
         """Documents issued in the user's scope, and the directives issued above it."""
         return self.filter(access.unit_condition(user, "issuer") | access.above_condition(user, "issuer"))
 
+    def writable_by(self, user):
+        """Documents whose issuer the user may change."""
+        return self.filter(access.write_condition(user, "issuer"))
+
     def in_force(self):
         return self.filter(status=DocumentStatus.IN_FORCE)
 
@@ -280,6 +284,9 @@ class PlanImportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Imports for the units in the user's scope."""
         return self.filter(access.unit_condition(user, "unit"))
+
+    def writable_by(self, user):
+        return self.filter(access.write_condition(user, "unit"))
 
 
 class PlanImport(models.Model):

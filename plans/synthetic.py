@@ -23,7 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reports.models import Period, PeriodKind, SchoolReport
+from periods.models import Period, PeriodKind
+from reports.models import SchoolReport
 from targets.fields import format_number
 from targets.models import (
     Aggregation,

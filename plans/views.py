@@ -1,14 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from periods.models import Period, current_period
 from reports.dashboards import trend_periods
-from reports.models import Period
-from reports.queries import current_period
 from targets.models import Target
 from targets.queries import plan_coverage, plan_ownership, plan_statuses, status_counts
 from targets.status import STATUS_ORDER, Status
@@ -21,7 +19,7 @@ from .models import Document, PlanImport, PlanImportStatus
 
 @login_required
 def plan_coverage_view(request, pk):
-    document = access.get_document_for_user(request, pk)
+    document = access.get_object_for_user(request.user, Document.objects.select_related("issuer"), pk)
     # the lower plans shown are those within the user's scope: the unit asked for, else their own
     wanted = request.GET.get("unit", "")
     unit = access.visible_units(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
@@ -66,17 +64,10 @@ def _period(request):
 
 
 def _plan_import_for_user(request, pk):
-    """An import of a unit outside the user's scope is a 404; one the user may not change, a 403.
-
-    (units/access.py is where such getters live; this one stays here until it moves there.)
-    """
-    plan_import = (PlanImport.objects.visible_to(request.user).filter(pk=pk)
-                   .select_related("unit", "uploaded_by", "document__issuer").first())
-    if plan_import is None:
-        raise Http404("Không tìm thấy lần nhập kế hoạch.")
-    if not access.can_change_unit(request.user, plan_import.unit):
-        raise PermissionDenied("Bạn không có quyền nhập kế hoạch cho đơn vị này.")
-    return plan_import
+    """An import of a unit outside the user's scope is a 404; one the user may not change, a 403."""
+    return access.get_object_for_user(
+        request.user, PlanImport.objects.select_related("unit", "uploaded_by", "document__issuer"), pk,
+        action="change", refusal="Bạn không có quyền nhập kế hoạch cho đơn vị này.")
 
 
 @login_required

@@ -11,9 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from targets.fields import plain_decimal
-from targets.models import Indicator, ProgressValue, ValueSource
+from targets.models import ProgressValue, ValueSource
 
-from .models import ReportEvent, ReportItem, ReportStatus, SchoolReport, SchoolReportEntry
+from .models import (
+    IndicatorSource,
+    ReportEvent,
+    ReportItem,
+    ReportStatus,
+    ReportValue,
+    SchoolReport,
+    SchoolReportEntry,
+)
 
 
 class WorkflowError(Exception):
@@ -124,7 +132,7 @@ def return_school_report(*, report, by, comment):
         raise WorkflowError("Chỉ trả lại được báo cáo đã nộp hoặc đã duyệt.")
     reopened = report.status == ReportStatus.APPROVED
     if reopened:
-        ProgressValue.objects.filter(report=report).delete()
+        remove_report_values(report)
     report.status = ReportStatus.RETURNED
     report.review_comment = comment.strip()
     report.reviewed_at = timezone.now()
@@ -153,32 +161,39 @@ def approve_school_report(*, report, by):
 def write_report_values(report, *, is_demo):
     """Turn the report's raw figures into one progress value per indicator the school answers."""
     figures = report.entries_by_code()
-    ProgressValue.objects.filter(report=report).delete()
+    remove_report_values(report)
     rows = []
-    indicators = Indicator.objects.filter(numerator_item__isnull=False).select_related("numerator_item", "denominator_item")
-    for indicator in indicators:
-        fields = indicator_figures(indicator, figures)
+    sources = IndicatorSource.objects.select_related("indicator", "numerator_item", "denominator_item")
+    for source in sources:
+        fields = indicator_figures(source, figures)
         if fields is None:
             continue
         rows.append(ProgressValue(
-            indicator=indicator, unit=report.school, period=report.period, report=report, is_demo=is_demo,
+            indicator=source.indicator, unit=report.school, period=report.period, is_demo=is_demo,
             source=ValueSource.DEMO if is_demo else ValueSource.SCHOOL_REPORT, **fields,
         ))
     ProgressValue.objects.bulk_create(rows)
+    ReportValue.objects.bulk_create(ReportValue(report=report, value=row) for row in rows)
     return rows
 
 
-def indicator_figures(indicator, figures):
+def remove_report_values(report):
+    """Take back the progress values an approval of the report wrote."""
+    ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=report).values("value")).delete()
+
+
+def indicator_figures(source, figures):
     """The value fields of one indicator from a school's raw figures, or None if it does not answer it."""
-    numerator = figures.get(indicator.numerator_item.code)
+    indicator = source.indicator
+    numerator = figures.get(source.numerator_item.code)
     if numerator is None:
         return None
     if not indicator.is_rate:
         return {"value": numerator}
-    if indicator.denominator_item is None:
+    if source.denominator_item is None:
         # a rate of schools: this school counts once, and meets it if the figure is above zero
         return {"numerator": Decimal(1 if numerator > 0 else 0), "denominator": Decimal(1)}
-    denominator = figures.get(indicator.denominator_item.code)
+    denominator = figures.get(source.denominator_item.code)
     if not denominator:
         return None
     return {"numerator": min(numerator, denominator), "denominator": denominator}

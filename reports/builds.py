@@ -23,13 +23,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from periods.models import Period
 from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
 from units.models import Membership, Role, Unit, UnitKind
 
 from .content import ReportContent, build_report_content
 from .dashboards import trend_periods
-from .models import BuildState, OutgoingReport, Period, ReportBuild, SchoolReport
+from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
 from .outgoing import received_contents
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ Each item is a raw figure (a count, a yes/no, a level); indicators compute rates
 (numerator item over denominator item). A TH&THCS school answers the items of both its levels.
 """
 
-from .models import ItemKind, ReportItem
+from .models import IndicatorSource, ItemKind, ReportItem
 
 ALL = ["mn", "th", "thcs", "thpt"]
 SCHOOL = ["th", "thcs", "thpt"]
@@ -104,10 +104,13 @@ def ensure_report_items():
 def link_indicators(indicators):
     """Point the catalogue's indicators at the items they are computed from (only where unset)."""
     items = ensure_report_items()
+    linked = set(IndicatorSource.objects.values_list("indicator_id", flat=True))
     for code, (numerator, denominator) in INDICATOR_ITEMS.items():
         indicator = indicators.get(code)
-        if indicator is None or indicator.numerator_item_id:
+        if indicator is None or indicator.pk in linked:
             continue
-        indicator.numerator_item = items[numerator]
-        indicator.denominator_item = items.get(denominator)
-        indicator.save(update_fields=["numerator_item", "denominator_item"])
+        IndicatorSource.objects.create(indicator=indicator, numerator_item=items[numerator],
+                                       denominator_item=items.get(denominator))
+        if not indicator.collected_from_schools:
+            indicator.collected_from_schools = True
+            indicator.save(update_fields=["collected_from_schools"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from periods.models import Period
 from plans.models import Document, Task, TaskStatus
 from targets.fields import format_number
 from targets.models import EVALUATION_CRITERIA, Category, Target
@@ -18,7 +19,6 @@ from units import access
 from units.models import Unit, UnitKind
 
 from . import queries
-from .models import Period
 
 TREND_LENGTH = 4  # the chosen period and the three before it: enough for a trend, cheap on a province
 

@@ -1,115 +1,11 @@
-import re
-from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from periods.models import Period
 from targets.fields import plain_decimal
-
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
-
-
-class PeriodKind(models.TextChoices):
-    SEMESTER_1 = "semester_1", "Học kỳ I"
-    SEMESTER_2 = "semester_2", "Học kỳ II"
-    SCHOOL_YEAR = "school_year", "Năm học"
-    HALF_YEAR = "half_year", "6 tháng đầu năm"
-    YEAR = "year", "Năm"
-
-
-class PeriodQuerySet(models.QuerySet):
-    def containing(self, day):
-        return self.filter(start__lte=day, end__gte=day)
-
-    def current(self):
-        return self.containing(timezone.localdate())
-
-    def of_school_year(self, school_year):
-        return self.filter(school_year=school_year)
-
-
-class Period(models.Model):
-    """A reporting period (semester, school year, half-year, year) with its submission deadline."""
-
-    code = models.SlugField(
-        "mã kỳ", max_length=32, unique=True, help_text="Ví dụ: 2025-2026-hk1, 2026-6t, 2026."
-    )
-    kind = models.CharField("loại kỳ", max_length=16, choices=PeriodKind.choices)
-    school_year = models.CharField("năm học", max_length=9, blank=True, help_text="Ví dụ: 2025-2026.")
-    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
-    start = models.DateField("từ ngày")
-    end = models.DateField("đến ngày")
-    deadline = models.DateField("hạn nộp báo cáo")
-    lock_after_days = models.PositiveSmallIntegerField(
-        "khóa nhập sau hạn (ngày)",
-        default=7,
-        help_text="Số ngày sau hạn nộp mà việc nhập số liệu vẫn mở; sau đó bị khóa.",
-    )
-
-    objects = PeriodQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "kỳ báo cáo"
-        verbose_name_plural = "kỳ báo cáo"
-        ordering = ["start", "end"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__gte=models.F("start")),
-                name="period_dates_ordered",
-                violation_error_message="Ngày kết thúc phải sau ngày bắt đầu.",
-            ),
-            models.CheckConstraint(
-                condition=Q(deadline__gte=models.F("start")),
-                name="period_deadline_after_start",
-                violation_error_message="Hạn nộp phải sau ngày bắt đầu kỳ.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        label = self.get_kind_display()
-        if self.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR):
-            return (
-                f"{label} năm học {self.school_year}"
-                if self.kind != PeriodKind.SCHOOL_YEAR
-                else f"Năm học {self.school_year}"
-            )
-        return f"{label} {self.year}" if self.kind == PeriodKind.HALF_YEAR else f"Năm {self.year}"
-
-    def clean(self):
-        school_kinds = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR)
-        if self.kind in school_kinds:
-            match = SCHOOL_YEAR_RE.match(self.school_year or "")
-            if not match or int(match.group(2)) != int(match.group(1)) + 1:
-                raise ValidationError({"school_year": "Năm học phải có dạng 2025-2026 (hai năm liên tiếp)."})
-        elif not self.year:
-            raise ValidationError({"year": "Kỳ theo năm cần ghi năm."})
-
-    @property
-    def locks_on(self):
-        return self.deadline + timedelta(days=self.lock_after_days)
-
-    def is_overdue(self, today=None):
-        return (today or timezone.localdate()) > self.deadline
-
-    def is_locked_for(self, unit, today=None):
-        """Entry closes lock_after_days after the deadline, unless an officer reopened it for the unit."""
-        today = today or timezone.localdate()
-        if today <= self.locks_on:
-            return False
-        return not self.exceptions.filter(unit=unit, open_until__gte=today).exists()
-
-    @classmethod
-    def school_year_bounds(cls, school_year):
-        """Start and end of a school year as the plans use it: September to May."""
-        first = int(school_year[:4])
-        return date(first, 9, 1), date(first + 1, 5, 31)
+from units import access
 
 
 class ItemKind(models.TextChoices):
@@ -146,6 +42,29 @@ class ReportItem(models.Model):
         return bool(set(self.levels) & set(school.levels))
 
 
+class IndicatorSource(models.Model):
+    """Which school-report items an indicator is computed from (a rate: numerator and denominator)."""
+
+    indicator = models.OneToOneField("targets.Indicator", verbose_name="chỉ số", on_delete=models.CASCADE,
+                                     related_name="+")
+    numerator_item = models.ForeignKey(
+        ReportItem, verbose_name="tử số lấy từ mục báo cáo", on_delete=models.PROTECT, related_name="+",
+        help_text="Với tỷ lệ; với số lượng, mức độ: giá trị lấy từ mục này.",
+    )
+    denominator_item = models.ForeignKey(
+        ReportItem, verbose_name="mẫu số lấy từ mục báo cáo", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Để trống với tỷ lệ trường: mỗi trường là 1 (tử số 1 nếu mục có giá trị lớn hơn 0).",
+    )
+
+    class Meta:
+        verbose_name = "nguồn số liệu của chỉ số"
+        verbose_name_plural = "nguồn số liệu của chỉ số"
+
+    def __str__(self):
+        return f"{self.indicator} ← {self.numerator_item}"
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", "Đang soạn"
     SUBMITTED = "submitted", "Đã nộp, chờ duyệt"
@@ -155,9 +74,15 @@ class ReportStatus(models.TextChoices):
 
 class SchoolReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from units import access
-
         return self.filter(access.unit_condition(user, "school"))
+
+    def writable_by(self, user):
+        """Reports the user fills in: those of their own school."""
+        return self.filter(access.fill_condition(user, "school"))
+
+    def reviewable_by(self, user):
+        """Reports the user approves or returns: those of schools below a unit they are an officer of."""
+        return self.filter(access.review_condition(user, "school"))
 
     def for_period(self, period):
         return self.filter(period=period)
@@ -237,6 +162,21 @@ class SchoolReportEntry(models.Model):
         return f"{self.item}: {self.value}"
 
 
+class ReportValue(models.Model):
+    """A progress value written by approving a school report: removed when the report is reopened."""
+
+    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="+")
+    value = models.OneToOneField("targets.ProgressValue", verbose_name="số liệu", on_delete=models.CASCADE,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = "số liệu từ báo cáo của trường"
+        verbose_name_plural = "số liệu từ báo cáo của trường"
+
+    def __str__(self):
+        return f"{self.report} → {self.value_id}"
+
+
 class ReportEvent(models.Model):
     """The history of a school report's workflow: who saved, submitted, returned, approved, when."""
 
@@ -264,29 +204,6 @@ class ReportEvent(models.Model):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
 
 
-class PeriodException(models.Model):
-    """An officer reopens entry for one school after the period has locked."""
-
-    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="exceptions")
-    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")
-    open_until = models.DateField("mở đến ngày")
-    reason = models.CharField("lý do", max_length=255)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người mở", null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    granted_at = models.DateTimeField("lúc", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "gia hạn nhập số liệu"
-        verbose_name_plural = "gia hạn nhập số liệu"
-        constraints = [
-            models.UniqueConstraint(fields=["period", "unit"], name="period_exception_unique",
-                                    violation_error_message="Đơn vị đã được gia hạn trong kỳ này."),
-        ]
-
-    def __str__(self):
-        return f"{self.unit} — {self.period} — đến {self.open_until:%d/%m/%Y}"
-
-
 def build_file_path(instance, filename):
     return f"bao-cao/{instance.created_at:%Y/%m}/{instance.pk}-{filename}"
 
@@ -300,8 +217,6 @@ class BuildState(models.TextChoices):
 
 class ReportBuildQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from units import access
-
         return self.filter(access.unit_condition(user, "unit"))
 
 
@@ -357,9 +272,11 @@ class ReportBuild(models.Model):
 class OutgoingReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports of units in the user's scope, and those sent to a unit in it."""
-        from units import access
-
         return self.filter(access.unit_condition(user, "unit") | access.unit_condition(user, "recipient"))
+
+    def signable_by(self, user):
+        """Reports the user finalises and sends: its unit's officers, or a leader of that unit."""
+        return self.filter(access.sign_off_condition(user, "unit"))
 
 
 class OutgoingReport(models.Model):

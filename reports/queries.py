@@ -8,18 +8,10 @@ from django.utils import timezone
 from targets.models import ProgressValue, Target
 from units.models import Unit
 
-from .models import Period, PeriodKind, ReportStatus, SchoolReport
+from .models import ReportStatus, SchoolReport
 
 NOT_STARTED = "not_started"
 LATE = "late"
-
-
-def current_period(today=None):
-    """The semester in progress (or the last one that started): the period users report on now."""
-    today = today or timezone.localdate()
-    semesters = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2])
-    return (semesters.containing(today).first() or semesters.filter(start__lte=today).order_by("-start").first()
-            or Period.objects.order_by("start").first())
 
 
 @dataclass
@@ -85,7 +77,7 @@ def targets_awaiting_update(unit, period):
     """The unit's in-force targets with nothing entered for the period (school-collected ones excluded)."""
     entered = ProgressValue.objects.filter(target=OuterRef("pk"), period=period)
     return (Target.objects.filter(document__issuer=unit, document__status="in_force", is_projection=False,
-                                  indicator__numerator_item__isnull=True)
+                                  indicator__collected_from_schools=False)
             .exclude(Exists(entered)).select_related("indicator", "document").order_by("document", "order"))
 
 

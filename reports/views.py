@@ -8,18 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from periods.models import Period, PeriodException, PeriodKind, current_period
 from units import access
 from units.models import Membership, Role
 
 from . import actions, dashboards, queries, xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm
-from .models import Period, PeriodException, PeriodKind, ReportEvent, ReportStatus, SchoolReport
+from .models import ReportEvent, ReportStatus, SchoolReport
 
 
 @login_required
 def home(request):
     user = request.user
-    period = queries.current_period()
+    period = current_period()
     officer_units = access.officer_units(user)
     schools = [m.unit for m in access.memberships(user) if m.role == Role.SCHOOL_STAFF]
     overview_units = [m.unit for m in access.memberships(user) if m.role in (Role.LEADER, Role.REVIEWER)]
@@ -27,7 +28,7 @@ def home(request):
         "period": period,
         "officer_blocks": [_officer_block(unit, period) for unit in officer_units],
         "school_blocks": [_school_block(school, period) for school in schools],
-        "overview_blocks": [_overview_block(access._scope_root(m), period) for m in access.memberships(user)
+        "overview_blocks": [_overview_block(access.scope_root(m), period) for m in access.memberships(user)
                             if m.unit in overview_units],
     }
     return render(request, "reports/home.html", context)
@@ -124,14 +125,8 @@ def _initial(report, items):
 
 
 def _review(request, pk):
-    report = get_object_or_404(SchoolReport.objects.select_related("school", "period"), pk=pk)
-    if not access.can_read_unit(request.user, report.school):
-        from django.http import Http404
-
-        raise Http404("Không tìm thấy báo cáo.")
-    if not access.can_review_school(request.user, report.school):
-        raise PermissionDenied("Chỉ cán bộ phụ trách của phường/xã mới duyệt được báo cáo của trường.")
-    return report
+    return access.get_object_for_user(request.user, SchoolReport.objects.select_related("school", "period"), pk,
+                                      action="review")
 
 
 @login_required
@@ -165,12 +160,12 @@ def school_report_return(request, pk):
 @login_required
 def period_completeness(request):
     units = access.officer_units(request.user) or [
-        access._scope_root(m) for m in access.memberships(request.user) if m.role != Role.SCHOOL_STAFF]
+        access.scope_root(m) for m in access.memberships(request.user) if m.role != Role.SCHOOL_STAFF]
     if not units:
         raise PermissionDenied("Trang này dành cho cán bộ phụ trách và lãnh đạo.")
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
     periods = list(Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or queries.current_period()
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
     rows = queries.completeness(unit, period)
     return render(request, "reports/period_completeness.html", {
         "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
@@ -289,7 +284,7 @@ def _dashboard_choices(request):
     plans = dashboards.plans_for(unit)
     document = next((d for d in plans if str(d.pk) == request.GET.get("plan")), plans[0] if plans else None)
     periods = list(Period.objects.order_by("-end"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or queries.current_period()
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
     return {"units": units, "unit": unit, "plans": plans, "document": document, "periods": periods, "period": period}
 
 

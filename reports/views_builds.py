@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from periods.models import Period
 from units import access
 
 from . import builds
 from .dashboards import plans_for
-from .models import BuildState, Period, ReportBuild
+from .models import BuildState, ReportBuild
 
 BUILDS_PER_PAGE = 50
 
@@ -33,11 +34,8 @@ class BuildRequestForm(forms.Form):
 
 def _get_build_for_user(request, pk):
     """A build of a unit in the user's scope; any other is a 404 (its existence is not revealed)."""
-    build = (ReportBuild.objects.visible_to(request.user).filter(pk=pk)
-             .select_related("unit", "document", "period", "requested_by").first())
-    if build is None:
-        raise Http404("Không tìm thấy báo cáo.")
-    return build
+    return access.get_object_for_user(
+        request.user, ReportBuild.objects.select_related("unit", "document", "period", "requested_by"), pk)
 
 
 def _plan_for(unit, pk):

@@ -7,13 +7,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from periods.models import Period, current_period
 from units import access
 
-from . import outgoing, queries
+from . import outgoing
 from .actions import WorkflowError
 from .content import ReportContent, school_narratives
 from .dashboards import plans_for
-from .models import OutgoingReport, Period
+from .models import OutgoingReport
 
 
 @login_required
@@ -52,7 +53,7 @@ def _plan(unit, wanted):
 
 @login_required
 def outgoing_detail(request, pk):
-    report = access.get_outgoing_report_for_user(request, pk)
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk)
     return render(request, "reports/outgoing_detail.html", {
         "report": report, "content": ReportContent.from_json(report.snapshot),
         "can_sign_off": access.can_sign_off(request.user, report.unit),
@@ -62,7 +63,8 @@ def outgoing_detail(request, pk):
 @login_required
 @require_POST
 def outgoing_send(request, pk):
-    report = access.get_outgoing_report_for_user(request, pk, write=True)
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk,
+                                         action="sign_off")
     try:
         report = outgoing.send_report(report=report, by=request.user)
     except WorkflowError as error:
@@ -74,7 +76,7 @@ def outgoing_send(request, pk):
 
 @login_required
 def outgoing_download(request, pk, fmt):
-    report = access.get_outgoing_report_for_user(request, pk)
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk)
     file = {"xlsx": report.xlsx_file, "pdf": report.pdf_file}.get(fmt)
     if not file:
         raise Http404("Không có tệp này.")
@@ -89,7 +91,7 @@ def report_inbox(request):
         raise PermissionDenied("Trang này dành cho đơn vị nhận báo cáo của cấp dưới.")
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
     periods = list(Period.objects.order_by("-end"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or queries.current_period()
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
     rows = outgoing.inbox(unit, period)
     return render(request, "reports/report_inbox.html", {
         "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,

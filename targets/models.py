@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from periods.models import Period
 from plans.models import Document
 from units import access
 from units.models import SchoolLevel, Unit
@@ -68,15 +69,9 @@ class Indicator(models.Model):
         help_text="Các cấp học có chỉ số này trong báo cáo của trường; để trống nếu không thu từ trường.",
     )
     description = models.TextField("mô tả", blank=True)
-    numerator_item = models.ForeignKey(
-        "reports.ReportItem", verbose_name="tử số lấy từ mục báo cáo", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text="Với tỷ lệ; với số lượng, mức độ: giá trị lấy từ mục này.",
-    )
-    denominator_item = models.ForeignKey(
-        "reports.ReportItem", verbose_name="mẫu số lấy từ mục báo cáo", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text="Để trống với tỷ lệ trường: mỗi trường là 1 (tử số 1 nếu mục có giá trị lớn hơn 0).",
+    collected_from_schools = models.BooleanField(
+        "thu từ báo cáo của trường", default=False,
+        help_text="Giá trị do báo cáo đã duyệt của các trường cộng lại; cán bộ không nhập trực tiếp.",
     )
 
     class Meta:
@@ -123,6 +118,10 @@ class ValueKind(models.TextChoices):
 class TargetQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(document__in=Document.objects.visible_to(user))
+
+    def writable_by(self, user):
+        """Targets whose progress the user may enter: those of documents issued by a unit they change."""
+        return self.filter(access.write_condition(user, "document__issuer"))
 
     def for_document(self, document):
         return self.filter(document=document)
@@ -464,7 +463,7 @@ class ProgressValue(models.Model):
     )
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="values")
     period = models.ForeignKey(
-        "reports.Period", verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="values"
+        Period, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="values"
     )
     numerator = models.DecimalField("tử số", max_digits=16, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField("mẫu số", max_digits=16, decimal_places=4, null=True, blank=True)
@@ -473,8 +472,6 @@ class ProgressValue(models.Model):
     status = models.CharField("tình trạng", max_length=16, choices=ProgressStatus.choices, blank=True)
     note = models.TextField("ghi chú", blank=True)
     source = models.CharField("nguồn", max_length=16, choices=ValueSource.choices, default=ValueSource.MANUAL)
-    report = models.ForeignKey("reports.SchoolReport", verbose_name="từ báo cáo", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="values")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người nhập",
@@ -566,6 +563,11 @@ def evidence_path(instance, filename):
     return f"minh-chung/{instance.value.period.code}/{instance.value.unit.code}/{filename}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.unit_condition(user, "value__unit"))
+
+
 class Evidence(models.Model):
     """A file that supports a progress value (a decision, a photo, a spreadsheet…)."""
 
@@ -577,6 +579,8 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "minh chứng"

@@ -128,7 +128,7 @@ def target_rows(targets, unit, period):
         value.target_id: value
         for value in ProgressValue.objects.filter(target__in=targets, unit=unit, period=period).select_related("entered_by")
     }
-    collected = [t for t in targets if t.indicator.numerator_item_id]
+    collected = [t for t in targets if t.indicator.collected_from_schools]
     scoped = {t.pk: [u.pk for u in t.scope_units.all()] for t in collected}
     whole = {t.indicator for t in collected if not scoped[t.pk]}
     sums = rollups(whole, unit, period) if whole else {}
@@ -368,7 +368,7 @@ def plan_ownership(document, period):
     """
     from .models import Target, TargetResponsibility
 
-    own = Target.objects.filter(document=document, is_projection=False, indicator__numerator_item__isnull=True)
+    own = Target.objects.filter(document=document, is_projection=False, indicator__collected_from_schools=False)
     entered = ProgressValue.objects.filter(target=OuterRef("target"), period=period)
     rows = list(TargetResponsibility.objects.filter(target__in=own).values("unit")
                 .annotate(n=Count("target", distinct=True), last=Max("target__values__entered_at")).order_by())

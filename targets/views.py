@@ -5,16 +5,22 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from periods.models import Period, current_period
 from plans.models import Document
-from reports.models import Period
-from reports.queries import current_period
 from units import access
 from units.models import Unit
 
 from .actions import StaleValueError, attach_evidence, save_progress_value
 from .forms import EvidenceForm, ProgressForm, TargetFilterForm
-from .models import ProgressValue, ProgressValueChange, Target, TargetResponsibility
+from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetResponsibility
 from .queries import rollup_series, target_row, target_rows
+
+
+def _target(request, pk, write=False):
+    """A target is read with its document; changing its progress needs the right to change the issuer."""
+    return access.get_object_for_user(request.user, Target.objects.select_related("document", "document__issuer", "indicator", "parent", "parent__document", "part_of"), pk,
+                                      action="change" if write else "view",
+                                      refusal="Bạn không có quyền cập nhật tiến độ chỉ tiêu này.")
 
 
 def default_period():
@@ -56,7 +62,7 @@ def _pick(units, wanted, memberships):
 
 @login_required
 def target_detail(request, pk):
-    target = access.get_target_for_user(request, pk)
+    target = _target(request, pk)
     periods = list(Period.objects.order_by("start", "kind"))
     period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
     unit = target.document.issuer
@@ -77,7 +83,7 @@ def target_detail(request, pk):
 
 
 def _series(target, unit, periods):
-    if not target.indicator.numerator_item_id:
+    if not target.indicator.collected_from_schools:
         return []
     sums = rollup_series(target.indicator, unit, periods)
     return [(p, sums[p.pk]) for p in periods if p.pk in sums]
@@ -85,12 +91,12 @@ def _series(target, unit, periods):
 
 @login_required
 def value_edit(request, pk, period_pk):
-    target = access.get_target_for_user(request, pk, write=True)
+    target = _target(request, pk, write=True)
     period = get_object_or_404(Period, pk=period_pk)
     row = target_row(target, period)
     current = row.entry
     conflict = None
-    locked = access.entry_locked(request.user, target.document.issuer, period)
+    locked = period.is_locked_for_user(request.user, target.document.issuer)
     if request.method == "POST":
         form = ProgressForm(request.POST, target=target, period=period)
         if locked:
@@ -133,7 +139,7 @@ def _initial(current):
 @login_required
 def value_row(request, pk, period_pk):
     """The read-only row again (cancel of an inline edit)."""
-    target = access.get_target_for_user(request, pk)
+    target = _target(request, pk)
     period = get_object_or_404(Period, pk=period_pk)
     return render(request, "targets/target_list_row.html", {
         "row": target_row(target, period), "period": period,
@@ -143,7 +149,7 @@ def value_row(request, pk, period_pk):
 @login_required
 @require_POST
 def evidence_upload(request, pk, period_pk):
-    target = access.get_target_for_user(request, pk, write=True)
+    target = _target(request, pk, write=True)
     period = get_object_or_404(Period, pk=period_pk)
     value = ProgressValue.objects.filter(target=target, unit=target.document.issuer, period=period).first()
     form = EvidenceForm(request.POST, request.FILES)
@@ -159,7 +165,7 @@ def evidence_upload(request, pk, period_pk):
 
 @login_required
 def evidence_download(request, pk):
-    evidence = access.get_evidence_for_user(request, pk)
+    evidence = access.get_object_for_user(request.user, Evidence.objects.select_related("value__unit"), pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
                         content_type=evidence.content_type)
 

@@ -14,9 +14,8 @@
 from datetime import date
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from units.models import Membership, Unit
+from tests.factories import make_unit, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -26,21 +25,6 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-
-
-def make_unit(code, name, kind, parent=None, **extra):
-    unit = Unit(code=code, name=name, kind=kind, parent=parent, **extra)
-    unit.place()
-    unit.full_clean()
-    unit.save()
-    return unit
-
-
-def make_user(username, unit=None, role=None, **extra):
-    user = get_user_model().objects.create_user(username=username, password="Mat-khau-2026", **extra)
-    if unit is not None:
-        Membership.objects.create(user=user, unit=unit, role=role)
-    return user
 
 
 @pytest.fixture

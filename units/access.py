@@ -6,17 +6,33 @@ whole province. Reading: every role reads its scope roots' subtrees, plus the do
 them (the directives they implement). Changing: officers change their unit and everything below it,
 school staff only their own school, system admins everything; leaders and reviewers read.
 
-Views use the getters below: an object outside the user's scope is a 404 (its existence is not
-revealed), one in scope that the role may not change is a 403.
+This module knows only units and memberships. Each scoped model's QuerySet builds its
+``visible_to(user)`` / ``writable_by(user)`` (and, where the workflow has them, ``reviewable_by``,
+``signable_by``) from the conditions below, and views fetch single objects through
+``get_object_for_user``: an object outside the user's scope is a 404 (its existence is not
+revealed), one in scope that the role may not act on is a 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from .models import Membership, Role, Unit, UnitKind
 
 WRITE_ROLES = {Role.OFFICER, Role.SCHOOL_STAFF}
+
+# action -> the QuerySet method that restricts to the objects the user may act on that way
+ACTIONS = {
+    "view": "visible_to",
+    "change": "writable_by",
+    "review": "reviewable_by",
+    "sign_off": "signable_by",
+}
+REFUSALS = {
+    "change": "Bạn không có quyền thay đổi dữ liệu của đơn vị này.",
+    "review": "Chỉ cán bộ phụ trách của phường/xã mới duyệt được báo cáo của trường.",
+    "sign_off": "Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt, gửi được báo cáo.",
+}
 
 
 def _memberships(user):
@@ -30,11 +46,17 @@ def _memberships(user):
     return cached
 
 
+def memberships(user):
+    """The user's active memberships (cached on the user object), for navigation and home pages."""
+    return _memberships(user)
+
+
 def is_system_admin(user):
     return bool(getattr(user, "is_superuser", False)) or any(m.role == Role.ADMIN for m in _memberships(user))
 
 
-def _scope_root(membership):
+def scope_root(membership):
+    """The top of a membership's scope: its unit, or the province for a reviewer placed in a Sở."""
     unit = membership.unit
     if membership.role == Role.REVIEWER and unit.kind == UnitKind.DEPARTMENT and unit.parent_id:
         return unit.parent
@@ -43,11 +65,16 @@ def _scope_root(membership):
 
 def scope_roots(user, roles=None):
     """The units at the top of the user's scopes (for the given roles, default all)."""
-    return [_scope_root(m) for m in _memberships(user) if roles is None or m.role in roles]
+    return [scope_root(m) for m in _memberships(user) if roles is None or m.role in roles]
 
 
 def roles_of(user):
     return {m.role for m in _memberships(user)}
+
+
+def officer_units(user):
+    """Units the user is an officer of (where they enter progress and review schools)."""
+    return [m.unit for m in _memberships(user) if m.role == Role.OFFICER]
 
 
 def visible_units(user):
@@ -57,13 +84,79 @@ def visible_units(user):
     return Unit.objects.in_subtrees(scope_roots(user))
 
 
+# ---- conditions: a Q over a path to a unit ("unit", "school", "document__issuer"; "" for Unit itself) ----
+
+
+def _lookup(field, name):
+    return f"{field}__{name}" if field else name
+
+
+def _in_subtree(field, unit):
+    return Q(**{_lookup(field, "path__startswith"): unit.path})
+
+
+def _is(field, unit_id):
+    return Q(**{_lookup(field, "pk"): unit_id})
+
+
+NOTHING = Q(pk__in=[])
+
+
 def unit_condition(user, field="unit", roles=None):
-    """A Q over `field` (a FK to Unit) true when that unit lies in the user's scope."""
+    """True when `field` lies in the user's scope (reading)."""
     if is_system_admin(user):
         return Q()
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for root in scope_roots(user, roles):
-        condition |= Q(**{f"{field}__path__startswith": root.path})
+        condition |= _in_subtree(field, root)
+    return condition
+
+
+def write_condition(user, field="unit"):
+    """True when the user may change data of `field`: officers their unit and below, staff their school."""
+    if is_system_admin(user):
+        return Q()
+    condition = NOTHING
+    for m in _memberships(user):
+        if m.role == Role.OFFICER:
+            condition |= _in_subtree(field, m.unit)
+        elif m.role == Role.SCHOOL_STAFF:
+            condition |= _is(field, m.unit_id)
+    return condition
+
+
+def fill_condition(user, field="school"):
+    """True when `field` is a school whose report the user fills in: its own staff."""
+    if is_system_admin(user):
+        return Q()
+    condition = NOTHING
+    for m in _memberships(user):
+        if m.role == Role.SCHOOL_STAFF:
+            condition |= _is(field, m.unit_id)
+    return condition
+
+
+def review_condition(user, field="school"):
+    """True when the user reviews `field`'s reports: officers of a unit strictly above it."""
+    if is_system_admin(user):
+        return Q()
+    condition = NOTHING
+    for m in _memberships(user):
+        if m.role == Role.OFFICER:
+            condition |= _in_subtree(field, m.unit) & ~_is(field, m.unit_id)
+    return condition
+
+
+def sign_off_condition(user, field="unit"):
+    """True when the user finalises and sends `field`'s reports: its officers, or a leader of the unit itself."""
+    if is_system_admin(user):
+        return Q()
+    condition = NOTHING
+    for m in _memberships(user):
+        if m.role == Role.OFFICER:
+            condition |= _in_subtree(field, m.unit)
+        elif m.role == Role.LEADER:
+            condition |= _is(field, m.unit_id)
     return condition
 
 
@@ -85,10 +178,13 @@ def above_condition(user, field="unit"):
     or a body of an ancestor's level."""
     if is_system_admin(user):
         return Q()
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for root in scope_roots(user):
         condition |= issued_above_condition(root, field)
     return condition
+
+
+# ---- the same rules for one unit already in memory (templates, buttons) ----
 
 
 def can_read_unit(user, unit):
@@ -107,36 +203,6 @@ def can_change_unit(user, unit):
     return False
 
 
-def _check(user, unit, write):
-    if unit is None or not can_read_unit(user, unit):
-        raise Http404("Không tìm thấy.")
-    if write and not can_change_unit(user, unit):
-        raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của đơn vị này.")
-
-
-def get_unit_for_user(request, pk, write=False):
-    unit = Unit.objects.filter(pk=pk).select_related("parent").first()
-    _check(request.user, unit, write)
-    return unit
-
-
-def get_document_for_user(request, pk, write=False):
-    """A document is read by those who see its issuer or sit below it; changed by who may change its issuer."""
-    from plans.models import Document
-
-    document = Document.objects.visible_to(request.user).filter(pk=pk).select_related("issuer").first()
-    if document is None:
-        raise Http404("Không tìm thấy văn bản.")
-    if write and not can_change_unit(request.user, document.issuer):
-        raise PermissionDenied("Bạn không có quyền thay đổi văn bản này.")
-    return document
-
-
-def memberships(user):
-    """The user's active memberships (cached on the user object), for navigation and home pages."""
-    return _memberships(user)
-
-
 def can_review_school(user, school):
     """Commune officers review (approve, return, remind, reopen) the reports of schools below them."""
     if is_system_admin(user):
@@ -151,50 +217,6 @@ def can_fill_school_report(user, school):
     return is_system_admin(user) or any(m.role == Role.SCHOOL_STAFF and m.unit_id == school.pk for m in _memberships(user))
 
 
-def officer_units(user):
-    """Units the user is an officer of (where they enter progress and review schools)."""
-    return [m.unit for m in _memberships(user) if m.role == Role.OFFICER]
-
-
-def get_school_for_user(request, pk):
-    school = Unit.objects.filter(pk=pk, kind=UnitKind.SCHOOL).select_related("parent").first()
-    _check(request.user, school, write=False)
-    return school
-
-
-def get_target_for_user(request, pk, write=False):
-    """A target is read with its document; changing its progress needs the right to change the issuer."""
-    from targets.models import Target
-
-    target = (
-        Target.objects.visible_to(request.user)
-        .filter(pk=pk)
-        .select_related("document", "document__issuer", "indicator", "parent", "parent__document", "part_of")
-        .first()
-    )
-    if target is None:
-        raise Http404("Không tìm thấy chỉ tiêu.")
-    if write and not can_change_unit(request.user, target.document.issuer):
-        raise PermissionDenied("Bạn không có quyền cập nhật tiến độ chỉ tiêu này.")
-    return target
-
-
-def get_evidence_for_user(request, pk):
-    from targets.models import Evidence
-
-    evidence = Evidence.objects.filter(pk=pk).select_related("value__unit").first()
-    if evidence is None or not can_read_unit(request.user, evidence.value.unit):
-        raise Http404("Không tìm thấy minh chứng.")
-    return evidence
-
-
-def entry_locked(user, unit, period):
-    """A school's entry closes after the period locks (unless reopened); the commune's officers may still enter."""
-    if unit.kind != UnitKind.SCHOOL or can_review_school(user, unit):
-        return False
-    return period.is_locked_for(unit)
-
-
 def can_sign_off(user, unit):
     """Finalising and sending a unit's report upward: its officers, or a leader of the unit itself."""
     if is_system_admin(user):
@@ -205,13 +227,34 @@ def can_sign_off(user, unit):
     )
 
 
-def get_outgoing_report_for_user(request, pk, write=False):
-    from reports.models import OutgoingReport
+# ---- the one getter ----
 
-    report = (OutgoingReport.objects.visible_to(request.user).filter(pk=pk)
-              .select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by").first())
-    if report is None:
-        raise Http404("Không tìm thấy báo cáo.")
-    if write and not can_sign_off(request.user, report.unit):
-        raise PermissionDenied("Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt, gửi được báo cáo.")
-    return report
+
+def get_object_for_user(user, queryset, pk, action="view", refusal=None):
+    """The object `pk` of `queryset` if the user may see it (else 404) and act on it that way (else 403).
+
+    `queryset` is a model's QuerySet (with select_related as the view needs) whose class offers
+    `visible_to(user)` and the method named for the action in ACTIONS.
+    """
+    model = queryset.model
+    if pk is None or not str(pk).isdigit():
+        raise Http404(f"Không tìm thấy {model._meta.verbose_name}.")
+    found = queryset.visible_to(user).filter(pk=pk)
+    if action != "view":  # one query still: whether the action is allowed comes as an annotation
+        allowed = getattr(model._default_manager.all(), ACTIONS[action])(user)
+        found = found.annotate(_nq71_allowed=Exists(allowed.filter(pk=OuterRef("pk"))))
+    obj = found.first()
+    if obj is None:
+        raise Http404(f"Không tìm thấy {model._meta.verbose_name}.")
+    if action != "view" and not obj._nq71_allowed:
+        raise PermissionDenied(refusal or REFUSALS[action])
+    return obj
+
+
+def get_unit_for_user(request, pk, write=False):
+    return get_object_for_user(request.user, Unit.objects.select_related("parent"), pk,
+                               action="change" if write else "view")
+
+
+def get_school_for_user(request, pk):
+    return get_object_for_user(request.user, Unit.objects.schools().select_related("parent"), pk)

@@ -55,6 +55,16 @@ class UnitQuerySet(models.QuerySet):
     def schools(self):
         return self.filter(kind=UnitKind.SCHOOL)
 
+    def visible_to(self, user):
+        from . import access
+
+        return self.filter(access.unit_condition(user, ""))
+
+    def writable_by(self, user):
+        from . import access
+
+        return self.filter(access.write_condition(user, ""))
+
     def valid_on(self, day):
         """Units in force on a given day (merged or dissolved units drop out)."""
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(

@@ -32,8 +32,8 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+    from periods.models import Period
     from plans.models import Document
-    from reports.models import Period
     from units.models import Unit
 
     setup_test_environment()

@@ -54,10 +54,11 @@ def timed(label, runs, function):
 
 
 def measure(runs):
+    from periods.models import Period
     from plans.models import Document
     from reports.builds import assemble
     from reports.content import build_report_content
-    from reports.models import OutgoingReport, Period, ReportBuild
+    from reports.models import OutgoingReport, ReportBuild
     from reports.pdf import write_consolidated_pdf, write_report_pdf
     from reports.report_xlsx import write_consolidated_xlsx, write_report_xlsx
     from units.models import Unit

@@ -48,7 +48,7 @@ def measure(runs):
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from reports.queries import current_period
+    from periods.models import current_period
     from targets.actions import save_progress_value
     from targets.models import ProgressValue, Target
     from units.models import Unit

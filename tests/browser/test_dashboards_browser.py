@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from periods.models import Period
 from plans.models import Document
-from reports.models import Period
 from tests.browser.conftest import SCREENSHOTS, sign_in
 from units.models import Unit
 

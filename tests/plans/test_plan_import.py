@@ -12,11 +12,11 @@ from django.urls import reverse
 from pypdf import PdfWriter
 from pytest_django.asserts import assertContains, assertNotContains
 
+from periods.models import Period
 from plans import importing
 from plans.demo import SEED_DIR
 from plans.extraction.reading import MAX_BYTES
 from plans.models import Document, DocumentStatus, PlanImport, PlanImportStatus
-from reports.models import Period
 from targets.models import Indicator, Target, TargetHorizon, TargetResponsibility
 
 SAMPLES = ["ke-hoach-truong-th-hien-thanh.txt", "ke-hoach-phuong-kinh-mon.txt", "ke-hoach-phuong-duong-kinh.txt"]

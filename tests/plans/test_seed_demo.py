@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from periods.models import Period
 from plans.demo import GOLD_DIR, SEED_DIR, seed_demo
 from plans.models import Document, Task, TaskGroup
-from reports.models import Period
 from targets.models import Indicator, ProgressValue, Target, TargetHorizon
 from units.models import Membership, Role, Unit
 
@@ -190,7 +190,7 @@ def test_the_admin_lists_the_demo_plans(seeded, client, django_assert_max_num_qu
 @pytest.mark.parametrize("url", [
     "/admin/units/unit/", "/admin/units/membership/", "/admin/units/unitsuccession/", "/admin/plans/task/",
     "/admin/plans/taskgroup/", "/admin/targets/indicator/", "/admin/targets/target/", "/admin/targets/progressvalue/",
-    "/admin/targets/targetrevision/", "/admin/reports/period/", "/admin/auth/user/",
+    "/admin/targets/targetrevision/", "/admin/periods/period/", "/admin/auth/user/",
 ])
 def test_every_admin_list_opens_with_the_demo_data(seeded, client, url):
     client.login(username="quantri", password="Demo@2026")

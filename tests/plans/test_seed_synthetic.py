@@ -11,12 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
+from periods.models import Period
 from plans.models import Document
 from plans.synthetic import PLAN_TITLE, Size, themes
-from reports.models import Period
 from targets.models import Indicator, ProgressValue, Target, TargetHorizon
 from targets.queries import rollup
-from tests.conftest import make_unit
+from tests.factories import make_unit
 from units.models import Membership, Unit
 
 SMALL = ["--communes", "3", "--schools-per-commune", "4", "--indicators", "6", "--periods", "3"]

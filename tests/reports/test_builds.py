@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus
 from reports.builds import (
     STALE_REASON,
@@ -25,9 +26,9 @@ from reports.builds import (
     run_build,
     sweep_stale_builds,
 )
-from reports.models import BuildState, Period, ReportBuild
+from reports.models import BuildState, ReportBuild
 from targets.models import Indicator, ProgressValue, Target, TargetHorizon
-from tests.conftest import make_user
+from tests.factories import make_user
 from units.models import Unit
 
 BUILD_LIST = reverse("reports:build_list")

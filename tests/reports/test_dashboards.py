@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus, Task, TaskGroup
 from reports.dashboards import trend_periods
-from reports.models import Period, ReportItem, ReportStatus, SchoolReport
+from reports.models import ReportItem, ReportStatus, SchoolReport
 from targets.fields import format_number
-from targets.models import Indicator, ProgressValue, Target, TargetHorizon, TargetResponsibility
+from targets.models import ProgressValue, Target, TargetResponsibility
 from targets.queries import plan_ownership, plan_statuses, status_counts
-from tests.conftest import make_unit
+from tests.factories import make_indicator, make_target, make_unit
 
 DASHBOARD = reverse("reports:dashboard_unit")
 DRILLDOWN = reverse("reports:dashboard_drilldown")
@@ -43,19 +44,6 @@ def periods(db):
         semester("hk2-truoc", "semester_2", f"{y - 1}-{y}", -240, -61),
         semester("hk1-nay", "semester_1", f"{y}-{y + 1}", -60, 50),
     ]
-
-
-def make_indicator(code, name, kind, aggregation, unit_label="", **extra):
-    return Indicator.objects.create(code=code, name=name, kind=kind, aggregation=aggregation,
-                                    unit_label=unit_label, **extra)
-
-
-def make_target(document, indicator, order, value, comparator="gte", label="2030", deadline=None, **extra):
-    target = Target.objects.create(document=document, indicator=indicator, order=order, comparator=comparator,
-                                   text=f"Phấn đấu: {indicator.name.lower()}", **extra)
-    TargetHorizon.objects.create(target=target, label=label, value=value,
-                                 deadline=deadline or date(int(label[:4]), 12, 31))
-    return target
 
 
 def value(indicator, unit, period, **fields):

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus
 from reports.builds import assemble
 from reports.content import ReportContent
-from reports.models import OutgoingReport, Period, ReportBuild
+from reports.models import OutgoingReport, ReportBuild
 from targets.models import Indicator, ProgressValue, Target, TargetHorizon
 
 FINALISE = reverse("reports:report_finalise")

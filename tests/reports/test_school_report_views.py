@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from periods.models import Period, PeriodException
 from reports import actions
 from reports.catalogue import ensure_report_items
-from reports.models import Period, PeriodException, ReportStatus, SchoolReport, SchoolReportEntry
-from targets.models import Indicator, ProgressValue
+from reports.models import ReportStatus, ReportValue, SchoolReport, SchoolReportEntry
+from targets.models import ProgressValue
 from targets.queries import rollup
-from tests.conftest import make_unit, make_user
+from tests.factories import make_indicator, make_unit, make_user
 from units.models import Unit
 
 # A consistent set of figures: every part is at most its whole.
@@ -108,10 +109,8 @@ def fill_and_submit(school, period, user, **figures):
 @pytest.fixture
 def trained_rate(items):
     """The share of managers and teachers trained in digital skills, computed from two report items."""
-    return Indicator.objects.create(code="cbql-gv-boi-duong-cds", name="Tỷ lệ CBQL, GV được bồi dưỡng CĐS",
-                                    kind="rate", aggregation="ratio_of_sums", unit_label="%",
-                                    numerator_item=items["so-cbql-gv-boi-duong-cds"],
-                                    denominator_item=items["so-cbql-gv"])
+    return make_indicator("cbql-gv-boi-duong-cds", "Tỷ lệ CBQL, GV được bồi dưỡng CĐS", "rate", "ratio_of_sums", "%",
+                          numerator_item=items["so-cbql-gv-boi-duong-cds"], denominator_item=items["so-cbql-gv"])
 
 
 # --- filling in -------------------------------------------------------------------------------
@@ -295,12 +294,12 @@ def test_reopening_an_approved_report_removes_its_values_and_counts_the_changes(
     client, personas, tree, period, submitted, trained_rate
 ):
     login(client, personas["officer_a"]).post(approve_url(submitted))
-    assert ProgressValue.objects.filter(report=submitted).count() == 1
+    assert ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=submitted).values("value")).count() == 1
     assert rollup(trained_rate, tree["A"], period).value == Decimal(75)
 
     response = client.post(return_url(submitted), {"comment": "Mở lại để sửa số giáo viên"}, follow=True)
     assert report_of(tree["A-TH1"], period).status == ReportStatus.RETURNED
-    assert not ProgressValue.objects.filter(report=submitted).exists()
+    assert not ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=submitted).values("value")).exists()
     assert rollup(trained_rate, tree["A"], period).value is None
     assertContains(response, "0 số liệu đã thay đổi so với lúc duyệt.")
 

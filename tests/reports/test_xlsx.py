@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from periods.models import Period, PeriodKind
 from reports import actions, xlsx
 from reports.catalogue import ensure_report_items
-from reports.models import Period, PeriodKind, ReportEvent, SchoolReport, SchoolReportEntry
+from reports.models import ReportEvent, SchoolReport, SchoolReportEntry
 
 
 @pytest.fixture

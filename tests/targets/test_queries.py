@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import Period
+from periods.models import Period
 from targets.models import Indicator, ProgressValue
 from targets.queries import rollup, rollups
-from tests.conftest import make_unit
+from tests.factories import make_unit
 from units.models import UnitSuccession
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus
-from reports.models import Period
 from targets.models import (
     Aggregation,
     Category,
@@ -20,7 +20,7 @@ from targets.models import (
     TargetHorizon,
     ValueKind,
 )
-from tests.conftest import make_unit
+from tests.factories import make_unit
 
 
 def make_document(issuer, number="115/KH-UBND", doc_type="KH", **extra):

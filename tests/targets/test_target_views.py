@@ -11,19 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus
-from reports.models import Period, ReportItem
+from reports.models import ReportItem
 from targets.actions import save_progress_value
 from targets.models import (
     Evidence,
-    Indicator,
     ProgressValue,
     ProgressValueChange,
     Target,
-    TargetHorizon,
     TargetResponsibility,
 )
-from tests.conftest import make_user
+from tests.factories import make_indicator, make_target, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
@@ -49,19 +48,6 @@ def late_period(db):
     """A semester after the plan's years (2025–2030)."""
     return Period.objects.create(code="2032-2033-hk1", kind="semester_1", school_year="2032-2033",
                                  start=date(2032, 9, 5), end=date(2033, 1, 15), deadline=date(2033, 1, 25))
-
-
-def make_indicator(code, name, kind, aggregation, unit_label="", **extra):
-    return Indicator.objects.create(code=code, name=name, kind=kind, aggregation=aggregation,
-                                    unit_label=unit_label, **extra)
-
-
-def make_target(document, indicator, order, value, comparator="gte", label="2030", **extra):
-    target = Target.objects.create(document=document, indicator=indicator, order=order, comparator=comparator,
-                                   text=f"Phấn đấu đến năm {label}: {indicator.name.lower()}", **extra)
-    TargetHorizon.objects.create(target=target, label=label, deadline=date(int(label[:4]), 12, 31),
-                                 value=value)
-    return target
 
 
 @pytest.fixture
@@ -488,7 +474,7 @@ def test_evidence_before_any_value_is_refused_with_a_message(client, personas, p
 
 
 def test_the_target_list_says_so_when_no_period_exists_yet(client, personas):
-    from reports.models import Period
+    from periods.models import Period
 
     Period.objects.all().delete()
     client.force_login(personas["officer_a"])

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from plans.models import Document
-from tests.conftest import make_unit, make_user
+from tests.factories import make_unit, make_user
 from units import access
 from units.models import Role, Unit
 
@@ -234,23 +234,23 @@ def test_reading_visible_documents_takes_two_queries(personas, documents, django
 
 def test_get_document_hides_a_document_of_another_commune(personas, documents):
     with pytest.raises(Http404):
-        access.get_document_for_user(request_as(personas["officer_b"]), documents["A"].pk)
+        access.get_object_for_user(personas["officer_b"], Document.objects.all(), documents["A"].pk)
 
 
 def test_get_document_refuses_a_leader_who_wants_to_change_it(personas, documents):
     with pytest.raises(PermissionDenied):
-        access.get_document_for_user(request_as(personas["leader_a"]), documents["A"].pk, write=True)
+        access.get_object_for_user(personas["leader_a"], Document.objects.all(), documents["A"].pk, action="change")
 
 
 def test_get_document_refuses_the_officer_changing_a_directive_from_above(personas, documents):
     with pytest.raises(PermissionDenied):
-        access.get_document_for_user(request_as(personas["officer_a"]), documents["VN"].pk, write=True)
+        access.get_object_for_user(personas["officer_a"], Document.objects.all(), documents["VN"].pk, action="change")
 
 
 def test_get_document_gives_the_officer_its_own_plan_to_change(personas, documents):
-    document = access.get_document_for_user(request_as(personas["officer_a"]), documents["A"].pk, write=True)
+    document = access.get_object_for_user(personas["officer_a"], Document.objects.all(), documents["A"].pk, action="change")
     assert document == documents["A"]
 
 
 def test_get_document_gives_the_leader_the_plan_to_read(personas, documents):
-    assert access.get_document_for_user(request_as(personas["leader_a"]), documents["A"].pk) == documents["A"]
+    assert access.get_object_for_user(personas["leader_a"], Document.objects.all(), documents["A"].pk) == documents["A"]

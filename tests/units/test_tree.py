@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tests.conftest import make_unit
+from tests.factories import make_unit
 from units.models import Unit, UnitSuccession
 
 

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from periods.models import Period
 from plans.models import Document
 from reports import builds
 from reports.dashboards import plans_for
-from reports.models import Period, ReportBuild
+from reports.models import ReportBuild
 from units.models import Unit
 
 

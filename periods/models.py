@@ -1,0 +1,152 @@
+"""Reporting periods (semesters, school years, half-years, years), their deadlines and lock dates."""
+
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from units import access
+from units.models import UnitKind
+
+SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class PeriodKind(models.TextChoices):
+    SEMESTER_1 = "semester_1", "Học kỳ I"
+    SEMESTER_2 = "semester_2", "Học kỳ II"
+    SCHOOL_YEAR = "school_year", "Năm học"
+    HALF_YEAR = "half_year", "6 tháng đầu năm"
+    YEAR = "year", "Năm"
+
+
+class PeriodQuerySet(models.QuerySet):
+    def containing(self, day):
+        return self.filter(start__lte=day, end__gte=day)
+
+    def current(self):
+        return self.containing(timezone.localdate())
+
+    def of_school_year(self, school_year):
+        return self.filter(school_year=school_year)
+
+
+class Period(models.Model):
+    """A reporting period (semester, school year, half-year, year) with its submission deadline."""
+
+    code = models.SlugField(
+        "mã kỳ", max_length=32, unique=True, help_text="Ví dụ: 2025-2026-hk1, 2026-6t, 2026."
+    )
+    kind = models.CharField("loại kỳ", max_length=16, choices=PeriodKind.choices)
+    school_year = models.CharField("năm học", max_length=9, blank=True, help_text="Ví dụ: 2025-2026.")
+    year = models.PositiveSmallIntegerField("năm", null=True, blank=True)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày")
+    deadline = models.DateField("hạn nộp báo cáo")
+    lock_after_days = models.PositiveSmallIntegerField(
+        "khóa nhập sau hạn (ngày)",
+        default=7,
+        help_text="Số ngày sau hạn nộp mà việc nhập số liệu vẫn mở; sau đó bị khóa.",
+    )
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kỳ báo cáo"
+        verbose_name_plural = "kỳ báo cáo"
+        ordering = ["start", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="period_dates_ordered",
+                violation_error_message="Ngày kết thúc phải sau ngày bắt đầu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("start")),
+                name="period_deadline_after_start",
+                violation_error_message="Hạn nộp phải sau ngày bắt đầu kỳ.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        label = self.get_kind_display()
+        if self.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR):
+            return (
+                f"{label} năm học {self.school_year}"
+                if self.kind != PeriodKind.SCHOOL_YEAR
+                else f"Năm học {self.school_year}"
+            )
+        return f"{label} {self.year}" if self.kind == PeriodKind.HALF_YEAR else f"Năm {self.year}"
+
+    def clean(self):
+        school_kinds = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR)
+        if self.kind in school_kinds:
+            match = SCHOOL_YEAR_RE.match(self.school_year or "")
+            if not match or int(match.group(2)) != int(match.group(1)) + 1:
+                raise ValidationError({"school_year": "Năm học phải có dạng 2025-2026 (hai năm liên tiếp)."})
+        elif not self.year:
+            raise ValidationError({"year": "Kỳ theo năm cần ghi năm."})
+
+    @property
+    def locks_on(self):
+        return self.deadline + timedelta(days=self.lock_after_days)
+
+    def is_overdue(self, today=None):
+        return (today or timezone.localdate()) > self.deadline
+
+    def is_locked_for(self, unit, today=None):
+        """Entry closes lock_after_days after the deadline, unless an officer reopened it for the unit."""
+        today = today or timezone.localdate()
+        if today <= self.locks_on:
+            return False
+        return not self.exceptions.filter(unit=unit, open_until__gte=today).exists()
+
+    def is_locked_for_user(self, user, unit, today=None):
+        """A school's entry closes after the period locks (unless reopened); the commune's officers may still enter."""
+        if unit.kind != UnitKind.SCHOOL or access.can_review_school(user, unit):
+            return False
+        return self.is_locked_for(unit, today)
+
+    @classmethod
+    def school_year_bounds(cls, school_year):
+        """Start and end of a school year as the plans use it: September to May."""
+        first = int(school_year[:4])
+        return date(first, 9, 1), date(first + 1, 5, 31)
+
+
+def current_period(today=None):
+    """The semester in progress (or the last one that started): the period users report on now."""
+    today = today or timezone.localdate()
+    semesters = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2])
+    return (semesters.containing(today).first() or semesters.filter(start__lte=today).order_by("-start").first()
+            or Period.objects.order_by("start").first())
+
+
+class PeriodException(models.Model):
+    """An officer reopens entry for one school after the period has locked."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="exceptions")
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")
+    open_until = models.DateField("mở đến ngày")
+    reason = models.CharField("lý do", max_length=255)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người mở", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gia hạn nhập số liệu"
+        verbose_name_plural = "gia hạn nhập số liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="period_exception_unique",
+                                    violation_error_message="Đơn vị đã được gia hạn trong kỳ này."),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period} — đến {self.open_until:%d/%m/%Y}"
