@@ -5,6 +5,7 @@ in-process. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=o
 (see README). Bad values fail loudly at start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,16 +33,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "units",
     "plans",
     "targets",
     "periods",
     "reports",
+    "importer",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "units.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -49,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.htmx.HtmxMiddleware",
+    # last, as django-axes asks: it turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,11 +92,37 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # first, so that a locked-out account or address is refused before its password is checked
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from
+# one address, sign-in is refused for AXES_COOLOFF_MINUTES; every failure is logged and kept in the
+# admin (Axes › access failures). Behind a proxy, set AXES_CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+AXES_USERNAME_FORM_FIELD = "username"
+# usernames and addresses appear in the log of failures: that log is what an administrator audits
+AXES_SENSITIVE_PARAMETERS = []
+AXES_IPWARE_META_PRECEDENCE_ORDER = [env.str("AXES_CLIENT_IP_HEADER", default="REMOTE_ADDR")]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request (units/sessions.py moves the expiry forward,
+# writing the session at most every SESSION_REFRESH_SECONDS).
+SESSION_COOKIE_AGE = 60 * env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "units.passwords.NotTheCurrentPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -105,6 +141,27 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Content-Security-Policy (django-csp), in every mode so that the tests see what production sends:
+# scripts, styles, fonts and images from the portal itself only (vendored libraries), no inline script
+# or handler, no framing. The PDF templates are rendered by WeasyPrint, never served, and keep their
+# inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY_DENIED = ["accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
+                             "payment", "usb", "interest-cohort"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -122,10 +179,26 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Redis redelivers a message not acknowledged within visibility_timeout (kombu's default: 1 hour). Above the
+# report build's hard time limit (reports.tasks.build_report, 660 s), so a build still running is not delivered
+# twice; below it, a worker killed mid-build would keep its message an hour. Recovery does not wait for it: the
+# sweep below re-sends from the database. socket_connect_timeout: a request waits at most that long for an
+# unreachable broker before telling the user (reports.tasks.send_build).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60, "socket_connect_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# Report builds (reports/builds.py; figures in docs/robustness.md). A running build writes heartbeat_at every
+# HEARTBEAT seconds (also while its PDF child works); after STALE seconds of silence its worker is taken for
+# dead, and a build sent that long ago that has not started for lost (the broker lost its queue). Each worker
+# enqueues the sweep that sends them again when it connects to the broker and every SWEEP seconds
+# (config/celery.py); the build pages run it too. Recovery takes at most about STALE + SWEEP seconds.
+REPORT_BUILD_HEARTBEAT_SECONDS = env.int("REPORT_BUILD_HEARTBEAT_SECONDS", default=10)
+REPORT_BUILD_STALE_SECONDS = env.int("REPORT_BUILD_STALE_SECONDS", default=60)
+REPORT_BUILD_SWEEP_SECONDS = env.int("REPORT_BUILD_SWEEP_SECONDS", default=30)
+if not 0 < 3 * REPORT_BUILD_HEARTBEAT_SECONDS <= REPORT_BUILD_STALE_SECONDS or REPORT_BUILD_SWEEP_SECONDS <= 0:
+    raise ImproperlyConfigured("REPORT_BUILD_STALE_SECONDS must be at least three heartbeats "
+                               "(REPORT_BUILD_HEARTBEAT_SECONDS > 0), and REPORT_BUILD_SWEEP_SECONDS above 0.")
 CELERY_BEAT_SCHEDULE = {
-    # builds whose worker died are enqueued again (or failed after three tries)
-    "sweep-stale-report-builds": {"task": "reports.tasks.sweep_stale_builds", "schedule": 5 * 60},
     # the morning after a period's deadline, each unit's report is built and mailed to its officers
     "build-deadline-reports": {"task": "reports.tasks.build_deadline_reports", "schedule": crontab(hour=6, minute=0)},
 }

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from plans.urls import public_urlpatterns
+from plans.urls import public_urlpatterns as plan_public_urlpatterns
+from reports.urls import public_urlpatterns as report_public_urlpatterns
 from reports.views import home
 
 admin.site.site_header = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
@@ -16,8 +17,8 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("chi-tieu/", include("targets.urls")),
-    path("bao-cao/", include("reports.urls")),
-    path("ke-hoach/", include("plans.urls")),
-    path("cong-khai/", include((public_urlpatterns, "public"))),
+    path("", include("reports.urls")),  # /bao-cao/… and /ke-hoach/<pk>/bao-quat/
+    path("ke-hoach/", include("importer.urls")),
+    path("cong-khai/", include((plan_public_urlpatterns + report_public_urlpatterns, "public"))),
     path("admin/", admin.site.urls),
 ]

@@ -129,6 +129,26 @@ def current_period(today=None):
             or Period.objects.order_by("start").first())
 
 
+TREND_LENGTH = 4  # the chosen period and the three before it: enough for a trend, cheap on a province
+TREND_KINDS = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR)
+
+
+def trend_periods(period, among=None):
+    """The semesters and school years that ended by the end of the chosen period (the period itself when
+    it is one of them), the latest TREND_LENGTH, oldest first.
+
+    A target is judged on its latest figure among these, and its path starts at the earliest of them
+    when it has no baseline. `among`: the periods a page has already read (no query then).
+    """
+    if among is None:
+        latest = list(Period.objects.filter(end__lte=period.end, kind__in=TREND_KINDS).order_by("-end", "-start")
+                      [:TREND_LENGTH])
+    else:
+        latest = sorted((p for p in among if p.end <= period.end and p.kind in TREND_KINDS),
+                        key=lambda p: (p.end, p.start), reverse=True)[:TREND_LENGTH]
+    return sorted(latest, key=lambda p: (p.end, -p.start.toordinal()))
+
+
 class PeriodException(models.Model):
     """An officer reopens entry for one school after the period has locked."""
 

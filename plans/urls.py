@@ -2,19 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "plans"
-
-urlpatterns = [
-    path("<int:pk>/bao-quat/", views.plan_coverage_view, name="plan_coverage"),
-    path("nhap/", views.plan_import_upload, name="plan_import_upload"),
-    path("nhap/<int:pk>/", views.plan_import_review, name="plan_import_review"),
-    path("nhap/<int:pk>/de-xuat/<int:index>/", views.plan_import_decide, name="plan_import_decide"),
-    path("nhap/<int:pk>/tao/", views.plan_import_create, name="plan_import_create"),
-    path("nhap/<int:pk>/huy/", views.plan_import_discard, name="plan_import_discard"),
-    path("nhap/<int:pk>/xong/", views.plan_import_done, name="plan_import_done"),
-]
-
+# Mounted by config/urls.py in the "public" namespace, beside reports' public page of a plan.
 public_urlpatterns = [
     path("", views.plan_public_list, name="plan_public_list"),
-    path("<int:pk>/", views.plan_public, name="plan_public"),
 ]

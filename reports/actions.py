@@ -1,4 +1,5 @@
-"""Writes of the school-report workflow: save, submit, return, approve.
+"""Writes of the school-report workflow (save, submit, return, approve), of a period's follow-up
+(remind the schools, open a school's entry after the lock) and the request of a report build.
 
 Only approved figures count in the commune's targets: approval turns the report's raw figures into
 progress values (one per indicator, rates as numerator and denominator), returning an approved report
@@ -7,14 +8,20 @@ removes them again until it is approved anew.
 
 from decimal import Decimal
 
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from periods.models import PeriodException
 from targets.fields import plain_decimal
 from targets.models import ProgressValue, ValueSource
+from units import access
+from units.models import Membership, Role
 
+from . import builds, queries
 from .models import (
     IndicatorSource,
+    ReportBuild,
     ReportEvent,
     ReportItem,
     ReportStatus,
@@ -22,6 +29,10 @@ from .models import (
     SchoolReport,
     SchoolReportEntry,
 )
+from .tasks import enqueue_builds
+
+# the states of a school's report that a reminder is sent for
+REMIND_STATES = (queries.NOT_STARTED, queries.LATE, ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 class WorkflowError(Exception):
@@ -198,3 +209,47 @@ def indicator_figures(source, figures):
         return None
     return {"numerator": min(numerator, denominator), "denominator": denominator}
 
+
+# --- a period's follow-up -------------------------------------------------------------------------
+
+
+def remind_schools(*, unit, period, by):
+    """Mail the staff of the schools below `unit` that `by` reviews and whose report for `period` is not in.
+
+    Returns (the number of mails sent, the number of schools reminded); staff without an address are skipped.
+    """
+    schools = [row.school for row in queries.completeness(unit, period)
+               if row.state in REMIND_STATES and access.can_review_school(by, row.school)]
+    staff = (Membership.objects.active().filter(unit__in=schools, role=Role.SCHOOL_STAFF)
+             .select_related("user", "unit"))
+    mails = [(f"Nhắc nộp báo cáo {period.name}",
+              f"Kính gửi {m.user.get_full_name() or m.user.username} ({m.unit.name}),\n\n"
+              f"Trường chưa hoàn thành báo cáo {period.name}; hạn nộp là {period.deadline:%d/%m/%Y}. "
+              "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71.\n\n"
+              f"{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
+    sent = send_mass_mail(mails, fail_silently=False) if mails else 0
+    return sent, len(schools)
+
+
+@transaction.atomic
+def grant_period_exception(*, period, school, open_until, reason, by):
+    """Let a school enter its figures after the period locks, until `open_until`; granting again replaces
+    the school's earlier exception for the period."""
+    exception, _ = PeriodException.objects.update_or_create(period=period, unit=school, defaults={
+        "open_until": open_until, "reason": reason, "granted_by": by})
+    return exception
+
+
+# --- report builds ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_build(*, unit, document, period, formats, by, kind=ReportBuild.Kind.UNIT, reuse=True):
+    """Queue a build of the report's files, or return a build of the same inputs on unchanged data
+    (reports.builds.open_build). A new build's job is sent once the transaction commits; with the broker
+    down the build stays to send (build.is_to_send) and the sweep sends it when the broker is back."""
+    build, created = builds.open_build(unit=unit, document=document, period=period, formats=formats, by=by,
+                                       kind=kind, reuse=reuse)
+    if created:
+        enqueue_builds([build])
+    return build

@@ -1,25 +1,29 @@
-"""Builds of a report's files (Excel, PDF) as background jobs: request, run, fail, sweep, deadline runs.
+"""The life cycle of a build of a report's files (Excel, PDF): open, run, retry, fail, sweep, deadline runs.
 
 A ReportBuild row records each job: who asked, the inputs, its state, timings, files and error. The
-same inputs on unchanged data reuse an earlier build's files (inputs_hash). The PDF is written in a
-forked child process, so that the memory WeasyPrint takes goes back to the system after each build
-instead of accumulating in a long-lived worker. The Excel and PDF writers are imported when used.
+same inputs on unchanged data reuse an earlier build's files (inputs_hash). This module does not queue:
+reports.tasks runs a build by its id and enqueues what the sweep and the deadline run return, and
+reports.actions.request_build enqueues a build a user asks for. The PDF is written in a child process
+(reports.pdf_child); the Excel writer is imported when used.
+
+The row, not the broker, is the source of truth. A run takes a queued build under a row lock (one run at a
+time, whatever the number of messages) and holds it by its try number: a heartbeat, and the final write,
+only apply while the row is still running at that try. The sweep takes back what no worker holds (a worker
+killed mid-build, a message the broker lost, a build the broker was down for) and hands it to be sent again.
 """
 
 import hashlib
 import json
 import logging
-import time
-from contextlib import ExitStack
 from datetime import timedelta
 from functools import partial
 
-import billiard
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Count, Max
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,15 +35,12 @@ from units.models import Membership, Role, Unit, UnitKind
 from .content import ReportContent, build_report_content
 from .dashboards import trend_periods
 from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
-from .outgoing import received_contents
+from .pdf_child import PdfError, write_pdf_in_child
 
 logger = logging.getLogger(__name__)
 
 FORMATS = ("xlsx", "pdf")
 MAX_ATTEMPTS = 3
-STALE_AFTER = timedelta(minutes=15)
-PDF_TIMEOUT = 480  # seconds: under the task's soft time limit (600 s), so the build fails cleanly first
-HEARTBEAT_EVERY = 20  # seconds between heartbeats while the PDF child works
 DEADLINE_CATCH_UP = timedelta(days=14)  # a deadline run missed (worker down) is made up within this
 STALE_REASON = (f"Quá thời gian tạo báo cáo, tiến trình xử lý đã dừng (đã thử {MAX_ATTEMPTS} lần). "
                 "Hãy yêu cầu tạo lại báo cáo.")
@@ -49,15 +50,23 @@ class BuildError(Exception):
     """A build that cannot be made as asked; the message is shown to the user as is."""
 
 
-# --- requesting ---------------------------------------------------------------------------------
+class TryAgain(Exception):
+    """A try failed with tries left: the build is queued again, its error shown, for the task to retry."""
+
+
+class BuildTakenOver(Exception):
+    """The sweep took this run for dead and queued the build again: this run must not record anything."""
+
+
+# --- opening ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def request_build(*, unit, document, period, formats, by, kind=ReportBuild.Kind.UNIT, reuse=True):
-    """Queue a build of the report's files, or return a build of the same inputs on unchanged data.
+def open_build(*, unit, document, period, formats, by, kind=ReportBuild.Kind.UNIT, reuse=True):
+    """(build, created): a new queued build of the report's files, or one of the same inputs on unchanged data.
 
     A succeeded build is reused with its files; a queued or running one is returned rather than doubled.
-    The job is enqueued once the transaction commits. `reuse=False` always makes a new build.
+    `reuse=False` always makes a new build. A new build is for the caller to enqueue.
     """
     formats = clean_formats(formats)
     pairs = report_plans(kind=kind, unit=unit, document=document)
@@ -66,11 +75,10 @@ def request_build(*, unit, document, period, formats, by, kind=ReportBuild.Kind.
         existing = (ReportBuild.objects.filter(inputs_hash=inputs_hash).exclude(state=BuildState.FAILED)
                     .order_by("-created_at").first())
         if existing is not None:
-            return existing
+            return existing, False
     build = ReportBuild.objects.create(kind=kind, unit=unit, document=document, period=period, formats=formats,
                                        inputs_hash=inputs_hash, requested_by=by)
-    _enqueue_on_commit(build)
-    return build
+    return build, True
 
 
 def clean_formats(formats):
@@ -141,49 +149,47 @@ def _plans_state(documents):
     ]
 
 
-def _enqueue_on_commit(build):
-    build_id = build.pk
-
-    def enqueue_build():
-        from .tasks import build_report
-
-        build_report.delay(build_id)
-
-    # robust: with the broker down the request still succeeds; sweep_stale_builds enqueues the build later
-    transaction.on_commit(enqueue_build, robust=True)
-
-
 # --- running --------------------------------------------------------------------------------------
 
 
 def run_build(build_id):
-    """Make the files of a queued build and record how it went; an error is recorded and re-raised.
+    """Make the files of a queued build and record how it went.
 
-    A build that is already finished (a message delivered twice) is left alone and None is returned.
+    Returns the build (succeeded, or failed after its last try), or None when there is nothing to do: the
+    build is finished or another run has it (a message delivered twice, a run the sweep took for dead). A
+    failed try with tries left raises TryAgain: the build is queued again with its error, for the task to retry.
     """
     build = _start(build_id)
     if build is None:
         return None
+    beat = partial(_beat, build)
     try:
-        contents, title = assemble(kind=build.kind, unit=build.unit, document=build.document, period=build.period)
-        _beat(build)
+        contents, title = assemble(kind=build.kind, unit=build.unit, document=build.document, period=build.period,
+                                   on_step=beat)
+        beat()
         files = {}
         for fmt in build.formats:
-            files[fmt] = write_file(fmt, kind=build.kind, contents=contents, title=title,
-                                    on_wait=partial(_beat, build))
-            _beat(build)
+            files[fmt] = write_file(fmt, kind=build.kind, contents=contents, title=title, on_wait=beat)
+            beat()
         _succeed(build, files)
+    except BuildTakenOver:
+        logger.warning("Report build %s: try %s was taken over by another run", build.pk, build.attempts)
+        return None
     except Exception as error:
-        _record_error(build, error)
-        raise
+        if _record_error(build, error) == BuildState.QUEUED:
+            raise TryAgain(build.error) from error
     return build
 
 
 @transaction.atomic
 def _start(build_id):
+    """The queued build, now running at its next try; None if it is not queued (finished, or running elsewhere).
+
+    The row lock makes two deliveries of the same message take turns: the second finds it running.
+    """
     build = (ReportBuild.objects.select_for_update(of=("self",)).select_related("unit", "document", "period")
              .filter(pk=build_id).first())
-    if build is None or build.is_finished:
+    if build is None or build.state != BuildState.QUEUED:
         return None
     now = timezone.now()
     build.state, build.started_at, build.heartbeat_at = BuildState.RUNNING, now, now
@@ -192,26 +198,45 @@ def _start(build_id):
     return build
 
 
+def _held(build):
+    """The build's row while this run still holds it: running, at this run's try."""
+    return ReportBuild.objects.filter(pk=build.pk, state=BuildState.RUNNING, attempts=build.attempts)
+
+
 def _beat(build):
+    """The heartbeat that tells the sweep this run is alive (every step, and while the PDF child works)."""
     build.heartbeat_at = timezone.now()
-    build.save(update_fields=["heartbeat_at"])
+    if not _held(build).update(heartbeat_at=build.heartbeat_at):
+        raise BuildTakenOver(build.pk)
 
 
-@transaction.atomic
 def _succeed(build, files):
     stem = file_stem(build)
     for fmt, data in files.items():
         getattr(build, f"{fmt}_file").save(f"{stem}.{fmt}", ContentFile(data), save=False)
     now = timezone.now()
+    if not _held(build).update(state=BuildState.SUCCEEDED, finished_at=now, heartbeat_at=now, error="",
+                               xlsx_file=build.xlsx_file, pdf_file=build.pdf_file):
+        for fmt in files:
+            getattr(build, f"{fmt}_file").delete(save=False)
+        raise BuildTakenOver(build.pk)
     build.state, build.finished_at, build.heartbeat_at, build.error = BuildState.SUCCEEDED, now, now, ""
-    build.save(update_fields=["state", "finished_at", "heartbeat_at", "error", "xlsx_file", "pdf_file"])
 
 
-@transaction.atomic
 def _record_error(build, error):
-    """Back to the queue with the error shown, until the task retries it or gives up (fail_build)."""
-    build.state, build.error, build.heartbeat_at = BuildState.QUEUED, error_text(error), timezone.now()
-    build.save(update_fields=["state", "error", "heartbeat_at"])
+    """The try failed: the build is failed for good after MAX_ATTEMPTS tries, else queued again with the error
+    shown (the task's retry is its message). Returns the new state, or None if another run has the build."""
+    now = timezone.now()
+    build.error, build.heartbeat_at = error_text(error), now
+    if build.attempts >= MAX_ATTEMPTS:
+        build.state, build.finished_at = BuildState.FAILED, now
+        changes = {"finished_at": now}
+    else:
+        build.state, build.enqueued_at = BuildState.QUEUED, now
+        changes = {"enqueued_at": now}
+    if not _held(build).update(state=build.state, error=build.error, heartbeat_at=now, **changes):
+        return None
+    return build.state
 
 
 @transaction.atomic
@@ -228,6 +253,8 @@ def error_text(error):
         return error
     if isinstance(error, BuildError):
         return str(error)
+    if isinstance(error, SoftTimeLimitExceeded):
+        return "Quá thời gian tạo báo cáo (10 phút)."
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
@@ -236,22 +263,32 @@ def file_stem(build):
     return f"{prefix}-{build.unit.code}-{build.period.code}"
 
 
-def assemble(*, kind, unit, document, period):
+def assemble(*, kind, unit, document, period, on_step=None):
     """The contents the writers print, and the title of a consolidated report.
 
     A consolidated report reads the frozen snapshots of the reports the communes sent up for the
-    period; while none has been sent it is a preview from the live data, and its title says so.
+    period; while none has been sent it is a preview from the live data, and its title says so
+    (`on_step` runs after each commune: a province's preview is the longest step of a build).
     """
     if kind == ReportBuild.Kind.CONSOLIDATED:
         title = f"Tổng hợp kết quả thực hiện {document.short_label} của các phường, xã thuộc {unit.name}, {period.name}"
-        contents = received_contents(unit, period)
+        contents = _received_contents(unit, period)
         if contents:
             return contents, title
-        pairs = report_plans(kind=kind, unit=unit, document=document)
-        contents = [build_report_content(unit=u, document=plan, period=period) for u, plan in pairs]
+        contents = []
+        for child, plan in report_plans(kind=kind, unit=unit, document=document):
+            contents.append(build_report_content(unit=child, document=plan, period=period))
+            if on_step is not None:
+                on_step()
         return contents, f"{title} (bản xem trước: các đơn vị chưa gửi báo cáo đã chốt)"
     contents = [build_report_content(unit=unit, document=document, period=period)]
     return contents, contents[0].subject
+
+
+def _received_contents(unit, period):
+    """The frozen contents of the reports the unit received for the period."""
+    reports = OutgoingReport.objects.filter(recipient=unit, period=period).select_related("unit").order_by("unit__name")
+    return [ReportContent.from_json(r.snapshot) for r in reports]
 
 
 def write_file(fmt, *, kind, contents, title, on_wait=None):
@@ -263,106 +300,62 @@ def write_file(fmt, *, kind, contents, title, on_wait=None):
             return write_consolidated_xlsx(contents, title)
         return write_report_xlsx(contents[0])
     if fmt == "pdf":
-        return write_pdf_in_child(kind, [c.to_json() for c in contents], title, on_wait=on_wait)
-    raise BuildError(f"Định dạng không hợp lệ: {fmt}. Chỉ tạo được Excel (xlsx) hoặc PDF.")
-
-
-def write_pdf_in_child(kind, payload, title, *, timeout=PDF_TIMEOUT, on_wait=None):
-    """Write the PDF in a forked process that exits afterwards, returning its memory to the system.
-
-    The child gets plain data (the contents as JSON) and sends back bytes; it must not use the database
-    (it shares the parent's connections), so any query there raises. `on_wait` runs while it works.
-    billiard is Celery's multiprocessing: a worker's pool processes are daemonic, and the standard
-    library refuses daemonic processes children.
-    """
-    context = billiard.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_pdf_child, args=(sender, kind, payload, title), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        deadline = time.monotonic() + timeout
-        while not receiver.poll(max(0, min(HEARTBEAT_EVERY, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
-                raise BuildError(f"Quá thời gian tạo tệp PDF ({timeout} giây).")
-            if on_wait is not None:
-                on_wait()
         try:
-            outcome, result = receiver.recv()
-        except EOFError:
-            child.join(5)
-            raise BuildError(f"Tiến trình tạo tệp PDF dừng bất thường (mã thoát {child.exitcode}).") from None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    if outcome != "ok":
-        raise BuildError(f"Không tạo được tệp PDF: {result}")
-    return result
-
-
-def _pdf_child(sender, kind, payload, title):
-    """Runs in the child process: contents in, PDF bytes (or the error's text) out."""
-    try:
-        with ExitStack() as stack:
-            for alias in connections:
-                stack.enter_context(connections[alias].execute_wrapper(_no_database))
-            from .pdf import write_consolidated_pdf, write_report_pdf
-
-            contents = [ReportContent.from_json(data) for data in payload]
-            if kind == ReportBuild.Kind.CONSOLIDATED:
-                data = write_consolidated_pdf(contents, title)
-            else:
-                data = write_report_pdf(contents[0])
-        sender.send(("ok", bytes(data)))
-    except BaseException as error:  # the parent reports it; the child only exits
-        sender.send(("error", error_text(error)))
-    finally:
-        sender.close()
-
-
-def _no_database(*args):
-    raise RuntimeError("The PDF child process must not query the database (it shares the parent's connection).")
+            return write_pdf_in_child(kind, [c.to_json() for c in contents], title, on_wait=on_wait)
+        except PdfError as error:
+            raise BuildError(str(error)) from error
+    raise BuildError(f"Định dạng không hợp lệ: {fmt}. Chỉ tạo được Excel (xlsx) hoặc PDF.")
 
 
 # --- watching over the queue -----------------------------------------------------------------
 
 
-@transaction.atomic
-def sweep_stale_builds(*, now=None, stale_after=STALE_AFTER):
-    """Builds nobody works on any more: running with no heartbeat for `stale_after` (the worker died)
-    or queued that long without starting (the message was lost). Enqueued again while they have tries
-    left, else failed with the reason. Returns (requeued, failed)."""
+def stale_after():
+    """How long a running build may go without a heartbeat, or a sent one wait without starting, before the
+    sweep takes it for lost (settings.REPORT_BUILD_STALE_SECONDS)."""
+    return timedelta(seconds=settings.REPORT_BUILD_STALE_SECONDS)
+
+
+def sweep_stale_builds(*, now=None):
+    """The builds no worker holds (ReportBuildQuerySet.stale), claimed to be sent again: queued and never
+    sent, queued and sent more than stale_after() ago without starting, running with no heartbeat for
+    stale_after() (queued again, or failed with the reason after MAX_ATTEMPTS tries).
+
+    Returns (to_send, failed); the caller sends to_send (reports.tasks.send_builds), which puts back to
+    "to send" what the broker refuses. One query when there is nothing to do: the build pages run it on view.
+    """
     now = now or timezone.now()
-    stale = (ReportBuild.objects.select_for_update()
-             .annotate(last_seen=Coalesce("heartbeat_at", "started_at", "created_at"))
-             .filter(state__in=[BuildState.RUNNING, BuildState.QUEUED], last_seen__lt=now - stale_after)
-             .order_by("pk"))
-    requeued, failed = [], []
+    if not ReportBuild.objects.stale(now - stale_after()).exists():
+        return [], []
+    return _claim_stale(now)
+
+
+@transaction.atomic
+def _claim_stale(now):
+    # skip_locked: a build being started or claimed by another sweep is theirs
+    stale = ReportBuild.objects.stale(now - stale_after()).select_for_update(skip_locked=True).order_by("pk")
+    to_send, failed = [], []
     for build in stale:
-        if build.attempts >= MAX_ATTEMPTS:
+        if build.state == BuildState.RUNNING and build.attempts >= MAX_ATTEMPTS:
             build.state, build.error, build.finished_at, build.heartbeat_at = BuildState.FAILED, STALE_REASON, now, now
             build.save(update_fields=["state", "error", "finished_at", "heartbeat_at"])
             failed.append(build)
         else:
-            build.state, build.heartbeat_at = BuildState.QUEUED, now
-            build.save(update_fields=["state", "heartbeat_at"])
-            _enqueue_on_commit(build)
-            requeued.append(build)
-    if requeued or failed:
-        logger.warning("Stale report builds: requeued %s, failed %s",
-                       [b.pk for b in requeued], [b.pk for b in failed])
-    return requeued, failed
+            build.state, build.enqueued_at = BuildState.QUEUED, now
+            build.save(update_fields=["state", "enqueued_at"])
+            to_send.append(build)
+    if to_send or failed:
+        logger.warning("Report builds no worker holds: to send again %s, failed %s",
+                       [b.pk for b in to_send], [b.pk for b in failed])
+    return to_send, failed
 
 
 def build_deadline_reports(*, today=None):
     """The day after a period's deadline, each unit's report on its in-force plans, mailed to its officers.
 
     Idempotent: a deadline build (asked by nobody) is made once per unit, plan and period; a run missed
-    within DEADLINE_CATCH_UP is made up. Returns the builds requested.
+    within DEADLINE_CATCH_UP is made up. Returns the new builds, for the caller to enqueue
+    (reports.tasks.build_deadline_reports).
     """
     today = today or timezone.localdate()
     periods = list(Period.objects.filter(deadline__lt=today, deadline__gte=today - DEADLINE_CATCH_UP))
@@ -377,7 +370,7 @@ def build_deadline_reports(*, today=None):
         for plan in plans:
             if (plan.issuer_id, plan.pk, period.pk) in done:
                 continue
-            build = request_build(unit=plan.issuer, document=plan, period=period, formats=list(FORMATS), by=None,
+            build, _ = open_build(unit=plan.issuer, document=plan, period=period, formats=list(FORMATS), by=None,
                                   reuse=False)
             _mail_officers(build)
             requested.append(build)

@@ -1,26 +1,27 @@
 """What a periodic progress report says, assembled once for the Excel and the PDF builders.
 
 "Báo cáo kết quả thực hiện Kế hoạch …, Học kỳ II năm học 2025-2026": the official header, the
-summary, the targets grouped by the four evaluation criteria with the same status logic as the
-dashboards (targets.queries.plan_statuses), the tasks, the schools' narratives, "Nơi nhận" and the
-signature block. A content object is plain data: it can be frozen as JSON (a report sent upward) and
-rebuilt from that snapshot, so a finalised report never changes.
+summary, the targets grouped by the four evaluation criteria, evaluated as on the dashboards (through
+targets.queries.plan_statuses), the tasks, the schools' narratives, "Nơi nhận" and the signature block.
+Each target's figure is kept as a number with its indicator's kind, so the builders write it without
+reading text back, and a rate keeps the counts it comes from, so a parent pools them
+(reports/consolidation.py). A content object is plain data: it can be frozen as JSON (a report sent
+upward) and rebuilt from that snapshot, so a finalised report never changes.
 """
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
-from targets.fields import format_number
-from targets.models import EVALUATION_CRITERIA, Category, ProgressValue, Target
-from targets.queries import plan_statuses, status_counts
+from targets.fields import format_result
+from targets.models import EVALUATION_CRITERIA, Category, IndicatorKind, ProgressValue, Target
+from targets.queries import plan_statuses, status_counts, subtree_roots
 from targets.status import STATUS_ORDER, Status
 from units.models import UnitKind
 
 from . import queries
-from .dashboards import result_text, trend_periods
 from .models import ReportStatus, SchoolReport
 
 VIETNAMESE_MONTH_DAY = "ngày {d:02d} tháng {m:02d} năm {y}"
@@ -33,17 +34,35 @@ class ReportRow:
 
     number: str
     indicator: str
-    unit_label: str
+    unit_label: str  # the indicator's unit (ĐVT): of the result and the baseline
     baseline: float | None
     goal: str
-    result: float | None
-    result_text: str
-    is_rate: bool
+    result: float | None  # the figure judged, in the indicator's unit (a rate in percent, a milestone 1/0)
+    kind: str  # the indicator's kind (targets.models.IndicatorKind): how the figure is written
     completion: float | None
     status: str
     status_label: str
     lead: str
     trend: list = field(default_factory=list)  # [[period label, value or None]]
+    numerator: float | None = None  # the counts a rate comes from, for a parent to pool
+    denominator: float | None = None
+    each_unit: bool = False  # a target for every unit: the result is the lowest unit's figure
+
+    @property
+    def is_rate(self):
+        return self.kind == IndicatorKind.RATE
+
+    @property
+    def result_text(self):
+        return format_result(self.result, self.kind, self.unit_label)
+
+    @classmethod
+    def from_json(cls, data):
+        data = dict(data)
+        text, is_rate = data.pop("result_text", ""), data.pop("is_rate", False)
+        if "kind" not in data:  # a snapshot frozen before rows kept their kind
+            data["kind"] = _kind_of_text(text, is_rate, data["result"])
+        return cls(**data)
 
 
 @dataclass
@@ -79,7 +98,7 @@ class ReportContent:
     period_name: str
     summary: dict  # status key -> count
     summary_labels: list  # [(status key, label)]
-    reporting_rate: float | None
+    submitted: int  # schools that submitted (or had approved) their report for the period
     schools: int
     groups: list  # [ReportGroup]
     tasks: list  # [{"group", "text", "lead", "status"}]
@@ -96,13 +115,21 @@ class ReportContent:
     @classmethod
     def from_json(cls, data):
         data = dict(data)
-        data["groups"] = [ReportGroup(g["key"], g["label"], [ReportRow(**r) for r in g["rows"]]) for g in data["groups"]]
+        data["groups"] = [ReportGroup(g["key"], g["label"], [ReportRow.from_json(r) for r in g["rows"]])
+                          for g in data["groups"]]
         data["narratives"] = [Narrative(**n) for n in data["narratives"]]
+        if "reporting_rate" in data:  # a snapshot frozen when the rate was kept rounded, not the count
+            rate = data.pop("reporting_rate")
+            data["submitted"] = round((rate or 0) * data["schools"] / 100)
         return cls(**data)
 
     @property
     def rows(self):
         return [row for group in self.groups for row in group.rows]
+
+    @property
+    def reporting_rate(self):
+        return queries.ReportingRate(self.submitted, self.schools)
 
 
 def build_report_content(*, unit, document, period, number="", report_date=None, signer_title=None,
@@ -111,8 +138,9 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
     report_date = report_date or timezone.localdate()
     targets = (Target.objects.filter(document=document).targets().select_related("indicator", "document")
                .prefetch_related("horizons", "scope_units", "responsibilities__unit"))
-    statuses = plan_statuses(targets, unit, period, trend_periods(period))
-    submitted, schools = (queries.reporting_counts(unit, period) if unit.kind != UnitKind.SCHOOL else (0, 0))
+    roots = subtree_roots([unit])
+    statuses = plan_statuses(targets, unit, period, roots=roots)
+    rate = queries.reporting_rate(unit, period) if unit.kind != UnitKind.SCHOOL else queries.ReportingRate(0, 0)
     return ReportContent(
         unit_code=unit.code, unit_name=unit.name,
         issuer_lines=issuer_lines(unit), is_party=unit.is_party_body,
@@ -124,7 +152,7 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         plan_label=document.short_label, period_code=period.code, period_name=period.name,
         summary={str(k): v for k, v in status_counts(statuses).items()},
         summary_labels=[[str(s), Status(s).label] for s in STATUS_ORDER],
-        reporting_rate=None if not schools else round(submitted * 100 / schools, 1), schools=schools,
+        submitted=rate.submitted, schools=rate.schools,
         groups=_groups(statuses),
         tasks=[{"group": t.group.number if t.group else "", "text": t.text, "status": t.get_status_display(),
                 "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
@@ -133,7 +161,7 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         recipients=recipients if recipients is not None else _recipients(unit),
         signer_title=signer_title or _signer_title(unit),
         signer_name=signer_name or _leader_name(unit),
-        raw_values=raw_values(unit, [s.target for s in statuses], period),
+        raw_values=raw_values([s.target for s in statuses], period, roots[unit.pk]),
         generated_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
     )
 
@@ -172,14 +200,16 @@ def _groups(statuses):
     for item in statuses:
         target, evaluation = item.target, item.evaluation
         leads = [r.unit.name for r in target.responsibilities.all() if r.role == "lead"]
+        counted = item.figure is not None and item.figure.denominator
         by_key[target.category].rows.append(ReportRow(
-            number="", indicator=target.indicator.name, unit_label=target.unit_symbol or "",
+            number="", indicator=target.indicator.name, unit_label=target.indicator.unit_label,
             baseline=_float(target.baseline_value),
             goal=f"{item.horizon.goal_display()} ({item.horizon.deadline_display()})" if item.horizon else "",
-            result=_float(evaluation.value), result_text=result_text(target, evaluation.value),
-            is_rate=target.indicator.is_rate, completion=_float(evaluation.completion),
+            result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(evaluation.completion),
             status=str(evaluation.status), status_label=evaluation.label, lead="; ".join(leads),
             trend=[[p.name, _float(v)] for p, v in item.series],
+            numerator=_float(item.figure.numerator) if counted else None,
+            denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -199,10 +229,16 @@ def school_narratives(unit, period):
             if r.highlights or r.difficulties or r.proposals]
 
 
-def raw_values(unit, targets, period):
-    """The figures behind the table, ready to consolidate: one row per unit, indicator and period."""
+def raw_values(targets, period, roots):
+    """The figures behind the table: one row per unit, indicator and period, from the same units as the
+    table (the subtree and its predecessors', `roots`) and the values it reads (those of no target,
+    and those entered for these targets)."""
     indicators = {t.indicator_id for t in targets}
-    values = (ProgressValue.objects.in_subtree(unit).for_period(period).filter(indicator_id__in=indicators)
+    where = Q(pk__in=[])
+    for root in roots:
+        where |= Q(unit__path__startswith=root.path)
+    values = (ProgressValue.objects.filter(where, Q(target__isnull=True) | Q(target__in=targets))
+              .for_period(period).filter(indicator_id__in=indicators)
               .select_related("unit", "indicator", "period").order_by("unit__path", "indicator__name"))
     return [{"unit": v.unit.name, "unit_code": v.unit.code, "indicator": v.indicator.name, "period": v.period.name,
              "numerator": _float(v.numerator), "denominator": _float(v.denominator),
@@ -234,5 +270,12 @@ def _float(value):
     return None if value is None else float(value)
 
 
-def percent_text(value):
-    return "—" if value is None else f"{format_number(Decimal(str(value)), 1)}%"
+def _kind_of_text(text, is_rate, result):
+    """The kind of a figure frozen as text only (snapshots from before rows kept their kind)."""
+    if is_rate:
+        return IndicatorKind.RATE
+    if text in ("Đã đạt", "Chưa đạt"):
+        return IndicatorKind.MILESTONE
+    if text.startswith("mức "):
+        return IndicatorKind.LEVEL
+    return IndicatorKind.COUNT if result is None or float(result).is_integer() else IndicatorKind.INDEX

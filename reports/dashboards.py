@@ -1,26 +1,23 @@
 """Assemblies for the leaders' dashboards: a unit's plan at a glance, and its subordinate units side by side.
 
-Everything here reads through targets.queries and targets.status, the same functions the Excel and
-PDF builders use, so screen and paper agree.
+Both evaluate the targets through targets.queries.evaluate_targets, as the target list and the Excel
+and PDF builders do, so a target has the same figure and status wherever it is shown.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from periods.models import Period
-from plans.models import Document, Task, TaskStatus
-from targets.fields import format_number
+from periods.models import trend_periods
+from plans.models import Task, TaskStatus
 from targets.models import EVALUATION_CRITERIA, Category, Target
-from targets.queries import child_rollups, plan_statuses, status_counts
-from targets.status import STATUS_ORDER, Status, current_horizon, evaluate, path_start
+from targets.queries import evaluate_targets, plan_statuses, status_counts
+from targets.status import STATUS_ORDER, Status
 from units import access
 from units.models import Unit, UnitKind
 
 from . import queries
-
-TREND_LENGTH = 4  # the chosen period and the three before it: enough for a trend, cheap on a province
 
 
 def dashboard_units(user):
@@ -28,25 +25,6 @@ def dashboard_units(user):
     roots = access.scope_roots(user) if not access.is_system_admin(user) else list(Unit.objects.filter(depth=0))
     kinds = [UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL, UnitKind.CENTRAL]
     return list(Unit.objects.in_subtrees(roots).filter(kind__in=kinds).current().order_by("path"))
-
-
-def plans_for(unit):
-    """Plans with targets that apply to the unit: its own first, then those issued above it (by its
-    ancestors or by the bodies of their level, such as the Politburo or the city Party committee)."""
-    plans = (Document.objects.filter(access.issued_above_condition(unit), targets__is_projection=False)
-             .distinct().select_related("issuer"))
-    return sorted(plans, key=lambda d: (d.issuer_id != unit.pk, -d.issuer.depth, d.title))
-
-
-def trend_periods(period):
-    """The chosen period and those that ended before it (semesters and school years), oldest first."""
-    earlier = Period.objects.filter(end__lte=period.end).exclude(kind__in=["half_year", "year"]).order_by("-end", "-start")
-    return sorted(earlier[:TREND_LENGTH], key=lambda p: (p.end, -p.start.toordinal()))
-
-
-def drill_periods(period):
-    """The chosen period and those ending inside it (a school year ends with its second semester)."""
-    return sorted(Period.objects.filter(end__gte=period.start, end__lte=period.end), key=lambda p: (p.end, -p.start.toordinal()))
 
 
 @dataclass
@@ -59,19 +37,20 @@ class CriterionGroup:
         return status_counts(self.items)
 
 
-def unit_dashboard(unit, document, period):
+def unit_dashboard(unit, document, period, periods=None):
+    """The dashboard of a unit's plan; `periods`: those the page has read (the trend is taken from them)."""
     targets = (Target.objects.filter(document=document).targets()
                .select_related("indicator", "document", "part_of").prefetch_related("horizons", "scope_units"))
-    statuses = plan_statuses(targets, unit, period, trend_periods(period))
+    statuses = plan_statuses(targets, unit, period, trend_periods(period, among=periods))
     groups = {key: CriterionGroup(key, label) for key, label in Category.choices}
     for item in statuses:
         groups[item.target.category].items.append(item)
     ordered = [groups[c] for c in EVALUATION_CRITERIA] + [g for k, g in groups.items() if k not in EVALUATION_CRITERIA]
-    submitted, schools = queries.reporting_counts(unit, period) if unit.kind != UnitKind.SCHOOL else (0, 0)
+    rate = queries.reporting_rate(unit, period) if unit.kind != UnitKind.SCHOOL else queries.ReportingRate(0, 0)
     return {
         "statuses": statuses, "groups": [g for g in ordered if g.items], "counts": status_counts(statuses),
         "status_order": [(s, Status(s).label) for s in STATUS_ORDER],
-        "reporting_rate": submitted * 100 / schools if schools else None, "schools": schools,
+        "reporting_rate": rate.percent, "schools": rate.schools,
         "overdue_tasks": overdue_tasks(document, unit),
         "chart_data": chart_data(statuses, ordered),
     }
@@ -111,8 +90,12 @@ def overdue_tasks(document, unit):
 @dataclass
 class DrillCell:
     target: object
-    evaluation: object  # None when the unit reported nothing for the target
-    text: str
+    status: object  # the TargetStatus of the target at the row's unit
+
+    @property
+    def evaluation(self):
+        """The evaluation when the unit has a figure for the target (the cell shows "—" otherwise)."""
+        return self.status.evaluation if self.status.value is not None else None
 
 
 @dataclass
@@ -122,54 +105,31 @@ class DrillRow:
     behind: int = 0
 
 
-def result_text(target, value):
-    """A result as the tables print it: "75%", "mức 2", "Đã đạt", "3 phòng"."""
-    indicator = target.indicator
-    if value is None:
-        return "—"
-    if indicator.is_rate or target.value_kind == "growth":
-        return f"{format_number(value, 1)}%"
-    if indicator.kind == "milestone":
-        return "Đã đạt" if value else "Chưa đạt"
-    if indicator.kind == "level":
-        return f"mức {format_number(value)}"
-    return f"{format_number(value, 2)} {indicator.unit_label}".strip()
-
-
-def drilldown(unit, document, period, sort=None, category=None):
-    """Each unit directly below `unit` by the plan's targets of one criterion: value and status per cell.
+def drilldown(unit, document, period, sort=None, category=None, periods=None):
+    """Each unit directly below `unit` by the plan's targets of one criterion: figure and status per cell,
+    the same as on that unit's own dashboard.
 
     One criterion at a time keeps the table readable (and a province of 120 communes fast).
     """
     children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
-    plan_targets = Target.objects.filter(document=document).targets()
-    sizes = dict(plan_targets.values_list("category").annotate(n=Count("pk")).order_by())
+    plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
+                        .order_by("order"))
+    sizes = {}
+    for target in plan_targets:
+        sizes[target.category] = sizes.get(target.category, 0) + 1
     categories = [(key, label) for key, label in Category.choices if key in sizes]
     if category not in sizes:  # by default the criterion with the most targets
-        category = max(sizes, key=lambda key: sizes[key]) if sizes else None
-    targets = list(plan_targets.filter(category=category).select_related("indicator", "document")
-                   .prefetch_related("horizons").order_by("order"))
-    sums = child_rollups({t.indicator for t in targets}, unit, drill_periods(period))
+        category = max(sorted(sizes), key=sizes.get) if sizes else None
+    targets = [t for t in plan_targets if t.category == category]
+    statuses = evaluate_targets(targets, children, period, trend_periods(period, among=periods))
     seen, columns = set(), []
     for target in targets:  # one column per indicator (plans repeat a target in several sections)
-        if target.indicator_id not in seen and any((c.pk, target.indicator_id) in sums for c in children):
+        if target.indicator_id not in seen and any(statuses[(c.pk, target.pk)].value is not None for c in children):
             seen.add(target.indicator_id)
             columns.append(target)
-    plans = {t.pk: (current_horizon(t, period.end), path_start(t, document.start_year or period.start.year))
-             for t in columns}
     rows = []
     for child in children:
-        cells = []
-        for target in columns:
-            rolled = sums.get((child.pk, target.indicator_id))
-            if rolled is None:
-                cells.append(DrillCell(target, None, "—"))
-                continue
-            value = rolled.lowest if target.each_unit and rolled.lowest is not None else rolled.value
-            horizon, start = plans[target.pk]
-            evaluation = evaluate(target, horizon, value, as_of=period.end, baseline=target.baseline_value,
-                                  start=start if target.baseline_value is not None else None)
-            cells.append(DrillCell(target, evaluation, result_text(target, value)))
+        cells = [DrillCell(target, statuses[(child.pk, target.pk)]) for target in columns]
         behind = sum(1 for c in cells if c.evaluation and c.evaluation.status in (Status.BEHIND, Status.AT_RISK))
         rows.append(DrillRow(child, cells, behind))
     return {"children": _sorted(rows, columns, sort), "columns": columns, "categories": categories,

@@ -2,10 +2,11 @@ from django import forms
 
 from targets.fields import VietnameseDecimalField
 
+from .entries import NARRATIVE, check_entries
 from .models import ItemKind
+from .school_form_xlsx import parse_report_upload
 
 YES_NO = [("", "— Chọn —"), ("1", "Có"), ("0", "Không")]
-NARRATIVE = [("highlights", "Kết quả nổi bật"), ("difficulties", "Khó khăn, vướng mắc"), ("proposals", "Đề xuất, kiến nghị")]
 
 
 class SchoolReportForm(forms.Form):
@@ -78,26 +79,6 @@ def _decimal(value):
     return Decimal(value)
 
 
-class EntryError:
-    def __init__(self, item, message):
-        self.item, self.message = item, message
-
-
-def check_entries(items, entries):
-    """Consistency of a report's figures: a part never above its whole (used by the form and the upload)."""
-    by_code = {item.code: item for item in items}
-    errors = []
-    for item in items:
-        value = entries.get(item.code)
-        whole = item.not_above
-        if value is None or whole is None or whole.code not in by_code:
-            continue
-        total = entries.get(whole.code)
-        if total is not None and value > total:
-            errors.append(EntryError(item, f"Không được lớn hơn “{whole.label}” ({total:,.0f}).".replace(",", ".")))
-    return errors
-
-
 class ReturnForm(forms.Form):
     comment = forms.CharField(label="Ý kiến trả lại", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì."})
@@ -111,7 +92,7 @@ class ExceptionForm(forms.Form):
 
 
 class ReportUploadForm(forms.Form):
-    """The Excel form of a school report, filled in offline; reading it checks every cell (reports.xlsx)."""
+    """The Excel form of a school report, filled in offline; reading it checks every cell (reports.school_form_xlsx)."""
 
     file = forms.FileField(
         label="Tệp Excel đã điền",
@@ -127,10 +108,8 @@ class ReportUploadForm(forms.Form):
         self.entries, self.narrative = {}, {}
 
     def clean_file(self):
-        from . import xlsx  # xlsx reuses this module's narrative parts and consistency check
-
         uploaded = self.cleaned_data["file"]
-        self.entries, self.narrative, errors = xlsx.parse_report_upload(uploaded, self.school, self.period)
+        self.entries, self.narrative, errors = parse_report_upload(uploaded, self.school, self.period)
         if errors:
             raise forms.ValidationError([str(error) for error in errors])
         return uploaded

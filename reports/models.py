@@ -129,7 +129,8 @@ class SchoolReport(models.Model):
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
     def entries_by_code(self):
-        return {entry.item.code: entry.value for entry in self.entries.all()}
+        """The report's figures by item code, in one query."""
+        return dict(self.entries.values_list("item__code", "value"))
 
     def changes_since_approval(self):
         """How many figures differ from those approved (for a report reopened after approval)."""
@@ -219,6 +220,16 @@ class ReportBuildQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(access.unit_condition(user, "unit"))
 
+    def stale(self, before):
+        """Unfinished builds that no worker is known to hold: queued and never handed to the broker (it was
+        down), queued and handed over before `before` without starting (the broker may have lost the message),
+        running with no heartbeat since `before` (the worker died)."""
+        return self.filter(
+            Q(state=BuildState.QUEUED, enqueued_at__isnull=True)
+            | Q(state=BuildState.QUEUED, enqueued_at__lt=before)
+            | Q(state=BuildState.RUNNING, heartbeat_at__lt=before)
+        )
+
 
 class ReportBuild(models.Model):
     """One build of a report's files (Excel, PDF): who asked, with which inputs, how it went."""
@@ -244,6 +255,9 @@ class ReportBuild(models.Model):
     started_at = models.DateTimeField("bắt đầu", null=True, blank=True)
     finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
     heartbeat_at = models.DateTimeField("còn chạy lúc", null=True, blank=True)
+    enqueued_at = models.DateTimeField(
+        "gửi đến máy chủ tạo báo cáo lúc", null=True, blank=True,
+        help_text="Trống khi đang chờ mà chưa gửi được (máy chủ tạo báo cáo tạm ngưng): lần quét sau sẽ gửi.")
     xlsx_file = models.FileField("tệp Excel", upload_to=build_file_path, blank=True, max_length=255)
     pdf_file = models.FileField("tệp PDF", upload_to=build_file_path, blank=True, max_length=255)
 
@@ -261,6 +275,11 @@ class ReportBuild(models.Model):
     @property
     def is_finished(self):
         return self.state in (BuildState.SUCCEEDED, BuildState.FAILED)
+
+    @property
+    def is_to_send(self):
+        """Queued, but not yet handed to the broker: the sweep sends it when the broker answers again."""
+        return self.state == BuildState.QUEUED and self.enqueued_at is None
 
     @property
     def duration(self):

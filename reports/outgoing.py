@@ -10,7 +10,7 @@ from django.utils import timezone
 from units.models import Unit, UnitKind
 
 from .actions import WorkflowError
-from .content import Narrative, ReportContent, build_report_content
+from .content import Narrative, build_report_content
 from .models import OutgoingReport
 
 
@@ -73,9 +73,3 @@ def inbox(unit, period):
     received = {r.unit_id: r for r in OutgoingReport.objects.filter(recipient=unit, period=period)
                 .select_related("document", "finalised_by")}
     return [InboxRow(child, received.get(child.pk)) for child in children]
-
-
-def received_contents(unit, period):
-    """The frozen contents of the reports the unit received for the period: what consolidation reads."""
-    reports = OutgoingReport.objects.filter(recipient=unit, period=period).select_related("unit").order_by("unit__name")
-    return [ReportContent.from_json(r.snapshot) for r in reports]

@@ -22,10 +22,10 @@ from django.utils.safestring import mark_safe
 from weasyprint import HTML
 
 from plans.models import TaskStatus
-from targets.fields import format_number
+from targets.fields import format_number, format_percent
 
-from .content import percent_text
-from .report_xlsx import ACHIEVED_TEXTS, commune_name
+from .consolidation import consolidate
+from .queries import ReportingRate
 
 TEMPLATE = "reports/report_pdf.html"
 CONSOLIDATED_TEMPLATE = "reports/report_pdf_consolidated.html"
@@ -49,7 +49,7 @@ def write_report_pdf(content) -> bytes:
         "summary": _summary(content.summary, content.summary_labels),
         "total": sum(content.summary.values()),
         "status_bar": mark_safe(status_bar_svg(content.summary, [key for key, _label in content.summary_labels])),
-        "reporting_rate": percent_text(content.reporting_rate) if content.reporting_rate is not None else None,
+        "reporting_rate": _rate_text(content.reporting_rate),
         "common_lead": leads.pop() if len(leads) == 1 else None,
         "groups": [{"label": group.label, "rows": [_row(row) for row in group.rows]} for group in content.groups],
         "tasks": _tasks(content.tasks),
@@ -64,8 +64,7 @@ def write_consolidated_pdf(contents, title) -> bytes:
     summary = Counter()
     for content in contents:
         summary.update(content.summary)
-    schools = sum(content.schools for content in contents)
-    submitted = sum(round((content.reporting_rate or 0) * content.schools / 100) for content in contents)
+    rate = ReportingRate(sum(c.submitted for c in contents), sum(c.schools for c in contents))
     context = {
         "title": title,
         "fonts": font_faces(),
@@ -74,10 +73,10 @@ def write_consolidated_pdf(contents, title) -> bytes:
         "summary": _summary(summary, labels),
         "total": sum(summary.values()),
         "status_bar": mark_safe(status_bar_svg(summary, [key for key, _label in labels])),
-        "schools": schools,
-        "submitted": submitted,
-        "reporting_rate": percent_text(submitted * 100 / schools) if schools else None,
-        "groups": consolidate(contents, [key for key, _label in labels]),
+        "schools": rate.schools,
+        "submitted": rate.submitted,
+        "reporting_rate": _rate_text(rate),
+        "groups": _consolidated_groups(contents, [key for key, _label in labels]),
         "status_labels": labels,
     }
     return HTML(string=render_to_string(CONSOLIDATED_TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
@@ -138,78 +137,34 @@ def sparkline_svg(values, *, width_mm=18, height_mm=6):
         f'<circle cx="{last_x}" cy="{last_y}" r="4" fill="#1f4e79"/></svg>')
 
 
-def consolidate(contents, statuses):
-    """Per target across communes, grouped by criterion: the aggregate, the range, the communes by
-    status (in the order of `statuses`) and the names of those behind.
-
-    A target is the same across communes when its criterion, indicator and goal are; a rate is pooled
-    from the schools' counts (the sum of numerators over the sum of denominators, never an average of
-    percentages).
-    """
-    counts = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for content in contents:
-        for value in content.raw_values:
-            if value["numerator"] is not None and value["denominator"]:
-                pooled = counts[value["indicator"]]
-                pooled[0] += Decimal(str(value["numerator"]))
-                pooled[1] += Decimal(str(value["denominator"]))
-    targets, groups = {}, {}
-    for content in contents:
-        name = commune_name(content)
-        seen = set()
-        for group in content.groups:
-            for row in group.rows:
-                key = (group.label, row.indicator, row.goal)
-                if key in seen:  # a plan listing the same target twice counts its commune once
-                    continue
-                seen.add(key)
-                if key not in targets:
-                    targets[key] = {"indicator": row.indicator, "goal": row.goal, "rows": []}
-                    groups.setdefault(group.label, []).append(targets[key])
-                targets[key]["rows"].append((name, row))
-    result, number = [], 0
-    for label, items in groups.items():
+def _consolidated_groups(contents, statuses):
+    """Per target across communes, grouped by criterion (reports.consolidation): the aggregate, the
+    range, the communes by status (in the order of `statuses`) and the names of those behind."""
+    groups = []
+    for label, items in consolidate(contents):
+        rows = []
         for item in items:
-            number += 1
-            item.update(_aggregate(item.pop("rows"), counts, statuses), number=number)
-        result.append({"label": label, "rows": items})
-    return result
+            by_status = Counter(row.status for _name, row in item.rows)
+            behind = [name for name, row in item.rows if row.status == "behind"]
+            rows.append({
+                "number": item.number, "indicator": item.indicator, "goal": item.goal,
+                "overall": item.overall_text(), "spread": item.spread_text(),
+                "with_data": len(item.known), "communes": len(item.rows),
+                "by_status": [by_status.get(key, 0) for key in statuses],
+                "behind": behind[:BEHIND_NAMES_SHOWN], "behind_more": max(len(behind) - BEHIND_NAMES_SHOWN, 0),
+            })
+        groups.append({"label": label, "rows": rows})
+    return groups
 
 
-def _aggregate(rows, counts, statuses):
-    by_status = Counter(row.status for _name, row in rows)
-    behind = [name for name, row in rows if row.status == "behind"]
-    known = [row for _name, row in rows if row.result is not None]
-    first = rows[0][1]
-    if not known:
-        overall = "—"
-    elif first.is_rate:
-        numerator, denominator = counts.get(first.indicator, (0, 0))
-        overall = f"{format_number(numerator * 100 / denominator, 1)}%" if denominator else "—"
-    elif first.result_text in ACHIEVED_TEXTS:
-        overall = f"{sum(1 for row in known if row.result)}/{len(known)} đã đạt"
-    elif first.result_text.startswith("mức "):
-        overall = f"thấp nhất {min(known, key=lambda row: row.result).result_text}"
-    elif all(float(row.result).is_integer() for row in known):  # counts add up across communes
-        overall = f"tổng {format_number(Decimal(str(sum(row.result for row in known))), 2)} {first.unit_label}".strip()
-    else:  # an index (0,82) does not: its mean across the communes
-        mean = Decimal(str(sum(row.result for row in known))) / len(known)
-        overall = f"trung bình {format_number(mean, 2)} {first.unit_label}".strip()
-    spread = ""
-    if known and first.result_text not in ACHIEVED_TEXTS:
-        low, high = min(known, key=lambda row: row.result), max(known, key=lambda row: row.result)
-        spread = low.result_text if low.result == high.result else f"{low.result_text} – {high.result_text}"
-    return {
-        "overall": overall, "spread": spread, "with_data": len(known), "communes": len(rows),
-        "by_status": [by_status.get(key, 0) for key in statuses],
-        "behind": behind[:BEHIND_NAMES_SHOWN], "behind_more": max(len(behind) - BEHIND_NAMES_SHOWN, 0),
-    }
+def _rate_text(rate):
+    return format_percent(rate.percent) if rate.schools else None
 
 
 def _summary(counts, labels):
     total = sum(counts.get(key, 0) for key, _label in labels)
     return [{"key": key, "label": label, "count": counts.get(key, 0), "colour": STATUS_COLOURS.get(key, "#777"),
-             "share": percent_text(counts.get(key, 0) * 100 / total) if total else "—"}
+             "share": format_percent(Decimal(counts.get(key, 0)) * 100 / total) if total else "—"}
             for key, label in labels]
 
 
@@ -217,9 +172,9 @@ def _row(row):
     return {
         "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
         "baseline": "" if row.baseline is None else (
-            f"{format_number(Decimal(str(row.baseline)), 1)}%" if row.is_rate
+            format_percent(row.baseline) if row.is_rate
             else format_number(Decimal(str(row.baseline)), 2)),
-        "result": row.result_text, "completion": percent_text(row.completion), "status": row.status,
+        "result": row.result_text, "completion": format_percent(row.completion), "status": row.status,
         "status_label": row.status_label, "colour": STATUS_COLOURS.get(row.status, "#777"),
         "trend": sparkline_svg([value for _period, value in row.trend]),
     }

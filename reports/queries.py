@@ -1,6 +1,7 @@
 """Reads over school reports: who has submitted what for a period, the reporting rate, the to-do lists."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -43,20 +44,35 @@ def completeness(unit, period, today=None):
     return rows
 
 
-def reporting_counts(unit, period):
-    """(schools that submitted or had approved their report, schools) under the unit: two counts in SQL."""
-    schools = Unit.objects.in_subtree(unit).schools().current()
-    done = SchoolReport.objects.filter(period=period, school__in=schools,
-                                       status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]).count()
-    return done, schools.count()
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
 
-def reporting_rate(rows):
-    """Share of schools whose report is submitted or approved, in percent (None without schools)."""
-    if not rows:
-        return None
-    done = sum(1 for row in rows if row.state in (ReportStatus.SUBMITTED, ReportStatus.APPROVED))
-    return done * 100 / len(rows)
+@dataclass(frozen=True)
+class ReportingRate:
+    """How many of the schools under a unit have submitted (or had approved) their report for a period.
+
+    `percent` is exact; it is rounded only where it is written (targets.fields.format_percent, the
+    workbook's number format).
+    """
+
+    submitted: int
+    schools: int
+
+    @property
+    def percent(self):
+        return None if not self.schools else Decimal(self.submitted) * 100 / self.schools
+
+
+def reporting_rate(unit, period, rows=None):
+    """The reporting rate of the schools under the unit for the period: from the page's completeness
+    rows when it has them, else one count in SQL. The home page, the completeness page, the dashboard
+    and the report builders all take it from here."""
+    if rows is not None:
+        return ReportingRate(sum(1 for row in rows if row.state in REPORTED), len(rows))
+    reported = Q(school_reports__period=period, school_reports__status__in=REPORTED)
+    counts = Unit.objects.in_subtree(unit).schools().current().aggregate(
+        schools=Count("pk", distinct=True), submitted=Count("school_reports", filter=reported))
+    return ReportingRate(counts["submitted"], counts["schools"])
 
 
 def state_counts(rows):

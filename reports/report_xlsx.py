@@ -1,9 +1,10 @@
 """The progress report as an Excel workbook for the officer above: a commune's report, and a province's
 consolidation across its communes.
 
-Built from a ReportContent (reports/content.py), like the PDF, so paper and spreadsheet agree. Figures
-are real numbers with number formats (a rate is stored as 0.375 and shown as 37,5% in a Vietnamese
-Excel), so the workbook can be summed, filtered and pivoted. The workbook is written in write-only
+Built from a ReportContent (reports/content.py), like the PDF, so paper and spreadsheet agree; a
+province's sheet of figures comes from reports/consolidation.py, as the PDF's aggregates do. Figures
+are real numbers with number formats chosen by the indicator's kind (a rate is stored as 0.375 and
+shown as 37,5% in a Vietnamese Excel), so the workbook can be summed, filtered and pivoted. The workbook is written in write-only
 mode: a province of 120 communes x 60 targets streams out in about a second.
 
 Everything a user typed (indicator names, goals, tasks, unit names) is written as a string that Excel
@@ -19,6 +20,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from targets.models import IndicatorKind
+
+from .consolidation import commune_figures, commune_name
+
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
 
 PERCENT = "0.0%"
@@ -26,7 +31,6 @@ COUNT = "#,##0"
 DECIMAL = "0.00"
 LEVEL = '"mức "0'
 MILESTONE = '"Đã đạt";"Đã đạt";"Chưa đạt"'  # 1 reads "Đã đạt", 0 "Chưa đạt": still a number to count
-ACHIEVED_TEXTS = ("Đã đạt", "Chưa đạt")
 
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo",
                   "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
@@ -42,7 +46,6 @@ CONSOLIDATED_WIDTHS = [14, 26, 22, 6, 52, 10, 26, 13, 12, 16]
 # a leading character that makes Excel (or a CSV reader downstream) read the text as a formula
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "đảng ủy ", "đảng uỷ ", "hội đồng nhân dân ")
 
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
@@ -61,13 +64,14 @@ def write_report_xlsx(content) -> bytes:
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, content)
     _task_sheet(workbook, content)
-    _raw_sheet(workbook, [content])
+    _raw_sheet(workbook, content)
     workbook.properties.title = f"{content.title} {content.subject}"
     return _save(workbook)
 
 
 def write_consolidated_xlsx(contents, title) -> bytes:
-    """A parent's workbook across its communes: one row per commune and target, then their raw figures.
+    """A parent's workbook across its communes: one row per commune and target, then each commune's
+    figure per indicator with the counts behind it.
 
     No per-cell style but number formats (and the quote prefix of a text that looks like a formula):
     the rows of a province stay cheap to write.
@@ -84,39 +88,14 @@ def write_consolidated_xlsx(contents, title) -> bytes:
         for group in content.groups:
             criterion = text(ws, group.label)
             for row in group.rows:
-                result, result_format = result_number(row)
+                result, result_format = result_number(row.result, row.kind)
                 ws.append([code, commune, criterion, _int_or_text(row.number), text(ws, row.indicator),
                            text(ws, row.unit_label), text(ws, row.goal), number(ws, result, result_format),
                            number(ws, _share(row.completion), PERCENT), row.status_label])
 
-    _raw_sheet(workbook, [_per_commune(content) for content in contents], with_commune=True)
+    _figures_sheet(workbook, contents)
     workbook.properties.title = title
     return _save(workbook)
-
-
-def _per_commune(content):
-    """The commune's raw figures summed per indicator and period (rates as summed counts), so that the
-    province's sheet has one row per commune and indicator rather than one per school."""
-    from copy import copy
-
-    grouped = {}
-    for value in content.raw_values:
-        grouped.setdefault((value["indicator"], value["period"]), []).append(value)
-    rows = []
-    for (indicator, period), values in grouped.items():
-        counted = [v for v in values if v["numerator"] is not None and v["denominator"]]
-        if counted:
-            numerator = sum(v["numerator"] for v in counted)
-            denominator = sum(v["denominator"] for v in counted)
-            figure = numerator * 100 / denominator if denominator else None
-        else:
-            numerator = denominator = None
-            figure = values[0]["value"] if len(values) == 1 else None
-        rows.append({"unit_code": content.unit_code, "unit": commune_name(content), "indicator": indicator,
-                     "period": period, "numerator": numerator, "denominator": denominator, "value": figure})
-    summary = copy(content)
-    summary.raw_values = rows
-    return summary
 
 
 def text(ws, value):
@@ -153,27 +132,18 @@ def _plain_number(value):
     return int(value) if float(value).is_integer() else value
 
 
-def result_number(row):
-    """A result as Excel should hold it: (value, number format); a rate as a fraction (37.5% -> 0.375)."""
-    if row.result is None:
+def result_number(value, kind):
+    """A figure as Excel should hold it, by its indicator's kind: (value, number format); a rate as a
+    fraction (37.5% -> 0.375), a milestone as 1/0 that reads "Đã đạt" / "Chưa đạt", a level "mức 2"."""
+    if value is None:
         return None, None
-    if row.is_rate or row.result_text.endswith("%"):
-        return row.result / 100, PERCENT
-    if row.result_text in ACHIEVED_TEXTS:
-        return (1 if row.result else 0), MILESTONE
-    if row.result_text.startswith("mức "):
-        return row.result, LEVEL
-    return row.result, _count_format(row.result)
-
-
-def commune_name(content):
-    """ "Ủy ban nhân dân phường Dương Kinh" -> "Phường Dương Kinh": the commune a consolidation lists."""
-    name = content.unit_name
-    for prefix in BODY_PREFIXES:
-        if name.lower().startswith(prefix):
-            name = name[len(prefix):]
-            break
-    return name[:1].upper() + name[1:]
+    if kind == IndicatorKind.RATE:
+        return value / 100, PERCENT
+    if kind == IndicatorKind.MILESTONE:
+        return (1 if value else 0), MILESTONE
+    if kind == IndicatorKind.LEVEL:
+        return value, LEVEL
+    return value, _count_format(value)
 
 
 def _summary_sheet(workbook, content):
@@ -210,7 +180,8 @@ def _summary_sheet(workbook, content):
     ws.append([None, "Số chỉ tiêu",
                *[_styled(ws, count, number_format=COUNT, alignment=CENTRE, border=GRID) for count in counts],
                _styled(ws, sum(counts), number_format=COUNT, font=BOLD, alignment=CENTRE, border=GRID),
-               _styled(ws, _share(content.reporting_rate), number_format=PERCENT, alignment=CENTRE, border=GRID)])
+               _styled(ws, _share(content.reporting_rate.percent), number_format=PERCENT, alignment=CENTRE,
+                       border=GRID)])
     ws.append([])
 
     ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
@@ -221,7 +192,7 @@ def _summary_sheet(workbook, content):
                    _styled(ws, group.label, font=BOLD, fill=GROUP_FILL, border=GRID),
                    *[_styled(ws, None, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
-            result, result_format = result_number(row)
+            result, result_format = result_number(row.result, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
             ws.append([
                 _styled(ws, _int_or_text(row.number), alignment=CENTRE, border=GRID),
@@ -245,26 +216,38 @@ def _task_sheet(workbook, content):
                    _styled(ws, task["lead"], alignment=WRAP), text(ws, task["status"])])
 
 
-def _raw_sheet(workbook, contents, *, with_commune=False):
-    """The figures behind the tables, one row per school, indicator and period: ready to consolidate."""
-    headers, widths = (["Xã, phường", *RAW_HEADERS], [26, *RAW_WIDTHS]) if with_commune else (RAW_HEADERS, RAW_WIDTHS)
+def _raw_sheet(workbook, content):
+    """The figures behind the tables, one row per school, indicator and period."""
+    ws = _new_sheet(workbook, RAW_SHEET, RAW_WIDTHS, header_row=1)
+    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(RAW_HEADERS))}{len(content.raw_values) + 1}"
+    rates = {row.indicator for row in content.rows if row.is_rate}
+    for value in content.raw_values:
+        figure = value["value"]
+        # a figure from counts is a rate in percent (ProgressValue.effective_value)
+        is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
+        ws.append([text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
+                   text(ws, value["period"]),
+                   # counts go out as plain numbers (Excel's General format shows them as they are)
+                   _plain_number(value["numerator"]), _plain_number(value["denominator"]),
+                   number(ws, _share(figure), PERCENT) if is_rate else number(ws, figure, _count_format(figure))])
+
+
+def _figures_sheet(workbook, contents):
+    """A province's sheet of figures: each commune's figure per indicator (reports.consolidation) with
+    the counts a rate comes from. Counts go out as plain numbers: a styled cell per count made the
+    province's sheet several times slower."""
+    headers, widths = ["Xã, phường", *RAW_HEADERS], [26, *RAW_WIDTHS]
     ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
     ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
-    rows = sum(len(content.raw_values) for content in contents)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
-    for content in contents:
-        commune = [text(ws, commune_name(content))] if with_commune else []
-        rates = {row.indicator for row in content.rows if row.is_rate}
-        for value in content.raw_values:
-            figure = value["value"]
-            # a figure from counts is a rate in percent (ProgressValue.effective_value)
-            is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
-            ws.append([*commune, text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
-                       text(ws, value["period"]),
-                       # counts go out as plain numbers (Excel's General format shows them as they are):
-                       # a styled cell per count made the province's sheet several times slower
-                       _plain_number(value["numerator"]), _plain_number(value["denominator"]),
-                       number(ws, _share(figure), PERCENT) if is_rate else number(ws, figure, _count_format(figure))])
+    figures = [commune_figures(content) for content in contents]
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sum(len(rows) for rows in figures) + 1}"
+    for rows in figures:
+        for value in rows:
+            commune = text(ws, value["unit"])
+            ws.append([commune, text(ws, value["unit_code"]), commune, text(ws, value["indicator"]),
+                       text(ws, value["period"]), _plain_number(value["numerator"]),
+                       _plain_number(value["denominator"]), number(ws, *result_number(value["value"], value["kind"]))])
 
 
 def _new_sheet(workbook, title, widths, *, header_row):

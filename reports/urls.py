@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views, views_builds, views_outgoing
+from . import views, views_builds, views_outgoing, views_plans
 
 app_name = "reports"
 
-urlpatterns = [
+report_urlpatterns = [
     path("gui-len/chot/", views_outgoing.report_finalise, name="report_finalise"),
     path("gui-len/<int:pk>/", views_outgoing.outgoing_detail, name="outgoing_detail"),
     path("gui-len/<int:pk>/gui/", views_outgoing.outgoing_send, name="outgoing_send"),
@@ -26,4 +26,16 @@ urlpatterns = [
     path("tao-bao-cao/da-tao/", views_builds.build_list, name="build_list"),
     path("tao-bao-cao/<int:pk>/", views_builds.build_status, name="build_status"),
     path("tao-bao-cao/<int:pk>/tai/<str:fmt>/", views_builds.build_download, name="build_download"),
+]
+
+# Mounted at the root by config/urls.py: the report pages under /bao-cao/, and the page of a plan that
+# shows its targets' figures where it has always been, beside the plan import pages under /ke-hoach/.
+urlpatterns = [
+    path("bao-cao/", include(report_urlpatterns)),
+    path("ke-hoach/<int:pk>/bao-quat/", views_plans.plan_coverage_view, name="plan_coverage"),
+]
+
+# Mounted by config/urls.py in the "public" namespace, beside plans' list of public plans.
+public_urlpatterns = [
+    path("<int:pk>/", views_plans.plan_public, name="plan_public"),
 ]

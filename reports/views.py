@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from periods.models import Period, PeriodException, PeriodKind, current_period
+from periods.models import Period, PeriodKind, current_period
+from targets.selection import SelectionForm, plans_for
 from units import access
-from units.models import Membership, Role
+from units.models import Role
 
-from . import actions, dashboards, queries, xlsx
+from . import actions, dashboards, queries, school_form_xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm
 from .models import ReportEvent, ReportStatus, SchoolReport
 
@@ -21,6 +21,8 @@ from .models import ReportEvent, ReportStatus, SchoolReport
 def home(request):
     user = request.user
     period = current_period()
+    if period is None:  # a fresh installation: no reporting period has been set up yet
+        return render(request, "reports/home.html", {"period": None})
     officer_units = access.officer_units(user)
     schools = [m.unit for m in access.memberships(user) if m.role == Role.SCHOOL_STAFF]
     overview_units = [m.unit for m in access.memberships(user) if m.role in (Role.LEADER, Role.REVIEWER)]
@@ -37,7 +39,8 @@ def home(request):
 def _officer_block(unit, period):
     rows = queries.completeness(unit, period)
     return {"unit": unit, "awaiting_update": queries.targets_awaiting_update(unit, period),
-            "awaiting_review": queries.reports_awaiting_review([unit]), "rate": queries.reporting_rate(rows),
+            "awaiting_review": queries.reports_awaiting_review([unit]),
+            "rate": queries.reporting_rate(unit, period, rows).percent,
             "late": [r for r in rows if r.state == queries.LATE], "counts": queries.state_counts(rows)}
 
 
@@ -50,7 +53,8 @@ def _school_block(school, period):
 
 def _overview_block(unit, period):
     rows = queries.completeness(unit, period)
-    return {"unit": unit, "rate": queries.reporting_rate(rows), "counts": queries.state_counts(rows), "n": len(rows)}
+    return {"unit": unit, "rate": queries.reporting_rate(unit, period, rows).percent,
+            "counts": queries.state_counts(rows), "n": len(rows)}
 
 
 @login_required
@@ -163,13 +167,13 @@ def period_completeness(request):
         access.scope_root(m) for m in access.memberships(request.user) if m.role != Role.SCHOOL_STAFF]
     if not units:
         raise PermissionDenied("Trang này dành cho cán bộ phụ trách và lãnh đạo.")
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    periods = list(Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
+    choice = SelectionForm(request.GET, units=units, periods=Period.objects.filter(
+        kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
+    unit, period, periods = choice.unit, choice.period, choice.periods
     rows = queries.completeness(unit, period)
     return render(request, "reports/period_completeness.html", {
         "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
-        "rate": queries.reporting_rate(rows), "counts": queries.state_counts(rows),
+        "rate": queries.reporting_rate(unit, period, rows).percent, "counts": queries.state_counts(rows),
         "can_review": any(access.can_review_school(request.user, r.school) for r in rows[:1]),
         "period_locked": timezone.localdate() > period.locks_on,
         "exception_form": ExceptionForm(),
@@ -181,18 +185,8 @@ def period_completeness(request):
 def period_remind(request, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     unit = access.get_unit_for_user(request, request.POST.get("unit"), write=True)
-    rows = [r for r in queries.completeness(unit, period) if r.state in (queries.NOT_STARTED, queries.LATE,
-                                                                          ReportStatus.DRAFT, ReportStatus.RETURNED)]
-    rows = [r for r in rows if access.can_review_school(request.user, r.school)]
-    staff = Membership.objects.active().filter(unit__in=[r.school for r in rows], role=Role.SCHOOL_STAFF
-                                               ).select_related("user", "unit")
-    mails = [(f"Nhắc nộp báo cáo {period.name}",
-              f"Kính gửi {m.user.get_full_name() or m.user.username} ({m.unit.name}),\n\n"
-              f"Trường chưa hoàn thành báo cáo {period.name}; hạn nộp là {period.deadline:%d/%m/%Y}. "
-              "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71.\n\n"
-              f"{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
-    sent = send_mass_mail(mails, fail_silently=False) if mails else 0
-    messages.success(request, f"Đã gửi {sent} thư nhắc tới {len(rows)} trường chưa nộp báo cáo.")
+    sent, schools = actions.remind_schools(unit=unit, period=period, by=request.user)
+    messages.success(request, f"Đã gửi {sent} thư nhắc tới {schools} trường chưa nộp báo cáo.")
     return redirect(f"{_completeness_url()}?unit={unit.pk}&period={period.pk}")
 
 
@@ -213,9 +207,10 @@ def period_exception(request, period_pk):
     school = access.get_school_for_user(request, form.cleaned_data["school"])
     if not access.can_review_school(request.user, school):
         raise PermissionDenied("Chỉ cán bộ phụ trách của phường/xã mới gia hạn được.")
-    PeriodException.objects.update_or_create(period=period, unit=school, defaults={
-        "open_until": form.cleaned_data["open_until"], "reason": form.cleaned_data["reason"], "granted_by": request.user})
-    messages.success(request, f"Đã mở nhập số liệu cho {school} đến ngày {form.cleaned_data['open_until']:%d/%m/%Y}.")
+    exception = actions.grant_period_exception(period=period, school=school, by=request.user,
+                                               open_until=form.cleaned_data["open_until"],
+                                               reason=form.cleaned_data["reason"])
+    messages.success(request, f"Đã mở nhập số liệu cho {school} đến ngày {exception.open_until:%d/%m/%Y}.")
     return redirect(f"{_completeness_url()}?unit={school.parent_id}&period={period.pk}")
 
 
@@ -225,9 +220,9 @@ def school_report_xlsx(request, school_pk, period_pk):
     school = access.get_school_for_user(request, school_pk)
     period = get_object_or_404(Period, pk=period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
-    content = xlsx.build_report_template(school, period, report)
+    content = school_form_xlsx.build_report_template(school, period, report)
     filename = f"bao-cao-{school.code}-{period.code}.xlsx"
-    return HttpResponse(content, content_type=xlsx.XLSX_CONTENT_TYPE, headers={
+    return HttpResponse(content, content_type=school_form_xlsx.XLSX_CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
@@ -280,19 +275,17 @@ def _dashboard_choices(request):
     units = dashboards.dashboard_units(request.user)
     if not units:
         raise PermissionDenied("Tài khoản chưa được phân quyền tại đơn vị nào.")
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    plans = dashboards.plans_for(unit)
-    document = next((d for d in plans if str(d.pk) == request.GET.get("plan")), plans[0] if plans else None)
-    periods = list(Period.objects.order_by("-end"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
-    return {"units": units, "unit": unit, "plans": plans, "document": document, "periods": periods, "period": period}
+    choice = SelectionForm(request.GET, units=units, plans=plans_for, periods=Period.objects.order_by("-end"))
+    return {"units": choice.units, "unit": choice.unit, "plans": choice.plans, "document": choice.document,
+            "periods": choice.periods, "period": choice.period}
 
 
 @login_required
 def dashboard_unit(request):
     context = _dashboard_choices(request)
     if context["document"] is not None:
-        context.update(dashboards.unit_dashboard(context["unit"], context["document"], context["period"]))
+        context.update(dashboards.unit_dashboard(context["unit"], context["document"], context["period"],
+                                                 periods=context["periods"]))
     context["status_filter"] = request.GET.get("status", "")
     return render(request, "reports/dashboard_unit.html", context)
 
@@ -302,6 +295,7 @@ def dashboard_drilldown(request):
     context = _dashboard_choices(request)
     if context["document"] is not None:
         context.update(dashboards.drilldown(context["unit"], context["document"], context["period"],
-                                            sort=request.GET.get("sort"), category=request.GET.get("category")))
+                                            sort=request.GET.get("sort"), category=request.GET.get("category"),
+                                            periods=context["periods"]))
     context["sort"] = request.GET.get("sort", "")
     return render(request, "reports/dashboard_drilldown.html", context)

@@ -1,4 +1,9 @@
-"""Views of report builds: ask for a report's files, follow the build, download them, list past builds."""
+"""Views of report builds: ask for a report's files, follow the build, download them, list past builds.
+
+Following a build or listing them runs the sweep first (reports.tasks.sweep_stale_builds: one query when
+every build is held by a worker), so that a build whose worker died, or that the broker lost or was down
+for, is sent again while someone waits for it, even with no worker sweeping.
+"""
 
 from django import forms
 from django.contrib import messages
@@ -10,13 +15,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from periods.models import Period
+from targets.selection import plans_for
 from units import access
 
-from . import builds
-from .dashboards import plans_for
+from . import actions, builds, tasks
 from .models import BuildState, ReportBuild
 
 BUILDS_PER_PAGE = 50
+BROKER_DOWN = ("Máy chủ tạo báo cáo đang tạm ngưng: yêu cầu đã được ghi lại và báo cáo sẽ được tạo "
+               "khi máy chủ hoạt động trở lại.")
 
 
 class BuildRequestForm(forms.Form):
@@ -55,14 +62,17 @@ def build_request(request):
     unit = access.get_unit_for_user(request, data["unit"])
     document = _plan_for(unit, data["plan"])
     try:
-        build = builds.request_build(unit=unit, document=document, period=data["period"], formats=data["formats"],
-                                     by=request.user, kind=data["kind"] or ReportBuild.Kind.UNIT)
+        build = actions.request_build(unit=unit, document=document, period=data["period"], formats=data["formats"],
+                                      by=request.user, kind=data["kind"] or ReportBuild.Kind.UNIT)
     except builds.BuildError as error:
         return _refused(request, str(error))
     if request.htmx:
         return render(request, "reports/build_status.html", {"build": build})
-    messages.success(request, "Đã nhận yêu cầu tạo báo cáo." if not build.is_finished
-                     else "Số liệu không đổi từ lần tạo trước: dùng lại các tệp đã tạo.")
+    if build.is_to_send:
+        messages.warning(request, BROKER_DOWN)
+    else:
+        messages.success(request, "Đã nhận yêu cầu tạo báo cáo." if not build.is_finished
+                         else "Số liệu không đổi từ lần tạo trước: dùng lại các tệp đã tạo.")
     return redirect(f"{reverse('reports:build_list')}#build-{build.pk}")
 
 
@@ -76,6 +86,7 @@ def _refused(request, message):
 @login_required
 @require_GET
 def build_status(request, pk):
+    tasks.sweep_stale_builds()
     build = _get_build_for_user(request, pk)
     if request.htmx:
         return render(request, "reports/build_status.html", {"build": build})
@@ -95,6 +106,7 @@ def build_download(request, pk, fmt):
 @login_required
 @require_GET
 def build_list(request):
+    tasks.sweep_stale_builds()
     shown = ReportBuild.objects.visible_to(request.user).select_related("unit", "document", "period", "requested_by")
     unit = request.GET.get("unit", "")
     if unit.isdigit():

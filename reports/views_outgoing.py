@@ -4,26 +4,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from periods.models import Period, current_period
+from periods.models import Period
+from targets.selection import SelectionForm, plans_for
 from units import access
 
 from . import outgoing
 from .actions import WorkflowError
 from .content import ReportContent, school_narratives
-from .dashboards import plans_for
 from .models import OutgoingReport
 
 
 @login_required
 def report_finalise(request):
-    unit = access.get_unit_for_user(request, request.GET.get("unit") or request.POST.get("unit") or 0)
+    asked = {**request.POST.dict(), **request.GET.dict()}  # the link's query string, else the posted form
+    unit = access.get_unit_for_user(request, asked.get("unit") or 0)
     if not access.can_sign_off(request.user, unit):
         raise PermissionDenied("Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt được báo cáo.")
-    document = _plan(unit, request.GET.get("plan") or request.POST.get("plan"))
-    period = get_object_or_404(Period, pk=request.GET.get("period") or request.POST.get("period") or 0)
+    choice = SelectionForm(asked, units=[unit], plans=plans_for, periods=Period.objects.all(), fallback=False)
+    if choice.document is None:
+        raise Http404("Không tìm thấy kế hoạch.")
+    if choice.period is None:
+        raise Http404("Không tìm thấy kỳ báo cáo.")
+    document, period = choice.document, choice.period
     existing = OutgoingReport.objects.filter(unit=unit, document=document, period=period).first()
     if existing:
         return redirect("reports:outgoing_detail", existing.pk)
@@ -42,13 +47,6 @@ def report_finalise(request):
         "unit": unit, "document": document, "period": period, "narratives": originals,
         "number": request.POST.get("number", ""),
     })
-
-
-def _plan(unit, wanted):
-    plan = next((d for d in plans_for(unit) if str(d.pk) == str(wanted)), None)
-    if plan is None:
-        raise Http404("Không tìm thấy kế hoạch.")
-    return plan
 
 
 @login_required
@@ -89,13 +87,12 @@ def report_inbox(request):
     units = roots or list(access.visible_units(request.user).filter(depth=1))
     if not units:
         raise PermissionDenied("Trang này dành cho đơn vị nhận báo cáo của cấp dưới.")
-    unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])
-    periods = list(Period.objects.order_by("-end"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or current_period()
+    choice = SelectionForm(request.GET, units=units, plans=plans_for, periods=Period.objects.order_by("-end"))
+    unit, period = choice.unit, choice.period
     rows = outgoing.inbox(unit, period)
     return render(request, "reports/report_inbox.html", {
-        "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
-        "received": sum(1 for r in rows if r.report), "plans": plans_for(unit),
+        "unit": unit, "units": units, "period": period, "periods": choice.periods, "rows": rows,
+        "received": sum(1 for r in rows if r.report), "plans": choice.plans,
         "sent": OutgoingReport.objects.filter(unit=unit, period=period).select_related("document"),
     })
 

@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 
-from plans.models import DocumentStatus
+from plans.admin import DocumentAdmin as PlansDocumentAdmin
+from plans.models import Document, DocumentStatus
 
 from .actions import needs_revision_reason, record_target_revision
 from .models import Indicator, ProgressValue, Target, TargetHorizon, TargetResponsibility, TargetRevision
@@ -86,6 +88,33 @@ class RevisionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["order", "ref", "indicator", "comparator", "category", "is_projection"]
+    autocomplete_fields = ["indicator"]
+    show_change_link = True
+
+
+# plans sits below targets and knows nothing of them: its document admin is replaced by one that also
+# lists and counts the document's targets
+admin.site.unregister(Document)
+
+
+@admin.register(Document)
+class DocumentAdmin(PlansDocumentAdmin):
+    list_display = [*PlansDocumentAdmin.list_display, "target_count"]
+    inlines = [*PlansDocumentAdmin.inlines, TargetInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_targets=Count("targets", filter=Q(targets__is_projection=False)))
+
+    @admin.display(description="số chỉ tiêu", ordering="n_targets")
+    def target_count(self, obj):
+        return obj.n_targets
 
 
 @admin.register(Indicator)

@@ -1,4 +1,8 @@
-"""Numbers as Vietnamese users type them: "0,82" and "0.82" are both 0.82; "1.318" is 1318."""
+"""Numbers as Vietnamese users type and read them: "0,82" and "0.82" are both 0.82; "1.318" is 1318.
+
+Reading (VietnameseDecimalField) and writing (format_number, format_percent, and format_result, the
+one way a target's figure is written on every page, in the workbook and in the PDF).
+"""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -91,3 +95,31 @@ def plain_decimal(value):
     if value is None:
         return None
     return format(value.normalize(), "f") if isinstance(value, Decimal) else value
+
+
+def format_percent(value, places=1):
+    """57.4923 -> "57,5%": the one rounding of a percentage, applied when it is written."""
+    if value is None or value == "":
+        return "—"
+    return f"{format_number(_decimal(value), places)}%"
+
+
+def format_result(value, kind, unit_label=""):
+    """A target's figure as every page and report writes it, from the value and the indicator's kind:
+    a rate "75%", a level "mức 2", a milestone "Đã đạt" / "Chưa đạt", a count or an index "3 phòng", "0,82"."""
+    from .models import IndicatorKind
+
+    if value is None or value == "":
+        return "—"
+    if kind == IndicatorKind.RATE:
+        return format_percent(value)
+    if kind == IndicatorKind.MILESTONE:
+        return "Đã đạt" if value else "Chưa đạt"
+    if kind == IndicatorKind.LEVEL:
+        return f"mức {format_number(_decimal(value))}"
+    return f"{format_number(_decimal(value), 2)} {unit_label or ''}".strip()
+
+
+def _decimal(value):
+    # a float read back from a JSON snapshot: its shortest repr, not its binary expansion (0.82, not 0.8199…)
+    return Decimal(str(value)) if isinstance(value, float) else value

@@ -2,9 +2,11 @@ from django import forms
 from django.conf import settings
 
 from plans.models import Document
+from units.models import Unit
 
 from .fields import VietnameseDecimalField
 from .models import Category, IndicatorKind, ProgressStatus
+from .selection import SelectionForm, unit_label
 
 ACHIEVED_CHOICES = [("", "— Chưa đánh giá —"), ("yes", "Đã đạt"), ("no", "Chưa đạt")]
 
@@ -76,27 +78,33 @@ def _period_within(document, period):
     return not (end and period.start.year > end)
 
 
-class TargetFilterForm(forms.Form):
-    unit = forms.ChoiceField(label="Đơn vị", required=False)
-    plan = forms.ChoiceField(label="Kế hoạch", required=False)
+def issued_plans(unit):
+    """The plans with targets that the unit issued: those the target list shows."""
+    return Document.objects.filter(issuer=unit, targets__isnull=False).distinct()
+
+
+class TargetFilterForm(SelectionForm):
+    """The target list's unit, plan (or all of them) and period, and its filters."""
+
     category = forms.ChoiceField(label="Nhóm tiêu chí", required=False,
                                  choices=[("", "Tất cả")] + list(Category.choices))
     status = forms.ChoiceField(label="Tình trạng", required=False,
                                choices=[("", "Tất cả"), ("none", "Chưa cập nhật")] + list(ProgressStatus.choices))
     responsible = forms.ChoiceField(label="Đơn vị chủ trì", required=False)
-    period = forms.ChoiceField(label="Kỳ báo cáo", required=False)
 
-    def __init__(self, *args, units, plans, responsibles, periods, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(str(u.pk), u.short_name or u.name) for u in units]
-        self.fields["plan"].choices = [("", "Tất cả kế hoạch")] + [(str(d.pk), _plan_label(d)) for d in plans]
-        self.fields["responsible"].choices = [("", "Tất cả")] + [(str(u.pk), u.short_name or u.name) for u in responsibles]
-        self.fields["period"].choices = [(str(p.pk), p.name) for p in periods]
+    field_order = ["unit", "plan", "category", "status", "responsible", "period"]
 
+    def __init__(self, data=None, *, units, periods, unit=None):
+        super().__init__(data, units=units, plans=issued_plans, periods=periods, unit=unit, any_plan=True)
+        responsibles = Unit.objects.filter(target_responsibilities__target__document__in=self.plans).distinct()
+        self.fields["responsible"].choices = [("", "Tất cả")] + [(str(u.pk), unit_label(u)) for u in responsibles]
 
-def _plan_label(document: Document):
-    label = document.number or document.title
-    return label if len(label) <= 90 else label[:89] + "…"
+    def filters(self):
+        """What TargetQuerySet.filter_list takes; a filter that is not valid is not applied."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"plan": self.document.pk if self.document else None, "category": data.get("category"),
+                "responsible": data.get("responsible"), "status": data.get("status")}
 
 
 MAGIC = [

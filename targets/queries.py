@@ -1,27 +1,46 @@
-"""Read assemblies over many rows: roll-ups of a unit's subtree, computed in SQL.
+"""Read assemblies over many rows: roll-ups of a unit's subtree in SQL, and the one evaluation of targets.
 
-The dashboards, the school-report workflow and the Excel/PDF builders all call these functions, so
-screen and paper cannot disagree. Rates are the sum of numerators over the sum of denominators of the
-units that reported, never the average of their percentages.
+Every figure a user sees goes through `evaluate_targets`: the unit dashboard, the drill-down by lower
+units, the target list, the public page and the Excel/PDF reports (reports.content), so screen and
+paper cannot disagree. Rates are the sum of numerators over the sum of denominators of the units that
+reported, never the average of their percentages.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 
-from units.models import Unit
+from periods.models import trend_periods
+from units.models import Unit, UnitSuccession
 
 from .models import Aggregation, ProgressValue
 
 HUNDRED = Decimal(100)
+# a value sits at most this deep below a unit whose children are grouped: a province (district, ward,
+# school, before the 2025 reform) or a commune (school); the centre's children, provinces, are not
+LEVELS_BELOW = 3
 _AGGREGATES = {
     "numerator": Sum("numerator"), "denominator": Sum("denominator"), "total": Sum("value"), "lowest": Min("value"),
     "reporting": Count("id"), "achieved": Count("id", filter=Q(achieved=True)),
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rollup:
     """An indicator's value over a subtree for one period, and what it was computed from."""
 
@@ -34,34 +53,179 @@ class Rollup:
     lowest: Decimal | None = None  # the lowest single value: what "every unit" targets are judged on
 
 
+# --- where a unit's figures were recorded ---------------------------------------------------------
+
+
+def subtree_roots(units, *, follow_lineage=True):
+    """{unit id: [units]}: the unit and its predecessors (merges keep the old units, units/models.py),
+    without those already inside another of them. A value entered in the subtree of any of them counts
+    for the unit. One query per generation of merges, and one for the predecessors when there are any."""
+    units = list(units)
+    lineage = {unit.pk: {unit.pk} for unit in units}
+    frontier = {unit.pk: {unit.pk} for unit in units} if follow_lineage else {}
+    while any(frontier.values()):
+        asked = set().union(*frontier.values())
+        earlier = {}
+        for successor, predecessor in UnitSuccession.objects.filter(successor_id__in=asked).values_list(
+                "successor_id", "predecessor_id"):
+            earlier.setdefault(successor, set()).add(predecessor)
+        for owner, ids in frontier.items():
+            found = set().union(*(earlier.get(pk, set()) for pk in ids)) - lineage[owner]
+            lineage[owner] |= found
+            frontier[owner] = found
+    others = set().union(*lineage.values()) - {unit.pk for unit in units}
+    by_id = {unit.pk: unit for unit in units}
+    if others:
+        by_id.update((unit.pk, unit) for unit in Unit.objects.filter(pk__in=others).only("path", "depth"))
+    roots = {}
+    for owner, ids in lineage.items():
+        kept = []
+        for unit in sorted((by_id[pk] for pk in ids), key=lambda u: len(u.path)):
+            if not any(unit.path.startswith(root.path) for root in kept):
+                kept.append(unit)
+        roots[owner] = kept
+    return roots
+
+
 def subtree_condition(unit, *, follow_lineage=True):
     """Values entered in the unit's subtree and, through merges, in its predecessors' subtrees."""
-    units = [unit]
-    if follow_lineage:
-        ids = unit.lineage_ids() - {unit.pk}
-        units += list(Unit.objects.filter(pk__in=ids).only("path"))
     condition = Q(pk__in=[])
-    for each in units:
-        condition |= Q(unit__path__startswith=each.path)
+    for root in subtree_roots([unit], follow_lineage=follow_lineage)[unit.pk]:
+        condition |= Q(unit__path__startswith=root.path)
     return condition
+
+
+# --- roll-ups ---------------------------------------------------------------------------------------
 
 
 def rollups(indicators, unit, period, *, follow_lineage=True):
     """{indicator id: Rollup} for the given indicators over the unit's subtree: one grouped query."""
     by_id = {indicator.pk: indicator for indicator in indicators}
-    rows = (
-        ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
-        .filter(period=period, target__isnull=True, indicator_id__in=by_id)
-        .values("indicator_id")
-        .annotate(**_AGGREGATES)
-    )
-    return {row["indicator_id"]: _combine(by_id[row["indicator_id"]], row) for row in rows}
+    roots = subtree_roots([unit], follow_lineage=follow_lineage)
+    rows = _subtree_rows(by_id.values(), [unit], [period], roots)
+    return {indicator_id: _combine(by_id[indicator_id], _sum_rows(parts))
+            for (_unit, indicator_id, _period), parts in rows.items()}
 
 
 def rollup(indicator, unit, period, *, follow_lineage=True):
     return rollups([indicator], unit, period, follow_lineage=follow_lineage).get(
         indicator.pk, Rollup(indicator_id=indicator.pk, value=None)
     )
+
+
+def rollup_series(indicator, unit, periods, *, follow_lineage=True):
+    """{period id: Rollup} of one indicator over several periods: one grouped query."""
+    roots = subtree_roots([unit], follow_lineage=follow_lineage)
+    rows = _subtree_rows([indicator], [unit], periods, roots)
+    return {period_id: _combine(indicator, _sum_rows(parts)) for (_unit, _indicator, period_id), parts in rows.items()}
+
+
+def _subtree_rows(indicators, units, periods, roots):
+    """{(unit id, indicator id, period id): [aggregate rows]} of target-less values over each unit's roots.
+
+    `units`: one unit, or units directly below one parent (the drill-down). Their own subtrees and
+    those of predecessors beside them are grouped on integer keys (the unit at each depth below the
+    parent), which keeps a province fast; other predecessors (deeper, or under another parent) by path.
+    """
+    indicators = list(indicators)
+    if not indicators or not units:
+        return {}
+    served, by_child = set(), {}
+    if len(units) > 1:
+        parent = units[0].path[:units[0].path.rstrip("/").rfind("/") + 1]
+        if any(unit.depth != units[0].depth or not unit.path.startswith(parent) for unit in units):
+            raise ValueError("Several units are grouped only when they are directly below one parent.")
+        served = {root.pk for unit in units for root in roots[unit.pk]
+                  if root.depth == units[0].depth and root.path.startswith(parent)}
+        by_child = _child_rows(indicators, parent, units[0].depth - 1, periods)
+    others = {root.pk: root for unit in units for root in roots[unit.pk] if root.pk not in served}
+    by_root = _root_rows(indicators, others.values(), periods)
+    owners = {}  # {root id: the units whose values include those under it}
+    for unit in units:
+        for root in roots[unit.pk]:
+            # a root's values, with those of the other roots inside it (each value went to the deepest)
+            inside = [root.pk] if root.pk in served else [
+                pk for pk, other in others.items() if other.path.startswith(root.path)]
+            for pk in inside:
+                owners.setdefault(pk, []).append(unit.pk)
+    result = {}
+    for rows in (by_child, by_root):
+        for (root, indicator_id, period_id), row in rows.items():
+            for owner in owners.get(root, ()):
+                result.setdefault((owner, indicator_id, period_id), []).append(row)
+    return result
+
+
+def _child_rows(indicators, parent_path, depth, periods):
+    """{(child id, indicator id, period id): aggregate row}: each value under the parent counted for the
+    unit directly below the parent that it was entered at or under. One grouped query."""
+    ancestor = ["unit_id", "unit__parent_id", "unit__parent__parent_id"]
+    child = Case(*[When(unit__depth=depth + level, then=F(ancestor[level - 1])) for level in range(1, LEVELS_BELOW + 1)],
+                 output_field=IntegerField())
+    # one condition per period: PostgreSQL then estimates the groups well enough to aggregate them in
+    # memory (with period IN (…) it sorts a province's rows on disk, a third slower)
+    each_period = Q(pk__in=[])
+    for period in periods:
+        each_period |= Q(period=period, indicator__in=indicators)
+    rows = (
+        ProgressValue.objects.filter(each_period, unit__path__startswith=parent_path, target__isnull=True,
+                                     unit__depth__in=[depth + level for level in range(1, LEVELS_BELOW + 1)])
+        .annotate(child=child)
+        .values("child", "indicator_id", "period_id")
+        .annotate(**_AGGREGATES)
+        .order_by()  # no default ordering: it would join the periods and indicators
+    )
+    return {(row["child"], row["indicator_id"], row["period_id"]): row for row in rows}
+
+
+def _root_rows(indicators, roots, periods):
+    """{(root id, indicator id, period id): aggregate row}, each value counted for the deepest root it is
+    under. One grouped query (none without roots)."""
+    roots = sorted(roots, key=lambda root: -len(root.path))
+    if not roots:
+        return {}
+    condition = Q(pk__in=[])
+    for root in roots:
+        condition |= Q(unit__path__startswith=root.path)
+    owner = (Value(roots[0].pk) if len(roots) == 1 else
+             Case(*[When(unit__path__startswith=root.path, then=Value(root.pk)) for root in roots],
+                  output_field=IntegerField()))
+    rows = (
+        ProgressValue.objects.filter(condition, period__in=periods, target__isnull=True, indicator__in=indicators)
+        .annotate(root=owner)
+        .values("root", "indicator_id", "period_id")
+        .annotate(**_AGGREGATES)
+        .order_by()  # no default ordering: it would join the periods and indicators
+    )
+    return {(row["root"], row["indicator_id"], row["period_id"]): row for row in rows}
+
+
+def _unit_period_rows(indicators, unit_ids, periods):
+    """{(indicator id, unit id, period id): aggregate row} for values of exactly those units: one query."""
+    if not indicators or not unit_ids:
+        return {}
+    rows = (
+        ProgressValue.objects.filter(unit_id__in=unit_ids, period__in=periods, target__isnull=True,
+                                     indicator__in=indicators)
+        .values("indicator_id", "unit_id", "period_id")
+        .annotate(**_AGGREGATES)
+        .order_by()  # no default ordering: it would join the periods and indicators
+    )
+    return {(row["indicator_id"], row["unit_id"], row["period_id"]): row for row in rows}
+
+
+def _sum_rows(rows):
+    if len(rows) == 1:
+        return rows[0]
+
+    def total(key):
+        values = [row[key] for row in rows if row[key] is not None]
+        return sum(values) if values else None
+
+    lows = [row["lowest"] for row in rows if row["lowest"] is not None]
+    return {"numerator": total("numerator"), "denominator": total("denominator"), "total": total("total"),
+            "lowest": min(lows) if lows else None, "reporting": total("reporting") or 0,
+            "achieved": total("achieved") or 0}
 
 
 def _lowest(indicator, row):
@@ -90,186 +254,167 @@ def _combine(indicator, row):
     )
 
 
-def rollup_series(indicator, unit, periods, *, follow_lineage=True):
-    """{period id: Rollup} of one indicator over several periods: one grouped query."""
-    rows = (
-        ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
-        .filter(period__in=periods, target__isnull=True, indicator=indicator)
-        .values("period_id")
-        .annotate(**_AGGREGATES)
-    )
-    return {row["period_id"]: _combine(indicator, row) for row in rows}
+# --- the one evaluation -------------------------------------------------------------------------------
 
 
-@dataclass
-class TargetRow:
-    """A line of the target list: the target, what was entered for the period, what the schools add up to."""
+@dataclass(slots=True)
+class Figure:
+    """A target's figure at a unit for one period, and what it comes from."""
 
-    target: object
-    entry: object = None
-    rollup: Rollup | None = None
-
-    @property
-    def value(self):
-        """The figure shown for the period: the officer's entry if any, else the schools' aggregate."""
-        if self.entry is not None and self.entry.effective_value is not None:
-            return self.entry.effective_value
-        return self.rollup.value if self.rollup else None
+    value: Decimal
+    numerator: Decimal | None = None  # the counts of a rate, when it was computed from counts
+    denominator: Decimal | None = None
+    reporting_units: int = 0
+    lowest: bool = False  # the lowest unit's figure (a target for every unit), not the roll-up
+    entered: bool = False  # entered for the target by the unit's officer, not rolled up
 
 
-def target_rows(targets, unit, period):
-    """Rows for a list of one unit's targets, in a fixed number of queries whatever the count.
-
-    A target about named units (a school's recognition milestone) adds up those units only; the
-    others add up the whole subtree of the unit that issued the plan.
-    """
-    targets = list(targets)
-    entries = {
-        value.target_id: value
-        for value in ProgressValue.objects.filter(target__in=targets, unit=unit, period=period).select_related("entered_by")
-    }
-    collected = [t for t in targets if t.indicator.collected_from_schools]
-    scoped = {t.pk: [u.pk for u in t.scope_units.all()] for t in collected}
-    whole = {t.indicator for t in collected if not scoped[t.pk]}
-    sums = rollups(whole, unit, period) if whole else {}
-    named = _unit_rows({t.indicator for t in collected if scoped[t.pk]},
-                       {pk for pks in scoped.values() for pk in pks}, period)
-    rows = []
-    for t in targets:
-        if scoped.get(t.pk):
-            parts = [named[(t.indicator_id, pk)] for pk in scoped[t.pk] if (t.indicator_id, pk) in named]
-            rollup = _combine(t.indicator, _sum_rows(parts)) if parts else None
-        else:
-            rollup = sums.get(t.indicator_id)
-        rows.append(TargetRow(target=t, entry=entries.get(t.pk), rollup=rollup))
-    return rows
+def rollup_figure(target, rollup):
+    """The per-unit rule, in one place: a target for every unit ("mỗi trường có tối thiểu 01 phòng học
+    thông minh") holds only if every unit meets it, so it is judged on the lowest unit's figure
+    (domain.md: such targets are floors); any other target on the roll-up of the subtree."""
+    if rollup is None:
+        return None
+    if target.each_unit and rollup.lowest is not None:
+        return Figure(rollup.lowest, reporting_units=rollup.reporting_units, lowest=True)
+    if rollup.value is None:
+        return None
+    return Figure(rollup.value, rollup.numerator, rollup.denominator, rollup.reporting_units)
 
 
-def _unit_rows(indicators, unit_ids, period):
-    """{(indicator id, unit id): aggregate row} for values entered at exactly those units: one query."""
-    if not indicators or not unit_ids:
-        return {}
-    rows = (
-        ProgressValue.objects.filter(unit_id__in=unit_ids, period=period, target__isnull=True,
-                                     indicator__in=indicators)
-        .values("indicator_id", "unit_id")
-        .annotate(**_AGGREGATES)
-    )
-    return {(row["indicator_id"], row["unit_id"]): row for row in rows}
-
-
-def _sum_rows(rows):
-    def total(key):
-        values = [row[key] for row in rows if row[key] is not None]
-        return sum(values) if values else None
-
-    lows = [row["lowest"] for row in rows if row["lowest"] is not None]
-    return {"numerator": total("numerator"), "denominator": total("denominator"), "total": total("total"),
-            "lowest": min(lows) if lows else None, "reporting": total("reporting") or 0,
-            "achieved": total("achieved") or 0}
-
-
-def target_row(target, period):
-    return target_rows([target], target.document.issuer, period)[0]
-
-
-def rollup_matrix(indicators, unit, periods, *, follow_lineage=True):
-    """{(indicator id, period id): Rollup} over the unit's subtree for several periods: one grouped query."""
-    by_id = {indicator.pk: indicator for indicator in indicators}
-    if not by_id:
-        return {}
-    rows = (
-        ProgressValue.objects.filter(subtree_condition(unit, follow_lineage=follow_lineage))
-        .filter(period__in=periods, target__isnull=True, indicator_id__in=by_id)
-        .values("indicator_id", "period_id")
-        .annotate(**_AGGREGATES)
-    )
-    return {(row["indicator_id"], row["period_id"]): _combine(by_id[row["indicator_id"]], row) for row in rows}
+def _figure(entry, rolled):
+    """A period's figure: what the unit's officer entered for the target, else what the subtree adds up to."""
+    if entry is not None and entry.effective_value is not None:
+        return Figure(entry.effective_value, entry.numerator, entry.denominator, entered=True)
+    return rolled
 
 
 @dataclass
 class TargetStatus:
-    """A target on a dashboard: its horizon, its value and status for the period, and its trend."""
+    """A target evaluated at one unit for a period: the figure judged, its status, its trend."""
 
     target: object
+    unit: object
     horizon: object
     evaluation: object
     series: list  # [(period, value or None)] oldest first, ending with the chosen period
-    entry: object = None
+    figure: Figure | None = None  # the latest figure as of the chosen period: the one judged
+    entry: object = None  # what the unit's officer entered for the target for the chosen period
+    rolled: Figure | None = None  # what the subtree adds up to for the chosen period (per-unit rule applied)
 
     @property
     def status(self):
         return self.evaluation.status
 
+    @property
+    def value(self):
+        return self.evaluation.value
 
-def plan_statuses(targets, unit, period, trend_periods):
-    """Status of each target of a unit's plans for a period, with its trend: four queries in all.
 
-    The value of a period is what the officer entered for the target, else what the approved school
-    reports add up to (for "every unit" targets: the lowest unit). The path starts at the target's
-    baseline, else at the earliest value of the trend.
+def evaluate_targets(targets, units, period, periods=None, *, roots=None):
+    """{(unit id, target id): TargetStatus}: each target evaluated at each unit for the period.
+
+    `units`: one unit, or several directly below one parent (the drill-down). `periods`: the trend
+    (periods.models.trend_periods). A fixed number of queries whatever the targets and units: the
+    horizons and named units of the targets (unless prefetched), the entries, the lineage (unless
+    `roots` is given), one grouped roll-up, and one for targets about named units.
+
+    - A period's figure is what the target's unit entered for it, else what its subtree (and that of
+      its predecessors) adds up to, by the per-unit rule (`rollup_figure`). A target about named units
+      (a school's recognition) adds up those units: all of them at the unit that issued it, below that
+      those inside the unit's subtree.
+    - The figure judged is the latest as of the period (a school year's figure counts for the
+      semesters after it); the path to the horizon starts at the target's baseline, else at the
+      unit's earliest figure of the trend.
     """
     from .status import current_horizon, evaluate, path_start
 
-    targets = list(targets)
-    periods = list(trend_periods)
-    entries = {
-        (v.target_id, v.period_id): v
-        for v in ProgressValue.objects.filter(target__in=targets, unit=unit, period__in=periods)
-    }
-    # every indicator rolls up: school reports for collected ones, ward figures entered per indicator for others
-    collected = targets
-    scoped = {t.pk: [u.pk for u in t.scope_units.all()] for t in collected}
-    matrix = rollup_matrix({t.indicator for t in collected if not scoped[t.pk]}, unit, periods)
-    named = _unit_period_rows({t.indicator for t in collected if scoped[t.pk]},
-                              {pk for pks in scoped.values() for pk in pks}, periods)
-    result = []
-    for target in targets:
-        series = []
-        for p in periods:
-            if scoped.get(target.pk):
-                parts = [named[(target.indicator_id, pk, p.pk)] for pk in scoped[target.pk]
-                         if (target.indicator_id, pk, p.pk) in named]
-                rolled = _combine(target.indicator, _sum_rows(parts)) if parts else None
-            else:
-                rolled = matrix.get((target.indicator_id, p.pk))
-            series.append((p, _period_value(target, entries.get((target.pk, p.pk)), rolled)))
-        known = [(p, v) for p, v in series if v is not None]
-        baseline, start = target.baseline_value, None
-        if baseline is not None:
-            start = path_start(target, target.document.start_year or period.start.year)
-        elif known:
-            baseline, start = known[0][1], known[0][0].end
-        entry = entries.get((target.pk, period.pk))
-        horizon = current_horizon(target, period.end)
-        # the latest value as of the chosen period (a yearly figure counts for the semesters after it)
-        value = known[-1][1] if known else None
-        achieved = entry.achieved if entry is not None and entry.achieved is not None else None
-        evaluation = evaluate(target, horizon, value, as_of=period.end, baseline=baseline, start=start,
-                              achieved=achieved)
-        result.append(TargetStatus(target=target, horizon=horizon, evaluation=evaluation, series=series, entry=entry))
+    targets, units = list(targets), list(units)
+    if not targets or not units:
+        return {}
+    periods = list(periods) if periods is not None else trend_periods(period)
+    # a calendar year or half-year is no part of the trend, but the list shows what it holds
+    outside = None if any(p.pk == period.pk for p in periods) else period
+    asked = [*periods, outside] if outside else periods
+    prefetch_related_objects(targets, "horizons", "scope_units")
+    roots = roots if roots is not None else subtree_roots(units)
+    entries = _entries(targets, units, asked)
+    named = {t.pk: list(t.scope_units.all()) for t in targets}
+    sums = _subtree_rows({t.indicator for t in targets if not named[t.pk]}, units, asked, roots)
+    scoped = _unit_period_rows({t.indicator for t in targets if named[t.pk]},
+                               {unit.pk for each in named.values() for unit in each}, asked)
+    # what does not depend on the unit: the horizon worked towards, where a baseline's path starts
+    plans = {t.pk: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
+             for t in targets}
+    combined = {}  # (unit id, indicator id, period id): Rollup, shared by the targets of one indicator
+    result = {}
+    for unit in units:
+        for target in targets:
+            within = _named_within(target, unit, named[target.pk], roots[unit.pk])
+            series, known, rolled = [], [], None
+            for p in asked:
+                if named[target.pk]:
+                    parts = [scoped[key] for key in ((target.indicator_id, u.pk, p.pk) for u in within) if key in scoped]
+                    rollup = _combine(target.indicator, _sum_rows(parts)) if parts else None
+                else:
+                    key = (unit.pk, target.indicator_id, p.pk)
+                    if key not in combined:
+                        parts = sums.get(key)
+                        combined[key] = _combine(target.indicator, _sum_rows(parts)) if parts else None
+                    rollup = combined[key]
+                from_rollup = rollup_figure(target, rollup)
+                if p.pk == period.pk:
+                    rolled = from_rollup
+                if p is outside:
+                    continue
+                figure = _figure(entries.get((unit.pk, target.pk, p.pk)), from_rollup)
+                series.append((p, figure.value if figure else None))
+                if figure is not None:
+                    known.append((p, figure))
+            horizon, start = plans[target.pk]
+            baseline = target.baseline_value
+            if baseline is None:
+                baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
+            entry = entries.get((unit.pk, target.pk, period.pk))
+            figure = known[-1][1] if known else None
+            evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=period.end,
+                                  baseline=baseline, start=start, achieved=entry.achieved if entry else None)
+            result[(unit.pk, target.pk)] = TargetStatus(
+                target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
+                entry=entry, rolled=rolled)
     return result
 
 
-def _unit_period_rows(indicators, unit_ids, periods):
-    """{(indicator id, unit id, period id): aggregate row} for values of exactly those units: one query."""
-    if not indicators or not unit_ids:
+def _entries(targets, units, periods):
+    """{(unit id, target id, period id): value} entered for the targets. Only the unit that issued a
+    target enters its figures (targets.actions.save_progress_value), so no other unit is asked."""
+    issuers = {target.document.issuer_id for target in targets}
+    at = [unit for unit in units if unit.pk in issuers]
+    if not at:
         return {}
-    rows = (
-        ProgressValue.objects.filter(unit_id__in=unit_ids, period__in=periods, target__isnull=True,
-                                     indicator__in=indicators)
-        .values("indicator_id", "unit_id", "period_id")
-        .annotate(**_AGGREGATES)
-    )
-    return {(row["indicator_id"], row["unit_id"], row["period_id"]): row for row in rows}
+    values = (ProgressValue.objects.filter(target__in=targets, unit__in=at, period__in=periods)
+              .select_related("entered_by"))
+    return {(value.unit_id, value.target_id, value.period_id): value for value in values}
 
 
-def _period_value(target, entry, rollup):
-    if entry is not None and entry.effective_value is not None:
-        return entry.effective_value
-    if rollup is None:
-        return None
-    return rollup.lowest if target.each_unit and rollup.lowest is not None else rollup.value
+def _named_within(target, unit, named, roots):
+    """The named units of a target that count at a unit: all of them where the target was issued,
+    below that those inside the unit's subtree."""
+    if not named or target.document.issuer_id == unit.pk:
+        return named
+    return [each for each in named if any(each.path.startswith(root.path) for root in roots)]
+
+
+def plan_statuses(targets, unit, period, trend_periods=None, *, roots=None):
+    """[TargetStatus] of the targets at one unit for a period, in the targets' order (evaluate_targets)."""
+    targets = list(targets)
+    statuses = evaluate_targets(targets, [unit], period, trend_periods, roots=roots)
+    return [statuses[(unit.pk, target.pk)] for target in targets]
+
+
+def target_row(target, period, among=None):
+    """A target of the list, at the unit that issued it (`among`: the periods the page has read)."""
+    return plan_statuses([target], target.document.issuer, period, trend_periods(period, among=among))[0]
 
 
 def status_counts(statuses):
@@ -279,38 +424,6 @@ def status_counts(statuses):
     for item in statuses:
         counts[item.status] += 1
     return counts
-
-
-def child_rollups(indicators, unit, periods):
-    """{(child unit id, indicator id): Rollup} for each unit directly below `unit`: one grouped query.
-
-    A value belongs to the child it was entered at or under: the unit itself one level down, its
-    parent two levels down, its grandparent three levels down (schools sit at most that deep below a
-    province or the centre); grouping on those integer keys keeps the query fast on large provinces.
-    For each child and indicator the latest of the given periods (oldest first) with values is kept.
-    """
-    by_id = {indicator.pk: indicator for indicator in indicators}
-    if not by_id:
-        return {}
-    order = {p.pk: i for i, p in enumerate(periods)}
-    depth = unit.depth
-    child = Case(
-        When(unit__depth=depth + 1, then=F("unit_id")),
-        When(unit__depth=depth + 2, then=F("unit__parent_id")),
-        default=F("unit__parent__parent_id"),
-        output_field=IntegerField(),
-    )
-    rows = (
-        ProgressValue.objects.filter(unit__path__startswith=unit.path, unit__depth__in=[depth + 1, depth + 2, depth + 3],
-                                     period__in=periods, target__isnull=True, indicator_id__in=by_id)
-        .annotate(child=child)
-        .values("child", "indicator_id", "period_id")
-        .annotate(**_AGGREGATES)
-    )
-    latest = {}
-    for row in sorted(rows, key=lambda r: order[r["period_id"]]):
-        latest[(row["child"], row["indicator_id"])] = _combine(by_id[row["indicator_id"]], row)
-    return latest
 
 
 @dataclass

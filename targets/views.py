@@ -5,7 +5,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from periods.models import Period, current_period
+from periods.models import Period, trend_periods
 from plans.models import Document
 from units import access
 from units.models import Unit
@@ -13,7 +13,8 @@ from units.models import Unit
 from .actions import StaleValueError, attach_evidence, save_progress_value
 from .forms import EvidenceForm, ProgressForm, TargetFilterForm
 from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetResponsibility
-from .queries import rollup_series, target_row, target_rows
+from .queries import plan_statuses, rollup_series, target_row
+from .selection import SelectionForm
 
 
 def _target(request, pk, write=False):
@@ -23,53 +24,34 @@ def _target(request, pk, write=False):
                                       refusal="Bạn không có quyền cập nhật tiến độ chỉ tiêu này.")
 
 
-def default_period():
-    return current_period()
-
-
 @login_required
 def target_list(request):
-    issuing = Unit.objects.filter(pk__in=Document.objects.visible_to(request.user).filter(
-        access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).order_by("path")
-    units = list(issuing)
-    periods = list(Period.objects.order_by("start", "kind"))
-    unit = _pick(units, request.GET.get("unit"), access.memberships(request.user))
-    plans = list(Document.objects.filter(issuer=unit, targets__isnull=False).distinct()) if unit else []
-    responsibles = list(Unit.objects.filter(target_responsibilities__target__document__in=plans).distinct())
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
-    if period is None:  # a fresh installation: no reporting period has been set up yet
-        unit = None
-    query = {"unit": str(unit.pk) if unit else "", "period": str(period.pk) if period else "", **request.GET.dict()}
-    form = TargetFilterForm(query, units=units, plans=plans, responsibles=responsibles, periods=periods)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    targets = (Target.objects.filter(document__in=plans).targets().select_related("indicator", "document", "part_of")
+    units = list(Unit.objects.filter(pk__in=Document.objects.visible_to(request.user).filter(
+        access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).order_by("path"))
+    own = {m.unit_id for m in access.memberships(request.user)}
+    form = TargetFilterForm(request.GET, units=units, periods=Period.objects.order_by("start", "kind"),
+                            unit=next((u for u in units if u.pk in own), None))
+    period = form.period
+    unit = form.unit if period is not None else None  # a fresh installation: no reporting period yet
+    targets = (Target.objects.filter(document__in=form.plans).targets().select_related("indicator", "document", "part_of")
                .prefetch_related("horizons", "scope_units", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
-               .filter_list(data, period) if unit else Target.objects.none())
-    rows = target_rows(targets, unit, period) if unit else []
+               .filter_list(form.filters(), period) if unit else Target.objects.none())
+    rows = plan_statuses(targets, unit, period, trend_periods(period, among=form.periods)) if unit else []
     context = {"form": form, "rows": rows, "unit": unit, "period": period,
                "can_edit": bool(unit) and access.can_change_unit(request.user, unit)}
     return render(request, "targets/target_list.html", context)
 
 
-def _pick(units, wanted, memberships):
-    by_pk = {str(u.pk): u for u in units}
-    if wanted in by_pk:
-        return by_pk[wanted]
-    own = {m.unit_id for m in memberships}
-    return next((u for u in units if u.pk in own), units[0] if units else None)
-
-
 @login_required
 def target_detail(request, pk):
     target = _target(request, pk)
-    periods = list(Period.objects.order_by("start", "kind"))
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or default_period()
+    choice = SelectionForm(request.GET, periods=Period.objects.order_by("start", "kind"))
+    period, periods = choice.period, choice.periods
     unit = target.document.issuer
     values = (ProgressValue.objects.filter(target=target, unit=unit).select_related("period", "entered_by")
               .prefetch_related("evidence").order_by("period__start"))
     context = {
-        "target": target, "period": period, "periods": periods, "row": target_row(target, period),
+        "target": target, "period": period, "periods": periods, "row": target_row(target, period, among=periods),
         "horizons": target.horizons.all(), "values": values,
         "children": target.children.select_related("document", "document__issuer", "indicator"),
         "parts": target.parts.select_related("indicator").prefetch_related("horizons"),
@@ -78,6 +60,7 @@ def target_detail(request, pk):
         "can_edit": access.can_change_unit(request.user, unit), "evidence_form": EvidenceForm(),
         "can_see_evidence": access.can_read_unit(request.user, unit),
         "revisions": target.revisions.select_related("changed_by"),
+        "responsibilities": target.responsibilities.select_related("unit"),
     }
     return render(request, "targets/target_detail.html", context)
 

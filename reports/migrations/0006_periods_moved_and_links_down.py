@@ -23,6 +23,25 @@ def copy_links(apps, schema_editor):
     )
 
 
+def move_content_types(apps, schema_editor):
+    """Permissions and admin history of periods follow the models to their new app."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in ("period", "periodexception"):
+        old = ContentType.objects.filter(app_label="reports", model=model).first()
+        if old is None:
+            continue
+        if ContentType.objects.filter(app_label="periods", model=model).exists():
+            continue  # created by an earlier run of post_migrate: leave both, nothing refers to the new one yet
+        old.app_label = "periods"
+        old.save(update_fields=["app_label"])
+
+
+def restore_content_types(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="periods", model__in=["period", "periodexception"]).update(
+        app_label="reports")
+
+
 def restore_links(apps, schema_editor):
     Indicator = apps.get_model("targets", "Indicator")
     ProgressValue = apps.get_model("targets", "ProgressValue")
@@ -39,6 +58,7 @@ class Migration(migrations.Migration):
         ('periods', '0001_initial'),
         ('reports', '0005_move_periods_tables'),
         ('targets', '0003_period_from_periods_and_collected'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -90,4 +110,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(copy_links, restore_links),
+        migrations.RunPython(move_content_types, restore_content_types),
     ]

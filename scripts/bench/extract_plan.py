@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/bench/extract_plan.py [--runs 15] [--pdf]
 
-The 40-page plan is the three sample plans of plans/seed_data/ concatenated, repeated until the
+The 40-page plan is the three sample plans of demo/seed_data/ concatenated, repeated until the
 text reaches about 100 KB (an A4 page of a plan holds about 2.5 KB). The script times
-plans.extraction.extract_plan on that text (cleaning, outline, metadata, targets, tables), drops the
+importer.extraction.extract_plan on that text (cleaning, outline, metadata, targets, tables), drops the
 first run (imports, regex compilation) and prints median, 90th percentile and spread. With --pdf it
 also renders the text to a PDF once (WeasyPrint) and times read_document + extract_plan on the file,
 which is what an upload costs. No database is needed.
@@ -26,7 +26,7 @@ def build_plan():
     """The first sample's header and body, then the bodies of the samples in turn up to ~100 KB, then a
     signature block: one long plan, so that every part is read (the outline stops at "Trên đây là" and
     "Nơi nhận")."""
-    texts = [(ROOT / "plans" / "seed_data" / name).read_text(encoding="utf-8") for name in SAMPLES]
+    texts = [(ROOT / "demo" / "seed_data" / name).read_text(encoding="utf-8") for name in SAMPLES]
     bodies = [text[:_closing(text)] for text in texts]
     lines, size, index = [], 0, 0
     while size < TARGET_BYTES:
@@ -50,7 +50,7 @@ def main():
     parser.add_argument("--pdf", action="store_true", help="also time reading a rendered 40-page PDF")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from plans.extraction import extract_plan, read_document
+    from importer.extraction import extract_plan, read_document
 
     text = build_plan()
     result = extract_plan(text, "bench.txt")

@@ -1,6 +1,6 @@
 from django import template
 
-from targets.fields import format_number
+from targets.fields import format_number, format_percent, format_result
 
 register = template.Library()
 
@@ -16,9 +16,13 @@ def num(value, places=None):
 @register.filter
 def pct(value, places=1):
     """A percentage with one decimal by default: 57,5%."""
-    if value is None or value == "":
-        return "—"
-    return f"{format_number(value, int(places))}%"
+    return format_percent(value, int(places))
+
+
+@register.filter
+def result(value, target):
+    """A target's figure as the tables write it ("75%", "mức 2", "Đã đạt", "3 phòng"): targets.fields.format_result."""
+    return format_result(value, target.indicator.kind, target.indicator.unit_label)
 
 
 @register.filter

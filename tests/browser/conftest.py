@@ -34,8 +34,12 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1366, "height": 900})
     page = context.new_page()
+    refused = []  # what the Content-Security-Policy blocked: an inline script, handler or style left somewhere
+    page.on("console", lambda message: refused.append(f"{page.url}: {message.text[:120]}")
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == [], f"{len(refused)} breaches of the Content-Security-Policy, first: {refused[:3]}"
 
 
 @pytest.fixture

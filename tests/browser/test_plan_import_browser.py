@@ -4,7 +4,7 @@ accepts every one and creates the plan; the created targets are listed."""
 import pytest
 from django.core.management import call_command
 
-from plans.demo import SEED_DIR
+from demo.loader import SEED_DIR
 from plans.models import PlanImport
 from targets.models import Target
 from tests.browser.conftest import sign_in

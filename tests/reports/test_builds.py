@@ -10,28 +10,32 @@ import types
 from datetime import date, timedelta
 from decimal import Decimal
 
+import openpyxl
+import pypdf
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from periods.models import Period
-from plans.models import Document, DocumentStatus
+from plans.models import DocumentStatus
+from reports import tasks
+from reports.actions import request_build
 from reports.builds import (
     STALE_REASON,
     build_deadline_reports,
     fail_build,
-    request_build,
+    open_build,
     run_build,
     sweep_stale_builds,
 )
 from reports.models import BuildState, ReportBuild
-from targets.models import Indicator, ProgressValue, Target, TargetHorizon
-from tests.factories import make_user
+from targets.models import ProgressValue, TargetHorizon
+from tests.factories import make_document, make_indicator, make_period, make_target, make_user
 from units.models import Unit
 
 BUILD_LIST = reverse("reports:build_list")
+ISSUED = date(2025, 10, 1)
 BUILD_REQUEST = reverse("reports:build_request")
 
 
@@ -51,36 +55,25 @@ def in_process(request, settings, tmp_path):
 def period(db):
     """The semester in progress; its deadline is two months away."""
     today = timezone.localdate()
-    return Period.objects.create(code="hk1-nay", kind="semester_1", school_year=f"{today.year}-{today.year + 1}",
-                                 start=today - timedelta(60), end=today + timedelta(50),
-                                 deadline=today + timedelta(60))
-
-
-def make_plan(issuer, number, title, indicators, status=DocumentStatus.IN_FORCE):
-    document = Document.objects.create(doc_type="KH", number=number, issuer=issuer, title=title, start_year=2025,
-                                       end_year=2030, status=status, issued_on=date(2025, 10, 1))
-    for order, (indicator, goal, category) in enumerate(indicators, 1):
-        target = Target.objects.create(document=document, indicator=indicator, order=order, comparator="gte",
-                                       text=f"Phấn đấu: {indicator.name.lower()}", category=category)
-        TargetHorizon.objects.create(target=target, label="2030", value=Decimal(goal), deadline=date(2030, 12, 31))
-    return document
+    return make_period(code="hk1-nay", school_year=f"{today.year}-{today.year + 1}", start=today - timedelta(60),
+                       end=today + timedelta(50), deadline=today + timedelta(60))
 
 
 @pytest.fixture
 def indicators(db):
     return {
-        "rooms": Indicator.objects.create(code="phong-thong-minh", name="Số phòng học thông minh", kind="count",
-                                          aggregation="sum", unit_label="phòng"),
-        "rate": Indicator.objects.create(code="gv-dat-chuan", name="Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo",
-                                         kind="rate", aggregation="ratio_of_sums", unit_label="%"),
+        "rooms": make_indicator("phong-thong-minh", "Số phòng học thông minh", "count", "sum", "phòng"),
+        "rate": make_indicator("gv-dat-chuan", "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo", unit_label="%"),
     }
 
 
 @pytest.fixture
 def plan(tree, period, indicators):
     """A's plan in force: smart classrooms and qualified teachers, with figures from school A1."""
-    document = make_plan(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A",
-                         [(indicators["rooms"], 4, "facilities"), (indicators["rate"], 95, "staff")])
+    document = make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A",
+                             issued_on=ISSUED)
+    make_target(document, indicators["rooms"], 1, Decimal(4), category="facilities")
+    make_target(document, indicators["rate"], 2, Decimal(95), category="staff")
     ProgressValue.objects.create(indicator=indicators["rooms"], unit=tree["A-TH1"], period=period, value=2)
     ProgressValue.objects.create(indicator=indicators["rate"], unit=tree["A-TH1"], period=period, numerator=30,
                                  denominator=40)
@@ -89,7 +82,9 @@ def plan(tree, period, indicators):
 
 @pytest.fixture
 def plan_b(tree, indicators):
-    return make_plan(tree["B"], "5/KH-UBND", "Kế hoạch của phường B", [(indicators["rooms"], 2, "facilities")])
+    document = make_document(tree["B"], "5/KH-UBND", "Kế hoạch của phường B", issued_on=ISSUED)
+    make_target(document, indicators["rooms"], 1, Decimal(2), category="facilities")
+    return document
 
 
 @pytest.fixture
@@ -256,8 +251,8 @@ def test_a_finished_build_is_not_run_again(tree, plan, period, writers, run_on_c
 
 def test_a_consolidated_build_reads_each_commune_on_its_own_plan(tree, plan, period, indicators, writers,
                                                                  run_on_commit):
-    city = make_plan(tree["HP"], "9/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của thành phố",
-                     [(indicators["rooms"], 100, "facilities")])
+    city = make_document(tree["HP"], "9/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của thành phố", issued_on=ISSUED)
+    make_target(city, indicators["rooms"], 1, Decimal(100), category="facilities")
     plan.implements.add(city)
     build = run_on_commit(unit=tree["HP"], document=city, period=period, kind=ReportBuild.Kind.CONSOLIDATED)
     assert build.state == BuildState.SUCCEEDED, build.error
@@ -266,6 +261,47 @@ def test_a_consolidated_build_reads_each_commune_on_its_own_plan(tree, plan, per
     assert build.xlsx_file.name.endswith("bao-cao-tong-hop-HP-hk1-nay.xlsx")
     assert read(build.xlsx_file).decode().startswith("XLSX-TONG-HOP Tổng hợp kết quả thực hiện Kế hoạch 9/KH-UBND")
     assert read(build.pdf_file).startswith(b"%PDF-fake 2 ")
+
+
+def test_a_whole_build_takes_the_same_queries_whatever_the_number_of_targets(
+        tree, plan, period, monkeypatch, django_assert_num_queries):
+    # the PDF child is polled every HEARTBEAT_EVERY seconds, each poll a heartbeat UPDATE: none in this test
+    monkeypatch.setattr("reports.pdf_child.HEARTBEAT_EVERY", 3600)
+
+    def add_targets(n):
+        start = plan.targets.count()
+        for i in range(start, start + n):
+            indicator = make_indicator(f"so-luong-{i}", f"Số lượng số {i}", "count", "sum", "phòng")
+            make_target(plan, indicator, i + 1, Decimal(10), category="facilities")
+            ProgressValue.objects.create(indicator=indicator, unit=tree["A-THCS"], period=period, value=i)
+
+    def build():
+        build, _ = open_build(unit=tree["A"], document=plan, period=period, formats=["xlsx", "pdf"], by=None,
+                              reuse=False)
+        return build
+
+    add_targets(1)
+    first = build()
+    # the build locked and started (savepoint, select for update, update, release: 4); the content (15): the
+    # unit's predecessors, the targets (with indicator and plan), their horizons, scope units and
+    # responsibilities, the periods of the trend, the values entered for the unit, the roll-ups of its
+    # subtree, the reporting rate (one count of schools and reports), the plan's issuer, the tasks, the
+    # schools' narratives, the unit's parent, the leader who signs, the raw figures; a heartbeat after the
+    # content and after each file (3); the files recorded, if the build is still this run's (1). The PDF child
+    # makes none.
+    with django_assert_num_queries(23):
+        run_build(first.pk)
+    add_targets(5)
+    second = build()
+    with django_assert_num_queries(23):
+        run_build(second.pk)
+    second.refresh_from_db()
+    assert second.state == BuildState.SUCCEEDED, second.error
+    workbook = openpyxl.load_workbook(io.BytesIO(read(second.xlsx_file)))
+    cells = {str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row}
+    assert "Số lượng số 7" in cells
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(read(second.pdf_file))).pages)
+    assert "Số lượng số 7" in text
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -295,7 +331,7 @@ def test_the_sweep_requeues_stopped_builds_and_fails_those_tried_three_times(
         requeued, failed = sweep_stale_builds(now=now)
 
     assert [b.pk for b in requeued] == [stopped.pk, lost.pk] and [b.pk for b in failed] == [worn_out.pk]
-    assert enqueued == [stopped.pk, lost.pk]
+    assert enqueued == []  # reports.builds does not queue: the task enqueues what the sweep returns
     states = dict(ReportBuild.objects.values_list("pk", "state"))
     assert states == {stopped.pk: "queued", worn_out.pk: "failed", alive.pk: "running", lost.pk: "queued",
                       waiting.pk: "queued", done.pk: "succeeded"}
@@ -313,9 +349,24 @@ def test_a_requeued_build_runs_again(tree, plan, period, writers, django_capture
                                        inputs_hash="x", state=BuildState.RUNNING, attempts=1, started_at=old,
                                        heartbeat_at=old)
     with django_capture_on_commit_callbacks(execute=True):
-        sweep_stale_builds()
+        assert tasks.sweep_stale_builds() == {"requeued": [build.pk], "failed": []}
     build.refresh_from_db()
     assert build.state == BuildState.SUCCEEDED and build.attempts == 2
+
+
+def test_the_sweep_task_enqueues_the_requeued_builds_once_committed(
+        tree, plan, period, monkeypatch, django_capture_on_commit_callbacks):
+    old = timezone.now() - timedelta(minutes=30)
+    stopped, worn_out = (ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx"],
+                                                    inputs_hash="x", state=BuildState.RUNNING, attempts=attempts,
+                                                    started_at=old, heartbeat_at=old) for attempts in (1, 3))
+    enqueued = []
+    monkeypatch.setattr("reports.tasks.build_report.delay", enqueued.append)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert tasks.sweep_stale_builds() == {"requeued": [stopped.pk], "failed": [worn_out.pk]}
+    assert enqueued == [] and len(callbacks) == 1  # not before the commit
+    callbacks[0]()
+    assert enqueued == [stopped.pk]
 
 
 # --- reports at the deadline --------------------------------------------------------------------
@@ -324,13 +375,12 @@ def test_a_requeued_build_runs_again(tree, plan, period, writers, django_capture
 def test_deadline_reports_are_built_once_per_unit_and_period_and_mailed_to_officers(
         tree, personas, plan, plan_b, period, indicators, mailoutbox):
     today = timezone.localdate()
-    due = Period.objects.create(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
-                                start=today - timedelta(200), end=today - timedelta(20),
-                                deadline=today - timedelta(1))
-    Period.objects.create(code="hk1-truoc", kind="semester_1", school_year=f"{today.year - 1}-{today.year}",
-                          start=today - timedelta(400), end=today - timedelta(220), deadline=today - timedelta(60))
-    make_plan(tree["HP"], "1/KH-UBND", "Dự thảo kế hoạch của thành phố", [(indicators["rooms"], 9, "facilities")],
-              status=DocumentStatus.DRAFT)
+    due = make_period(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
+                      start=today - timedelta(200), end=today - timedelta(20), deadline=today - timedelta(1))
+    make_period(code="hk1-truoc", kind="semester_1", school_year=f"{today.year - 1}-{today.year}",
+                start=today - timedelta(400), end=today - timedelta(220), deadline=today - timedelta(60))
+    draft = make_document(tree["HP"], "1/KH-UBND", "Dự thảo kế hoạch của thành phố", status=DocumentStatus.DRAFT)
+    make_target(draft, indicators["rooms"], 1, Decimal(9), category="facilities")
     for persona, email in (("officer_a", "an@phuonga.gov.vn"), ("officer_b", "binh@phuongb.gov.vn"),
                            ("leader_a", "lanhdao@phuonga.gov.vn")):
         personas[persona].email = email
@@ -352,10 +402,23 @@ def test_deadline_reports_are_built_once_per_unit_and_period_and_mailed_to_offic
     assert "Kế hoạch 12/KH-UBND" in mail_a.body and f"{due.deadline:%d/%m/%Y}" in mail_a.body
 
 
+def test_the_deadline_task_enqueues_the_builds_it_made(
+        tree, personas, plan, plan_b, period, monkeypatch, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    make_period(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
+                start=today - timedelta(200), end=today - timedelta(20), deadline=today - timedelta(1))
+    enqueued = []
+    monkeypatch.setattr("reports.tasks.build_report.delay", enqueued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        built = tasks.build_deadline_reports()
+    assert len(built) == 2 and sorted(enqueued) == sorted(built)
+    assert set(ReportBuild.objects.values_list("pk", flat=True)) == set(built)
+
+
 def test_a_deadline_run_missed_yesterday_is_made_up(tree, personas, plan, period):
     today = timezone.localdate()
-    Period.objects.create(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
-                          start=today - timedelta(200), end=today - timedelta(20), deadline=today - timedelta(3))
+    make_period(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
+                start=today - timedelta(200), end=today - timedelta(20), deadline=today - timedelta(3))
     assert [b.period.code for b in build_deadline_reports(today=today)] == ["hk2-truoc"]
 
 
@@ -368,9 +431,6 @@ def command_args(unit="A", plan=None, period="hk1-nay", fmt="xlsx", out=None, co
 
 
 def test_the_command_writes_the_report_with_the_real_writers(tree, plan, period, tmp_path):
-    import openpyxl
-    import pypdf
-
     stdout = io.StringIO()
     call_command("build_report", *command_args(plan=plan.pk, out=tmp_path / "a.xlsx"), stdout=stdout)
     call_command("build_report", *command_args(plan=plan.pk, fmt="pdf", out=tmp_path / "a.pdf"), stdout=stdout)
@@ -384,7 +444,8 @@ def test_the_command_writes_the_report_with_the_real_writers(tree, plan, period,
 
 
 def test_the_command_writes_a_consolidated_report(tree, plan, period, indicators, writers, tmp_path):
-    city = make_plan(tree["HP"], "9/KH-UBND", "Kế hoạch của thành phố", [(indicators["rooms"], 100, "facilities")])
+    city = make_document(tree["HP"], "9/KH-UBND", "Kế hoạch của thành phố", issued_on=ISSUED)
+    make_target(city, indicators["rooms"], 1, Decimal(100), category="facilities")
     call_command("build_report", *command_args(unit="HP", plan=city.pk, out=tmp_path / "hp.xlsx", consolidated=True),
                  stdout=io.StringIO())
     assert (tmp_path / "hp.xlsx").read_bytes().startswith(b"XLSX-TONG-HOP ")

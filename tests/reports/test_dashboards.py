@@ -12,14 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from periods.models import Period
 from plans.models import Document, DocumentStatus, Task, TaskGroup
 from reports.dashboards import trend_periods
 from reports.models import ReportItem, ReportStatus, SchoolReport
 from targets.fields import format_number
 from targets.models import ProgressValue, Target, TargetResponsibility
 from targets.queries import plan_ownership, plan_statuses, status_counts
-from tests.factories import make_indicator, make_target, make_unit
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
 
 DASHBOARD = reverse("reports:dashboard_unit")
 DRILLDOWN = reverse("reports:dashboard_drilldown")
@@ -36,8 +35,8 @@ def periods(db):
     y = today.year
 
     def semester(code, kind, school_year, start, end):
-        return Period.objects.create(code=code, kind=kind, school_year=school_year, start=today + timedelta(start),
-                                     end=today + timedelta(end), deadline=today + timedelta(end + 10))
+        return make_period(code=code, kind=kind, school_year=school_year, start=today + timedelta(start),
+                           end=today + timedelta(end), deadline=today + timedelta(end + 10))
 
     return [
         semester("hk1-truoc", "semester_1", f"{y - 1}-{y}", -420, -241),
@@ -68,10 +67,8 @@ def plan(tree, personas, periods):
     officer = personas["officer_a"]
     officer.first_name, officer.last_name = "An", "Nguyễn Văn"
     officer.save(update_fields=["first_name", "last_name"])
-    document = Document.objects.create(
-        doc_type="KH", number="12/KH-UBND", issuer=tree["A"], title="Kế hoạch thực hiện Nghị quyết 71 của phường A",
-        start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE, issued_on=date(2025, 10, 1),
-    )
+    document = make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A",
+                             issued_on=date(2025, 10, 1))
     teachers = ReportItem.objects.create(code="so-gv", label="Tổng số giáo viên", section="Đội ngũ", levels=["th"])
     qualified = ReportItem.objects.create(code="so-gv-dat-chuan", label="Số giáo viên đạt chuẩn", section="Đội ngũ",
                                           levels=["th"])
@@ -108,9 +105,7 @@ def plan(tree, personas, periods):
 
 @pytest.fixture
 def plan_b(tree, periods):
-    document = Document.objects.create(doc_type="KH", number="5/KH-UBND", issuer=tree["B"],
-                                       title="Kế hoạch của phường B", start_year=2025, end_year=2030,
-                                       status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["B"], "5/KH-UBND", "Kế hoạch của phường B")
     indicator = make_indicator("tre-ban-tru", "Tỷ lệ trẻ mầm non học bán trú", "rate", "ratio_of_sums", "%")
     value(indicator, tree["B-MN"], periods[2], numerator=45, denominator=50)
     return {"document": document, "target": make_target(document, indicator, 1, Decimal(95))}
@@ -275,8 +270,7 @@ def add_schools(tree, periods, indicators, n, first=0):
 
 def build_plan(tree, periods, n_targets):
     """A plan of A with n targets: rates, counts and milestones in turn, each with values."""
-    document = Document.objects.create(doc_type="KH", number="30/KH-UBND", issuer=tree["A"], title="Kế hoạch đo",
-                                       start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["A"], "30/KH-UBND", "Kế hoạch đo")
     indicators = []
     for i in range(n_targets):
         kind = ("rate", "count", "milestone")[i % 3]
@@ -298,10 +292,10 @@ def test_the_dashboard_query_count_grows_with_neither_targets_nor_schools(
     document, indicators = build_plan(tree, periods, n_targets)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, user, memberships; choices: dashboard units, plans, periods; trend periods; targets with
-    # indicator, document and part_of, their horizons, their scope units; plan_statuses: entries, lineage
-    # of A, roll-up matrix; completeness: schools, reports, exceptions; overdue tasks (17)
-    with django_assert_max_num_queries(17):
+    # session, user, memberships; choices: dashboard units, plans, periods (the trend is taken from them);
+    # targets with indicator, document and part_of, their horizons, their scope units; the evaluation:
+    # lineage of A, entries, one grouped roll-up; the reporting rate (one count); overdue tasks (14)
+    with django_assert_max_num_queries(14):
         response = client.get(DASHBOARD, query(tree["A"], document, periods[2]))
     assertContains(response, f'<div class="stat">{n_targets}</div>chỉ tiêu')
     assertContains(response, '<tr id="status-', count=n_targets)
@@ -314,12 +308,14 @@ def test_the_dashboard_query_count_grows_with_neither_targets_nor_schools(
 @pytest.mark.parametrize("persona", ["officer_a", "leader_a"])
 def test_the_drilldown_lists_the_schools_of_a_with_their_own_values(client, personas, tree, plan, periods, persona):
     login(client, personas[persona])
-    # one criterion at a time, one column per indicator reported below A, in the plan's order
+    # one criterion at a time, one column per indicator reported below A, in the plan's order; each
+    # school judged as on its own dashboard: the path starts at its earliest figure (25% and 33,3% a
+    # year ago), and a figure reported once is where its path starts
     expected = {
-        "staff": [("Trường Tiểu học A1", 1, ["75% Có nguy cơ"]),
-                  ("Trường Tiểu học và THCS A2", 1, ["60% Có nguy cơ"])],
-        "facilities": [("Trường Tiểu học A1", 2, ["2 phòng Có nguy cơ", "1 trường Có nguy cơ"]),
-                       ("Trường Tiểu học và THCS A2", 2, ["3 phòng Có nguy cơ", "1 trường Có nguy cơ"])],
+        "staff": [("Trường Tiểu học A1", 0, ["75% Đúng tiến độ"]),
+                  ("Trường Tiểu học và THCS A2", 0, ["60% Đúng tiến độ"])],
+        "facilities": [("Trường Tiểu học A1", 0, ["2 phòng Đúng tiến độ", "1 trường Đúng tiến độ"]),
+                       ("Trường Tiểu học và THCS A2", 0, ["3 phòng Đúng tiến độ", "1 trường Đúng tiến độ"])],
         # the satisfaction index has no values below A: no column
         "quality": [("Trường Tiểu học A1", 0, ["0 học sinh Đạt"]),
                     ("Trường Tiểu học và THCS A2", 1, ["1 học sinh Chậm"])],
@@ -344,10 +340,10 @@ def test_sorting_by_a_target_column_orders_the_rows_by_its_value(client, persona
     by_rate = client.get(DRILLDOWN, query(tree["A"], plan["document"], periods[2], category="staff",
                                           sort=f"t{plan['rate'].pk}"))
     assert [(name, cells) for name, _, cells in drill_rows(by_rate)] == [
-        ("Trường Tiểu học và THCS A2", ["60% Có nguy cơ"]), ("Trường Tiểu học A1", ["75% Có nguy cơ"])]
+        ("Trường Tiểu học và THCS A2", ["60% Đúng tiến độ"]), ("Trường Tiểu học A1", ["75% Đúng tiến độ"])]
     by_rooms = client.get(DRILLDOWN, query(tree["A"], plan["document"], periods[2], category="facilities",
                                            sort=f"t{plan['rooms'].pk}"))
-    assert [cells[0] for _, _, cells in drill_rows(by_rooms)] == ["2 phòng Có nguy cơ", "3 phòng Có nguy cơ"]
+    assert [cells[0] for _, _, cells in drill_rows(by_rooms)] == ["2 phòng Đúng tiến độ", "3 phòng Đúng tiến độ"]
 
 
 def test_sorting_by_behind_puts_the_most_behind_first(client, personas, tree, plan, periods):
@@ -379,9 +375,10 @@ def test_the_drilldown_query_count_does_not_grow_with_the_schools(
     document, indicators = build_plan(tree, periods, 6)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, user, memberships; choices: dashboard units, plans, periods; children of A; the plan's
-    # criteria; targets of the criterion with indicator and document, their horizons; the periods of the
-    # chosen one; one grouped roll-up by child (12)
+    # session, user, memberships; choices: dashboard units, plans, periods (the trend is taken from them);
+    # children of A; the plan's targets with indicator and document (their criteria counted from them);
+    # the horizons and scope units of the criterion's targets; the lineage of the children; one grouped
+    # roll-up by child (no entries: only A enters its targets' figures) (12)
     with django_assert_max_num_queries(12):
         response = client.get(DRILLDOWN, query(tree["A"], document, periods[2]))
     assert len(drill_rows(response)) == n_schools + 2
@@ -390,9 +387,7 @@ def test_the_drilldown_query_count_does_not_grow_with_the_schools(
 @pytest.fixture
 def province_plan(tree, plan, plan_b, periods):
     """The Sở's plan with the same teacher rate, so that the province drill-down has a column."""
-    document = Document.objects.create(doc_type="KH", number="100/KH-SGDĐT", issuer=tree["SGDDT"],
-                                       title="Kế hoạch của Sở Giáo dục và Đào tạo", start_year=2025, end_year=2030,
-                                       status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["SGDDT"], "100/KH-SGDĐT", "Kế hoạch của Sở Giáo dục và Đào tạo")
     rate = make_target(document, plan["rate"].indicator, 1, Decimal(95))
     value(plan["rate"].indicator, tree["B-MN"], periods[2], numerator=9, denominator=10)
     return {"document": document, "rate": rate}
@@ -405,7 +400,7 @@ def test_the_reviewer_of_the_department_sees_the_communes_of_the_city(client, pe
     rows = drill_rows(response)
     # 66/100 for A's two schools, 9/10 for B's preschool; the Sở itself is not a row
     assert [(name, cells[0]) for name, _, cells in rows] == [
-        ("Phường A", "66% Có nguy cơ"), ("Phường B", "90% Có nguy cơ")]
+        ("Phường A", "66% Đúng tiến độ"), ("Phường B", "90% Đúng tiến độ")]
 
 
 def test_the_reviewer_lands_on_the_city_by_default(client, personas, province_plan):
@@ -417,7 +412,7 @@ def test_officer_b_asking_for_the_drilldown_of_a_gets_that_of_b(client, personas
     response = login(client, personas["officer_b"]).get(DRILLDOWN, query(tree["A"], plan["document"], periods[2]))
     assertContains(response, "<h1>Phường B: các đơn vị cấp dưới</h1>", html=True)
     assert [(name, cells) for name, _, cells in drill_rows(response)] == [
-        ("Trường Mầm non B1", ["90% Có nguy cơ"])]
+        ("Trường Mầm non B1", ["90% Đúng tiến độ"])]
     assertNotContains(response, "Trường Tiểu học A1")
     assertNotContains(response, "Phường A")
 
@@ -434,8 +429,8 @@ def coverage(tree, plan, periods):
                                    text="Tổ chức bồi dưỡng nâng chuẩn trình độ cho giáo viên")
     Task.objects.create(document=document, group=group, order=2, lead_unit=tree["A-VHXH"],
                         text="Đầu tư xây dựng phòng học thông minh")
-    school_plan = Document.objects.create(doc_type="KH", number="3/KH-THA1", issuer=tree["A-TH1"],
-                                          title="Kế hoạch của Trường Tiểu học A1", start_year=2025, end_year=2030)
+    school_plan = make_document(tree["A-TH1"], "3/KH-THA1", "Kế hoạch của Trường Tiểu học A1",
+                                status=DocumentStatus.DRAFT)
     school_plan.implements.add(document)
     make_target(school_plan, plan["rate"].indicator, 1, Decimal(100), parent=plan["rate"])
     Task.objects.create(document=school_plan, text="Cử giáo viên đi học nâng chuẩn", parent=training)
@@ -452,7 +447,7 @@ def owners(tree, plan):
 
 
 def coverage_url(document):
-    return reverse("plans:plan_coverage", args=[document.pk])
+    return reverse("reports:plan_coverage", args=[document.pk])
 
 
 def test_the_coverage_lists_the_targets_with_and_without_lower_targets(client, personas, plan, coverage):
@@ -524,12 +519,10 @@ def test_officer_b_cannot_open_the_coverage_of_a_plan_of_a(client, personas, pla
 @pytest.fixture
 def city_plan(tree, plan, plan_b):
     """The city's plan, read by both wards as a directive from above; a school of A carries it down."""
-    document = Document.objects.create(doc_type="KH", number="200/KH-UBND", issuer=tree["HP"],
-                                       title="Kế hoạch của thành phố", start_year=2025, end_year=2030,
-                                       status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["HP"], "200/KH-UBND", "Kế hoạch của thành phố")
     rate = make_target(document, plan["rate"].indicator, 1, Decimal(95))
-    school_plan = Document.objects.create(doc_type="KH", number="7/KH-THA1", issuer=tree["A-TH1"],
-                                          title="Kế hoạch riêng của Trường Tiểu học A1")
+    school_plan = make_document(tree["A-TH1"], "7/KH-THA1", "Kế hoạch riêng của Trường Tiểu học A1",
+                                status=DocumentStatus.DRAFT, start_year=None, end_year=None)
     school_plan.implements.add(document)
     make_target(school_plan, plan["rate"].indicator, 1, Decimal(100), parent=rate)
     return document
@@ -564,7 +557,7 @@ def test_every_plan_the_dashboard_offers_opens(client, personas, tree, province_
     picker = re.search(r'<select id="plan" name="plan">(.*?)</select>', response.content.decode(), re.S).group(1)
     offered = [int(pk) for pk in re.findall(r'<option value="(\d+)"', picker)]
     assert province_plan["document"].pk in offered
-    assert {pk: client.get(reverse("plans:plan_coverage", args=[pk])).status_code for pk in offered} == dict.fromkeys(
+    assert {pk: client.get(reverse("reports:plan_coverage", args=[pk])).status_code for pk in offered} == dict.fromkeys(
         offered, 200)
     target_page = client.get(reverse("targets:target_detail", args=[province_plan["rate"].pk]))
     assert target_page.status_code == 200

@@ -3,19 +3,18 @@ inbox lists who has and has not sent; consolidation reads the frozen snapshots."
 
 import subprocess
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from periods.models import Period
-from plans.models import Document, DocumentStatus
 from reports.builds import assemble
-from reports.content import ReportContent
+from reports.content import ReportContent, build_report_content
 from reports.models import OutgoingReport, ReportBuild
-from targets.models import Indicator, ProgressValue, Target, TargetHorizon
+from targets.models import ProgressValue
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
 
 FINALISE = reverse("reports:report_finalise")
 INBOX = reverse("reports:report_inbox")
@@ -29,21 +28,18 @@ def media(settings, tmp_path):
 @pytest.fixture
 def period(db):
     today = timezone.localdate()
-    return Period.objects.create(code="hk-nay", kind="semester_1", school_year=f"{today.year}-{today.year + 1}",
-                                 start=today - timedelta(60), end=today + timedelta(30), deadline=today + timedelta(40))
+    return make_period(code="hk-nay", school_year=f"{today.year}-{today.year + 1}", start=today - timedelta(60),
+                       end=today + timedelta(30), deadline=today + timedelta(40))
 
 
 @pytest.fixture
 def rate(db):
-    return Indicator.objects.create(code="gv-chuan", name="Tỷ lệ giáo viên đạt chuẩn", kind="rate",
-                                    aggregation="ratio_of_sums", unit_label="%")
+    return make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%")
 
 
 def plan_of(unit, rate, number):
-    document = Document.objects.create(doc_type="KH", number=number, issuer=unit, title=f"Kế hoạch của {unit.name}",
-                                       start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE)
-    target = Target.objects.create(document=document, indicator=rate, comparator="gte", text="…", category="staff")
-    TargetHorizon.objects.create(target=target, label="2030", value=Decimal(100), deadline=date(2030, 12, 31))
+    document = make_document(unit, number, f"Kế hoạch của {unit.name}")
+    make_target(document, rate, 0, Decimal(100), text="…", category="staff")
     return document
 
 
@@ -161,3 +157,52 @@ def test_the_reviewer_reads_a_sent_report_but_cannot_send_it(client, personas, t
     client.force_login(personas["reviewer"])
     assert client.get(reverse("reports:outgoing_detail", args=[report.pk])).status_code == 200
     assert client.post(reverse("reports:outgoing_send", args=[report.pk])).status_code == 403
+
+
+# --- the queries of the inbox and of a report's page -------------------------------------------
+
+
+def add_senders(tree, rate, period, officer, n):
+    """n more communes of the city, each with a plan and the report it finalised and sent for the period."""
+    start = OutgoingReport.objects.count()
+    for i in range(start, start + n):
+        commune = make_unit(f"P{i}", f"Phường số {i}", "commune", tree["HP"])
+        plan = plan_of(commune, rate, f"{i}/KH-UBND")
+        content = build_report_content(unit=commune, document=plan, period=period)
+        OutgoingReport.objects.create(unit=commune, document=plan, period=period, number=f"{i}/BC-UBND",
+                                      snapshot=content.to_json(), finalised_by=officer, recipient=tree["HP"],
+                                      sent_at=timezone.now())
+
+
+def test_the_inbox_takes_the_same_queries_whatever_the_number_of_reports(
+        client, personas, tree, plans, rate, period, django_assert_num_queries):
+    client.force_login(personas["reviewer"])
+    add_senders(tree, rate, period, personas["officer_a"], 3)
+    # session, user, memberships, the periods, the city's communes, the reports they sent (with plan and who
+    # finalised), the plans that apply to the city, the city's own finalised reports (with plan)
+    with django_assert_num_queries(8):
+        client.get(INBOX, {"period": period.pk})
+    add_senders(tree, rate, period, personas["officer_a"], 4)
+    with django_assert_num_queries(8):
+        response = client.get(INBOX, {"period": period.pk})
+    page = response.content.decode()
+    assert '<strong id="received-count">7/9</strong>' in page
+    assert "Kế hoạch 6/KH-UBND — số 6/BC-UBND" in page
+
+
+@pytest.mark.parametrize("n_targets", [3, 8])
+def test_a_reports_page_takes_the_same_queries_whatever_the_number_of_targets(
+        client, personas, tree, rate, period, n_targets, django_assert_num_queries):
+    plan = plan_of(tree["A"], rate, "12/KH-UBND")
+    for i in range(1, n_targets):
+        make_target(plan, make_indicator(f"chi-so-{i}", f"Chỉ số số {i}", "count", "sum", "phòng"), i, Decimal(i))
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    report = OutgoingReport.objects.create(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
+                                           snapshot=content.to_json(), finalised_by=personas["officer_a"])
+    client.force_login(personas["leader_a"])
+    # session, user, memberships, the report (with unit, parent, plan, period, recipient, who finalised): the
+    # figures are in its snapshot
+    with django_assert_num_queries(4):
+        response = client.get(reverse("reports:outgoing_detail", args=[report.pk]))
+    assert "Báo cáo đã chốt: Phường A" in response.content.decode()
+    assert f"Gửi lên {tree['HP'].name}</button>" in response.content.decode()

@@ -7,7 +7,6 @@ import subprocess
 import time
 import zipfile
 from dataclasses import replace
-from decimal import Decimal
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -17,7 +16,7 @@ from pypdf import PdfReader
 from reports.content import Narrative, ReportContent, ReportGroup, ReportRow
 from reports.pdf import sparkline_svg, status_bar_svg, write_consolidated_pdf, write_report_pdf
 from reports.report_xlsx import write_consolidated_xlsx, write_report_xlsx
-from targets.fields import format_number
+from targets.fields import format_result
 
 FORMULAS = ["=1+1", "+84 912", "-5", "@SUM(A1)"]
 TREND = [["Học kỳ I năm học 2024-2025", 40.0], ["Học kỳ II năm học 2024-2025", 48.0],
@@ -27,12 +26,13 @@ TREND = [["Học kỳ I năm học 2024-2025", 40.0], ["Học kỳ II năm học
 # --- data ---------------------------------------------------------------------------------------
 
 
-def row(number, indicator, *, status="on_track", label="Đúng tiến độ", result=57.5, result_text="57,5%",
-        is_rate=True, completion=71.875, goal="80% (đến năm 2030)", baseline=None, unit_label="%",
-        lead="Phòng Văn hóa - Xã hội phường A", trend=None):
+def row(number, indicator, *, status="on_track", label="Đúng tiến độ", result=57.5, kind="rate",
+        completion=71.875, goal="80% (đến năm 2030)", baseline=None, unit_label="%",
+        lead="Phòng Văn hóa - Xã hội phường A", trend=None, counts=(23.0, 40.0)):
+    numerator, denominator = counts if kind == "rate" else (None, None)
     return ReportRow(number=str(number), indicator=indicator, unit_label=unit_label, baseline=baseline, goal=goal,
-                     result=result, result_text=result_text, is_rate=is_rate, completion=completion, status=status,
-                     status_label=label, lead=lead, trend=TREND if trend is None else trend)
+                     result=result, kind=kind, completion=completion, status=status, status_label=label, lead=lead,
+                     trend=TREND if trend is None else trend, numerator=numerator, denominator=denominator)
 
 
 def make_content(**overrides):
@@ -40,13 +40,13 @@ def make_content(**overrides):
     groups = [
         ReportGroup("staff", "Đội ngũ", [
             row(1, "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo", baseline=35.0),
-            row(2, "Số giáo viên được bồi dưỡng năng lực số", result=1318.0, result_text="1.318 người", is_rate=False,
+            row(2, "Số giáo viên được bồi dưỡng năng lực số", result=1318.0, kind="count",
                 unit_label="người", goal="≥ 1.500 (đến năm 2030)", status="behind", label="Chậm", completion=40.0),
         ]),
         ReportGroup("quality", "Chất lượng giáo dục", [
-            row(3, "Chỉ số hài lòng của phụ huynh", result=0.82, result_text="0,82", is_rate=False, unit_label="",
+            row(3, "Chỉ số hài lòng của phụ huynh", result=0.82, kind="index", unit_label="",
                 goal="≥ 0,85 (đến năm 2030)", status="met", label="Đạt", completion=100.0),
-            row(4, "Ban hành kế hoạch chuyển đổi số của phường", result=0.0, result_text="Chưa đạt", is_rate=False,
+            row(4, "Ban hành kế hoạch chuyển đổi số của phường", result=0.0, kind="milestone",
                 unit_label="", goal="hoàn thành (đến năm 2026)", status="no_data", label="Chưa có số liệu",
                 completion=None, trend=[]),
         ]),
@@ -61,7 +61,7 @@ def make_content(**overrides):
         summary={"met": 1, "on_track": 1, "at_risk": 0, "behind": 1, "no_data": 1},
         summary_labels=[["met", "Đạt"], ["on_track", "Đúng tiến độ"], ["at_risk", "Có nguy cơ"], ["behind", "Chậm"],
                         ["no_data", "Chưa có số liệu"]],
-        reporting_rate=87.5, schools=8, groups=groups,
+        submitted=7, schools=8, groups=groups,
         tasks=[{"group": "1", "text": "Rà soát đội ngũ giáo viên theo chuẩn.", "lead": "Phòng Văn hóa - Xã hội phường A",
                 "status": "Đang thực hiện"},
                {"group": "2", "text": "Trang bị phòng học thông minh cho trường tiểu học.",
@@ -201,6 +201,31 @@ def test_the_tasks_and_the_raw_figures_are_on_their_sheets():
     assert (index[6].value, index[6].number_format) == (pytest.approx(0.82), "0.00")
 
 
+def test_the_reporting_rate_is_kept_as_counts_and_rounded_only_where_it_is_written(tmp_path):
+    content = make_content(submitted=2, schools=3)
+    counts = find_row(workbook(write_report_xlsx(content))["Tổng hợp"], 2, "Số chỉ tiêu")
+    assert counts[8].value == pytest.approx(2 / 3, abs=1e-9) and counts[8].number_format == "0.0%"
+    assert "tỷ lệ trường đã nộp báo cáo kỳ này: 66,7%" in pdf_text(write_report_pdf(content), tmp_path)
+
+
+def test_a_report_frozen_before_its_rows_kept_their_kind_still_reads():
+    """Snapshots of reports sent upward before this layout wrote each result as text, and the rate rounded."""
+    data = make_content().to_json()
+    for group in data["groups"]:
+        for frozen in group["rows"]:
+            kind = frozen.pop("kind")
+            for key in ("numerator", "denominator", "each_unit"):
+                frozen.pop(key)
+            frozen["is_rate"] = kind == "rate"
+            frozen["result_text"] = format_result(frozen["result"], kind, frozen["unit_label"])
+    data.pop("submitted")
+    data["reporting_rate"] = 87.5
+    content = ReportContent.from_json(data)
+    assert [row.kind for row in content.rows] == ["rate", "count", "index", "milestone"]
+    assert [row.result_text for row in content.rows] == ["57,5%", "1.318 người", "0,82", "Chưa đạt"]
+    assert (content.submitted, content.schools) == (7, 8)
+
+
 def test_every_sheet_freezes_its_header_and_prints_on_a4_landscape_fitted_to_the_width():
     book = workbook(write_report_xlsx(make_content()))
     expected = {"Tổng hợp": ("A11", "$10:$10"), "Nhiệm vụ": ("A2", "$1:$1"), "Số liệu gốc": ("A2", "$1:$1")}
@@ -254,9 +279,19 @@ def test_the_consolidated_workbook_has_a_row_per_commune_and_target_and_their_ra
     assert rows[4][7] == pytest.approx(0.575) and sheet.cell(7, 8).number_format == "0.0%"
     assert rows[4][9] == "Đúng tiến độ"
     assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
+    # each commune's figure per indicator, a rate with the counts it comes from
     raw = book["Số liệu gốc"]
-    assert [c.value for c in raw[1]][:2] == ["Xã, phường", "Mã đơn vị"]
-    assert [r[0] for r in raw.iter_rows(min_row=2, values_only=True)] == ["Xã Số 1"] * 2 + ["Xã Số 2"] * 2 + ["Xã Số 3"] * 2
+    assert [c.value for c in raw[1]] == ["Xã, phường", "Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số",
+                                         "Mẫu số", "Giá trị"]
+    figures = list(raw.iter_rows(min_row=2))
+    assert [r[0].value for r in figures] == ["Xã Số 1"] * 4 + ["Xã Số 2"] * 4 + ["Xã Số 3"] * 4
+    rate, count, index, milestone = figures[4:8]
+    assert [c.value for c in rate[:7]] == ["Xã Số 2", "X002", "Xã Số 2", "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo",
+                                           "Học kỳ I năm học 2025-2026", 23, 40]
+    assert (rate[7].value, rate[7].number_format) == (pytest.approx(0.575), "0.0%")
+    assert (count[7].value, count[7].number_format) == (1318, "#,##0")
+    assert (index[7].value, index[7].number_format) == (pytest.approx(0.82), "0.00")
+    assert milestone[7].value == 0 and "Chưa đạt" in milestone[7].number_format
 
 
 def test_the_consolidated_workbook_of_a_province_is_written_quickly():
@@ -360,28 +395,43 @@ def test_the_consolidated_pdf_gives_per_target_the_aggregate_the_communes_by_sta
                (5, 40, "behind", "Chậm", 5.0, 0.84)]
     contents = []
     for index, (numerator, denominator, status, label, rooms, index_value) in enumerate(figures, 1):
-        rate = numerator * 100 / denominator
         contents.append(make_content(
             unit_code=f"X{index}", unit_name=f"Ủy ban nhân dân xã Số {index}",
             groups=[ReportGroup("staff", "Đội ngũ", [
-                row(1, "Tỷ lệ giáo viên đạt chuẩn", result=rate, result_text=f"{format_number(Decimal(str(rate)), 1)}%",
-                    status=status, label=label),
-                row(2, "Số phòng học thông minh", result=rooms, result_text=f"{rooms:.0f} phòng", is_rate=False,
-                    unit_label="phòng", status="met", label="Đạt"),
-                row(3, "Chỉ số hài lòng của phụ huynh", result=index_value, is_rate=False, unit_label="",
-                    result_text=format_number(Decimal(str(index_value))), status="met", label="Đạt")])],
+                row(1, "Tỷ lệ giáo viên đạt chuẩn", result=numerator * 100 / denominator, status=status, label=label,
+                    counts=(float(numerator), float(denominator))),
+                row(2, "Số phòng học thông minh", result=rooms, kind="count", unit_label="phòng", status="met",
+                    label="Đạt"),
+                row(3, "Chỉ số hài lòng của phụ huynh", result=index_value, kind="index", unit_label="",
+                    status="met", label="Đạt")])],
+            # a school's figure listed in the commune's own workbook: the consolidation reads the rows' counts
             raw_values=[{"unit": f"Trường Tiểu học {index}", "unit_code": f"X{index}-TH", "period": "Học kỳ I",
-                         "indicator": "Tỷ lệ giáo viên đạt chuẩn", "numerator": float(numerator),
-                         "denominator": float(denominator), "value": rate}]))
+                         "indicator": "Tỷ lệ giáo viên đạt chuẩn", "numerator": 1.0, "denominator": 1.0,
+                         "value": 100.0}]))
     text = pdf_text(write_consolidated_pdf(contents, "Tổng hợp kết quả các xã của thành phố Hải Phòng"), tmp_path)
     assert "Tổng hợp kết quả các xã của thành phố Hải Phòng" in text and "Học kỳ I năm học 2025-2026" in text
-    # pooled from the schools' counts, (30 + 10 + 5) / (40 + 20 + 40) = 45%, not the mean of 75%, 50%, 12,5%
+    # pooled from the communes' counts, (30 + 10 + 5) / (40 + 20 + 40) = 45%, not the mean of 75%, 50%, 12,5%
     assert "45% 3/3 xã có số liệu" in text and "45,8%" not in text
     assert "12,5% – 75%" in text
     assert "12,5% – 75% 1 0 0 2 0" in text  # the communes by status: met, on track, at risk, behind, no data
     assert "Xã Số 2, Xã Số 3" in text  # those behind, by name
     assert "Xã Số 1" not in text
     assert "tổng 12 phòng" in text and "trung bình 0,82" in text  # counts add up, an index is averaged
+    assert "Số trường: 24; đã nộp báo cáo: 21 (87,5%)" in text  # the communes' counts added, not their rates
+
+
+def test_a_target_for_every_unit_and_a_level_consolidate_to_the_lowest_commune(tmp_path):
+    contents = [make_content(unit_code=f"X{n}", unit_name=f"Ủy ban nhân dân xã Số {n}", groups=[
+        ReportGroup("facilities", "Cơ sở vật chất", [
+            replace(row(1, "Số phòng học thông minh mỗi trường", result=float(n), kind="count", unit_label="phòng"),
+                    each_unit=True),
+            row(2, "Mức độ trường đạt chuẩn quốc gia", result=float(n + 1), kind="level", unit_label="mức độ"),
+            row(3, "Ban hành kế hoạch chuyển đổi số", result=float(n % 2), kind="milestone")])])
+        for n in (1, 2, 3)]
+    text = pdf_text(write_consolidated_pdf(contents, "Tổng hợp"), tmp_path)
+    assert "thấp nhất 1 phòng" in text and "tổng 6 phòng" not in text
+    assert "thấp nhất mức 2" in text and "mức 2 – mức 4" in text
+    assert "2/3 đã đạt" in text
 
 
 def test_the_consolidated_pdf_of_a_province_stays_short(tmp_path):

@@ -16,7 +16,7 @@ from reports.catalogue import ensure_report_items
 from reports.models import ReportStatus, ReportValue, SchoolReport, SchoolReportEntry
 from targets.models import ProgressValue
 from targets.queries import rollup
-from tests.factories import make_indicator, make_unit, make_user
+from tests.factories import make_indicator, make_period, make_unit, make_user
 from units.models import Unit
 
 # A consistent set of figures: every part is at most its whole.
@@ -46,18 +46,16 @@ def period(db):
     """The semester in progress, its deadline still ahead."""
     today = timezone.localdate()
     first = today.year if today.month >= 8 else today.year - 1
-    return Period.objects.create(code="hk-hien-tai", kind="semester_1", school_year=f"{first}-{first + 1}",
-                                 start=today - timedelta(days=30), end=today + timedelta(days=60),
-                                 deadline=today + timedelta(days=70))
+    return make_period(code="hk-hien-tai", school_year=f"{first}-{first + 1}", start=today - timedelta(days=30),
+                       end=today + timedelta(days=60), deadline=today + timedelta(days=70))
 
 
 @pytest.fixture
 def locked_period(db):
     """A semester whose deadline and the seven days after it are past: entry is closed."""
     today = timezone.localdate()
-    return Period.objects.create(code="hk-da-khoa", kind="semester_2", school_year="2025-2026",
-                                 start=today - timedelta(days=200), end=today - timedelta(days=40),
-                                 deadline=today - timedelta(days=30), lock_after_days=7)
+    return make_period(code="hk-da-khoa", kind="semester_2", start=today - timedelta(days=200),
+                       end=today - timedelta(days=40), deadline=today - timedelta(days=30), lock_after_days=7)
 
 
 def detail_url(school, period):
@@ -212,6 +210,73 @@ def test_a_submitted_report_shows_yes_no_answers_in_words(client, personas, tree
     response = post_report(client, tree["A-TH1"], period, submit=True)
     row = re.search(r"Trường có kết nối Internet</label></th>\s*<td>(.*?)</td>", response.content.decode(), re.S)
     assert re.sub(r"<[^>]+>", "", row.group(1)).strip() == "Có"
+
+
+# --- the list of a school's reports and the queries of its pages ---------------------------------
+
+
+def add_earlier_reports(school, user, n):
+    """n earlier semesters, each with a report of the school: submitted, draft, none in turn."""
+    today = timezone.localdate()
+    start = Period.objects.count()
+    for i in range(start, start + n):
+        earlier = make_period(code=f"hk-truoc-{i}", start=today - timedelta(400 + 30 * i),
+                              end=today - timedelta(300 + 30 * i), deadline=today - timedelta(290 + 30 * i))
+        if i % 3 == 0:
+            fill_and_submit(school, earlier, user)
+        elif i % 3 == 1:
+            actions.get_or_start_report(school=school, period=earlier)
+
+
+def test_the_list_shows_each_semester_with_the_schools_report(client, personas, tree, items, period):
+    add_earlier_reports(tree["A-TH1"], personas["principal_a"], 3)
+    response = login(client, personas["principal_a"]).get(reverse("reports:school_report_list"))
+    assertContains(response, "<h1>Báo cáo của Trường Tiểu học A1</h1>", html=True)
+    assertContains(response, '<span class="badge st-submitted">Đã nộp, chờ duyệt</span>', count=1, html=True)
+    assertContains(response, '<span class="badge st-draft">Đang soạn</span>', count=1, html=True)
+    # the semester in progress and the third earlier one have no report yet
+    assertContains(response, '<span class="badge st-none">Chưa bắt đầu</span>', count=2, html=True)
+
+
+def test_the_list_takes_the_same_queries_whatever_the_number_of_semesters(
+        client, personas, tree, items, period, django_assert_num_queries):
+    login(client, personas["principal_a"])
+    add_earlier_reports(tree["A-TH1"], personas["principal_a"], 3)
+    # session, user, memberships, the semesters, the school's reports (with period and number of figures)
+    with django_assert_num_queries(5):
+        client.get(reverse("reports:school_report_list"))
+    add_earlier_reports(tree["A-TH1"], personas["principal_a"], 4)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("reports:school_report_list"))
+    assertContains(response, "<tr><td>Học kỳ I", count=8)  # the semester in progress and seven earlier
+    assertContains(response, '<span class="badge st-submitted">Đã nộp, chờ duyệt</span>', count=2, html=True)
+
+
+@pytest.mark.parametrize("persona", ["principal_a", "officer_a"])
+def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_and_events(
+        client, personas, tree, items, period, persona, django_assert_num_queries):
+    school, principal = tree["A-TH1"], personas["principal_a"]
+    codes = [item.code for item in actions.applicable_items(school)]
+
+    def save(n_figures, n_saves):
+        report = actions.get_or_start_report(school=school, period=period)
+        for _ in range(n_saves):
+            report = actions.save_school_report(
+                report=report, entries={code: Decimal(FIGURES[code].replace(".", "")) for code in codes[:n_figures]},
+                narrative={"highlights": "Hoàn thành bồi dưỡng"}, by=principal, expected_version=report.version)
+
+    login(client, personas[persona])
+    save(3, 3)
+    # session, user, memberships, the school, the period, the report, the items of the school's levels, its
+    # figures, then for the missing items: the figures, the report's school and its items again; the events
+    # (with who)
+    with django_assert_num_queries(12):
+        client.get(detail_url(school, period))
+    save(len(codes), 4)
+    with django_assert_num_queries(12):
+        response = client.get(detail_url(school, period))
+    assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
+    assert "Còn " not in response.content.decode()  # every item filled in
 
 
 # --- review -----------------------------------------------------------------------------------
@@ -409,6 +474,15 @@ def test_an_officers_exception_reopens_entry_for_that_one_school_only(client, pe
     refused = post_report(client, tree["A-THCS"], locked_period, only={"so-gv"})
     assertContains(refused, lock_message(locked_period))
     assert not SchoolReportEntry.objects.filter(report__school=tree["A-THCS"]).exists()
+
+
+def test_granting_again_moves_the_schools_exception(client, personas, tree, items, locked_period):
+    login(client, personas["officer_a"])
+    grant_exception(client, tree["A-TH1"], locked_period, days=3)
+    response = grant_exception(client, tree["A-TH1"], locked_period, days=10)
+    open_until = timezone.localdate() + timedelta(days=10)
+    assertContains(response, f"Đã mở nhập số liệu cho Trường Tiểu học A1 đến ngày {open_until:%d/%m/%Y}.")
+    assert list(PeriodException.objects.values_list("unit", "open_until")) == [(tree["A-TH1"].pk, open_until)]
 
 
 @pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("principal_a", 403), ("leader_a", 403)])

@@ -4,8 +4,15 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.template import Context, Template
 
-from targets.fields import VietnameseDecimalField, format_number, parse_vietnamese_number
+from targets.fields import (
+    VietnameseDecimalField,
+    format_number,
+    format_percent,
+    format_result,
+    parse_vietnamese_number,
+)
 
 NOT_A_NUMBER = "không phải là một số"
 
@@ -131,3 +138,37 @@ def test_format_number_writes_the_thousands_dot_and_the_decimal_comma(value, pla
 @pytest.mark.parametrize("value", [None, ""])
 def test_format_number_writes_nothing_for_no_value(value):
     assert format_number(value) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "unit_label", "expected"),
+    [
+        (Decimal("75"), "rate", "%", "75%"),
+        (Decimal("66.6666"), "rate", "%", "66,7%"),
+        (57.5, "rate", "%", "57,5%"),  # a float read back from a frozen report
+        (Decimal("2"), "level", "mức độ", "mức 2"),
+        (Decimal("1"), "milestone", "", "Đã đạt"),
+        (Decimal("0"), "milestone", "", "Chưa đạt"),
+        (Decimal("3"), "count", "phòng", "3 phòng"),
+        (Decimal("1318"), "count", "người", "1.318 người"),
+        (Decimal("0.82"), "index", "", "0,82"),
+        (0.82, "index", "", "0,82"),
+        (Decimal("258"), "count", "học sinh", "258 học sinh"),  # a growth target's figure is a count, not a %
+        (None, "rate", "%", "—"),
+    ],
+)
+def test_a_result_is_written_from_its_value_and_its_kind(value, kind, unit_label, expected):
+    assert format_result(value, kind, unit_label) == expected
+
+
+def test_a_percentage_is_rounded_only_when_written():
+    assert format_percent(Decimal(2) * 100 / 3) == "66,7%"
+    assert format_percent(None) == "—"
+
+
+def test_the_template_filter_writes_a_result_as_the_builders_do():
+    indicator = type("Indicator", (), {"kind": "count", "unit_label": "phòng"})()
+    target = type("Target", (), {"indicator": indicator})()
+    html = Template("{% load numbers %}{{ value|result:target }} {{ rate|pct }}").render(
+        Context({"value": Decimal("3"), "target": target, "rate": Decimal("87.54")}))
+    assert html == "3 phòng 87,5%"

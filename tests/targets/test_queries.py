@@ -5,21 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from periods.models import Period
-from targets.models import Indicator, ProgressValue
+from targets.models import ProgressValue
 from targets.queries import rollup, rollups
-from tests.factories import make_unit
+from tests.factories import make_indicator, make_period, make_unit
 from units.models import UnitSuccession
 
 
 @pytest.fixture
 def period(db):
-    return Period.objects.create(code="2025-2026-hk1", kind="semester_1", school_year="2025-2026",
-                                 start=date(2025, 9, 5), end=date(2026, 1, 15), deadline=date(2026, 1, 25))
-
-
-def indicator(code, kind, aggregation):
-    return Indicator.objects.create(code=code, name=code, kind=kind, aggregation=aggregation)
+    return make_period(deadline=date(2026, 1, 25))
 
 
 def value(indicator, unit, period, **fields):
@@ -27,7 +21,7 @@ def value(indicator, unit, period, **fields):
 
 
 def test_a_ward_rate_is_the_sum_of_numerators_over_the_sum_of_denominators(tree, period):
-    trained = indicator("trained", "rate", "ratio_of_sums")
+    trained = make_indicator("trained", kind="rate", aggregation="ratio_of_sums")
     value(trained, tree["A-TH1"], period, numerator=10, denominator=10)  # 100%
     value(trained, tree["A-THCS"], period, numerator=30, denominator=60)  # 50%
     result = rollup(trained, tree["A"], period)
@@ -37,7 +31,7 @@ def test_a_ward_rate_is_the_sum_of_numerators_over_the_sum_of_denominators(tree,
 
 
 def test_another_wards_values_do_not_count(tree, period):
-    trained = indicator("trained", "rate", "ratio_of_sums")
+    trained = make_indicator("trained", kind="rate", aggregation="ratio_of_sums")
     value(trained, tree["A-TH1"], period, numerator=5, denominator=10)
     value(trained, tree["B-MN"], period, numerator=10, denominator=10)
     assert rollup(trained, tree["A"], period).value == Decimal(50)
@@ -45,9 +39,9 @@ def test_another_wards_values_do_not_count(tree, period):
 
 
 def test_counts_sum_levels_take_the_lowest_and_every_unit_needs_all(tree, period):
-    dropouts = indicator("dropouts", "count", "sum")
-    level = indicator("level", "level", "min")
-    milestone = indicator("milestone", "milestone", "every_unit")
+    dropouts = make_indicator("dropouts", kind="count", aggregation="sum")
+    level = make_indicator("level", kind="level", aggregation="min")
+    milestone = make_indicator("milestone", kind="milestone", aggregation="every_unit")
     for school, n, lvl, done in ((tree["A-TH1"], 1, 2, True), (tree["A-THCS"], 2, 1, False)):
         value(dropouts, school, period, value=n)
         value(level, school, period, value=lvl)
@@ -60,13 +54,13 @@ def test_counts_sum_levels_take_the_lowest_and_every_unit_needs_all(tree, period
 
 
 def test_a_unit_with_no_values_has_no_value(tree, period):
-    trained = indicator("trained", "rate", "ratio_of_sums")
+    trained = make_indicator("trained", kind="rate", aggregation="ratio_of_sums")
     result = rollup(trained, tree["B"], period)
     assert result.value is None and result.reporting_units == 0
 
 
 def test_values_recorded_under_a_merged_ward_follow_into_its_successor(tree, period):
-    trained = indicator("trained", "rate", "ratio_of_sums")
+    trained = make_indicator("trained", kind="rate", aggregation="ratio_of_sums")
     old = make_unit("OLD", "Phường cũ", "commune", tree["HP"], valid_to=date(2025, 6, 30))
     UnitSuccession.objects.create(predecessor=old, successor=tree["A"], effective_on=date(2025, 7, 1))
     value(trained, old, period, numerator=1, denominator=4)
@@ -76,7 +70,7 @@ def test_values_recorded_under_a_merged_ward_follow_into_its_successor(tree, per
 
 
 def test_rolling_up_many_indicators_is_one_query_whatever_the_schools(tree, period, django_assert_num_queries):
-    indicators = [indicator(f"i{n}", "rate", "ratio_of_sums") for n in range(4)]
+    indicators = [make_indicator(f"i{n}", kind="rate", aggregation="ratio_of_sums") for n in range(4)]
     for n in range(6):
         school = make_unit(f"A-S{n}", f"Trường {n}", "school", tree["A"], levels=["th"])
         for each in indicators:

@@ -6,17 +6,14 @@ from html.parser import HTMLParser
 
 import pytest
 
-from plans.models import Document, DocumentStatus
+from plans.models import DocumentStatus
 from targets.actions import record_target_revision
 from targets.models import (
-    Aggregation,
     Comparator,
-    Indicator,
-    IndicatorKind,
-    Target,
     TargetHorizon,
     TargetRevision,
 )
+from tests.factories import make_document, make_indicator, make_target
 
 REASON_MISSING = "Kế hoạch đã có hiệu lực: hãy ghi lý do điều chỉnh giá trị chỉ tiêu."
 
@@ -91,26 +88,13 @@ def post(client, url, data, **changes):
     return client.post(url, data)
 
 
-def make_target(tree, status=DocumentStatus.IN_FORCE):
-    document = Document.objects.create(
-        doc_type="KH", number="115/KH-UBND", issuer=tree["A"], title="Kế hoạch thực hiện NQ71", status=status
-    )
-    indicator = Indicator.objects.create(
-        code="gv-tren-chuan",
-        name="Tỷ lệ giáo viên đạt trên chuẩn",
-        kind=IndicatorKind.RATE,
-        aggregation=Aggregation.RATIO_OF_SUMS,
-        unit_label="%",
-    )
-    target = Target.objects.create(
-        document=document,
-        indicator=indicator,
-        text="tỷ lệ giáo viên đạt trên chuẩn từ 35% trở lên",
-        comparator=Comparator.GTE,
-    )
-    TargetHorizon.objects.create(target=target, label="2030", deadline=date(2030, 12, 31), value=35)
-    TargetHorizon.objects.create(target=target, label="2035", deadline=date(2035, 12, 31), value=50)
-    return target
+def staff_target(tree, status=DocumentStatus.IN_FORCE):
+    """A's plan with one target: 35% of teachers above the standard by 2030, 50% by 2035."""
+    document = make_document(tree["A"], number="115/KH-UBND", title="Kế hoạch thực hiện NQ71", status=status)
+    indicator = make_indicator("gv-tren-chuan", "Tỷ lệ giáo viên đạt trên chuẩn", unit_label="%")
+    return make_target(document, indicator, text="tỷ lệ giáo viên đạt trên chuẩn từ 35% trở lên",
+                       comparator=Comparator.GTE, horizons=[("2030", date(2030, 12, 31), 35, None, None),
+                                                            ("2035", date(2035, 12, 31), 50, None, None)])
 
 
 def horizon_values(target):
@@ -125,7 +109,7 @@ def as_admin(client, personas):
 
 @pytest.fixture
 def in_force(tree):
-    return make_target(tree)
+    return staff_target(tree)
 
 
 @pytest.fixture
@@ -227,7 +211,7 @@ def test_changing_only_the_note_needs_no_reason_and_records_nothing(as_admin, ur
 
 
 def test_a_draft_target_changes_without_a_reason_and_records_nothing(as_admin, tree):
-    draft = make_target(tree, status=DocumentStatus.DRAFT)
+    draft = staff_target(tree, status=DocumentStatus.DRAFT)
     url = f"/admin/targets/target/{draft.pk}/change/"
 
     response = post(
@@ -268,10 +252,8 @@ def test_recording_a_revision_keeps_both_snapshots(in_force, personas):
 
 
 def test_moving_a_draft_target_into_an_in_force_plan_with_a_new_comparator_needs_a_reason(as_admin, tree):
-    draft = make_target(tree, status=DocumentStatus.DRAFT)
-    in_force_plan = Document.objects.create(
-        doc_type="KH", number="20/KH-UBND", issuer=tree["B"], title="Kế hoạch của phường B", status="in_force"
-    )
+    draft = staff_target(tree, status=DocumentStatus.DRAFT)
+    in_force_plan = make_document(tree["B"], "20/KH-UBND", "Kế hoạch của phường B")
     url = f"/admin/targets/target/{draft.pk}/change/"
 
     response = post(

@@ -7,69 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from periods.models import Period
-from plans.models import Document, DocumentStatus
 from targets.models import (
     Aggregation,
     Category,
     Comparator,
-    Indicator,
     IndicatorKind,
     ProgressValue,
     Target,
     TargetHorizon,
     ValueKind,
 )
-from tests.factories import make_unit
-
-
-def make_document(issuer, number="115/KH-UBND", doc_type="KH", **extra):
-    document = Document(
-        doc_type=doc_type,
-        number=number,
-        issuer=issuer,
-        title="Kế hoạch thực hiện Nghị quyết 71-NQ/TW",
-        status=DocumentStatus.IN_FORCE,
-        **extra,
-    )
-    document.full_clean()
-    document.save()
-    return document
-
-
-def make_indicator(
-    code, kind=IndicatorKind.RATE, aggregation=Aggregation.RATIO_OF_SUMS, unit_label="%", **extra
-):
-    indicator = Indicator(
-        code=code,
-        name=extra.pop("name", code),
-        kind=kind,
-        aggregation=aggregation,
-        unit_label=unit_label,
-        **extra,
-    )
-    indicator.full_clean()
-    indicator.save()
-    return indicator
-
-
-def make_target(document, indicator, text, comparator, horizons=(), **extra):
-    """horizons: (label, deadline, value, value_max, floor_value) tuples, validated like the admin does."""
-    target = Target(document=document, indicator=indicator, text=text, comparator=comparator, **extra)
-    target.full_clean()
-    target.save()
-    for label, deadline, value, value_max, floor_value in horizons:
-        horizon = TargetHorizon(
-            target=target,
-            label=label,
-            deadline=deadline,
-            value=value,
-            value_max=value_max,
-            floor_value=floor_value,
-        )
-        horizon.full_clean()
-        horizon.save()
-    return Target.objects.get(pk=target.pk)
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
 
 
 def by_year(year, value, value_max=None, floor_value=None):
@@ -78,20 +26,6 @@ def by_year(year, value, value_max=None, floor_value=None):
 
 def horizon_values(target):
     return [(h.label, h.deadline, h.value, h.value_max, h.floor_value) for h in target.horizons.all()]
-
-
-def make_period():
-    period = Period(
-        code="2025-2026",
-        kind="school_year",
-        school_year="2025-2026",
-        start=date(2025, 9, 1),
-        end=date(2026, 5, 31),
-        deadline=date(2026, 6, 15),
-    )
-    period.full_clean()
-    period.save()
-    return period
 
 
 def report(indicator, unit, period, **values):
@@ -109,21 +43,22 @@ def plan(tree):
 
 @pytest.fixture
 def period(db):
-    return make_period()
+    return make_period(code="2025-2026", kind="school_year", start=date(2025, 9, 1), end=date(2026, 5, 31),
+                       deadline=date(2026, 6, 15))
 
 
 @pytest.fixture
 def rate(db):
-    return make_indicator("gv-tren-chuan", category=Category.STAFF)
+    return make_indicator("gv-tren-chuan", unit_label="%", category=Category.STAFF)
 
 
 def test_rate_at_least_keeps_both_horizons(plan, rate, period, tree):
     target = make_target(
         plan,
         rate,
-        "tỷ lệ giáo viên đạt trên chuẩn từ 35% trở lên vào năm 2030 và 50% vào năm 2035",
-        Comparator.GTE,
-        [by_year(2030, "35"), by_year(2035, "50")],
+        text="tỷ lệ giáo viên đạt trên chuẩn từ 35% trở lên vào năm 2030 và 50% vào năm 2035",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "35"), by_year(2035, "50")],
     )
 
     assert target.comparator == "gte"
@@ -141,7 +76,11 @@ def test_rate_at_least_keeps_both_horizons(plan, rate, period, tree):
 def test_full_coverage_is_a_rate_equal_to_one_hundred(plan, period, tree):
     internet = make_indicator("truong-ket-noi-internet", category=Category.DIGITAL)
     target = make_target(
-        plan, internet, "100% trường học có kết nối Internet", Comparator.EQ, [by_year(2030, "100")]
+        plan,
+        internet,
+        text="100% trường học có kết nối Internet",
+        comparator=Comparator.EQ,
+        horizons=[by_year(2030, "100")],
     )
 
     assert target.indicator.kind == IndicatorKind.RATE
@@ -153,14 +92,18 @@ def test_full_coverage_is_a_rate_equal_to_one_hundred(plan, period, tree):
 
 def test_count_at_least_keeps_the_level_label(plan, period, tree):
     schools = make_indicator(
-        "truong-chuan-qg-muc-2", IndicatorKind.COUNT, Aggregation.SUM, "trường", category=Category.FACILITIES
+        "truong-chuan-qg-muc-2",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="trường",
+        category=Category.FACILITIES,
     )
     target = make_target(
         plan,
         schools,
-        "xây dựng thêm ít nhất 01 trường đạt chuẩn quốc gia mức độ 2",
-        Comparator.GTE,
-        [by_year(2030, "1")],
+        text="xây dựng thêm ít nhất 01 trường đạt chuẩn quốc gia mức độ 2",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "1")],
         level_label="mức độ 2",
     )
 
@@ -173,17 +116,17 @@ def test_count_at_least_keeps_the_level_label(plan, period, tree):
 def test_count_per_unit_applies_to_every_school(plan, tree):
     smart_rooms = make_indicator(
         "phong-hoc-thong-minh",
-        IndicatorKind.COUNT,
-        Aggregation.EVERY_UNIT,
-        "phòng",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.EVERY_UNIT,
+        unit_label="phòng",
         category=Category.DIGITAL,
     )
     target = make_target(
         plan,
         smart_rooms,
-        "mỗi trường có tối thiểu 01 phòng học thông minh",
-        Comparator.GTE,
-        [by_year(2030, "1")],
+        text="mỗi trường có tối thiểu 01 phòng học thông minh",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "1")],
         each_unit=True,
         scope_text="các trường trên địa bàn phường",
     )
@@ -196,9 +139,18 @@ def test_count_per_unit_applies_to_every_school(plan, tree):
 
 
 def test_zero_dropouts_is_a_count_equal_to_zero(plan, period, tree):
-    dropouts = make_indicator("hoc-sinh-bo-hoc", IndicatorKind.COUNT, Aggregation.SUM, "học sinh")
+    dropouts = make_indicator(
+        "hoc-sinh-bo-hoc",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="học sinh",
+    )
     target = make_target(
-        plan, dropouts, "không để học sinh bỏ học giữa chừng", Comparator.EQ, [by_year(2030, "0")]
+        plan,
+        dropouts,
+        text="không để học sinh bỏ học giữa chừng",
+        comparator=Comparator.EQ,
+        horizons=[by_year(2030, "0")],
     )
 
     assert target.indicator.kind == "count"
@@ -211,7 +163,11 @@ def test_zero_dropouts_is_a_count_equal_to_zero(plan, period, tree):
 def test_at_most_is_a_rate_below_a_ceiling(plan, period, tree):
     malnutrition = make_indicator("tre-suy-dinh-duong", category=Category.QUALITY)
     target = make_target(
-        plan, malnutrition, "trẻ suy dinh dưỡng dưới 2%", Comparator.LTE, [by_year(2030, "2")]
+        plan,
+        malnutrition,
+        text="trẻ suy dinh dưỡng dưới 2%",
+        comparator=Comparator.LTE,
+        horizons=[by_year(2030, "2")],
     )
 
     assert target.comparator == "lte"
@@ -222,15 +178,20 @@ def test_at_most_is_a_rate_below_a_ceiling(plan, period, tree):
 
 
 def test_index_with_a_decimal_comma_is_stored_exactly(plan, period, tree):
-    hdi = make_indicator("hdi-giao-duc", IndicatorKind.INDEX, Aggregation.NONE, "chỉ số")
+    hdi = make_indicator(
+        "hdi-giao-duc",
+        kind=IndicatorKind.INDEX,
+        aggregation=Aggregation.NONE,
+        unit_label="chỉ số",
+    )
     # the admin's Vietnamese input reads "0,82" the way the plan writes it
     typed = TargetHorizon._meta.get_field("value").formfield(localize=True).clean("0,82")
     target = make_target(
         plan,
         hdi,
-        "chỉ số giáo dục trong chỉ số phát triển con người HDI đạt từ 0,82 trở lên",
-        Comparator.GTE,
-        [("2030", date(2030, 12, 31), typed, None, None)],
+        text="chỉ số giáo dục trong chỉ số phát triển con người HDI đạt từ 0,82 trở lên",
+        comparator=Comparator.GTE,
+        horizons=[("2030", date(2030, 12, 31), typed, None, None)],
     )
 
     assert typed == Decimal("0.82")
@@ -245,9 +206,9 @@ def test_range_keeps_both_bounds(plan):
     target = make_target(
         plan,
         grade_ten,
-        "tỷ lệ học sinh vào lớp 10 THPT công lập đạt từ 80 đến 85%",
-        Comparator.RANGE,
-        [by_year(2030, "80", value_max=Decimal("85"))],
+        text="tỷ lệ học sinh vào lớp 10 THPT công lập đạt từ 80 đến 85%",
+        comparator=Comparator.RANGE,
+        horizons=[by_year(2030, "80", value_max=Decimal("85"))],
     )
 
     assert target.comparator == "range"
@@ -255,7 +216,13 @@ def test_range_keeps_both_bounds(plan):
 
 
 def test_range_with_a_maximum_below_the_minimum_is_refused_by_the_database(plan):
-    target = make_target(plan, make_indicator("vao-lop-10"), "từ 80 đến 85%", Comparator.RANGE)
+    target = make_target(
+        plan,
+        make_indicator("vao-lop-10"),
+        text="từ 80 đến 85%",
+        comparator=Comparator.RANGE,
+        horizons=[],
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         TargetHorizon.objects.create(
@@ -265,7 +232,13 @@ def test_range_with_a_maximum_below_the_minimum_is_refused_by_the_database(plan)
 
 
 def test_range_without_a_maximum_is_refused(plan):
-    target = make_target(plan, make_indicator("vao-lop-10"), "từ 80 đến 85%", Comparator.RANGE)
+    target = make_target(
+        plan,
+        make_indicator("vao-lop-10"),
+        text="từ 80 đến 85%",
+        comparator=Comparator.RANGE,
+        horizons=[],
+    )
     horizon = TargetHorizon(target=target, label="2030", deadline=date(2030, 12, 31), value=80)
 
     with pytest.raises(ValidationError) as refused:
@@ -276,7 +249,7 @@ def test_range_without_a_maximum_is_refused(plan):
 
 
 def test_a_maximum_on_a_target_that_is_not_a_range_is_refused(plan, rate):
-    target = make_target(plan, rate, "từ 35% trở lên", Comparator.GTE)
+    target = make_target(plan, rate, text="từ 35% trở lên", comparator=Comparator.GTE, horizons=[])
     horizon = TargetHorizon(target=target, label="2030", deadline=date(2030, 12, 31), value=35, value_max=50)
 
     with pytest.raises(ValidationError) as refused:
@@ -286,14 +259,18 @@ def test_a_maximum_on_a_target_that_is_not_a_range_is_refused(plan, rate):
 
 def test_growth_over_a_baseline_year_is_a_percentage(plan):
     activities = make_indicator(
-        "hoc-sinh-ngoai-khoa", IndicatorKind.COUNT, Aggregation.SUM, "học sinh", category=Category.QUALITY
+        "hoc-sinh-ngoai-khoa",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="học sinh",
+        category=Category.QUALITY,
     )
     target = make_target(
         plan,
         activities,
-        "tăng ít nhất 20% số học sinh tham gia hoạt động ngoại khóa so với năm 2025",
-        Comparator.GTE,
-        [by_year(2030, "20")],
+        text="tăng ít nhất 20% số học sinh tham gia hoạt động ngoại khóa so với năm 2025",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "20")],
         value_kind=ValueKind.GROWTH,
         baseline_year=2025,
     )
@@ -306,7 +283,12 @@ def test_growth_over_a_baseline_year_is_a_percentage(plan):
 
 
 def test_growth_without_a_baseline_year_is_refused_by_the_database(plan):
-    activities = make_indicator("hoc-sinh-ngoai-khoa", IndicatorKind.COUNT, Aggregation.SUM, "học sinh")
+    activities = make_indicator(
+        "hoc-sinh-ngoai-khoa",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="học sinh",
+    )
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.create(
@@ -321,14 +303,18 @@ def test_growth_without_a_baseline_year_is_refused_by_the_database(plan):
 
 def test_a_level_to_keep_is_maintained(plan):
     universal = make_indicator(
-        "pho-cap-th-thcs", IndicatorKind.LEVEL, Aggregation.NONE, "mức độ", category=Category.UNIVERSAL
+        "pho-cap-th-thcs",
+        kind=IndicatorKind.LEVEL,
+        aggregation=Aggregation.NONE,
+        unit_label="mức độ",
+        category=Category.UNIVERSAL,
     )
     target = make_target(
         plan,
         universal,
-        "duy trì phổ cập giáo dục tiểu học và THCS mức độ 3",
-        Comparator.MAINTAIN,
-        [by_year(2030, "3")],
+        text="duy trì phổ cập giáo dục tiểu học và THCS mức độ 3",
+        comparator=Comparator.MAINTAIN,
+        horizons=[by_year(2030, "3")],
         level_label="mức độ 3",
     )
 
@@ -338,10 +324,19 @@ def test_a_level_to_keep_is_maintained(plan):
 
 def test_a_level_to_reach_is_at_least_that_level(plan):
     digital = make_indicator(
-        "nang-luc-so-hoc-sinh", IndicatorKind.LEVEL, Aggregation.NONE, "bậc", category=Category.DIGITAL
+        "nang-luc-so-hoc-sinh",
+        kind=IndicatorKind.LEVEL,
+        aggregation=Aggregation.NONE,
+        unit_label="bậc",
+        category=Category.DIGITAL,
     )
     target = make_target(
-        plan, digital, "năng lực số bậc 3 trở lên", Comparator.GTE, [by_year(2030, "3")], level_label="bậc 3"
+        plan,
+        digital,
+        text="năng lực số bậc 3 trở lên",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "3")],
+        level_label="bậc 3",
     )
 
     assert (target.comparator, target.level_label) == ("gte", "bậc 3")
@@ -352,17 +347,17 @@ def test_a_nested_part_belongs_to_its_whole(plan, period, tree):
     whole = make_target(
         plan,
         make_indicator("gv-dat-chuan"),
-        "100% giáo viên đạt chuẩn trình độ đào tạo",
-        Comparator.EQ,
-        [by_year(2030, "100")],
+        text="100% giáo viên đạt chuẩn trình độ đào tạo",
+        comparator=Comparator.EQ,
+        horizons=[by_year(2030, "100")],
     )
     above = make_indicator("gv-tren-chuan")
     part = make_target(
         plan,
         above,
-        "trong đó 33% trở lên đạt trên chuẩn",
-        Comparator.GTE,
-        [by_year(2030, "33")],
+        text="trong đó 33% trở lên đạt trên chuẩn",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "33")],
         part_of=whole,
     )
 
@@ -376,7 +371,13 @@ def test_a_nested_part_belongs_to_its_whole(plan, period, tree):
 
 def test_a_part_of_another_document_is_refused(plan, tree):
     other = make_document(tree["HP"], number="01/KH-UBND")
-    whole = make_target(other, make_indicator("gv-dat-chuan"), "100% giáo viên đạt chuẩn", Comparator.EQ)
+    whole = make_target(
+        other,
+        make_indicator("gv-dat-chuan"),
+        text="100% giáo viên đạt chuẩn",
+        comparator=Comparator.EQ,
+        horizons=[],
+    )
     part = Target(
         document=plan,
         indicator=make_indicator("gv-tren-chuan"),
@@ -393,14 +394,18 @@ def test_a_part_of_another_document_is_refused(plan, tree):
 def test_a_milestone_of_a_named_school_is_achieved_once(plan, period, tree):
     hoa_nghia = make_unit("DK-MN-HOA-NGHIA", "Trường Mầm non Hòa Nghĩa", "school", tree["A"], levels=["mn"])
     recognised = make_indicator(
-        "cong-nhan-chuan-qg", IndicatorKind.MILESTONE, Aggregation.NONE, "", category=Category.FACILITIES
+        "cong-nhan-chuan-qg",
+        kind=IndicatorKind.MILESTONE,
+        aggregation=Aggregation.NONE,
+        unit_label="",
+        category=Category.FACILITIES,
     )
     target = make_target(
         plan,
         recognised,
-        "Năm học 2026-2027: Trường Mầm non Hòa Nghĩa được công nhận trường đạt chuẩn quốc gia mức độ 2",
-        Comparator.ACHIEVE,
-        [("2026-2027", date(2027, 5, 31), None, None, None)],
+        text="Năm học 2026-2027: Trường Mầm non Hòa Nghĩa được công nhận trường đạt chuẩn quốc gia mức độ 2",
+        comparator=Comparator.ACHIEVE,
+        horizons=[("2026-2027", date(2027, 5, 31), None, None, None)],
         level_label="mức độ 2",
     )
     target.scope_units.set([hoa_nghia])
@@ -422,16 +427,16 @@ def test_a_budget_share_nests_investment_in_the_total(plan):
     total = make_target(
         plan,
         spending,
-        "chi ngân sách giáo dục đạt tối thiểu 20% tổng chi ngân sách nhà nước",
-        Comparator.GTE,
-        [by_year(2030, "20")],
+        text="chi ngân sách giáo dục đạt tối thiểu 20% tổng chi ngân sách nhà nước",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "20")],
     )
     part = make_target(
         plan,
         investment,
-        "trong đó chi đầu tư ít nhất 5%",
-        Comparator.GTE,
-        [by_year(2030, "5")],
+        text="trong đó chi đầu tư ít nhất 5%",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "5")],
         part_of=total,
     )
 
@@ -461,16 +466,40 @@ def school_year_horizons(column):
 
 
 def test_a_projection_table_is_kept_apart_from_the_targets(plan):
-    classes = make_indicator("so-lop-mn", IndicatorKind.COUNT, Aggregation.SUM, "lớp")
-    pupils = make_indicator("so-hoc-sinh-mn", IndicatorKind.COUNT, Aggregation.SUM, "học sinh")
+    classes = make_indicator(
+        "so-lop-mn",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="lớp",
+    )
+    pupils = make_indicator(
+        "so-hoc-sinh-mn",
+        kind=IndicatorKind.COUNT,
+        aggregation=Aggregation.SUM,
+        unit_label="học sinh",
+    )
     projected_classes = make_target(
-        plan, classes, "Mầm non: số lớp", Comparator.EQ, school_year_horizons(0), is_projection=True
+        plan,
+        classes,
+        text="Mầm non: số lớp",
+        comparator=Comparator.EQ,
+        horizons=school_year_horizons(0),
+        is_projection=True,
     )
     projected_pupils = make_target(
-        plan, pupils, "Mầm non: số học sinh", Comparator.EQ, school_year_horizons(1), is_projection=True
+        plan,
+        pupils,
+        text="Mầm non: số học sinh",
+        comparator=Comparator.EQ,
+        horizons=school_year_horizons(1),
+        is_projection=True,
     )
     real = make_target(
-        plan, make_indicator("truong-chuan-qg"), "tỷ lệ trường đạt chuẩn quốc gia đạt 80%", Comparator.GTE
+        plan,
+        make_indicator("truong-chuan-qg"),
+        text="tỷ lệ trường đạt chuẩn quốc gia đạt 80%",
+        comparator=Comparator.GTE,
+        horizons=[],
     )
 
     assert [(h.label, h.value) for h in projected_classes.horizons.all()] == [
@@ -493,9 +522,9 @@ def test_a_floor_across_units_is_kept_with_the_national_value(tree):
     target = make_target(
         resolution,
         upper_secondary,
-        "ít nhất 85% người trong độ tuổi hoàn thành cấp trung học phổ thông, không có tỉnh nào dưới 60%",
-        Comparator.GTE,
-        [by_year(2030, "85", floor_value=Decimal("60"))],
+        text="ít nhất 85% người trong độ tuổi hoàn thành cấp trung học phổ thông, không có tỉnh nào dưới 60%",
+        comparator=Comparator.GTE,
+        horizons=[by_year(2030, "85", floor_value=Decimal("60"))],
     )
 
     assert target.comparator == "gte"
@@ -509,10 +538,19 @@ def test_a_ward_target_makes_a_national_target_concrete(tree):
     ward_plan = make_document(tree["A"])
     staff = make_indicator("gv-dat-chuan")
     national = make_target(
-        national_plan, staff, "100% giáo viên đạt chuẩn", Comparator.EQ, [by_year(2035, "100")]
+        national_plan,
+        staff,
+        text="100% giáo viên đạt chuẩn",
+        comparator=Comparator.EQ,
+        horizons=[by_year(2035, "100")],
     )
     ward = make_target(
-        ward_plan, staff, "100% giáo viên đạt chuẩn", Comparator.EQ, [by_year(2030, "100")], parent=national
+        ward_plan,
+        staff,
+        text="100% giáo viên đạt chuẩn",
+        comparator=Comparator.EQ,
+        horizons=[by_year(2030, "100")],
+        parent=national,
     )
 
     assert ward.parent == national
@@ -525,16 +563,16 @@ def test_a_target_without_a_stated_deadline_has_a_blank_horizon(plan, rate):
     target = make_target(
         plan,
         rate,
-        "nâng tỷ lệ giáo viên đạt trên chuẩn",
-        Comparator.GTE,
-        [("", None, Decimal("40"), None, None)],
+        text="nâng tỷ lệ giáo viên đạt trên chuẩn",
+        comparator=Comparator.GTE,
+        horizons=[("", None, Decimal("40"), None, None)],
     )
 
     assert [(h.label, h.deadline, h.value) for h in target.horizons.all()] == [("", None, Decimal("40"))]
 
 
 def test_a_horizon_label_without_a_deadline_is_refused(plan, rate):
-    target = make_target(plan, rate, "từ 35% trở lên", Comparator.GTE)
+    target = make_target(plan, rate, text="từ 35% trở lên", comparator=Comparator.GTE, horizons=[])
     horizon = TargetHorizon(target=target, label="2030", value=35)
 
     with pytest.raises(ValidationError) as refused:
@@ -573,8 +611,15 @@ def test_an_indicator_value_is_stored_once_per_unit_and_period(rate, period, tre
 
 
 def test_a_target_value_sits_beside_the_indicator_value_once_per_target(plan, rate, period, tree):
-    target = make_target(plan, rate, "từ 35% trở lên", Comparator.GTE)
-    other = make_target(plan, rate, "trong đó 20% trở lên", Comparator.GTE, part_of=target)
+    target = make_target(plan, rate, text="từ 35% trở lên", comparator=Comparator.GTE, horizons=[])
+    other = make_target(
+        plan,
+        rate,
+        text="trong đó 20% trở lên",
+        comparator=Comparator.GTE,
+        horizons=[],
+        part_of=target,
+    )
     school = tree["A-TH1"]
     ProgressValue.objects.create(indicator=rate, unit=school, period=period, numerator=30, denominator=40)
     ProgressValue.objects.create(

@@ -12,7 +12,6 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from periods.models import Period
-from plans.models import Document, DocumentStatus
 from reports.models import ReportItem
 from targets.actions import save_progress_value
 from targets.models import (
@@ -22,10 +21,12 @@ from targets.models import (
     Target,
     TargetResponsibility,
 )
-from tests.factories import make_indicator, make_target, make_user
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
+# a link to an evidence file, as the pages write it
+EVIDENCE_LINK = 'href="({})"'.format(re.escape(reverse("targets:evidence_download", args=[999])).replace("999", r"\d+"))
 
 
 def current_school_year(today):
@@ -37,26 +38,21 @@ def current_school_year(today):
 def period(db):
     """The semester in progress, far from its deadline: entry is open."""
     today = timezone.localdate()
-    return Period.objects.create(
-        code="hk-hien-tai", kind="semester_1", school_year=current_school_year(today),
-        start=today - timedelta(days=30), end=today + timedelta(days=60), deadline=today + timedelta(days=70),
-    )
+    return make_period(code="hk-hien-tai", school_year=current_school_year(today), start=today - timedelta(days=30),
+                       end=today + timedelta(days=60), deadline=today + timedelta(days=70))
 
 
 @pytest.fixture
 def late_period(db):
     """A semester after the plan's years (2025–2030)."""
-    return Period.objects.create(code="2032-2033-hk1", kind="semester_1", school_year="2032-2033",
-                                 start=date(2032, 9, 5), end=date(2033, 1, 15), deadline=date(2033, 1, 25))
+    return make_period(code="2032-2033-hk1", school_year="2032-2033", start=date(2032, 9, 5), end=date(2033, 1, 15),
+                       deadline=date(2033, 1, 25))
 
 
 @pytest.fixture
 def plan(tree):
     """A's plan in force for 2025–2030 with a rate, a count, an index, a milestone and a percentage."""
-    document = Document.objects.create(
-        doc_type="KH", number="12/KH-UBND", issuer=tree["A"], title="Kế hoạch thực hiện Nghị quyết 71",
-        start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE, issued_on=date(2025, 10, 1),
-    )
+    document = make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71", issued_on=date(2025, 10, 1))
     rate = make_indicator("cbql-gv-cds", "Tỷ lệ CBQL, GV được bồi dưỡng chuyển đổi số", "rate", "ratio_of_sums",
                           "%", numerator_label="Số CBQL, GV được bồi dưỡng", denominator_label="Tổng số CBQL, GV")
     count = make_indicator("phong-thong-minh", "Số phòng học thông minh", "count", "sum", "phòng")
@@ -76,9 +72,7 @@ def plan(tree):
 
 @pytest.fixture
 def plan_b(tree):
-    document = Document.objects.create(doc_type="KH", number="5/KH-UBND", issuer=tree["B"],
-                                       title="Kế hoạch của phường B", start_year=2025, end_year=2030,
-                                       status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["B"], "5/KH-UBND", "Kế hoạch của phường B")
     indicator = make_indicator("tre-mn-ban-tru", "Tỷ lệ trẻ mầm non học bán trú", "rate", "ratio_of_sums", "%")
     return make_target(document, indicator, 1, Decimal(90))
 
@@ -126,6 +120,37 @@ def test_the_list_shows_an_entered_rate_as_a_vietnamese_percentage(client, perso
     assertContains(response, "Đang thực hiện")
 
 
+def list_row(response, target):
+    match = re.search(rf'<tr id="target-{target.pk}"[^>]*>(.*?)</tr>', response.content.decode(), re.S)
+    assert match, f"no row for {target}"
+    return match.group(1), " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def test_the_list_judges_each_target_as_the_dashboard_does(client, personas, plan, period):
+    save_progress_value(target=plan["rate"], period=period, by=personas["officer_a"], expected_version=0,
+                        values={"numerator": Decimal(4), "denominator": Decimal(7), "status": "in_progress"})
+    response = login(client, personas["officer_a"]).get(reverse("targets:target_list"))
+    html, text = list_row(response, plan["rate"])
+    # a figure reported once is where its path starts: on track, as on the dashboard
+    assert "57,1% Đúng tiến độ" in text and '<span class="badge st-on_track">Đúng tiến độ</span>' in html
+    html, text = list_row(response, plan["index"])
+    assert '<span class="badge st-no_data">Chưa có số liệu</span>' in html
+
+
+def test_a_target_for_every_school_is_listed_with_its_lowest_school(client, personas, tree, plan, period):
+    item = ReportItem.objects.create(code="so-phong-tm", label="Số phòng học thông minh", section="Cơ sở vật chất",
+                                     levels=["th"])
+    rooms = make_indicator("phong-tm-moi-truong", "Số phòng học thông minh của mỗi trường", "count", "sum", "phòng",
+                           numerator_item=item)
+    target = make_target(plan["document"], rooms, 6, Decimal(2), each_unit=True)
+    for school, figure in ((tree["A-TH1"], 1), (tree["A-THCS"], 3)):
+        ProgressValue.objects.create(indicator=rooms, unit=school, period=period, value=figure)
+    html, text = list_row(login(client, personas["officer_a"]).get(reverse("targets:target_list")), target)
+    # "mỗi trường có tối thiểu 02 phòng": the school with one room is what counts, not the four in all
+    assert "1 phòng thấp nhất trong 2 đơn vị báo cáo" in text and "4 phòng" not in text
+    assert '<span class="badge st-on_track">Đúng tiến độ</span>' in html
+
+
 def test_the_leader_reads_the_list_without_edit_buttons(client, personas, plan, period):
     response = login(client, personas["leader_a"]).get(reverse("targets:target_list"))
     assertContains(response, "Số phòng học thông minh")
@@ -155,8 +180,7 @@ def add_count_targets(document, n):
 def test_the_list_query_count_does_not_grow_with_the_targets(
     client, personas, tree, period, n_targets, django_assert_max_num_queries
 ):
-    document = Document.objects.create(doc_type="KH", number="20/KH-UBND", issuer=tree["A"], title="Kế hoạch",
-                                       start_year=2025, end_year=2030, status=DocumentStatus.IN_FORCE)
+    document = make_document(tree["A"], "20/KH-UBND", "Kế hoạch")
     # one school-collected indicator, so that the roll-up queries are part of the count
     item = ReportItem.objects.create(code="so-gv", label="Tổng số giáo viên", section="Đội ngũ", levels=["th"])
     collected = make_indicator("collected", "Tỷ lệ thu từ trường", "rate", "ratio_of_sums", "%",
@@ -198,6 +222,50 @@ def test_only_those_who_may_change_see_the_evidence_form(client, personas, plan,
 def test_the_detail_page_is_hidden_from_officer_b(client, personas, plan, period):
     response = login(client, personas["officer_b"]).get(reverse("targets:target_detail", args=[plan["rate"].pk]))
     assert response.status_code == 404
+
+
+def add_history(tree, plan, officer, n):
+    """n more rows of each list on the rate target's page: a unit that coordinates it, a value entered for an
+    earlier semester (with its change and an evidence file), a target of a school's plan that makes it
+    concrete, and a part of it."""
+    target, today = plan["rate"], timezone.localdate()
+    start = Period.objects.count()
+    for i in range(start, start + n):
+        earlier = make_period(code=f"hk-truoc-{i}", start=today - timedelta(400 + 30 * i),
+                              end=today - timedelta(300 + 30 * i), deadline=today - timedelta(290 + 30 * i))
+        value = save_progress_value(target=target, period=earlier, by=officer, expected_version=0,
+                                    values={"numerator": Decimal(i), "denominator": Decimal(40), "status": "done"})
+        Evidence.objects.create(value=value, file=SimpleUploadedFile(f"bien-ban-{i}.pdf", PDF),
+                                original_name=f"bien-ban-{i}.pdf", content_type="application/pdf", size=len(PDF),
+                                uploaded_by=officer)
+        office = make_unit(f"A-P{i}", f"Phòng số {i} phường A", "commune_office", tree["A"])
+        TargetResponsibility.objects.create(target=target, unit=office, role="coordinate")
+        school_plan = make_document(tree["A-TH1"], f"{i}/KH-TH", f"Kế hoạch số {i} của Trường Tiểu học A1")
+        make_target(school_plan, target.indicator, 1, Decimal(100), parent=target)
+        make_target(plan["document"], make_indicator(f"phan-{i}", f"Phần số {i}", unit_label="%"), 10 + i,
+                    Decimal(50), part_of=target)
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "leader_a"])
+def test_the_detail_page_takes_the_same_queries_whatever_the_number_of_rows(
+        client, personas, tree, plan, period, media, persona, django_assert_num_queries):
+    url = reverse("targets:target_detail", args=[plan["rate"].pk])
+    login(client, personas[persona])
+    add_history(tree, plan, personas["officer_a"], 3)
+    # session, user, memberships, the target (with plan, issuer, indicator, parent, whole), the periods; the
+    # row of the period: horizons, scope units, the issuer's predecessors, its value, the schools' roll-up;
+    # the units responsible (with unit), the parts (with indicator) and their horizons, the children (with
+    # plan, issuer, indicator), the values by period (with period, who entered), their evidence files, the
+    # changes (with value, period, who), the revisions (with who)
+    with django_assert_num_queries(18):
+        client.get(url, {"period": period.pk})
+    add_history(tree, plan, personas["officer_a"], 4)
+    with django_assert_num_queries(18):
+        response = client.get(url, {"period": period.pk})
+    assertContains(response, "bien-ban-6.pdf</a>")
+    assertContains(response, "Trường Tiểu học A1, Kế hoạch số 6/KH-TH")
+    assertContains(response, "Phần số 6</a>")
+    assertContains(response, "Phòng số 6 phường A (phối hợp)")
 
 
 # --- inline entry -------------------------------------------------------------------------------
@@ -423,12 +491,27 @@ def test_the_evidence_is_hidden_from_officer_b(client, personas, plan, period, m
     assert response.status_code == 404
 
 
-def test_every_evidence_link_a_reader_is_shown_can_be_opened(client, personas, plan, period, media, entered):
+@pytest.mark.parametrize("persona", ["officer_a", "leader_a", "reviewer"])
+def test_every_evidence_link_a_reader_is_shown_can_be_opened(client, personas, plan, period, media, entered, persona):
+    upload(login(client, personas["officer_a"]), plan["rate"], period, "quyet-dinh.pdf", PDF)
+    upload(client, plan["rate"], period, "bien-ban.pdf", PDF)
+    page = login(client, personas[persona]).get(reverse("targets:target_detail", args=[plan["rate"].pk]),
+                                                {"period": period.pk})
+    links = set(re.findall(EVIDENCE_LINK, page.content.decode()))
+    assert links == {reverse("targets:evidence_download", args=[e.pk]) for e in Evidence.objects.all()}
+    assert len(links) == 2
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert b"".join(response.streaming_content) == PDF  # read to the end, the test client closes it
+
+
+def test_a_reader_outside_the_unit_is_told_how_many_files_without_a_link(
+        client, personas, plan, period, media, entered):
     upload(login(client, personas["officer_a"]), plan["rate"], period, "quyet-dinh.pdf", PDF)
     page = login(client, personas["principal_a"]).get(reverse("targets:target_detail", args=[plan["rate"].pk]))
-    assert page.status_code == 200
-    for link in set(re.findall(r'href="(/chi-tieu/minh-chung/\d+/)"', page.content.decode())):
-        assert client.get(link).status_code == 200, link
+    assert not re.findall(EVIDENCE_LINK, page.content.decode())
+    assertContains(page, "<td>1 tệp</td>", html=True)
 
 
 def test_officer_b_cannot_upload_evidence_to_a(client, personas, plan, period, media, entered):

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from plans.models import Document
-from tests.factories import make_unit, make_user
+from tests.factories import make_document, make_unit, make_user
 from units import access
 from units.models import Role, Unit
 
@@ -161,17 +161,13 @@ def test_it_hides_the_unit_above_from_the_officer(personas, tree):
 
 @pytest.fixture
 def documents(tree):
-    def issue(key, doc_type, number, title):
-        return Document.objects.create(
-            doc_type=doc_type, number=number, issuer=tree[key], title=title, status="in_force"
-        )
-
     return {
-        "VN": issue("VN", "NQ", "71-NQ/TW", "Nghị quyết về đột phá phát triển giáo dục và đào tạo"),
-        "HP": issue("HP", "KH", "115/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của thành phố"),
-        "A": issue("A", "KH", "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A"),
-        "B": issue("B", "KH", "08/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường B"),
-        "A-TH1": issue("A-TH1", "KH", "03/KH-TH", "Kế hoạch của Trường Tiểu học A1"),
+        "VN": make_document(tree["VN"], "71-NQ/TW", "Nghị quyết về đột phá phát triển giáo dục và đào tạo",
+                            doc_type="NQ"),
+        "HP": make_document(tree["HP"], "115/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của thành phố"),
+        "A": make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A"),
+        "B": make_document(tree["B"], "08/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường B"),
+        "A-TH1": make_document(tree["A-TH1"], "03/KH-TH", "Kế hoạch của Trường Tiểu học A1"),
     }
 
 

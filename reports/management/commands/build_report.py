@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from periods.models import Period
 from plans.models import Document
 from reports import builds
-from reports.dashboards import plans_for
 from reports.models import ReportBuild
+from targets.selection import plans_for
 from units.models import Unit
 
 

@@ -1,0 +1,548 @@
+"""Rules that read target proposals out of the sentences of a plan.
+
+Each body line is cut into sentences, clauses (at ';') and pieces (at ', '). A piece holds anchors: a
+percentage, a range, an index, a count of things, a level, or, where no figure is given, a zero
+commitment ("không để ..."), a status to keep ("giữ vững tỷ lệ ...") or to reach ("hoàn thành ...",
+"được công nhận ..."). Each anchor becomes one proposal that quotes its piece together with the
+pieces around it that carry no figure of their own.
+
+Which anchors count depends on the section (``section_mode``): under a "Mục tiêu" / "Chỉ tiêu" /
+"Lộ trình" heading every shape is read; under tasks and assignments only explicit figures and
+"bảo đảm không ..." are, since their other wording describes work, not levels to reach; the preamble
+and "Mục đích, yêu cầu" are not read.
+"""
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from .categories import OTHER, categorize, matching
+from .figures import NUMBER, date_spans, parse_level, parse_number
+from .labels import indicator_name, scope_of
+from .tables import is_row
+from .text import LEAD_IN, clauses, pieces, sentences, strip_bullet
+
+TARGET, TASK = "target", "task"
+_PURPOSE_HEADING = re.compile(r"mục đích|yêu cầu", re.IGNORECASE)
+_TARGET_HEADING = re.compile(r"mục tiêu|chỉ tiêu|lộ trình", re.IGNORECASE)
+_PAST_HEADING = re.compile(
+    r"thực trạng|tình hình|kết quả (?:đạt được|thực hiện)|đánh giá (?:kết quả|thực trạng|tình hình)|bối cảnh",
+    re.IGNORECASE,
+)
+
+
+def section_mode(headings):
+    """TARGET, TASK, or None for text that states no targets: the preamble, purpose and requirements,
+    and the review of the current situation ("Thực trạng", "Kết quả đạt được"), whose figures are past."""
+    if not headings:
+        return None
+    if _PURPOSE_HEADING.search(headings[0]) and not _TARGET_HEADING.search(headings[0]):
+        return None
+    if any(_PAST_HEADING.search(heading) and not _TARGET_HEADING.search(heading) for heading in headings):
+        return None
+    return TARGET if any(_TARGET_HEADING.search(heading) for heading in headings) else TASK
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a piece states a target, and what it states."""
+
+    kind: str  # percent, range, index, count, level, zero, maintain, achieve, above
+    start: int
+    end: int
+    comparator: str = "="
+    value: float | int | None = None
+    value_max: float | int | None = None
+    unit: str | None = None
+    level_label: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchors
+
+_COUNT_NOUNS = (
+    r"trường|điểm trường|cơ sở|phòng(?: học)?|lớp(?: học)?|nhóm(?: lớp| trẻ)?|nhà|thư viện|học sinh|trẻ|"
+    r"giáo viên|cán bộ|nhân viên|người|sáng kiến|đề tài|môn|câu lạc bộ|CLB|mô hình|công trình|chuyên đề|"
+    r"hội thảo|giải|huy chương|tiết|bài giảng|lượt|đơn vị|sân|bể bơi|máy tính|hạng mục|cuộc thi"
+)
+_RANGE = re.compile(rf"(?<!\d)(?:từ\s+)?(?P<low>{NUMBER})\s*%?\s*(?:đến|tới|-|–)\s*(?P<high>{NUMBER})\s*%")
+_PERCENT = re.compile(rf"(?<![\d.,/])(?P<num>{NUMBER})\s*%")
+_INDEX = re.compile(r"(?<![\d.,/])(?P<num>\d+[.,]\d+)(?![\d.,]|\s*%)")
+_INDEX_WORDS = re.compile(r"chỉ số|\bHDI\b|\bGII\b|\bPCI\b|hệ số", re.IGNORECASE)
+_COUNT = re.compile(
+    rf"(?<![\d.,/\-–])(?P<num>{NUMBER}|một|hai|ba|bốn|mười)\s+(?P<noun>{_COUNT_NOUNS})(?!\w)", re.IGNORECASE
+)
+_BOUNDED_COUNT = re.compile(
+    rf"(?:ít nhất|tối thiểu|không dưới|không ít hơn)\s+(?P<num>{NUMBER}|một|hai|ba|bốn|mười)\s+"
+    r"(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|phút|buổi|lần|tuổi|%)\b)[^\W\d]\w*)",
+    re.IGNORECASE,
+)
+_NOT_A_COUNT_AFTER = re.compile(
+    r"(?:lớp|thứ|số|khối|năm|tháng|ngày|mức|độ|bậc|đoạn|khóa|điều|mục|tuổi|kỳ|MĐ|CĐ)\s*$", re.IGNORECASE
+)
+_LEVEL = re.compile(
+    r"(?P<word>mức độ|cấp độ|bậc|MĐ|CĐ|mức(?=\s*\d))\s*(?P<n>\d{1,2}|IV|V|I{1,3})(?![\w/%])", re.IGNORECASE
+)
+_LEVEL_WORDS = {"mđ": "mức độ", "mức": "mức độ", "cđ": "cấp độ"}
+_BEFORE = re.compile(
+    r"(?P<phrase>không dưới|không thấp hơn|không ít hơn|không quá|không vượt quá|không vượt|thấp hơn|nhỏ hơn|"
+    r"ít hơn|lớn hơn|cao hơn|nhiều hơn|giảm xuống dưới|giảm xuống còn|giảm còn|xuống dưới|xuống còn|"
+    r"ít nhất|tối thiểu|tối đa|trên|vượt|hơn|dưới|từ|còn)\s*$",
+    re.IGNORECASE,
+)
+_AT_MOST = {"không quá", "không vượt quá", "không vượt", "thấp hơn", "nhỏ hơn", "ít hơn", "giảm xuống dưới",
+            "giảm xuống còn", "giảm còn", "xuống dưới", "xuống còn", "tối đa", "dưới", "còn"}
+# matched at the end of a figure (pattern.match(text, end)): without "^", which only holds at position 0
+_AT_LEAST_AFTER = re.compile(r"\s*trở lên", re.IGNORECASE)
+_AT_MOST_AFTER = re.compile(r"\s*trở xuống", re.IGNORECASE)
+_REACHED_BEFORE = re.compile(r"\bđạt\s+$")
+_BOUND_BEFORE = re.compile(r"(?:ít nhất|tối thiểu|không dưới|từ)\s*$", re.IGNORECASE)
+_MAINTAIN = re.compile(r"\b(?:duy trì|giữ vững|củng cố|giữ ổn định)\b", re.IGNORECASE)
+_HEDGED = re.compile(r"\b(?:khuyến khích|tiến tới|hướng tới|từng bước)\b", re.IGNORECASE)
+_ZERO = re.compile(
+    r"\b(?:không để(?:\s+(?:xảy ra|có|còn))?|(?:kiên quyết\s+)?chấm dứt|không còn|"
+    r"không có(?=\s+(?:học sinh|trẻ|giáo viên|cán bộ|nhân viên|trường hợp|vụ|trường|lớp|xã|phường)\b)|"
+    r"(?:đảm bảo|bảo đảm)\s+không(?:\s+(?:để|có|còn|xảy ra))?)\s+(?P<object>\S.*)",
+    re.IGNORECASE,
+)
+_ZERO_IN_TASKS = re.compile(
+    r"\b(?:đảm bảo|bảo đảm)\s+không(?:\s+(?:để|có|còn|xảy ra))?\s+(?P<object>\S.*)", re.IGNORECASE
+)
+_TOWARDS = re.compile(r"(?:tiến tới|hướng tới|từng bước|góp phần)\s*$", re.IGNORECASE)
+_KEEP_RATE = re.compile(r"\b(?:duy trì|giữ vững|củng cố)\b(?:\s+\S+){0,3}?\s+(?:tỷ lệ|tỉ lệ)\b", re.IGNORECASE)
+# "duy trì ... đạt chuẩn": read as two searches, since "\b(?:duy trì|giữ vững)\b.*\b(?:đạt chuẩn|...)\b"
+# scans the rest of the piece from every "duy trì" in it
+_KEEP_VERB = re.compile(r"\b(?:duy trì|giữ vững)\b", re.IGNORECASE)
+_KEPT_STATUS = re.compile(r"\b(?:đạt chuẩn|công nhận|danh hiệu)\b", re.IGNORECASE)
+_COMPLETE = re.compile(
+    r"^(?:(?:phấn đấu|đến năm \d{4}|năm \d{4}|trong năm \d{4})[\s,]*)*(?P<verb>hoàn thành)\b", re.IGNORECASE
+)
+_RECOGNISED = re.compile(r"(?<!đã )(?<!đã được )\b(?:đủ điều kiện|công nhận)\b", re.IGNORECASE)
+# "Hoàn thành tốt nhiệm vụ năm học" says nothing checkable.
+_ROUTINE = re.compile(r"hoàn thành\s+(?:tốt\s+|xuất sắc\s+)?(?:các\s+)?(?:nhiệm vụ|chỉ tiêu|kế hoạch)", re.IGNORECASE)
+_ABOVE_AVERAGE = re.compile(r"\bvượt\s+(?:mức\s+)?(?:bình quân|trung bình)", re.IGNORECASE)
+
+
+class _Before:
+    """What the words before a position of a piece say, answered without copying or searching again all the
+    text before each figure: a piece with thousands of figures took time in the square of its length."""
+
+    REACH = 48  # longer than any phrase that the patterns read at the end of the words before
+
+    def __init__(self, text):
+        self.text = text
+        self._first_end = {}
+
+    def contains(self, pattern, end):
+        """Whether ``pattern`` occurs in text[:end], for a pattern of whole words (\\b...\\b) none of whose
+        phrases holds another: the first occurrence in the whole text ends first, and one cut by ``end``
+        lies within REACH of it."""
+        if pattern not in self._first_end:
+            match = pattern.search(self.text)
+            self._first_end[pattern] = match.end() if match else math.inf
+        return self._first_end[pattern] <= end or bool(pattern.search(self.text, max(0, end - self.REACH), end))
+
+    def ends_with(self, pattern, end, *, stripped=False):
+        """pattern.search(text[:end]), or with ``stripped`` pattern.search(text[:end].rstrip() + " "), for a
+        pattern that ends with \\s*$ and reads fewer than REACH characters before the white space."""
+        stop = self.stop(end)
+        start = max(0, stop - self.REACH)
+        return pattern.search(self.text[start:stop] + " " if stripped else self.text[start:end])
+
+    def stop(self, end):
+        """Where the words before ``end`` stop, trailing white space left out."""
+        while end > 0 and self.text[end - 1].isspace():
+            end -= 1
+        return end
+
+
+class _Taken:
+    """The spans of the anchors found so far, which do not overlap: sorted, so that a new span is checked
+    against its neighbour instead of against every anchor of the piece."""
+
+    def __init__(self):
+        self.starts, self.ends = [], []
+
+    def free(self, start, end):
+        index = bisect.bisect_left(self.starts, end)
+        return index == 0 or self.ends[index - 1] <= start
+
+    def add(self, start, end):
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+
+def find_anchors(text, mode):
+    """The anchors of one piece, in order."""
+    anchors, taken, before = [], _Taken(), _Before(text)
+
+    for match in _RANGE.finditer(text):
+        low, high = parse_number(match.group("low")), parse_number(match.group("high"))
+        if low < high:
+            comparator = "maintain" if before.contains(_MAINTAIN, match.start()) else "range"
+            anchors.append(Anchor("range", match.start(), match.end(), comparator, low, high, "%"))
+            taken.add(*match.span())
+    for match in _PERCENT.finditer(text):
+        if taken.free(*match.span()):
+            anchors.append(_numeric("percent", match, before, "%"))
+            taken.add(*match.span())
+    if _INDEX_WORDS.search(text) or re.search(r"(?<![\d.,])0[.,]\d", text):
+        for match in _INDEX.finditer(text):
+            if taken.free(*match.span()) and (before.ends_with(_BEFORE, match.start(), stripped=True)
+                                              or before.ends_with(_REACHED_BEFORE, match.start(), stripped=True)):
+                anchors.append(_numeric("index", match, before, "index"))
+                taken.add(*match.span())
+    for match in _COUNT.finditer(text):
+        if not taken.free(*match.span()) or before.ends_with(_NOT_A_COUNT_AFTER, match.start()):
+            continue
+        if not match.group("num")[0].isdigit() and not before.ends_with(_BOUND_BEFORE, match.start()):
+            continue  # "một số", "một loại": a number word is a count only after "ít nhất", "tối thiểu"
+        anchors.append(_numeric("count", match, before, "count"))
+        taken.add(*match.span())
+    for match in _BOUNDED_COUNT.finditer(text):
+        span = (match.start("num"), match.end("noun"))
+        if taken.free(*span):
+            anchors.append(_numeric("count", _Span(match, span), before, "count"))
+            taken.add(*span)
+    for match in _LEVEL.finditer(text):
+        if taken.free(*match.span()):
+            anchors.append(_level(match, before))
+            taken.add(*match.span())
+    anchors.sort(key=lambda anchor: anchor.start)
+    anchors = _attach_levels(_drop_qualifiers(anchors))
+    if mode == TASK:
+        anchors = [anchor for anchor in anchors if anchor.kind != "level"]
+    anchors = [anchor for anchor in anchors if not before.contains(_HEDGED, anchor.start)]
+    if anchors:
+        return anchors
+    return _wording_anchors(text, mode)
+
+
+class _Span:
+    """A match narrowed to the figure and its noun, so that the words before it read as its comparator."""
+
+    def __init__(self, match, span):
+        self._match, self._span = match, span
+
+    def group(self, name):
+        return self._match.group(name)
+
+    def start(self):
+        return self._span[0]
+
+    def end(self):
+        return self._span[1]
+
+
+def _comparator_before(before, start):
+    """"không quá", "trên", ... just before a figure: "<=", ">=", or None when there is none."""
+    phrase = before.ends_with(_BEFORE, start, stripped=True) if before.stop(start) else None
+    if phrase is None:
+        return None
+    return "<=" if phrase.group("phrase").lower() in _AT_MOST else ">="
+
+
+def _numeric(kind, match, before, unit):
+    value = parse_number(match.group("num"))
+    comparator = _comparator_before(before, match.start()) or "="
+    if _AT_LEAST_AFTER.match(before.text, match.end()):
+        comparator = ">="
+    elif _AT_MOST_AFTER.match(before.text, match.end()):
+        comparator = "<="
+    if before.contains(_MAINTAIN, match.start()):
+        comparator = "maintain"
+    return Anchor(kind, match.start(), match.end(), comparator, value, None, unit)
+
+
+def _level(match, before):
+    word = match.group("word").lower()
+    word = _LEVEL_WORDS.get(word, word)
+    value = parse_level(match.group("n").upper())
+    comparator = "achieve"
+    if _AT_LEAST_AFTER.match(before.text, match.end()) or _comparator_before(before, match.start()) == ">=":
+        comparator = ">="
+    if before.contains(_MAINTAIN, match.start()):
+        comparator = "maintain"
+    return Anchor("level", match.start(), match.end(), comparator, value, None, "level", f"{word} {value}")
+
+
+def _drop_qualifiers(anchors):
+    """A count after a percentage qualifies it ("100% trường có ít nhất 01 phòng ..."): not a target."""
+    result, seen_rate = [], False
+    for anchor in anchors:
+        if anchor.kind == "count" and seen_rate:
+            continue
+        seen_rate = seen_rate or anchor.kind in ("percent", "range")
+        result.append(anchor)
+    return result
+
+
+def _attach_levels(anchors):
+    """A level next to a figure labels it ("trên 90% cơ sở đạt mức độ 2"); alone it is the target."""
+    result = [anchor for anchor in anchors if anchor.kind != "level"]
+    if not result:
+        return anchors
+    starts = [anchor.start for anchor in result]  # in order, as the anchors are
+    for level in (anchor for anchor in anchors if anchor.kind == "level"):
+        index = max(bisect.bisect_left(starts, level.start) - 1, 0)  # the last figure before it, else the first
+        if result[index].level_label is None:
+            result[index] = replace(result[index], level_label=level.level_label)
+    return result
+
+
+def _wording_anchors(text, mode):
+    """Targets stated without a figure: zero, keep a rate or status, reach a status, beat an average."""
+    zero = (_ZERO if mode == TARGET else _ZERO_IN_TASKS).search(text)
+    if zero and not _TOWARDS.search(text[:zero.start()]):
+        return [Anchor("zero", zero.start(), zero.end(), "=", 0, None, "count")]
+    if mode != TARGET:
+        return []
+    keep = _KEEP_RATE.search(text)
+    if keep:
+        return [Anchor("maintain", keep.start(), keep.end(), "maintain", None, None, "%")]
+    keep = _kept_status(text)
+    if keep:
+        return [Anchor("maintain", *keep, "maintain")]
+    above = _ABOVE_AVERAGE.search(text)
+    if above:
+        unit = "index" if _INDEX_WORDS.search(text) else None
+        return [Anchor("above", above.start(), above.end(), ">=", None, None, unit)]
+    reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text)
+    if reach and not _ROUTINE.search(text):
+        start = text.find(reach.group(0).strip()) if reach.re is _COMPLETE else reach.start()
+        return [Anchor("achieve", max(start, 0), max(start, 0) + len(reach.group(0)), "achieve")]
+    return []
+
+
+def _kept_status(text):
+    """(start, end) from the first "duy trì" / "giữ vững" to the last status after it, or None."""
+    verb = _KEEP_VERB.search(text)
+    status = None
+    for status in _KEPT_STATUS.finditer(text, verb.end() if verb else len(text) + 1):
+        pass
+    return (verb.start(), status.end()) if status else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Horizons (deadlines)
+
+_HORIZON = re.compile(
+    r"(?P<school>năm học\s+(?P<s1>\d{4})\s*[-–]\s*(?P<s2>\d{4}))"
+    r"|(?P<period>giai đoạn\s+\d{4}\s*[-–]\s*(?P<p2>\d{4}))"
+    r"|(?P<year>(?:năm|đến)\s+(?P<y>\d{4}))(?!\s*[-–]\s*\d)",
+    re.IGNORECASE,
+)
+_LINE_LEAD = re.compile(r"^(?:đến\s+)?(?:năm học|năm|giai đoạn)\s+[\d\s\-–]+:", re.IGNORECASE)
+
+
+def horizons(text, ref_year=None):
+    """(position, horizon) pairs: "2030", or a school year "2026-2027"; dates and baselines left out."""
+    dates = date_spans(text)
+    found = []
+    for match in _HORIZON.finditer(text):
+        if any(start <= match.start() < end for start, end in dates):
+            continue
+        if re.search(r"so với\s*$", text[:match.start()], re.IGNORECASE):
+            continue
+        if match.group("school"):
+            label, year = f"{match.group('s1')}-{match.group('s2')}", int(match.group("s2"))
+        else:
+            label = match.group("p2") or match.group("y")
+            year = int(label)
+        if ref_year and year < ref_year:
+            continue
+        found.append((match.start(), label))
+    return found
+
+
+def horizon_at(clause, position, piece_start, piece_end, ref_year):
+    """The horizon of the figure at ``position``: one in its own piece (the nearest before it, else the
+    first after it: "35% (năm 2030), 50% (năm 2035)"), else the nearest before it in the clause."""
+    found = horizons(clause, ref_year)
+    own = [(start, label) for start, label in found if piece_start <= start < piece_end]
+    before = [label for start, label in own if start <= position]
+    after = [label for start, label in own if start > position]
+    if before or after:
+        return before[-1] if before else after[0]
+    earlier = [label for start, label in found if start <= position]
+    return earlier[-1] if earlier else None
+
+
+def heading_horizon(headings, ref_year=None):
+    for heading in reversed(headings):
+        found = horizons(heading, ref_year)
+        if found:
+            return found[-1][1]
+    return None
+
+
+def is_baseline(clause, ref_year):
+    """A clause that reports what is already done ("đã được công nhận", "... cấp độ 2 năm 2023") and
+    names no horizon still ahead."""
+    if ref_year and any(int(label[-4:]) >= ref_year for _start, label in horizons(clause, ref_year)):
+        return False
+    if re.search(r"\bđã\s+(?:được|đạt|có|hoàn thành)\b", clause, re.IGNORECASE):
+        return True
+    if not ref_year:
+        return False
+    dates = date_spans(clause)
+    for match in re.finditer(r"(?<!đến )(?<!trước )(?<!tới )(?<!so với )năm\s+(\d{4})(?!\s*[-–])", clause,
+                             re.IGNORECASE):
+        if int(match.group(1)) < ref_year and not any(s <= match.start() < e for s, e in dates):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposals
+
+
+@dataclass
+class Group:
+    """The stretch of a clause that one or more anchors quote."""
+
+    start: int
+    end: int
+    anchors: list  # (piece, anchor)
+    predicate: str = ""  # the second predicate a copied share applies to
+
+
+_BULLETED = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
+
+
+def extract_targets(body, *, issuer=None, ref_year=None):
+    """Target proposals (dicts without ids) from the body lines of a plan, in reading order.
+
+    A bullet reads in the context of the line that introduces it: the "- ..." item above a "+ ..."
+    sub-item, or an unbulleted lead-in ending with ':' ("Chỉ tiêu cụ thể đến năm 2030:") above a list.
+    """
+    proposals = []
+    parent = lead = None
+    for line in body:
+        if is_row(line.text):
+            continue
+        bulleted = bool(_BULLETED.match(line.text))
+        if not bulleted:
+            lead = line if line.text.rstrip().endswith(":") else None
+        sub_item = re.match(r"^(?:-\s*)?\+", line.text) is not None
+        if not sub_item or parent is None or parent.headings != line.headings:
+            parent = line
+        context = " ".join(
+            other.text for other in (lead, parent)
+            if other is not None and other is not line and other.headings == line.headings
+        )
+        mode = section_mode(line.headings)
+        if mode == TASK and _TARGET_HEADING.search(context):
+            mode = TARGET  # "Các chỉ tiêu cụ thể:" introduces targets even under a task heading
+        if mode is None:
+            continue
+        proposals.extend(_from_line(line, mode, context, issuer, ref_year))
+    return proposals
+
+
+def _from_line(line, mode, context, issuer, ref_year):
+    text = strip_bullet(line.text)
+    lead = _LINE_LEAD.match(text)
+    line_horizon = horizons(lead.group(0))[0][1] if lead and horizons(lead.group(0)) else None
+    found = horizons(context, ref_year)
+    context_horizon = found[-1][1] if found else None
+    projection = bool(re.search(r"quy mô|dự kiến", f"{context} {text}", re.IGNORECASE))
+    default_horizon = line_horizon or context_horizon or heading_horizon(line.headings, ref_year)
+    results = []
+    for sentence in sentences(text):
+        lead_in = LEAD_IN.match(sentence)
+        for clause in clauses(sentence):
+            if is_baseline(clause.text, ref_year):
+                continue
+            subject = ""  # the group the last share counted, for a nested "trong đó 35% ..."
+            for group in _groups(clause.text, mode):
+                stretch = clause.text[group.start:group.end]
+                for position, (piece, anchor) in enumerate(group.anchors):
+                    earlier = [a.end for p, a in group.anchors[:position] if p is piece]
+                    segment = piece.text[earlier[-1] if earlier else 0:anchor.end]
+                    deadline = horizon_at(clause.text, piece.start + anchor.start, piece.start, piece.end, ref_year)
+                    shift = piece.start - group.start
+                    proposal = _proposal(
+                        replace(anchor, start=anchor.start + shift, end=anchor.end + shift), anchor, piece.text,
+                        stretch, clause.text, line, issuer, deadline=deadline or default_horizon,
+                        predicate=group.predicate, lead_in=lead_in.group("topic") if lead_in else "",
+                        projection=projection, alone=len(group.anchors) == 1 and not group.predicate,
+                        parent_subject=subject, segment=segment,
+                    )
+                    if anchor.kind == "percent" and proposal["scope"] != issuer:
+                        subject = proposal["scope"]
+                    results.append(proposal)
+    return results
+
+
+def _groups(clause, mode):
+    """Pieces with anchors, each with the figure-less pieces around it that belong to its quote."""
+    groups, pending = [], []
+    for piece in pieces(clause):
+        anchors = find_anchors(piece.text, mode)
+        if anchors:
+            start = pending[0].start if pending else piece.start
+            groups.append(Group(start, piece.end, [(piece, anchor) for anchor in anchors]))
+            pending = []
+        elif not groups or pending or re.match(r"(?:tỷ lệ|tỉ lệ|số lượng|chỉ số)\b", piece.text, re.IGNORECASE):
+            pending.append(piece)  # the subject of a figure still to come
+        elif _second_predicate(groups[-1], piece):
+            first_piece, anchor = groups[-1].anchors[0]
+            groups.append(Group(groups[-1].start, piece.end, [(first_piece, anchor)], piece.text))
+        else:
+            groups[-1].end = piece.end
+    if pending and groups:
+        groups[-1].end = max(groups[-1].end, pending[-1].end)
+    return groups
+
+
+def _second_predicate(group, piece):
+    """"100% trường học có kết nối Internet, có thiết bị dạy học số": one share, a second predicate."""
+    first_piece, anchor = group.anchors[0]
+    if anchor.kind != "percent" or len(first_piece.text[anchor.end:].split()) < 2:
+        return False
+    if piece.text.startswith("được "):
+        return True
+    return piece.text.startswith("có ") and " có " in first_piece.text[anchor.end:]
+
+
+def _proposal(anchor, own_anchor, piece, text, clause, line, issuer, *, deadline, predicate, lead_in, projection,
+              alone, parent_subject, segment):
+    """One proposal. ``anchor`` is placed in ``text``, the stretch of the clause its group quotes, and
+    ``own_anchor`` in ``piece``, its own piece; ``alone`` when no other anchor shares the quote."""
+    quote = text.strip(" ,;")
+    if alone:
+        own = quote
+    elif anchor.kind == "level":
+        own = segment  # "... kiểm định cấp độ 3 và chuẩn quốc gia mức độ 2": each level its own words
+    else:
+        own = f"{piece} {predicate}"
+    # Projections are planned scale (schools, classes, pupils), not levels to reach: "khác". A nested
+    # part ("trong đó ít nhất 20% ...") without words of its own takes its clause's category.
+    category = OTHER if projection else categorize(own if matching(own) else clause, lead_in, line.headings)
+    if anchor.kind in ("percent", "range", "index", "count"):
+        indicator = indicator_name(anchor, text, predicate, parent_subject)
+    elif anchor.kind == "level" and not alone:
+        # Several levels in one piece: name each from the words since the previous one.
+        words = re.sub(r"^\s*(?:và|,)\s*", "", segment)
+        length = own_anchor.end - own_anchor.start
+        indicator = indicator_name(replace(own_anchor, start=len(words) - length, end=len(words)), words)
+    else:
+        indicator = indicator_name(own_anchor, piece)
+    return {
+        "kind": "projection" if projection else "target",
+        "quote": quote,
+        "indicator": indicator,
+        "comparator": anchor.comparator,
+        "value": anchor.value,
+        "value_max": anchor.value_max,
+        "unit": anchor.unit,
+        "level_label": anchor.level_label,
+        "deadline": deadline,
+        "scope": scope_of(anchor, text, issuer, clause),
+        "category": category,
+        "section": line.section,
+    }

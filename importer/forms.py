@@ -1,0 +1,242 @@
+"""The forms of the import pages: the file to read, one proposal as the officer edits it, the plan's particulars.
+
+    PlanUploadForm              the file and the unit whose plan it is (a unit the officer may change)
+    ProposalForm                one proposal: accept (with edits) or reject; clean_proposal_fields checks
+                                the edits, also for importer.actions.review_proposal
+    PlanMetadataForm            the document's number, title, date, issuer and signer as read
+"""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from plans.models import DocumentType
+from targets.fields import format_number, parse_vietnamese_number
+from units import access
+from units.models import Unit
+
+from .extraction.reading import MAX_BYTES
+from .gold import CATEGORY_BY_GOLD, COMPARATOR_BY_GOLD, KIND_BY_UNIT
+from .matching import score_text
+
+COMPARATOR_CHOICES = [
+    ("=", "bằng (=)"), (">=", "từ … trở lên (≥)"), ("<=", "không quá (≤)"),
+    ("range", "trong khoảng"), ("maintain", "duy trì, giữ vững"), ("achieve", "đạt được (mốc)"),
+]
+UNIT_CHOICES = [("", "không có (mốc)"), ("%", "%"), ("count", "số lượng"), ("index", "chỉ số"), ("level", "mức độ")]
+DECISION_CHOICES = [("accepted", "Đã chấp nhận"), ("rejected", "Đã bỏ"), ("pending", "Chờ xem xét")]
+_DEADLINE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$|^(\d{4})$")
+
+
+def changeable_units(user):
+    """The current units the user may issue a plan for (access.can_change_unit), top-down."""
+    units = access.visible_units(user).current().order_by("path")
+    return Unit.objects.filter(pk__in=[unit.pk for unit in units if access.can_change_unit(user, unit)]).order_by("path")
+
+
+class PlanUploadForm(forms.Form):
+    """The file to read and the unit whose plan it is."""
+
+    unit = forms.ModelChoiceField(label="Đơn vị ban hành kế hoạch", queryset=Unit.objects.none(), empty_label=None)
+    # empty files reach read_document, whose message says what is wrong with the file
+    file = forms.FileField(
+        label="Tệp kế hoạch", allow_empty_file=True,
+        help_text=f"Tệp .docx, .pdf có lớp văn bản (không phải bản quét) hoặc .txt, đến {MAX_BYTES // 1024 // 1024} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.pdf,.txt"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = changeable_units(user)
+
+
+def _number(raw):
+    """A figure as the officer typed it ("0,9", "1.318", "95%") or as stored, into a Decimal."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, (Decimal, int, float)):
+        number = Decimal(str(raw))
+    else:
+        number = parse_vietnamese_number(str(raw))
+        if number is None:
+            return None
+    if number < 0:
+        raise ValueError("Giá trị không được âm.")
+    if number >= 10**12 or -number.normalize().as_tuple().exponent > 4:
+        raise ValueError("Giá trị quá lớn hoặc có quá 4 chữ số thập phân.")
+    return number
+
+
+def _json_number(number):
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _choice_id(raw, candidates, message):
+    if raw in (None, ""):
+        return None, None
+    wanted = str(raw)
+    match = next((c["id"] for c in candidates if str(c["id"]) == wanted), None)
+    return (match, None) if match is not None else (None, message)
+
+
+def clean_proposal_fields(fields, item):
+    """The edited fields of a proposal checked and normalised: (values, errors by field)."""
+    values, errors = {}, {}
+    name = " ".join(str(fields.get("indicator") or "").split())
+    values["indicator"] = name
+    if not name:
+        errors["indicator"] = "Cần nêu tên chỉ số."
+    elif len(name) > 300:
+        errors["indicator"] = "Tên chỉ số dài quá 300 ký tự."
+    values["comparator"] = fields.get("comparator") or ""
+    if values["comparator"] not in COMPARATOR_BY_GOLD:
+        errors["comparator"] = "Chọn một trong sáu cách so sánh: =, ≥, ≤, trong khoảng, duy trì, đạt được."
+    numbers = {}
+    for key in ("value", "value_max"):
+        try:
+            numbers[key] = _number(fields.get(key))
+        except ValueError as error:
+            numbers[key], errors[key] = None, str(error)
+    if values["comparator"] == "range" and "value_max" not in errors and "value" not in errors:
+        if numbers["value"] is None or numbers["value_max"] is None:
+            errors["value_max"] = "Chỉ tiêu trong khoảng cần cả giá trị tối thiểu và tối đa."
+        elif numbers["value_max"] < numbers["value"]:
+            errors["value_max"] = "Giá trị tối đa phải lớn hơn hoặc bằng giá trị tối thiểu."
+    elif values["comparator"] != "range" and numbers["value_max"] is not None:
+        errors["value_max"] = "Chỉ nhập giá trị tối đa cho chỉ tiêu trong khoảng."
+    values.update((key, _json_number(number)) for key, number in numbers.items())
+    values["unit"] = fields.get("unit") or None
+    if values["unit"] not in KIND_BY_UNIT:
+        errors["unit"] = "Đơn vị tính là %, số lượng, chỉ số, mức độ hoặc để trống."
+    values["level_label"] = " ".join(str(fields.get("level_label") or "").split()) or None
+    if values["level_label"] and len(values["level_label"]) > 40:
+        errors["level_label"] = "Nhãn mức độ dài quá 40 ký tự."
+    values["deadline"] = str(fields.get("deadline") or "").strip().replace("–", "-") or None
+    match = _DEADLINE.match(values["deadline"] or "")
+    if values["deadline"] and not (match and (match[2] is None or int(match[2]) == int(match[1]) + 1)):
+        errors["deadline"] = "Thời hạn là một năm (2030) hoặc một năm học (2026-2027), hoặc để trống."
+    values["category"] = fields.get("category") or ""
+    if values["category"] not in CATEGORY_BY_GOLD:
+        errors["category"] = "Chọn một nhóm tiêu chí trong danh sách."
+    for key, candidates, message in (
+        ("indicator_id", item.get("indicator_candidates", []), "Chỉ số này không nằm trong các gợi ý."),
+        ("parent_id", item.get("parent_candidates", []), "Chỉ tiêu này không nằm trong các gợi ý."),
+    ):
+        values[key], error = _choice_id(fields.get(key), candidates, message)
+        if error:
+            errors[key] = error
+    return values, errors
+
+
+class ProposalForm(forms.Form):
+    """One proposal as the officer edits it; a rejection needs no valid figures."""
+
+    decision = forms.ChoiceField(choices=DECISION_CHOICES)
+    indicator = forms.CharField(label="Chỉ số", max_length=300, required=False)
+    comparator = forms.ChoiceField(label="So sánh", choices=COMPARATOR_CHOICES)
+    value = forms.CharField(label="Giá trị", max_length=30, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    value_max = forms.CharField(label="Đến (khoảng)", max_length=30, required=False,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    unit = forms.ChoiceField(label="Đơn vị tính", choices=UNIT_CHOICES, required=False)
+    level_label = forms.CharField(label="Mức độ", max_length=40, required=False)
+    deadline = forms.CharField(label="Thời hạn", max_length=16, required=False,
+                               widget=forms.TextInput(attrs={"placeholder": "2030 hoặc 2026-2027"}))
+    category = forms.ChoiceField(label="Nhóm tiêu chí", choices=[(k, k[0].upper() + k[1:]) for k in CATEGORY_BY_GOLD])
+    indicator_id = forms.ChoiceField(label="Chỉ số trên cổng", required=False)
+    parent_id = forms.ChoiceField(label="Cụ thể hóa chỉ tiêu cấp trên", required=False)
+
+    def __init__(self, data=None, *, item, index=0):
+        super().__init__(data, initial=proposal_initial(item), auto_id=f"id_p{index}_%s")
+        self.item = item
+        self.fields["indicator_id"].choices = [("", "— tạo chỉ số mới theo tên ở trên —")] + [
+            (str(c["id"]), f"{c['name']} (giống {score_text(c['score'])})") for c in item.get("indicator_candidates", [])]
+        self.fields["parent_id"].choices = [("", "— không gắn —")] + [
+            (str(c["id"]), c["label"]) for c in item.get("parent_candidates", [])]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or data.get("decision") == "rejected":
+            return data
+        values, errors = clean_proposal_fields(data, self.item)
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return {**data, **values}
+
+
+def proposal_initial(item):
+    def shown(number):
+        return "" if number is None else format_number(Decimal(str(number)))
+
+    return {
+        "indicator": item["indicator"], "comparator": item["comparator"], "value": shown(item["value"]),
+        "value_max": shown(item["value_max"]), "unit": item["unit"] or "", "level_label": item["level_label"] or "",
+        "deadline": item["deadline"] or "", "category": item["category"],
+        "indicator_id": item.get("indicator_id") or "", "parent_id": item.get("parent_id") or "",
+    }
+
+
+def split_date(text):
+    """"17/12/2025", "2025-12-17" or "2026" into (issued_on, issued_year); raises ValueError."""
+    message = "Ngày ban hành ghi như 17/12/2025, hoặc chỉ năm (2026), hoặc để trống."
+    match = _DATE.match((text or "").strip())
+    if not match:
+        raise ValueError(message)
+    if match[7]:
+        return None, int(match[7])
+    day, month, year = (match[1], match[2], match[3]) if match[1] else (match[6], match[5], match[4])
+    try:
+        issued_on = date(int(year), int(month), int(day))
+    except ValueError as error:  # 31/02: Python's message is English
+        raise ValueError(f"Không có ngày {text.strip()}. {message}") from error
+    return issued_on, issued_on.year
+
+
+class PlanMetadataForm(forms.Form):
+    """The particulars of the document as read, for the officer to correct before creating the plan."""
+
+    doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
+    number = forms.CharField(label="Số, ký hiệu", max_length=64, required=False,
+                             help_text="Để trống nếu văn bản không có số.")
+    title = forms.CharField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.CharField(label="Ngày ban hành", max_length=10, required=False,
+                           help_text="17/12/2025, hoặc chỉ năm (2026).")
+    issuer_name = forms.CharField(label="Cơ quan ban hành (như ghi)", max_length=255, required=False)
+    place = forms.CharField(label="Địa danh", max_length=120, required=False)
+    signer_title = forms.CharField(label="Chức vụ người ký", max_length=160, required=False)
+    signer_name = forms.CharField(label="Người ký", max_length=120, required=False)
+
+    def __init__(self, data=None, *, plan_import):
+        super().__init__(data, initial=metadata_initial(plan_import.proposals))
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "plan-create"
+
+    def clean_date(self):
+        text = self.cleaned_data["date"].strip()
+        if not text:
+            return ""
+        try:
+            issued_on, year = split_date(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        return issued_on.isoformat() if issued_on else str(year)
+
+
+def metadata_initial(proposals):
+    when = proposals.get("date") or ""
+    if len(when) == 10:
+        when = f"{when[8:10]}/{when[5:7]}/{when[:4]}"
+    doc_type = proposals.get("doc_type")
+    return {
+        "doc_type": doc_type if doc_type in DocumentType.values else DocumentType.KH,
+        "number": proposals.get("number") or "", "title": proposals.get("title") or "", "date": when,
+        "issuer_name": proposals.get("issuer") or "", "place": proposals.get("place") or "",
+        "signer_title": proposals.get("signer_title") or "", "signer_name": proposals.get("signer_name") or "",
+    }
+

@@ -1,0 +1,152 @@
+"""Matching what an uploaded plan names with what the portal holds, and its quotes with its text.
+
+    fold, core, similarity      compare names whatever their accents and the words most names start with
+    suggest_indicator           the catalogue indicators a proposal may measure, the likeliest one chosen
+    suggest_parent              the targets of the cited documents that the proposal may make concrete
+    locate_quotes               where each proposal's quote stands in the text, and which mark shows it
+"""
+
+import re
+import unicodedata
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+from plans.models import Document
+from targets.fields import format_number
+from targets.models import Indicator, Target
+
+from .gold import indicator_unit
+
+UNIT_WORDS = {"%": "%", "count": "số lượng", "index": "chỉ số", "level": "mức độ", None: "không có (mốc hoàn thành)"}
+
+# Name similarity (difflib ratio over accent-folded names) from which a match is listed, then suggested.
+CANDIDATE_SCORE = 0.5
+INDICATOR_SCORE = 0.65
+PARENT_SCORE = 0.65
+CANDIDATES = 3
+
+
+def fold(name):
+    """Lower-case ASCII words of a Vietnamese name, for comparing names whatever their accents."""
+    text = (name or "").replace("đ", "d").replace("Đ", "D").rstrip("…")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+_GENERIC_HEAD = re.compile(r"^(?:ty le|ti le|so luong|so|chi so|muc do|cap do) ")
+
+
+def core(folded):
+    """A folded name without the words most names start with ("tỷ lệ", "số"), which inflate any ratio."""
+    return _GENERIC_HEAD.sub("", folded)
+
+
+def similarity(a, b):
+    """difflib's ratio of two folded names, skipping the full comparison when it cannot reach a candidate."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < CANDIDATE_SCORE or matcher.quick_ratio() < CANDIDATE_SCORE:
+        return 0.0
+    return matcher.ratio()
+
+
+def score_text(score):
+    """A similarity as the officer reads it: "0,87"."""
+    return format_number(Decimal(str(round(score, 2))))
+
+
+def match_cited(parents, user):
+    """Each cited document with the portal Document of the same number (visible to the user), if any."""
+    numbers = {parent["number"] for parent in parents if parent.get("number")}
+    found = {doc.number: doc for doc in Document.objects.visible_to(user).filter(number__in=numbers)
+             .select_related("issuer").order_by("pk")}
+    for parent in parents:
+        doc = found.get(parent.get("number"))
+        parent["document_id"] = doc.pk if doc else None
+        parent["document_label"] = doc.short_label if doc else ""
+    return list(found.values())
+
+
+def indicator_rows():
+    """Every catalogue indicator with its folded name and unit, read once for all the proposals."""
+    return [(indicator, core(fold(indicator.name)), indicator_unit(indicator))
+            for indicator in Indicator.objects.only("id", "name", "kind", "unit_label").order_by("pk")]
+
+
+def parent_rows(cited):
+    """The targets of the cited documents with their folded indicator name and unit."""
+    targets = (Target.objects.filter(document__in=cited, is_projection=False)
+               .select_related("indicator", "document").order_by("document", "order", "pk"))
+    return [(target, core(fold(target.indicator.name)), indicator_unit(target.indicator)) for target in targets]
+
+
+def suggest_indicator(item, indicators):
+    name = core(fold(item["indicator"]))
+    scored = sorted(((similarity(name, folded), unit, indicator) for indicator, folded, unit in indicators),
+                    key=lambda row: (-row[0], row[2].pk))
+    candidates = []
+    for score, unit, indicator in scored[:CANDIDATES]:
+        if score < CANDIDATE_SCORE:
+            break
+        reason = f"trùng tên chỉ số “{indicator.name}” (độ giống {score_text(score)})"
+        if unit != item["unit"]:
+            reason += f"; khác đơn vị tính: {UNIT_WORDS[unit]}"
+        candidates.append({"id": indicator.pk, "name": indicator.name, "score": round(score, 2),
+                           "same_unit": unit == item["unit"], "reason": reason})
+    item["indicator_candidates"] = candidates
+    chosen = next((c for c in candidates if c["same_unit"] and c["score"] >= INDICATOR_SCORE), None)
+    item["indicator_id"] = chosen["id"] if chosen else None
+
+
+def suggest_parent(item, parent_targets):
+    """Among the targets of the cited documents in the portal: same unit, the most similar indicator."""
+    name = core(fold(item["indicator"]))
+    scored = []
+    for target, folded, unit in parent_targets:
+        if unit != item["unit"]:
+            continue
+        same = target.indicator_id == item["indicator_id"]
+        score = 1.0 if same else similarity(name, folded)
+        if score >= CANDIDATE_SCORE:
+            scored.append((score, same, target))
+    scored.sort(key=lambda row: (-row[0], row[2].pk))
+    candidates = []
+    for score, same, target in scored[:CANDIDATES]:
+        why = "đo bằng cùng chỉ số" if same else f"tên chỉ số giống {score_text(score)}"
+        unit = f"cùng đơn vị tính {UNIT_WORDS[item['unit']]}" if item["unit"] else "cùng là mốc hoàn thành"
+        candidates.append({
+            "id": target.pk, "label": f"{target.indicator.name} ({target.document.short_label})",
+            "score": round(score, 2),
+            "reason": f"cụ thể hóa chỉ tiêu “{target.indicator.name}” của {target.document.short_label} "
+                      f"(văn bản được căn cứ): {unit}, {why}",
+        })
+    item["parent_candidates"] = candidates
+    item["parent_id"] = candidates[0]["id"] if candidates and candidates[0]["score"] >= PARENT_SCORE else None
+
+
+def _find(text, quote):
+    """(start, end) of the quote in the text, whatever the white space between its words (table rows)."""
+    for candidate in (quote, (quote or "").rstrip(" .;:,")):
+        words = candidate.split()
+        if words:
+            match = re.search(r"\s+".join(map(re.escape, words)), text)
+            if match:
+                return match.span()
+    return None
+
+
+def locate_quotes(text, items):
+    """Give each proposal the span of its quote and the mark it is shown by: its own, or the mark of an
+    earlier proposal whose sentence overlaps it (several figures of one table row, a clause of a sentence)."""
+    spans = []
+    for index, item in enumerate(items):
+        span = _find(text, item["quote"])
+        item["span"], item["mark"] = (list(span) if span else None), None
+        if span:
+            spans.append((span[0], -span[1], index))
+    owner, owner_end = None, -1
+    for start, negative_end, index in sorted(spans):
+        if start < owner_end:
+            items[index]["mark"] = owner
+        else:
+            owner, owner_end = index, -negative_end
+            items[index]["mark"] = index

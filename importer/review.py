@@ -1,0 +1,73 @@
+"""What the import pages show: the text with its quotes marked, one row per proposal, the targets created.
+
+    highlighted_text            the plan's text, escaped, each quoted sentence in a <mark>
+    review_row, review_context  one proposal with its form and the reasons of its suggestions; the whole page
+    created_targets             the targets of the plan created, as the result page lists them
+"""
+
+from django.db.models import Prefetch
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from plans.models import PlanImportStatus
+from targets.models import Target, TargetResponsibility
+
+from .actions import proposal_at
+from .forms import DECISION_CHOICES, PlanMetadataForm, ProposalForm
+
+
+def highlighted_text(text, items):
+    """The text, escaped, with each marked sentence wrapped in <mark id="q-N"> (N: its first proposal)."""
+    shown_by = {}
+    for index, item in enumerate(items):
+        if item.get("mark") is not None:
+            shown_by.setdefault(item["mark"], []).append(str(index))
+    parts, position = [], 0
+    for mark in sorted(shown_by, key=lambda m: items[m]["span"][0]):
+        start, end = items[mark]["span"]
+        parts.append(escape(text[position:start]))
+        parts.append(format_html('<mark id="q-{}" data-items="{}">{}</mark>', mark, " ".join(shown_by[mark]),
+                                 text[start:end]))
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(str(part) for part in parts))  # every part is escaped above
+
+
+def review_row(plan_import, index, form=None):
+    """One proposal as the review page shows it: its form, its kind, the reasons of the chosen suggestions."""
+    item = proposal_at(plan_import, index)
+    by_id = {c["id"]: c for c in item.get("indicator_candidates", [])}
+    parents = {c["id"]: c for c in item.get("parent_candidates", [])}
+    return {
+        "index": index, "item": item, "form": form or ProposalForm(item=item, index=index),
+        "is_projection": index >= len(plan_import.proposals.get("targets", [])),
+        "decision_label": dict(DECISION_CHOICES)[item["decision"]],
+        "indicator_choice": by_id.get(item.get("indicator_id")),
+        "parent_choice": parents.get(item.get("parent_id")),
+        "edited": ", ".join(str(ProposalForm.base_fields[key].label).lower() for key in item.get("original", {})),
+    }
+
+
+def review_context(plan_import, *, metadata_form=None, forms=None, errors=None):
+    """Everything the review page shows. ``forms``: bound proposal forms with errors, by index."""
+    items = plan_import.items()
+    forms = forms or {}
+    return {
+        "plan_import": plan_import,
+        "text_html": highlighted_text(plan_import.text, items),
+        "rows": [review_row(plan_import, index, forms.get(index)) for index in range(len(items))],
+        "counts": plan_import.counts(), "total": len(items),
+        "metadata_form": metadata_form or PlanMetadataForm(plan_import=plan_import),
+        "parents": plan_import.proposals.get("parents", []),
+        "has_tasks": bool(plan_import.proposals.get("tasks")),
+        "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
+        "errors": errors or [],
+    }
+
+
+def created_targets(document):
+    """The targets of a created plan with what the page shows of them (4 queries)."""
+    return (Target.objects.filter(document=document)
+            .select_related("indicator", "document", "parent__indicator", "parent__document")
+            .prefetch_related("horizons", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
+            .order_by("order", "pk"))

@@ -1,0 +1,133 @@
+"""A parent's consolidation across the reports of the units below it (a province's across its communes).
+
+Both builders read it: the PDF prints per target the aggregate, the range, the communes by status and
+those behind; the workbook lists each commune's figure per indicator with the counts behind it. It
+reads the contents only (the frozen snapshots the communes sent, or the live preview), so it says what
+the communes reported. Each commune's figure and counts come from the one evaluation
+(targets.queries.evaluate_targets: the roll-up of its subtree in SQL, with its predecessors', without
+values entered for some target beside the schools' counts); pooling them applies the roll-up's rules
+one level up: a rate is the sum of the numerators over the sum of the denominators, never an average
+of percentages; counts add up; levels and "every unit" targets keep the lowest.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from targets.fields import format_percent, format_result
+from targets.models import IndicatorKind
+
+BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "đảng ủy ", "đảng uỷ ", "hội đồng nhân dân ")
+
+POOLED, TOTAL, LOWEST, MEAN, ACHIEVED = "pooled", "total", "lowest", "mean", "achieved"
+
+
+@dataclass
+class ConsolidatedTarget:
+    """One target across the communes: each commune's row, and the aggregate of their figures."""
+
+    number: int
+    criterion: str
+    indicator: str
+    goal: str
+    kind: str
+    unit_label: str
+    rows: list = field(default_factory=list)  # [(commune name, ReportRow)]
+    rule: str = ""  # how the aggregate is made: POOLED, TOTAL, LOWEST, MEAN or ACHIEVED
+    value: Decimal | None = None  # the aggregate (ACHIEVED: how many communes reached it)
+
+    @property
+    def known(self):
+        return [row for _name, row in self.rows if row.result is not None]
+
+    def overall_text(self):
+        """The aggregate as the PDF writes it: "45%", "tổng 12 phòng", "thấp nhất mức 2", "2/3 đã đạt"."""
+        if self.value is None:
+            return "—"
+        if self.rule == ACHIEVED:
+            return f"{self.value}/{len(self.known)} đã đạt"
+        if self.rule == POOLED:
+            return format_percent(self.value)
+        words = {TOTAL: "tổng", LOWEST: "thấp nhất", MEAN: "trung bình"}[self.rule]
+        return f"{words} {format_result(self.value, self.kind, self.unit_label)}"
+
+    def spread_text(self):
+        """The lowest and the highest commune ("12,5% – 75%"); nothing for milestones."""
+        known = self.known
+        if not known or self.kind == IndicatorKind.MILESTONE:
+            return ""
+        low, high = min(known, key=lambda row: row.result), max(known, key=lambda row: row.result)
+        return low.result_text if low.result == high.result else f"{low.result_text} – {high.result_text}"
+
+
+def consolidate(contents):
+    """[(criterion label, [ConsolidatedTarget])] across the contents, in the order first met.
+
+    A target is the same across communes when its criterion, indicator and goal are; a plan listing
+    the same target twice counts its commune once.
+    """
+    targets, groups = {}, {}
+    for content in contents:
+        name = commune_name(content)
+        seen = set()
+        for group in content.groups:
+            for row in group.rows:
+                key = (group.label, row.indicator, row.goal)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key not in targets:
+                    targets[key] = ConsolidatedTarget(0, group.label, row.indicator, row.goal, row.kind, row.unit_label)
+                    groups.setdefault(group.label, []).append(targets[key])
+                targets[key].rows.append((name, row))
+    number = 0
+    for items in groups.values():
+        for item in items:
+            number += 1
+            item.number = number
+            item.rule, item.value = _aggregate(item)
+    return list(groups.items())
+
+
+def _aggregate(item):
+    known = item.known
+    if item.kind == IndicatorKind.RATE and not any(row.each_unit for row in known):
+        counted = [row for row in known if row.denominator]
+        denominator = sum(Decimal(str(row.denominator)) for row in counted)
+        if not denominator:
+            return POOLED, None
+        return POOLED, sum(Decimal(str(row.numerator)) for row in counted) * 100 / denominator
+    if not known:
+        return "", None
+    values = [Decimal(str(row.result)) for row in known]
+    if item.kind == IndicatorKind.MILESTONE:
+        return ACHIEVED, sum(1 for value in values if value)
+    if item.kind == IndicatorKind.LEVEL or any(row.each_unit for row in known):
+        return LOWEST, min(values)
+    if item.kind == IndicatorKind.COUNT:
+        return TOTAL, sum(values)
+    return MEAN, sum(values) / len(values)  # an index (0,82) does not add up
+
+
+def commune_figures(content):
+    """The commune's figure per indicator, with the counts a rate comes from and the period it is of:
+    one row per commune and indicator for the province's sheet of figures."""
+    rows, seen = [], set()
+    for row in content.rows:
+        if row.indicator in seen or row.result is None:
+            continue
+        seen.add(row.indicator)
+        period = next((label for label, value in reversed(row.trend) if value is not None), content.period_name)
+        rows.append({"unit_code": content.unit_code, "unit": commune_name(content), "indicator": row.indicator,
+                     "period": period, "numerator": row.numerator, "denominator": row.denominator,
+                     "value": row.result, "kind": row.kind, "unit_label": row.unit_label})
+    return rows
+
+
+def commune_name(content):
+    """ "Ủy ban nhân dân phường Dương Kinh" -> "Phường Dương Kinh": the commune a consolidation lists."""
+    name = content.unit_name
+    for prefix in BODY_PREFIXES:
+        if name.lower().startswith(prefix):
+            name = name[len(prefix):]
+            break
+    return name[:1].upper() + name[1:]

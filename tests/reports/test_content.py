@@ -1,0 +1,65 @@
+"""What a periodic report says (reports.content.build_report_content), assembled once for the Excel and the
+PDF: the queries it takes do not grow with the plan's targets, tasks, schools or figures."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from plans.models import Task, TaskGroup
+from reports.content import build_report_content
+from reports.models import ReportStatus, SchoolReport
+from targets.models import ProgressValue, TargetResponsibility
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
+
+
+@pytest.fixture
+def period(db):
+    today = timezone.localdate()
+    return make_period(code="hk-nay", start=today - timedelta(60), end=today + timedelta(30),
+                       deadline=today + timedelta(40))
+
+
+@pytest.fixture
+def plan(tree):
+    return make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A")
+
+
+def add_rows(tree, plan, period, n):
+    """n more rows of everything the report lists: targets (rates and counts in turn, each led by the
+    commune's office, with a figure from a new school), tasks in groups, and the schools' approved narratives."""
+    start = plan.targets.count()
+    for i in range(start, start + n):
+        school = make_unit(f"A-S{i}", f"Trường Tiểu học số {i}", "school", tree["A"], levels=["th"])
+        if i % 2:
+            indicator = make_indicator(f"ty-le-{i}", f"Tỷ lệ số {i}", unit_label="%")
+            figures = {"numerator": Decimal(30), "denominator": Decimal(40)}
+        else:
+            indicator = make_indicator(f"so-luong-{i}", f"Số lượng số {i}", "count", "sum", "phòng")
+            figures = {"value": Decimal(i + 1)}
+        target = make_target(plan, indicator, i, Decimal(90 if i % 2 else 10), category="staff")
+        TargetResponsibility.objects.create(target=target, unit=tree["A-VHXH"])
+        ProgressValue.objects.create(indicator=indicator, unit=school, period=period, **figures)
+        group = TaskGroup.objects.create(document=plan, number=str(i), title=f"Nhóm nhiệm vụ {i}")
+        Task.objects.create(document=plan, group=group, text=f"Nhiệm vụ số {i}", lead_unit=tree["A-VHXH"])
+        SchoolReport.objects.create(school=school, period=period, status=ReportStatus.APPROVED,
+                                    highlights=f"Kết quả nổi bật của trường số {i}")
+
+
+def test_the_content_takes_the_same_queries_whatever_the_number_of_rows(
+        tree, plan, period, django_assert_num_queries):
+    add_rows(tree, plan, period, 3)
+    # the unit's predecessors, the targets (with indicator and plan), their horizons, scope units,
+    # responsibilities and the responsible units, the periods of the trend, the values entered for the unit,
+    # the roll-ups of its subtree, the reporting rate (one count of schools and their reports), the tasks
+    # (with group and lead), the schools' approved narratives (with school), the leader who signs, the raw
+    # figures (with unit, indicator and period)
+    with django_assert_num_queries(14):
+        build_report_content(unit=tree["A"], document=plan, period=period)
+    add_rows(tree, plan, period, 4)
+    with django_assert_num_queries(14):
+        content = build_report_content(unit=tree["A"], document=plan, period=period)
+    assert sum(len(group.rows) for group in content.groups) == 7
+    assert [task["text"] for task in content.tasks][-1] == "Nhiệm vụ số 6"
+    assert len(content.narratives) == 7 and len(content.raw_values) == 7

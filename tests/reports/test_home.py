@@ -1,0 +1,87 @@
+"""The home page: each persona's to-do list, and the queries it takes whatever the number of rows."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from reports.models import ReportStatus, SchoolReport
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
+from units.models import Unit
+
+HOME = reverse("home")
+
+
+@pytest.fixture
+def period(db):
+    """The semester in progress; its deadline passed two days ago, entry is still open."""
+    today = timezone.localdate()
+    return make_period(code="hk-nay", start=today - timedelta(100), end=today + timedelta(10),
+                       deadline=today - timedelta(2))
+
+
+@pytest.fixture
+def plan(tree):
+    return make_document(tree["A"], "12/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của phường A")
+
+
+def add_rows(tree, period, plan, n):
+    """n of each row the home page lists: schools of A (submitted, draft, not started in turn), targets of A's
+    plan with nothing entered for the period, and reports of school A1 returned for earlier periods."""
+    start = Unit.objects.filter(code__startswith="A-S").count()
+    today = timezone.localdate()
+    for i in range(start, start + n):
+        school = make_unit(f"A-S{i}", f"Trường Tiểu học số {i}", "school", tree["A"], levels=["th"])
+        status = [ReportStatus.SUBMITTED, ReportStatus.DRAFT, None][i % 3]
+        if status:
+            SchoolReport.objects.create(school=school, period=period, status=status, submitted_at=timezone.now())
+        make_target(plan, make_indicator(f"chi-so-{i}", f"Chỉ số số {i}", "count", "sum", "trường"), i, Decimal(2))
+        earlier = make_period(code=f"hk-truoc-{i}", start=today - timedelta(400 + 10 * i),
+                              end=today - timedelta(300 + 10 * i), deadline=today - timedelta(290 + 10 * i))
+        SchoolReport.objects.create(school=tree["A-TH1"], period=earlier, status=ReportStatus.RETURNED,
+                                    review_comment=f"Bổ sung số liệu kỳ {i}")
+
+
+def test_officer_a_sees_the_reports_to_review_the_late_schools_and_the_targets_to_update(
+        client, personas, tree, period, plan):
+    add_rows(tree, period, plan, 3)
+    client.force_login(personas["officer_a"])
+    response = client.get(HOME)
+    assertContains(response, f"Việc cần làm — {period.name}")
+    assertContains(response, "Trường Tiểu học số 0 — ")  # submitted: awaiting review
+    assertContains(response, "<li>Trường Tiểu học số 1</li>", html=True)  # a draft after the deadline: late
+    assertContains(response, "<li>Trường Tiểu học số 2</li>", html=True)  # not started: late
+    assertContains(response, "Chỉ số số 2</a>")
+
+
+def test_the_principal_sees_every_returned_report(client, personas, tree, period, plan):
+    add_rows(tree, period, plan, 3)
+    client.force_login(personas["principal_a"])
+    response = client.get(HOME)
+    for i in range(3):
+        assertContains(response, f"Bổ sung số liệu kỳ {i} — ")
+
+
+@pytest.mark.parametrize(("persona", "queries", "shown"), [
+    # session, user, memberships (scope and navigation), current period, then for phường A: its schools,
+    # their reports, their period exceptions (completeness), the reports awaiting review (with school and
+    # period), the targets with nothing entered (with indicator and plan)
+    ("officer_a", 9, "Trường Tiểu học số 6 — "),
+    # session, user, memberships, current period, the school's report, its returned reports (with period)
+    ("principal_a", 6, "Bổ sung số liệu kỳ 6 — "),
+    # session, user, memberships, current period, then for phường A: its schools, their reports, their exceptions
+    ("leader_a", 7, "(9 trường)"),
+])
+def test_the_home_page_takes_the_same_queries_whatever_the_number_of_rows(
+        client, personas, tree, period, plan, persona, queries, shown, django_assert_num_queries):
+    client.force_login(personas[persona])
+    add_rows(tree, period, plan, 3)
+    with django_assert_num_queries(queries):
+        client.get(HOME)
+    add_rows(tree, period, plan, 4)
+    with django_assert_num_queries(queries):
+        response = client.get(HOME)
+    assertContains(response, shown)
