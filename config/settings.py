@@ -35,12 +35,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "units",
     "plans",
     "targets",
     "periods",
     "reports",
     "importer",
+    "api",
     "demo",
 ]
 
@@ -165,6 +169,43 @@ PERMISSIONS_POLICY_DENIED = ["accelerometer", "camera", "geolocation", "gyroscop
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# The REST API (api/, docs/api.md): tokens sent as "Authorization: Bearer …" or the portal's own session (with
+# its CSRF check); each token (or signed-in user) may send API_RATE_LIMIT requests, counted in the cache. The
+# embedded default cache is per process: with several processes, point CACHE_URL at Redis so that the count is
+# shared.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.auth.TokenMayWrite"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API của Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW",
+    "DESCRIPTION": "Đọc và ghi dữ liệu của cổng theo cùng quy tắc phân quyền như trên trình duyệt. Xác thực bằng "
+                   "khóa truy cập (tiêu đề `Authorization: Bearer nq71_…`) tạo tại trang “Khóa API” của người dùng, "
+                   "hoặc khóa của tài khoản dịch vụ do đơn vị tạo.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe_path_parameters",
+                             "api.schema.document_refusals"],
+    # tasks and progress values share one set of states (plans.TaskStatus, targets.ProgressStatus)
+    "ENUM_NAME_OVERRIDES": {"ProgressStatusEnum": "targets.models.ProgressStatus",
+                            "ReportStatusEnum": "reports.models.ReportStatus"},
+}
 
 # Evidence files: what may be uploaded and how large (checked by content, not by name).
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("reports.urls")),  # /bao-cao/… and /ke-hoach/<pk>/bao-quat/
     path("ke-hoach/", include("importer.urls")),
     path("cong-khai/", include((plan_public_urlpatterns + report_public_urlpatterns, "public"))),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

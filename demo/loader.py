@@ -23,6 +23,7 @@ from plans.models import Document, DocumentStatus, Phase, Task, TaskGroup
 from reports.actions import write_report_values
 from reports.catalogue import ensure_report_items, link_indicators
 from reports.models import ReportStatus, SchoolReport, SchoolReportEntry
+from targets.actions import record_target_revisions
 from targets.models import (
     Indicator,
     IndicatorKind,
@@ -85,6 +86,9 @@ def seed_demo(*, with_progress=True):
     plans = {}
     for spec in U.PLANS:
         plans[spec["key"]] = seed_plan(tally, spec, units, documents, indicators, nq71_targets)
+    # a target seeded now starts its history as one created in the admin or imported does
+    seeded = Target.objects.filter(document__in=[documents["NQ71"], *plans.values()], revisions__isnull=True)
+    record_target_revisions(targets=list(seeded), by=None, reason="Dữ liệu minh họa (manage.py seed_demo).")
     periods = seed_periods(tally)
     seed_users(tally, units)
     if with_progress:

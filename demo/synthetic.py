@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from periods.models import Period, PeriodKind
 from plans.models import Document, DocumentStatus, DocumentType
-from reports.models import SchoolReport
+from reports.models import ReportEvent, SchoolReport, SchoolReportEntry, SchoolReportEntryChange
 from targets.fields import format_number
 from targets.models import (
     Aggregation,
@@ -38,6 +38,7 @@ from targets.models import (
     Target,
     TargetHorizon,
     TargetResponsibility,
+    TargetRevision,
     ValueSource,
 )
 from units.models import Membership, Role, Unit, UnitKind
@@ -218,19 +219,29 @@ def existing_synthetic():
 
 
 def delete_synthetic():
-    """Remove every row of an earlier run, dependants first (units, indicators and periods are PROTECTed)."""
+    """Remove every row of an earlier run, dependants first (units, indicators and periods are PROTECTed, and
+    so is everything that holds figures or their history: this is the one place that deletes them, and only
+    the generated rows, archived ones included)."""
     units = Unit.objects.filter(pk__in=list(_synthetic_units().values_list("pk", flat=True)))
     indicators = Indicator.objects.filter(code__startswith=CODE_PREFIX)
     periods = Period.objects.filter(code__startswith=CODE_PREFIX)
-    values = ProgressValue.objects.filter(Q(unit__in=units) | Q(indicator__in=indicators) | Q(period__in=periods))
+    values = ProgressValue.all_objects.filter(Q(unit__in=units) | Q(indicator__in=indicators) | Q(period__in=periods))
     ProgressValueChange.objects.filter(value__in=values).delete()
     Evidence.objects.filter(value__in=values).delete()
     # The public delete() would load every value into memory because changes and evidence cascade from
     # them; both were removed just above, so one DELETE is enough.
     deleted = values._raw_delete(values.db)
-    SchoolReport.objects.filter(Q(school__in=units) | Q(period__in=periods)).delete()
-    Document.objects.filter(issuer__in=units).delete()
-    Target.objects.filter(indicator__in=indicators).delete()
+    reports = SchoolReport.objects.filter(Q(school__in=units) | Q(period__in=periods))
+    SchoolReportEntryChange.objects.filter(event__report__in=reports).delete()
+    ReportEvent.objects.filter(report__in=reports).delete()
+    SchoolReportEntry.objects.filter(report__in=reports).delete()
+    reports.delete()
+    targets = Target.all_objects.filter(Q(indicator__in=indicators) | Q(document__issuer__in=units))
+    TargetRevision.objects.filter(target__in=targets).delete()
+    TargetHorizon.objects.filter(target__in=targets).delete()
+    targets.filter(part_of__isnull=False).delete()
+    targets.delete()
+    Document.all_objects.filter(issuer__in=units).delete()
     TargetResponsibility.objects.filter(unit__in=units).delete()
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
     # A unit's children are PROTECTed: the deepest first.

@@ -1,9 +1,11 @@
 """Importing a plan from a file: the portal reads it and proposes, an officer reviews, then the plan is created.
 
-    start_import                read the file, extract the plan, find each quote in the text, suggest the
-                                portal indicator and the higher target of every proposal
+    start_import                store the file and queue the job that reads it (importer.reading_job: extract
+                                the plan, find each quote in the text, suggest the portal indicator and the
+                                higher target of every proposal)
+    retry_import                queue the reading again, after it failed or stalled
     review_proposal             accept (with the officer's edits), reject or reset one proposal
-    discard_import              give up an import under review
+    discard_import              give up an import, whether read or not
     create_plan_from_import     the document, its targets, horizons and responsibilities, in one transaction
 
 Until create_plan_from_import nothing of the plan exists: the proposals live in the PlanImport row's JSON
@@ -16,39 +18,48 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from plans.models import Document, DocumentStatus, DocumentType, PlanImport, PlanImportStatus
+from targets.actions import record_target_revisions
 from targets.models import Indicator, ResponsibilityRole, Target, TargetHorizon, TargetResponsibility
 
-from . import gold, matching
-from .extraction import extract_plan, read_document
-from .extraction.text import clean_text
+from . import gold, reading_job, tasks
 from .forms import DECISION_CHOICES, clean_proposal_fields, split_date
 
 EDITABLE = ("indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline", "category",
             "indicator_id", "parent_id")
 
 
+@transaction.atomic
 def start_import(*, unit, uploaded_file, by):
-    """Read the file and store its proposals for review. Raises ExtractionError before saving anything.
+    """Store the file and an import in the reading state; its reading is queued once this commits.
 
-    One insert, so no transaction is held open while the file is read.
+    The file was checked by PlanUploadForm (kind, size); what is in it is the job's to read, so that a file
+    that takes long or much memory to read costs a worker's child process, not the request.
     """
-    text = read_document(uploaded_file)
     source_name = Path(getattr(uploaded_file, "name", "") or "tệp tải lên").name[:255]
-    proposals = extract_plan(text, source_name)
-    cleaned = clean_text(text)
-    items = proposals["targets"] + proposals["projections"]
-    cited = matching.match_cited(proposals["parents"], by)
-    indicators = matching.indicator_rows()
-    parent_targets = matching.parent_rows(cited)
-    for item in items:
-        item.update(decision="pending", original={})
-        matching.suggest_indicator(item, indicators)
-        matching.suggest_parent(item, parent_targets)
-    matching.locate_quotes(cleaned, items)
-    return PlanImport.objects.create(unit=unit, uploaded_by=by, source_name=source_name, text=cleaned,
-                                     proposals=proposals)
+    plan_import = PlanImport(unit=unit, uploaded_by=by, source_name=source_name, status=PlanImportStatus.READING,
+                             progress="Đang chờ đọc tệp", heartbeat_at=timezone.now())
+    plan_import.source_file.save(source_name, uploaded_file, save=False)
+    plan_import.save()
+    tasks.enqueue_reading(plan_import)
+    return plan_import
+
+
+@transaction.atomic
+def retry_import(*, plan_import):
+    """Read the file again, after the reading failed or its job stopped answering."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if locked.status != PlanImportStatus.FAILED and not reading_job.is_stalled(locked):
+        raise ValidationError("Tệp của lần nhập này đang được đọc hoặc đã đọc xong: không cần đọc lại.")
+    if not locked.source_file:
+        raise ValidationError("Tệp tải lên không còn được lưu: hãy hủy lần nhập này và tải tệp lên lại.")
+    locked.status, locked.error, locked.attempts = PlanImportStatus.READING, "", 0
+    locked.progress, locked.heartbeat_at = "Đang chờ đọc lại tệp", timezone.now()
+    locked.save(update_fields=["status", "error", "attempts", "progress", "heartbeat_at"])
+    plan_import.status, plan_import.error = locked.status, locked.error
+    tasks.enqueue_reading(locked)
 
 
 def proposal_at(plan_import, index):
@@ -59,11 +70,19 @@ def proposal_at(plan_import, index):
     return items[index]
 
 
-def _ensure_reviewing(plan_import):
+def _ensure_open(plan_import):
     if plan_import.status == PlanImportStatus.CREATED:
         raise ValidationError("Kế hoạch đã được tạo từ lần nhập này; không thể thay đổi hay tạo lại.")
-    if plan_import.status != PlanImportStatus.REVIEWING:
+    if plan_import.status == PlanImportStatus.DISCARDED:
         raise ValidationError("Lần nhập này đã bị hủy.")
+
+
+def _ensure_reviewing(plan_import):
+    _ensure_open(plan_import)
+    if plan_import.status == PlanImportStatus.READING:
+        raise ValidationError("Tệp của lần nhập này đang được đọc: hãy chờ đọc xong.")
+    if plan_import.status == PlanImportStatus.FAILED:
+        raise ValidationError("Không đọc được tệp của lần nhập này: không có đề xuất nào để xem xét.")
 
 
 @transaction.atomic
@@ -93,12 +112,13 @@ def review_proposal(*, plan_import, index, decision, fields):
 
 @transaction.atomic
 def discard_import(*, plan_import):
-    """Give up an import under review: nothing was created, nothing is."""
+    """Give up an import, read or not: nothing was created, nothing is; its stored file is deleted."""
     # locked as create_plan_from_import locks it, so that a plan being created is never marked discarded
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
-    _ensure_reviewing(locked)
-    locked.status = PlanImportStatus.DISCARDED
-    locked.save(update_fields=["status"])
+    _ensure_open(locked)
+    locked.status, locked.progress = PlanImportStatus.DISCARDED, ""
+    reading_job.drop_file(locked)
+    locked.save(update_fields=["status", "progress", "source_file"])
     plan_import.status = locked.status
 
 
@@ -131,6 +151,9 @@ def create_plan_from_import(*, plan_import, by, metadata=None):
         raise ValidationError("Chưa chấp nhận đề xuất nào: kế hoạch cần ít nhất một chỉ tiêu.")
     document = _create_document(locked, proposals, by)
     new_indicators = _create_targets(document, accepted, locked.unit)
+    # each target's values as imported are the first entry of its history (targets.actions is its one writer)
+    record_target_revisions(targets=list(document.targets.all()), by=by,
+                            reason=f"Tạo khi nhập kế hoạch từ tệp “{locked.source_name}”.")
     locked.status, locked.document = PlanImportStatus.CREATED, document
     proposals["result"] = {"targets": sum(1 for _, p in accepted if not p), "projections": sum(1 for _, p in accepted if p),
                            "rejected": len(items) - len(accepted), "indicators_created": new_indicators}

@@ -18,7 +18,8 @@ from targets.fields import format_number, parse_vietnamese_number
 from units import access
 from units.models import Unit
 
-from .extraction.reading import MAX_BYTES
+from .extraction import ExtractionError
+from .extraction.reading import MAX_BYTES, file_kind
 from .gold import CATEGORY_BY_GOLD, COMPARATOR_BY_GOLD, KIND_BY_UNIT
 from .matching import score_text
 
@@ -42,7 +43,7 @@ class PlanUploadForm(forms.Form):
     """The file to read and the unit whose plan it is."""
 
     unit = forms.ModelChoiceField(label="Đơn vị ban hành kế hoạch", queryset=Unit.objects.none(), empty_label=None)
-    # empty files reach read_document, whose message says what is wrong with the file
+    # an empty file reaches clean_file, whose message says what is wrong with it
     file = forms.FileField(
         label="Tệp kế hoạch", allow_empty_file=True,
         help_text=f"Tệp .docx, .pdf có lớp văn bản (không phải bản quét) hoặc .txt, đến {MAX_BYTES // 1024 // 1024} MB.",
@@ -52,6 +53,18 @@ class PlanUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = changeable_units(user)
+
+    def clean_file(self):
+        """Refuse at once a file that is empty, too large or of a kind that is not read (by its name and first
+        bytes); what is inside it is read by the job, after the upload."""
+        upload = self.cleaned_data["file"]
+        head = upload.read(8)
+        upload.seek(0)
+        try:
+            file_kind(upload.name, upload.size, head)
+        except ExtractionError as error:
+            raise ValidationError(str(error)) from error
+        return upload
 
 
 def _number(raw):

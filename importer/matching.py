@@ -4,6 +4,7 @@
     suggest_indicator           the catalogue indicators a proposal may measure, the likeliest one chosen
     suggest_parent              the targets of the cited documents that the proposal may make concrete
     locate_quotes               where each proposal's quote stands in the text, and which mark shows it
+    suggest_all                 all of the above for the proposals of a plan just read
 """
 
 import re
@@ -150,3 +151,17 @@ def locate_quotes(text, items):
         else:
             owner, owner_end = index, -negative_end
             items[index]["mark"] = index
+
+
+def suggest_all(proposals, text, user):
+    """Ready extracted proposals for review, in place: each pending, with its suggested indicator and higher
+    target, its quote found in ``text``; the cited documents looked up among those ``user`` may see."""
+    items = proposals["targets"] + proposals["projections"]
+    cited = match_cited(proposals["parents"], user) if user is not None else []
+    indicators = indicator_rows()
+    parent_targets = parent_rows(cited)
+    for item in items:
+        item.update(decision="pending", original={})
+        suggest_indicator(item, indicators)
+        suggest_parent(item, parent_targets)
+    locate_quotes(text, items)

@@ -2,6 +2,7 @@
 
     highlighted_text            the plan's text, escaped, each quoted sentence in a <mark>
     review_row, review_context  one proposal with its form and the reasons of its suggestions; the whole page
+    reading_context             the page while the file is read, or why it could not be
     created_targets             the targets of the plan created, as the result page lists them
 """
 
@@ -14,6 +15,7 @@ from targets.models import Target, TargetResponsibility
 
 from .actions import proposal_at
 from .forms import DECISION_CHOICES, PlanMetadataForm, ProposalForm
+from .reading_job import is_stalled
 
 
 def highlighted_text(text, items):
@@ -50,6 +52,8 @@ def review_row(plan_import, index, form=None):
 
 def review_context(plan_import, *, metadata_form=None, forms=None, errors=None):
     """Everything the review page shows. ``forms``: bound proposal forms with errors, by index."""
+    if plan_import.status in (PlanImportStatus.READING, PlanImportStatus.FAILED):
+        return {**reading_context(plan_import), "errors": errors or []}
     items = plan_import.items()
     forms = forms or {}
     return {
@@ -63,6 +67,11 @@ def review_context(plan_import, *, metadata_form=None, forms=None, errors=None):
         "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
         "errors": errors or [],
     }
+
+
+def reading_context(plan_import):
+    """The page of an import whose file is being read (polled until it is) or could not be read."""
+    return {"plan_import": plan_import, "stalled": is_stalled(plan_import)}
 
 
 def created_targets(document):

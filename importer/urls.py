@@ -11,5 +11,6 @@ urlpatterns = [
     path("nhap/<int:pk>/de-xuat/<int:index>/", views.plan_import_decide, name="plan_import_decide"),
     path("nhap/<int:pk>/tao/", views.plan_import_create, name="plan_import_create"),
     path("nhap/<int:pk>/huy/", views.plan_import_discard, name="plan_import_discard"),
+    path("nhap/<int:pk>/doc-lai/", views.plan_import_retry, name="plan_import_retry"),
     path("nhap/<int:pk>/xong/", views.plan_import_done, name="plan_import_done"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -9,7 +10,6 @@ from plans.models import PlanImport, PlanImportStatus
 from units import access
 
 from . import actions, forms, review
-from .extraction import ExtractionError
 
 
 def _plan_import_for_user(request, pk):
@@ -25,24 +25,40 @@ def plan_import_upload(request):
     if not form.fields["unit"].queryset.exists():
         raise PermissionDenied("Chỉ cán bộ được thay đổi dữ liệu của một đơn vị mới nhập được kế hoạch.")
     if request.method == "POST" and form.is_valid():
-        try:
-            plan_import = actions.start_import(unit=form.cleaned_data["unit"], uploaded_file=form.cleaned_data["file"],
-                                               by=request.user)
-        except ExtractionError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("importer:plan_import_review", pk=plan_import.pk)
-    reviewing = (PlanImport.objects.visible_to(request.user).filter(status=PlanImportStatus.REVIEWING)
+        plan_import = actions.start_import(unit=form.cleaned_data["unit"], uploaded_file=form.cleaned_data["file"],
+                                           by=request.user)
+        return redirect("importer:plan_import_review", pk=plan_import.pk)
+    open_statuses = [PlanImportStatus.READING, PlanImportStatus.FAILED, PlanImportStatus.REVIEWING]
+    reviewing = (PlanImport.objects.visible_to(request.user).filter(status__in=open_statuses)
                  .select_related("unit", "uploaded_by").defer("text", "proposals"))
     return render(request, "importer/plan_import_upload.html", {"form": form, "reviewing": reviewing})
 
 
 @login_required
 def plan_import_review(request, pk):
+    """The proposals beside the text; while the file is read, its progress, which htmx asks for every 2 s."""
     plan_import = _plan_import_for_user(request, pk)
     if plan_import.status == PlanImportStatus.CREATED:
         return redirect("importer:plan_import_done", pk=plan_import.pk)
+    if plan_import.status in (PlanImportStatus.READING, PlanImportStatus.FAILED):
+        template = "importer/plan_import_review_reading.html" if request.htmx else "importer/plan_import_review.html"
+        return render(request, template, review.reading_context(plan_import))
+    if request.htmx:  # the poll of a reading that has just finished: the whole review page
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("importer:plan_import_review", args=[plan_import.pk])
+        return response
     return render(request, "importer/plan_import_review.html", review.review_context(plan_import))
+
+
+@login_required
+@require_POST
+def plan_import_retry(request, pk):
+    plan_import = _plan_import_for_user(request, pk)
+    try:
+        actions.retry_import(plan_import=plan_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("importer:plan_import_review", pk=plan_import.pk)
 
 
 @login_required

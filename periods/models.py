@@ -102,17 +102,25 @@ class Period(models.Model):
         return (today or timezone.localdate()) > self.deadline
 
     def is_locked_for(self, unit, today=None):
-        """Entry closes lock_after_days after the deadline, unless an officer reopened it for the unit."""
+        """Entry closes lock_after_days after the deadline, unless the level above reopened it for the unit."""
         today = today or timezone.localdate()
         if today <= self.locks_on:
             return False
         return not self.exceptions.filter(unit=unit, open_until__gte=today).exists()
 
     def is_locked_for_user(self, user, unit, today=None):
-        """A school's entry closes after the period locks (unless reopened); the commune's officers may still enter."""
-        if unit.kind != UnitKind.SCHOOL or access.can_review_school(user, unit):
+        """Whether `user` may no longer enter `unit`'s figures for this period: the same rule for a school's
+        report and a ward's own figures. After the lock date entry stays open only where the level above
+        granted the unit an exception (PeriodException), or to a system admin (corrections)."""
+        if access.is_system_admin(user):
             return False
         return self.is_locked_for(unit, today)
+
+    def lock_message(self, unit):
+        """The refusal shown when entry is locked, with whom to ask for an exception."""
+        ask = ("Hãy đề nghị cán bộ phụ trách của phường/xã gia hạn cho trường." if unit.kind == UnitKind.SCHOOL
+               else "Hãy đề nghị cán bộ phụ trách của cấp trên gia hạn cho đơn vị.")
+        return f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {self.locks_on:%d/%m/%Y}. {ask}"
 
     @classmethod
     def school_year_bounds(cls, school_year):
@@ -150,7 +158,7 @@ def trend_periods(period, among=None):
 
 
 class PeriodException(models.Model):
-    """An officer reopens entry for one school after the period has locked."""
+    """The level above reopens entry for one unit (a school, a ward) after the period has locked."""
 
     period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="exceptions")
     unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")

@@ -1,3 +1,6 @@
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,6 +26,15 @@ class DocumentStatus(models.TextChoices):
     DRAFT = "draft", "Dự thảo"
     IN_FORCE = "in_force", "Đang có hiệu lực"
     SUPERSEDED = "superseded", "Đã được thay thế"
+
+
+class InUseManager(models.Manager):
+    """The default manager of a model whose rows are archived, never deleted (documents, targets, progress
+    values): an archived row keeps its figures and history but is left out of every list, dashboard and
+    roll-up. `all_objects` reads archived rows too (the admin, which archives and restores them)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -101,8 +113,13 @@ class Document(models.Model):
     source_file = models.CharField("tệp nguồn", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+    archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True, editable=False,
+                                       help_text="Văn bản lưu trữ không còn hiện ở đâu nhưng không bị xóa.")
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người lưu trữ", null=True, blank=True,
+                                    editable=False, on_delete=models.SET_NULL, related_name="+")
 
-    objects = DocumentQuerySet.as_manager()
+    objects = InUseManager.from_queryset(DocumentQuerySet)()
+    all_objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "văn bản"
@@ -111,7 +128,7 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["number", "issuer"],
-                condition=~Q(number=""),
+                condition=~Q(number="") & Q(archived_at__isnull=True),
                 name="document_number_unique_per_issuer",
                 violation_error_message="Cơ quan này đã có văn bản mang số, ký hiệu này.",
             ),
@@ -275,6 +292,8 @@ class Task(models.Model):
 
 
 class PlanImportStatus(models.TextChoices):
+    READING = "reading", "Đang đọc tệp"
+    FAILED = "failed", "Không đọc được tệp"
     REVIEWING = "reviewing", "Đang xem xét"
     CREATED = "created", "Đã tạo kế hoạch"
     DISCARDED = "discarded", "Đã hủy"
@@ -287,6 +306,12 @@ class PlanImportQuerySet(models.QuerySet):
 
     def writable_by(self, user):
         return self.filter(access.write_condition(user, "unit"))
+
+
+def plan_import_path(instance, filename):
+    """An uploaded plan file under a generated name (the uploader's name is kept in source_name)."""
+    suffix = Path(filename).suffix.lower()
+    return f"nhap-ke-hoach/{uuid.uuid4().hex}{suffix if suffix in ('.txt', '.docx', '.pdf') else ''}"
 
 
 class PlanImport(models.Model):
@@ -307,12 +332,21 @@ class PlanImport(models.Model):
         help_text="Thông tin văn bản, các chỉ tiêu đề xuất và việc xem xét từng đề xuất.",
     )
     status = models.CharField(
-        "trạng thái", max_length=16, choices=PlanImportStatus.choices, default=PlanImportStatus.REVIEWING
+        "trạng thái", max_length=16, choices=PlanImportStatus.choices, default=PlanImportStatus.READING
     )
     document = models.ForeignKey(
         Document, verbose_name="văn bản đã tạo", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="imports",
     )
+    # The job that reads the file (importer.reading_job): the file is kept until it is read or the import
+    # discarded; progress and heartbeat while it runs, the reason when it fails.
+    source_file = models.FileField("tệp tải lên", upload_to=plan_import_path, blank=True, max_length=255)
+    progress = models.CharField("tiến độ đọc tệp", max_length=200, blank=True)
+    error = models.TextField("lỗi khi đọc tệp", blank=True)
+    attempts = models.PositiveSmallIntegerField("số lần đọc", default=0)
+    started_at = models.DateTimeField("bắt đầu đọc", null=True, blank=True)
+    finished_at = models.DateTimeField("đọc xong", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("còn đọc lúc", null=True, blank=True)
 
     objects = PlanImportQuerySet.as_manager()
 

@@ -1,9 +1,14 @@
 """Writes of the school-report workflow (save, submit, return, approve), of a period's follow-up
-(remind the schools, open a school's entry after the lock) and the request of a report build.
+(remind the schools, open a unit's entry after the lock) and the request of a report build.
 
 Only approved figures count in the commune's targets: approval turns the report's raw figures into
 progress values (one per indicator, rates as numerator and denominator), returning an approved report
 removes them again until it is approved anew.
+
+Every step carries the version of the report the user saw and is refused (StaleReportError, saying who
+did what since, the state now and the figures that changed) when the report moved on meanwhile: the row
+is locked and its version compared inside the transaction. Each save keeps its figures' before/after
+(SchoolReportEntryChange).
 """
 
 from decimal import Decimal
@@ -13,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from periods.models import PeriodException
-from targets.fields import plain_decimal
+from targets.fields import format_number, plain_decimal
 from targets.models import ProgressValue, ValueSource
 from units import access
 from units.models import Membership, Role
@@ -28,11 +33,14 @@ from .models import (
     ReportValue,
     SchoolReport,
     SchoolReportEntry,
+    SchoolReportEntryChange,
 )
 from .tasks import enqueue_builds
 
 # the states of a school's report that a reminder is sent for
 REMIND_STATES = (queries.NOT_STARTED, queries.LATE, ReportStatus.DRAFT, ReportStatus.RETURNED)
+# how many of the steps taken since a user's page a refusal lists (the latest)
+SHOWN_STEPS = 5
 
 
 class WorkflowError(Exception):
@@ -40,14 +48,53 @@ class WorkflowError(Exception):
 
 
 class StaleReportError(WorkflowError):
-    """Someone else saved the report since this user opened it."""
+    """The report moved on since this user opened it (a save, a submission, a review): nothing was done.
 
-    def __init__(self, report):
-        super().__init__(
-            "Báo cáo vừa được người khác cập nhật. Số liệu trên màn hình là của bạn và chưa được lưu; "
-            "hãy xem bản mới nhất rồi lưu lại."
-        )
+    The message says what happened since the version the user saw: who did what and when, the state now
+    and the figures that changed.
+    """
+
+    def __init__(self, report, seen_version):
         self.report = report
+        self.seen_version = seen_version
+        super().__init__(describe_changes_since(report, seen_version))
+
+
+def person_name(user):
+    """Who took a step, as the messages name them: the full name, else the login."""
+    return (user.get_full_name() or user.username) if user else "(không rõ)"
+
+
+def describe_changes_since(report, seen_version):
+    """In Vietnamese: the steps taken on the report after `seen_version` (the last few), its state now and
+    each figure changed (from its value then to its value now)."""
+    events = list(report.events.filter(version__gt=seen_version).select_related("by")
+                  .prefetch_related("changes__item").order_by("at", "pk"))
+    steps = [_step_in_words(e.by, e.get_action_display().lower(), e.at, e.comment) for e in events[-SHOWN_STEPS:]]
+    if len(events) > SHOWN_STEPS:
+        steps.insert(0, f"{len(events) - SHOWN_STEPS} thao tác trước đó")
+    if not steps:  # steps taken before events recorded versions
+        steps = [_step_in_words(report.updated_by, "cập nhật", report.updated_at)]
+    figures = {}
+    for event in events:
+        for change in event.changes.all():
+            then = figures.get(change.item_id, (change.item, change.before, None))[1]
+            figures[change.item_id] = (change.item, then, change.after)
+    changed = [f"{item.label}: {_figure(then)} → {_figure(now)}" for item, then, now in figures.values() if then != now]
+    text = (f"Báo cáo đã thay đổi từ khi bạn mở trang, thao tác chưa được thực hiện. Đã có: {'; '.join(steps)}. "
+            f"Trạng thái hiện tại: {report.get_status_display()}.")
+    if changed:
+        text += " Số liệu đã thay đổi: " + "; ".join(changed) + "."
+    return text + " Hãy xem lại báo cáo rồi thao tác lại."
+
+
+def _step_in_words(user, action, at, comment=""):
+    quoted = f" (“{comment}”)" if comment else ""
+    return f"{person_name(user)} — {action} lúc {timezone.localtime(at):%H:%M %d/%m/%Y}{quoted}"
+
+
+def _figure(value):
+    return "trống" if value is None else format_number(value)
 
 
 def applicable_items(school):
@@ -59,54 +106,71 @@ def get_or_start_report(*, school, period):
     return report
 
 
-def _check_editable(report, by, *, locked):
+def _lock(report, expected_version):
+    """The report's row, locked until the transaction ends; refused if it moved on since `expected_version`."""
+    report = SchoolReport.objects.select_for_update(of=("self",)).select_related("period", "school", "updated_by").get(
+        pk=report.pk)
+    if report.version != expected_version:
+        raise StaleReportError(report, expected_version)
+    return report
+
+
+def _check_editable(report, by):
     if not report.is_editable:
         raise WorkflowError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không thể sửa.")
-    if locked:
-        raise WorkflowError(
-            f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {report.period.locks_on:%d/%m/%Y}. "
-            "Hãy đề nghị cán bộ phụ trách của phường/xã gia hạn cho trường."
-        )
+    if report.period.is_locked_for_user(by, report.school):
+        raise WorkflowError(report.period.lock_message(report.school))
+
+
+def _step(report, by, action, fields, comment=""):
+    """Count the step: a new version, who made it, and its event (which records that version)."""
+    report.version += 1
+    report.updated_by = by
+    report.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    return ReportEvent.objects.create(report=report, action=action, by=by, comment=comment, version=report.version)
 
 
 @transaction.atomic
-def save_school_report(*, report, entries, narrative, by, expected_version, locked=False, action=None):
-    """Save a draft: every figure and narrative part at once, refused whole if someone saved meanwhile."""
-    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
-    _check_editable(report, by, locked=locked)
-    if report.version != expected_version:
-        raise StaleReportError(report)
+def save_school_report(*, report, entries, narrative, by, expected_version, action=None):
+    """Save a draft: every figure and narrative part at once, refused whole if someone saved meanwhile or
+    entry is locked; each figure that changes keeps its before/after with this save."""
+    report = _lock(report, expected_version)
+    _check_editable(report, by)
     items = {item.code: item for item in ReportItem.objects.filter(code__in=entries)}
     existing = {entry.item.code: entry for entry in report.entries.select_related("item")}
+    changes = []
     for code, value in entries.items():
         entry = existing.get(code)
         if entry is None:
             SchoolReportEntry.objects.create(report=report, item=items[code], value=value)
+            if value is not None:
+                changes.append(SchoolReportEntryChange(item=items[code], before=None, after=value))
         elif entry.value != value:
+            changes.append(SchoolReportEntryChange(item=entry.item, before=entry.value, after=value))
             entry.value = value
             entry.save(update_fields=["value"])
     for field, text in narrative.items():
         setattr(report, field, text)
-    report.version += 1
-    report.updated_by = by
-    report.save(update_fields=["highlights", "difficulties", "proposals", "version", "updated_by", "updated_at"])
-    ReportEvent.objects.create(report=report, action=action or ReportEvent.Action.SAVED, by=by)
+    event = _step(report, by, action or ReportEvent.Action.SAVED, ["highlights", "difficulties", "proposals"])
+    for change in changes:
+        change.event = event
+    SchoolReportEntryChange.objects.bulk_create(changes)
     return report
 
 
 @transaction.atomic
-def file_school_report(*, school, period, entries, narrative, by, expected_version, locked, submit):
+def file_school_report(*, school, period, entries, narrative, by, expected_version, submit):
     """Start the report if needed and save the figures (a refused save leaves nothing behind); then,
     if asked, submit. Returns (report, the reason submitting was refused or None): a refused
     submission keeps the saved draft."""
     report = get_or_start_report(school=school, period=period)
     report = save_school_report(report=report, entries=entries, narrative=narrative, by=by,
-                                expected_version=expected_version, locked=locked)
+                                expected_version=expected_version)
     if not submit:
         return report, None
     try:
         with transaction.atomic():
-            report = submit_school_report(report=report, by=by, locked=locked)
+            report = submit_school_report(report=report, by=by, expected_version=report.version)
     except WorkflowError as error:
         return report, str(error)
     return report, None
@@ -118,27 +182,26 @@ def missing_items(report):
 
 
 @transaction.atomic
-def submit_school_report(*, report, by, locked=False):
-    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
-    _check_editable(report, by, locked=locked)
+def submit_school_report(*, report, by, expected_version):
+    report = _lock(report, expected_version)
+    _check_editable(report, by)
     missing = missing_items(report)
     if missing:
         names = "; ".join(item.label for item in missing[:5]) + ("…" if len(missing) > 5 else "")
         raise WorkflowError(f"Chưa thể nộp: còn {len(missing)} mục chưa nhập số liệu ({names}).")
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
-    report.version += 1
-    report.save(update_fields=["status", "submitted_at", "version", "updated_at"])
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.SUBMITTED, by=by)
+    _step(report, by, ReportEvent.Action.SUBMITTED, ["status", "submitted_at"])
     return report
 
 
 @transaction.atomic
-def return_school_report(*, report, by, comment):
-    """Send a submitted (or approved) report back for correction, with the officer's comment."""
-    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+def return_school_report(*, report, by, comment, expected_version):
+    """Send a submitted report back for correction, or reopen an approved one (its figures stop counting),
+    with the officer's comment; refused if the report moved on since the officer's page showed it."""
     if not comment.strip():
         raise WorkflowError("Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+    report = _lock(report, expected_version)
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
         raise WorkflowError("Chỉ trả lại được báo cáo đã nộp hoặc đã duyệt.")
     reopened = report.status == ReportStatus.APPROVED
@@ -147,25 +210,22 @@ def return_school_report(*, report, by, comment):
     report.status = ReportStatus.RETURNED
     report.review_comment = comment.strip()
     report.reviewed_at = timezone.now()
-    report.version += 1
-    report.save(update_fields=["status", "review_comment", "reviewed_at", "version", "updated_at"])
     action = ReportEvent.Action.REOPENED if reopened else ReportEvent.Action.RETURNED
-    ReportEvent.objects.create(report=report, action=action, by=by, comment=report.review_comment)
+    _step(report, by, action, ["status", "review_comment", "reviewed_at"], comment=report.review_comment)
     return report
 
 
 @transaction.atomic
-def approve_school_report(*, report, by):
-    report = SchoolReport.objects.select_for_update().get(pk=report.pk)
+def approve_school_report(*, report, by, expected_version):
+    """Approve the figures the officer's page showed: refused if the report moved on since."""
+    report = _lock(report, expected_version)
     if report.status != ReportStatus.SUBMITTED:
         raise WorkflowError("Chỉ duyệt được báo cáo đã nộp.")
     write_report_values(report, is_demo=False)
     report.status = ReportStatus.APPROVED
     report.reviewed_at = timezone.now()
     report.approved_snapshot = {code: plain_decimal(value) for code, value in report.entries_by_code().items()}
-    report.version += 1
-    report.save(update_fields=["status", "reviewed_at", "approved_snapshot", "version", "updated_at"])
-    ReportEvent.objects.create(report=report, action=ReportEvent.Action.APPROVED, by=by)
+    _step(report, by, ReportEvent.Action.APPROVED, ["status", "reviewed_at", "approved_snapshot"])
     return report
 
 
@@ -232,10 +292,10 @@ def remind_schools(*, unit, period, by):
 
 
 @transaction.atomic
-def grant_period_exception(*, period, school, open_until, reason, by):
-    """Let a school enter its figures after the period locks, until `open_until`; granting again replaces
-    the school's earlier exception for the period."""
-    exception, _ = PeriodException.objects.update_or_create(period=period, unit=school, defaults={
+def grant_period_exception(*, period, unit, open_until, reason, by):
+    """Let a unit (a school, a ward) enter its figures after the period locks, until `open_until`; granting
+    again replaces the unit's earlier exception for the period."""
+    exception, _ = PeriodException.objects.update_or_create(period=period, unit=unit, defaults={
         "open_until": open_until, "reason": reason, "granted_by": by})
     return exception
 

@@ -1,12 +1,13 @@
 from django import forms
 
-from targets.fields import VietnameseDecimalField
+from targets.fields import VietnameseDecimalField, VietnameseTextField
 
 from .entries import NARRATIVE, check_entries
-from .models import ItemKind
+from .models import ItemKind, SchoolReportEntry
 from .school_form_xlsx import parse_report_upload
 
 YES_NO = [("", "— Chọn —"), ("1", "Có"), ("0", "Không")]
+ENTRY_COLUMN = SchoolReportEntry._meta.get_field("value")  # 14 digits, 2 places
 
 
 class SchoolReportForm(forms.Form):
@@ -22,15 +23,21 @@ class SchoolReportForm(forms.Form):
             if item.kind == ItemKind.YES_NO:
                 self.fields[name] = forms.ChoiceField(label=item.label, choices=YES_NO, required=False)
             else:
-                maximum = item.max_value if item.kind == ItemKind.LEVEL else None
+                # counts and levels are whole numbers, within what SchoolReportEntry.value holds
+                maximum = (item.max_value or 0) if item.kind == ItemKind.LEVEL else None
                 self.fields[name] = VietnameseDecimalField(label=item.label, required=False, min_value=0,
-                                                          max_value=maximum, max_decimal_places=0)
+                                                          max_value=maximum, max_digits=ENTRY_COLUMN.max_digits,
+                                                          decimal_places=ENTRY_COLUMN.decimal_places,
+                                                          max_decimal_places=0)
         for name, label in NARRATIVE:
-            self.fields[name] = forms.CharField(label=label, required=False, max_length=5000,
-                                               widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields[name] = VietnameseTextField(label=label, required=False, max_length=5000,
+                                                    widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("version"):
+            raise forms.ValidationError("Biểu mẫu không còn hợp lệ (thiếu phiên bản báo cáo): hãy tải lại trang "
+                                        "rồi nhập lại.")
         for error in check_entries(self.items, self.entries()):
             self.add_error(field_name(error.item), error.message)
         return cleaned
@@ -79,13 +86,23 @@ def _decimal(value):
     return Decimal(value)
 
 
-class ReturnForm(forms.Form):
+STALE_PAGE = "Trang bạn đang xem đã cũ (thiếu phiên bản của báo cáo): hãy tải lại trang rồi thao tác lại."
+
+
+class VersionForm(forms.Form):
+    """The version of the report the user's page showed: a step on a report that moved on since is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        "required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE})
+
+
+class ReturnForm(VersionForm):
     comment = forms.CharField(label="Ý kiến trả lại", widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì."})
 
 
 class ExceptionForm(forms.Form):
-    school = forms.IntegerField(widget=forms.HiddenInput)
+    unit = forms.IntegerField(widget=forms.HiddenInput)
     open_until = forms.DateField(label="Mở nhập đến ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="Lý do", max_length=255)

@@ -145,7 +145,7 @@ class SchoolReport(models.Model):
 class SchoolReportEntry(models.Model):
     """One raw figure of a school report."""
 
-    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="entries")
+    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="entries")
     item = models.ForeignKey(ReportItem, verbose_name="mục", on_delete=models.PROTECT, related_name="entries")
     value = models.DecimalField("giá trị", max_digits=14, decimal_places=2, null=True, blank=True)
 
@@ -189,12 +189,14 @@ class ReportEvent(models.Model):
         APPROVED = "approved", "Duyệt"
         REOPENED = "reopened", "Mở lại để chỉnh sửa"
 
-    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("thao tác", max_length=16, choices=Action.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True,
                            on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("lúc", auto_now_add=True)
     comment = models.TextField("ghi chú", blank=True)
+    version = models.PositiveIntegerField("phiên bản sau thao tác", null=True, blank=True,
+                                          help_text="Phiên bản của báo cáo sau thao tác này.")
 
     class Meta:
         verbose_name = "lịch sử báo cáo"
@@ -203,6 +205,24 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class SchoolReportEntryChange(models.Model):
+    """One figure changed by one save of a school report: the item, before and after; who and when are
+    the save's (its event)."""
+
+    event = models.ForeignKey(ReportEvent, verbose_name="lần lưu", on_delete=models.PROTECT, related_name="changes")
+    item = models.ForeignKey(ReportItem, verbose_name="mục", on_delete=models.PROTECT, related_name="+")
+    before = models.DecimalField("trước", max_digits=14, decimal_places=2, null=True, blank=True)
+    after = models.DecimalField("sau", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thay đổi số liệu báo cáo"
+        verbose_name_plural = "lịch sử số liệu báo cáo"
+        ordering = ["event", "item__order", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: {self.before} → {self.after}"
 
 
 def build_file_path(instance, filename):
@@ -315,6 +335,10 @@ class OutgoingReport(models.Model):
     recipient = models.ForeignKey("units.Unit", verbose_name="gửi đến", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="incoming_reports")
     sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người gửi", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField("phiên bản", default=1,
+                                          help_text="Tăng mỗi lần báo cáo đổi trạng thái (chốt, gửi).")
     xlsx_file = models.FileField("tệp Excel", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
     pdf_file = models.FileField("tệp PDF", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
 

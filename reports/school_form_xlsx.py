@@ -8,9 +8,12 @@ and each problem comes back as an UploadError naming the sheet and cell, in Viet
 
 import io
 import logging
+import lzma
+import struct
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -52,6 +55,12 @@ MAX_UNZIPPED_BYTES = 30 * 1024 * 1024  # a zip bomb under the upload limit stops
 MAX_ZIP_MEMBERS = 500
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNREADABLE = ("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx. Hãy mở tệp bằng Excel, lưu lại "
+              "dạng .xlsx rồi tải lên.")
+# what reading a damaged zip raises: a bad header or checksum, a broken deflate stream (zlib.error), offsets
+# that point outside the file (ValueError: negative seek value, OverflowError, EOFError, struct.error)...
+UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, KeyError, OSError, EOFError,
+                  RuntimeError, NotImplementedError, ValueError, OverflowError, IndexError, struct.error)
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -284,8 +293,7 @@ def parse_report_upload(uploaded_file, school, period):
     except Exception:
         # openpyxl raises many kinds of errors on damaged files (zip, XML, styles); all mean the same here
         logger.info("unreadable report upload for %s / %s", school.code, period.code, exc_info=True)
-        return {}, {}, [UploadError("", "", "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx. "
-                                            "Hãy mở tệp bằng Excel, lưu lại dạng .xlsx rồi tải lên.")]
+        return {}, {}, [UploadError("", "", UNREADABLE)]
     refusals = _check_meta(meta, school, period)
     if refusals:
         return {}, {}, [UploadError("", "", message) for message in refusals]
@@ -325,8 +333,13 @@ def _check_container(uploaded_file):
                 return "Tệp Excel quá lớn khi giải nén, không phải mẫu báo cáo của Cổng. Hãy dùng mẫu tải từ Cổng."
             if b"macroenabled" in archive.read(members["[content_types].xml"]).lower():
                 return macros
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, RuntimeError):
-        return not_xlsx
+            for member in members.values():  # every member's checksum: a flipped byte is found here, not later
+                with archive.open(member) as stream:
+                    while stream.read(1024 * 1024):
+                        pass
+    except UNREADABLE_ZIP as error:
+        logger.info("damaged report upload: %r", error)
+        return UNREADABLE
     finally:
         uploaded_file.seek(0)
     return None
@@ -400,11 +413,11 @@ def _edited_on_the_web_since(meta, school, period):
     """
     try:
         generated = timezone.make_aware(datetime.strptime(str(meta.get("generated_at")), GENERATED_FORMAT))
-    except ValueError:
+        # the file's time is to the second: what happened within that second came before the download
+        after = generated + timedelta(seconds=1)
+    except (ValueError, OverflowError):  # not a time, or one at the end of the calendar (9999-12-31 23:59:59)
         return None
-    # the file's time is to the second: what happened within that second came before the download
-    edit = (ReportEvent.objects.filter(report__school=school, report__period=period,
-                                       at__gte=generated + timedelta(seconds=1),
+    edit = (ReportEvent.objects.filter(report__school=school, report__period=period, at__gte=after,
                                        action=ReportEvent.Action.SAVED).order_by("-at").first())
     if edit is None:
         return None
@@ -469,6 +482,8 @@ def _figure(item, row):
         text = value.strip().replace("\u00a0", "")
         if not text:
             return None
+        if "%" in text:
+            raise ValueError(f"nhập số, không kèm dấu %: mục này là số lượng, không phải tỷ lệ ({label})")
         try:
             number = parse_vietnamese_number(text)
         except ValueError:
@@ -480,7 +495,9 @@ def _figure(item, row):
         raise ValueError(f"“{'TRUE' if value else 'FALSE'}” không phải là số ({label})")
     elif isinstance(value, (datetime, date, time, timedelta)):
         raise ValueError(f"ô đang có dạng ngày giờ; hãy nhập số ({label})")
-    elif isinstance(value, (int, float, Decimal)):
+    elif isinstance(value, int):
+        number = Decimal(value)  # not through str(): a cell of 5,000 digits is "too large", not a ValueError
+    elif isinstance(value, (float, Decimal)):
         number = Decimal(str(value))
     else:
         raise ValueError(f"không đọc được giá trị; hãy nhập số ({label})")
@@ -488,12 +505,12 @@ def _figure(item, row):
         raise ValueError(f"không phải là số ({label})")
     if number < 0:
         raise ValueError(f"số liệu không được âm ({label})")
+    if number > MAX_COUNT:
+        raise ValueError(f"số quá lớn: tối đa {format_number(MAX_COUNT)} ({label})")
     if number != number.to_integral_value():
-        raise ValueError(f"phải là số nguyên, không có phần thập phân: {format_number(number)} ({label})")
+        raise ValueError(f"phải là số nguyên, không có phần thập phân: {_short(format_number(number), 40)} ({label})")
     if item.kind == ItemKind.LEVEL and number > (item.max_value or 0):
         raise ValueError(f"mức cao nhất là {item.max_value or 0}, không được nhập {format_number(number)} ({label})")
-    if number > MAX_COUNT:
-        raise ValueError(f"số quá lớn ({label})")
     return number.quantize(Decimal(1))
 
 

@@ -33,9 +33,9 @@ def send_builds(to_send):
         if not broker_down:
             try:
                 build_report.delay(build.pk)
-            except OperationalError:
-                logger.warning("The broker is unreachable: report builds stay to send from build %s on", build.pk,
-                               exc_info=True)
+            except OperationalError as error:
+                logger.warning("The broker is unreachable (%s): report builds stay to send from build %s on",
+                               error, build.pk)
                 broker_down = True
         build.enqueued_at = None if broker_down else timezone.now()
         ReportBuild.objects.filter(pk=build.pk).update(enqueued_at=build.enqueued_at)

@@ -2,19 +2,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from periods.models import Period, PeriodKind, current_period
 from targets.selection import SelectionForm, plans_for
 from units import access
-from units.models import Role
+from units.models import Role, UnitKind
 
 from . import actions, dashboards, queries, school_form_xlsx
-from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm
-from .models import ReportEvent, ReportStatus, SchoolReport
+from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm, VersionForm
+from .models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntryChange
 
 
 @login_required
@@ -73,9 +75,9 @@ def school_report_detail(request, school_pk, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
     can_fill = access.can_fill_school_report(request.user, school)
-    locked = period.is_locked_for(school)
+    locked = period.is_locked_for_user(request.user, school)
     items = actions.applicable_items(school)
-    form, conflict = None, None
+    form, conflict, conflict_message = None, None, ""
     if request.method == "POST":
         if not can_fill:
             raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
@@ -85,9 +87,9 @@ def school_report_detail(request, school_pk, period_pk):
             try:
                 _, refused = actions.file_school_report(
                     school=school, period=period, entries=form.entries(), narrative=form.narrative(),
-                    by=request.user, expected_version=form.cleaned_data["version"], locked=locked, submit=submit)
+                    by=request.user, expected_version=form.cleaned_data["version"], submit=submit)
             except actions.StaleReportError as stale:
-                conflict = stale.report
+                conflict, conflict_message = stale.report, str(stale)
             except actions.WorkflowError as error:
                 messages.error(request, str(error))
             else:
@@ -103,12 +105,21 @@ def school_report_detail(request, school_pk, period_pk):
         form = SchoolReportForm(initial=_initial(report, items), items=items)
     context = {
         "school": school, "period": period, "report": report, "form": form, "conflict": conflict, "locked": locked,
+        "conflict_message": conflict_message,
         "editable": can_fill and (report is None or report.is_editable) and not locked,
         "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
-        "events": report.events.select_related("by")[:30] if report else [],
+        "events": _history(report),
         "missing": actions.missing_items(report) if report else items,
     }
     return render(request, "reports/school_report_detail.html", context)
+
+
+def _history(report):
+    """The report's last 30 steps with who took them and the figures each save changed (before → after)."""
+    if report is None:
+        return []
+    changes = Prefetch("changes", SchoolReportEntryChange.objects.select_related("item"))
+    return report.events.select_related("by").prefetch_related(changes)[:30]
 
 
 def _initial(report, items):
@@ -137,11 +148,15 @@ def _review(request, pk):
 @require_POST
 def school_report_approve(request, pk):
     report = _review(request, pk)
-    try:
-        actions.approve_school_report(report=report, by=request.user)
-        messages.success(request, f"Đã duyệt báo cáo của {report.school}. Số liệu đã được tổng hợp vào chỉ tiêu.")
-    except actions.WorkflowError as error:
-        messages.error(request, str(error))
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["version"]))
+    else:
+        try:
+            actions.approve_school_report(report=report, by=request.user, expected_version=form.cleaned_data["version"])
+            messages.success(request, f"Đã duyệt báo cáo của {report.school}. Số liệu đã được tổng hợp vào chỉ tiêu.")
+        except actions.WorkflowError as error:
+            messages.error(request, str(error))
     return redirect("reports:school_report_detail", report.school_id, report.period_id)
 
 
@@ -151,10 +166,11 @@ def school_report_return(request, pk):
     report = _review(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     else:
         try:
-            actions.return_school_report(report=report, by=request.user, comment=form.cleaned_data["comment"])
+            actions.return_school_report(report=report, by=request.user, comment=form.cleaned_data["comment"],
+                                         expected_version=form.cleaned_data["version"])
             messages.success(request, f"Đã trả lại báo cáo của {report.school} để chỉnh sửa.")
         except actions.WorkflowError as error:
             messages.error(request, str(error))
@@ -199,19 +215,23 @@ def _completeness_url():
 @login_required
 @require_POST
 def period_exception(request, period_pk):
+    """The level above reopens a unit's entry after the lock: a ward's officer for a school (from the
+    completeness page), the province's officer for a ward (from the inbox)."""
     period = get_object_or_404(Period, pk=period_pk)
     form = ExceptionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chưa mở được: " + "; ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_completeness_url())
-    school = access.get_school_for_user(request, form.cleaned_data["school"])
-    if not access.can_review_school(request.user, school):
-        raise PermissionDenied("Chỉ cán bộ phụ trách của phường/xã mới gia hạn được.")
-    exception = actions.grant_period_exception(period=period, school=school, by=request.user,
+    unit = access.get_unit_for_user(request, form.cleaned_data["unit"])
+    if not access.can_reopen_entry(request.user, unit):
+        raise PermissionDenied("Chỉ cán bộ phụ trách của cấp trên mới gia hạn được.")
+    exception = actions.grant_period_exception(period=period, unit=unit, by=request.user,
                                                open_until=form.cleaned_data["open_until"],
                                                reason=form.cleaned_data["reason"])
-    messages.success(request, f"Đã mở nhập số liệu cho {school} đến ngày {exception.open_until:%d/%m/%Y}.")
-    return redirect(f"{_completeness_url()}?unit={school.parent_id}&period={period.pk}")
+    messages.success(request, f"Đã mở nhập số liệu cho {unit} đến ngày {exception.open_until:%d/%m/%Y}.")
+    if unit.kind != UnitKind.SCHOOL:
+        return redirect(f"{reverse('reports:report_inbox')}?unit={unit.parent_id}&period={period.pk}")
+    return redirect(f"{_completeness_url()}?unit={unit.parent_id}&period={period.pk}")
 
 
 @login_required
@@ -243,8 +263,7 @@ def school_report_upload(request, school_pk, period_pk):
             report = actions.get_or_start_report(school=school, period=period)
             actions.save_school_report(
                 report=report, entries=form.entries, narrative=form.narrative, by=request.user,
-                expected_version=report.version, locked=period.is_locked_for(school),
-                action=ReportEvent.Action.UPLOADED)
+                expected_version=report.version, action=ReportEvent.Action.UPLOADED)
     except actions.WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -258,13 +277,13 @@ def _upload_refused(request, school, period, errors):
     """The report page as school_report_detail shows it to the school's staff, with the file's errors."""
     report = SchoolReport.objects.filter(school=school, period=period).first()
     items = actions.applicable_items(school)
-    locked = period.is_locked_for(school)
+    locked = period.is_locked_for_user(request.user, school)
     return render(request, "reports/school_report_detail.html", {
         "school": school, "period": period, "report": report, "conflict": None, "locked": locked,
         "form": SchoolReportForm(initial=_initial(report, items), items=items),
         "editable": (report is None or report.is_editable) and not locked,
         "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
-        "events": report.events.select_related("by")[:30] if report else [],
+        "events": _history(report),
         "missing": actions.missing_items(report) if report else items,
         "upload_errors": errors,
     })

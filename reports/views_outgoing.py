@@ -14,6 +14,7 @@ from units import access
 from . import outgoing
 from .actions import WorkflowError
 from .content import ReportContent, school_narratives
+from .forms import ExceptionForm, VersionForm
 from .models import OutgoingReport
 
 
@@ -30,14 +31,18 @@ def report_finalise(request):
         raise Http404("Không tìm thấy kỳ báo cáo.")
     document, period = choice.document, choice.period
     existing = OutgoingReport.objects.filter(unit=unit, document=document, period=period).first()
-    if existing:
+    if existing and request.method != "POST":
         return redirect("reports:outgoing_detail", existing.pk)
     originals = school_narratives(unit, period)
     if request.method == "POST":
         try:
             report = outgoing.finalise_report(
                 unit=unit, document=document, period=period, number=request.POST.get("number", "").strip()[:60],
-                narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user)
+                narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user,
+                seen_narratives=request.POST.get("seen", ""))
+        except outgoing.StaleOutgoingError as stale:
+            messages.error(request, str(stale))
+            return redirect("reports:outgoing_detail", stale.report.pk)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -45,13 +50,13 @@ def report_finalise(request):
             return redirect("reports:outgoing_detail", report.pk)
     return render(request, "reports/report_finalise.html", {
         "unit": unit, "document": document, "period": period, "narratives": originals,
-        "number": request.POST.get("number", ""),
+        "seen": outgoing.narratives_fingerprint(originals), "number": request.POST.get("number", ""),
     })
 
 
 @login_required
 def outgoing_detail(request, pk):
-    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk)
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by", "sent_by"), pk)
     return render(request, "reports/outgoing_detail.html", {
         "report": report, "content": ReportContent.from_json(report.snapshot),
         "can_sign_off": access.can_sign_off(request.user, report.unit),
@@ -63,8 +68,12 @@ def outgoing_detail(request, pk):
 def outgoing_send(request, pk):
     report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk,
                                          action="sign_off")
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["version"]))
+        return redirect("reports:outgoing_detail", report.pk)
     try:
-        report = outgoing.send_report(report=report, by=request.user)
+        report = outgoing.send_report(report=report, by=request.user, expected_version=form.cleaned_data["version"])
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -93,6 +102,7 @@ def report_inbox(request):
     return render(request, "reports/report_inbox.html", {
         "unit": unit, "units": units, "period": period, "periods": choice.periods, "rows": rows,
         "received": sum(1 for r in rows if r.report), "plans": choice.plans,
+        "reopenable": outgoing.entry_exceptions(request.user, rows, period), "exception_form": ExceptionForm(),
         "sent": OutgoingReport.objects.filter(unit=unit, period=period).select_related("document"),
     })
 

@@ -1,10 +1,17 @@
 
-from django.db import transaction
+"""Writes of targets and their progress: the one writer of a target's revisions, saving a progress value
+(versioned, refused after the period's lock), evidence, and archiving (nothing that holds entered figures or
+their history is deleted)."""
 
-from plans.models import DocumentStatus
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from plans.models import Document, DocumentStatus
+
+from .evidence import display_name
 from .fields import plain_decimal
-from .models import Evidence, ProgressValue, ProgressValueChange, TargetRevision, ValueSource
+from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetRevision, ValueSource
 
 
 def needs_revision_reason(target):
@@ -13,14 +20,25 @@ def needs_revision_reason(target):
 
 
 @transaction.atomic
-def record_target_revision(*, target, before, by, reason):
-    """Keep the change of a target's values (before/after) with who made it and why; None if nothing changed."""
-    after = target.values_snapshot()
-    if before == after:
-        return None
-    return TargetRevision.objects.create(
-        target=target, before=before, after=after, changed_by=by, reason=reason
-    )
+def record_target_revisions(*, targets, by, reason, before=None):
+    """The one writer of TargetRevision, used by every path that creates a target or changes its values (the
+    admin's target form, the plan importer): keep each target's values before and after, who and why.
+
+    `before`: target pk -> values_snapshot() read before the change; a target without an entry was just
+    created (its revision has no "before"). Targets whose values did not change get no revision. The
+    values after are read afresh (two queries, one insert, whatever the number of targets). Returns the
+    revisions written.
+    """
+    before = before or {}
+    fresh = Target.all_objects.filter(pk__in=[t.pk for t in targets]).prefetch_related("horizons").order_by("pk")
+    revisions = []
+    for target in fresh:
+        after = target.values_snapshot()
+        previous = before.get(target.pk)
+        if previous == after:
+            continue
+        revisions.append(TargetRevision(target=target, before=previous, after=after, changed_by=by, reason=reason))
+    return TargetRevision.objects.bulk_create(revisions)
 
 
 class StaleValueError(Exception):
@@ -31,6 +49,10 @@ class StaleValueError(Exception):
         self.current = current
 
 
+class PeriodLockedError(Exception):
+    """The period is locked for the unit and the user: nothing was saved. The message is shown as is."""
+
+
 VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "status", "note")
 
 
@@ -38,11 +60,23 @@ def value_snapshot(value):
     return {field: plain_decimal(getattr(value, field)) for field in VALUE_FIELDS}
 
 
+def _entered_value(target, unit, period, *, lock=False):
+    values = ProgressValue.objects.filter(target=target, unit=unit, period=period).select_related("entered_by")
+    return (values.select_for_update(of=("self",)) if lock else values).first()
+
+
 @transaction.atomic
 def save_progress_value(*, target, period, values, by, expected_version):
-    """Save one target's progress for a period; refused if someone else saved it in between."""
+    """Save one target's progress for a period; refused if the period is locked for the unit and `by`
+    (PeriodLockedError), or if someone else saved it in between (StaleValueError, with their value).
+
+    A first save has no row to lock: two of them race to the insert, and the unique constraint decides.
+    The insert runs in a savepoint so that the loser gets the winner's value, as for a stale version.
+    """
     unit = target.document.issuer
-    current = ProgressValue.objects.select_for_update().filter(target=target, unit=unit, period=period).first()
+    if period.is_locked_for_user(by, unit):
+        raise PeriodLockedError(period.lock_message(unit))
+    current = _entered_value(target, unit, period, lock=True)
     if (current.version if current else 0) != expected_version:
         raise StaleValueError(current)
     before = value_snapshot(current) if current else None
@@ -53,14 +87,86 @@ def save_progress_value(*, target, period, values, by, expected_version):
         setattr(current, field, value)
     current.version += 1
     current.entered_by = by
-    current.save()
+    if current.pk is None:
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            winner = _entered_value(target, unit, period)
+            if winner is None:  # not the race of first saves: another constraint refused the row
+                raise
+            raise StaleValueError(winner) from None
+    else:
+        current.save()
     ProgressValueChange.objects.create(value=current, changed_by=by, before=before, after=value_snapshot(current))
     return current
 
 
 @transaction.atomic
 def attach_evidence(*, value, uploaded, by):
+    """Keep a checked evidence file (EvidenceForm) under a generated name (Evidence.file's evidence_path); the
+    name the user gave is kept, cleaned, only to be shown and offered as the download's name."""
     return Evidence.objects.create(
-        value=value, file=uploaded, original_name=uploaded.name[:255], content_type=uploaded.sniffed_type,
-        size=uploaded.size, uploaded_by=by,
+        value=value, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+        content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by,
     )
+
+
+# --- archiving: nothing that holds entered figures or their history is deleted ----------------------------
+
+
+@transaction.atomic
+def archive_plans(*, documents, by):
+    """Archive plans and their targets (one moment for all, so that restoring brings back exactly these)."""
+    now = timezone.now()
+    ids = [d.pk for d in documents]
+    Target.objects.filter(document_id__in=ids).update(archived_at=now, archived_by=by)
+    return Document.objects.filter(pk__in=ids).update(archived_at=now, archived_by=by)
+
+
+@transaction.atomic
+def restore_plans(*, documents):
+    """Bring archived plans back, with the targets archived with them (not those archived on their own before)."""
+    restored = 0
+    for document in Document.all_objects.filter(pk__in=[d.pk for d in documents], archived_at__isnull=False):
+        Target.all_objects.filter(document=document, archived_at=document.archived_at).update(
+            archived_at=None, archived_by=None)
+        restored += Document.all_objects.filter(pk=document.pk).update(archived_at=None, archived_by=None)
+    return restored
+
+
+@transaction.atomic
+def archive_targets(*, targets, by):
+    """Archive targets with their "trong đó" parts: kept with their values and history, shown nowhere."""
+    ids = [t.pk for t in targets]
+    return Target.objects.filter(Q(pk__in=ids) | Q(part_of_id__in=ids)).update(archived_at=timezone.now(),
+                                                                                archived_by=by)
+
+
+@transaction.atomic
+def restore_targets(*, targets):
+    ids = [t.pk for t in targets]
+    return Target.all_objects.filter(Q(pk__in=ids) | Q(part_of_id__in=ids), document__archived_at__isnull=True).update(
+        archived_at=None, archived_by=None)
+
+
+@transaction.atomic
+def archive_values(*, values, by):
+    """Archive progress values: they stop counting (lists, dashboards, roll-ups) but keep their history and
+    evidence; a new value may be entered in their place."""
+    return ProgressValue.objects.filter(pk__in=[v.pk for v in values]).update(archived_at=timezone.now(),
+                                                                               archived_by=by)
+
+
+@transaction.atomic
+def restore_values(*, values):
+    """Bring archived values back, unless a value was entered in the place of one since (that one stays archived).
+    Returns how many were restored."""
+    restored = 0
+    for value in ProgressValue.all_objects.filter(pk__in=[v.pk for v in values], archived_at__isnull=False):
+        try:
+            with transaction.atomic():
+                restored += ProgressValue.all_objects.filter(pk=value.pk).update(archived_at=None, archived_by=None)
+        except IntegrityError:
+            continue
+    return restored

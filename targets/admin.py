@@ -7,12 +7,48 @@ from django.forms.models import BaseInlineFormSet
 from plans.admin import DocumentAdmin as PlansDocumentAdmin
 from plans.models import Document, DocumentStatus
 
-from .actions import needs_revision_reason, record_target_revision
+from . import actions
+from .actions import needs_revision_reason, record_target_revisions
 from .models import Indicator, ProgressValue, Target, TargetHorizon, TargetResponsibility, TargetRevision
 
 VALUE_FIELDS = {"comparator", "value_kind", "level_label", "baseline_value", "baseline_year", "each_unit"}
 REASON_FIELD = "revision_reason"
 REASON_MISSING = "Kế hoạch đã có hiệu lực: hãy ghi lý do điều chỉnh giá trị chỉ tiêu."
+CREATED_REASON = "Tạo chỉ tiêu trong trang quản trị."
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "lưu trữ"
+    parameter_name = "luu_tru"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Đang dùng"), ("yes", "Đã lưu trữ")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("no", "yes"):
+            return queryset.filter(archived_at__isnull=self.value() == "no")
+        return queryset
+
+
+class KeptNotDeleted:
+    """The admin of rows that hold entered figures or their history: nothing is deleted (no delete button,
+    no bulk delete); rows are archived (hidden from every list, dashboard and roll-up) and can be restored.
+    Archived rows are listed too (model.all_objects), with a filter."""
+
+    def get_queryset(self, request):
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="lưu trữ", boolean=True)
+    def is_archived(self, obj):
+        return obj.archived_at is not None
+
+    def _done(self, request, count, verb):
+        self.message_user(request, f"Đã {verb} {count} {self.model._meta.verbose_name}.")
 
 
 class TargetAdminForm(forms.ModelForm):
@@ -91,11 +127,17 @@ class RevisionInline(admin.TabularInline):
 
 
 class TargetInline(admin.TabularInline):
+    """The plan's targets, listed: their values change on the target's own page, which keeps the revision."""
+
     model = Target
     extra = 0
     fields = ["order", "ref", "indicator", "comparator", "category", "is_projection"]
-    autocomplete_fields = ["indicator"]
+    readonly_fields = ["indicator", "comparator", "is_projection"]
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 # plans sits below targets and knows nothing of them: its document admin is replaced by one that also
@@ -104,13 +146,23 @@ admin.site.unregister(Document)
 
 
 @admin.register(Document)
-class DocumentAdmin(PlansDocumentAdmin):
-    list_display = [*PlansDocumentAdmin.list_display, "target_count"]
+class DocumentAdmin(KeptNotDeleted, PlansDocumentAdmin):
+    list_display = [*PlansDocumentAdmin.list_display, "target_count", "is_archived"]
+    list_filter = [ArchivedFilter, *PlansDocumentAdmin.list_filter]
     inlines = [*PlansDocumentAdmin.inlines, TargetInline]
+    actions = ["archive", "restore"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
+        return super().get_queryset(request).select_related("issuer").annotate(
             n_targets=Count("targets", filter=Q(targets__is_projection=False)))
+
+    @admin.action(description="Lưu trữ văn bản và các chỉ tiêu (không xóa số liệu)")
+    def archive(self, request, queryset):
+        self._done(request, actions.archive_plans(documents=list(queryset), by=request.user), "lưu trữ")
+
+    @admin.action(description="Khôi phục văn bản đã lưu trữ")
+    def restore(self, request, queryset):
+        self._done(request, actions.restore_plans(documents=list(queryset)), "khôi phục")
 
     @admin.display(description="số chỉ tiêu", ordering="n_targets")
     def target_count(self, obj):
@@ -125,7 +177,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(KeptNotDeleted, admin.ModelAdmin):
     form = TargetAdminForm
     list_display = [
         "__str__",
@@ -135,8 +187,11 @@ class TargetAdmin(admin.ModelAdmin):
         "horizons_display",
         "category",
         "is_projection",
+        "is_archived",
     ]
-    list_filter = ["category", "comparator", "is_projection", ("document", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [ArchivedFilter, "category", "comparator", "is_projection",
+                   ("document", admin.RelatedOnlyFieldListFilter)]
+    actions = ["archive", "restore"]
     search_fields = ["text", "ref", "indicator__name", "scope_text", "document__number", "document__title"]
     autocomplete_fields = ["document", "indicator", "parent", "part_of", "scope_units"]
     list_select_related = ["document", "indicator", "document__issuer"]
@@ -171,24 +226,28 @@ class TargetAdmin(admin.ModelAdmin):
         return "; ".join(f"{h.label}: {h.value if h.value is not None else '—'}" for h in obj.horizons.all())
 
     def save_model(self, request, obj, form, change):
-        request._target_before = Target.objects.get(pk=obj.pk).values_snapshot() if change else None
+        request._target_before = Target.all_objects.get(pk=obj.pk).values_snapshot() if change else None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # every change of the values is kept, a new target's too (the reason is required once the plan is in force)
         before = getattr(request, "_target_before", None)
-        if before is not None and getattr(form, "needs_reason", False):
-            # Read the horizons afresh: the edited object still holds those prefetched before the save.
-            record_target_revision(
-                target=Target.objects.get(pk=form.instance.pk),
-                before=before,
-                by=request.user,
-                reason=form.cleaned_data.get(REASON_FIELD, "").strip(),
-            )
+        reason = form.cleaned_data.get(REASON_FIELD, "").strip() or ("" if change else CREATED_REASON)
+        record_target_revisions(targets=[form.instance], before={form.instance.pk: before} if change else None,
+                                by=request.user, reason=reason)
+
+    @admin.action(description="Lưu trữ chỉ tiêu và các phần “trong đó” (không xóa số liệu)")
+    def archive(self, request, queryset):
+        self._done(request, actions.archive_targets(targets=list(queryset), by=request.user), "lưu trữ")
+
+    @admin.action(description="Khôi phục chỉ tiêu đã lưu trữ")
+    def restore(self, request, queryset):
+        self._done(request, actions.restore_targets(targets=list(queryset)), "khôi phục")
 
 
 @admin.register(ProgressValue)
-class ProgressValueAdmin(admin.ModelAdmin):
+class ProgressValueAdmin(KeptNotDeleted, admin.ModelAdmin):
     list_display = [
         "indicator",
         "unit",
@@ -200,11 +259,28 @@ class ProgressValueAdmin(admin.ModelAdmin):
         "source",
         "entered_at",
         "is_demo",
+        "is_archived",
     ]
-    list_filter = ["source", "is_demo", "period", "indicator__category"]
+    list_filter = [ArchivedFilter, "source", "is_demo", "period", "indicator__category"]
     search_fields = ["indicator__name", "unit__name", "note"]
     autocomplete_fields = ["indicator", "target", "unit"]
     list_select_related = ["indicator", "unit", "period"]
+    actions = ["archive", "restore"]
+
+    # figures are entered and corrected on the portal's pages, which keep each change (ProgressValueChange)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Lưu trữ số liệu (không còn được tính; lịch sử và minh chứng được giữ)")
+    def archive(self, request, queryset):
+        self._done(request, actions.archive_values(values=list(queryset), by=request.user), "lưu trữ")
+
+    @admin.action(description="Khôi phục số liệu đã lưu trữ")
+    def restore(self, request, queryset):
+        self._done(request, actions.restore_values(values=list(queryset)), "khôi phục")
 
 
 @admin.register(TargetRevision)
@@ -214,4 +290,10 @@ class TargetRevisionAdmin(admin.ModelAdmin):
     readonly_fields = ["target", "changed_at", "changed_by", "reason", "before", "after"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

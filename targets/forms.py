@@ -1,43 +1,96 @@
+import unicodedata
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 
 from plans.models import Document
 from units.models import Unit
 
-from .fields import VietnameseDecimalField
-from .models import Category, IndicatorKind, ProgressStatus
+from .evidence import EvidenceRefused, check_evidence_file
+from .fields import VietnameseDecimalField, VietnameseTextField, format_number
+from .models import Category, IndicatorKind, ProgressStatus, ProgressValue
 from .selection import SelectionForm, unit_label
 
 ACHIEVED_CHOICES = [("", "— Chưa đánh giá —"), ("yes", "Đã đạt"), ("no", "Chưa đạt")]
+VALUE_COLUMN = ProgressValue._meta.get_field("value")  # numerator and denominator are the same: 16 digits, 4 places
+NOTE_MAX_LENGTH = 2000
+
+# The highest level of the scales the plans name, as the regulations define them, matched in the indicator's
+# name and the target's level label: "duy trì chuẩn xóa mù chữ mức độ 2" cannot be entered as 99. The first
+# scale named wins; a scale not listed is capped at the longest one.
+LEVEL_SCALES = [
+    ("năng lực số", 8),  # khung năng lực số cho người học: 8 bậc (Thông tư 02/2025/TT-BGDĐT)
+    ("ngoại ngữ", 6),  # khung năng lực ngoại ngữ 6 bậc (Thông tư 01/2014/TT-BGDĐT)
+    ("xóa mù chữ", 2),  # mức độ 1–2 (Nghị định 20/2014/NĐ-CP)
+    ("phổ cập", 3),  # phổ cập giáo dục tiểu học, THCS: mức độ 1–3 (Nghị định 20/2014/NĐ-CP)
+    ("kiểm định", 4),  # kiểm định chất lượng giáo dục: cấp độ 1–4 (Thông tư 17, 18, 19/2018/TT-BGDĐT)
+    ("bảo đảm chất lượng", 4),
+    ("chuẩn quốc gia", 2),  # trường đạt chuẩn quốc gia: mức độ 1–2 (same circulars)
+    ("chuyển đổi số", 3),  # mức độ chuyển đổi số của cơ sở giáo dục: 3 mức (Quyết định 4725/QĐ-BGDĐT)
+]
+LONGEST_SCALE = 8
+
+
+def level_ceiling(target):
+    """The highest level a level target's figure may take: its scale's, never below the target's own levels."""
+    words = unicodedata.normalize("NFC", f"{target.indicator.name} {target.level_label}").casefold()
+    ceiling = next((top for scale, top in LEVEL_SCALES if scale in words), LONGEST_SCALE)
+    own = [v for h in target.horizons.all() for v in (h.value, h.value_max) if v is not None]
+    return max([Decimal(ceiling), *own, *([target.baseline_value] if target.baseline_value is not None else [])])
 
 
 class ProgressForm(forms.Form):
-    """One target's progress for one period, as the officer enters it (rates as two counts)."""
+    """One target's progress for one period, as the officer enters it (rates as two counts).
 
-    numerator = VietnameseDecimalField(label="Tử số", required=False, min_value=0)
-    denominator = VietnameseDecimalField(label="Mẫu số", required=False, min_value=0)
-    value = VietnameseDecimalField(label="Giá trị", required=False, min_value=0)
+    Each figure is checked against the indicator's kind and the column it is saved to: counts and levels are
+    whole numbers, a level is at most its scale's highest, a percent sign only where the figure is a percentage.
+    """
+
+    numerator = VietnameseDecimalField(label="Tử số", required=False, min_value=0, max_digits=VALUE_COLUMN.max_digits,
+                                       decimal_places=VALUE_COLUMN.decimal_places)
+    denominator = VietnameseDecimalField(label="Mẫu số", required=False, min_value=0,
+                                         max_digits=VALUE_COLUMN.max_digits, decimal_places=VALUE_COLUMN.decimal_places)
+    value = VietnameseDecimalField(label="Giá trị", required=False, min_value=0, max_digits=VALUE_COLUMN.max_digits,
+                                   decimal_places=VALUE_COLUMN.decimal_places)
     achieved = forms.ChoiceField(label="Kết quả", choices=ACHIEVED_CHOICES, required=False)
     status = forms.ChoiceField(label="Tình trạng", choices=ProgressStatus.choices)
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = VietnameseTextField(label="Ghi chú", required=False, max_length=NOTE_MAX_LENGTH,
+                               widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, target, period, **kwargs):
+    def __init__(self, *args, target, period, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.target, self.period = target, period
-        kind = target.indicator.kind
+        # the period's lock for this user, as the page shows it; save_progress_value enforces it in any case
+        # (without a user, the caller leaves the refusal to the action)
+        self.locked = user is not None and period.is_locked_for_user(user, target.document.issuer)
+        indicator = target.indicator
+        kind = indicator.kind
         if kind == IndicatorKind.RATE:
             del self.fields["value"], self.fields["achieved"]
-            self.fields["numerator"].label = target.indicator.numerator_label or "Tử số"
-            self.fields["denominator"].label = target.indicator.denominator_label or "Mẫu số"
+            self.fields["numerator"].label = indicator.numerator_label or "Tử số"
+            self.fields["denominator"].label = indicator.denominator_label or "Mẫu số"
+            if indicator.category != Category.BUDGET:  # a budget share divides sums of money, every other rate counts
+                self.fields["numerator"].max_decimal_places = self.fields["denominator"].max_decimal_places = 0
         elif kind == IndicatorKind.MILESTONE:
             del self.fields["numerator"], self.fields["denominator"], self.fields["value"]
         else:
             del self.fields["numerator"], self.fields["denominator"], self.fields["achieved"]
-            self.fields["value"].label = f"Giá trị ({target.unit_symbol})" if target.unit_symbol else "Giá trị"
+            # the figure is the indicator's, also for a growth target (its status compares it with the baseline)
+            value = self.fields["value"]
+            value.label = f"Giá trị ({indicator.unit_label})" if indicator.unit_label else "Giá trị"
+            value.allow_percent = kind == IndicatorKind.INDEX and indicator.unit_label == "%"
+            if kind in (IndicatorKind.COUNT, IndicatorKind.LEVEL):
+                value.max_decimal_places = 0
 
     def clean(self):
         cleaned = super().clean()
+        if self.locked:
+            raise forms.ValidationError(self.period.lock_message(self.target.document.issuer))
+        if self.has_error("version"):
+            raise forms.ValidationError("Biểu mẫu không còn hợp lệ (thiếu phiên bản số liệu): hãy tải lại trang "
+                                        "rồi nhập lại.")
         document = self.target.document
         if not _period_within(document, self.period):
             raise forms.ValidationError(
@@ -54,10 +107,13 @@ class ProgressForm(forms.Form):
                 self.add_error("numerator", "Tử số không được lớn hơn mẫu số.")
         if "value" in self.fields and cleaned.get("value") is not None:
             value = cleaned["value"]
-            if self.target.unit_symbol == "%" and value > 100 and self.target.value_kind != "growth":
+            if self.target.indicator.unit_label == "%" and value > 100:
                 self.add_error("value", "Tỷ lệ phần trăm không được vượt quá 100%.")
-            if self.target.indicator.kind == IndicatorKind.LEVEL and value != value.to_integral():
-                self.add_error("value", "Mức độ phải là số nguyên.")
+            if self.target.indicator.kind == IndicatorKind.LEVEL:
+                ceiling = level_ceiling(self.target)
+                if value > ceiling:
+                    self.add_error("value", f"Mức cao nhất của chỉ tiêu này là mức {format_number(ceiling)}; "
+                                            f"không nhập được mức {format_number(value)}.")
         return cleaned
 
     def values(self):
@@ -107,42 +163,13 @@ class TargetFilterForm(SelectionForm):
                 "responsible": data.get("responsible"), "status": data.get("status")}
 
 
-MAGIC = [
-    (b"%PDF-", "application/pdf", "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    (b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage", "Word/Excel 97-2003"),
-]
-OOXML = {"word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
-         "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel")}
-
-
-def sniff_evidence_type(uploaded):
-    """The content type from the file's own bytes (PDF, images, Word, Excel), or None."""
-    import zipfile
-
-    head = uploaded.read(8)
-    uploaded.seek(0)
-    for magic, content_type, _ in MAGIC:
-        if head.startswith(magic):
-            return content_type
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            uploaded.seek(0)
-        if "[Content_Types].xml" in names:
-            for prefix, (content_type, _) in OOXML.items():
-                if any(name.startswith(prefix) for name in names):
-                    return content_type
-    return None
-
-
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="Tệp minh chứng", error_messages={"empty": "Tệp rỗng."})
+    """An evidence file, accepted by its whole content (targets.evidence), whatever its name."""
+
+    file = forms.FileField(label="Tệp minh chứng", error_messages={
+        "required": "Hãy chọn tệp minh chứng để tải lên.", "empty": "Tệp rỗng.",
+        "invalid": "Không nhận được tệp: hãy chọn lại tệp minh chứng.",
+        "missing": "Không nhận được tệp: hãy chọn lại tệp minh chứng."})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,10 +183,8 @@ class EvidenceForm(forms.Form):
         if uploaded.size > settings.EVIDENCE_MAX_BYTES:
             limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
             raise forms.ValidationError(f"Tệp quá lớn: tối đa {limit} MB.")
-        content_type = sniff_evidence_type(uploaded)
-        if content_type is None:
-            raise forms.ValidationError(
-                "Loại tệp không được chấp nhận: nội dung tệp không phải PDF, ảnh PNG/JPEG, Word hoặc Excel."
-            )
-        uploaded.sniffed_type = content_type
+        try:
+            uploaded.sniffed_type = check_evidence_file(uploaded)
+        except EvidenceRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
         return uploaded

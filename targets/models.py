@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.text import slugify
 
 from periods.models import Period
-from plans.models import Document
+from plans.models import Document, InUseManager
 from units import access
 from units.models import SchoolLevel, Unit
 
@@ -158,7 +160,7 @@ class Target(models.Model):
     """A target (chỉ tiêu) of a plan: what, for whom, compared how, to which value by which horizon."""
 
     document = models.ForeignKey(
-        Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="targets"
+        Document, verbose_name="văn bản", on_delete=models.PROTECT, related_name="targets"
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name="chỉ số", on_delete=models.PROTECT, related_name="targets"
@@ -208,13 +210,18 @@ class Target(models.Model):
         verbose_name="thuộc chỉ tiêu (trong đó)",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="parts",
     )
     is_projection = models.BooleanField("số liệu dự kiến (bảng quy mô)", default=False)
     note = models.TextField("ghi chú", blank=True)
+    archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True, editable=False,
+                                       help_text="Chỉ tiêu lưu trữ không còn hiện ở đâu nhưng không bị xóa.")
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người lưu trữ", null=True, blank=True,
+                                    editable=False, on_delete=models.SET_NULL, related_name="+")
 
-    objects = TargetQuerySet.as_manager()
+    objects = InUseManager.from_queryset(TargetQuerySet)()
+    all_objects = TargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "chỉ tiêu"
@@ -223,7 +230,7 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "ref"],
-                condition=~Q(ref=""),
+                condition=~Q(ref="") & Q(archived_at__isnull=True),
                 name="target_ref_unique",
                 violation_error_message="Mã chỉ tiêu đã dùng trong văn bản này.",
             ),
@@ -279,7 +286,7 @@ class TargetHorizon(models.Model):
     """One horizon of a target: its value by a year (2030, 2035) or by a school year (2026-2027)."""
 
     target = models.ForeignKey(
-        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="horizons"
+        Target, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="horizons"
     )
     label = models.CharField(
         "mốc",
@@ -396,10 +403,10 @@ class TargetResponsibility(models.Model):
 
 
 class TargetRevision(models.Model):
-    """A recorded change of a target's values after its plan came into force, with the reason."""
+    """A recorded change of a target's values (its creation too), with who made it and why."""
 
     target = models.ForeignKey(
-        Target, verbose_name="chỉ tiêu", on_delete=models.CASCADE, related_name="revisions"
+        Target, verbose_name="chỉ tiêu", on_delete=models.PROTECT, related_name="revisions"
     )
     changed_at = models.DateTimeField("thời điểm", auto_now_add=True)
     changed_by = models.ForeignKey(
@@ -409,8 +416,8 @@ class TargetRevision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.TextField("lý do điều chỉnh")
-    before = models.JSONField("trước")
+    reason = models.TextField("lý do điều chỉnh", blank=True)
+    before = models.JSONField("trước", null=True, blank=True, help_text="Trống khi chỉ tiêu vừa được tạo.")
     after = models.JSONField("sau")
 
     class Meta:
@@ -457,7 +464,7 @@ class ProgressValue(models.Model):
         verbose_name="chỉ tiêu riêng",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="values",
         help_text="Chỉ khi số liệu dành riêng cho một chỉ tiêu; để trống khi là số liệu của chỉ số.",
     )
@@ -483,8 +490,13 @@ class ProgressValue(models.Model):
     entered_at = models.DateTimeField("thời điểm nhập", auto_now=True)
     version = models.PositiveIntegerField("phiên bản", default=1)
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
+    archived_at = models.DateTimeField("lưu trữ lúc", null=True, blank=True, editable=False,
+                                       help_text="Số liệu lưu trữ không còn được tính nhưng không bị xóa.")
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người lưu trữ", null=True, blank=True,
+                                    editable=False, on_delete=models.SET_NULL, related_name="+")
 
-    objects = ProgressValueQuerySet.as_manager()
+    objects = InUseManager.from_queryset(ProgressValueQuerySet)()
+    all_objects = ProgressValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu tiến độ"
@@ -493,13 +505,13 @@ class ProgressValue(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "unit", "period"],
-                condition=Q(target__isnull=True),
+                condition=Q(target__isnull=True, archived_at__isnull=True),
                 name="value_unique_per_indicator",
                 violation_error_message="Đơn vị đã có số liệu của chỉ số này trong kỳ này.",
             ),
             models.UniqueConstraint(
                 fields=["target", "unit", "period"],
-                condition=Q(target__isnull=False),
+                condition=Q(target__isnull=False, archived_at__isnull=True),
                 name="value_unique_per_target",
                 violation_error_message="Đơn vị đã có số liệu của chỉ tiêu này trong kỳ này.",
             ),
@@ -543,7 +555,7 @@ class ProgressValue(models.Model):
 class ProgressValueChange(models.Model):
     """Every change of a progress value: who, when, the value before and after."""
 
-    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.CASCADE, related_name="changes")
+    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.PROTECT, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thay đổi", null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField("lúc", auto_now_add=True)
@@ -560,7 +572,12 @@ class ProgressValueChange(models.Model):
 
 
 def evidence_path(instance, filename):
-    return f"minh-chung/{instance.value.period.code}/{instance.value.unit.code}/{filename}"
+    """A generated name with the extension of what the file is (instance.content_type, set from its content):
+    the name the uploader gave never reaches the disk."""
+    from .evidence import stored_extension
+
+    folder = f"{slugify(instance.value.period.code) or 'ky'}/{slugify(instance.value.unit.code) or 'don-vi'}"
+    return f"minh-chung/{folder}/{uuid.uuid4().hex}{stored_extension(instance.content_type)}"
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -571,7 +588,7 @@ class EvidenceQuerySet(models.QuerySet):
 class Evidence(models.Model):
     """A file that supports a progress value (a decision, a photo, a spreadsheet…)."""
 
-    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.CASCADE, related_name="evidence")
+    value = models.ForeignKey(ProgressValue, verbose_name="số liệu", on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField("tệp", upload_to=evidence_path, max_length=255)
     original_name = models.CharField("tên tệp", max_length=255)
     content_type = models.CharField("loại tệp", max_length=100)

@@ -228,29 +228,29 @@ def _sum_rows(rows):
             "achieved": total("achieved") or 0}
 
 
-def _lowest(indicator, row):
-    if indicator.aggregation == Aggregation.RATIO_OF_SUMS:
-        return None
-    return row["lowest"]
+# the rules as plain strings: an enum member's look-up costs more than the comparison, row after row
+RATIO_OF_SUMS, SUM, MIN, EVERY_UNIT = (str(rule) for rule in (Aggregation.RATIO_OF_SUMS, Aggregation.SUM,
+                                                               Aggregation.MIN, Aggregation.EVERY_UNIT))
 
 
 def _combine(indicator, row):
     rule = indicator.aggregation
     value = None
-    if rule == Aggregation.RATIO_OF_SUMS:
+    if rule == RATIO_OF_SUMS:
         if row["denominator"]:
             value = row["numerator"] * HUNDRED / row["denominator"]
-    elif rule == Aggregation.SUM:
+    elif rule == SUM:
         value = row["total"]
-    elif rule == Aggregation.MIN:
+    elif rule == MIN:
         value = row["lowest"]
-    elif rule == Aggregation.EVERY_UNIT:
+    elif rule == EVERY_UNIT:
         value = Decimal(1 if row["reporting"] and row["achieved"] == row["reporting"] else 0)
     elif row["reporting"] == 1:
         value = row["total"]
     return Rollup(
-        indicator_id=indicator.pk, value=value, numerator=row["numerator"], denominator=row["denominator"],
-        reporting_units=row["reporting"], achieved_units=row["achieved"], lowest=_lowest(indicator, row),
+        indicator_id=indicator.id, value=value, numerator=row["numerator"], denominator=row["denominator"],
+        reporting_units=row["reporting"], achieved_units=row["achieved"],
+        lowest=None if rule == RATIO_OF_SUMS else row["lowest"],
     )
 
 
@@ -339,47 +339,50 @@ def evaluate_targets(targets, units, period, periods=None, *, roots=None):
     prefetch_related_objects(targets, "horizons", "scope_units")
     roots = roots if roots is not None else subtree_roots(units)
     entries = _entries(targets, units, asked)
-    named = {t.pk: list(t.scope_units.all()) for t in targets}
-    sums = _subtree_rows({t.indicator for t in targets if not named[t.pk]}, units, asked, roots)
-    scoped = _unit_period_rows({t.indicator for t in targets if named[t.pk]},
+    named = {t.id: list(t.scope_units.all()) for t in targets}
+    sums = _subtree_rows({t.indicator for t in targets if not named[t.id]}, units, asked, roots)
+    scoped = _unit_period_rows({t.indicator for t in targets if named[t.id]},
                                {unit.pk for each in named.values() for unit in each}, asked)
     # what does not depend on the unit: the horizon worked towards, where a baseline's path starts
-    plans = {t.pk: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
+    plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
     combined = {}  # (unit id, indicator id, period id): Rollup, shared by the targets of one indicator
     result = {}
     for unit in units:
+        unit_id = unit.id
         for target in targets:
-            within = _named_within(target, unit, named[target.pk], roots[unit.pk])
+            target_id, indicator_id = target.id, target.indicator_id
+            within = _named_within(target, unit, named[target_id], roots[unit_id])
             series, known, rolled = [], [], None
             for p in asked:
-                if named[target.pk]:
-                    parts = [scoped[key] for key in ((target.indicator_id, u.pk, p.pk) for u in within) if key in scoped]
+                period_id = p.id
+                if named[target_id]:
+                    parts = [scoped[key] for key in ((indicator_id, u.id, period_id) for u in within) if key in scoped]
                     rollup = _combine(target.indicator, _sum_rows(parts)) if parts else None
                 else:
-                    key = (unit.pk, target.indicator_id, p.pk)
+                    key = (unit_id, indicator_id, period_id)
                     if key not in combined:
                         parts = sums.get(key)
                         combined[key] = _combine(target.indicator, _sum_rows(parts)) if parts else None
                     rollup = combined[key]
                 from_rollup = rollup_figure(target, rollup)
-                if p.pk == period.pk:
+                if period_id == period.id:
                     rolled = from_rollup
                 if p is outside:
                     continue
-                figure = _figure(entries.get((unit.pk, target.pk, p.pk)), from_rollup)
+                figure = _figure(entries.get((unit_id, target_id, period_id)), from_rollup)
                 series.append((p, figure.value if figure else None))
                 if figure is not None:
                     known.append((p, figure))
-            horizon, start = plans[target.pk]
+            horizon, start = plans[target_id]
             baseline = target.baseline_value
             if baseline is None:
                 baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
-            entry = entries.get((unit.pk, target.pk, period.pk))
+            entry = entries.get((unit_id, target_id, period.id))
             figure = known[-1][1] if known else None
             evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=period.end,
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None)
-            result[(unit.pk, target.pk)] = TargetStatus(
+            result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
                 entry=entry, rolled=rolled)
     return result

@@ -10,7 +10,8 @@ from plans.models import Document
 from units import access
 from units.models import Unit
 
-from .actions import StaleValueError, attach_evidence, save_progress_value
+from .actions import PeriodLockedError, StaleValueError, attach_evidence, save_progress_value
+from .evidence import EXTENSIONS, display_name
 from .forms import EvidenceForm, ProgressForm, TargetFilterForm
 from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetResponsibility
 from .queries import plan_statuses, rollup_series, target_row
@@ -79,27 +80,26 @@ def value_edit(request, pk, period_pk):
     row = target_row(target, period)
     current = row.entry
     conflict = None
-    locked = period.is_locked_for_user(request.user, target.document.issuer)
     if request.method == "POST":
-        form = ProgressForm(request.POST, target=target, period=period)
-        if locked:
-            form.is_valid()
-            form.add_error(None, f"Kỳ báo cáo đã khóa nhập số liệu từ ngày {period.locks_on:%d/%m/%Y}.")
-        elif form.is_valid():
+        # the period's lock is checked by the form (for the page) and again by the action (for the race)
+        form = ProgressForm(request.POST, target=target, period=period, user=request.user)
+        if form.is_valid():
             try:
                 save_progress_value(target=target, period=period, values=form.values(), by=request.user,
                                     expected_version=form.cleaned_data["version"])
             except StaleValueError as stale:
                 conflict = stale.current
-                form = ProgressForm(request.POST, target=target, period=period)
+                form = ProgressForm(request.POST, target=target, period=period, user=request.user)
                 form.is_valid()
+            except PeriodLockedError as locked:
+                form.add_error(None, str(locked))
             else:
                 return _after_save(request, target, period)
     else:
-        form = ProgressForm(target=target, period=period, initial=_initial(current))
+        form = ProgressForm(target=target, period=period, user=request.user, initial=_initial(current))
     template = "targets/value_edit_row.html" if request.htmx else "targets/value_edit.html"
     return render(request, template, {"form": form, "target": target, "period": period, "row": row,
-                                      "conflict": conflict, "locked": locked})
+                                      "conflict": conflict, "locked": form.locked})
 
 
 def _after_save(request, target, period):
@@ -139,8 +139,8 @@ def evidence_upload(request, pk, period_pk):
     if value is None:
         messages.error(request, "Hãy nhập số liệu của kỳ này trước khi đính kèm minh chứng.")
     elif form.is_valid():
-        attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
-        messages.success(request, f"Đã đính kèm “{form.cleaned_data['file'].name}”.")
+        evidence = attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
+        messages.success(request, f"Đã đính kèm “{evidence.original_name}”.")
     else:
         messages.error(request, " ".join(form.errors.get("file", ["Tệp không hợp lệ."])))
     return redirect(f"{target.get_absolute_url()}?period={period.pk}")
@@ -149,6 +149,10 @@ def evidence_upload(request, pk, period_pk):
 @login_required
 def evidence_download(request, pk):
     evidence = access.get_object_for_user(request.user, Evidence.objects.select_related("value__unit"), pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type)
+    # always a download, never shown in the browser, under the type it was checked as (older rows: cleaned again)
+    content_type = evidence.content_type if evidence.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, content_type=content_type,
+                            filename=display_name(evidence.original_name, evidence.content_type))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 

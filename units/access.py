@@ -212,6 +212,16 @@ def can_review_school(user, school):
     )
 
 
+def can_reopen_entry(user, unit):
+    """Reopening a unit's entry after the period locks (an exception): the level above, i.e. an officer of a
+    unit strictly above it (the ward for its schools, the province for its wards), or a system admin."""
+    if is_system_admin(user):
+        return True
+    return any(
+        m.role == Role.OFFICER and unit.is_in_subtree_of(m.unit) and unit.pk != m.unit_id for m in _memberships(user)
+    )
+
+
 def can_fill_school_report(user, school):
     """Only the school's own staff fill in and submit its report."""
     return is_system_admin(user) or any(m.role == Role.SCHOOL_STAFF and m.unit_id == school.pk for m in _memberships(user))

@@ -5,6 +5,7 @@ Content decides; where it is dual (digital skills of staff, smart classrooms) th
 category in ``_RULES`` wins, which puts the digital reading before staff and universalisation.
 """
 
+import functools
 import re
 
 DIGITAL = "chuyển đổi số"
@@ -42,13 +43,18 @@ _RULES = [
 _COMPILED = [(category, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for category, pattern in _RULES]
 
 
+@functools.lru_cache(maxsize=4096)
 def matching(text):
-    """The categories whose keywords occur in ``text``, in rule order, without repeats."""
+    """The categories whose keywords occur in ``text``, in rule order, without repeats.
+
+    Kept for the texts asked again (the headings above every target of a section, the words of a target
+    asked once to choose what to categorise and again to categorise it): eight searches each.
+    """
     found = []
     for category, pattern in _COMPILED:
         if category not in found and pattern.search(text or ""):
             found.append(category)
-    return found
+    return tuple(found)
 
 
 def categorize(quote, lead_in="", headings=()):

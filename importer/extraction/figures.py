@@ -6,6 +6,7 @@ from datetime import date
 # A figure: "1.318" (thousands dot), "0,87" (decimal comma), "0.87", "01", "100".
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _WORD_NUMBERS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
                  "chín": 9, "mười": 10}
@@ -16,10 +17,7 @@ def parse_number(text):
     text = text.strip()
     if text.lower() in _WORD_NUMBERS:
         return _WORD_NUMBERS[text.lower()]
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", ".")
+    text = text.replace(".", "").replace(",", ".") if _GROUPED.fullmatch(text) else text.replace(",", ".")
     value = float(text)
     return int(value) if value.is_integer() else value
 

@@ -216,36 +216,43 @@ _VOWELS = "aăâeêioôơuưyàằầèềìòồờùừỳáắấéếíóố
 _SYLLABLE = re.compile(rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]+(?:ch|ng|nh|[cmnpt])?$")
 
 
+# The names and kinds as words in capitals, longest first: the first that the words of a name start with is
+# read as one. Compared word by word, so that a long name is not put in capitals again for each word.
+_CAPITAL_PHRASES = [(phrase, tuple(phrase.upper().split())) for phrase in sorted(_PHRASES, key=len, reverse=True)]
+_CAPITAL_PHRASES += [(kind, tuple(kind.upper().split())) for kind in sorted(_UNIT_KINDS, key=len, reverse=True)]
+
+
 def _from_capitals(name):
-    result, rest = [], name
-    phrases = sorted(_PHRASES, key=len, reverse=True)
-    while rest:
-        upper = rest.upper()
-        for phrase in phrases:
-            if upper.startswith(phrase.upper() + " ") or upper == phrase.upper():
+    """ "ỦY BAN NHÂN DÂN PHƯỜNG DƯƠNG KINH" -> "Ủy ban nhân dân phường Dương Kinh" (``name`` single-spaced)."""
+    words = name.split(" ")
+    upper = [word.upper() for word in words]
+    result, index = [], 0
+    while index < len(words):
+        for phrase, phrase_words in _CAPITAL_PHRASES:
+            if tuple(upper[index:index + len(phrase_words)]) == phrase_words:
                 result.append(phrase)
-                rest = rest[len(phrase):].strip()
+                index += len(phrase_words)
                 break
         else:
-            for kind in sorted(_UNIT_KINDS, key=len, reverse=True):
-                if upper.startswith(kind.upper() + " ") or upper == kind.upper():
-                    result.append(kind)
-                    rest = rest[len(kind):].strip()
-                    break
-            else:
-                word, _space, rest = rest.partition(" ")
-                result.append(word.capitalize() if _SYLLABLE.match(word.lower()) else word)
+            word = words[index]
+            result.append(word.capitalize() if _SYLLABLE.match(word.lower()) else word)
+            index += 1
     return " ".join(result)
 
 
-def complete_place(name, cleaned):
-    """"Ủy ban nhân dân phường" -> "... phường Dương Kinh", taking the name the text uses most often."""
+def complete_place(name, cleaned, places=None):
+    """"Ủy ban nhân dân phường" -> "... phường Dương Kinh", taking the name the text uses most often.
+
+    ``places``: a dict that keeps what ``most_common_place`` found in ``cleaned``, for the many names of one text.
+    """
     if not name:
         return name
+    places = {} if places is None else places
     for kind in _UNIT_KINDS:
         if name.lower().endswith(" " + kind) or name.lower() == kind:
-            place = most_common_place(kind, cleaned)
-            return f"{name} {place}" if place else name
+            if kind not in places:
+                places[kind] = most_common_place(kind, cleaned)
+            return f"{name} {places[kind]}" if places[kind] else name
     return name
 
 
@@ -307,10 +314,13 @@ def normalize_number(number):
     return re.sub(r"\s+", "", number)
 
 
+MAX_CITED = 100  # documents cited: a plan's basis cites a handful; a text citing thousands is not read for all
+
+
 def find_parents(lines, cleaned):
     """The documents the basis lines ("Căn cứ ...", "Thực hiện ...") cite, each once, in order."""
     parents, seen = [], {}
-    context = "\n".join(lines)
+    text = _Cited("\n".join(lines), cleaned)
     for line in lines:
         for item in re.split(r";\s*", line):
             item = _LEAD.sub("", item.strip())
@@ -318,7 +328,9 @@ def find_parents(lines, cleaned):
             if not match:
                 continue
             number = normalize_number(match.group("number"))
-            parent = _parent(match, item, number, context, cleaned)
+            if number not in seen and len(seen) >= MAX_CITED:
+                continue
+            parent = _parent(match, item, number, text)
             if number in seen:
                 # A later citation of the same document may give what the first one left out.
                 first = seen[number]
@@ -330,7 +342,21 @@ def find_parents(lines, cleaned):
     return parents
 
 
-def _parent(match, item, number, context, cleaned):
+class _Cited:
+    """The texts a citation is completed from, with what was already looked up in them: the places by kind
+    (in the basis lines), the issuer named after each number (in the whole text)."""
+
+    def __init__(self, context, cleaned):
+        self.context, self.cleaned = context, cleaned
+        self.places, self.named = {}, {}
+
+    def issuer_named_after(self, number):
+        if number not in self.named:
+            self.named[number] = _issuer_named_elsewhere(number, self.cleaned)
+        return self.named[number]
+
+
+def _parent(match, item, number, text):
     after = item[match.end():]
     # "của <issuer>" belongs to this document only before its subject ("về ...") begins.
     head = after[:re.search(r"\s+(?:về|thực hiện|triển khai|nhằm)\b|\(|$", after).start()]
@@ -343,13 +369,14 @@ def _parent(match, item, number, context, cleaned):
     else:
         # "Nghị quyết số 06-NQ/ĐH ngày 12/8/2025, Nghị quyết Đại hội Đảng bộ phường ... lần thứ I"
         apposition = re.search(rf",\s*(?:{match.group('kind')})\s+(?!số)([^,;(]+)", after)
-        if apposition:
-            issuer = apposition.group(1)
-        else:
-            issuer = _issuer_named_elsewhere(match.group("number"), cleaned)
+        issuer = apposition.group(1) if apposition else text.issuer_named_after(match.group("number"))
     if issuer:
-        issuer = complete_place(normalize_body(issuer), context)
+        issuer = complete_place(normalize_body(issuer), text.context, text.places)
     return {"number": number, "issuer": issuer or None, "date": issued}
+
+
+_NUMBER_PARTS = re.compile(r"(?:\s*[-/]?\s*[A-ZĐ]{2,}(?=[\s,;]))*")
+_UNIT_NAMED = re.compile(rf"\s+((?:{'|'.join(_UNIT_KINDS)})\s+[A-ZĐ][^\s,;.()]*(?:\s+[A-ZĐ][^\s,;.()]*)*)")
 
 
 def _issuer_named_elsewhere(number, cleaned):
@@ -359,11 +386,10 @@ def _issuer_named_elsewhere(number, cleaned):
         candidate = normalize_number(cleaned[match.start():match.end() + 12])
         if not candidate.startswith(normalize_number(number)):
             continue
-        following = cleaned[match.end():]
-        # The number may continue after spaces ("102/ KH- UBND"): skip its remaining parts.
-        following = re.sub(r"^(?:\s*[-/]?\s*[A-ZĐ]{2,}(?=[\s,;]))*", "", following)
-        unit = re.match(rf"\s+((?:{'|'.join(_UNIT_KINDS)})\s+[A-ZĐ][^\s,;.()]*(?:\s+[A-ZĐ][^\s,;.()]*)*)",
-                        following)
+        # The number may continue after spaces ("102/ KH- UBND"): skip its remaining parts. Both patterns
+        # are matched in place: copying the rest of the text for each candidate took time in its square.
+        following = _NUMBER_PARTS.match(cleaned, match.end()).end()
+        unit = _UNIT_NAMED.match(cleaned, following)
         if unit:
             suffix = normalize_number(number).rsplit("-", 1)[-1]
             body = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân"}.get(suffix, "")

@@ -8,6 +8,9 @@ from .tables import extract_projections
 from .targets import extract_targets
 from .text import clean_text, outline
 
+# What the officer reviews one by one, and what matching (a name comparison with every catalogue indicator)
+# and the review page cost grow with. The sample plans propose 16 to 122.
+MAX_PROPOSALS = 500
 FIELDS = ("id", "quote", "indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline",
           "scope", "category", "section")
 _PLAN_WORDS = re.compile(
@@ -18,14 +21,22 @@ _PLAN_WORDS = re.compile(
 def extract_plan(text, source_name):
     """The plan's metadata, targets and projections as a dict shaped like the gold annotation files.
 
-    Raises ExtractionError when the text is neither structured like a plan nor states any target.
+    Raises ExtractionError when the text is neither structured like a plan nor states any target, or when it
+    states more than MAX_PROPOSALS (reading stops there).
     """
     cleaned = clean_text(text)
     preamble, body = outline(cleaned)
     metadata = extract_metadata(preamble, cleaned)
     ref_year = reference_year(metadata)
-    proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year)
-    proposals += extract_projections(body, issuer=metadata["issuer"])
+    proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year, limit=MAX_PROPOSALS)
+    if len(proposals) <= MAX_PROPOSALS:
+        proposals += extract_projections(body, issuer=metadata["issuer"], limit=MAX_PROPOSALS - len(proposals))
+    if len(proposals) > MAX_PROPOSALS:
+        raise ExtractionError(
+            f"Văn bản nêu hơn {MAX_PROPOSALS} chỉ tiêu và số liệu dự kiến, quá nhiều để xem xét từng đề xuất "
+            "(một kế hoạch thường có vài chục đến vài trăm). Hãy tách kế hoạch thành nhiều tệp, hoặc bỏ các "
+            "bảng phụ lục số liệu, rồi tải lên lại."
+        )
     if not proposals and not has_plan_structure(body):
         raise ExtractionError(
             "Văn bản không có cấu trúc của một kế hoạch (mục tiêu, nhiệm vụ, tổ chức thực hiện) "

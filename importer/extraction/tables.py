@@ -16,16 +16,22 @@ a PDF lose their tabs; a row that starts with a school year and goes on with fig
 read, with its columns named by position.
 """
 
+import bisect
 import re
 
 from .categories import categorize
 from .figures import NUMBER, parse_number
-from .text import fold_spaces
+from .text import LONG, fold_spaces, narrow
+
+HEADER_ROWS = 6  # the rows above a table's first row of figures read for its column names
 
 _PERIOD = re.compile(r"^(?:(?:đến\s+)?năm học\s+|(?:đến\s+)?năm\s+)?(\d{4})(?:\s*[-–]\s*(\d{4}))?$", re.IGNORECASE)
 _FIGURE = re.compile(rf"^(?:≥|≤|>=|<=|>|<)?\s*(?:{NUMBER})\s*%?$")
 _SIGNS = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<="}
-_SPACED_ROW = re.compile(rf"^(?:năm học\s+)?\d{{4}}\s*[-–]\s*\d{{4}}(?:\s+(?:{NUMBER})){{2,}}$", re.IGNORECASE)
+# Each figure is read atomically up to the white space after it: "1.318" is a figure in two ways, and trying
+# both for every figure of a row that ends otherwise took time exponential in the number of figures.
+_SPACED_ROW = re.compile(rf"^(?:năm học\s+)?\d{{4}}\s*[-–]\s*\d{{4}}(?:\s+(?>(?:{NUMBER})(?=\s|$))){{2,}}$",
+                         re.IGNORECASE)
 _ABBREVIATIONS = {"HS": "học sinh", "GV": "giáo viên", "CBQL": "cán bộ quản lý", "NV": "nhân viên", "SL": "số lượng"}
 
 
@@ -62,20 +68,24 @@ def blocks(body):
         yield before, run
 
 
-def extract_projections(body, *, issuer=None):
+def extract_projections(body, *, issuer=None, limit=None):
     """Proposals (dicts without ids) from every table of the body: projections, or targets when the
-    table stands under a "Chỉ tiêu" / "Mục tiêu" heading or lead-in and does not call itself a forecast."""
+    table stands under a "Chỉ tiêu" / "Mục tiêu" heading or lead-in and does not call itself a forecast.
+    No more than ``limit`` + 1, so that a caller that refuses more than ``limit`` stops early."""
     proposals = []
     for before, block in blocks(body):
         context = " ".join([*block[0].headings, *(line.text for line in before)])
         forecast = re.search(r"dự kiến|quy mô|dự báo", context, re.IGNORECASE)
         kind = "target" if re.search(r"chỉ tiêu|mục tiêu", context, re.IGNORECASE) and not forecast else "projection"
-        found = _table(before, block, issuer)
-        proposals.extend(dict(proposal, kind=kind) for proposal in found)
+        for proposal in _table(before, block, issuer):
+            proposals.append(dict(proposal, kind=kind))
+            if limit is not None and len(proposals) > limit:
+                return proposals
     return proposals
 
 
 def _table(before, block, issuer):
+    """The proposals of one table, one at a time: periods down the side, else across the top."""
     rows = [cells(line.text) for line in block]
     if "\t" not in block[0].text:
         # A PDF loses the header's columns; recover them from the lines above when they add up.
@@ -83,7 +93,13 @@ def _table(before, block, issuer):
         header = _spaced_header([line.text for line in before], width)
         rows = header + rows
         block = [block[0]] * len(header) + block
-    return _periods_down(block, rows, issuer) or _periods_across(block, rows, issuer)
+    down = _periods_down(block, rows, issuer)
+    first = next(down, None)
+    if first is None:
+        yield from _periods_across(block, rows, issuer)
+    else:
+        yield first
+        yield from down
 
 
 _LABEL_START = re.compile(r"(?=\b(?:Số|Tỷ lệ|Tỉ lệ|Tổng số|SL)\b)")
@@ -114,37 +130,36 @@ def _periods_down(block, rows, issuer):
     data = [index for index, row in enumerate(rows)
             if row and period_of(row[0]) and any(_is_figure(cell) for cell in row[1:])]
     if not data:
-        return []
-    labels = _column_labels(rows[:data[0]], max(len(row) for row in rows))
-    proposals = []
+        return
+    labels = _column_labels(rows[max(0, data[0] - HEADER_ROWS):data[0]], max(len(row) for row in rows))
     for index in data:
         row, line = rows[index], block[index]
+        quote = _Quote(line)
         for column, cell in enumerate(row[1:], start=1):
             if _is_figure(cell):
                 label, group = labels.get(column, (f"Cột {column}", None))
-                proposals.append(_projection(line, cell, label, group, period_of(row[0]), issuer))
-    return proposals
+                yield _projection(line, quote.of(column), cell, label, group, period_of(row[0]), issuer)
 
 
 def _periods_across(block, rows, issuer):
     headers = [index for index, row in enumerate(rows) if sum(1 for cell in row if period_of(cell)) >= 2]
     if not headers:
-        return []
+        return
     header_index = headers[0]
     periods = {column: period_of(cell) for column, cell in enumerate(rows[header_index]) if period_of(cell)}
     header = rows[header_index]
     skipped = {column for column, cell in enumerate(header) if re.fullmatch(r"S?TT|Số TT|Số thứ tự", cell.strip())}
     units = [column for column, cell in enumerate(header) if re.fullmatch(r"Đơn vị(?: tính)?|ĐVT", cell.strip())]
-    proposals = []
+    # in order, and sets: a row reads only the columns it has, whatever the width of the header
+    ordered, not_words = sorted(periods), set(periods) | skipped | set(units)
     for row, line in zip(rows[header_index + 1:], block[header_index + 1:], strict=True):
-        words = [cell for column, cell in enumerate(row) if column not in periods and column not in skipped
-                 and column not in units and cell and not _is_figure(cell)]
+        words = [cell for column, cell in enumerate(row) if column not in not_words and cell and not _is_figure(cell)]
         label = _expand(" ".join(words)) or "Chỉ tiêu"
-        unit = " ".join(row[column] for column in units if column < len(row))
-        for column, period in periods.items():
-            if column < len(row) and _is_figure(row[column]):
-                proposals.append(_projection(line, row[column], label, None, period, issuer, unit))
-    return proposals
+        unit = " ".join(row[column] for column in units[:bisect.bisect_left(units, len(row))])
+        quote = _Quote(line)
+        for column in ordered[:bisect.bisect_left(ordered, len(row))]:
+            if _is_figure(row[column]):
+                yield _projection(line, quote.of(column), row[column], label, None, periods[column], issuer, unit)
 
 
 def _column_labels(header_rows, width):
@@ -174,12 +189,50 @@ def _expand(label):
     return " ".join(_ABBREVIATIONS.get(word, word) for word in label.split())
 
 
-def _projection(line, cell, label, group, period, issuer, unit=""):
+class _Quote:
+    """The quote of a row's figures: the row, or for a row longer than LONG the cells around each figure."""
+
+    def __init__(self, line):
+        self.text = line.text
+        self.whole = fold_spaces(self.text) if len(self.text) <= LONG else None
+        self._spans = None
+
+    def of(self, column):
+        if self.whole is not None:
+            return self.whole
+        if self._spans is None:
+            self._spans = _cell_spans(self.text)
+        start, end = self._spans[column] if column < len(self._spans) else (0, 0)
+        return fold_spaces(narrow(self.text, start, end)[1])
+
+
+def _cell_spans(text):
+    """Where each of ``cells(text)`` stands in ``text``."""
+    if "\t" in text:
+        spans, start = [], 0
+        for raw in text.split("\t"):
+            stripped = raw.strip()
+            offset = start + (raw.index(stripped) if stripped else 0)
+            spans.append((offset, offset + len(stripped)))
+            start += len(raw) + 1
+        return spans
+    stripped = text.strip()
+    offset = text.index(stripped) if stripped else 0
+    first = re.match(r"^((?:năm học\s+)?\d{4}\s*[-–]\s*\d{4})\s+(.*)$", stripped, re.IGNORECASE)
+    if not first:
+        return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"\S+", stripped)]
+    rest = offset + first.start(2)
+    return [(offset, offset + first.end(1)),
+            *((rest + m.start(), rest + m.end()) for m in re.finditer(r"\S+", first.group(2)))]
+
+
+def _projection(line, quote, cell, label, group, period, issuer, unit=""):
+    label, group = label[:LONG], group[:LONG] if group else group  # a header cell may run to any length
     percent = "%" in cell or "%" in unit or re.search(r"tỷ lệ|tỉ lệ|%", label, re.IGNORECASE)
     sign = re.match(r"^(≥|≤|>=|<=|>|<)\s*", cell)
     return {
         "kind": "projection",
-        "quote": fold_spaces(line.text),
+        "quote": quote,
         "indicator": label,
         "comparator": _SIGNS[sign.group(1)] if sign else "=",
         "value": parse_number(cell[sign.end() if sign else 0:].rstrip("% ")),

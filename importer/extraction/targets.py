@@ -15,14 +15,13 @@ and "Mục đích, yêu cầu" are not read.
 import bisect
 import math
 import re
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, replace
 
 from .categories import OTHER, categorize, matching
 from .figures import NUMBER, date_spans, parse_level, parse_number
 from .labels import indicator_name, scope_of
 from .tables import is_row
-from .text import LEAD_IN, clauses, pieces, sentences, strip_bullet
+from .text import LEAD_IN, LONG, clauses, narrow, pieces, sentences, strip_bullet
 
 TARGET, TASK = "target", "task"
 _PURPOSE_HEADING = re.compile(r"mục đích|yêu cầu", re.IGNORECASE)
@@ -129,7 +128,7 @@ class _Before:
     """What the words before a position of a piece say, answered without copying or searching again all the
     text before each figure: a piece with thousands of figures took time in the square of its length."""
 
-    REACH = 48  # longer than any phrase that the patterns read at the end of the words before
+    REACH = 24  # longer than any phrase the patterns read (the longest, "giảm xuống dưới", has 15 characters)
 
     def __init__(self, text):
         self.text = text
@@ -320,10 +319,10 @@ def _wording_anchors(text, mode):
 def _kept_status(text):
     """(start, end) from the first "duy trì" / "giữ vững" to the last status after it, or None."""
     verb = _KEEP_VERB.search(text)
-    status = None
-    for status in _KEPT_STATUS.finditer(text, verb.end() if verb else len(text) + 1):
-        pass
-    return (verb.start(), status.end()) if status else None
+    if verb is None:
+        return None
+    statuses = list(_KEPT_STATUS.finditer(text, verb.end()))
+    return (verb.start(), statuses[-1].end()) if statuses else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,14 +337,34 @@ _HORIZON = re.compile(
 _LINE_LEAD = re.compile(r"^(?:đến\s+)?(?:năm học|năm|giai đoạn)\s+[\d\s\-–]+:", re.IGNORECASE)
 
 
+_COMPARED_WITH = re.compile(r"so với\s*$", re.IGNORECASE)
+
+
+class _Dates:
+    """Where dates stand in a text, merged and sorted, so that each year is checked in log time."""
+
+    def __init__(self, text):
+        self.starts, self.ends = [], []
+        for start, end in sorted(date_spans(text)):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, position):
+        index = bisect.bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+
 def horizons(text, ref_year=None):
     """(position, horizon) pairs: "2030", or a school year "2026-2027"; dates and baselines left out."""
-    dates = date_spans(text)
+    dates, before = _Dates(text), _Before(text)
     found = []
     for match in _HORIZON.finditer(text):
-        if any(start <= match.start() < end for start, end in dates):
+        if match.start() in dates:
             continue
-        if re.search(r"so với\s*$", text[:match.start()], re.IGNORECASE):
+        if before.ends_with(_COMPARED_WITH, match.start()):
             continue
         if match.group("school"):
             label, year = f"{match.group('s1')}-{match.group('s2')}", int(match.group("s2"))
@@ -358,17 +377,23 @@ def horizons(text, ref_year=None):
     return found
 
 
-def horizon_at(clause, position, piece_start, piece_end, ref_year):
-    """The horizon of the figure at ``position``: one in its own piece (the nearest before it, else the
-    first after it: "35% (năm 2030), 50% (năm 2035)"), else the nearest before it in the clause."""
-    found = horizons(clause, ref_year)
-    own = [(start, label) for start, label in found if piece_start <= start < piece_end]
-    before = [label for start, label in own if start <= position]
-    after = [label for start, label in own if start > position]
-    if before or after:
-        return before[-1] if before else after[0]
-    earlier = [label for start, label in found if start <= position]
-    return earlier[-1] if earlier else None
+class _Horizons:
+    """The horizons of a clause (``horizons``), by position."""
+
+    def __init__(self, found):
+        self.found = found
+        self.starts = [start for start, _label in found]
+
+    def at(self, position, piece_start, piece_end):
+        """The horizon of the figure at ``position``: one in its own piece (the nearest before it, else the
+        first after it: "35% (năm 2030), 50% (năm 2035)"), else the nearest before it in the clause."""
+        first, stop = bisect.bisect_left(self.starts, piece_start), bisect.bisect_left(self.starts, piece_end)
+        upto = bisect.bisect_right(self.starts, position)  # the horizons at or before the figure
+        if min(stop, upto) > first:
+            return self.found[min(stop, upto) - 1][1]
+        if stop > max(first, upto):
+            return self.found[max(first, upto)][1]
+        return self.found[upto - 1][1] if upto else None
 
 
 def heading_horizon(headings, ref_year=None):
@@ -379,20 +404,26 @@ def heading_horizon(headings, ref_year=None):
     return None
 
 
-def is_baseline(clause, ref_year):
+_PAST_YEAR = re.compile(r"(?<!đến )(?<!trước )(?<!tới )(?<!so với )năm\s+(\d{4})(?!\s*[-–])", re.IGNORECASE)
+
+
+def is_baseline(clause, ref_year, found=None):
     """A clause that reports what is already done ("đã được công nhận", "... cấp độ 2 năm 2023") and
-    names no horizon still ahead."""
-    if ref_year and any(int(label[-4:]) >= ref_year for _start, label in horizons(clause, ref_year)):
+    names no horizon still ahead. ``found``: the clause's horizons, when already read."""
+    if found is None:
+        found = horizons(clause, ref_year)
+    if ref_year and any(int(label[-4:]) >= ref_year for _start, label in found):
         return False
     if re.search(r"\bđã\s+(?:được|đạt|có|hoàn thành)\b", clause, re.IGNORECASE):
         return True
     if not ref_year:
         return False
-    dates = date_spans(clause)
-    for match in re.finditer(r"(?<!đến )(?<!trước )(?<!tới )(?<!so với )năm\s+(\d{4})(?!\s*[-–])", clause,
-                             re.IGNORECASE):
-        if int(match.group(1)) < ref_year and not any(s <= match.start() < e for s, e in dates):
-            return True
+    dates = None
+    for match in _PAST_YEAR.finditer(clause):
+        if int(match.group(1)) < ref_year:
+            dates = dates or _Dates(clause)
+            if match.start() not in dates:
+                return True
     return False
 
 
@@ -411,16 +442,29 @@ class Group:
 
 
 _BULLETED = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
+_PROJECTION_WORDS = re.compile(r"quy mô|dự kiến", re.IGNORECASE)
 
 
-def extract_targets(body, *, issuer=None, ref_year=None):
-    """Target proposals (dicts without ids) from the body lines of a plan, in reading order.
+@dataclass(frozen=True)
+class _Context:
+    """What the lines that introduce a line (its lead-in, the item above a sub-item) say about it."""
+
+    text: str
+    states_targets: bool
+    horizon: str | None
+    projection: bool
+
+
+def extract_targets(body, *, issuer=None, ref_year=None, limit=None):
+    """Target proposals (dicts without ids) from the body lines of a plan, in reading order; no more than
+    ``limit`` + 1, so that a caller that refuses more than ``limit`` stops early.
 
     A bullet reads in the context of the line that introduces it: the "- ..." item above a "+ ..."
     sub-item, or an unbulleted lead-in ending with ':' ("Chỉ tiêu cụ thể đến năm 2030:") above a list.
     """
     proposals = []
     parent = lead = None
+    contexts = {}  # read once for all the lines under the same lead-in and item
     for line in body:
         if is_row(line.text):
             continue
@@ -430,57 +474,70 @@ def extract_targets(body, *, issuer=None, ref_year=None):
         sub_item = re.match(r"^(?:-\s*)?\+", line.text) is not None
         if not sub_item or parent is None or parent.headings != line.headings:
             parent = line
-        context = " ".join(
-            other.text for other in (lead, parent)
-            if other is not None and other is not line and other.headings == line.headings
-        )
+        others = tuple(other for other in (lead, parent)
+                       if other is not None and other is not line and other.headings == line.headings)
+        key = tuple(other.index for other in others)
+        if key not in contexts:
+            context = " ".join(other.text for other in others)
+            found = horizons(context, ref_year)
+            contexts[key] = _Context(context, bool(_TARGET_HEADING.search(context)), found[-1][1] if found else None,
+                                     bool(_PROJECTION_WORDS.search(context)))
+        context = contexts[key]
         mode = section_mode(line.headings)
-        if mode == TASK and _TARGET_HEADING.search(context):
+        if mode == TASK and context.states_targets:
             mode = TARGET  # "Các chỉ tiêu cụ thể:" introduces targets even under a task heading
         if mode is None:
             continue
-        proposals.extend(_from_line(line, mode, context, issuer, ref_year))
+        for proposal in _from_line(line, mode, context, issuer, ref_year):
+            proposals.append(proposal)
+            if limit is not None and len(proposals) > limit:
+                return proposals
     return proposals
 
 
 def _from_line(line, mode, context, issuer, ref_year):
+    """The proposals of one line, one at a time."""
     text = strip_bullet(line.text)
     lead = _LINE_LEAD.match(text)
     line_horizon = horizons(lead.group(0))[0][1] if lead and horizons(lead.group(0)) else None
-    found = horizons(context, ref_year)
-    context_horizon = found[-1][1] if found else None
-    projection = bool(re.search(r"quy mô|dự kiến", f"{context} {text}", re.IGNORECASE))
-    default_horizon = line_horizon or context_horizon or heading_horizon(line.headings, ref_year)
-    results = []
+    # as re.search("quy mô|dự kiến", f"{context} {text}"), without joining the two
+    projection = context.projection or bool(
+        _PROJECTION_WORDS.search(text) or _PROJECTION_WORDS.search(f"{context.text[-8:]} {text[:8]}"))
+    default_horizon = line_horizon or context.horizon or heading_horizon(line.headings, ref_year)
     for sentence in sentences(text):
         lead_in = LEAD_IN.match(sentence)
         for clause in clauses(sentence):
-            if is_baseline(clause.text, ref_year):
+            found = horizons(clause.text, ref_year)
+            if is_baseline(clause.text, ref_year, found):
                 continue
+            clause_horizons = _Horizons(found)
             subject = ""  # the group the last share counted, for a nested "trong đó 35% ..."
             for group in _groups(clause.text, mode):
-                stretch = clause.text[group.start:group.end]
-                for position, (piece, anchor) in enumerate(group.anchors):
-                    earlier = [a.end for p, a in group.anchors[:position] if p is piece]
-                    segment = piece.text[earlier[-1] if earlier else 0:anchor.end]
-                    deadline = horizon_at(clause.text, piece.start + anchor.start, piece.start, piece.end, ref_year)
-                    shift = piece.start - group.start
+                read = {}  # piece -> where its previous anchor ended
+                for piece, anchor in group.anchors:
+                    segment_start = read.get(id(piece), 0)
+                    read[id(piece)] = anchor.end
+                    at = piece.start + anchor.start  # in the clause
+                    deadline = clause_horizons.at(at, piece.start, piece.end)
+                    offset, stretch = narrow(clause.text, at, piece.start + anchor.end, group.start, group.end)
+                    piece_offset, piece_text = narrow(piece.text, anchor.start, anchor.end)
+                    clause_offset, clause_text = narrow(clause.text, at, piece.start + anchor.end)
                     proposal = _proposal(
-                        replace(anchor, start=anchor.start + shift, end=anchor.end + shift), anchor, piece.text,
-                        stretch, clause.text, line, issuer, deadline=deadline or default_horizon,
-                        predicate=group.predicate, lead_in=lead_in.group("topic") if lead_in else "",
+                        replace(anchor, start=at - offset, end=at - offset + anchor.end - anchor.start),
+                        replace(anchor, start=anchor.start - piece_offset, end=anchor.end - piece_offset),
+                        piece_text, stretch, clause_text, line, issuer, deadline=deadline or default_horizon,
+                        predicate=group.predicate[:LONG], lead_in=lead_in.group("topic") if lead_in else "",
                         projection=projection, alone=len(group.anchors) == 1 and not group.predicate,
-                        parent_subject=subject, segment=segment,
+                        parent_subject=subject, segment=piece.text[max(segment_start, anchor.end - LONG):anchor.end],
                     )
                     if anchor.kind == "percent" and proposal["scope"] != issuer:
                         subject = proposal["scope"]
-                    results.append(proposal)
-    return results
+                    yield proposal
 
 
 def _groups(clause, mode):
     """Pieces with anchors, each with the figure-less pieces around it that belong to its quote."""
-    groups, pending = [], []
+    groups, pending, shares = [], [], {}
     for piece in pieces(clause):
         anchors = find_anchors(piece.text, mode)
         if anchors:
@@ -489,7 +546,7 @@ def _groups(clause, mode):
             pending = []
         elif not groups or pending or re.match(r"(?:tỷ lệ|tỉ lệ|số lượng|chỉ số)\b", piece.text, re.IGNORECASE):
             pending.append(piece)  # the subject of a figure still to come
-        elif _second_predicate(groups[-1], piece):
+        elif _second_predicate(groups[-1], piece, shares):
             first_piece, anchor = groups[-1].anchors[0]
             groups.append(Group(groups[-1].start, piece.end, [(first_piece, anchor)], piece.text))
         else:
@@ -499,14 +556,23 @@ def _groups(clause, mode):
     return groups
 
 
-def _second_predicate(group, piece):
-    """"100% trường học có kết nối Internet, có thiết bị dạy học số": one share, a second predicate."""
+def _second_predicate(group, piece, shares):
+    """"100% trường học có kết nối Internet, có thiết bị dạy học số": one share, a second predicate.
+
+    ``shares`` keeps what follows each share, read once however many pieces follow it."""
     first_piece, anchor = group.anchors[0]
-    if anchor.kind != "percent" or len(first_piece.text[anchor.end:].split()) < 2:
+    if anchor.kind != "percent":
+        return False
+    key = (first_piece.start, anchor.end)
+    if key not in shares:
+        after = first_piece.text[anchor.end:]
+        shares[key] = (len(after.split()) >= 2, " có " in after)
+    worded, has_predicate = shares[key]
+    if not worded:
         return False
     if piece.text.startswith("được "):
         return True
-    return piece.text.startswith("có ") and " có " in first_piece.text[anchor.end:]
+    return piece.text.startswith("có ") and has_predicate
 
 
 def _proposal(anchor, own_anchor, piece, text, clause, line, issuer, *, deadline, predicate, lead_in, projection,

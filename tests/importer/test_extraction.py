@@ -7,6 +7,7 @@ extractor is meant for plans it has never seen.
 import io
 import json
 import re
+import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -727,3 +728,39 @@ def test_commands_refuse_bad_arguments(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(CommandError, match="rỗng"):
         call_command("extract_plan", str(empty))
+
+
+# ---------------------------------------------------------------------------------------------
+# Time on long lines (issue 10): each of these took from 30 s to hours on a 64 KB line, in the square of its
+# length or, for the last two, exponentially; now about a second at most, growing with the length.
+
+
+def _repeated(unit, size=64_000):
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+LONG_LINES = {
+    "the sample plan without its line breaks": lambda: _repeated(
+        (SEED / f"{SAMPLES[0]}.txt").read_text(encoding="utf-8").replace("\n", " ")),
+    "figures with no comma between them": lambda: _repeated("100% "),
+    "figures between commas": lambda: _repeated("100% giáo viên, "),
+    "lines wrapped from one paragraph": lambda: _repeated("100% giáo viên đạt chuẩn và\n"),
+    "counts after 'ít nhất'": lambda: _repeated("ít nhất 5 trường "),
+    "a run of digits": lambda: "1" * 64_000,
+    "rows of figures that end in a word": lambda: _repeated("2025-2026 " + "1.318 " * 30 + "x\n"),
+    "comparator words before a figure": lambda: _repeated("100% giảm xuống" + " giảm xuống" * 30 + " x, "),
+}
+
+
+@pytest.mark.parametrize("shape", LONG_LINES)
+def test_a_64_kilobyte_line_is_read_in_well_under_five_seconds(shape):
+    text = f"KẾ HOẠCH\nI. MỤC TIÊU\n1. Chỉ tiêu cụ thể\n{LONG_LINES[shape]()}\nII. NHIỆM VỤ\nIII. TỔ CHỨC THỰC HIỆN\n"
+    start = time.perf_counter()
+    try:
+        plan = extract_plan(text, "mot-dong.txt")
+    except ExtractionError as error:  # more than an officer can review: refused, after as little work
+        assert "Văn bản nêu hơn 500 chỉ tiêu" in str(error)
+    else:
+        # a quote is the figure's words, not the whole line over again
+        assert all(len(item["quote"]) < 2000 for item in plan["targets"] + plan["projections"])
+    assert time.perf_counter() - start < 5

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfWriter
 from pytest_django.asserts import assertContains, assertNotContains
@@ -47,7 +48,9 @@ def sample(name):
 
 
 def upload(client, unit, file):
-    return client.post(reverse("importer:plan_import_upload"), {"unit": unit.pk, "file": file})
+    """Post the file; the reading job, queued on commit, runs in this process (tests/importer/conftest.py)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("importer:plan_import_upload"), {"unit": unit.pk, "file": file})
 
 
 def started(client, personas, tree, name=HIEN_THANH):
@@ -286,7 +289,9 @@ def test_a_rejection_ignores_the_figures(client, personas, tree):
 
 
 def test_review_proposal_keeps_what_the_extractor_read(tree, personas):
-    plan_import = actions.start_import(unit=tree["A"], uploaded_file=sample(HIEN_THANH), by=personas["officer_a"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        plan_import = actions.start_import(unit=tree["A"], uploaded_file=sample(HIEN_THANH), by=personas["officer_a"])
+    plan_import.refresh_from_db()
     fields = forms.proposal_initial(plan_import.items()[0])
     item = actions.review_proposal(plan_import=plan_import, index=0, decision="accepted",
                                      fields={**fields, "value": "95", "deadline": "2026-2027", "category": "đội ngũ"})
@@ -340,21 +345,41 @@ def pdf_bytes(encrypt=False):
 
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("trong.txt", b"", "Tệp “trong.txt” rỗng, không có nội dung."),
-    ("hong.pdf", random.Random(5).randbytes(4096), "Tệp PDF “hong.pdf” bị hỏng hoặc không đúng định dạng PDF."),
-    ("ban-quet.pdf", pdf_bytes(), "Tệp PDF “ban-quet.pdf” không có lớp văn bản (có thể là bản quét hoặc ảnh chụp)"),
-    ("mat-khau.pdf", pdf_bytes(encrypt=True), "Tệp PDF “mat-khau.pdf” được đặt mật khẩu"),
-    ("hoa-don.txt", "Kính gửi quý khách, hóa đơn tháng 10 của quý khách là 350.000 đồng. Vui lòng thanh toán "
-                    "trước ngày 15/11.".encode(), "“hoa-don.txt” không phải là một kế hoạch"),
     ("ke-hoach.doc", b"\xd0\xcf\x11\xe0 old word", "là định dạng Word cũ (.doc)"),
+    ("anh.png", b"\x89PNG\r\n\x1a\n", "Không hỗ trợ định dạng của tệp “anh.png”"),
     ("qua-lon.txt", b"a" * (MAX_BYTES + 1), "Tệp “qua-lon.txt” quá lớn (20.0 MB): chỉ nhận tệp đến 20 MB."),
 ])
-def test_a_file_that_is_not_a_readable_plan_is_refused_in_vietnamese(client, personas, tree, name, content, message):
+def test_a_file_of_the_wrong_kind_or_size_is_refused_on_upload(client, personas, tree, name, content, message):
     client.force_login(personas["officer_a"])
     response = upload(client, tree["A"], SimpleUploadedFile(name, content))
     assert response.status_code == 200
     assertContains(response, message)
     assertContains(response, 'class="errorbox"')
     assert not PlanImport.objects.exists() and not Document.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("rong.txt", b"  \n\n ", "Tệp “rong.txt” rỗng, không có nội dung."),
+    ("hong.pdf", random.Random(5).randbytes(4096),
+     "Không đọc được tệp PDF “hong.pdf”: tệp bị hỏng hoặc không đúng định dạng PDF."),
+    ("ban-quet.pdf", pdf_bytes(), "Tệp PDF “ban-quet.pdf” không có lớp văn bản (có thể là bản quét hoặc ảnh chụp)"),
+    ("mat-khau.pdf", pdf_bytes(encrypt=True), "Tệp PDF “mat-khau.pdf” được đặt mật khẩu"),
+    ("hoa-don.txt", "Kính gửi quý khách, hóa đơn tháng 10 của quý khách là 350.000 đồng. Vui lòng thanh toán "
+                    "trước ngày 15/11.".encode(), "“hoa-don.txt” không phải là một kế hoạch"),
+])
+def test_a_file_that_is_not_a_readable_plan_is_refused_in_vietnamese(client, personas, tree, name, content, message):
+    client.force_login(personas["officer_a"])
+    response = upload(client, tree["A"], SimpleUploadedFile(name, content))
+    plan_import = PlanImport.objects.get()
+    assert response.status_code == 302 and response.url == reverse("importer:plan_import_review", args=[plan_import.pk])
+    response = client.get(response.url)
+    assertContains(response, message)
+    assertContains(response, 'class="errorbox"')
+    assertContains(response, "Đọc lại tệp")
+    assertNotContains(response, "hx-get")  # nothing more to wait for
+    # the reason is recorded; nothing of a plan was read or created
+    assert plan_import.status == PlanImportStatus.FAILED and message in plan_import.error
+    assert plan_import.text == "" and plan_import.items() == [] and not Document.objects.exists()
 
 
 def test_the_upload_needs_a_file_and_a_unit_the_officer_may_change(client, personas, tree):

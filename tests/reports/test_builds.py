@@ -307,63 +307,65 @@ def test_a_whole_build_takes_the_same_queries_whatever_the_number_of_targets(
 # --- the sweep ----------------------------------------------------------------------------------
 
 
-def test_the_sweep_requeues_stopped_builds_and_fails_those_tried_three_times(
-        tree, plan, period, monkeypatch, django_capture_on_commit_callbacks):
+def test_the_sweep_claims_the_builds_no_worker_holds_and_fails_those_tried_three_times(
+        tree, plan, period, settings, monkeypatch, django_capture_on_commit_callbacks):
+    settings.REPORT_BUILD_STALE_SECONDS = 60
     now = timezone.now()
-    old, recent = now - timedelta(minutes=20), now - timedelta(minutes=2)
+    old, recent = now - timedelta(minutes=20), now - timedelta(seconds=30)
 
-    def make(state, attempts=0, seen=None):
+    def make(state, attempts=0, seen=None, sent=None):
         return ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx"],
                                           inputs_hash="x", state=state, attempts=attempts, started_at=seen,
-                                          heartbeat_at=seen)
+                                          heartbeat_at=seen, enqueued_at=sent)
 
-    stopped = make(BuildState.RUNNING, attempts=1, seen=old)
-    worn_out = make(BuildState.RUNNING, attempts=3, seen=old)
-    alive = make(BuildState.RUNNING, attempts=1, seen=recent)
-    lost = make(BuildState.QUEUED)
-    waiting = make(BuildState.QUEUED)
-    done = make(BuildState.SUCCEEDED, attempts=1, seen=old)
-    ReportBuild.objects.filter(pk__in=[lost.pk, done.pk]).update(created_at=old)
+    stopped = make(BuildState.RUNNING, attempts=1, seen=old, sent=old)  # its worker died
+    worn_out = make(BuildState.RUNNING, attempts=3, seen=old, sent=old)  # the third worker died too
+    alive = make(BuildState.RUNNING, attempts=1, seen=recent, sent=old)
+    lost = make(BuildState.QUEUED, sent=old)  # sent, never started: the broker lost the message
+    waiting = make(BuildState.QUEUED, sent=recent)
+    unsent = make(BuildState.QUEUED)  # the broker was down when it was asked for
+    done = make(BuildState.SUCCEEDED, attempts=1, seen=old, sent=old)
     enqueued = []
     monkeypatch.setattr("reports.tasks.build_report.delay", enqueued.append)
 
     with django_capture_on_commit_callbacks(execute=True):
-        requeued, failed = sweep_stale_builds(now=now)
+        to_send, failed = sweep_stale_builds(now=now)
 
-    assert [b.pk for b in requeued] == [stopped.pk, lost.pk] and [b.pk for b in failed] == [worn_out.pk]
+    assert [b.pk for b in to_send] == [stopped.pk, lost.pk, unsent.pk] and [b.pk for b in failed] == [worn_out.pk]
     assert enqueued == []  # reports.builds does not queue: the task enqueues what the sweep returns
-    states = dict(ReportBuild.objects.values_list("pk", "state"))
-    assert states == {stopped.pk: "queued", worn_out.pk: "failed", alive.pk: "running", lost.pk: "queued",
-                      waiting.pk: "queued", done.pk: "succeeded"}
+    rows = {pk: (state, sent) for pk, state, sent in ReportBuild.objects.values_list("pk", "state", "enqueued_at")}
+    assert rows == {stopped.pk: ("queued", now), worn_out.pk: ("failed", old), alive.pk: ("running", old),
+                    lost.pk: ("queued", now), waiting.pk: ("queued", recent), unsent.pk: ("queued", now),
+                    done.pk: ("succeeded", old)}
     worn_out.refresh_from_db()
     assert worn_out.error == STALE_REASON and worn_out.error.startswith("Quá thời gian tạo báo cáo")
     assert worn_out.finished_at == now
-    # swept a moment ago: not enqueued again by the next sweep
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_stale_builds(now=now + timedelta(minutes=5)) == ([], [])
+    # claimed a moment ago: not claimed again by the next sweep
+    assert sweep_stale_builds(now=now + timedelta(seconds=30)) == ([], [])
 
 
-def test_a_requeued_build_runs_again(tree, plan, period, writers, django_capture_on_commit_callbacks):
+def test_a_build_whose_worker_died_runs_again(tree, plan, period, writers, django_capture_on_commit_callbacks):
     old = timezone.now() - timedelta(minutes=30)
     build = ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx"],
                                        inputs_hash="x", state=BuildState.RUNNING, attempts=1, started_at=old,
-                                       heartbeat_at=old)
+                                       heartbeat_at=old, enqueued_at=old)
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.sweep_stale_builds() == {"requeued": [build.pk], "failed": []}
+        assert tasks.sweep_stale_builds() == {"to_send": [build.pk], "failed": []}
     build.refresh_from_db()
     assert build.state == BuildState.SUCCEEDED and build.attempts == 2
 
 
-def test_the_sweep_task_enqueues_the_requeued_builds_once_committed(
+def test_the_sweep_task_sends_the_claimed_builds_once_committed(
         tree, plan, period, monkeypatch, django_capture_on_commit_callbacks):
     old = timezone.now() - timedelta(minutes=30)
     stopped, worn_out = (ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx"],
                                                     inputs_hash="x", state=BuildState.RUNNING, attempts=attempts,
-                                                    started_at=old, heartbeat_at=old) for attempts in (1, 3))
+                                                    started_at=old, heartbeat_at=old, enqueued_at=old)
+                         for attempts in (1, 3))
     enqueued = []
     monkeypatch.setattr("reports.tasks.build_report.delay", enqueued.append)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert tasks.sweep_stale_builds() == {"requeued": [stopped.pk], "failed": [worn_out.pk]}
+        assert tasks.sweep_stale_builds() == {"to_send": [stopped.pk], "failed": [worn_out.pk]}
     assert enqueued == [] and len(callbacks) == 1  # not before the commit
     callbacks[0]()
     assert enqueued == [stopped.pk]
@@ -588,15 +590,16 @@ def test_the_build_list_takes_the_same_queries_whatever_the_number_of_builds(
                 requested_by=personas["officer_a"] if i % 2 else None, state=BuildState.SUCCEEDED, attempts=1,
                 started_at=now, finished_at=now, xlsx_file="bao-cao/a.xlsx", pdf_file="bao-cao/a.pdf")
         ReportBuild.objects.create(unit=tree["B"], document=plan_b, period=period, formats=["xlsx"],
-                                   inputs_hash=f"b-{n}")  # B's: not shown to A's officer
+                                   inputs_hash=f"b-{n}", enqueued_at=now)  # B's, waiting: not shown to A's officer
 
     client.force_login(personas["officer_a"])
     add_builds(3)
-    # session, user, the user's memberships (scope), the page's count, the builds with unit, plan, period, requester
-    with django_assert_num_queries(5):
+    # session, user, the sweep finding no build to take back, the user's memberships (scope), the page's count,
+    # the builds with unit, plan, period, requester
+    with django_assert_num_queries(6):
         first = client.get(BUILD_LIST).content.decode()
     add_builds(4)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = client.get(BUILD_LIST).content.decode()
     assert len(re.findall(r'<tr id="build-\d+">', first)) == 3
     assert len(re.findall(r'<tr id="build-\d+">', second)) == 7

@@ -1,6 +1,7 @@
 """Reports sent upward: an officer finalises (figures and files frozen), sends to the parent; the parent's
 inbox lists who has and has not sent; consolidation reads the frozen snapshots."""
 
+import re
 import subprocess
 import tempfile
 from datetime import timedelta
@@ -51,8 +52,16 @@ def plans(tree, rate, period):
 
 
 def finalise(client, unit, document, period, **extra):
-    return client.post(FINALISE, {"unit": unit.pk, "plan": document.pk, "period": period.pk, "number": "45/BC-UBND",
-                                  **extra})
+    """The finalise form as its page posts it, with the fingerprint of the schools' narratives it offered."""
+    chosen = {"unit": unit.pk, "plan": document.pk, "period": period.pk}
+    seen = re.search(r'name="seen" value="(\w*)"', client.get(FINALISE, chosen).content.decode())
+    return client.post(FINALISE, {**chosen, "number": "45/BC-UBND", "seen": seen.group(1) if seen else "", **extra})
+
+
+def send(client, report, **kwargs):
+    """The send button as the report's page posts it: with the version the page shows."""
+    version = OutgoingReport.objects.get(pk=report.pk).version
+    return client.post(reverse("reports:outgoing_send", args=[report.pk]), {"version": version}, **kwargs)
 
 
 def test_an_officer_finalises_and_the_figures_and_files_are_frozen(client, personas, tree, plans, period, rate):
@@ -101,17 +110,17 @@ def test_sending_goes_to_the_parent_once(client, personas, tree, plans, period):
     client.force_login(personas["officer_a"])
     finalise(client, tree["A"], plans["A"], period)
     report = OutgoingReport.objects.get()
-    client.post(reverse("reports:outgoing_send", args=[report.pk]))
+    send(client, report)
     report.refresh_from_db()
     assert report.recipient == tree["HP"] and report.sent_at is not None
-    response = client.post(reverse("reports:outgoing_send", args=[report.pk]), follow=True)
+    response = send(client, report, follow=True)
     assert "Báo cáo đã được gửi lúc" in response.content.decode()
 
 
 def test_the_parent_inbox_lists_who_sent_and_who_did_not(client, personas, tree, plans, period):
     client.force_login(personas["officer_a"])
     finalise(client, tree["A"], plans["A"], period)
-    client.post(reverse("reports:outgoing_send", args=[OutgoingReport.objects.get().pk]))
+    send(client, OutgoingReport.objects.get())
     client.force_login(personas["reviewer"])
     page = client.get(INBOX, {"period": period.pk}).content.decode()
     assert "1/2" in page
@@ -123,7 +132,7 @@ def test_consolidation_reads_the_frozen_snapshots(client, personas, tree, plans,
     for officer, unit in (("officer_a", "A"), ("officer_b", "B")):
         client.force_login(personas[officer])
         finalise(client, tree[unit], plans[unit], period)
-        client.post(reverse("reports:outgoing_send", args=[OutgoingReport.objects.get(unit=tree[unit]).pk]))
+        send(client, OutgoingReport.objects.get(unit=tree[unit]))
     ProgressValue.objects.update(numerator=0)  # live data changed after sending: consolidation must not see it
     contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plans["A"], period=period)
     assert [c.unit_code for c in contents] == ["A", "B"]
@@ -140,7 +149,7 @@ def test_another_wards_officer_cannot_finalise_or_see_the_report(client, persona
     client.force_login(personas["officer_b"])
     assert client.get(reverse("reports:outgoing_detail", args=[report.pk])).status_code == 404
     assert client.get(reverse("reports:outgoing_download", args=[report.pk, "pdf"])).status_code == 404
-    assert client.post(reverse("reports:outgoing_send", args=[report.pk])).status_code == 404
+    assert send(client, report).status_code == 404
 
 
 def test_a_principal_cannot_finalise_the_ward_report_and_a_leader_of_a_can(client, personas, tree, plans, period):
@@ -156,7 +165,7 @@ def test_the_reviewer_reads_a_sent_report_but_cannot_send_it(client, personas, t
     report = OutgoingReport.objects.get()
     client.force_login(personas["reviewer"])
     assert client.get(reverse("reports:outgoing_detail", args=[report.pk])).status_code == 200
-    assert client.post(reverse("reports:outgoing_send", args=[report.pk])).status_code == 403
+    assert send(client, report).status_code == 403
 
 
 # --- the queries of the inbox and of a report's page -------------------------------------------

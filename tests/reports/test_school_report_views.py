@@ -101,7 +101,7 @@ def fill_and_submit(school, period, user, **figures):
     report = actions.get_or_start_report(school=school, period=period)
     report = actions.save_school_report(report=report, entries=entries, narrative={}, by=user,
                                         expected_version=report.version)
-    return actions.submit_school_report(report=report, by=user)
+    return actions.submit_school_report(report=report, by=user, expected_version=report.version)
 
 
 @pytest.fixture
@@ -216,12 +216,14 @@ def test_a_submitted_report_shows_yes_no_answers_in_words(client, personas, tree
 
 
 def add_earlier_reports(school, user, n):
-    """n earlier semesters, each with a report of the school: submitted, draft, none in turn."""
+    """n earlier semesters, each with a report of the school: submitted, draft, none in turn (the semesters
+    are locked: the ward reopened them for the school)."""
     today = timezone.localdate()
     start = Period.objects.count()
     for i in range(start, start + n):
         earlier = make_period(code=f"hk-truoc-{i}", start=today - timedelta(400 + 30 * i),
                               end=today - timedelta(300 + 30 * i), deadline=today - timedelta(290 + 30 * i))
+        PeriodException.objects.create(period=earlier, unit=school, open_until=today, reason="Nhập bổ sung")
         if i % 3 == 0:
             fill_and_submit(school, earlier, user)
         elif i % 3 == 1:
@@ -269,11 +271,11 @@ def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_a
     save(3, 3)
     # session, user, memberships, the school, the period, the report, the items of the school's levels, its
     # figures, then for the missing items: the figures, the report's school and its items again; the events
-    # (with who)
-    with django_assert_num_queries(12):
+    # (with who), the figures each save changed (with their items)
+    with django_assert_num_queries(13):
         client.get(detail_url(school, period))
     save(len(codes), 4)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail_url(school, period))
     assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
     assert "Còn " not in response.content.decode()  # every item filled in
@@ -298,6 +300,11 @@ def approve_url(report):
     return reverse("reports:school_report_approve", args=[report.pk])
 
 
+def seen(report, **data):
+    """What a review button posts: the version of the report that the officer's (freshly loaded) page shows."""
+    return {"version": SchoolReport.objects.get(pk=report.pk).version, **data}
+
+
 def test_the_officer_sees_the_review_buttons(client, personas, tree, period, submitted):
     response = login(client, personas["officer_a"]).get(detail_url(tree["A-TH1"], period))
     assertContains(response, "Duyệt báo cáo</button>")
@@ -307,14 +314,14 @@ def test_the_officer_sees_the_review_buttons(client, personas, tree, period, sub
 
 
 def test_returning_without_a_comment_is_refused(client, personas, tree, period, submitted):
-    response = login(client, personas["officer_a"]).post(return_url(submitted), {"comment": "  "}, follow=True)
+    response = login(client, personas["officer_a"]).post(return_url(submitted), seen(submitted, comment="  "), follow=True)
     assertContains(response, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
     assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
 
 
 def test_a_returned_report_shows_the_comment_and_can_be_resubmitted(client, personas, tree, period, submitted):
     response = login(client, personas["officer_a"]).post(
-        return_url(submitted), {"comment": "Số giáo viên đạt chuẩn chưa khớp hồ sơ"}, follow=True)
+        return_url(submitted), seen(submitted, comment="Số giáo viên đạt chuẩn chưa khớp hồ sơ"), follow=True)
     assertContains(response, "Đã trả lại báo cáo của Trường Tiểu học A1 để chỉnh sửa.")
     assert report_of(tree["A-TH1"], period).status == ReportStatus.RETURNED
 
@@ -337,14 +344,13 @@ def test_approval_counts_only_approved_reports_in_the_wards_rate(
     # a second primary school of A, approved: 12 of 20 trained
     school3 = make_unit("A-TH3", "Trường Tiểu học A3", "school", tree["A"], levels=["th"])
     principal3 = make_user("principal_a3", school3, "school_staff")
-    actions.approve_school_report(report=fill_and_submit(school3, period, principal3,
-                                                         **{"so-cbql-gv-boi-duong-cds": "12", "so-cbql-gv": "20"}),
-                                  by=personas["officer_a"])
+    report3 = fill_and_submit(school3, period, principal3, **{"so-cbql-gv-boi-duong-cds": "12", "so-cbql-gv": "20"})
+    actions.approve_school_report(report=report3, by=personas["officer_a"], expected_version=report3.version)
     # A2 submitted but not yet approved: 1 of 40 must not count
     principal2 = make_user("principal_a2", tree["A-THCS"], "school_staff")
     fill_and_submit(tree["A-THCS"], period, principal2, **{"so-cbql-gv-boi-duong-cds": "1"})
 
-    response = login(client, personas["officer_a"]).post(approve_url(submitted), follow=True)
+    response = login(client, personas["officer_a"]).post(approve_url(submitted), seen(submitted), follow=True)
 
     assertContains(response, "Đã duyệt báo cáo của Trường Tiểu học A1. Số liệu đã được tổng hợp vào chỉ tiêu.")
     assertContains(response, "Đã duyệt")
@@ -358,11 +364,11 @@ def test_approval_counts_only_approved_reports_in_the_wards_rate(
 def test_reopening_an_approved_report_removes_its_values_and_counts_the_changes(
     client, personas, tree, period, submitted, trained_rate
 ):
-    login(client, personas["officer_a"]).post(approve_url(submitted))
+    login(client, personas["officer_a"]).post(approve_url(submitted), seen(submitted))
     assert ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=submitted).values("value")).count() == 1
     assert rollup(trained_rate, tree["A"], period).value == Decimal(75)
 
-    response = client.post(return_url(submitted), {"comment": "Mở lại để sửa số giáo viên"}, follow=True)
+    response = client.post(return_url(submitted), seen(submitted, comment="Mở lại để sửa số giáo viên"), follow=True)
     assert report_of(tree["A-TH1"], period).status == ReportStatus.RETURNED
     assert not ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=submitted).values("value")).exists()
     assert rollup(trained_rate, tree["A"], period).value is None
@@ -374,15 +380,16 @@ def test_reopening_an_approved_report_removes_its_values_and_counts_the_changes(
 
 
 def test_a_report_cannot_be_approved_twice(client, personas, tree, period, submitted):
-    login(client, personas["officer_a"]).post(approve_url(submitted))
-    response = client.post(approve_url(submitted), follow=True)
+    login(client, personas["officer_a"]).post(approve_url(submitted), seen(submitted))
+    response = client.post(approve_url(submitted), seen(submitted), follow=True)
     assertContains(response, "Chỉ duyệt được báo cáo đã nộp.")
 
 
 def test_a_draft_cannot_be_approved(client, personas, tree, items, period):
     login(client, personas["principal_a"])
     post_report(client, tree["A-TH1"], period, only={"so-gv"})
-    response = login(client, personas["officer_a"]).post(approve_url(report_of(tree["A-TH1"], period)), follow=True)
+    draft = report_of(tree["A-TH1"], period)
+    response = login(client, personas["officer_a"]).post(approve_url(draft), seen(draft), follow=True)
     assertContains(response, "Chỉ duyệt được báo cáo đã nộp.")
     assert report_of(tree["A-TH1"], period).status == ReportStatus.DRAFT
 
@@ -418,8 +425,8 @@ def test_a_principal_of_another_school_of_a_cannot_fill_in_a1(client, tree, item
 @pytest.mark.parametrize(("persona", "status"), [("principal_a", 403), ("leader_a", 403), ("officer_b", 404)])
 def test_only_the_wards_officer_approves_or_returns(client, personas, tree, period, submitted, persona, status):
     login(client, personas[persona])
-    assert client.post(approve_url(submitted)).status_code == status
-    assert client.post(return_url(submitted), {"comment": "Sửa lại"}).status_code == status
+    assert client.post(approve_url(submitted), seen(submitted)).status_code == status
+    assert client.post(return_url(submitted), seen(submitted, comment="Sửa lại")).status_code == status
     assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
 
 
@@ -453,7 +460,7 @@ def test_a_refused_first_save_leaves_no_empty_report(client, personas, tree, ite
 def grant_exception(client, school, period, days=7):
     open_until = timezone.localdate() + timedelta(days=days)
     return client.post(reverse("reports:period_exception", args=[period.pk]),
-                       {"school": school.pk, "open_until": open_until.isoformat(), "reason": "Trường bị mất điện"},
+                       {"unit": school.pk, "open_until": open_until.isoformat(), "reason": "Trường bị mất điện"},
                        follow=True)
 
 
@@ -589,7 +596,7 @@ def test_the_officer_sees_the_report_awaiting_review_on_the_home_page(client, pe
 
 
 def test_the_principal_sees_the_returned_comment_on_the_home_page(client, personas, tree, period, submitted):
-    login(client, personas["officer_a"]).post(return_url(submitted), {"comment": "Bổ sung số phòng học thông minh"})
+    login(client, personas["officer_a"]).post(return_url(submitted), seen(submitted, comment="Bổ sung số phòng học thông minh"))
     response = login(client, personas["principal_a"]).get("/")
     assertContains(response, "Báo cáo bị trả lại:</strong> Bổ sung số phòng học thông minh")
     assertContains(response, "Bị trả lại để chỉnh sửa")

@@ -172,3 +172,60 @@ def test_the_template_filter_writes_a_result_as_the_builders_do():
     html = Template("{% load numbers %}{{ value|result:target }} {{ rate|pct }}").render(
         Context({"value": Decimal("3"), "target": target, "rate": Decimal("87.54")}))
     assert html == "3 phòng 87,5%"
+
+
+# --- the limits of the column and of the figure's kind --------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1000000000000", "1.000.000.000.000", "9" * 10_000, "1" + "0" * 400])
+def test_the_field_refuses_a_number_its_column_cannot_hold(text):
+    with pytest.raises(forms.ValidationError) as error:
+        field().clean(text)
+    assert error.value.messages == ["Số quá lớn: chỉ nhập được số nhỏ hơn 1.000.000.000.000."]
+
+
+def test_the_field_takes_the_largest_number_its_column_holds():
+    assert field().clean("999.999.999.999,9999") == Decimal("999999999999.9999")
+
+
+def test_a_column_of_two_places_holds_the_same_whole_digits():
+    # SchoolReportEntry.value: 14 digits, 2 places
+    assert field(max_digits=14, decimal_places=2, max_decimal_places=0).clean("999.999.999.999") == 999999999999
+    with pytest.raises(forms.ValidationError):
+        field(max_digits=14, decimal_places=2).clean("1.000.000.000.000")
+
+
+@pytest.mark.parametrize("text", ["1e400", "1E5", "NaN", "Infinity", "-inf", "0x10", "١٢", "１２", "1.2.3,4"])
+def test_the_field_refuses_exponents_and_what_only_python_would_read_as_a_number(text):
+    with pytest.raises(forms.ValidationError) as error:
+        field().clean(text)
+    assert NOT_A_NUMBER in error.value.messages[0]
+
+
+def test_a_whole_number_field_says_so():
+    with pytest.raises(forms.ValidationError) as error:
+        field(max_decimal_places=0).clean("2,5")
+    assert error.value.messages == ["Phải là số nguyên, không có phần thập phân."]
+
+
+def test_trailing_zeros_are_not_decimals_and_minus_zero_is_zero():
+    assert field(max_decimal_places=0).clean("12,000") == 12
+    assert str(field().clean("-0")) == "0"
+
+
+@pytest.mark.parametrize("text", ["50%", "50 %", "%"])
+def test_a_percent_sign_is_refused_unless_the_figure_is_a_percentage(text):
+    with pytest.raises(forms.ValidationError) as error:
+        field().clean(text)
+    assert error.value.messages == ["Số liệu này không phải là tỷ lệ phần trăm: hãy nhập số, không kèm dấu %."]
+
+
+def test_a_percentage_takes_its_sign():
+    assert field(allow_percent=True).clean("57,5 %") == Decimal("57.5")
+
+
+def test_what_was_typed_is_quoted_short_and_without_control_characters():
+    with pytest.raises(forms.ValidationError) as error:
+        field().clean("abc\x00\u202e" + "x" * 100)
+    message = error.value.messages[0]
+    assert "\x00" not in message and "\u202e" not in message and len(message) < 120

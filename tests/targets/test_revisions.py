@@ -1,4 +1,5 @@
-"""Once a plan is in force, its targets' values change only with a reason, and the change is kept."""
+"""A target's values are kept from its creation: every change is recorded (by targets.actions.record_target_revisions,
+whatever the path), and once the plan is in force a change needs a reason."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from plans.models import DocumentStatus
-from targets.actions import record_target_revision
+from targets.actions import record_target_revisions
 from targets.models import (
     Comparator,
     TargetHorizon,
@@ -210,7 +211,7 @@ def test_changing_only_the_note_needs_no_reason_and_records_nothing(as_admin, ur
     assert not TargetRevision.objects.exists()
 
 
-def test_a_draft_target_changes_without_a_reason_and_records_nothing(as_admin, tree):
+def test_a_draft_target_changes_without_a_reason_and_the_change_is_kept(as_admin, tree, personas):
     draft = staff_target(tree, status=DocumentStatus.DRAFT)
     url = f"/admin/targets/target/{draft.pk}/change/"
 
@@ -222,27 +223,27 @@ def test_a_draft_target_changes_without_a_reason_and_records_nothing(as_admin, t
     draft.refresh_from_db()
     assert draft.comparator == "eq"
     assert horizon_values(draft)["2030"] == Decimal("40")
-    assert not TargetRevision.objects.exists()
+    revision = TargetRevision.objects.get()
+    assert (revision.reason, revision.changed_by) == ("", personas["admin"])
+    assert (revision.before["comparator"], revision.after["comparator"]) == ("gte", "eq")
+    assert (revision.before["horizons"]["2030"]["value"], revision.after["horizons"]["2030"]["value"]) == ("35", "40")
 
 
-def test_recording_a_revision_without_a_change_returns_none(in_force, personas):
-    before = in_force.values_snapshot()
+def test_recording_a_revision_without_a_change_writes_none(in_force, personas):
+    before = {in_force.pk: in_force.values_snapshot()}
 
-    assert (
-        record_target_revision(target=in_force, before=before, by=personas["admin"], reason="Không đổi")
-        is None
-    )
+    assert record_target_revisions(targets=[in_force], before=before, by=personas["admin"], reason="Không đổi") == []
     assert not TargetRevision.objects.exists()
 
 
 def test_recording_a_revision_keeps_both_snapshots(in_force, personas):
-    before = in_force.values_snapshot()
+    before = {in_force.pk: in_force.values_snapshot()}
     in_force.horizons.filter(label="2035").update(value=55)
     in_force.level_label = "bậc 3"
     in_force.save()
 
-    revision = record_target_revision(
-        target=in_force, before=before, by=personas["admin"], reason="Sửa lỗi nhập"
+    [revision] = record_target_revisions(
+        targets=[in_force], before=before, by=personas["admin"], reason="Sửa lỗi nhập"
     )
 
     assert revision == TargetRevision.objects.get()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from periods.models import Period
+from periods.models import Period, PeriodException
 from reports.models import ReportItem
 from targets.actions import save_progress_value
 from targets.models import (
@@ -21,9 +21,10 @@ from targets.models import (
     Target,
     TargetResponsibility,
 )
+from tests import evidence_files
 from tests.factories import make_document, make_indicator, make_period, make_target, make_unit, make_user
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = evidence_files.pdf()  # a real one-page PDF: evidence is checked through and through (targets.evidence)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 # a link to an evidence file, as the pages write it
 EVIDENCE_LINK = 'href="({})"'.format(re.escape(reverse("targets:evidence_download", args=[999])).replace("999", r"\d+"))
@@ -233,6 +234,8 @@ def add_history(tree, plan, officer, n):
     for i in range(start, start + n):
         earlier = make_period(code=f"hk-truoc-{i}", start=today - timedelta(400 + 30 * i),
                               end=today - timedelta(300 + 30 * i), deadline=today - timedelta(290 + 30 * i))
+        # the semester is locked: the level above reopened it for the ward
+        PeriodException.objects.create(period=earlier, unit=tree["A"], open_until=today, reason="Nhập bổ sung")
         value = save_progress_value(target=target, period=earlier, by=officer, expected_version=0,
                                     values={"numerator": Decimal(i), "denominator": Decimal(40), "status": "done"})
         Evidence.objects.create(value=value, file=SimpleUploadedFile(f"bien-ban-{i}.pdf", PDF),

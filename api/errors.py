@@ -1,0 +1,52 @@
+"""Every refusal of the API in Vietnamese, as {"detail": …, "code": …}: the messages of the access module and the
+forms are kept; Django REST framework's own (only partly translated) are replaced here."""
+
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+MESSAGES = {
+    exceptions.NotAuthenticated: "Chưa xác thực: hãy gửi khóa truy cập trong tiêu đề “Authorization: Bearer …” "
+                                 "hoặc đăng nhập cổng.",
+    exceptions.AuthenticationFailed: "Khóa truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.",
+    exceptions.NotFound: "Không tìm thấy.",
+    exceptions.PermissionDenied: "Bạn không có quyền thực hiện thao tác này.",
+    exceptions.ParseError: "Nội dung gửi lên không phải JSON hợp lệ.",
+    exceptions.UnsupportedMediaType: "Chỉ nhận nội dung JSON (Content-Type: application/json).",
+    exceptions.NotAcceptable: "Không có định dạng trả lời phù hợp với tiêu đề Accept.",
+}
+CSRF = "Thiếu hoặc sai mã CSRF: yêu cầu ghi từ trình duyệt phải gửi kèm tiêu đề X-CSRFToken."
+
+
+def vietnamese(exc):
+    """The message shown for an API exception."""
+    if isinstance(exc, exceptions.Throttled):
+        wait = f" sau {int(exc.wait) + 1} giây" if exc.wait is not None else " sau"
+        return f"Quá nhiều yêu cầu với khóa truy cập này: hãy thử lại{wait}."
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return "Địa chỉ này không nhận phương thức này."
+    detail = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else None
+    if detail and detail.startswith("CSRF Failed"):
+        return CSRF
+    for kind, message in MESSAGES.items():
+        if isinstance(exc, kind) and (detail is None or detail == str(kind.default_detail)):
+            return message
+    return detail
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None or isinstance(exc, exceptions.ValidationError):
+        return response
+    if isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        response.data = {"detail": vietnamese(exc), "code": codes if isinstance(codes, str) else "error"}
+    elif response.status_code == 404:
+        # Http404 from units/access.py names what was not found, in Vietnamese; Django's own does not
+        detail = str(response.data.get("detail", ""))
+        if not detail or detail.startswith("No ") or detail == str(exceptions.NotFound.default_detail):
+            detail = MESSAGES[exceptions.NotFound]
+        response.data = {"detail": detail, "code": "not_found"}
+    else:  # PermissionDenied from units/access.py, its message already in Vietnamese
+        detail = str(response.data.get("detail", "")) or MESSAGES[exceptions.PermissionDenied]
+        response.data = {"detail": detail, "code": "permission_denied"}
+    return response

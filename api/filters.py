@@ -1,0 +1,76 @@
+"""The query string of the API's lists, read through a Django form (the validation boundary, Vietnamese messages),
+and the objects it names fetched through units/access.py: a unit, plan or period out of the caller's scope is 404."""
+
+from django import forms
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+
+from periods.models import Period
+from plans.models import Document
+from units import access
+from units.models import Unit
+
+
+class ListFilterForm(forms.Form):
+    unit = forms.IntegerField(required=False, min_value=1)
+    unit_code = forms.CharField(required=False, max_length=64)
+    plan = forms.IntegerField(required=False, min_value=1)
+    period = forms.IntegerField(required=False, min_value=1)
+    period_code = forms.CharField(required=False, max_length=32)
+    changed_since = forms.DateTimeField(required=False)
+
+
+ID = {"type": "integer", "minimum": 1}
+PARAMETERS = {
+    "unit": OpenApiParameter("unit", ID, description="Mã số (id) của đơn vị: chỉ lấy dữ liệu của đơn vị "
+                                                                   "này và các đơn vị trực thuộc."),
+    "unit_code": OpenApiParameter("unit_code", {"type": "string", "maxLength": 64, "pattern": "^[A-Z0-9][A-Z0-9-]*$"},
+                                  description="Như unit (khi không gửi unit), theo mã đơn vị (ví dụ: A)."),
+    "plan": OpenApiParameter("plan", ID, description="Mã số (id) của kế hoạch (văn bản)."),
+    "period": OpenApiParameter("period", ID, description="Mã số (id) của kỳ báo cáo."),
+    "period_code": OpenApiParameter("period_code", {"type": "string", "maxLength": 32, "pattern": "^[-a-zA-Z0-9_]+$"},
+                                    description="Như period (khi không gửi period), theo mã kỳ (ví dụ: "
+                                                "2025-2026-hk1)."),
+    "changed_since": OpenApiParameter("changed_since", OpenApiTypes.DATETIME,
+                                      description="Chỉ lấy các dòng thay đổi từ thời điểm này (ISO 8601, ví dụ "
+                                                  "2026-01-15T08:00:00+07:00)."),
+}
+
+
+def parameters(*names, required=()):
+    return [OpenApiParameter(PARAMETERS[name].name, PARAMETERS[name].type, description=PARAMETERS[name].description,
+                             required=name in required) for name in names]
+
+
+class Filters:
+    """The unit, plan and period a request names (each None when not named), and changed_since."""
+
+    def __init__(self, request):
+        form = ListFilterForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        data, user = form.cleaned_data, request.user
+        self.changed_since = data.get("changed_since")
+        self.unit = None
+        if data.get("unit"):
+            self.unit = access.get_object_for_user(user, Unit.objects.all(), data["unit"])
+        elif data.get("unit_code"):
+            found = Unit.objects.visible_to(user).filter(code=data["unit_code"]).first()
+            if found is None:
+                raise Http404("Không tìm thấy đơn vị.")
+            self.unit = found
+        self.plan = (access.get_object_for_user(user, Document.objects.select_related("issuer"), data["plan"])
+                     if data.get("plan") else None)
+        self.period = None
+        if data.get("period") or data.get("period_code"):
+            lookup = {"pk": data["period"]} if data.get("period") else {"code": data["period_code"]}
+            self.period = Period.objects.filter(**lookup).first()
+            if self.period is None:
+                raise Http404("Không tìm thấy kỳ báo cáo.")
+
+    def require(self, *names):
+        missing = [name for name in names if getattr(self, name) is None]
+        if missing:
+            raise ValidationError({name: ["Trường này là bắt buộc."] for name in missing})

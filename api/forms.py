@@ -1,0 +1,42 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from targets.selection import unit_label
+from units.models import Unit
+
+ACCESS = [("read", "Chỉ đọc"), ("write", "Đọc và ghi")]
+LIFETIMES = [("90", "90 ngày"), ("365", "1 năm"), ("30", "30 ngày"), ("", "Không hết hạn")]
+
+
+class TokenForm(forms.Form):
+    """A personal token: its name, whether it may write, how long it lasts."""
+
+    name = forms.CharField(label="Tên khóa", max_length=120,
+                           help_text="Để nhận ra khóa dùng ở đâu, ví dụ: Bảng tính thống kê của phòng.")
+    access = forms.ChoiceField(label="Quyền", choices=ACCESS, initial="read",
+                               help_text="“Đọc và ghi” chỉ ghi được những gì chính bạn được sửa trên cổng.")
+    lifetime = forms.ChoiceField(label="Thời hạn", choices=LIFETIMES, required=False, initial="90")
+
+    def expires_at(self):
+        days = self.cleaned_data.get("lifetime")
+        return timezone.now() + timedelta(days=int(days)) if days else None
+
+
+class ServiceAccountForm(forms.Form):
+    """A system's account at one of the units the user may change."""
+
+    name = forms.CharField(label="Tên hệ thống", max_length=120,
+                           help_text="Ví dụ: Phần mềm quản lý trường học của Trường Tiểu học A1.")
+    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(),
+                                  help_text="Hệ thống chỉ đọc (và ghi) dữ liệu của đơn vị này và các đơn vị trực thuộc.",
+                                  error_messages={"invalid_choice": "Hãy chọn một đơn vị trong danh sách."})
+    access = forms.ChoiceField(label="Quyền", choices=ACCESS, initial="read",
+                               help_text="“Đọc và ghi”: như cán bộ phụ trách của đơn vị (với trường: như cán bộ "
+                                         "trường, nhập và nộp báo cáo của trường).")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = unit_label

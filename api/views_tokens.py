@@ -1,0 +1,105 @@
+"""The pages where a person manages their own API tokens, and an officer the service accounts of their units.
+
+A new token is shown once, in the answer to the request that created it; only its digest is kept.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+
+from units import access
+from units.models import Unit
+
+from . import actions
+from .forms import ServiceAccountForm, TokenForm
+from .models import ApiToken, ServiceAccount
+
+
+def _shown_once(response):
+    add_never_cache_headers(response)  # the page may hold a token: never kept by a cache or the back button
+    return response
+
+
+@login_required
+def token_list(request):
+    form, created = TokenForm(request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        _, created = actions.issue_token(user=request.user, name=form.cleaned_data["name"],
+                                         can_write=form.cleaned_data["access"] == "write", by=request.user,
+                                         expires_at=form.expires_at())
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).select_related("revoked_by")
+    manages_units = Unit.objects.writable_by(request.user).exists()
+    return _shown_once(render(request, "api/token_list.html", {
+        "form": form, "created": created, "tokens": tokens, "manages_units": manages_units}))
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.personal(), pk=pk, user=request.user)
+    actions.revoke_token(token=token, by=request.user)
+    messages.success(request, f"Đã thu hồi khóa “{token.name}”: mọi yêu cầu dùng khóa này từ nay bị từ chối.")
+    return redirect("api:token_list")
+
+
+def _units_managed(user):
+    return Unit.objects.writable_by(user).current().order_by("path")
+
+
+@login_required
+def service_account_list(request):
+    units = _units_managed(request.user)
+    form, created = ServiceAccountForm(request.POST or None, units=units), None
+    if request.method == "POST" and form.is_valid():
+        account, created = actions.create_service_account(
+            unit=form.cleaned_data["unit"], name=form.cleaned_data["name"],
+            can_write=form.cleaned_data["access"] == "write", by=request.user)
+        created = {"account": account, "token": created}
+        form = ServiceAccountForm(units=units)
+    accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
+                .prefetch_related("user__api_tokens"))
+    return _shown_once(render(request, "api/service_account_list.html", {
+        "form": form, "created": created, "accounts": accounts, "can_create": units.exists()}))
+
+
+def _account(request, pk):
+    return access.get_object_for_user(request.user, ServiceAccount.objects.select_related("unit", "user"), pk,
+                                      action="change", refusal="Bạn không quản lý tài khoản dịch vụ của đơn vị này.")
+
+
+@login_required
+@require_POST
+def service_token_issue(request, pk):
+    account = _account(request, pk)
+    if not account.is_active:
+        messages.error(request, "Tài khoản dịch vụ đã ngừng hoạt động.")
+        return redirect("api:service_account_list")
+    _, token = actions.issue_token(user=account.user, name=account.name, can_write=account.can_write, by=request.user)
+    accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
+                .prefetch_related("user__api_tokens"))
+    units = _units_managed(request.user)
+    return _shown_once(render(request, "api/service_account_list.html", {
+        "form": ServiceAccountForm(units=units), "created": {"account": account, "token": token},
+        "accounts": accounts, "can_create": units.exists()}))
+
+
+@login_required
+@require_POST
+def service_token_revoke(request, pk):
+    managed = ServiceAccount.objects.writable_by(request.user)
+    token = get_object_or_404(ApiToken.objects.filter(user__service_account__in=managed), pk=pk)
+    actions.revoke_token(token=token, by=request.user)
+    messages.success(request, f"Đã thu hồi khóa {token.display_prefix} của “{token.name}”.")
+    return redirect("api:service_account_list")
+
+
+@login_required
+@require_POST
+def service_account_deactivate(request, pk):
+    account = _account(request, pk)
+    actions.deactivate_service_account(account=account, by=request.user)
+    messages.success(request, f"Đã ngừng tài khoản dịch vụ “{account.name}” và thu hồi mọi khóa của nó.")
+    return redirect("api:service_account_list")
