@@ -27,13 +27,12 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from periods.models import Period
+from periods.models import Period, trend_periods
 from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
 from units.models import Membership, Role, Unit, UnitKind
 
 from .content import ReportContent, build_report_content
-from .dashboards import trend_periods
 from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
 from .pdf_child import PdfError, write_pdf_in_child
 

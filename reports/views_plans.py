@@ -1,12 +1,14 @@
 """The pages of a plan that show its targets' figures: coverage and ownership, and the public page."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from periods.models import Period, current_period, trend_periods
+from periods.models import Period, trend_periods
 from plans.models import Document
 from targets.models import Target
 from targets.queries import plan_coverage, plan_ownership, plan_statuses, status_counts
+from targets.selection import SelectionForm
 from targets.status import STATUS_ORDER, Status
 from units import access
 
@@ -19,7 +21,7 @@ def plan_coverage_view(request, pk):
     unit = access.visible_units(request.user).filter(pk=wanted).first() if wanted.isdigit() else None
     if unit is None and not access.is_system_admin(request.user):
         unit = next(iter(access.scope_roots(request.user)), None)
-    period = _period(request)
+    period = SelectionForm(request.GET, periods=Period.objects.order_by("-end")).period
     return render(request, "reports/plan_coverage.html", {
         "document": document, "unit": unit, "period": period,
         "coverage": plan_coverage(document, unit), "ownership": plan_ownership(document, period),
@@ -32,17 +34,15 @@ def plan_public(request, pk):
     No names, notes or evidence: only what the plan promised and the aggregated figures.
     """
     document = get_object_or_404(Document.objects.public().select_related("issuer"), pk=pk)
-    period = _period(request)
+    choice = SelectionForm(request.GET, periods=Period.objects.order_by("-end"))
+    period = choice.period
+    if period is None:  # no reporting period set up yet
+        raise Http404("Chưa có kỳ báo cáo nào.")
     targets = (Target.objects.filter(document=document).targets()
                .select_related("indicator", "document").prefetch_related("horizons", "scope_units"))
-    statuses = plan_statuses(targets, document.issuer, period, trend_periods(period))
+    statuses = plan_statuses(targets, document.issuer, period, trend_periods(period, among=choice.periods))
     return render(request, "reports/plan_public.html", {
         "document": document, "period": period, "statuses": statuses, "counts": status_counts(statuses),
         "status_order": [(s, Status(s).label) for s in STATUS_ORDER],
-        "periods": Period.objects.filter(start__lte=period.end).order_by("-end")[:12],
+        "periods": [p for p in choice.periods if p.start <= period.end][:12],
     })
-
-
-def _period(request):
-    wanted = request.GET.get("period")
-    return (Period.objects.filter(pk=wanted).first() if wanted and wanted.isdigit() else None) or current_period()

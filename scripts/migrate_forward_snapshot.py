@@ -331,19 +331,30 @@ def compare(old_path, new_path):
 
     for name in sorted(set(old["counts"]) | set(new["counts"])):
         a, b = old["counts"].get(name), new["counts"].get(name)
-        if a != b:
+        if a != b and not (a is None and b == 0):  # a new table, empty: listed below
             diff.append(f"row count {name}: old {_show(a, 'absent')}, new {_show(b, 'absent')}")
 
+    added = []  # what the migrations add without touching a row: empty tables, columns holding one default
     for name in sorted(set(old["datasets"]) | set(new["datasets"])):
         a, b = old["datasets"].get(name), new["datasets"].get(name)
+        if a is None and not b["rows"]:
+            added.append(f"{name} (new table)")
+            continue
         if a is None or b is None:
             diff.append(f"data set {name}: only in the {'new' if a is None else 'old'} snapshot")
             continue
         if a["columns"] != b["columns"]:
             only_old = sorted(set(a["columns"]) - set(b["columns"]))
-            only_new = sorted(set(b["columns"]) - set(a["columns"]))
-            diff.append(f"{name}: columns differ: only old {only_old}, only new {only_new}")
-            continue
+            if only_old:
+                only_new = sorted(set(b["columns"]) - set(a["columns"]))
+                diff.append(f"{name}: columns differ: only old {only_old}, only new {only_new}")
+                continue
+            b, defaults = _without_new_columns(b, a["columns"])
+            for column, values in defaults.items():
+                if len(values) > 1:  # a new column must hold its default in every migrated row
+                    diff.append(f"{name}.{column}: new column with {len(values)} different values in migrated rows")
+                else:
+                    added.append(f"{name}.{column} = {next(iter(values))}" if values else f"{name}.{column} (no rows)")
         if a["rows"] == b["rows"]:
             continue
         diff.extend(_row_diff(name, a, b))
@@ -359,7 +370,19 @@ def compare(old_path, new_path):
     print(f"{tables} tables, {rows} rows, identical "
           f"({old['layout']} -> {new['layout']} layout on {new['vendor']}; "
           f"{len(new['datasets'])} data sets, {compared} rows compared value by value)")
+    if added:
+        print("added by the migrations: " + "; ".join(added))
     return 0
+
+
+def _without_new_columns(data, columns):
+    """The data set restricted to `columns` (those of the old snapshot), and the values (as JSON) that each
+    dropped column holds."""
+    index = [data["columns"].index(name) for name in columns]
+    dropped = {name: {json.dumps(row[i]) for row in data["rows"]}
+               for i, name in enumerate(data["columns"]) if name not in columns}
+    rows = [[row[i] for i in index] for row in data["rows"]]
+    return {"columns": list(columns), "key": data["key"], "rows": rows}, dropped
 
 
 def _row_diff(name, a, b):

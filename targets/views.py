@@ -39,7 +39,8 @@ def target_list(request):
                .filter_list(form.filters(), period) if unit else Target.objects.none())
     rows = plan_statuses(targets, unit, period, trend_periods(period, among=form.periods)) if unit else []
     context = {"form": form, "rows": rows, "unit": unit, "period": period,
-               "can_edit": bool(unit) and access.can_change_unit(request.user, unit)}
+               "can_edit": bool(unit) and access.can_change_unit(request.user, unit),
+               "working": bool(unit) and access.reads_working_data(request.user, unit)}
     return render(request, "targets/target_list.html", context)
 
 
@@ -49,18 +50,22 @@ def target_detail(request, pk):
     choice = SelectionForm(request.GET, periods=Period.objects.order_by("start", "kind"))
     period, periods = choice.period, choice.periods
     unit = target.document.issuer
+    # a reader below the issuer (a school of the ward) sees the plan and its figures, not the issuer's working
+    # data: the notes, who entered the figures, their history, the target's revisions and the evidence
+    working = access.reads_working_data(request.user, unit)
     values = (ProgressValue.objects.filter(target=target, unit=unit).select_related("period", "entered_by")
               .prefetch_related("evidence").order_by("period__start"))
     context = {
         "target": target, "period": period, "periods": periods, "row": target_row(target, period, among=periods),
         "horizons": target.horizons.all(), "values": values,
-        "children": target.children.select_related("document", "document__issuer", "indicator"),
+        "children": target.children.visible_to(request.user).select_related("document", "document__issuer", "indicator"),
         "parts": target.parts.select_related("indicator").prefetch_related("horizons"),
         "series": _series(target, unit, periods),
-        "changes": ProgressValueChange.objects.filter(value__target=target).select_related("value__period", "changed_by")[:50],
+        "changes": ProgressValueChange.objects.filter(value__target=target).select_related("value__period", "changed_by")[:50]
+        if working else [],
         "can_edit": access.can_change_unit(request.user, unit), "evidence_form": EvidenceForm(),
-        "can_see_evidence": access.can_read_unit(request.user, unit),
-        "revisions": target.revisions.select_related("changed_by"),
+        "working": working,
+        "revisions": target.revisions.select_related("changed_by") if working else [],
         "responsibilities": target.responsibilities.select_related("unit"),
     }
     return render(request, "targets/target_detail.html", context)
@@ -105,7 +110,8 @@ def value_edit(request, pk, period_pk):
 def _after_save(request, target, period):
     if request.htmx:
         return render(request, "targets/target_list_row.html",
-                      {"row": target_row(target, period), "period": period, "can_edit": True, "saved": True})
+                      {"row": target_row(target, period), "period": period, "can_edit": True, "working": True,
+                       "saved": True})
     messages.success(request, "Đã lưu số liệu.")
     return redirect(f"{target.get_absolute_url()}?period={period.pk}")
 
@@ -126,7 +132,8 @@ def value_row(request, pk, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     return render(request, "targets/target_list_row.html", {
         "row": target_row(target, period), "period": period,
-        "can_edit": access.can_change_unit(request.user, target.document.issuer)})
+        "can_edit": access.can_change_unit(request.user, target.document.issuer),
+        "working": access.reads_working_data(request.user, target.document.issuer)})
 
 
 @login_required

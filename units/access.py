@@ -191,6 +191,14 @@ def can_read_unit(user, unit):
     return is_system_admin(user) or any(unit.is_in_subtree_of(root) for root in scope_roots(user))
 
 
+def reads_working_data(user, unit):
+    """Whether the user reads `unit`'s working data (its notes on figures, who entered them, their history
+    and evidence): a member of the unit or of a unit above it, or a reader whose scope contains it (its
+    leaders, a reviewer of the Sở). A school below the unit reads the unit's plan and the figures that
+    concern it (its own, the roll-up), not the unit's working data."""
+    return can_read_unit(user, unit)
+
+
 def can_change_unit(user, unit):
     """Officers: their unit and below; school staff: their own school only; admins: everything."""
     if is_system_admin(user):

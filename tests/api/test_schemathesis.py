@@ -2,8 +2,11 @@
 generated requests, as the admin with a read-write token over the fixtures' data; no answer may be a server
 error or break the schema it documents. EXAMPLES per operation keeps it a few seconds long."""
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import checks
@@ -18,7 +21,18 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
           checks.response_schema_conformance, checks.response_headers_conformance]
 
 
-def test_every_operation_keeps_to_its_schema(world, personas, settings):
+@pytest.fixture
+def connections_kept_open():
+    """The WSGI app closes "old" connections around each request, as in production; inside the test's
+    transaction that closes the test's own connection on PostgreSQL. Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_every_operation_keeps_to_its_schema(world, personas, settings, connections_kept_open):
     settings.API_RATE_LIMIT = "100000/minute"
     _, token = issue_token(user=personas["admin"], name="schemathesis", can_write=True, by=personas["admin"])
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

@@ -509,12 +509,14 @@ def test_every_evidence_link_a_reader_is_shown_can_be_opened(client, personas, p
         assert b"".join(response.streaming_content) == PDF  # read to the end, the test client closes it
 
 
-def test_a_reader_outside_the_unit_is_told_how_many_files_without_a_link(
+def test_a_school_below_the_unit_is_told_nothing_of_its_evidence(
         client, personas, plan, period, media, entered):
+    # the ward's evidence is its working data (tests/targets/test_target_working_data.py): not even a count
     upload(login(client, personas["officer_a"]), plan["rate"], period, "quyet-dinh.pdf", PDF)
     page = login(client, personas["principal_a"]).get(reverse("targets:target_detail", args=[plan["rate"].pk]))
     assert not re.findall(EVIDENCE_LINK, page.content.decode())
-    assertContains(page, "<td>1 tệp</td>", html=True)
+    assertNotContains(page, "tệp</td>")
+    assertNotContains(page, "quyet-dinh.pdf")
 
 
 def test_officer_b_cannot_upload_evidence_to_a(client, personas, plan, period, media, entered):
