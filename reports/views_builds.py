@@ -86,8 +86,10 @@ def _refused(request, message):
 @login_required
 @require_GET
 def build_status(request, pk):
-    tasks.sweep_stale_builds()
-    build = _get_build_for_user(request, pk)
+    build = _get_build_for_user(request, pk)  # the access check comes before anything is written
+    swept = tasks.sweep_stale_builds()
+    if build.pk in swept["to_send"] or build.pk in swept["failed"]:
+        build.refresh_from_db()
     if request.htmx:
         return render(request, "reports/build_status.html", {"build": build})
     return redirect(f"{reverse('reports:build_list')}#build-{build.pk}")

@@ -56,7 +56,7 @@ def target_detail(request, pk):
     values = (ProgressValue.objects.filter(target=target, unit=unit).select_related("period", "entered_by")
               .prefetch_related("evidence").order_by("period__start"))
     context = {
-        "target": target, "period": period, "periods": periods, "row": target_row(target, period, among=periods),
+        "target": target, "period": period, "periods": periods, "row": target_row(target, period, among=periods) if period else None,
         "horizons": target.horizons.all(), "values": values,
         "children": target.children.visible_to(request.user).select_related("document", "document__issuer", "indicator"),
         "parts": target.parts.select_related("indicator").prefetch_related("horizons"),

@@ -112,52 +112,48 @@ def unit_condition(user, field="unit", roles=None):
     return condition
 
 
-def write_condition(user, field="unit"):
-    """True when the user may change data of `field`: officers their unit and below, staff their school."""
+def _the_unit_and_below(field, membership):
+    return _in_subtree(field, membership.unit)
+
+
+def _the_unit_itself(field, membership):
+    return _is(field, membership.unit_id)
+
+
+def _strictly_below(field, membership):
+    return _in_subtree(field, membership.unit) & ~_is(field, membership.unit_id)
+
+
+def _by_role(user, field, rules):
+    """OR, over the user's memberships, of the rule for each membership's role; everything for an admin."""
     if is_system_admin(user):
         return Q()
     condition = NOTHING
     for m in _memberships(user):
-        if m.role == Role.OFFICER:
-            condition |= _in_subtree(field, m.unit)
-        elif m.role == Role.SCHOOL_STAFF:
-            condition |= _is(field, m.unit_id)
+        rule = rules.get(m.role)
+        if rule is not None:
+            condition |= rule(field, m)
     return condition
+
+
+def write_condition(user, field="unit"):
+    """True when the user may change data of `field`: officers their unit and below, staff their school."""
+    return _by_role(user, field, {Role.OFFICER: _the_unit_and_below, Role.SCHOOL_STAFF: _the_unit_itself})
 
 
 def fill_condition(user, field="school"):
     """True when `field` is a school whose report the user fills in: its own staff."""
-    if is_system_admin(user):
-        return Q()
-    condition = NOTHING
-    for m in _memberships(user):
-        if m.role == Role.SCHOOL_STAFF:
-            condition |= _is(field, m.unit_id)
-    return condition
+    return _by_role(user, field, {Role.SCHOOL_STAFF: _the_unit_itself})
 
 
 def review_condition(user, field="school"):
     """True when the user reviews `field`'s reports: officers of a unit strictly above it."""
-    if is_system_admin(user):
-        return Q()
-    condition = NOTHING
-    for m in _memberships(user):
-        if m.role == Role.OFFICER:
-            condition |= _in_subtree(field, m.unit) & ~_is(field, m.unit_id)
-    return condition
+    return _by_role(user, field, {Role.OFFICER: _strictly_below})
 
 
 def sign_off_condition(user, field="unit"):
     """True when the user finalises and sends `field`'s reports: its officers, or a leader of the unit itself."""
-    if is_system_admin(user):
-        return Q()
-    condition = NOTHING
-    for m in _memberships(user):
-        if m.role == Role.OFFICER:
-            condition |= _in_subtree(field, m.unit)
-        elif m.role == Role.LEADER:
-            condition |= _is(field, m.unit_id)
-    return condition
+    return _by_role(user, field, {Role.OFFICER: _the_unit_and_below, Role.LEADER: _the_unit_itself})
 
 
 # Bodies that issue documents at the level of the unit they sit under (the Politburo under the centre,

@@ -569,3 +569,16 @@ def test_the_target_list_says_so_when_no_period_exists_yet(client, personas):
     response = client.get("/chi-tieu/")
     assert response.status_code == 200
     assert "Chưa có kỳ báo cáo nào" in response.content.decode()
+
+
+def test_the_detail_page_of_a_fresh_installation_says_no_period_is_set_up(client, personas, tree):
+    from periods.models import Period
+    from tests.factories import make_document
+
+    Period.objects.all().delete()
+    document = make_document(tree["A"], number="99/KH-UBND")
+    target = make_target(document, make_indicator("fresh", "Chỉ số mới", "count", "sum", "trường"), 1, Decimal(2))
+    client.force_login(personas["officer_a"])
+    response = client.get(f"/chi-tieu/{target.pk}/")
+    assert response.status_code == 200
+    assert "Chưa có kỳ báo cáo nào được thiết lập" in response.content.decode()
