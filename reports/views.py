@@ -306,6 +306,7 @@ def dashboard_unit(request):
         context.update(dashboards.unit_dashboard(context["unit"], context["document"], context["period"],
                                                  periods=context["periods"]))
     context["status_filter"] = request.GET.get("status", "")
+    context["can_sign_off"] = context["unit"] is not None and access.can_sign_off(request.user, context["unit"])
     return render(request, "reports/dashboard_unit.html", context)
 
 
