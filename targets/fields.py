@@ -10,6 +10,8 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
+from .kinds import IndicatorKind
+
 # A thousands group never starts with 0: "0.820" is the decimal 0.82, "1.318" is 1318.
 THOUSANDS_DOTS = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
 THOUSANDS_COMMAS = re.compile(r"^-?[1-9]\d{0,2}(,\d{3}){2,}$")
@@ -153,8 +155,6 @@ def format_percent(value, places=1):
 def format_result(value, kind, unit_label=""):
     """A target's figure as every page and report writes it, from the value and the indicator's kind:
     a rate "75%", a level "mức 2", a milestone "Đã đạt" / "Chưa đạt", a count or an index "3 phòng", "0,82"."""
-    from .models import IndicatorKind
-
     if value is None or value == "":
         return "—"
     if kind == IndicatorKind.RATE:

@@ -14,6 +14,7 @@ from units import access
 from units.models import SchoolLevel, Unit
 
 from .fields import plain_decimal
+from .kinds import IndicatorKind
 
 
 class Category(models.TextChoices):
@@ -29,14 +30,6 @@ class Category(models.TextChoices):
 
 
 EVALUATION_CRITERIA = (Category.DIGITAL, Category.STAFF, Category.FACILITIES, Category.QUALITY)
-
-
-class IndicatorKind(models.TextChoices):
-    RATE = "rate", "Tỷ lệ (tử số / mẫu số)"
-    COUNT = "count", "Số lượng"
-    INDEX = "index", "Chỉ số"
-    LEVEL = "level", "Mức độ / cấp độ"
-    MILESTONE = "milestone", "Mốc hoàn thành (có / chưa)"
 
 
 class Aggregation(models.TextChoices):
