@@ -13,16 +13,21 @@ from units import access
 from units.models import Unit
 
 
+def id_field():
+    """An optional id: a positive whole number a 64-bit key can hold."""
+    return forms.IntegerField(required=False, min_value=1, max_value=access.MAX_ID)
+
+
 class ListFilterForm(forms.Form):
-    unit = forms.IntegerField(required=False, min_value=1)
+    unit = id_field()
     unit_code = forms.CharField(required=False, max_length=64)
-    plan = forms.IntegerField(required=False, min_value=1)
-    period = forms.IntegerField(required=False, min_value=1)
+    plan = id_field()
+    period = id_field()
     period_code = forms.CharField(required=False, max_length=32)
     changed_since = forms.DateTimeField(required=False)
 
 
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": access.MAX_ID}
 PARAMETERS = {
     "unit": OpenApiParameter("unit", ID, description="Mã số (id) của đơn vị: chỉ lấy dữ liệu của đơn vị "
                                                                    "này và các đơn vị trực thuộc."),
@@ -39,19 +44,32 @@ PARAMETERS = {
 }
 
 
+def choice_field(choices):
+    """An optional filter restricted to a model's choices (anything else is a 400 with the allowed values)."""
+    return forms.ChoiceField(required=False, choices=[("", "—"), *choices])
+
+
+def choice_parameter(name, choices, description):
+    return OpenApiParameter(name, {"type": "string", "enum": [value for value, _label in choices]},
+                            description=description)
+
+
 def parameters(*names, required=()):
     return [OpenApiParameter(PARAMETERS[name].name, PARAMETERS[name].type, description=PARAMETERS[name].description,
                              required=name in required) for name in names]
 
 
 class Filters:
-    """The unit, plan and period a request names (each None when not named), and changed_since."""
+    """The unit, plan and period a request names (each None when not named), changed_since, and in `data` every
+    other parameter of the list, cleaned by the form fields the view passes (no parameter is read raw)."""
 
-    def __init__(self, request):
-        form = ListFilterForm(request.query_params)
+    def __init__(self, request, **fields):
+        form_class = type("RequestFilterForm", (ListFilterForm,), dict(fields)) if fields else ListFilterForm
+        form = form_class(request.query_params)
         if not form.is_valid():
             raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
         data, user = form.cleaned_data, request.user
+        self.data = data
         self.changed_since = data.get("changed_since")
         self.unit = None
         if data.get("unit"):

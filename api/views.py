@@ -6,6 +6,7 @@ neither listed nor found (404). Every answer carries an ETag; a GET with a match
 
 import hashlib
 
+from django import forms
 from django.db.models import Prefetch, Q
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
@@ -15,19 +16,26 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from periods.models import Period, trend_periods
-from plans.models import Document, Task
+from periods.models import Period, PeriodKind, trend_periods
+from plans.models import Document, DocumentStatus, Task
 from reports import queries as report_queries
-from reports.models import ReportEvent, SchoolReport, SchoolReportEntry
-from targets.models import Indicator, ProgressValue, ProgressValueChange, Target, TargetResponsibility
+from reports.models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry
+from targets.models import (
+    Category,
+    Indicator,
+    ProgressValue,
+    ProgressValueChange,
+    Target,
+    TargetResponsibility,
+)
 from targets.queries import plan_statuses, status_counts
 from targets.selection import plans_for
 from targets.status import Status
 from units import access
-from units.models import Unit, UnitSuccession
+from units.models import Unit, UnitKind, UnitSuccession
 
 from . import exchange, serializers
-from .filters import Filters, parameters
+from .filters import ID, Filters, choice_field, choice_parameter, id_field, parameters
 from .models import ApiWrite
 from .renderers import CSVRenderer
 
@@ -69,21 +77,21 @@ def _units(user):
 @extend_schema_view(get=extend_schema(
     summary="Các đơn vị (cây đơn vị, hiệu lực, kế thừa)", tags=["Đơn vị, kỳ báo cáo"],
     parameters=[*parameters("unit", "unit_code"),
-                OpenApiParameter("kind", OpenApiTypes.STR, description="Chỉ lấy đơn vị loại này (ví dụ: school)."),
+                choice_parameter("kind", UnitKind.choices, "Chỉ lấy đơn vị loại này (ví dụ: school)."),
                 OpenApiParameter("valid_on", OpenApiTypes.DATE,
                                  description="Chỉ lấy đơn vị còn hiệu lực vào ngày này (YYYY-MM-DD).")]))
 class UnitList(ListView):
     serializer_class = serializers.UnitSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request)
+        filters = Filters(self.request, kind=choice_field(UnitKind.choices),
+                          valid_on=forms.DateField(required=False, input_formats=["%Y-%m-%d"]))
         units = _units(self.request.user)
         if filters.unit is not None:
             units = units.in_subtree(filters.unit)
-        if self.request.query_params.get("kind"):
-            units = units.filter(kind=self.request.query_params["kind"])
-        valid_on = _date_param(self.request, "valid_on")
-        return units.valid_on(valid_on) if valid_on else units
+        if filters.data["kind"]:
+            units = units.filter(kind=filters.data["kind"])
+        return units.valid_on(filters.data["valid_on"]) if filters.data["valid_on"] else units
 
 
 @extend_schema_view(get=extend_schema(summary="Một đơn vị", tags=["Đơn vị, kỳ báo cáo"]))
@@ -94,33 +102,22 @@ class UnitDetail(DetailView):
         return access.get_object_for_user(self.request.user, _units(self.request.user), self.kwargs["pk"])
 
 
-def _date_param(request, name):
-    from django import forms as django_forms
-    from rest_framework.exceptions import ValidationError
-
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    field = django_forms.DateField(input_formats=["%Y-%m-%d"])
-    try:
-        return field.clean(raw)
-    except django_forms.ValidationError as error:
-        raise ValidationError({name: list(error.messages)}) from error
-
-
 @extend_schema_view(get=extend_schema(
     summary="Các kỳ báo cáo và hạn nộp", tags=["Đơn vị, kỳ báo cáo"],
-    parameters=[OpenApiParameter("kind", OpenApiTypes.STR, description="Loại kỳ (semester_1, semester_2, "
-                                                                       "school_year, half_year, year)."),
-                OpenApiParameter("school_year", OpenApiTypes.STR, description="Năm học, ví dụ 2025-2026.")]))
+    parameters=[choice_parameter("kind", PeriodKind.choices, "Loại kỳ."),
+                OpenApiParameter("school_year", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{4}$"},
+                                 description="Năm học, ví dụ 2025-2026.")]))
 class PeriodList(ListView):
     serializer_class = serializers.PeriodSerializer
 
     def get_queryset(self):
+        filters = Filters(self.request, kind=choice_field(PeriodKind.choices),
+                          school_year=forms.RegexField(r"^[0-9]{4}-[0-9]{4}$", required=False, error_messages={
+                              "invalid": "Năm học viết dạng 2025-2026."}))
         periods = Period.objects.order_by("start", "kind", "pk")
         for name in ("kind", "school_year"):
-            if self.request.query_params.get(name):
-                periods = periods.filter(**{name: self.request.query_params[name]})
+            if filters.data[name]:
+                periods = periods.filter(**{name: filters.data[name]})
         return periods
 
 
@@ -144,24 +141,24 @@ def _documents(user):
 @extend_schema_view(get=extend_schema(
     summary="Văn bản, kế hoạch và quan hệ thực hiện giữa chúng", tags=["Kế hoạch, chỉ tiêu"],
     parameters=[*parameters("unit", "unit_code"),
-                OpenApiParameter("applies_to", {"type": "integer", "minimum": 1},
+                OpenApiParameter("applies_to", ID,
                                  description="Mã số (id) của đơn vị: các kế hoạch có chỉ tiêu áp dụng cho đơn vị đó "
                                              "(của chính đơn vị và của cấp trên), như bảng điều khiển đưa ra."),
-                OpenApiParameter("status", OpenApiTypes.STR, description="Trạng thái: draft, in_force, superseded.")]))
+                choice_parameter("status", DocumentStatus.choices, "Trạng thái của văn bản.")]))
 class DocumentList(ListView):
     serializer_class = serializers.DocumentSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request)
+        filters = Filters(self.request, applies_to=id_field(),
+                          status=choice_field(DocumentStatus.choices))
         documents = _documents(self.request.user)
         if filters.unit is not None:
             documents = documents.filter(issuer__path__startswith=filters.unit.path)
-        if self.request.query_params.get("applies_to"):
-            unit = access.get_object_for_user(self.request.user, Unit.objects.all(),
-                                              self.request.query_params["applies_to"])
+        if filters.data["applies_to"]:
+            unit = access.get_object_for_user(self.request.user, Unit.objects.all(), filters.data["applies_to"])
             documents = documents.filter(pk__in=[plan.pk for plan in plans_for(unit)])
-        if self.request.query_params.get("status"):
-            documents = documents.filter(status=self.request.query_params["status"])
+        if filters.data["status"]:
+            documents = documents.filter(status=filters.data["status"])
         return documents
 
 
@@ -206,8 +203,7 @@ def _targets(user):
 @extend_schema_view(get=extend_schema(
     summary="Chỉ tiêu với các mốc và đơn vị chịu trách nhiệm", tags=["Kế hoạch, chỉ tiêu"],
     parameters=[*parameters("plan", "unit", "unit_code"),
-                OpenApiParameter("category", OpenApiTypes.STR, description="Nhóm tiêu chí (digital, staff, facilities, "
-                                                                           "quality, …)."),
+                choice_parameter("category", Category.choices, "Nhóm tiêu chí."),
                 OpenApiParameter("projections", OpenApiTypes.BOOL,
                                  description="true: chỉ số liệu dự kiến (bảng quy mô); false: chỉ chỉ tiêu; "
                                              "không gửi: cả hai.")]))
@@ -215,17 +211,17 @@ class TargetList(ListView):
     serializer_class = serializers.TargetSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request)
+        filters = Filters(self.request, category=choice_field(Category.choices),
+                          projections=forms.NullBooleanField(required=False))
         targets = _targets(self.request.user)
         if filters.plan is not None:
             targets = targets.for_document(filters.plan)
         if filters.unit is not None:
             targets = targets.filter(document__issuer__path__startswith=filters.unit.path)
-        if self.request.query_params.get("category"):
-            targets = targets.filter(category=self.request.query_params["category"])
-        projections = self.request.query_params.get("projections")
-        if projections in ("true", "false"):
-            targets = targets.projections() if projections == "true" else targets.targets()
+        if filters.data["category"]:
+            targets = targets.filter(category=filters.data["category"])
+        if filters.data["projections"] is not None:
+            targets = targets.projections() if filters.data["projections"] else targets.targets()
         return targets
 
 
@@ -249,12 +245,13 @@ def _values(user):
     description="Số liệu do đơn vị nhập cho chỉ tiêu và số liệu từ báo cáo đã duyệt của các trường.",
     parameters=[*parameters("unit", "unit_code", "plan", "period", "period_code", "changed_since"),
                 OpenApiParameter("indicator", OpenApiTypes.STR, description="Mã chỉ số."),
-                OpenApiParameter("target", {"type": "integer", "minimum": 1}, description="Mã số (id) của chỉ tiêu.")]))
+                OpenApiParameter("target", ID, description="Mã số (id) của chỉ tiêu.")]))
 class ValueList(ListView):
     serializer_class = serializers.ValueSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request)
+        filters = Filters(self.request, indicator=forms.CharField(required=False, max_length=64),
+                          target=id_field())
         values = _values(self.request.user).order_by("pk")
         if filters.unit is not None:
             values = values.in_subtree(filters.unit)
@@ -267,10 +264,10 @@ class ValueList(ListView):
                                    | Q(target__isnull=True, indicator__in=indicators))
         if filters.changed_since is not None:
             values = values.filter(entered_at__gte=filters.changed_since)
-        if self.request.query_params.get("indicator"):
-            values = values.filter(indicator__code=self.request.query_params["indicator"])
-        if self.request.query_params.get("target", "").isdigit():
-            values = values.filter(target_id=self.request.query_params["target"])
+        if filters.data["indicator"]:
+            values = values.filter(indicator__code=filters.data["indicator"])
+        if filters.data["target"]:
+            values = values.filter(target_id=filters.data["target"])
         return values
 
 
@@ -299,13 +296,12 @@ def _school_reports(user):
 @extend_schema_view(get=extend_schema(
     summary="Báo cáo học kỳ của các trường và trạng thái", tags=["Báo cáo của trường"],
     parameters=[*parameters("unit", "unit_code", "period", "period_code", "changed_since"),
-                OpenApiParameter("status", OpenApiTypes.STR, description="Trạng thái: draft, submitted, returned, "
-                                                                         "approved.")]))
+                choice_parameter("status", ReportStatus.choices, "Trạng thái của báo cáo.")]))
 class SchoolReportList(ListView):
     serializer_class = serializers.SchoolReportSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request)
+        filters = Filters(self.request, status=choice_field(ReportStatus.choices))
         reports = _school_reports(self.request.user).order_by("pk")
         if filters.unit is not None:
             reports = reports.in_subtree(filters.unit)
@@ -313,8 +309,8 @@ class SchoolReportList(ListView):
             reports = reports.for_period(filters.period)
         if filters.changed_since is not None:
             reports = reports.filter(updated_at__gte=filters.changed_since)
-        if self.request.query_params.get("status"):
-            reports = reports.filter(status=self.request.query_params["status"])
+        if filters.data["status"]:
+            reports = reports.filter(status=filters.data["status"])
         return reports
 
 

@@ -14,3 +14,36 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.value)
         return response
+
+
+NUL_MESSAGE = "Yêu cầu chứa ký tự không hợp lệ (ký tự NUL)."
+
+
+class RejectNulMiddleware:
+    """A NUL character can be neither stored in PostgreSQL's text nor meant by a person: a query string or form
+    field holding one is refused with 400 before any view reads it, on SQLite as on PostgreSQL. Forms refuse it
+    already; this covers the parameters a view reads without a form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            from django.shortcuts import render
+
+            return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                  "multipart/form-data"):
+            return any("\x00" in key or any("\x00" in value for value in values)
+                       for key, values in request.POST.lists())
+        return False

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.security.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.htmx.HtmxMiddleware",
     # last, as django-axes asks: it turns a locked-out sign-in into the lockout page

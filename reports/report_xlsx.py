@@ -302,4 +302,4 @@ def _count_format(value):
 
 
 def _int_or_text(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value

@@ -111,7 +111,7 @@ def build_list(request):
     tasks.sweep_stale_builds()
     shown = ReportBuild.objects.visible_to(request.user).select_related("unit", "document", "period", "requested_by")
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
+    if (unit.isascii() and unit.isdigit()):
         shown = shown.filter(unit_id=unit)
     page = Paginator(shown.order_by("-created_at", "-pk"), BUILDS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/build_list.html", {"page": page, "unit_filter": unit if unit.isdigit() else ""})
+    return render(request, "reports/build_list.html", {"page": page, "unit_filter": unit if (unit.isascii() and unit.isdigit()) else ""})

@@ -244,6 +244,9 @@ def can_sign_off(user, unit):
 # ---- the one getter ----
 
 
+MAX_ID = 2**63 - 1  # the largest key a 64-bit column holds: anything above names no row
+
+
 def get_object_for_user(user, queryset, pk, action="view", refusal=None):
     """The object `pk` of `queryset` if the user may see it (else 404) and act on it that way (else 403).
 
@@ -251,7 +254,7 @@ def get_object_for_user(user, queryset, pk, action="view", refusal=None):
     `visible_to(user)` and the method named for the action in ACTIONS.
     """
     model = queryset.model
-    if pk is None or not str(pk).isdigit():
+    if pk is None or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > MAX_ID:
         raise Http404(f"Không tìm thấy {model._meta.verbose_name}.")
     found = queryset.visible_to(user).filter(pk=pk)
     if action != "view":  # one query still: whether the action is allowed comes as an annotation
