@@ -1,10 +1,15 @@
 """Idempotency-Key: a write sent again with the same key (after a timeout, a lost answer) gets the first answer
-again and changes nothing. Keys belong to the token that sent them (to the user, for the browser's session)."""
+again and changes nothing. Keys belong to the token that sent them (to the user, for the browser's session).
+Answers are kept API_IDEMPOTENCY_KEEP_HOURS: a key older than that counts as new, and the hourly sweep
+(api.tasks.sweep_idempotency_keys) deletes it."""
 
 import hashlib
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -35,6 +40,9 @@ def idempotent(request, handle):
     try:
         with transaction.atomic():
             stored = IdempotentRequest.objects.select_for_update().filter(key=key, **owner).first()
+            if stored is not None and stored.created_at < expiry():
+                stored.delete()  # forgotten: the sweep had not come round to it yet
+                stored = None
             if stored is not None:
                 return _replay(stored, fingerprint)
             response = handle()
@@ -50,6 +58,17 @@ def idempotent(request, handle):
             return response
     except _Taken:
         return _replay(IdempotentRequest.objects.get(key=key, **owner), fingerprint)
+
+
+def expiry(now=None):
+    """Keys stored before this moment are forgotten."""
+    return (now or timezone.now()) - timedelta(hours=settings.API_IDEMPOTENCY_KEEP_HOURS)
+
+
+def sweep(now=None):
+    """Delete the answers kept longer than API_IDEMPOTENCY_KEEP_HOURS; returns how many."""
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=expiry(now)).delete()
+    return deleted
 
 
 def _replay(stored, fingerprint):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from periods.models import Period
 from plans.models import Document, Phase, Task
-from reports.models import ReportEvent, SchoolReport
+from reports.models import OutgoingReport, ReportEvent, SchoolReport
 from targets.models import (
     Indicator,
     ProgressValue,
@@ -221,6 +221,72 @@ class SchoolReportDetailSerializer(SchoolReportSerializer):
 
     class Meta(SchoolReportSerializer.Meta):
         fields = [*SchoolReportSerializer.Meta.fields, "events"]
+
+
+# --- reports sent upward ---------------------------------------------------------------------------------------
+
+
+class OutgoingReportSerializer(DescribedSerializer):
+    unit_code = serializers.CharField(source="unit.code", read_only=True, help_text="Mã đơn vị gửi.")
+    recipient_code = serializers.CharField(source="recipient.code", read_only=True, default=None,
+                                           help_text="Mã đơn vị nhận (cấp trên).")
+    plan_label = serializers.CharField(source="document.short_label", read_only=True,
+                                       help_text="Tên ngắn của kế hoạch được báo cáo.")
+    period_code = serializers.CharField(source="period.code", read_only=True, help_text="Mã kỳ báo cáo.")
+    finalised_by = serializers.SerializerMethodField(help_text="Người chốt báo cáo.")
+    sent_by = serializers.SerializerMethodField(help_text="Người gửi báo cáo.")
+    files = serializers.SerializerMethodField(
+        help_text="Đường dẫn tải các tệp đã chốt theo định dạng ({định dạng: đường dẫn}); chỉ có các tệp đã tạo.")
+
+    class Meta:
+        model = OutgoingReport
+        fields = ["id", "unit", "unit_code", "document", "plan_label", "period", "period_code", "number",
+                  "recipient", "recipient_code", "finalised_at", "finalised_by", "sent_at", "sent_by", "version",
+                  "files"]
+
+    def get_finalised_by(self, report) -> str | None:
+        return person(report.finalised_by) if report.finalised_by_id else None
+
+    def get_sent_by(self, report) -> str | None:
+        return person(report.sent_by) if report.sent_by_id else None
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "format": "uri"}})
+    def get_files(self, report):
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        links = {}
+        for fmt, file in report_files(report).items():
+            if file:
+                path = reverse("api:outgoing_report_file", kwargs={"pk": report.pk, "fmt": fmt})
+                links[fmt] = request.build_absolute_uri(path) if request else path
+        return links
+
+
+def report_files(report):
+    """{format: file field} of a report sent upward."""
+    return {"xlsx": report.xlsx_file, "pdf": report.pdf_file}
+
+
+class OutgoingReportDetailSerializer(OutgoingReportSerializer):
+    snapshot = serializers.JSONField(read_only=True, help_text="Số liệu đã chốt của báo cáo, như trong các tệp.")
+
+    class Meta(OutgoingReportSerializer.Meta):
+        fields = [*OutgoingReportSerializer.Meta.fields, "snapshot"]
+
+
+class RollupSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(help_text="Mã số (id) của chỉ số.")
+    indicator_code = serializers.CharField(help_text="Mã chỉ số.")
+    aggregation = serializers.CharField(help_text="Cách tổng hợp của chỉ số (ratio_of_sums, sum, min, every_unit…).")
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True,
+                                     help_text="Giá trị tổng hợp của đơn vị và các đơn vị trực thuộc trong kỳ.")
+    numerator = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True,
+                                         help_text="Tổng tử số (chỉ số tỷ lệ).")
+    denominator = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True,
+                                           help_text="Tổng mẫu số (chỉ số tỷ lệ).")
+    reporting_units = serializers.IntegerField(help_text="Số đơn vị có số liệu.")
+    achieved_units = serializers.IntegerField(help_text="Số đơn vị đạt (chỉ số có/không).")
 
 
 # --- the evaluation of a plan's targets at a unit ---------------------------------------------------------------

@@ -26,6 +26,11 @@ v1 = [
          name="school_report_save"),
     path("schools/<int:school_pk>/reports/<int:period_pk>/submit/", views_writes.SchoolReportSubmitView.as_view(),
          name="school_report_submit"),
+    path("outgoing-reports/", views.OutgoingReportList.as_view(), name="outgoing_report_list"),
+    path("outgoing-reports/<int:pk>/", views.OutgoingReportDetail.as_view(), name="outgoing_report_detail"),
+    path("outgoing-reports/<int:pk>/files/<str:fmt>/", views.OutgoingReportFile.as_view(),
+         name="outgoing_report_file"),
+    path("rollups/", views.RollupView.as_view(), name="rollups"),
     path("evaluation/", views.EvaluationView.as_view(), name="evaluation"),
     path("export/", views.ExportView.as_view(), name="export"),
 ]

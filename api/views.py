@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from periods.models import Period, PeriodKind, trend_periods
 from plans.models import Document, DocumentStatus, Task
 from reports import queries as report_queries
-from reports.models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry
+from reports.models import OutgoingReport, ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry
 from targets.models import (
     Category,
     Indicator,
@@ -28,7 +28,7 @@ from targets.models import (
     Target,
     TargetResponsibility,
 )
-from targets.queries import plan_statuses, status_counts
+from targets.queries import plan_statuses, rollups, status_counts
 from targets.selection import plans_for
 from targets.status import Status
 from units import access
@@ -325,6 +325,90 @@ class SchoolReportDetail(DetailView):
     def get_object(self):
         return access.get_object_for_user(self.request.user, school_report_with_events(self.request.user),
                                           self.kwargs["pk"])
+
+
+# --- reports sent upward, and roll-ups ------------------------------------------------------------------------
+
+
+def _outgoing_reports(user):
+    return (OutgoingReport.objects.visible_to(user)
+            .select_related("unit", "recipient", "document", "period", "finalised_by", "sent_by"))
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Báo cáo đã chốt gửi cấp trên (của đơn vị và cấp dưới, và báo cáo cấp dưới gửi đến)",
+    tags=["Báo cáo gửi cấp trên"],
+    parameters=[*parameters("unit", "unit_code", "plan", "period", "period_code", "changed_since"),
+                OpenApiParameter("sent", OpenApiTypes.BOOL,
+                                 description="true: chỉ báo cáo đã gửi; false: chỉ báo cáo đã chốt chưa gửi.")]))
+class OutgoingReportList(ListView):
+    serializer_class = serializers.OutgoingReportSerializer
+
+    def get_queryset(self):
+        filters = Filters(self.request, sent=forms.NullBooleanField(required=False))
+        reports = _outgoing_reports(self.request.user).order_by("pk")
+        if filters.unit is not None:
+            reports = reports.filter(Q(unit__path__startswith=filters.unit.path) | Q(recipient=filters.unit))
+        if filters.plan is not None:
+            reports = reports.filter(document=filters.plan)
+        if filters.period is not None:
+            reports = reports.filter(period=filters.period)
+        if filters.changed_since is not None:
+            reports = reports.filter(Q(finalised_at__gte=filters.changed_since) | Q(sent_at__gte=filters.changed_since))
+        if filters.data["sent"] is not None:
+            reports = reports.filter(sent_at__isnull=not filters.data["sent"])
+        return reports
+
+
+@extend_schema_view(get=extend_schema(summary="Một báo cáo gửi cấp trên, với số liệu đã chốt",
+                                      tags=["Báo cáo gửi cấp trên"]))
+class OutgoingReportDetail(DetailView):
+    serializer_class = serializers.OutgoingReportDetailSerializer
+
+    def get_object(self):
+        return access.get_object_for_user(self.request.user, _outgoing_reports(self.request.user), self.kwargs["pk"])
+
+
+@extend_schema(summary="Tải tệp của một báo cáo gửi cấp trên", tags=["Báo cáo gửi cấp trên"],
+               parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["xlsx", "pdf"],
+                                            description="Định dạng tệp.")],
+               responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                          404: OpenApiResponse(description="Không có báo cáo này trong phạm vi, hoặc chưa có tệp này.")})
+class OutgoingReportFile(APIView):
+    def get(self, request, pk, fmt):
+        from django.http import FileResponse, Http404
+
+        report = access.get_object_for_user(request.user, _outgoing_reports(request.user), pk)
+        file = serializers.report_files(report).get(fmt)
+        if not file:
+            raise Http404("Không có tệp này.")
+        return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+
+
+@extend_schema(
+    summary="Số liệu tổng hợp của một đơn vị và các đơn vị trực thuộc trong một kỳ, theo chỉ số",
+    tags=["Đánh giá, trích xuất"],
+    description="Cùng cách tổng hợp như Bảng điều khiển: tỷ lệ là tổng tử số trên tổng mẫu số của các đơn vị đã báo "
+                "cáo; đơn vị sáp nhập mang theo số liệu của các đơn vị trước đó.",
+    parameters=[*parameters("unit", "unit_code", "period", "period_code", required=("unit", "period")),
+                OpenApiParameter("indicator", OpenApiTypes.STR, description="Chỉ lấy chỉ số có mã này.")],
+    responses=serializers.RollupSerializer(many=True))
+class RollupView(ConditionalMixin, APIView):
+    def get(self, request):
+        filters = Filters(request, indicator=forms.CharField(required=False, max_length=64))
+        filters.require("unit", "period")
+        indicators = Indicator.objects.order_by("code")
+        if filters.data["indicator"]:
+            indicators = indicators.filter(code=filters.data["indicator"])
+        indicators = list(indicators)
+        found = rollups(indicators, filters.unit, filters.period)
+        rows = [{"indicator": indicator.pk, "indicator_code": indicator.code, "aggregation": indicator.aggregation,
+                 "value": found[indicator.pk].value, "numerator": found[indicator.pk].numerator,
+                 "denominator": found[indicator.pk].denominator,
+                 "reporting_units": found[indicator.pk].reporting_units,
+                 "achieved_units": found[indicator.pk].achieved_units}
+                for indicator in indicators if indicator.pk in found]
+        return Response(serializers.RollupSerializer(rows, many=True).data)
 
 
 # --- the evaluation of a plan at a unit, and the export --------------------------------------------------------

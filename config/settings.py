@@ -240,9 +240,15 @@ REPORT_BUILD_SWEEP_SECONDS = env.int("REPORT_BUILD_SWEEP_SECONDS", default=30)
 if not 0 < 3 * REPORT_BUILD_HEARTBEAT_SECONDS <= REPORT_BUILD_STALE_SECONDS or REPORT_BUILD_SWEEP_SECONDS <= 0:
     raise ImproperlyConfigured("REPORT_BUILD_STALE_SECONDS must be at least three heartbeats "
                                "(REPORT_BUILD_HEARTBEAT_SECONDS > 0), and REPORT_BUILD_SWEEP_SECONDS above 0.")
+# how long the API keeps the first answer to a write sent with an Idempotency-Key (api/idempotency.py): a retry
+# within this time gets it again; after it, the key may be used anew
+API_IDEMPOTENCY_KEEP_HOURS = env.int("API_IDEMPOTENCY_KEEP_HOURS", default=48)
+
 CELERY_BEAT_SCHEDULE = {
     # the morning after a period's deadline, each unit's report is built and mailed to its officers
     "build-deadline-reports": {"task": "reports.tasks.build_deadline_reports", "schedule": crontab(hour=6, minute=0)},
+    # answers kept for Idempotency-Key retries are forgotten after API_IDEMPOTENCY_KEEP_HOURS
+    "sweep-idempotency-keys": {"task": "api.tasks.sweep_idempotency_keys", "schedule": crontab(minute=17)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -4,6 +4,7 @@ Idempotency-Key), a school's report (save, submit)."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from api.models import ApiWrite, IdempotentRequest
 from reports.models import ReportStatus, SchoolReport
@@ -181,6 +182,28 @@ def test_idempotency_keys_belong_to_their_token(world, period, api_as):
     assert IdempotentRequest.objects.count() == 2
 
 
+def test_kept_answers_are_forgotten_after_the_keeping_time(world, period, api_as, settings):
+    from datetime import timedelta
+
+    from api.tasks import sweep_idempotency_keys
+
+    settings.API_IDEMPOTENCY_KEEP_HOURS = 48
+    client = api_as("officer_a")
+    assert client.post("/api/v1/values/bulk/", {"rows": bulk_rows(world, period)}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="cu").status_code == 200
+    fresh = client.post("/api/v1/values/bulk/", {"rows": bulk_rows(world, period, rooms=9)}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="moi")
+    assert fresh.status_code == 409  # stale rows; kept all the same, as the first answer to "moi"
+    IdempotentRequest.objects.filter(key="cu").update(created_at=timezone.now() - timedelta(hours=49))
+    # an expired key counts as new even before the sweep: the same body is now stale, not replayed
+    again = client.post("/api/v1/values/bulk/", {"rows": bulk_rows(world, period)}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="cu")
+    assert again.status_code == 409 and "Idempotent-Replayed" not in again
+    IdempotentRequest.objects.filter(key="cu").update(created_at=timezone.now() - timedelta(hours=49))
+    assert sweep_idempotency_keys() == {"deleted": 1}  # the task body, in this transaction
+    assert set(IdempotentRequest.objects.values_list("key", flat=True)) == {"moi"}
+
+
 def test_a_bulk_body_must_hold_rows(world, api_as):
     client = api_as("officer_a")
     assert client.post("/api/v1/values/bulk/", {"rows": []}, format="json").json()["rows"] == [
@@ -255,3 +278,13 @@ def test_a_schools_writing_service_account_fills_its_report(world, tree, period,
                           format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["events"][0]["by"] == "Hệ thống của A-TH1"
+
+
+def test_the_sweep_of_kept_answers_is_scheduled():
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-idempotency-keys"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
