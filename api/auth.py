@@ -13,6 +13,7 @@ from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.throttling import SimpleRateThrottle
 
+from units import access
 from units.models import Membership
 
 from .models import TOKEN_PREFIX, ApiToken
@@ -34,12 +35,8 @@ def find_token(text):
 
 
 def act_as_service_account(user, account):
-    """Let units/access.py treat the account's identity as holding its role at its unit, for this request only.
-
-    access caches a user's active memberships on the user object (access._memberships); giving it the account's
-    one membership there, unsaved, makes every condition of the access module apply as to a person with that role.
-    """
-    user._nq71_memberships = [Membership(user=user, unit=account.unit, role=account.role, is_active=True)]
+    """Let units/access.py treat the account's identity as holding its role at its unit, for this request only."""
+    access.grant_for_request(user, [Membership(user=user, unit=account.unit, role=account.role, is_active=True)])
 
 
 class BearerTokenAuthentication(BaseAuthentication):

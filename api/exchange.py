@@ -19,12 +19,13 @@ def export_rows(unit, period, *, values=None):
     """
     values = ProgressValue.objects.all() if values is None else values
     rows = (values.in_subtree(unit).for_period(period)
-            .select_related("unit", "indicator").only("unit__code", "unit__path", "indicator__code", "numerator",
-                                                      "denominator", "value", "achieved", "status")
-            .order_by("unit__path", "indicator__code", "target_id", "pk"))
-    return [{"unit_code": row.unit.code, "indicator_code": row.indicator.code, "period": period.code,
-             "numerator": plain_decimal(row.numerator), "denominator": plain_decimal(row.denominator),
-             "value": _places(row.effective_value), "status": row.status} for row in rows]
+            .order_by("unit__path", "indicator__code", "target_id", "pk")
+            .values_list("unit__code", "indicator__code", "numerator", "denominator", "value", "achieved", "status"))
+    effective, code = ProgressValue.effective, period.code
+    return [{"unit_code": unit_code, "indicator_code": indicator_code, "period": code,
+             "numerator": plain_decimal(numerator), "denominator": plain_decimal(denominator),
+             "value": _places(effective(numerator, denominator, value, achieved)), "status": status}
+            for unit_code, indicator_code, numerator, denominator, value, achieved, status in rows]
 
 
 def _places(value):

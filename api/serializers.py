@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from periods.models import Period
 from plans.models import Document, Phase, Task
-from reports.models import OutgoingReport, ReportEvent, SchoolReport
+from reports.models import OutgoingReport, OutgoingReportEvent, ReportEvent, SchoolReport
 from targets.models import (
     Indicator,
     ProgressValue,
@@ -54,7 +54,7 @@ class UnitSerializer(DescribedSerializer):
     class Meta:
         model = Unit
         fields = ["id", "code", "name", "short_name", "kind", "levels", "is_party_body", "parent", "path", "depth",
-                  "place_name", "valid_from", "valid_to", "predecessors", "successors"]
+                  "place_name", "valid_from", "valid_to", "predecessors", "successors", "updated_at"]
 
 
 class PeriodSerializer(DescribedSerializer):
@@ -85,7 +85,7 @@ class DocumentSerializer(DescribedSerializer):
         model = Document
         fields = ["id", "doc_type", "number", "issuer", "issuer_code", "issuer_name", "issued_on", "issued_year", "place",
                   "title", "signer_name", "signer_title", "recipients", "start_year", "end_year", "vision_year", "status",
-                  "is_public", "implements", "implemented_by", "phases"]
+                  "is_public", "implements", "implemented_by", "phases", "updated_at"]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_implements(self, document):
@@ -134,7 +134,8 @@ class TargetSerializer(DescribedSerializer):
         model = Target
         fields = ["id", "document", "ref", "order", "text", "section", "category", "indicator", "comparator",
                   "value_kind", "level_label", "scope_text", "scope_units", "each_unit", "baseline_value",
-                  "baseline_year", "parent", "part_of", "is_projection", "note", "horizons", "responsibilities"]
+                  "baseline_year", "parent", "part_of", "is_projection", "note", "horizons", "responsibilities",
+                  "updated_at"]
 
 
 def person(user):
@@ -234,21 +235,30 @@ class OutgoingReportSerializer(DescribedSerializer):
                                        help_text="Tên ngắn của kế hoạch được báo cáo.")
     period_code = serializers.CharField(source="period.code", read_only=True, help_text="Mã kỳ báo cáo.")
     finalised_by = serializers.SerializerMethodField(help_text="Người chốt báo cáo.")
+    approved_by = serializers.SerializerMethodField(help_text="Lãnh đạo phê duyệt báo cáo trước khi gửi.")
     sent_by = serializers.SerializerMethodField(help_text="Người gửi báo cáo.")
+    answered_by = serializers.SerializerMethodField(help_text="Người của cấp trên xác nhận đã nhận hoặc trả lại.")
     files = serializers.SerializerMethodField(
         help_text="Đường dẫn tải các tệp đã chốt theo định dạng ({định dạng: đường dẫn}); chỉ có các tệp đã tạo.")
 
     class Meta:
         model = OutgoingReport
         fields = ["id", "unit", "unit_code", "document", "plan_label", "period", "period_code", "number",
-                  "recipient", "recipient_code", "finalised_at", "finalised_by", "sent_at", "sent_by", "version",
+                  "recipient", "recipient_code", "status", "finalised_at", "finalised_by", "approved_at",
+                  "approved_by", "sent_at", "sent_by", "answered_at", "answered_by", "return_reason", "version",
                   "files"]
 
     def get_finalised_by(self, report) -> str | None:
         return person(report.finalised_by) if report.finalised_by_id else None
 
+    def get_approved_by(self, report) -> str | None:
+        return person(report.approved_by) if report.approved_by_id else None
+
     def get_sent_by(self, report) -> str | None:
         return person(report.sent_by) if report.sent_by_id else None
+
+    def get_answered_by(self, report) -> str | None:
+        return person(report.answered_by) if report.answered_by_id else None
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "format": "uri"}})
     def get_files(self, report):
@@ -265,14 +275,27 @@ class OutgoingReportSerializer(DescribedSerializer):
 
 def report_files(report):
     """{format: file field} of a report sent upward."""
-    return {"xlsx": report.xlsx_file, "pdf": report.pdf_file}
+    return {"xlsx": report.xlsx_file, "pdf": report.pdf_file, "docx": report.docx_file}
+
+
+class OutgoingReportEventSerializer(DescribedSerializer):
+    by = serializers.SerializerMethodField(help_text="Người thực hiện bước này.")
+
+    class Meta:
+        model = OutgoingReportEvent
+        fields = ["action", "by", "at", "comment", "version"]
+
+    def get_by(self, event) -> str | None:
+        return person(event.by) if event.by_id else None
 
 
 class OutgoingReportDetailSerializer(OutgoingReportSerializer):
     snapshot = serializers.JSONField(read_only=True, help_text="Số liệu đã chốt của báo cáo, như trong các tệp.")
+    events = OutgoingReportEventSerializer(many=True, read_only=True,
+                                           help_text="Các bước: chốt, phê duyệt, gửi, xác nhận hoặc trả lại.")
 
     class Meta(OutgoingReportSerializer.Meta):
-        fields = [*OutgoingReportSerializer.Meta.fields, "snapshot"]
+        fields = [*OutgoingReportSerializer.Meta.fields, "snapshot", "events"]
 
 
 class RollupSerializer(serializers.Serializer):

@@ -19,7 +19,15 @@ from rest_framework.views import APIView
 from periods.models import Period, PeriodKind, trend_periods
 from plans.models import Document, DocumentStatus, Task
 from reports import queries as report_queries
-from reports.models import OutgoingReport, ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry
+from reports.models import (
+    OutgoingReport,
+    OutgoingReportEvent,
+    OutgoingStatus,
+    ReportEvent,
+    ReportStatus,
+    SchoolReport,
+    SchoolReportEntry,
+)
 from targets.models import (
     Category,
     Indicator,
@@ -76,7 +84,7 @@ def _units(user):
 
 @extend_schema_view(get=extend_schema(
     summary="Các đơn vị (cây đơn vị, hiệu lực, kế thừa)", tags=["Đơn vị, kỳ báo cáo"],
-    parameters=[*parameters("unit", "unit_code"),
+    parameters=[*parameters("unit", "unit_code", "changed_since"),
                 choice_parameter("kind", UnitKind.choices, "Chỉ lấy đơn vị loại này (ví dụ: school)."),
                 OpenApiParameter("valid_on", OpenApiTypes.DATE,
                                  description="Chỉ lấy đơn vị còn hiệu lực vào ngày này (YYYY-MM-DD).")]))
@@ -91,6 +99,8 @@ class UnitList(ListView):
             units = units.in_subtree(filters.unit)
         if filters.data["kind"]:
             units = units.filter(kind=filters.data["kind"])
+        if filters.changed_since is not None:
+            units = units.filter(updated_at__gte=filters.changed_since)
         return units.valid_on(filters.data["valid_on"]) if filters.data["valid_on"] else units
 
 
@@ -140,7 +150,7 @@ def _documents(user):
 
 @extend_schema_view(get=extend_schema(
     summary="Văn bản, kế hoạch và quan hệ thực hiện giữa chúng", tags=["Kế hoạch, chỉ tiêu"],
-    parameters=[*parameters("unit", "unit_code"),
+    parameters=[*parameters("unit", "unit_code", "changed_since"),
                 OpenApiParameter("applies_to", ID,
                                  description="Mã số (id) của đơn vị: các kế hoạch có chỉ tiêu áp dụng cho đơn vị đó "
                                              "(của chính đơn vị và của cấp trên), như bảng điều khiển đưa ra."),
@@ -159,6 +169,8 @@ class DocumentList(ListView):
             documents = documents.filter(pk__in=[plan.pk for plan in plans_for(unit)])
         if filters.data["status"]:
             documents = documents.filter(status=filters.data["status"])
+        if filters.changed_since is not None:
+            documents = documents.filter(updated_at__gte=filters.changed_since)
         return documents
 
 
@@ -202,7 +214,7 @@ def _targets(user):
 
 @extend_schema_view(get=extend_schema(
     summary="Chỉ tiêu với các mốc và đơn vị chịu trách nhiệm", tags=["Kế hoạch, chỉ tiêu"],
-    parameters=[*parameters("plan", "unit", "unit_code"),
+    parameters=[*parameters("plan", "unit", "unit_code", "changed_since"),
                 choice_parameter("category", Category.choices, "Nhóm tiêu chí."),
                 OpenApiParameter("projections", OpenApiTypes.BOOL,
                                  description="true: chỉ số liệu dự kiến (bảng quy mô); false: chỉ chỉ tiêu; "
@@ -220,6 +232,8 @@ class TargetList(ListView):
             targets = targets.filter(document__issuer__path__startswith=filters.unit.path)
         if filters.data["category"]:
             targets = targets.filter(category=filters.data["category"])
+        if filters.changed_since is not None:
+            targets = targets.filter(updated_at__gte=filters.changed_since)
         if filters.data["projections"] is not None:
             targets = targets.projections() if filters.data["projections"] else targets.targets()
         return targets
@@ -332,7 +346,8 @@ class SchoolReportDetail(DetailView):
 
 def _outgoing_reports(user):
     return (OutgoingReport.objects.visible_to(user)
-            .select_related("unit", "recipient", "document", "period", "finalised_by", "sent_by"))
+            .select_related("unit", "recipient", "document", "period", "finalised_by", "approved_by", "sent_by",
+                            "answered_by"))
 
 
 @extend_schema_view(get=extend_schema(
@@ -340,12 +355,14 @@ def _outgoing_reports(user):
     tags=["Báo cáo gửi cấp trên"],
     parameters=[*parameters("unit", "unit_code", "plan", "period", "period_code", "changed_since"),
                 OpenApiParameter("sent", OpenApiTypes.BOOL,
-                                 description="true: chỉ báo cáo đã gửi; false: chỉ báo cáo đã chốt chưa gửi.")]))
+                                 description="true: chỉ báo cáo đã gửi; false: chỉ báo cáo đã chốt chưa gửi."),
+                choice_parameter("status", OutgoingStatus.choices, "Trạng thái của báo cáo.")]))
 class OutgoingReportList(ListView):
     serializer_class = serializers.OutgoingReportSerializer
 
     def get_queryset(self):
-        filters = Filters(self.request, sent=forms.NullBooleanField(required=False))
+        filters = Filters(self.request, sent=forms.NullBooleanField(required=False),
+                          status=choice_field(OutgoingStatus.choices))
         reports = _outgoing_reports(self.request.user).order_by("pk")
         if filters.unit is not None:
             reports = reports.filter(Q(unit__path__startswith=filters.unit.path) | Q(recipient=filters.unit))
@@ -354,9 +371,13 @@ class OutgoingReportList(ListView):
         if filters.period is not None:
             reports = reports.filter(period=filters.period)
         if filters.changed_since is not None:
-            reports = reports.filter(Q(finalised_at__gte=filters.changed_since) | Q(sent_at__gte=filters.changed_since))
+            since = filters.changed_since
+            reports = reports.filter(Q(finalised_at__gte=since) | Q(approved_at__gte=since) | Q(sent_at__gte=since)
+                                     | Q(answered_at__gte=since))
         if filters.data["sent"] is not None:
             reports = reports.filter(sent_at__isnull=not filters.data["sent"])
+        if filters.data["status"]:
+            reports = reports.filter(status=filters.data["status"])
         return reports
 
 
@@ -366,11 +387,13 @@ class OutgoingReportDetail(DetailView):
     serializer_class = serializers.OutgoingReportDetailSerializer
 
     def get_object(self):
-        return access.get_object_for_user(self.request.user, _outgoing_reports(self.request.user), self.kwargs["pk"])
+        reports = _outgoing_reports(self.request.user).prefetch_related(
+            Prefetch("events", OutgoingReportEvent.objects.select_related("by")))
+        return access.get_object_for_user(self.request.user, reports, self.kwargs["pk"])
 
 
 @extend_schema(summary="Tải tệp của một báo cáo gửi cấp trên", tags=["Báo cáo gửi cấp trên"],
-               parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["xlsx", "pdf"],
+               parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["xlsx", "pdf", "docx"],
                                             description="Định dạng tệp.")],
                responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
                           404: OpenApiResponse(description="Không có báo cáo này trong phạm vi, hoặc chưa có tệp này.")})

@@ -11,7 +11,11 @@ from rest_framework.response import Response
 from periods.models import Period
 from reports.forms import field_name
 from reports.models import ItemKind
-from targets.actions import PeriodLockedError, StaleValueError, save_progress_value
+from targets.actions import (
+    BatchRefusedError,
+    StaleValueError,
+    save_progress_values,
+)
 from targets.forms import ProgressForm
 from targets.models import ProgressStatus, Target
 
@@ -101,10 +105,6 @@ class VersionForm(forms.Form):
 # --- many values at once --------------------------------------------------------------------------------------
 
 
-class _Refused(Exception):
-    """A row could not be saved: the whole request is rolled back."""
-
-
 def save_bulk(request, *, limit):
     """Validate every row as the page would, then save them all in one transaction, or none."""
     from .serializers import ValueSerializer
@@ -132,27 +132,24 @@ def save_bulk(request, *, limit):
     if errors:
         return Response({"detail": f"Không lưu dòng nào: {len(errors)} dòng có lỗi.", "code": "invalid_rows",
                          "rows": errors}, status=400)
-    saved, conflicts = [], []
+    conflicts = []
     try:
         with transaction.atomic():
-            for index, form in checked:
-                try:
-                    value = save_progress_value(target=form.target, period=form.period, values=form.values(), by=user,
-                                                expected_version=form.cleaned_data["version"])
-                except StaleValueError as error:
-                    conflicts.append({"row": index, "code": "stale", "detail": str(error),
-                                      "current": ValueSerializer(error.current).data if error.current else None})
-                except PeriodLockedError as error:
-                    conflicts.append({"row": index, "code": "locked", "detail": str(error)})
-                else:
-                    saved.append((index, value))
-            if conflicts:
-                raise _Refused
-            record_writes(request, value_changes=_latest_changes([value for _, value in saved]))
-    except _Refused:
+            saved = save_progress_values(by=user, entries=[
+                (form.target, form.period, form.values(), form.cleaned_data["version"]) for _index, form in checked])
+            record_writes(request, value_changes=_latest_changes(saved))
+    except BatchRefusedError as refused:
+        for position, error in refused.refusals:
+            index = checked[position][0]
+            if isinstance(error, StaleValueError):
+                conflicts.append({"row": index, "code": "stale", "detail": str(error),
+                                  "current": ValueSerializer(error.current).data if error.current else None})
+            else:
+                conflicts.append({"row": index, "code": "locked", "detail": str(error)})
         return Response({"detail": f"Không lưu dòng nào: {len(conflicts)} dòng bị từ chối (đã được người khác cập "
                                    "nhật sau phiên bản gửi lên, hoặc kỳ đã khóa).", "code": "conflict",
                          "rows": conflicts}, status=409)
+    saved = list(zip((index for index, _form in checked), saved, strict=True))
     return Response({"saved": len(saved),
                      "values": [{"row": index, "id": value.pk, "version": value.version} for index, value in saved]})
 

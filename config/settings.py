@@ -59,12 +59,20 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.passwords.PasswordChangeRequiredMiddleware",
     "config.security.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.htmx.HtmxMiddleware",
     # last, as django-axes asks: it turns a locked-out sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Static files from the web processes themselves, out of STATIC_ROOT (gunicorn needs no other server for
+    # them; runserver serves them in development): right after SecurityMiddleware, as WhiteNoise asks, so
+    # that they skip the session, CSRF and the database.
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -93,7 +101,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
+    # persistent connections (one per gunicorn worker thread), checked before each request reuses them so
+    # that a restarted PostgreSQL costs an error to nobody
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -124,7 +135,7 @@ SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "units.passwords.MinimumLengthValidator"},  # Django's, with a Vietnamese message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "units.passwords.NotTheCurrentPasswordValidator"},
@@ -143,6 +154,14 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Production (DEBUG off) serves what `manage.py collectstatic` wrote, with gzip and brotli copies made once
+# (not the manifest storage: the vendored libraries name source maps they do not ship); in development and
+# tests the files are read where they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -205,7 +224,9 @@ SPECTACULAR_SETTINGS = {
                              "api.schema.document_refusals"],
     # tasks and progress values share one set of states (plans.TaskStatus, targets.ProgressStatus)
     "ENUM_NAME_OVERRIDES": {"ProgressStatusEnum": "targets.models.ProgressStatus",
-                            "ReportStatusEnum": "reports.models.ReportStatus"},
+                            "ReportStatusEnum": "reports.models.ReportStatus",
+                            "OutgoingStatusEnum": "reports.models.OutgoingStatus",
+                            "DocumentStatusEnum": "plans.models.DocumentStatus"},
 }
 
 # Evidence files: what may be uploaded and how large (checked by content, not by name).
@@ -247,12 +268,19 @@ API_IDEMPOTENCY_KEEP_HOURS = env.int("API_IDEMPOTENCY_KEEP_HOURS", default=48)
 CELERY_BEAT_SCHEDULE = {
     # the morning after a period's deadline, each unit's report is built and mailed to its officers
     "build-deadline-reports": {"task": "reports.tasks.build_deadline_reports", "schedule": crontab(hour=6, minute=0)},
+    # deadlines 7 and 1 days away, tasks just overdue: notifications and e-mails, once per user (reports/notifications.py)
+    "send-daily-notifications": {"task": "reports.tasks.send_daily_notifications", "schedule": crontab(hour=6, minute=30)},
     # answers kept for Idempotency-Key retries are forgotten after API_IDEMPOTENCY_KEEP_HOURS
     "sweep-idempotency-keys": {"task": "api.tasks.sweep_idempotency_keys", "schedule": crontab(minute=17)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-nq71@localhost")
+# The portal's public address, for the links that e-mails carry (units/links.py): a mail has no page to resolve
+# a relative link against, and a request's own host may be an internal one. No trailing path.
+PORTAL_URL = env.str("PORTAL_URL", default="http://localhost:8000").rstrip("/")
+if not PORTAL_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("PORTAL_URL must be an absolute http(s) address, e.g. https://nq71.haiphong.gov.vn.")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from plans.urls import public_urlpatterns as plan_public_urlpatterns
 from reports.urls import public_urlpatterns as report_public_urlpatterns
 from reports.views import home
+from units.urls import auth_urlpatterns as units_auth_urlpatterns
 
 admin.site.site_header = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
 admin.site.site_title = "Quản trị NQ71"
@@ -14,12 +15,14 @@ urlpatterns = [
     path("", home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("", include(units_auth_urlpatterns)),  # password change, "Quên mật khẩu", set-password links
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("chi-tieu/", include("targets.urls")),
     path("", include("reports.urls")),  # /bao-cao/… and /ke-hoach/<pk>/bao-quat/
     path("ke-hoach/", include("importer.urls")),
+    path("ke-hoach/", include("plans.urls")),  # a plan's page and life; /ke-hoach/nhiem-vu/ the tasks
     path("cong-khai/", include((plan_public_urlpatterns + report_public_urlpatterns, "public"))),
     path("api/", include("api.urls")),
+    path("quan-tri/", include("units.urls")),  # accounts, roles and units, run by each unit's administrator
     path("admin/", admin.site.urls),
 ]

@@ -6,15 +6,23 @@ can be found again and removed: the units coded "SY" and "SY-…" (and anything 
 indicators and periods whose code starts with "sy-", users whose name starts with "synth.".
 
 Rows are written in bulk (bulk_create; PostgreSQL's COPY for the progress values), in one transaction:
-an interrupted run leaves nothing behind. The figures are drawn from one random generator seeded by
+an interrupted run leaves nothing behind. On PostgreSQL the foreign keys are checked as each statement
+ends (SET CONSTRAINTS ALL IMMEDIATE) rather than all at the COMMIT, and the values are copied in
+chunks, so that the final commit is short. The figures are drawn from one random generator seeded by
 the caller, so the same options give the same data.
+
+The national preset (Size.national) builds the country instead of one province: 34 provinces (codes
+"SY-P01"…) under Trung ương, about 3,300 communes and 45,000 schools, one semester of about 3 million
+values, a national plan issued by a synthetic Bộ GD&ĐT ("SY-BGDDT") that the provinces' plans
+implement, and the schools' reports for the semester (most submitted or approved).
 """
 
 import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from datetime import time as time_of_day
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -25,7 +33,7 @@ from django.utils import timezone
 
 from periods.models import Period, PeriodKind
 from plans.models import Document, DocumentStatus, DocumentType
-from reports.models import ReportEvent, SchoolReport, SchoolReportEntry, SchoolReportEntryChange
+from reports.models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry, SchoolReportEntryChange
 from targets.fields import format_number
 from targets.models import (
     Aggregation,
@@ -35,6 +43,7 @@ from targets.models import (
     IndicatorKind,
     ProgressValue,
     ProgressValueChange,
+    RollUp,
     Target,
     TargetHorizon,
     TargetResponsibility,
@@ -55,6 +64,7 @@ BASELINE_YEAR = 2021
 HORIZON = "2030"
 BATCH = 5_000
 LOG_EVERY = 100_000
+COPY_CHUNK = 250_000  # rows per COPY statement: the foreign keys of each chunk are checked as it ends
 
 # The levels of the schools of a commune, in turn: preschools, primary, lower secondary, and TH&THCS.
 LEVEL_MIX = [["mn"], ["th"], ["thcs"], ["th", "thcs"], ["mn"], ["th"], ["thcs"], ["mn"], ["th"], ["th"]]
@@ -64,13 +74,25 @@ PUPILS = {"mn": (150, 350), "th": (400, 950), "thcs": (350, 850)}
 
 @dataclass(frozen=True)
 class Size:
-    """How large a province to build."""
+    """How large a province (or, with several provinces, a country) to build; `communes` in all."""
 
     communes: int = 120
     schools_per_commune: int = 10
     indicators: int = 60
     periods: int = 10
     seed: int = 71
+    provinces: int = 1
+
+    @classmethod
+    def national(cls, scale=1.0, seed=71):
+        """The country: 34 provinces, 3,300 communes, 46,200 schools, 65 indicators, one semester: 3,003,000
+        values. `scale` shrinks the communes (at least one per province) and so everything below them."""
+        return cls(communes=max(34, round(3_300 * scale)), schools_per_commune=14, indicators=65, periods=1,
+                   seed=seed, provinces=34)
+
+    @property
+    def national_scope(self):
+        return self.provinces > 1
 
     @property
     def schools(self):
@@ -288,7 +310,12 @@ def seed_synthetic(size=None, *, replace=False, log=print):
     if existing:
         deleted = delete_synthetic()
         progress(f"Đã xóa dữ liệu tổng hợp cũ ({format_number(deleted)} số liệu tiến độ)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # foreign keys checked statement by statement, not at the COMMIT
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     rng = random.Random(size.seed)
+    if size.national_scope:
+        return _seed_country(size, rng, progress)
     province, communes, schools = create_units(size)
     progress(f"Đơn vị: 1 tỉnh, {format_number(len(communes))} xã, {format_number(len(schools))} trường")
     users = create_users(province, communes)
@@ -302,15 +329,44 @@ def seed_synthetic(size=None, *, replace=False, log=print):
     progress(f"Số liệu tiến độ: {format_number(values)}")
     documents, targets = create_plans(province, communes, schools, indicators, baselines)
     progress(f"Kế hoạch: {format_number(documents)}; chỉ tiêu và mốc 2030: {format_number(targets)}")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (Unit, ProgressValue, Target, TargetHorizon):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-        progress("ANALYZE")
+    _analyze(progress)
     return {
         "đơn vị": 1 + len(communes) + len(schools), "trường": len(schools), "người dùng": users,
         "chỉ số": len(indicators), "kỳ báo cáo": len(periods), "số liệu tiến độ": values,
         "kế hoạch": documents, "chỉ tiêu": targets, "mốc chỉ tiêu": targets,
+    }
+
+
+def _analyze(progress, models=(Unit, ProgressValue, RollUp, Target, TargetHorizon)):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        progress("ANALYZE")
+
+
+def _seed_country(size, rng, progress):
+    """The national preset: the provinces, their communes and schools, one semester of values and reports."""
+    body, provinces, communes, schools = create_country_units(size)
+    progress(f"Đơn vị: {len(provinces)} tỉnh, {format_number(len(communes))} xã, {format_number(len(schools))} trường")
+    users = create_country_users(provinces, communes)
+    progress(f"Người dùng và phân quyền: {format_number(users)}")
+    indicators = create_indicators(size.indicators)
+    periods = create_periods(size.periods)
+    progress(f"Chỉ số: {len(indicators)}; kỳ báo cáo: {len(periods)}")
+    baselines = defaultdict(dict)
+    values = write_values(value_rows(rng, schools, indicators, periods, baselines), size.values, progress)
+    progress(f"Số liệu tiến độ: {format_number(values)}")
+    reports = create_reports(rng, schools, periods[-1])
+    progress(f"Báo cáo của trường: {format_number(reports)}")
+    documents, targets = create_country_plans(body, provinces, communes, schools, indicators, baselines)
+    progress(f"Kế hoạch: {format_number(documents)}; chỉ tiêu và mốc 2030: {format_number(targets)}")
+    _analyze(progress, (Unit, ProgressValue, Target, TargetHorizon, SchoolReport))
+    return {
+        "đơn vị": 1 + len(provinces) + len(communes) + len(schools), "tỉnh": len(provinces),
+        "xã": len(communes), "trường": len(schools), "người dùng": users, "chỉ số": len(indicators),
+        "kỳ báo cáo": len(periods), "số liệu tiến độ": values, "báo cáo của trường": reports,
+        "kế hoạch": documents, "chỉ tiêu": targets,
     }
 
 
@@ -320,19 +376,65 @@ def _unit(parent, code, **fields):
     return unit
 
 
-def create_units(size):
+def _root():
+    """Trung ương, created (not as synthetic data) when the database is empty."""
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is None:
         root = _unit(None, ROOT_CODE, name="Trung ương", short_name="Trung ương", kind=UnitKind.CENTRAL)
         root.is_demo, root.note = False, ""
         root.full_clean()
         root.save()
+    return root
+
+
+def _schools_of(communes, per_commune):
+    width = max(2, len(str(per_commune)))
+    schools = []
+    for commune in communes:
+        for n in range(1, per_commune + 1):
+            levels = LEVEL_MIX[(n - 1) % len(LEVEL_MIX)]
+            label = SCHOOL_NAME["+".join(levels)]
+            schools.append(_unit(commune, f"{commune.code}-T{n:0{width}d}", kind=UnitKind.SCHOOL,
+                                 levels=levels, name=f"{label} số {n} {commune.short_name.lower()}",
+                                 short_name=f"{label} số {n}"))
+    Unit.objects.bulk_create(schools, batch_size=BATCH)
+    return list(Unit.objects.filter(parent__in=communes).order_by("path"))
+
+
+def create_country_units(size):
+    """The synthetic Bộ GD&ĐT and the provinces under Trung ương, the communes (in blocks, province by
+    province) and their schools."""
+    root = _root()
+    body = _unit(root, f"{PROVINCE_CODE}-BGDDT", name="Bộ Giáo dục và Đào tạo (dữ liệu tổng hợp)",
+                 short_name="Bộ GD&ĐT (tổng hợp)", kind=UnitKind.CENTRAL)
+    body.full_clean()
+    body.save()
+    Unit.objects.bulk_create([
+        _unit(root, f"{PROVINCE_CODE}-P{n:02d}", name=f"Ủy ban nhân dân tỉnh Tổng Hợp {n:02d}",
+              short_name=f"Tỉnh Tổng Hợp {n:02d}", kind=UnitKind.PROVINCE, place_name=f"Tổng Hợp {n:02d}")
+        for n in range(1, size.provinces + 1)
+    ])
+    provinces = list(Unit.objects.filter(parent=root, code__startswith=f"{PROVINCE_CODE}-P").order_by("path"))
+    communes, numbers = [], defaultdict(int)
+    for i in range(size.communes):
+        province = provinces[i * len(provinces) // size.communes]
+        numbers[province.pk] += 1
+        number = numbers[province.pk]
+        place = f"{province.place_name} - {number:03d}"
+        communes.append(_unit(province, f"{province.code}-X{number:03d}", name=f"Ủy ban nhân dân xã {place}",
+                              short_name=f"Xã {place}", kind=UnitKind.COMMUNE, place_name=place))
+    Unit.objects.bulk_create(communes, batch_size=BATCH)
+    communes = list(Unit.objects.filter(parent__in=provinces).order_by("path"))
+    return body, provinces, communes, _schools_of(communes, size.schools_per_commune)
+
+
+def create_units(size):
+    root = _root()
     province = _unit(root, PROVINCE_CODE, name="Ủy ban nhân dân tỉnh Tổng Hợp (dữ liệu tổng hợp)",
                      short_name="Tỉnh Tổng Hợp", kind=UnitKind.PROVINCE, place_name="Tổng Hợp")
     province.full_clean()
     province.save()
     width = max(3, len(str(size.communes)))
-    school_width = max(2, len(str(size.schools_per_commune)))
     communes = []
     for n in range(1, size.communes + 1):
         number = f"{n:0{width}d}"
@@ -341,17 +443,7 @@ def create_units(size):
                               place_name=f"Tổng Hợp {number}"))
     Unit.objects.bulk_create(communes, batch_size=BATCH)
     communes = list(Unit.objects.filter(parent=province).order_by("path"))
-    schools = []
-    for commune in communes:
-        for n in range(1, size.schools_per_commune + 1):
-            levels = LEVEL_MIX[(n - 1) % len(LEVEL_MIX)]
-            label = SCHOOL_NAME["+".join(levels)]
-            schools.append(_unit(commune, f"{commune.code}-T{n:0{school_width}d}", kind=UnitKind.SCHOOL,
-                                 levels=levels, name=f"{label} số {n} {commune.short_name.lower()}",
-                                 short_name=f"{label} số {n}"))
-    Unit.objects.bulk_create(schools, batch_size=BATCH)
-    schools = list(Unit.objects.filter(parent__in=communes).order_by("path"))
-    return province, communes, schools
+    return province, communes, _schools_of(communes, size.schools_per_commune)
 
 
 def create_users(province, communes):
@@ -376,6 +468,50 @@ def create_users(province, communes):
         batch_size=BATCH,
     )
     return len(people)
+
+
+def create_country_users(provinces, communes):
+    """A leader at Trung ương (synth.national: the national dashboard), one per province, an officer per
+    commune; all with the one synthetic password."""
+    User = get_user_model()
+    password = make_password(PASSWORD)
+    people = [(f"{USERNAME_PREFIX}national", "Lãnh đạo", "Bộ GD&ĐT", _root(), Role.LEADER, "Thứ trưởng")]
+    people += [(f"{USERNAME_PREFIX}leader.{p.code[-3:].lower()}", "Lãnh đạo", p.short_name.lower(), p, Role.LEADER,
+                "Phó Chủ tịch UBND tỉnh") for p in provinces]
+    people += [(f"{USERNAME_PREFIX}officer.{c.code[3:].lower()}", "Cán bộ", c.short_name.lower(), c, Role.OFFICER,
+                "Công chức Văn hóa - Xã hội") for c in communes]
+    User.objects.bulk_create(
+        [User(username=username, first_name=first, last_name=last, email=f"{username}@example.vn", password=password)
+         for username, first, last, *_ in people],
+        batch_size=BATCH,
+    )
+    users = dict(User.objects.filter(username__startswith=USERNAME_PREFIX).values_list("username", "pk"))
+    Membership.objects.bulk_create(
+        [Membership(user_id=users[username], unit=unit, role=role, title=title)
+         for username, _first, _last, unit, role, title in people],
+        batch_size=BATCH,
+    )
+    return len(people)
+
+
+# The schools' reports for the national semester: most in, some still under way or missing.
+REPORT_MIX = [(ReportStatus.APPROVED, 0.62), (ReportStatus.SUBMITTED, 0.22), (ReportStatus.RETURNED, 0.04),
+              (ReportStatus.DRAFT, 0.06), (None, 0.06)]
+
+
+def create_reports(rng, schools, period):
+    """Each school's report for the period, in a state drawn from REPORT_MIX (None: no report yet)."""
+    states, weights = zip(*REPORT_MIX, strict=True)
+    submitted = timezone.make_aware(datetime.combine(period.deadline, time_of_day(9)))
+    rows = []
+    for school, state in zip(schools, rng.choices(states, weights, k=len(schools)), strict=True):
+        if state is not None:
+            sent = state in (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.RETURNED)
+            rows.append(SchoolReport(school=school, period=period, status=state,
+                                     submitted_at=submitted if sent else None,
+                                     reviewed_at=submitted if state != ReportStatus.SUBMITTED and sent else None))
+    SchoolReport.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def create_indicators(count):
@@ -456,24 +592,22 @@ def draw_series(rng, theme, figures):
 
 
 def value_rows(rng, schools, indicators, periods, baselines):
-    """(indicator, unit, period, numerator, denominator, value, achieved) period by period, as schools report.
+    """(indicator, unit, period, numerator, denominator, value, achieved) school by school, every period of
+    one school before the next (so that only one school's courses are in memory: a country has 45,000).
 
     Rates improve along each school's course with a little noise (numerator never above denominator);
     counts and levels move monotonically; a milestone once reached stays reached. The first period's
     rate counts are summed into baselines[commune id][indicator id] for the plans' baseline values.
     """
-    series = []
-    for school in schools:
-        figures = school_figures(rng, school)
-        series.append((school.pk, school.parent_id, [
-            (indicator.pk, draw_series(rng, theme, figures)) for indicator, theme in indicators
-        ]))
     span = max(len(periods) - 1, 1)
     uniform = rng.uniform
-    for k, period in enumerate(periods):
-        progress = k / span
-        period_id = period.pk
-        for unit_id, commune_id, courses in series:
+    for school in schools:
+        figures = school_figures(rng, school)
+        unit_id, commune_id = school.pk, school.parent_id
+        courses = [(indicator.pk, draw_series(rng, theme, figures)) for indicator, theme in indicators]
+        for k, period in enumerate(periods):
+            progress = k / span
+            period_id = period.pk
             for indicator_id, (kind, a, b, c, d) in courses:
                 if kind == IndicatorKind.RATE:
                     share = b + (c - b) * progress
@@ -502,13 +636,20 @@ def write_values(rows, total, progress):
         opts = ProgressValue._meta
         columns = ", ".join(connection.ops.quote_name(opts.get_field(name).column) for name in COPY_COLUMNS)
         sql = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row((*row, "", "", ValueSource.DEMO, now, 1, True))
-                written += 1
-                if written % LOG_EVERY == 0:
-                    progress(f"Số liệu tiến độ: {format_number(written)} / {format_number(total)}")
-        return written
+        rows = iter(rows)
+        with connection.cursor() as cursor:
+            while True:  # one COPY per chunk: its foreign keys are checked as it ends (constraints immediate)
+                chunk = written
+                with cursor.cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row((*row, "", "", ValueSource.DEMO, now, 1, True))
+                        written += 1
+                        if written % LOG_EVERY == 0:
+                            progress(f"Số liệu tiến độ: {format_number(written)} / {format_number(total)}")
+                        if written - chunk == COPY_CHUNK:
+                            break
+                if written - chunk < COPY_CHUNK:
+                    return written
     batch = []
     for indicator_id, unit_id, period_id, numerator, denominator, value, achieved in rows:
         batch.append(ProgressValue(
@@ -623,3 +764,55 @@ def create_plans(province, communes, schools, indicators, baselines):
         batch_size=BATCH,
     )
     return len(documents), len(created)
+
+
+def create_country_plans(body, provinces, communes, schools, indicators, baselines):
+    """The national plan (issued by the synthetic Bộ GD&ĐT) and one per province implementing it, a target
+    per indicator with its 2030 horizon; the communes follow the plans above them. Returns the counts."""
+    province_of = {c.pk: c.parent_id for c in communes}
+    per_province = defaultdict(int)
+    for school in schools:
+        per_province[province_of[school.parent_id]] += 1
+    sums = {unit.pk: defaultdict(lambda: [0, 0]) for unit in [body, *provinces]}
+    for commune_id, per_indicator in baselines.items():
+        for indicator_id, (numerator, denominator) in per_indicator.items():
+            for key in (body.pk, province_of[commune_id]):
+                sums[key][indicator_id][0] += numerator
+                sums[key][indicator_id][1] += denominator
+    issuers = [(body, "Bộ Giáo dục và Đào tạo", len(schools), "Toàn quốc")]
+    issuers += [(p, p.name, per_province[p.pk], f"Các trường trên địa bàn {p.short_name.lower()}") for p in provinces]
+    Document.objects.bulk_create([
+        Document(doc_type=DocumentType.KH, number="71/KH-BGDĐT" if issuer is body else "71/KH-UBND", issuer=issuer,
+                 issuer_name=name, issued_on=date(BASELINE_YEAR, 10, 15), place=issuer.place_name or "Hà Nội",
+                 title=PLAN_TITLE, start_year=BASELINE_YEAR, end_year=int(HORIZON), status=DocumentStatus.IN_FORCE,
+                 is_demo=True, note=NOTE)
+        for issuer, name, _schools, _scope in issuers
+    ], batch_size=BATCH)
+    by_issuer = dict(Document.objects.filter(issuer__in=[i[0] for i in issuers], title=PLAN_TITLE)
+                     .values_list("issuer_id", "pk"))
+    Implements = Document.implements.through
+    Implements.objects.bulk_create([Implements(from_document_id=by_issuer[p.pk], to_document_id=by_issuer[body.pk])
+                                    for p in provinces], batch_size=BATCH)
+    rows, goals = [], {}
+    for issuer, _name, in_scope, scope in issuers:
+        for order, (indicator, theme) in enumerate(indicators, start=1):
+            goal = goals[by_issuer[issuer.pk], indicator.pk] = goal_value(theme, in_scope)
+            is_rate = theme.kind == IndicatorKind.RATE
+            rows.append(Target(
+                document_id=by_issuer[issuer.pk], indicator=indicator, ref=f"CT{order:03d}", order=order,
+                text=target_text(indicator.name, theme, goal), section="II. Mục tiêu cụ thể",
+                category=theme.category, comparator=theme.comparator,
+                level_label=f"{theme.unit_label} {format_number(goal)}" if theme.kind == IndicatorKind.LEVEL else "",
+                scope_text=scope, each_unit=theme.kind in (IndicatorKind.LEVEL, IndicatorKind.MILESTONE),
+                baseline_value=_percent(sums[issuer.pk].get(indicator.pk, (0, 0))) if is_rate else None,
+                baseline_year=BASELINE_YEAR if is_rate else None,
+            ))
+    Target.objects.bulk_create(rows, batch_size=BATCH)
+    created = list(Target.objects.filter(document_id__in=by_issuer.values())
+                   .values_list("pk", "document_id", "indicator_id"))
+    TargetHorizon.objects.bulk_create(
+        [TargetHorizon(target_id=pk, label=HORIZON, deadline=date(int(HORIZON), 12, 31),
+                       value=goals[document_id, indicator_id]) for pk, document_id, indicator_id in created],
+        batch_size=BATCH,
+    )
+    return len(issuers), len(created)

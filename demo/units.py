@@ -524,6 +524,8 @@ DEMO_PASSWORD = "Demo@2026"
 USERS = [
     ("quantri", "Quản trị hệ thống", "VN", "admin", "Quản trị viên"),
     ("sogddt.haiphong", "Trần Thị Thu Hà", "HP-SGDDT", "reviewer", "Chuyên viên Sở GD&ĐT"),
+    ("quantri.haiphong", "Bùi Văn Khánh", "HP-SGDDT", "unit_admin", "Quản trị tài khoản Sở GD&ĐT"),
+    ("quantri.duongkinh", "Lương Thị Hoa", "DK", "unit_admin", "Quản trị tài khoản phường"),
     ("lanhdao.duongkinh", "Đặng Xuân Điện", "DK", "leader", "Chủ tịch UBND phường"),
     ("canbo.duongkinh", "Nguyễn Thị Lan", "DK", "officer", "Chuyên viên Phòng Văn hóa - Xã hội"),
     ("hieutruong.mnhoanghia", "Phạm Thị Hồng", "DK-MN-HOANGHIA", "school_staff", "Hiệu trưởng"),

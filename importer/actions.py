@@ -5,14 +5,20 @@
                                 higher target of every proposal)
     retry_import                queue the reading again, after it failed or stalled
     review_proposal             accept (with the officer's edits), reject or reset one proposal
+    arrange_proposal            merge a proposal with the next, split one in two, move one up or down
+    review_tasks                keep or drop each task proposal, with its lead unit and deadline (and keep the
+                                particulars typed beside them)
+    set_section_horizon         one deadline for every proposal under a heading
     discard_import              give up an import, whether read or not
-    create_plan_from_import     the document, its targets, horizons and responsibilities, in one transaction
+    create_plan_from_import     the document, its targets, horizons and responsibilities, and the task groups
+                                and tasks kept, in one transaction
 
 Until create_plan_from_import nothing of the plan exists: the proposals live in the PlanImport row's JSON
 (the extract_plan dict, each target and projection with its review state). Rows become targets through
 importer.gold, as the demo plans do.
 """
 
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -20,12 +26,13 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from plans.models import Document, DocumentStatus, DocumentType, PlanImport, PlanImportStatus
+from plans.models import Document, DocumentStatus, DocumentType, PlanImport, PlanImportStatus, Task, TaskGroup
 from targets.actions import record_target_revisions
 from targets.models import Indicator, ResponsibilityRole, Target, TargetHorizon, TargetResponsibility
+from units.models import Unit
 
-from . import gold, reading_job, tasks
-from .forms import DECISION_CHOICES, clean_proposal_fields, split_date
+from . import gold, matching, reading_job, tasks
+from .forms import DECISION_CHOICES, clean_proposal_fields, split_date, task_key
 
 EDITABLE = ("indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline", "category",
             "indicator_id", "parent_id")
@@ -110,6 +117,130 @@ def review_proposal(*, plan_import, index, decision, fields):
     return item
 
 
+MAX_PROPOSALS = 1000  # splitting stops there: a plan read with more is not one to review by hand
+
+
+def _list_of(proposals, index):
+    """The list holding the proposal at ``index`` (targets, then projections) and its position there."""
+    targets = proposals["targets"]
+    return (targets, index) if index < len(targets) else (proposals["projections"], index - len(targets))
+
+
+@transaction.atomic
+def arrange_proposal(*, plan_import, index, proposal_id, operation):
+    """Merge the proposal at ``index`` with the one below it, split it in two, or move it up or down among the
+    proposals of its kind (targets, projections); the order is the order of the targets created. Merged and
+    split proposals go back to pending, marked with what was done. ``proposal_id``: the id the page showed at
+    ``index``, so that a page older than the last change acts on nothing. Returns the index to show."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _ensure_reviewing(locked)
+    item = proposal_at(locked, index)
+    if item["id"] != proposal_id:
+        raise ValidationError("Danh sách đề xuất đã thay đổi từ khi trang được mở: hãy xem lại rồi làm lại.")
+    rows, position = _list_of(locked.proposals, index)
+    kind = "chỉ tiêu" if rows is locked.proposals["targets"] else "số liệu dự kiến"
+    if operation in ("merge", "down") and position + 1 >= len(rows):
+        raise ValidationError(f"Đề xuất {item['id']} là {kind} cuối cùng: không có đề xuất cùng loại bên dưới.")
+    if operation == "up" and position == 0:
+        raise ValidationError(f"Đề xuất {item['id']} là {kind} đầu tiên: không thể chuyển lên nữa.")
+    if operation == "merge":
+        below = rows.pop(position + 1)
+        if below["quote"] not in item["quote"]:
+            item["quote"] = f"{item['quote']} {below['quote']}" if item["quote"] not in below["quote"] else below["quote"]
+        item["merged_from"] = [*item.get("merged_from", [item["id"]]), *below.get("merged_from", [below["id"]])]
+        item["doubts"] = [*item.get("doubts", []), f"Gộp từ {', '.join(item['merged_from'])}: hãy kiểm tra lại "
+                          "chỉ số, giá trị và thời hạn của chỉ tiêu đã gộp."]
+        item["decision"] = "pending"
+    elif operation == "split":
+        if len(locked.items()) >= MAX_PROPOSALS:
+            raise ValidationError(f"Lần nhập đã có {MAX_PROPOSALS} đề xuất: không tách thêm được.")
+        used = {other["id"] for other in locked.items()}
+        number = 2
+        while f"{item['id']}-{number}" in used:
+            number += 1
+        copy = {**item, "id": f"{item['id']}-{number}", "original": dict(item.get("original", {})),
+                "doubts": [*item.get("doubts", []), f"Tách từ {item['id']}: sửa chỉ số và giá trị của phần này."]}
+        item["doubts"] = [*item.get("doubts", []), f"Đã tách thành {item['id']} và {copy['id']}: sửa chỉ số và giá "
+                          "trị của phần này."]
+        item["decision"] = copy["decision"] = "pending"
+        rows.insert(position + 1, copy)
+    elif operation in ("up", "down"):
+        other = position - 1 if operation == "up" else position + 1
+        rows[position], rows[other] = rows[other], rows[position]
+        index += other - position
+    else:
+        raise ValidationError("Thao tác không hợp lệ.")
+    # the marks of the text follow the proposals' new places
+    matching.locate_quotes(locked.text, locked.items())
+    locked.save(update_fields=["proposals"])
+    plan_import.proposals = locked.proposals
+    return index
+
+
+@transaction.atomic
+def set_section_horizon(*, plan_import, section, deadline):
+    """Give every proposal under ``section`` (and its sub-headings) the deadline ``deadline``, keeping what the
+    extractor read as the original; decisions stay as they are. Returns how many proposals changed."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _ensure_reviewing(locked)
+    changed = 0
+    for item in locked.items():
+        under = item.get("section") == section or (item.get("section") or "").startswith(f"{section} > ")
+        if not under or item.get("deadline") == deadline:
+            continue
+        original = item.setdefault("original", {})
+        original.setdefault("deadline", item.get("deadline"))
+        if original["deadline"] == deadline:
+            del original["deadline"]
+        item["deadline"] = deadline
+        changed += 1
+    locked.save(update_fields=["proposals"])
+    plan_import.proposals = locked.proposals
+    return changed
+
+
+@transaction.atomic
+def review_tasks(*, plan_import, decisions, metadata=None):
+    """Keep or drop each task proposal, with its lead unit and deadline (TaskReviewForm's decisions, by key).
+    A lead must be one of the units listed for the import (proposals["task_units"]). ``metadata``: the
+    particulars typed on the same page (PlanMetadataForm's cleaned data), kept so that they are not lost."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _ensure_reviewing(locked)
+    _apply_task_decisions(locked.proposals, decisions)
+    if metadata:
+        _apply_metadata(locked.proposals, metadata)
+    locked.save(update_fields=["proposals"])
+    plan_import.proposals = locked.proposals
+
+
+def _apply_metadata(proposals, metadata):
+    proposals.update(
+        doc_type=metadata["doc_type"], number=metadata["number"] or None, title=metadata["title"],
+        date=metadata["date"] or None, issuer=metadata["issuer_name"] or None, place=metadata["place"] or None,
+        signer_title=metadata["signer_title"] or None, signer_name=metadata["signer_name"] or None,
+    )
+
+
+def _apply_task_decisions(proposals, decisions):
+    allowed = {unit["id"] for unit in proposals.get("task_units", [])}
+    for group_index, group in enumerate(proposals.get("tasks") or []):
+        for task_index, task in enumerate(group["tasks"]):
+            decision = decisions.get(task_key(group_index, task_index))
+            if decision is None:
+                continue
+            if decision["lead_unit_id"] is not None and decision["lead_unit_id"] not in allowed:
+                raise ValidationError(f"Đơn vị chủ trì của nhiệm vụ “{task['text'][:60]}” không nằm trong danh sách.")
+            if not set(decision.get("coordinating_ids", [])) <= allowed:
+                raise ValidationError(f"Đơn vị phối hợp của nhiệm vụ “{task['text'][:60]}” không nằm trong danh sách.")
+            task["decision"] = "accepted" if decision["keep"] else "rejected"
+            task["lead_unit_id"], task["due"] = decision["lead_unit_id"], decision["due"]
+            # what the reader proposed is kept beside the officer's edits, as for the targets
+            for key in ("text", "coordinating_ids"):
+                if key in decision and decision[key] != task.get(key):
+                    task.setdefault("original", {}).setdefault(key, task.get(key))
+                    task[key] = decision[key]
+
+
 @transaction.atomic
 def discard_import(*, plan_import):
     """Give up an import, read or not: nothing was created, nothing is; its stored file is deleted."""
@@ -123,21 +254,21 @@ def discard_import(*, plan_import):
 
 
 @transaction.atomic
-def create_plan_from_import(*, plan_import, by, metadata=None):
+def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None):
     """The document with a target (horizon, lead unit) per accepted proposal, in one transaction.
 
     Every proposal must have been accepted or rejected, and at least one accepted. ``metadata``: the
-    particulars as corrected on the review page (PlanMetadataForm's cleaned data).
+    particulars as corrected on the review page (PlanMetadataForm's cleaned data); ``task_decisions``: the
+    task review as the page shows it when the plan is created (TaskReviewForm's decisions), so that edits
+    not yet saved with "Lưu nhiệm vụ" are not lost.
     """
     locked = PlanImport.objects.select_for_update().select_related("unit").get(pk=plan_import.pk)
     _ensure_reviewing(locked)
     proposals = locked.proposals
     if metadata:
-        proposals.update(
-            doc_type=metadata["doc_type"], number=metadata["number"] or None, title=metadata["title"],
-            date=metadata["date"] or None, issuer=metadata["issuer_name"] or None, place=metadata["place"] or None,
-            signer_title=metadata["signer_title"] or None, signer_name=metadata["signer_name"] or None,
-        )
+        _apply_metadata(proposals, metadata)
+    if task_decisions is not None:
+        _apply_task_decisions(proposals, task_decisions)
     items = locked.items()
     pending = [item["id"] for item in items if item["decision"] == "pending"]
     if pending:
@@ -151,12 +282,14 @@ def create_plan_from_import(*, plan_import, by, metadata=None):
         raise ValidationError("Chưa chấp nhận đề xuất nào: kế hoạch cần ít nhất một chỉ tiêu.")
     document = _create_document(locked, proposals, by)
     new_indicators = _create_targets(document, accepted, locked.unit)
+    created_tasks, created_groups = _create_tasks(document, proposals)
     # each target's values as imported are the first entry of its history (targets.actions is its one writer)
     record_target_revisions(targets=list(document.targets.all()), by=by,
                             reason=f"Tạo khi nhập kế hoạch từ tệp “{locked.source_name}”.")
     locked.status, locked.document = PlanImportStatus.CREATED, document
     proposals["result"] = {"targets": sum(1 for _, p in accepted if not p), "projections": sum(1 for _, p in accepted if p),
-                           "rejected": len(items) - len(accepted), "indicators_created": new_indicators}
+                           "rejected": len(items) - len(accepted), "indicators_created": new_indicators,
+                           "tasks": created_tasks, "task_groups": created_groups}
     locked.save(update_fields=["status", "document", "proposals"])
     plan_import.status, plan_import.document, plan_import.proposals = locked.status, document, proposals
     return document
@@ -208,6 +341,37 @@ def _create_targets(document, accepted, unit):
         for target in targets if not target.is_projection
     )
     return sum(1 for created in made.values() if created[1])
+
+
+def _create_tasks(document, proposals):
+    """The groups and tasks kept, with their lead and coordinating units, in four inserts; returns how many
+    tasks and groups. Units are those listed for the import that still exist; a name that matched none stays as written."""
+    groups = [(group, [task for task in group["tasks"] if task.get("decision", "accepted") == "accepted"])
+              for group in proposals.get("tasks") or []]
+    groups = [(group, kept) for group, kept in groups if kept]
+    if not groups:
+        return 0, 0
+    allowed = {unit["id"] for unit in proposals.get("task_units", [])}
+    wanted = {pk for _group, kept in groups for task in kept
+              for pk in [task.get("lead_unit_id"), *task.get("coordinating_ids", [])] if pk in allowed}
+    units = Unit.objects.in_bulk(wanted)
+    task_groups = TaskGroup.objects.bulk_create(
+        TaskGroup(document=document, number=group["number"][:32], title=(group["title"] or "")[:500],
+                  kind=group["kind"] if group["kind"] in TaskGroup.Kind.values else TaskGroup.Kind.TASK, order=order)
+        for order, (group, _kept) in enumerate(groups, start=1))
+    tasks, coordinating = [], []
+    for task_group, (_group, kept) in zip(task_groups, groups, strict=True):
+        for order, task in enumerate(kept, start=1):
+            made = Task(document=document, group=task_group, number=task["number"][:32], text=task["text"],
+                        lead_unit=units.get(task.get("lead_unit_id")), lead_text=(task.get("lead_text") or "")[:255],
+                        due_date=date.fromisoformat(task["due"]) if task.get("due") else None, order=order)
+            tasks.append(made)
+            coordinating.append([units[pk] for pk in task.get("coordinating_ids", []) if pk in units])
+    Task.objects.bulk_create(tasks)
+    Through = Task.coordinating_units.through
+    Through.objects.bulk_create(Through(task_id=task.pk, unit_id=unit.pk)
+                                for task, others in zip(tasks, coordinating, strict=True) for unit in others)
+    return len(tasks), len(task_groups)
 
 
 def _new_indicator(item, made):

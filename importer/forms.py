@@ -3,7 +3,11 @@
     PlanUploadForm              the file and the unit whose plan it is (a unit the officer may change)
     ProposalForm                one proposal: accept (with edits) or reject; clean_proposal_fields checks
                                 the edits, also for importer.actions.review_proposal
+    ArrangeForm                 merge, split or move one proposal
     PlanMetadataForm            the document's number, title, date, issuer and signer as read
+    TaskReviewForm              the tasks proposed: kept or dropped, lead unit, deadline; its fields go with
+                                the create form, so that creating the plan never drops unsaved task edits
+    SectionHorizonForm          one deadline for every proposal under a heading
 """
 
 import re
@@ -195,6 +199,20 @@ def proposal_initial(item):
     }
 
 
+ARRANGE_CHOICES = [("merge", "Gộp với đề xuất dưới"), ("split", "Tách làm hai"), ("up", "Chuyển lên"),
+                   ("down", "Chuyển xuống")]
+
+
+class ArrangeForm(forms.Form):
+    """Merge a proposal with the one below, split it in two, move it up or down; ``proposal`` is the id the
+    page showed, so that a stale page acts on nothing."""
+
+    operation = forms.ChoiceField(choices=ARRANGE_CHOICES,
+                                  error_messages={"invalid_choice": "Thao tác không hợp lệ.",
+                                                  "required": "Chưa chọn thao tác."})
+    proposal = forms.CharField(max_length=40, error_messages={"required": "Thiếu mã đề xuất."})
+
+
 def split_date(text):
     """"17/12/2025", "2025-12-17" or "2026" into (issued_on, issued_year); raises ValueError."""
     message = "Ngày ban hành ghi như 17/12/2025, hoặc chỉ năm (2026), hoặc để trống."
@@ -253,3 +271,133 @@ def metadata_initial(proposals):
         "signer_title": proposals.get("signer_title") or "", "signer_name": proposals.get("signer_name") or "",
     }
 
+
+
+def task_key(group_index, task_index):
+    return f"g{group_index}-t{task_index}"
+
+
+MAX_TASK_TEXT = 4000
+
+# sent by the review page with the task fields: the create step then takes the tasks as shown, saved or not
+TASKS_SHOWN = "tasks-shown"
+
+
+class TaskReviewForm(forms.Form):
+    """The tasks proposed, each kept or dropped, with its lead unit (among the units the plan may assign) and
+    its deadline (dd/mm/yyyy), its text and coordinating units, saved together. Fields are named keep-, lead-,
+    due-, text-, coord- and the task's key. A text not sent stays as read; coordinating units are taken only
+    from the page (TASKS_SHOWN sent), since a list with nothing chosen sends nothing."""
+
+    def __init__(self, data=None, *, proposals):
+        super().__init__(data)
+        self.groups = proposals.get("tasks") or []
+        units = [("", "— chưa xác định —")] + [(str(u["id"]), u["name"]) for u in proposals.get("task_units", [])]
+        for group_index, group in enumerate(self.groups):
+            for task_index, task in enumerate(group["tasks"]):
+                key = task_key(group_index, task_index)
+                name = f"{group['number']}.{task['number']}".lstrip(".")  # the table's columns are the labels
+                self.fields[f"keep-{key}"] = forms.BooleanField(
+                    label="Tạo nhiệm vụ này", required=False, initial=task.get("decision", "accepted") == "accepted",
+                    widget=forms.CheckboxInput(attrs={"aria-label": f"Tạo nhiệm vụ {name}"}))
+                self.fields[f"lead-{key}"] = forms.ChoiceField(
+                    label="Đơn vị chủ trì", choices=units, required=False,
+                    initial=str(task["lead_unit_id"]) if task.get("lead_unit_id") else "",
+                    widget=forms.Select(attrs={"aria-label": f"Đơn vị chủ trì nhiệm vụ {name}"}))
+                self.fields[f"due-{key}"] = forms.CharField(
+                    label="Thời hạn", max_length=10, required=False, initial=_shown_date(task.get("due")),
+                    widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10,
+                                                  "aria-label": f"Thời hạn nhiệm vụ {name}"}))
+                self.fields[f"text-{key}"] = forms.CharField(
+                    label="Nội dung", max_length=MAX_TASK_TEXT, required=False, initial=task["text"],
+                    widget=forms.Textarea(attrs={"rows": 2, "aria-label": f"Nội dung nhiệm vụ {name}"}))
+                self.fields[f"coord-{key}"] = forms.MultipleChoiceField(
+                    label="Đơn vị phối hợp", choices=units[1:], required=False,
+                    initial=[str(pk) for pk in task.get("coordinating_ids", [])],
+                    widget=forms.SelectMultiple(attrs={"size": 3, "aria-label": f"Đơn vị phối hợp nhiệm vụ {name}"}))
+        # the task fields belong to the create form, so that "Tạo kế hoạch" carries them (PlanMetadataForm too)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "plan-create"
+
+    def clean(self):
+        data = super().clean()
+        decisions = {}
+        for group_index, group in enumerate(self.groups):
+            for task_index, _task in enumerate(group["tasks"]):
+                key = task_key(group_index, task_index)
+                due = (data.get(f"due-{key}") or "").strip()
+                parsed = None
+                if due:
+                    try:
+                        parsed, _year = split_date(due)
+                    except ValueError:
+                        parsed = None
+                    if parsed is None:
+                        self.add_error(f"due-{key}", f"Thời hạn “{due}” phải là một ngày, ghi như 31/12/2026.")
+                lead = data.get(f"lead-{key}")
+                decisions[key] = {"keep": bool(data.get(f"keep-{key}")), "lead_unit_id": int(lead) if lead else None,
+                                  "due": parsed.isoformat() if parsed else None}
+                if f"text-{key}" in self.data:
+                    text = " ".join((data.get(f"text-{key}") or "").split())
+                    if not text and decisions[key]["keep"]:
+                        self.add_error(f"text-{key}", "Cần nêu nội dung nhiệm vụ (hoặc bỏ chọn “Tạo”).")
+                    decisions[key]["text"] = text
+                if TASKS_SHOWN in self.data:
+                    # the lead unit is not also one of the units that coordinate with it
+                    decisions[key]["coordinating_ids"] = [int(pk) for pk in data.get(f"coord-{key}") or []
+                                                          if int(pk) != decisions[key]["lead_unit_id"]]
+        data["decisions"] = decisions
+        return data
+
+    def rows(self):
+        """Each group with its tasks and their bound fields, as the review page lists them."""
+        names = {}
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                names = {int(value): label for value, label in field.choices if value}
+                break
+        rows = []
+        for group_index, group in enumerate(self.groups):
+            tasks = []
+            for task_index, task in enumerate(group["tasks"]):
+                key = task_key(group_index, task_index)
+                coordinating = [names[pk] for pk in task.get("coordinating_ids", []) if pk in names]
+                tasks.append({"key": key, "task": task, "keep": self[f"keep-{key}"], "lead": self[f"lead-{key}"],
+                              "due": self[f"due-{key}"], "text": self[f"text-{key}"], "coord": self[f"coord-{key}"],
+                              "coordinating": coordinating})
+            rows.append({"group": group, "tasks": tasks})
+        return rows
+
+
+def _shown_date(iso):
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso and len(iso) == 10 else ""
+
+
+def proposal_sections(proposals):
+    """The headings the target proposals stand under, in reading order, each with how many stand there."""
+    counts = {}
+    for item in proposals.get("targets", []) + proposals.get("projections", []):
+        section = item.get("section") or ""
+        if section:
+            counts[section] = counts.get(section, 0) + 1
+    return counts
+
+
+class SectionHorizonForm(forms.Form):
+    """One deadline for every proposal under a heading: "Giai đoạn 2 (2028 - 2030)" read without its year."""
+
+    section = forms.ChoiceField(label="Mục")
+    deadline = forms.CharField(label="Thời hạn", max_length=16,
+                               widget=forms.TextInput(attrs={"placeholder": "2030 hoặc 2026-2027", "size": 12}))
+
+    def __init__(self, data=None, *, proposals):
+        super().__init__(data, auto_id="id_sh_%s")
+        self.fields["section"].choices = [(section, f"{section} ({count})")
+                                          for section, count in proposal_sections(proposals).items()]
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"].strip().replace("–", "-").replace(" ", "")
+        match = _DEADLINE.match(deadline)
+        if not (match and (match[2] is None or int(match[2]) == int(match[1]) + 1)):
+            raise ValidationError("Thời hạn là một năm (2030) hoặc một năm học (2026-2027).")
+        return deadline

@@ -5,6 +5,7 @@
     suggest_parent              the targets of the cited documents that the proposal may make concrete
     locate_quotes               where each proposal's quote stands in the text, and which mark shows it
     suggest_all                 all of the above for the proposals of a plan just read
+    suggest_task_units          the portal units the tasks' lead and coordinating units stand for
 """
 
 import re
@@ -12,9 +13,12 @@ import unicodedata
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from django.db.models import Q
+
 from plans.models import Document
 from targets.fields import format_number
 from targets.models import Indicator, Target
+from units.models import Unit, UnitKind
 
 from .gold import indicator_unit
 
@@ -165,3 +169,91 @@ def suggest_all(proposals, text, user):
         suggest_indicator(item, indicators)
         suggest_parent(item, parent_targets)
     locate_quotes(text, items)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: the units a plan names (chủ trì, phối hợp) matched to the portal's units
+
+UNIT_SCORE = 0.8  # similarity from which a name is taken for a portal unit
+_ABBREVIATED = [
+    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"), (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bUBMTTQ\b|\bUB MTTQ\b"), "Ủy ban Mặt trận Tổ quốc"), (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
+    (re.compile(r"\bVH-XH\b|\bVHXH\b"), "Văn hóa - Xã hội"), (re.compile(r"\bGD&ĐT\b|\bGDĐT\b"), "Giáo dục và Đào tạo"),
+    (re.compile(r"\bTTVHTT\b"), "Trung tâm Văn hóa, Thể thao và Truyền thông"),
+]
+# "phường", "xã", "thành phố" after an office's name say where it is, which the portal's names may not repeat
+_PLACE_WORDS = re.compile(r"(?:\s+(?:phuong|xa|thanh pho|tinh|dac khu|tren dia ban))+$")
+_PEOPLES_COMMITTEE = re.compile(r"^uy ban nhan dan(?: (?P<level>phuong|xa|dac khu|tinh|thanh pho))?\b")
+_LEVEL_KINDS = {"phuong": "commune", "xa": "commune", "dac khu": "commune", "tinh": "province",
+                "thanh pho": "province", None: None}
+
+
+def unit_name_key(name, *, keep_place=False):
+    """A name folded for comparison: abbreviations spelt out, accents and (unless ``keep_place``) the trailing
+    place words dropped."""
+    for pattern, words in _ABBREVIATED:
+        name = pattern.sub(words, name or "")
+    return fold(name) if keep_place else _PLACE_WORDS.sub("", fold(name))
+
+
+def task_unit_rows(unit):
+    """The portal units a plan of ``unit`` may assign tasks to: the unit, what is under it, the units above it,
+    and the departments of those (a ward plan asks the city's Sở GD&ĐT to coordinate), current ones only."""
+    prefixes = unit.path_prefixes()
+    units = (Unit.objects.current()
+             .filter(Q(path__startswith=unit.path) | Q(path__in=prefixes)
+                     | Q(parent__path__in=prefixes, kind=UnitKind.DEPARTMENT))
+             .only("id", "name", "short_name", "kind", "path").order_by("path"))
+    return [(candidate, {unit_name_key(candidate.name), unit_name_key(candidate.short_name)} - {""})
+            for candidate in units]
+
+
+def match_unit(name, rows, home):
+    """The portal unit a name in a plan stands for, or None: the same name, a name that starts with it ("Phòng
+    Văn hóa - Xã hội" for "Phòng Văn hóa - Xã hội phường A"), or a close one; "Ủy ban nhân dân phường" is the
+    commune the plan belongs to (``home``'s nearest unit of that level)."""
+    key = unit_name_key(name)
+    if not key:
+        return None
+    full = unit_name_key(name, keep_place=True)
+    committee = _PEOPLES_COMMITTEE.match(full)
+    if committee and not full[committee.end():].strip():
+        kind = _LEVEL_KINDS.get(committee.group("level"))
+        chain = [candidate for candidate, _keys in rows if home.path.startswith(candidate.path)]
+        return next((candidate for candidate in reversed(chain) if kind in (None, candidate.kind)), None)
+    best, best_score = None, 0.0
+    for candidate, keys in rows:
+        for other in keys:
+            if other == key:
+                score = 1.0
+            elif len(key.split()) >= 2 and (other.startswith(f"{key} ") or key.startswith(f"{other} ")):
+                score = 0.9
+            else:
+                score = similarity(key, other)
+            if score > best_score:
+                best, best_score = candidate, score
+    return best if best_score >= UNIT_SCORE else None
+
+
+def suggest_task_units(proposals, unit):
+    """Give each task proposal its lead unit and coordinating units among the portal's, and the proposals the
+    list of units a reviewer may choose from; every task starts accepted (the officer drops what is not one)."""
+    groups = proposals.get("tasks") or []
+    if not groups:
+        return
+    rows = task_unit_rows(unit)
+    proposals["task_units"] = [{"id": candidate.pk, "name": candidate.name} for candidate, _keys in rows]
+    found = {}
+
+    def lookup(name):
+        if name not in found:
+            matched = match_unit(name, rows, unit)
+            found[name] = matched.pk if matched else None
+        return found[name]
+
+    for group in groups:
+        for task in group["tasks"]:
+            task["decision"] = "accepted"
+            task["lead_unit_id"] = lookup(task["lead_text"]) if task["lead_text"] else unit.pk
+            task["coordinating_ids"] = [pk for pk in dict.fromkeys(map(lookup, task["coordinating_texts"]))
+                                        if pk is not None and pk != task["lead_unit_id"]]

@@ -43,6 +43,7 @@ def run_reading(import_id):
         text, proposals = read_in_child(plan_import.source_file.name, plan_import.source_name, on_progress=note)
         note("Đang gợi ý chỉ số và chỉ tiêu cấp trên", force=True)
         matching.suggest_all(proposals, text, plan_import.uploaded_by)
+        matching.suggest_task_units(proposals, plan_import.unit)
         _succeed(plan_import, text, proposals)
     except ExtractionError as error:
         _fail(plan_import, str(error))
@@ -67,7 +68,7 @@ def is_stalled(plan_import, now=None):
 
 @transaction.atomic
 def _start(import_id):
-    plan_import = (PlanImport.objects.select_for_update(of=("self",)).select_related("uploaded_by")
+    plan_import = (PlanImport.objects.select_for_update(of=("self",)).select_related("uploaded_by", "unit")
                    .filter(pk=import_id).first())
     if plan_import is None or plan_import.status != PlanImportStatus.READING:
         return None

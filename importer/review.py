@@ -14,7 +14,7 @@ from plans.models import PlanImportStatus
 from targets.models import Target, TargetResponsibility
 
 from .actions import proposal_at
-from .forms import DECISION_CHOICES, PlanMetadataForm, ProposalForm
+from .forms import DECISION_CHOICES, PlanMetadataForm, ProposalForm, SectionHorizonForm, TaskReviewForm
 from .reading_job import is_stalled
 
 
@@ -50,8 +50,9 @@ def review_row(plan_import, index, form=None):
     }
 
 
-def review_context(plan_import, *, metadata_form=None, forms=None, errors=None):
-    """Everything the review page shows. ``forms``: bound proposal forms with errors, by index."""
+def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, task_form=None, section_form=None):
+    """Everything the review page shows. ``forms``: bound proposal forms with errors, by index; ``task_form``:
+    the task review with its errors."""
     if plan_import.status in (PlanImportStatus.READING, PlanImportStatus.FAILED):
         return {**reading_context(plan_import), "errors": errors or []}
     items = plan_import.items()
@@ -64,6 +65,9 @@ def review_context(plan_import, *, metadata_form=None, forms=None, errors=None):
         "metadata_form": metadata_form or PlanMetadataForm(plan_import=plan_import),
         "parents": plan_import.proposals.get("parents", []),
         "has_tasks": bool(plan_import.proposals.get("tasks")),
+        "task_form": task_form or TaskReviewForm(proposals=plan_import.proposals),
+        "section_form": section_form or SectionHorizonForm(proposals=plan_import.proposals),
+        "task_count": sum(len(group["tasks"]) for group in plan_import.proposals.get("tasks") or []),
         "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
         "errors": errors or [],
     }

@@ -81,7 +81,73 @@ def plan_import_decide(request, pk, index):
     return render(request, "importer/plan_import_decide.html", {
         "plan_import": plan_import, "row": review.review_row(plan_import, index, form),
         "counts": plan_import.counts(), "total": len(plan_import.items()),
+        "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
     })
+
+
+@login_required
+@require_POST
+def plan_import_arrange(request, pk, index):
+    """Merge a proposal with the one below, split it in two, or move it; the page is shown again at its place."""
+    plan_import = _plan_import_for_user(request, pk)
+    form = forms.ArrangeForm(request.POST)
+    shown = index
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    else:
+        try:
+            shown = actions.arrange_proposal(plan_import=plan_import, index=index, operation=form.cleaned_data["operation"],
+                                             proposal_id=form.cleaned_data["proposal"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, ARRANGED[form.cleaned_data["operation"]].format(form.cleaned_data["proposal"]))
+    return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#p-{shown}")
+
+
+ARRANGED = {"merge": "Đã gộp đề xuất {} với đề xuất bên dưới; hãy xem lại rồi chấp nhận.",
+            "split": "Đã tách đề xuất {} làm hai; hãy sửa từng phần rồi chấp nhận.",
+            "up": "Đã chuyển đề xuất {} lên.", "down": "Đã chuyển đề xuất {} xuống."}
+
+
+@login_required
+@require_POST
+def plan_import_section_horizon(request, pk):
+    """One deadline for all the proposals under a heading."""
+    plan_import = _plan_import_for_user(request, pk)
+    form = forms.SectionHorizonForm(request.POST, proposals=plan_import.proposals)
+    if form.is_valid():
+        try:
+            changed = actions.set_section_horizon(plan_import=plan_import, section=form.cleaned_data["section"],
+                                                  deadline=form.cleaned_data["deadline"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã đặt thời hạn {form.cleaned_data['deadline']} cho {changed} đề xuất của "
+                                      f"mục “{form.cleaned_data['section']}”.")
+            return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#proposals")
+    return render(request, "importer/plan_import_review.html", review.review_context(plan_import, section_form=form))
+
+
+@login_required
+@require_POST
+def plan_import_tasks(request, pk):
+    """Save the review of the task proposals (kept or dropped, lead unit, deadline) at once."""
+    plan_import = _plan_import_for_user(request, pk)
+    form = forms.TaskReviewForm(request.POST, proposals=plan_import.proposals)
+    # the page sends the particulars with the tasks (one form): kept when valid, shown again as typed when not
+    metadata_form = forms.PlanMetadataForm(request.POST, plan_import=plan_import) if "title" in request.POST else None
+    if form.is_valid() and (metadata_form is None or metadata_form.is_valid()):
+        try:
+            actions.review_tasks(plan_import=plan_import, decisions=form.cleaned_data["decisions"],
+                                 metadata=metadata_form and metadata_form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Đã lưu việc xem xét nhiệm vụ.")
+            return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#tasks")
+    return render(request, "importer/plan_import_review.html",
+                  review.review_context(plan_import, task_form=form, metadata_form=metadata_form))
 
 
 @login_required
@@ -89,17 +155,25 @@ def plan_import_decide(request, pk, index):
 def plan_import_create(request, pk):
     plan_import = _plan_import_for_user(request, pk)
     form = forms.PlanMetadataForm(request.POST, plan_import=plan_import)
-    if form.is_valid():
+    # the task review as shown on the page (saved or not) goes with the plan; a client that sends no task
+    # fields leaves the saved review as it is
+    task_form = (forms.TaskReviewForm(request.POST, proposals=plan_import.proposals)
+                 if forms.TASKS_SHOWN in request.POST else None)
+    if form.is_valid() and (task_form is None or task_form.is_valid()):
         try:
-            document = actions.create_plan_from_import(plan_import=plan_import, by=request.user,
-                                                       metadata=form.cleaned_data)
+            document = actions.create_plan_from_import(
+                plan_import=plan_import, by=request.user, metadata=form.cleaned_data,
+                task_decisions=task_form and task_form.cleaned_data["decisions"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Đã tạo {document.short_label}: “{document.title}”.")
+            messages.success(request, f"Đã tạo {document.name}.")
             return redirect("importer:plan_import_done", pk=plan_import.pk)
+    errors = list(form.non_field_errors())
+    if task_form is not None and task_form.errors:
+        errors.append("Phần nhiệm vụ có chỗ chưa hợp lệ (xem bên dưới): hãy sửa rồi tạo lại kế hoạch.")
     return render(request, "importer/plan_import_review.html",
-                  review.review_context(plan_import, metadata_form=form, errors=form.non_field_errors()))
+                  review.review_context(plan_import, metadata_form=form, errors=errors, task_form=task_form))
 
 
 @login_required

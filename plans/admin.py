@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Document, Phase, PlanImport, Task, TaskGroup
+from .models import Document, DocumentRevision, Phase, PlanImport, Task, TaskGroup, TaskUpdate
 
 
 class PhaseInline(admin.TabularInline):
@@ -14,6 +14,31 @@ class TaskGroupInline(admin.TabularInline):
     fields = ["order", "number", "title", "kind"]
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """History rows are written by the portal's pages (plans.actions), never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DocumentRevisionInline(ReadOnlyInline):
+    model = DocumentRevision
+    fields = ["created_at", "kind", "created_by", "reason"]
+    readonly_fields = fields
+
+
+class TaskUpdateInline(ReadOnlyInline):
+    model = TaskUpdate
+    fields = ["created_at", "created_by", "status_before", "status", "due_date", "lead_unit", "note", "evidence"]
+    readonly_fields = fields
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     """targets/admin.py registers a subclass in its place that adds the document's targets."""
@@ -24,7 +49,7 @@ class DocumentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["issuer"]
     filter_horizontal = ["implements"]
     date_hierarchy = "issued_on"
-    inlines = [PhaseInline, TaskGroupInline]
+    inlines = [PhaseInline, TaskGroupInline, DocumentRevisionInline]
     fieldsets = [
         (None, {"fields": ["doc_type", "number", "title", "status"]}),
         (
@@ -73,6 +98,7 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ["text", "lead_text", "document__title", "document__number"]
     autocomplete_fields = ["document", "lead_unit", "coordinating_units", "parent"]
     list_select_related = ["document", "group", "lead_unit", "phase", "document__issuer"]
+    inlines = [TaskUpdateInline]
 
 
 @admin.register(Phase)

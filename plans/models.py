@@ -4,10 +4,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from units import access
-from units.models import Unit
+from units.models import TracksChanges, Unit
 
 
 class DocumentType(models.TextChoices):
@@ -46,6 +46,18 @@ class DocumentQuerySet(models.QuerySet):
         """Documents whose issuer the user may change."""
         return self.filter(access.write_condition(user, "issuer"))
 
+    def enactable_by(self, user):
+        """Documents the user signs into force, amends or replaces: a leader of the issuing unit itself."""
+        return self.filter(access.enact_condition(user, "issuer"))
+
+    def with_permissions(self, user):
+        """Annotate `can_change` (the issuer's officers) and `can_enact` (its leaders), for the plan's page."""
+        base = Document.all_objects.all()
+        return self.annotate(
+            can_change=Exists(base.writable_by(user).filter(pk=OuterRef("pk"))),
+            can_enact=Exists(base.enactable_by(user).filter(pk=OuterRef("pk"))),
+        )
+
     def in_force(self):
         return self.filter(status=DocumentStatus.IN_FORCE)
 
@@ -57,7 +69,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(Q(targets__isnull=False) | Q(tasks__isnull=False)).distinct()
 
 
-class Document(models.Model):
+class Document(TracksChanges):
     """A directive or plan: a resolution, programme, plan or letter, with its place in the chain."""
 
     doc_type = models.CharField("loại văn bản", max_length=8, choices=DocumentType.choices)
@@ -110,6 +122,13 @@ class Document(models.Model):
         "công khai", default=False,
         help_text="Cho phép mọi người (không cần đăng nhập) xem chỉ tiêu và tình trạng thực hiện, để nhân dân cùng giám sát.",
     )
+    # The life of a plan: signed into force by a leader of its issuer; replaced by another plan (status superseded).
+    # Amendments are DocumentRevision rows, each keeping the version before it.
+    enacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người ký ban hành", null=True, blank=True,
+                                   editable=False, on_delete=models.SET_NULL, related_name="+")
+    enacted_at = models.DateTimeField("ký ban hành lúc", null=True, blank=True, editable=False)
+    replaced_by = models.ForeignKey("self", verbose_name="được thay thế bởi", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="replaces")
     source_file = models.CharField("tệp nguồn", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     is_demo = models.BooleanField("dữ liệu minh họa", default=False)
@@ -144,15 +163,54 @@ class Document(models.Model):
     def __str__(self):
         if self.number:
             return f"{self.get_doc_type_display()} số {self.number}"
-        title = self.title if len(self.title) <= 80 else self.title[:79] + "…"
-        return f"{title} ({self.issuer_name or self.issuer})"
+        return f"{self.short_label} ({self.issuer_name or self.issuer})"
+
+    # How a plan is named: by its number and title, or, when unnumbered, by its title and period ("Kế hoạch
+    # năm 2026" named nothing: several plans of a unit share a year). Every page and file uses these two.
+    SHORT_TITLE_LENGTH = 100
+
+    @property
+    def period_label(self):
+        """“giai đoạn 2026–2030”, “năm 2026” (one year, or only the year of issue known), or ""."""
+        if self.start_year and self.end_year and self.end_year != self.start_year:
+            return f"giai đoạn {self.start_year}–{self.end_year}"
+        year = self.start_year or self.end_year or self.year
+        return f"năm {year}" if year else ""
+
+    def _title_with_period(self, title):
+        """The title, followed by the period unless the title already states it (“… giai đoạn 2026-2030”)."""
+        years = [str(y) for y in (self.start_year, self.end_year) if y] or ([str(self.year)] if self.year else [])
+        if not self.period_label or all(year in title for year in years):
+            return title
+        return f"{title} ({self.period_label})"
+
+    @property
+    def name(self):
+        """The full name: “Kế hoạch 102/KH-UBND — <title>”, or for an unnumbered plan “<title> (giai đoạn …)”."""
+        if self.number:
+            return f"{self.short_label} — {self.title}"
+        return self._title_with_period(self.title)
 
     @property
     def short_label(self):
-        """“Kế hoạch 102/KH-UBND”, or for an unnumbered document its type and year."""
+        """“Kế hoạch 102/KH-UBND”, or for an unnumbered document its title (shortened) and period."""
         if self.number:
             return f"{self.get_doc_type_display()} {self.number}"
-        return f"{self.get_doc_type_display()} năm {self.year}" if self.year else f"{self.get_doc_type_display()} (không số)"
+        title = self.title
+        if len(title) > self.SHORT_TITLE_LENGTH:
+            title = title[: self.SHORT_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:-–") + "…"
+        return self._title_with_period(title)
+
+    def version_snapshot(self):
+        """The plan as it stands (number, title, dates, period, its targets' values): kept by each step of its life
+        so that the version before an amendment stays readable."""
+        targets = self.targets.prefetch_related("horizons").order_by("order", "pk")
+        return {
+            "number": self.number, "title": self.title, "status": self.status,
+            "issued_on": self.issued_on.strftime("%d/%m/%Y") if self.issued_on else None,
+            "start_year": self.start_year, "end_year": self.end_year,
+            "targets": [{"id": t.pk, "text": t.text, "values": t.values_snapshot()} for t in targets],
+        }
 
     @property
     def number_display(self):
@@ -165,6 +223,33 @@ class Document(models.Model):
     def clean(self):
         if self.issued_on and self.issued_year and self.issued_on.year != self.issued_year:
             raise ValidationError({"issued_year": "Năm ban hành không khớp với ngày ban hành."})
+
+
+class DocumentRevision(models.Model):
+    """A step in a plan's life (signed into force, amended, replaced), with the version before it kept readable."""
+
+    class Kind(models.TextChoices):
+        ENACTED = "enacted", "Ký ban hành"
+        AMENDED = "amended", "Sửa đổi, bổ sung"
+        REPLACED = "replaced", "Được thay thế"
+
+    document = models.ForeignKey(Document, verbose_name="văn bản", on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField("bước", max_length=16, choices=Kind.choices)
+    reason = models.TextField("lý do", blank=True)
+    before = models.JSONField("phiên bản trước", null=True, blank=True,
+                              help_text="Văn bản (số, trích yếu, ngày, thời kỳ, chỉ tiêu) trước bước này.")
+    after = models.JSONField("phiên bản sau")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lịch sử văn bản"
+        verbose_name_plural = "lịch sử văn bản"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.document.short_label} — {self.get_kind_display()} {self.created_at:%d/%m/%Y}"
 
 
 class Phase(models.Model):
@@ -225,12 +310,48 @@ class TaskStatus(models.TextChoices):
     LATE = "late", "Chậm tiến độ"
 
 
+def _responsible(condition_of):
+    """Lead or coordinating unit (or, for a task without a lead unit, the issuer) matching a condition."""
+    return (condition_of("lead_unit") | condition_of("coordinating_units")
+            | (Q(lead_unit__isnull=True) & condition_of("document__issuer")))
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(document__in=Document.objects.visible_to(user))
 
+    def writable_by(self, user):
+        """Tasks whose state the user reports: writers of the lead or a coordinating unit (of the issuer when
+        no lead unit is named)."""
+        return self.filter(pk__in=Task.objects.filter(_responsible(lambda f: access.write_condition(user, f))))
+
+    def assignable_by(self, user):
+        """Tasks the user may hand to a lower unit: officers of the lead unit (of the issuer when none is named)."""
+        lead = access.write_condition(user, "lead_unit") | (
+            Q(lead_unit__isnull=True) & access.write_condition(user, "document__issuer"))
+        return self.filter(lead).exclude(lead_unit__kind="school")
+
+    def responsible_in_scope(self, user):
+        """The tasks of the "Nhiệm vụ" page: led or coordinated by a unit the user reads (one row each)."""
+        return self.filter(pk__in=Task.objects.filter(_responsible(lambda f: access.unit_condition(user, f))))
+
+    def led_in_scope(self, user):
+        return self.filter(access.unit_condition(user, "lead_unit")
+                           | (Q(lead_unit__isnull=True) & access.unit_condition(user, "document__issuer")))
+
+    def coordinated_in_scope(self, user):
+        return self.filter(pk__in=Task.objects.filter(access.unit_condition(user, "coordinating_units")))
+
+    def responsible_in_subtree(self, unit):
+        """Tasks led or coordinated by the unit or a unit below it (one row each)."""
+        return self.filter(pk__in=Task.objects.filter(_responsible(lambda f: Q(**{f"{f}__path__startswith": unit.path}))))
+
     def led_by_subtree(self, unit):
         return self.filter(lead_unit__path__startswith=unit.path)
+
+    def overdue(self, today):
+        """Tasks not done whose due date has passed, or marked late."""
+        return self.filter(Q(status=TaskStatus.LATE) | (Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE)))
 
 
 class Task(models.Model):
@@ -284,11 +405,65 @@ class Task(models.Model):
         text = self.text if len(self.text) <= 90 else self.text[:87] + "…"
         return f"{self.number}. {text}" if self.number else text
 
+    def is_overdue(self, today):
+        return self.status == TaskStatus.LATE or (
+            self.due_date is not None and self.due_date < today and self.status != TaskStatus.DONE)
+
     def clean(self):
         if self.group_id and self.document_id and self.group.document_id != self.document_id:
             raise ValidationError({"group": "Nhóm nhiệm vụ phải thuộc cùng văn bản."})
         if self.phase_id and self.document_id and self.phase.document_id != self.document_id:
             raise ValidationError({"phase": "Giai đoạn phải thuộc cùng văn bản."})
+
+
+class TaskUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports on the tasks of the user's "Nhiệm vụ" page and of the plans issued in the user's scope."""
+        tasks = Task.objects.filter(_responsible(lambda f: access.unit_condition(user, f))
+                                    | access.unit_condition(user, "document__issuer"))
+        return self.filter(task__in=tasks)
+
+
+def task_evidence_path(instance, filename):
+    """A task's evidence file under a generated name with the extension of its checked type."""
+    suffix = Path(filename).suffix.lower()
+    return f"minh-chung-nhiem-vu/{uuid.uuid4().hex}{suffix if suffix in ('.pdf', '.png', '.jpg') else ''}"
+
+
+class TaskUpdate(models.Model):
+    """A report on a task: its state set with a note and optional evidence, a new due date, or its handing to a
+    lower unit; the history shown on the task's page."""
+
+    task = models.ForeignKey(Task, verbose_name="nhiệm vụ", on_delete=models.CASCADE, related_name="updates")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người cập nhật", null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+    status_before = models.CharField("trạng thái trước", max_length=16, choices=TaskStatus.choices)
+    status = models.CharField("trạng thái", max_length=16, choices=TaskStatus.choices)
+    due_before = models.DateField("thời hạn trước", null=True, blank=True)
+    due_date = models.DateField("thời hạn", null=True, blank=True)
+    lead_before = models.ForeignKey(Unit, verbose_name="chủ trì trước", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    lead_unit = models.ForeignKey(Unit, verbose_name="giao cho", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    note = models.TextField("ghi chú", blank=True)
+    evidence = models.FileField("minh chứng", upload_to=task_evidence_path, blank=True, max_length=255)
+    evidence_name = models.CharField("tên tệp minh chứng", max_length=255, blank=True)
+    evidence_type = models.CharField("loại tệp", max_length=100, blank=True)
+
+    objects = TaskUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "cập nhật nhiệm vụ"
+        verbose_name_plural = "cập nhật nhiệm vụ"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.task} — {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def reassigned(self):
+        return self.lead_unit_id is not None and self.lead_unit_id != self.lead_before_id
 
 
 class PlanImportStatus(models.TextChoices):

@@ -1,9 +1,185 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from .models import Document
+from units import access
+from units.models import Unit
+
+from .actions import PlanStateError, amend_plan, enact_plan, replace_plan, update_task
+from .forms import (
+    PlanAmendForm,
+    PlanEnactForm,
+    PlanReplaceForm,
+    TaskAssignForm,
+    TaskFilterForm,
+    TaskUpdateForm,
+)
+from .models import Document, DocumentRevision, DocumentStatus, Task, TaskUpdate
 
 
 def plan_public_list(request):
     return render(request, "plans/plan_public_list.html", {
         "documents": Document.objects.public().select_related("issuer").order_by("issuer__path"),
     })
+
+
+# ---- a plan's page and the steps of its life ----
+
+
+@login_required
+def plan_list(request):
+    """The plans issued in the user's scope, drafts first (what a leader has to sign), then by unit."""
+    plans = Document.objects.plans().values("pk")
+    documents = (Document.objects.filter(access.unit_condition(request.user, "issuer"))
+                 .filter(Q(pk__in=plans) | Q(status=DocumentStatus.DRAFT))
+                 .select_related("issuer").order_by("status", "issuer__path", "-issued_on", "title"))
+    return render(request, "plans/plan_list.html", {"documents": documents})
+
+
+def _plan(request, pk, action="view"):
+    queryset = Document.objects.select_related("issuer", "enacted_by", "replaced_by").with_permissions(request.user)
+    return access.get_object_for_user(request.user, queryset, pk, action=action)
+
+
+@login_required
+def plan_detail(request, pk):
+    document = _plan(request, pk)
+    revisions = list(document.revisions.select_related("created_by"))
+    context = {
+        "document": document,
+        # the plan's targets, each named with the units it names; its projection table apart, as the plan prints it
+        "targets": document.targets.filter(is_projection=False).select_related("indicator")
+        .prefetch_related("horizons", "scope_units").order_by("order", "pk"),
+        "projections": document.targets.filter(is_projection=True).select_related("indicator")
+        .prefetch_related("horizons").order_by("order", "pk"),
+        "revisions": revisions,
+        "amended": any(r.kind == DocumentRevision.Kind.AMENDED for r in revisions),
+        "can_revise": document.can_change and document.status != DocumentStatus.SUPERSEDED,
+        "replaces": document.replaces.all(),
+        "task_count": document.tasks.count(),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+def _plan_step(request, pk, form_class, step, template):
+    """The three steps share one shape: a leader of the issuer, a form, one action, back to the plan's page."""
+    document = _plan(request, pk, action="enact")
+    form = form_class(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            step(document, form.cleaned_data, request.user)
+        except PlanStateError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("plans:plan_detail", pk=document.pk)
+    return render(request, template, {"document": document, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def plan_enact(request, pk):
+    def step(document, data, by):
+        enact_plan(document=document, number=data["number"], issued_on=data["issued_on"], by=by)
+        messages.success(request, "Kế hoạch đã được ký ban hành và có hiệu lực.")
+    return _plan_step(request, pk, PlanEnactForm, step, "plans/plan_enact.html")
+
+
+@login_required
+def plan_amend(request, pk):
+    def step(document, data, by):
+        amend_plan(document=document, changes=data, reason=data["reason"], by=by)
+        messages.success(request, "Đã ghi nhận sửa đổi, bổ sung; phiên bản trước vẫn xem được trong lịch sử.")
+    return _plan_step(request, pk, PlanAmendForm, step, "plans/plan_amend.html")
+
+
+@login_required
+def plan_replace(request, pk):
+    def step(document, data, by):
+        replace_plan(document=document, replacement=data["replacement"], reason=data["reason"], by=by)
+        messages.success(request, f"Kế hoạch đã được thay thế bởi {data['replacement'].short_label}.")
+    return _plan_step(request, pk, PlanReplaceForm, step, "plans/plan_replace.html")
+
+
+# ---- tasks ----
+
+
+TASKS_PER_PAGE = 50
+
+
+@login_required
+def task_list(request):
+    today = timezone.localdate()
+    form = TaskFilterForm(request.GET or None)
+    tasks = (form.filtered(Task.objects.responsible_in_scope(request.user), request.user, today)
+             .select_related("document", "document__issuer", "lead_unit", "group")
+             .prefetch_related(Prefetch("coordinating_units", Unit.objects.order_by("path")))
+             .order_by(F("due_date").asc(nulls_last=True), "document", "group__order", "order", "pk"))
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "plans/task_list.html", {"form": form, "page": page, "today": today,
+                                                    "query": query.urlencode()})
+
+
+def _task(request, pk, action="view"):
+    queryset = Task.objects.select_related("document", "document__issuer", "lead_unit", "group")
+    return access.get_object_for_user(request.user, queryset, pk, action=action,
+                                      refusal="Chỉ đơn vị chủ trì hoặc phối hợp mới cập nhật được nhiệm vụ này.")
+
+
+def _task_page(request, task, update_form=None, assign_form=None, status=200):
+    writable = Task.objects.writable_by(request.user).filter(pk=task.pk).exists()
+    assignable = Task.objects.assignable_by(request.user).filter(pk=task.pk).exists()
+    context = {
+        "task": task, "today": timezone.localdate(),
+        "coordinating": task.coordinating_units.order_by("path"),
+        "updates": task.updates.select_related("created_by", "lead_before", "lead_unit"),
+        "update_form": (update_form or TaskUpdateForm(task=task)) if writable else None,
+        "assign_form": (assign_form or TaskAssignForm(task=task, user=request.user)) if assignable else None,
+    }
+    return render(request, "plans/task_detail.html", context, status=status)
+
+
+@login_required
+def task_detail(request, pk):
+    return _task_page(request, _task(request, pk))
+
+
+@login_required
+@require_POST
+def task_update(request, pk):
+    task = _task(request, pk, action="change")
+    form = TaskUpdateForm(request.POST, request.FILES, task=task)
+    if not form.is_valid():
+        return _task_page(request, task, update_form=form, status=400)
+    data = form.cleaned_data
+    update_task(task=task, status=data["status"], due_date=data["due_date"], note=data["note"],
+                evidence=data["evidence"], by=request.user)
+    messages.success(request, "Đã cập nhật nhiệm vụ.")
+    return redirect("plans:task_detail", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_assign(request, pk):
+    task = _task(request, pk, action="assign")
+    form = TaskAssignForm(request.POST, task=task, user=request.user)
+    if not form.is_valid():
+        return _task_page(request, task, assign_form=form, status=400)
+    unit = form.cleaned_data["lead_unit"]
+    update_task(task=task, status=task.status, due_date=task.due_date, lead_unit=unit, by=request.user,
+                note=form.cleaned_data["note"] or f"Giao cho {unit.name} chủ trì.")
+    messages.success(request, f"Đã giao nhiệm vụ cho {unit.name}.")
+    return redirect("plans:task_detail", pk=task.pk)
+
+
+@login_required
+def task_evidence_download(request, pk):
+    update = access.get_object_for_user(request.user, TaskUpdate.objects.exclude(evidence=""), pk)
+    return FileResponse(update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name,
+                        content_type=update.evidence_type)
+

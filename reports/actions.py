@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from periods.models import PeriodException
@@ -23,7 +24,7 @@ from targets.models import ProgressValue, ValueSource
 from units import access
 from units.models import Membership, Role
 
-from . import builds, queries
+from . import builds, notifications, queries
 from .models import (
     IndicatorSource,
     ReportBuild,
@@ -212,6 +213,7 @@ def return_school_report(*, report, by, comment, expected_version):
     report.reviewed_at = timezone.now()
     action = ReportEvent.Action.REOPENED if reopened else ReportEvent.Action.RETURNED
     _step(report, by, action, ["status", "review_comment", "reviewed_at"], comment=report.review_comment)
+    notifications.notify_school_report(report)
     return report
 
 
@@ -226,6 +228,7 @@ def approve_school_report(*, report, by, expected_version):
     report.reviewed_at = timezone.now()
     report.approved_snapshot = {code: plain_decimal(value) for code, value in report.entries_by_code().items()}
     _step(report, by, ReportEvent.Action.APPROVED, ["status", "reviewed_at", "approved_snapshot"])
+    notifications.notify_school_report(report)
     return report
 
 
@@ -276,19 +279,25 @@ def indicator_figures(source, figures):
 def remind_schools(*, unit, period, by):
     """Mail the staff of the schools below `unit` that `by` reviews and whose report for `period` is not in.
 
-    Returns (the number of mails sent, the number of schools reminded); staff without an address are skipped.
+    Returns (the number of mails sent, the number of schools reached, [(school, why it could not be reached)]):
+    a school with no staff account, or whose staff have no e-mail address, gets nothing and is named.
     """
     schools = [row.school for row in queries.completeness(unit, period)
                if row.state in REMIND_STATES and access.can_review_school(by, row.school)]
-    staff = (Membership.objects.active().filter(unit__in=schools, role=Role.SCHOOL_STAFF)
-             .select_related("user", "unit"))
+    staff = list(Membership.objects.active().filter(unit__in=schools, role=Role.SCHOOL_STAFF, user__is_active=True)
+                 .select_related("user", "unit"))
     mails = [(f"Nhắc nộp báo cáo {period.name}",
               f"Kính gửi {m.user.get_full_name() or m.user.username} ({m.unit.name}),\n\n"
               f"Trường chưa hoàn thành báo cáo {period.name}; hạn nộp là {period.deadline:%d/%m/%Y}. "
-              "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71.\n\n"
-              f"{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
+              "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71:\n"
+              f"{notifications.portal_url(reverse('reports:school_report_detail', args=[m.unit_id, period.pk]))}"
+              f"\n\n{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
     sent = send_mass_mail(mails, fail_silently=False) if mails else 0
-    return sent, len(schools)
+    with_account = {m.unit_id for m in staff}
+    reached = {m.unit_id for m in staff if m.user.email}
+    unreachable = [(school, "chưa có tài khoản" if school.pk not in with_account
+                    else "tài khoản chưa có địa chỉ thư điện tử") for school in schools if school.pk not in reached]
+    return sent, len(reached), unreachable
 
 
 @transaction.atomic

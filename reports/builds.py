@@ -30,15 +30,16 @@ from django.utils import timezone
 from periods.models import Period, trend_periods
 from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
+from units.links import absolute_url
 from units.models import Membership, Role, Unit, UnitKind
 
-from .content import ReportContent, build_report_content
+from .content import ReportContent, build_report_content, consolidation_cover
 from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
 from .pdf_child import PdfError, write_pdf_in_child
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("xlsx", "pdf")
+FORMATS = ("xlsx", "pdf", "docx")
 MAX_ATTEMPTS = 3
 DEADLINE_CATCH_UP = timedelta(days=14)  # a deadline run missed (worker down) is made up within this
 STALE_REASON = (f"Quá thời gian tạo báo cáo, tiến trình xử lý đã dừng (đã thử {MAX_ATTEMPTS} lần). "
@@ -85,9 +86,10 @@ def clean_formats(formats):
     wanted = set(formats or [])
     unknown = wanted - set(FORMATS)
     if unknown:
-        raise BuildError(f"Định dạng không hợp lệ: {', '.join(sorted(unknown))}. Chỉ tạo được Excel (xlsx) hoặc PDF.")
+        raise BuildError(f"Định dạng không hợp lệ: {', '.join(sorted(unknown))}. Chỉ tạo được Excel (xlsx), PDF "
+                         "hoặc Word (docx).")
     if not wanted:
-        raise BuildError("Hãy chọn ít nhất một định dạng (Excel hoặc PDF).")
+        raise BuildError("Hãy chọn ít nhất một định dạng (Excel, PDF hoặc Word).")
     return [fmt for fmt in FORMATS if fmt in wanted]
 
 
@@ -215,7 +217,7 @@ def _succeed(build, files):
         getattr(build, f"{fmt}_file").save(f"{stem}.{fmt}", ContentFile(data), save=False)
     now = timezone.now()
     if not _held(build).update(state=BuildState.SUCCEEDED, finished_at=now, heartbeat_at=now, error="",
-                               xlsx_file=build.xlsx_file, pdf_file=build.pdf_file):
+                               xlsx_file=build.xlsx_file, pdf_file=build.pdf_file, docx_file=build.docx_file):
         for fmt in files:
             getattr(build, f"{fmt}_file").delete(save=False)
         raise BuildTakenOver(build.pk)
@@ -263,23 +265,24 @@ def file_stem(build):
 
 
 def assemble(*, kind, unit, document, period, on_step=None):
-    """The contents the writers print, and the title of a consolidated report.
+    """The contents the writers print, and the title of a report (a consolidated report's: its cover,
+    content.ReportCover, which reads as its subject line).
 
     A consolidated report reads the frozen snapshots of the reports the communes sent up for the
     period; while none has been sent it is a preview from the live data, and its title says so
     (`on_step` runs after each commune: a province's preview is the longest step of a build).
     """
     if kind == ReportBuild.Kind.CONSOLIDATED:
-        title = f"Tổng hợp kết quả thực hiện {document.short_label} của các phường, xã thuộc {unit.name}, {period.name}"
         contents = _received_contents(unit, period)
         if contents:
-            return contents, title
-        contents = []
+            return contents, consolidation_cover(unit=unit, document=document, period=period,
+                                                 sent_codes={c.unit_code for c in contents})
         for child, plan in report_plans(kind=kind, unit=unit, document=document):
             contents.append(build_report_content(unit=child, document=plan, period=period))
             if on_step is not None:
                 on_step()
-        return contents, f"{title} (bản xem trước: các đơn vị chưa gửi báo cáo đã chốt)"
+        return contents, consolidation_cover(unit=unit, document=document, period=period, sent_codes=set(),
+                                             preview=True)
     contents = [build_report_content(unit=unit, document=document, period=period)]
     return contents, contents[0].subject
 
@@ -291,7 +294,7 @@ def _received_contents(unit, period):
 
 
 def write_file(fmt, *, kind, contents, title, on_wait=None):
-    """The bytes of one file: the workbook in this process, the PDF in a child process."""
+    """The bytes of one file: the workbook and the Word file in this process, the PDF in a child process."""
     if fmt == "xlsx":
         from .report_xlsx import write_consolidated_xlsx, write_report_xlsx
 
@@ -303,7 +306,13 @@ def write_file(fmt, *, kind, contents, title, on_wait=None):
             return write_pdf_in_child(kind, [c.to_json() for c in contents], title, on_wait=on_wait)
         except PdfError as error:
             raise BuildError(str(error)) from error
-    raise BuildError(f"Định dạng không hợp lệ: {fmt}. Chỉ tạo được Excel (xlsx) hoặc PDF.")
+    if fmt == "docx":
+        from .report_docx import write_consolidated_docx, write_report_docx
+
+        if kind == ReportBuild.Kind.CONSOLIDATED:
+            return write_consolidated_docx(contents, title)
+        return write_report_docx(contents[0])
+    raise BuildError(f"Định dạng không hợp lệ: {fmt}. Chỉ tạo được Excel (xlsx), PDF hoặc Word (docx).")
 
 
 # --- watching over the queue -----------------------------------------------------------------
@@ -378,14 +387,14 @@ def build_deadline_reports(*, today=None):
 
 def _mail_officers(build):
     unit, period = build.unit, build.period
-    link = f"{reverse('reports:build_list')}?unit={unit.pk}"
+    link = absolute_url(f"{reverse('reports:build_list')}?unit={unit.pk}")  # a mail client needs the host
     officers = (Membership.objects.active().filter(unit=unit, role=Role.OFFICER).exclude(user__email="")
                 .select_related("user"))
     for membership in officers:
         user = membership.user
         body = (f"Kính gửi {user.get_full_name() or user.username},\n\n"
                 f"Hạn nộp báo cáo {period.name} là ngày {period.deadline:%d/%m/%Y}. Cổng đã tự động tạo báo cáo "
-                f"kết quả thực hiện {build.document.short_label} của {unit.name} (tệp Excel và PDF) từ số liệu "
+                f"kết quả thực hiện {build.document.short_label} của {unit.name} (tệp Excel, PDF và Word) từ số liệu "
                 "đã nhập đến nay.\n\n"
                 f"Xem và tải báo cáo tại: {link}\n\n"
                 "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW")

@@ -125,7 +125,11 @@ def commune_figures(content):
 
 def commune_name(content):
     """ "Ủy ban nhân dân phường Dương Kinh" -> "Phường Dương Kinh": the commune a consolidation lists."""
-    name = content.unit_name
+    return short_commune_name(content.unit_name)
+
+
+def short_commune_name(name):
+    """ "Ủy ban nhân dân phường Dương Kinh" -> "Phường Dương Kinh"."""
     for prefix in BODY_PREFIXES:
         if name.lower().startswith(prefix):
             name = name[len(prefix):]

@@ -11,20 +11,25 @@ upward) and rebuilt from that snapshot, so a finalised report never changes.
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
-from targets.fields import format_result
-from targets.models import EVALUATION_CRITERIA, Category, IndicatorKind, ProgressValue, Target
-from targets.queries import plan_statuses, status_counts, subtree_roots
+from targets.fields import format_number, format_result
+from targets.models import EVALUATION_CRITERIA, Category, Comparator, IndicatorKind, ProgressValue, Target
+from targets.queries import fold_repeats, plan_statuses, status_counts, subtree_roots
 from targets.status import STATUS_ORDER, Status
 from units.models import UnitKind
 
 from . import queries
-from .models import ReportStatus, SchoolReport
+from .consolidation import short_commune_name
+from .models import ReportSections, ReportStatus, SchoolReport
 
 VIETNAMESE_MONTH_DAY = "ngày {d:02d} tháng {m:02d} năm {y}"
+COMPLETION_NOTE = ("Tỷ lệ hoàn thành là kết quả kỳ báo cáo so với chỉ tiêu của mốc đang hướng tới, tối đa 100% "
+                   "(với chỉ tiêu “không vượt quá”, là chỉ tiêu so với kết quả); không tính cho chỉ tiêu về mức độ, "
+                   "mốc hoàn thành hoặc chỉ tiêu bằng 0.")
 
 
 @dataclass
@@ -47,6 +52,7 @@ class ReportRow:
     numerator: float | None = None  # the counts a rate comes from, for a parent to pool
     denominator: float | None = None
     each_unit: bool = False  # a target for every unit: the result is the lowest unit's figure
+    sections: list = field(default_factory=list)  # the plan's sections stating it, when it states it twice
 
     @property
     def is_rate(self):
@@ -86,7 +92,7 @@ class ReportContent:
 
     unit_code: str
     unit_name: str
-    issuer_lines: list  # ["ỦY BAN NHÂN DÂN", "PHƯỜNG DƯƠNG KINH"]
+    issuer_lines: list  # ["UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN", "PHƯỜNG DƯƠNG KINH"]
     is_party: bool
     number: str  # "Số: 45/BC-UBND" (blank number: "Số:      /BC-UBND")
     place_date: str  # "Dương Kinh, ngày 15 tháng 01 năm 2026"
@@ -108,6 +114,9 @@ class ReportContent:
     signer_name: str
     raw_values: list  # [{"unit", "indicator", "period", "numerator", "denominator", "value"}]
     generated_at: str = ""
+    projections: dict = field(default_factory=dict)  # projection_table(): the plan's table of scale
+    own_sections: dict = field(default_factory=dict)  # {ReportSections field: text} the unit wrote itself
+    issuer_bold: int = 1  # how many of the issuer's last lines are the issuing body (bold); those above: its parent
 
     def to_json(self):
         return asdict(self)
@@ -132,18 +141,91 @@ class ReportContent:
         return queries.ReportingRate(self.submitted, self.schools)
 
 
+@dataclass
+class ReportCover:
+    """The official blocks of a consolidated report (a parent's across its communes): the same header, number,
+    date, title, "Nơi nhận" and signature as a commune's report, and which communes sent theirs. Plain values."""
+
+    issuer_lines: list
+    issuer_bold: int
+    is_party: bool
+    number: str
+    place_date: str
+    title: str
+    subject: str  # the period is in it, printed once
+    opening: str
+    period_name: str
+    recipients: list
+    signer_title: list
+    signer_name: str
+    communes: int  # the communes directly below
+    sent: list  # the names of those whose report was received
+    missing: list  # the names of those that have not sent theirs
+    preview: bool = False  # none sent: the figures are the live data's
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def sent_line(self):
+        """ "2/3 xã, phường đã gửi báo cáo: Phường A, Phường B. Chưa gửi: Phường C." """
+        text = f"{len(self.sent)}/{self.communes} xã, phường đã gửi báo cáo"
+        text += f": {', '.join(self.sent)}." if self.sent else "."
+        if self.missing:
+            text += f" Chưa gửi: {', '.join(self.missing)}."
+        if self.preview:
+            text += " Số liệu dưới đây là bản xem trước lấy từ dữ liệu hiện có của các xã, phường."
+        return text
+
+
+def consolidation_cover(*, unit, document, period, sent_codes, preview=False, report_date=None):
+    """The cover of `unit`'s consolidation for the period: titled after the unit's own plan carrying out
+    `document` (else `document`), the communes that sent their report (`sent_codes`) and those that did not."""
+    report_date = report_date or timezone.localdate()
+    own = own_plan(unit, document)
+    communes = list(unit.children.current().filter(kind=UnitKind.COMMUNE).order_by("name"))
+    subject = f"Tổng hợp kết quả thực hiện {own.short_label} của các xã, phường, {period.name}"
+    return ReportCover(
+        issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
+        number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
+        place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
+        title="BÁO CÁO", subject=subject + (" (bản xem trước)" if preview else ""),
+        opening=_opening(unit, own, period, verb="tổng hợp", whose=" của các xã, phường trực thuộc"),
+        period_name=period.name, recipients=_recipients(unit, below=True), signer_title=_signer_title(unit),
+        signer_name=_leader_name(unit), communes=len(communes),
+        sent=[short_commune_name(c.name) for c in communes if c.code in sent_codes],
+        missing=[short_commune_name(c.name) for c in communes if c.code not in sent_codes],
+        preview=preview,
+    )
+
+
+def own_plan(unit, document):
+    """The unit's own plan carrying out `document`: the document if the unit issued it, else the unit's
+    in-force plan implementing it (directly, or through a plan it implements), the latest; else `document`."""
+    from plans.models import Document
+
+    if document.issuer_id == unit.pk:
+        return document
+    mine = Document.objects.in_force().filter(issuer=unit).select_related("issuer")
+    plan = (mine.filter(Q(implements=document) | Q(implements__implements=document)).distinct()
+            .order_by("-issued_on", "-pk").first())
+    return plan or document
+
+
 def build_report_content(*, unit, document, period, number="", report_date=None, signer_title=None,
-                         signer_name="", recipients=None, narratives=None):
+                         signer_name=None, recipients=None, narratives=None, own_sections=None):
     """Assemble the report of `unit` on `document` for `period` from the live data."""
     report_date = report_date or timezone.localdate()
-    targets = (Target.objects.filter(document=document).targets().select_related("indicator", "document")
-               .prefetch_related("horizons", "scope_units", "responsibilities__unit"))
+    # the targets and the projection figures in one read: the projections are printed, not evaluated
+    everything = list(Target.objects.filter(document=document).select_related("indicator", "document")
+                      .prefetch_related("horizons", "scope_units", "responsibilities__unit"))
+    targets = [t for t in everything if not t.is_projection]
     roots = subtree_roots([unit])
-    statuses = plan_statuses(targets, unit, period, roots=roots)
+    statuses = fold_repeats(plan_statuses(targets, unit, period, roots=roots))
     rate = queries.reporting_rate(unit, period) if unit.kind != UnitKind.SCHOOL else queries.ReportingRate(0, 0)
     return ReportContent(
         unit_code=unit.code, unit_name=unit.name,
-        issuer_lines=issuer_lines(unit), is_party=unit.is_party_body,
+        issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=number or f"Số:       /BC-{_issuer_abbreviation(unit)}",
         place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
         title="BÁO CÁO",
@@ -160,21 +242,87 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         narratives=narratives if narratives is not None else school_narratives(unit, period),
         recipients=recipients if recipients is not None else _recipients(unit),
         signer_title=signer_title or _signer_title(unit),
-        signer_name=signer_name or _leader_name(unit),
+        signer_name=_leader_name(unit) if signer_name is None else signer_name,  # "": left blank until approval
         raw_values=raw_values([s.target for s in statuses], period, roots[unit.pk]),
         generated_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
+        projections=projection_table([t for t in everything if t.is_projection]),
+        own_sections=own_sections if own_sections is not None else unit_sections(unit, document, period),
     )
 
 
+def projection_table(targets):
+    """The plan's projection figures (Target.objects.projections(), horizons prefetched) as the plan prints
+    them: {"years": ["2025-2026", …], "rows": [{"indicator", "unit_label", "values": [one per year]}],
+    "scale": [{"indicator", "unit_label", "value", "label"}]}. A figure for a school year goes in that
+    year's column, one row per indicator; a figure for a year or none ("08 trường công lập đến 2030")
+    is a line of the scale. Empty when the plan has none. No query (indicator and horizons loaded): the
+    plan page reads it too (reports/templatetags/report_tables.py)."""
+    years, rows, scale = set(), {}, []
+    for target in targets:
+        indicator = target.indicator
+        for horizon in target.horizons.all():
+            if horizon.value is None:
+                continue
+            if "-" in horizon.label:
+                years.add(horizon.label)
+                row = rows.setdefault(indicator.name, {"indicator": indicator.name,
+                                                       "unit_label": indicator.unit_label, "values": {}})
+                row["values"][horizon.label] = float(horizon.value)
+            else:
+                scale.append({"indicator": indicator.name, "unit_label": indicator.unit_label,
+                              "value": float(horizon.value), "label": horizon.deadline_display()})
+    if not years and not scale:
+        return {}
+    years = sorted(years)
+    return {"years": years, "scale": scale,
+            "rows": [{**row, "values": [row["values"].get(year) for year in years]} for row in rows.values()]}
+
+
+def projection_cells(table):
+    """The projection table as text cells, numbers written the Vietnamese way (1.318): [header, *rows]."""
+    header = ["Chỉ tiêu", *[f"Năm học {year}" for year in table.get("years", [])]]
+    rows = [[row["indicator"], *["" if value is None else format_number(Decimal(str(value)))
+                                 for value in row["values"]]] for row in table.get("rows", [])]
+    return [header, *rows]
+
+
+def projection_scale_lines(table):
+    """The figures of the plan's scale that are not by school year: "Số trường công lập: 8 (đến năm 2030)"."""
+    return [f"{item['indicator']}: {format_number(Decimal(str(item['value'])))}"
+            f"{' ' + item['unit_label'] if item['unit_label'] else ''} ({item['label']})"
+            for item in table.get("scale", [])]
+
+
 def issuer_lines(unit):
-    """The issuing body as the header prints it, upper case: a ward's People's Committee, a school."""
+    """The issuing body as the header prints it, upper case, under the body it answers to (Nghị định 30/2020,
+    Phụ lục I: "tên cơ quan chủ quản" in regular type above the issuing body in bold): a ward's People's
+    Committee under the city's ("UBND THÀNH PHỐ HẢI PHÒNG" / "ỦY BAN NHÂN DÂN" / "PHƯỜNG DƯƠNG KINH"), a
+    school under its ward. `issuer_bold` says how many of the last lines are the issuing body."""
     name = unit.name.upper()
+    parent = _parent_line(unit)
     for body in ("ỦY BAN NHÂN DÂN ", "ĐẢNG ỦY ", "HỘI ĐỒNG NHÂN DÂN "):
         if name.startswith(body):
-            return [body.strip(), name[len(body):]]
-    if unit.parent_id and unit.kind == UnitKind.SCHOOL:
-        return [unit.parent.name.upper().replace("ỦY BAN NHÂN DÂN ", "UBND "), name]
-    return [name]
+            return [*parent, body.strip(), name[len(body):]]
+    if unit.kind in (UnitKind.COMMUNE, UnitKind.PROVINCE) and not unit.is_party_body:
+        return [*parent, "ỦY BAN NHÂN DÂN", name]  # "Phường A": the unit is its People's Committee
+    return [*parent, name]
+
+
+def issuer_bold(unit):
+    """How many of issuer_lines(unit) are the issuing body itself (bold): all but the parent's line."""
+    return len(issuer_lines(unit)) - len(_parent_line(unit))
+
+
+def _parent_line(unit):
+    """The body a state unit answers to, as the header's first line: a commune's province, a school's commune
+    (a Party body's line is its own: "ĐẢNG BỘ …" is given by its name)."""
+    if not unit.parent_id or unit.is_party_body or unit.kind not in (UnitKind.COMMUNE, UnitKind.SCHOOL):
+        return []
+    parent = unit.parent.name.upper()
+    if parent.startswith("ỦY BAN NHÂN DÂN "):
+        return [parent.replace("ỦY BAN NHÂN DÂN ", "UBND ", 1)]
+    # a territorial name ("Thành phố Hải Phòng", "Phường A"): the body is its People's Committee
+    return [f"UBND {parent}" if unit.parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE) else parent]
 
 
 def _issuer_abbreviation(unit):
@@ -187,12 +335,12 @@ def _long_date(day: date):
     return VIETNAMESE_MONTH_DAY.format(d=day.day, m=day.month, y=day.year)
 
 
-def _opening(unit, document, period):
+def _opening(unit, document, period, *, verb="báo cáo", whose=""):
     basis = f"{document.get_doc_type_display()} số {document.number}" if document.number else document.short_label
     issued = f" ngày {document.issued_on:%d/%m/%Y}" if document.issued_on else ""
     return (f"Thực hiện {basis}{issued} của {document.issuer_name or document.issuer.name} về "
-            f"{document.title[0].lower() + document.title[1:]}, {unit.name} báo cáo kết quả thực hiện "
-            f"{period.name} như sau:")
+            f"{document.title[0].lower() + document.title[1:]}, {unit.name} {verb} kết quả thực hiện "
+            f"{period.name}{whose} như sau:")
 
 
 def _groups(statuses):
@@ -202,14 +350,15 @@ def _groups(statuses):
         leads = [r.unit.name for r in target.responsibilities.all() if r.role == "lead"]
         counted = item.figure is not None and item.figure.denominator
         by_key[target.category].rows.append(ReportRow(
-            number="", indicator=target.indicator.name, unit_label=target.indicator.unit_label,
+            number="", indicator=target.display_name, unit_label=target.indicator.unit_label,
             baseline=_float(target.baseline_value),
             goal=f"{item.horizon.goal_display()} ({item.horizon.deadline_display()})" if item.horizon else "",
-            result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(evaluation.completion),
+            result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(completion_rate(item)),
             status=str(evaluation.status), status_label=evaluation.label, lead="; ".join(leads),
             trend=[[p.name, _float(v)] for p, v in item.series],
             numerator=_float(item.figure.numerator) if counted else None,
             denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
+            sections=item.sections if len(item.sections) > 1 else [],
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -219,6 +368,37 @@ def _groups(statuses):
             number += 1
             row.number = str(number)
     return groups
+
+
+def completion_rate(item):
+    """"Tỷ lệ hoàn thành": the result relative to the goal of the horizon worked towards, in percent,
+    at most 100 (a result beyond the goal is complete). Lower-is-better targets ("dưới 2%") take the
+    goal over the result. None where a ratio means nothing: no result or goal, a level or milestone
+    (reached or not: the status says it), a goal of zero ("không để học sinh bỏ học")."""
+    evaluation, target = item.evaluation, item.target
+    value, goal = evaluation.value, evaluation.goal
+    if value is None or goal is None or target.indicator.kind in (IndicatorKind.LEVEL, IndicatorKind.MILESTONE):
+        return None
+    if target.comparator == Comparator.ACHIEVE:
+        return None
+    lower = target.comparator == Comparator.LTE or (target.comparator == Comparator.EQ and goal == 0)
+    if goal <= 0 or value < 0:
+        return None
+    if lower:
+        return Decimal(100) if value <= goal else goal / value * 100
+    return min(Decimal(100), value / goal * 100)
+
+
+def unit_sections(unit, document, period):
+    """{field: text} of what the unit wrote itself in this report (ReportSections), empty if nothing."""
+    saved = ReportSections.objects.filter(unit=unit, document=document, period=period).first()
+    return saved.texts() if saved else {}
+
+
+def own_section_blocks(content):
+    """[(label, text)] of the unit's own sections that say something, in the report's order."""
+    return [(label, content.own_sections[name]) for name, label in ReportSections.FIELDS
+            if content.own_sections.get(name)]
 
 
 def school_narratives(unit, period):
@@ -245,9 +425,26 @@ def raw_values(targets, period, roots):
              "value": _float(v.effective_value)} for v in values]
 
 
-def _recipients(unit):
-    above = unit.parent.name if unit.parent_id else "Cấp trên"
-    return [f"{above} (để báo cáo);", "Lãnh đạo đơn vị;", "Lưu: VT."]
+def _recipients(unit, *, below=False):
+    """ "Nơi nhận": the level above and the Sở GD&ĐT (to report to), the unit's leaders, the archive; a
+    consolidation (`below`) also goes back to the communes."""
+    from units.models import Unit
+
+    if not unit.parent_id:
+        above = []
+    elif unit.parent.kind == UnitKind.CENTRAL:
+        above = ["Bộ Giáo dục và Đào tạo (để báo cáo);"]
+    else:
+        name = unit.parent.name
+        territorial = unit.parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE) and not name.lower().startswith("ủy ban")
+        above = [f"{'UBND ' + name if territorial else name} (để báo cáo);"]
+    department = None
+    if unit.kind in (UnitKind.COMMUNE, UnitKind.PROVINCE):  # the Sở of the commune's province, or the province's own
+        province = unit.pk if unit.kind == UnitKind.PROVINCE else unit.parent_id
+        department = (Unit.objects.current().filter(parent_id=province, kind=UnitKind.DEPARTMENT,
+                                                    name__istartswith="Sở Giáo dục").order_by("pk").first())
+    return [*above, *([f"{department.name} (để báo cáo);"] if department else []),
+            *(["UBND các xã, phường;"] if below else []), "Lãnh đạo đơn vị;", "Lưu: VT."]
 
 
 def _signer_title(unit):

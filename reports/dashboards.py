@@ -6,25 +6,47 @@ and PDF builders do, so a target has the same figure and status wherever it is s
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
 from periods.models import trend_periods
-from plans.models import Task, TaskStatus
+from plans.models import Task
+from plans.queries import overdue_tasks_for_unit
 from targets.models import EVALUATION_CRITERIA, Category, Target
-from targets.queries import evaluate_targets, plan_statuses, status_counts
+from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts
+from targets.selection import TRAIL_RELATED, accent_free_pattern, unit_trail
 from targets.status import STATUS_ORDER, Status
 from units import access
 from units.models import Unit, UnitKind
 
 from . import queries
 
+DASHBOARD_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]
+UNIT_MATCHES = 20  # what the unit picker's search offers at most
+DRILL_PAGE = queries.COMPLETENESS_PAGE  # rows of the drill-down at most
 
-def dashboard_units(user):
-    """Units whose dashboard the user may open: their scope roots and every unit below that has schools."""
-    roots = access.scope_roots(user) if not access.is_system_admin(user) else list(Unit.objects.filter(depth=0))
-    kinds = [UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL, UnitKind.CENTRAL]
-    return list(Unit.objects.in_subtrees(roots).filter(kind__in=kinds).current().order_by("path"))
+
+def dashboard_units(user, kinds=DASHBOARD_KINDS):
+    """Units whose dashboard the user may open: their scope roots and every unit below that has schools.
+
+    A QuerySet, never listed whole (a national scope holds about 50,000): the picker searches it
+    (find_units) and the page looks up the unit it names in it.
+    """
+    units = Unit.objects.filter(kind__in=kinds).current().order_by("path")
+    return units if access.is_system_admin(user) else units.in_subtrees(access.scope_roots(user))
+
+
+def find_units(units, text, limit=UNIT_MATCHES):
+    """[(unit, its trail)] for the first `limit` of `units` whose name or short name holds `text` (any case,
+    any accents) or whose code does, the higher levels first: one query whatever the scope (the parents come
+    with each unit)."""
+    if not text:
+        return []
+    name = accent_free_pattern(text)
+    found = Q(name__iregex=name) | Q(short_name__iregex=name) | Q(code__icontains=text)
+    matches = units.filter(found).select_related(TRAIL_RELATED).order_by("depth", "name")[:limit]
+    return [(unit, unit_trail(unit)) for unit in matches]
 
 
 @dataclass
@@ -41,7 +63,8 @@ def unit_dashboard(unit, document, period, periods=None):
     """The dashboard of a unit's plan; `periods`: those the page has read (the trend is taken from them)."""
     targets = (Target.objects.filter(document=document).targets()
                .select_related("indicator", "document", "part_of").prefetch_related("horizons", "scope_units"))
-    statuses = plan_statuses(targets, unit, period, trend_periods(period, among=periods))
+    # a target the plan states in two sections is one row, naming both (fold_repeats)
+    statuses = fold_repeats(plan_statuses(targets, unit, period, trend_periods(period, among=periods)))
     groups = {key: CriterionGroup(key, label) for key, label in Category.choices}
     for item in statuses:
         groups[item.target.category].items.append(item)
@@ -79,12 +102,14 @@ def chart_data(statuses, groups):
 
 
 def overdue_tasks(document, unit):
-    """Tasks of the plan past their due date and not done, or marked late, led in the unit's subtree."""
+    """Tasks of the plan past their due date and not done, or marked late, led or coordinated in the unit's subtree
+    (plans.queries.overdue_tasks_for_unit); at the plan's own unit or above, also those the plan gives no lead."""
     today = timezone.localdate()
-    late = Q(status=TaskStatus.LATE) | (Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE))
-    return (Task.objects.filter(document=document).filter(late)
-            .filter(Q(lead_unit__isnull=True) | Q(lead_unit__path__startswith=unit.path) | Q(lead_unit=document.issuer))
-            .select_related("lead_unit", "group").order_by("due_date"))
+    tasks = overdue_tasks_for_unit(unit, today, document)
+    if document.issuer.path.startswith(unit.path):
+        unassigned = Task.objects.filter(document=document, lead_unit__isnull=True).overdue(today)
+        tasks = (tasks | unassigned).distinct()
+    return tasks
 
 
 @dataclass
@@ -105,15 +130,17 @@ class DrillRow:
     behind: int = 0
 
 
-def drilldown(unit, document, period, sort=None, category=None, periods=None):
+def drilldown(unit, document, period, sort=None, category=None, periods=None, page=None):
     """Each unit directly below `unit` by the plan's targets of one criterion: figure and status per cell,
-    the same as on that unit's own dashboard.
+    the same as on that unit's own dashboard; `page`: which DRILL_PAGE rows (after sorting) are shown.
 
-    One criterion at a time keeps the table readable (and a province of 120 communes fast).
+    One criterion at a time keeps the table readable (and a province of 120 communes fast); every row
+    is evaluated (sorting and the columns need them all, in the same queries) but a page is rendered.
     """
-    children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
+    children = list(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
+                    .order_by("name"))
     plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
-                        .order_by("order"))
+                        .prefetch_related("scope_units").order_by("order"))
     sizes = {}
     for target in plan_targets:
         sizes[target.category] = sizes.get(target.category, 0) + 1
@@ -132,8 +159,8 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None):
         cells = [DrillCell(target, statuses[(child.pk, target.pk)]) for target in columns]
         behind = sum(1 for c in cells if c.evaluation and c.evaluation.status in (Status.BEHIND, Status.AT_RISK))
         rows.append(DrillRow(child, cells, behind))
-    return {"children": _sorted(rows, columns, sort), "columns": columns, "categories": categories,
-            "category": category}
+    return {"children": Paginator(_sorted(rows, columns, sort), DRILL_PAGE).get_page(page), "columns": columns,
+            "categories": categories, "category": category}
 
 
 def _sorted(rows, columns, sort):

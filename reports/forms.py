@@ -101,6 +101,38 @@ class ReturnForm(VersionForm):
                               error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì."})
 
 
+class AnswerForm(VersionForm):
+    """The unit above acknowledges a report it received, or returns it with a reason."""
+
+    decision = forms.ChoiceField(choices=[("acknowledge", "Xác nhận đã nhận"), ("return", "Trả lại")],
+                                 error_messages={"required": "Hãy chọn xác nhận hoặc trả lại.",
+                                                 "invalid_choice": "Hãy chọn xác nhận hoặc trả lại."})
+    reason = forms.CharField(label="Lý do trả lại", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"max_length": "Lý do trả lại dài quá 2.000 ký tự."})
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Hãy ghi lý do trả lại để đơn vị gửi biết cần chỉnh sửa gì.")
+        return cleaned
+
+
+class NotificationPreferenceForm(forms.Form):
+    """Which kinds of notification the user also receives by e-mail (a box per kind; all ticked by default)."""
+
+    def __init__(self, *args, user, **kwargs):
+        from .models import NotificationKind, NotificationPreference
+
+        super().__init__(*args, **kwargs)
+        off = set(NotificationPreference.objects.filter(user=user, by_email=False).values_list("kind", flat=True))
+        for kind, label in NotificationKind.choices:
+            self.fields[kind] = forms.BooleanField(label=label, required=False, initial=kind not in off)
+
+    def turned_off(self):
+        return [kind for kind in self.fields if not self.cleaned_data.get(kind)]
+
+
 class ExceptionForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     open_until = forms.DateField(label="Mở nhập đến ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
@@ -130,3 +162,29 @@ class ReportUploadForm(forms.Form):
         if errors:
             raise forms.ValidationError([str(error) for error in errors])
         return uploaded
+
+
+class ReportSectionsForm(forms.Form):
+    """The sections a unit writes itself in its report on a plan for a period (ReportSections), on the
+    finalise page; shown filled with what was saved."""
+
+    def __init__(self, *args, unit, document, period, **kwargs):
+        from .models import ReportSections
+
+        super().__init__(*args, **kwargs)
+        self.key = {"unit": unit, "document": document, "period": period}
+        saved = ReportSections.objects.filter(**self.key).first()
+        for name, label in ReportSections.FIELDS:
+            self.fields[name] = VietnameseTextField(label=label, required=False, max_length=10000,
+                                                    initial=getattr(saved, name, ""),
+                                                    widget=forms.Textarea(attrs={"rows": 4}))
+
+    def save(self, *, by):
+        """Keep the texts posted (a post without them, from an older page, changes nothing): one row per unit,
+        plan and period. Returns True, for the view to go on."""
+        from .models import ReportSections
+
+        texts = {name: self.cleaned_data[name].strip() for name in self.fields if name in self.data}
+        if texts:
+            ReportSections.objects.update_or_create(**self.key, defaults={**texts, "updated_by": by})
+        return True

@@ -280,6 +280,7 @@ class ReportBuild(models.Model):
         help_text="Trống khi đang chờ mà chưa gửi được (máy chủ tạo báo cáo tạm ngưng): lần quét sau sẽ gửi.")
     xlsx_file = models.FileField("tệp Excel", upload_to=build_file_path, blank=True, max_length=255)
     pdf_file = models.FileField("tệp PDF", upload_to=build_file_path, blank=True, max_length=255)
+    docx_file = models.FileField("tệp Word", upload_to=build_file_path, blank=True, max_length=255)
 
     objects = ReportBuildQuerySet.as_manager()
 
@@ -308,6 +309,17 @@ class ReportBuild(models.Model):
         return None
 
 
+class OutgoingStatus(models.TextChoices):
+    """Where a report sent upward stands: prepared by an officer, approved by the unit's leader, sent, then
+    acknowledged or returned by the unit above."""
+
+    PREPARED = "prepared", "Chờ lãnh đạo phê duyệt"
+    APPROVED = "approved", "Lãnh đạo đã phê duyệt, chưa gửi"
+    SENT = "sent", "Đã gửi, chờ cấp trên xác nhận"
+    ACKNOWLEDGED = "acknowledged", "Cấp trên đã xác nhận đã nhận"
+    RETURNED = "returned", "Cấp trên đã trả lại"
+
+
 class OutgoingReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports of units in the user's scope, and those sent to a unit in it."""
@@ -316,6 +328,14 @@ class OutgoingReportQuerySet(models.QuerySet):
     def signable_by(self, user):
         """Reports the user finalises and sends: its unit's officers, or a leader of that unit."""
         return self.filter(access.sign_off_condition(user, "unit"))
+
+    def approvable_by(self, user):
+        """Reports the user approves before they are sent: a leader of the report's unit itself."""
+        return self.filter(access.approve_condition(user, "unit"))
+
+    def receivable_by(self, user):
+        """Reports the user acknowledges or returns: officers and reviewers of the unit they were sent to."""
+        return self.filter(access.receive_condition(user, "recipient"))
 
 
 class OutgoingReport(models.Model):
@@ -341,6 +361,17 @@ class OutgoingReport(models.Model):
                                           help_text="Tăng mỗi lần báo cáo đổi trạng thái (chốt, gửi).")
     xlsx_file = models.FileField("tệp Excel", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
     pdf_file = models.FileField("tệp PDF", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
+    docx_file = models.FileField("tệp Word", upload_to="bao-cao-da-chot/", blank=True, max_length=255)
+    # sign-off and acknowledgement (the steps with who and when are OutgoingReportEvent rows)
+    status = models.CharField("trạng thái", max_length=16, choices=OutgoingStatus.choices,
+                              default=OutgoingStatus.PREPARED)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="lãnh đạo phê duyệt", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField("phê duyệt lúc", null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người xác nhận hoặc trả lại",
+                                    null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    answered_at = models.DateTimeField("xác nhận hoặc trả lại lúc", null=True, blank=True)
+    return_reason = models.TextField("lý do trả lại", blank=True)
 
     objects = OutgoingReportQuerySet.as_manager()
 
@@ -355,3 +386,138 @@ class OutgoingReport(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period} — {self.document.short_label}"
+
+
+# --- the steps of a report sent upward, and the portal's notifications (issue 12) ---------------------------
+
+
+class OutgoingReportEvent(models.Model):
+    """One step on a report sent upward: who took it, when, with what comment, and the version it made."""
+
+    class Action(models.TextChoices):
+        PREPARED = "prepared", "Chốt báo cáo"
+        APPROVED = "approved", "Lãnh đạo phê duyệt"
+        SENT = "sent", "Gửi lên cấp trên"
+        ACKNOWLEDGED = "acknowledged", "Cấp trên xác nhận đã nhận"
+        RETURNED = "returned", "Cấp trên trả lại"
+
+    report = models.ForeignKey(OutgoingReport, verbose_name="báo cáo", on_delete=models.CASCADE,
+                               related_name="events")
+    action = models.CharField("thao tác", max_length=16, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    comment = models.TextField("ghi chú", blank=True)
+    version = models.PositiveIntegerField("phiên bản sau thao tác", default=0)
+
+    class Meta:
+        verbose_name = "bước xử lý báo cáo gửi cấp trên"
+        verbose_name_plural = "các bước xử lý báo cáo gửi cấp trên"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class NotificationKind(models.TextChoices):
+    SCHOOL_REPORT_RETURNED = "school_returned", "Báo cáo của trường bị trả lại"
+    SCHOOL_REPORT_APPROVED = "school_approved", "Báo cáo của trường được duyệt"
+    REPORT_TO_APPROVE = "to_approve", "Báo cáo chờ lãnh đạo phê duyệt"
+    REPORT_RECEIVED = "received", "Nhận báo cáo từ cấp dưới"
+    REPORT_ACKNOWLEDGED = "acknowledged", "Cấp trên xác nhận đã nhận báo cáo"
+    REPORT_RETURNED = "returned", "Cấp trên trả lại báo cáo"
+    DEADLINE_SOON = "deadline", "Sắp đến hạn nộp báo cáo"
+    TASK_OVERDUE = "task_overdue", "Nhiệm vụ quá hạn"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message to one user in the portal (and, if they chose so, by e-mail): what happened and a link."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField("loại", max_length=16, choices=NotificationKind.choices)
+    title = models.CharField("tiêu đề", max_length=255)
+    body = models.TextField("nội dung", blank=True)
+    link = models.CharField("đường dẫn", max_length=500, blank=True, help_text="Đường dẫn trong cổng, ví dụ /bao-cao/…")
+    key = models.CharField("khóa chống trùng", max_length=120, blank=True,
+                           help_text="Cùng người nhận và cùng khóa thì chỉ gửi một lần (thư nhắc hạn).")
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+    emailed = models.BooleanField("đã gửi thư", default=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key",
+                                    violation_error_message="Thông báo này đã được gửi cho người dùng."),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of whether a kind of notification is also sent by e-mail (default: yes)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField("loại", max_length=16, choices=NotificationKind.choices)
+    by_email = models.BooleanField("gửi thư điện tử", default=True)
+
+    class Meta:
+        verbose_name = "lựa chọn nhận thông báo"
+        verbose_name_plural = "lựa chọn nhận thông báo"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique",
+                                    violation_error_message="Đã có lựa chọn cho loại thông báo này."),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()}"
+
+
+# --- the unit's own sections of its report (issue 11) --------------------------------------------------------
+
+
+class ReportSections(models.Model):
+    """What a ward writes itself in its report on a plan for a period, beside the figures and the schools' texts."""
+
+    FIELDS = (("achievements", "Kết quả đạt được"), ("shortcomings", "Hạn chế và nguyên nhân"),
+              ("next_steps", "Phương hướng nhiệm vụ kỳ tới"), ("proposals", "Đề xuất, kiến nghị"))
+
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.PROTECT, related_name="report_sections")
+    document = models.ForeignKey("plans.Document", verbose_name="kế hoạch", on_delete=models.PROTECT,
+                                 related_name="report_sections")
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.PROTECT, related_name="report_sections")
+    achievements = models.TextField("kết quả đạt được", blank=True)
+    shortcomings = models.TextField("hạn chế và nguyên nhân", blank=True)
+    next_steps = models.TextField("phương hướng nhiệm vụ kỳ tới", blank=True)
+    proposals = models.TextField("đề xuất, kiến nghị", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người cập nhật", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "phần báo cáo do đơn vị viết"
+        verbose_name_plural = "phần báo cáo do đơn vị viết"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "document", "period"], name="report_sections_unique",
+                                    violation_error_message="Đơn vị đã có nội dung báo cáo cho kế hoạch và kỳ này."),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period} — {self.document}"
+
+    def texts(self):
+        """{field: text} of the sections, for the report's content."""
+        return {name: getattr(self, name).strip() for name, _label in self.FIELDS}

@@ -1,9 +1,12 @@
-"""Reports sent upward: finalise (freeze the figures and the files), send to the parent unit, and the
-parent's inbox with the communes that have not sent theirs.
+"""Reports sent upward: finalise (freeze the figures and the files), approval by the unit's leader, send to
+the parent unit, the parent's acknowledgement or return, and the parent's inbox with the units that have not
+sent theirs.
 
-Both steps carry what the user's page showed (finalise: that nothing was finalised yet and which schools'
-narratives it offered; send: the report's version) and are refused, saying who did what and when, if the
-report moved on meanwhile.
+Every step carries what the user's page showed (finalise: that nothing was finalised yet and which schools'
+narratives it offered; the other steps: the report's version) and is refused, saying who did what and when,
+if the report moved on meanwhile. Each step is kept as an OutgoingReportEvent (who, when, comment). The files
+are frozen without a name under the signature; the leader's approval writes their name there (and only the
+name: the figures stay those of the snapshot).
 """
 
 import hashlib
@@ -18,9 +21,10 @@ from periods.models import PeriodException
 from units import access
 from units.models import Unit, UnitKind
 
+from . import notifications
 from .actions import WorkflowError, person_name
-from .content import Narrative, build_report_content, school_narratives
-from .models import OutgoingReport
+from .content import Narrative, ReportContent, build_report_content, school_narratives
+from .models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
 
 
 def _at(moment):
@@ -28,12 +32,18 @@ def _at(moment):
 
 
 def describe_state(report):
-    """In Vietnamese: who finalised the report and when, and whether, by whom and when it was sent."""
+    """In Vietnamese: who finalised the report and when, who approved it, whether, by whom and when it was sent,
+    and what the unit above answered."""
     text = f"Báo cáo đã được {person_name(report.finalised_by)} chốt lúc {_at(report.finalised_at)}"
+    if report.approved_at:
+        text += f", {person_name(report.approved_by)} phê duyệt lúc {_at(report.approved_at)}"
     if report.sent_at:
         text += f" và {person_name(report.sent_by)} gửi lên {report.recipient.name if report.recipient else 'cấp trên'} " \
                 f"lúc {_at(report.sent_at)}"
-    return text + "."
+    if report.answered_at:
+        verb = "trả lại" if report.status == OutgoingStatus.RETURNED else "xác nhận đã nhận"
+        text += f"; {person_name(report.answered_by)} {verb} lúc {_at(report.answered_at)}"
+    return text + f". Trạng thái hiện tại: {report.get_status_display()}."
 
 
 class StaleOutgoingError(WorkflowError):
@@ -52,63 +62,150 @@ def narratives_fingerprint(narratives):
 
 
 @transaction.atomic
-def finalise_report(*, unit, document, period, number, narratives, by, seen_narratives=None):
-    """Freeze the report: a snapshot of its content and its Excel and PDF, which never change after.
+def finalise_report(*, unit, document, period, number, narratives, by, seen_narratives=None, expected_version=None):
+    """Freeze the report: a snapshot of its content and its Excel and PDF, which never change after, with the
+    signature left without a name until the unit's leader approves it.
 
     Refused if someone finalised it meanwhile (also when two finalise at once: the unique constraint
     decides), or, with `seen_narratives` (the fingerprint of the narratives the page offered), if the
-    schools' narratives changed since the page was shown.
+    schools' narratives changed since the page was shown. A report the unit above returned is finalised
+    again in place (from the live data, `expected_version` being the version the page showed): it then
+    needs the leader's approval again.
     """
-    from .pdf import write_report_pdf
-    from .report_xlsx import write_report_xlsx
-
     existing = _finalised(unit, document, period)
-    if existing:
+    if existing and (existing.status != OutgoingStatus.RETURNED or expected_version is None):
         raise StaleOutgoingError(existing)
     if seen_narratives is not None and narratives_fingerprint(school_narratives(unit, period)) != seen_narratives:
         raise WorkflowError("Ý kiến của các trường đã thay đổi từ khi bạn mở trang (một báo cáo của trường vừa "
                             "được duyệt, mở lại hoặc sửa). Chưa chốt: hãy xem lại các ý kiến bên dưới rồi chốt lại.")
-    content = build_report_content(unit=unit, document=document, period=period,
+    content = build_report_content(unit=unit, document=document, period=period, signer_name="",
                                    number=f"Số: {number}" if number else "", narratives=narratives)
-    try:
-        with transaction.atomic():
-            report = OutgoingReport.objects.create(unit=unit, document=document, period=period, number=number,
-                                                   snapshot=content.to_json(), finalised_by=by)
-    except IntegrityError:
-        existing = _finalised(unit, document, period)
-        if existing is None:
-            raise
-        raise StaleOutgoingError(existing) from None
-    stem = f"bao-cao-{unit.code}-{period.code}"
+    if existing:
+        report = _lock(existing, expected_version)
+        if report.status != OutgoingStatus.RETURNED:
+            raise StaleOutgoingError(report)
+        report.number, report.snapshot, report.finalised_by, report.finalised_at = number, content.to_json(), by, \
+            timezone.now()
+        report.approved_by = report.approved_at = report.recipient = report.sent_at = report.sent_by = None
+        report.answered_by = report.answered_at = None  # the return and its reason stay in the report's events
+        report.return_reason = ""
+        _step(report, by, OutgoingReportEvent.Action.PREPARED, OutgoingStatus.PREPARED,
+              ["number", "snapshot", "finalised_by", "finalised_at", "approved_by", "approved_at", "recipient",
+               "sent_at", "sent_by", "answered_by", "answered_at", "return_reason"])
+    else:
+        try:
+            with transaction.atomic():
+                report = OutgoingReport.objects.create(unit=unit, document=document, period=period, number=number,
+                                                       snapshot=content.to_json(), finalised_by=by)
+        except IntegrityError:
+            existing = _finalised(unit, document, period)
+            if existing is None:
+                raise
+            raise StaleOutgoingError(existing) from None
+        OutgoingReportEvent.objects.create(report=report, action=OutgoingReportEvent.Action.PREPARED, by=by,
+                                           version=report.version)
+    _write_files(report, content)
+    notifications.notify_report_to_approve(report)
+    return report
+
+
+def _write_files(report, content):
+    """The report's files from its content: at finalising, and again at approval (the signature's name)."""
+    from .pdf import write_report_pdf
+    from .report_docx import write_report_docx
+    from .report_xlsx import write_report_xlsx
+
+    stem = f"bao-cao-{report.unit.code}-{report.period.code}"
     report.xlsx_file.save(f"{stem}.xlsx", ContentFile(write_report_xlsx(content)), save=False)
     report.pdf_file.save(f"{stem}.pdf", ContentFile(write_report_pdf(content)), save=False)
-    report.save(update_fields=["xlsx_file", "pdf_file"])
-    return report
+    report.docx_file.save(f"{stem}.docx", ContentFile(write_report_docx(content)), save=False)
+    report.save(update_fields=["xlsx_file", "pdf_file", "docx_file"])
 
 
 def _finalised(unit, document, period):
     return (OutgoingReport.objects.filter(unit=unit, document=document, period=period)
-            .select_related("finalised_by", "sent_by", "recipient").first())
+            .select_related("finalised_by", "approved_by", "sent_by", "answered_by", "recipient").first())
+
+
+def _lock(report, expected_version):
+    """The report's row, locked until the transaction ends; refused if it moved on since `expected_version`."""
+    # lock the report row alone: PostgreSQL refuses FOR UPDATE across the nullable joins
+    report = (OutgoingReport.objects.select_for_update(of=("self",))
+              .select_related("unit__parent", "document", "period", "finalised_by", "approved_by", "sent_by",
+                              "answered_by", "recipient").get(pk=report.pk))
+    if report.version != expected_version:
+        raise StaleOutgoingError(report)
+    return report
+
+
+def _step(report, by, action, status, fields, comment=""):
+    """Count the step: the new state and version, and its event (who, when, the version it made)."""
+    report.status = status
+    report.version += 1
+    report.save(update_fields=[*fields, "status", "version"])
+    return OutgoingReportEvent.objects.create(report=report, action=action, by=by, comment=comment,
+                                              version=report.version)
+
+
+def signature_name(user):
+    """The approving leader as the signature block prints them: the full name, else the login."""
+    return user.get_full_name() or user.username
+
+
+@transaction.atomic
+def approve_report(*, report, by, expected_version):
+    """The unit's leader approves the report as its page showed it: their name goes under the signature and
+    the files are written again from the frozen snapshot (same figures); then it may be sent."""
+    report = _lock(report, expected_version)
+    if report.status != OutgoingStatus.PREPARED:
+        raise WorkflowError(f"Chỉ phê duyệt được báo cáo đang chờ phê duyệt (hiện tại: {report.get_status_display()}).")
+    content = ReportContent.from_json(report.snapshot)
+    content.signer_name = signature_name(by)
+    report.snapshot = content.to_json()
+    report.approved_by, report.approved_at = by, timezone.now()
+    _step(report, by, OutgoingReportEvent.Action.APPROVED, OutgoingStatus.APPROVED,
+          ["snapshot", "approved_by", "approved_at"])
+    _write_files(report, content)
+    return report
 
 
 @transaction.atomic
 def send_report(*, report, by, expected_version):
-    """Send a finalised report to the unit above (a ward's to its province, a school's to its ward); refused
-    if the report moved on since the version the user's page showed."""
-    # lock the report row alone: PostgreSQL refuses FOR UPDATE across the nullable joins
-    report = (OutgoingReport.objects.select_for_update(of=("self",))
-              .select_related("unit__parent", "finalised_by", "sent_by", "recipient").get(pk=report.pk))
-    if report.version != expected_version:
-        raise StaleOutgoingError(report)
+    """Send an approved report to the unit above (a ward's to its province, a school's to its ward); refused
+    if the report moved on since the version the user's page showed, or if the leader has not approved it."""
+    report = _lock(report, expected_version)
     if report.sent_at:
         raise WorkflowError(f"Báo cáo đã được gửi lúc {timezone.localtime(report.sent_at):%H:%M %d/%m/%Y}.")
+    if report.status != OutgoingStatus.APPROVED:
+        raise WorkflowError("Báo cáo chưa được lãnh đạo đơn vị phê duyệt nên chưa gửi được.")
     if report.unit.parent is None:
         raise WorkflowError("Đơn vị không có cấp trên để gửi báo cáo.")
     report.recipient = report.unit.parent
     report.sent_at = timezone.now()
     report.sent_by = by
-    report.version += 1
-    report.save(update_fields=["recipient", "sent_at", "sent_by", "version"])
+    _step(report, by, OutgoingReportEvent.Action.SENT, OutgoingStatus.SENT, ["recipient", "sent_at", "sent_by"])
+    notifications.notify_report_received(report)
+    return report
+
+
+@transaction.atomic
+def answer_report(*, report, by, expected_version, acknowledge, reason=""):
+    """The unit above acknowledges receipt of a sent report, or returns it with a reason; the sender is told."""
+    reason = reason.strip()
+    if not acknowledge and not reason:
+        raise WorkflowError("Hãy ghi lý do trả lại để đơn vị gửi biết cần chỉnh sửa gì.")
+    report = _lock(report, expected_version)
+    if report.status != OutgoingStatus.SENT:
+        raise WorkflowError(f"Chỉ xác nhận hoặc trả lại được báo cáo vừa gửi đến (hiện tại: "
+                            f"{report.get_status_display()}).")
+    report.answered_by, report.answered_at = by, timezone.now()
+    report.return_reason = "" if acknowledge else reason
+    if acknowledge:
+        action, status = OutgoingReportEvent.Action.ACKNOWLEDGED, OutgoingStatus.ACKNOWLEDGED
+    else:
+        action, status = OutgoingReportEvent.Action.RETURNED, OutgoingStatus.RETURNED
+    _step(report, by, action, status, ["answered_by", "answered_at", "return_reason"], comment=report.return_reason)
+    notifications.notify_report_answered(report)
     return report
 
 
@@ -132,11 +229,27 @@ class InboxRow:
 
 
 def inbox(unit, period):
-    """Each unit directly below with the report it sent for the period (or None): two queries."""
+    """Each commune directly below with the report it sent for the period (or None), and each school below that
+    sent one: schools report each semester through their own flow (period_completeness), so one that sent
+    nothing here is not listed as late. Two queries."""
     children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
-    received = {r.unit_id: r for r in OutgoingReport.objects.filter(recipient=unit, period=period)
+    received = {r.unit_id: r for r in OutgoingReport.objects.filter(recipient=unit, period=period, sent_at__isnull=False)
                 .select_related("document", "finalised_by")}
-    return [InboxRow(child, received.get(child.pk)) for child in children]
+    return [InboxRow(child, received.get(child.pk)) for child in children
+            if child.kind != UnitKind.SCHOOL or child.pk in received]
+
+
+def latest_received_period(unit, periods):
+    """Among `periods`, the latest (by its end) for which a unit below sent `unit` a report, or None: one query."""
+    sent = set(OutgoingReport.objects.filter(recipient=unit, sent_at__isnull=False).values_list("period", flat=True)
+               .distinct())
+    return max((p for p in periods if p.pk in sent), key=lambda p: (p.end, p.start), default=None)
+
+
+def received_reports(unit, limit=10):
+    """The latest reports sent to `unit`, for its reviewers' home page: one query."""
+    return list(OutgoingReport.objects.filter(recipient=unit, sent_at__isnull=False)
+                .select_related("unit", "period", "document").order_by("-sent_at")[:limit])
 
 
 def entry_exceptions(user, rows, period, today=None):
@@ -148,3 +261,9 @@ def entry_exceptions(user, rows, period, today=None):
         return []
     granted = {e.unit_id: e for e in PeriodException.objects.filter(period=period, unit__in=units)}
     return [(unit, granted.get(unit.pk)) for unit in units]
+
+
+def reports_to_approve(unit):
+    """The reports of `unit` waiting for its leader's approval, for the leader's home page: one query."""
+    return list(OutgoingReport.objects.filter(unit=unit, status=OutgoingStatus.PREPARED)
+                .select_related("period", "document").order_by("-finalised_at"))

@@ -25,6 +25,13 @@ from plans.models import TaskStatus
 from targets.fields import format_number, format_percent
 
 from .consolidation import consolidate
+from .content import (
+    COMPLETION_NOTE,
+    ReportCover,
+    own_section_blocks,
+    projection_cells,
+    projection_scale_lines,
+)
 from .queries import ReportingRate
 
 TEMPLATE = "reports/report_pdf.html"
@@ -36,6 +43,8 @@ STATUS_COLOURS = {"met": "#1e7b34", "on_track": "#2e6da4", "at_risk": "#d49a1f",
                   "no_data": "#9aa3ad"}
 TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
 LATE_TASKS_SHOWN = 15
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+ACHIEVEMENTS = "Kết quả đạt được"
 BEHIND_NAMES_SHOWN = 12
 
 
@@ -53,20 +62,26 @@ def write_report_pdf(content) -> bytes:
         "common_lead": leads.pop() if len(leads) == 1 else None,
         "groups": [{"label": group.label, "rows": [_row(row) for row in group.rows]} for group in content.groups],
         "tasks": _tasks(content.tasks),
+        "completion_note": COMPLETION_NOTE,
+        "projection": _projection(content.projections),
+        **_own_sections(content),
     }
     return HTML(string=render_to_string(TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def write_consolidated_pdf(contents, title) -> bytes:
     """A parent's PDF across its communes: per target the aggregate, the communes by status and the
-    names of those behind (the full commune x target matrix is in the consolidated Excel)."""
+    names of those behind (the full commune x target matrix is in the consolidated Excel). `title`: the
+    report's cover (content.ReportCover: official header, which communes sent, "Nơi nhận", signature),
+    or a bare title."""
     labels = contents[0].summary_labels if contents else []
     summary = Counter()
     for content in contents:
         summary.update(content.summary)
     rate = ReportingRate(sum(c.submitted for c in contents), sum(c.schools for c in contents))
     context = {
-        "title": title,
+        "title": str(title),
+        "c": title if isinstance(title, ReportCover) else None,  # a bare title: no official blocks
         "fonts": font_faces(),
         "period_name": contents[0].period_name if contents else "",
         "communes": len(contents),
@@ -171,6 +186,7 @@ def _summary(counts, labels):
 def _row(row):
     return {
         "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
+        "sections": "; ".join(row.sections),
         "baseline": "" if row.baseline is None else (
             format_percent(row.baseline) if row.is_rate
             else format_number(Decimal(str(row.baseline)), 2)),
@@ -178,6 +194,31 @@ def _row(row):
         "status_label": row.status_label, "colour": STATUS_COLOURS.get(row.status, "#777"),
         "trend": sparkline_svg([value for _period, value in row.trend]),
     }
+
+
+def _own_sections(content):
+    """The unit's own sections: "Kết quả đạt được" opens part I; the others follow the schools' texts (part IV)
+    as parts V, VI, VII, each a list of paragraphs."""
+    blocks = own_section_blocks(content)
+    achievements = [text for label, text in blocks if label == ACHIEVEMENTS]
+    others = [(label, text) for label, text in blocks if label != ACHIEVEMENTS]
+    return {
+        "achievements": _paragraphs(achievements[0]) if achievements else [],
+        "own_parts": [{"number": ROMAN[4 + index], "title": label.upper(), "paragraphs": _paragraphs(text)}
+                      for index, (label, text) in enumerate(others)],
+    }
+
+
+def _paragraphs(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _projection(table):
+    """The plan's projection figures as the plan prints them (school years as columns), or None."""
+    if not table:
+        return None
+    cells = projection_cells(table)
+    return {"header": cells[0], "rows": cells[1:], "scale": projection_scale_lines(table)}
 
 
 def _tasks(tasks):

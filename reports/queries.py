@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
+from periods.models import PeriodException
 from targets.models import ProgressValue, Target
-from units.models import Unit
+from units.models import Unit, UnitKind
 
 from .models import ReportStatus, SchoolReport
 
@@ -45,6 +47,134 @@ def completeness(unit, period, today=None):
 
 
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+# --- completeness at any scope: counted in SQL, summarised by the level below, paged ----------------------
+
+COMPLETENESS_PAGE = 50  # rows of the completeness page and of the drill-down at most
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """How many of a unit's schools stand in each state of their report for a period (NULL: not started)."""
+
+    schools: int = 0
+    not_started: int = 0
+    draft: int = 0
+    submitted: int = 0
+    returned: int = 0
+    approved: int = 0
+
+    def __add__(self, other):
+        return StateCounts(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+
+    def _values(self):
+        return (self.schools, self.not_started, self.draft, self.submitted, self.returned, self.approved)
+
+    @property
+    def reported(self):
+        """Submitted or approved: what the reporting rate counts."""
+        return self.submitted + self.approved
+
+    @property
+    def missing(self):
+        return self.schools - self.reported
+
+    @property
+    def rate(self):
+        return ReportingRate(self.reported, self.schools)
+
+    def labelled(self, period, today=None):
+        """[(label, state, n)] as state_counts gives them: after the deadline, not started and drafts are late."""
+        late = (today or timezone.localdate()) > period.deadline
+        counts = {NOT_STARTED: 0 if late else self.not_started, LATE: self.not_started + self.draft if late else 0,
+                  ReportStatus.DRAFT: 0 if late else self.draft, ReportStatus.SUBMITTED: self.submitted,
+                  ReportStatus.RETURNED: self.returned, ReportStatus.APPROVED: self.approved}
+        return [(label, state, counts.get(state, 0)) for state, label in STATE_LABELS.items()]
+
+
+def _schools_with_report(unit, period):
+    """The current schools under the unit, each joined to its report for the period (if any) as `report`."""
+    return (Unit.objects.in_subtree(unit).schools().current()
+            .annotate(report=FilteredRelation("school_reports", condition=Q(school_reports__period=period))))
+
+
+_STATE_COUNTS = {
+    "schools": Count("pk"),
+    "not_started": Count("pk", filter=Q(report__isnull=True)),
+    **{status: Count("pk", filter=Q(report__status=status)) for status in
+       (ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.APPROVED)},
+}
+
+
+def _child_below(unit):
+    """The unit one level below `unit` on the way down to a row of its subtree (the row itself when it is
+    one level down; rows lie at most four levels down: a school under a former district under a province)."""
+    depth = unit.depth
+    return Case(When(depth=depth + 1, then=F("pk")), When(depth=depth + 2, then=F("parent_id")),
+                When(depth=depth + 3, then=F("parent__parent_id")), default=F("parent__parent__parent_id"))
+
+
+def state_totals(unit, period):
+    """The StateCounts of all the schools under the unit, in one query."""
+    return StateCounts(**_schools_with_report(unit, period).aggregate(**_STATE_COUNTS))
+
+
+def state_counts_by_child(unit, period):
+    """{pk of a unit directly below `unit`: StateCounts of the schools under it} in one grouped query."""
+    rows = (_schools_with_report(unit, period).annotate(child=_child_below(unit)).order_by()
+            .values("child").annotate(**_STATE_COUNTS))
+    return {row.pop("child"): StateCounts(**row) for row in rows}
+
+
+@dataclass
+class ChildRow:
+    """A unit directly below the page's unit, with its schools' report states for the period."""
+
+    unit: Unit
+    counts: StateCounts
+
+
+def completeness_by_child(unit, period):
+    """The units directly below `unit` that follow schools (communes of a province, provinces of the
+    country, or a school directly below), with their schools' counts, and the total: two queries."""
+    counts = state_counts_by_child(unit, period)
+    children = (unit.children.current()
+                .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]) | Q(pk__in=list(counts)))
+                .order_by("name"))
+    rows = [ChildRow(child, counts.get(child.pk, StateCounts())) for child in children]
+    return rows, sum((row.counts for row in rows), StateCounts())
+
+
+def completeness_page(unit, period, total, page=None, today=None):
+    """One page (COMPLETENESS_PAGE rows) of the schools under a commune, each with its state for the period,
+    in one query: the school, its report's status and time, the end of its entry exception. `total`: the
+    unit's StateCounts, whose number of schools pages them without counting again."""
+    today = today or timezone.localdate()
+    exception = PeriodException.objects.filter(period=period, unit=OuterRef("pk")).values("open_until")[:1]
+    schools = (_schools_with_report(unit, period).order_by("path")
+               .annotate(report_status=F("report__status"), submitted_at=F("report__submitted_at"),
+                         exception_until=Subquery(exception)))
+    page = Paginator(_Counted(schools, total.schools), COMPLETENESS_PAGE).get_page(page)
+    for school in page:
+        state = school.report_status or NOT_STARTED
+        if state in (NOT_STARTED, ReportStatus.DRAFT) and today > period.deadline:
+            state = LATE
+        school.state, school.state_label = state, STATE_LABELS[state]
+    return page
+
+
+class _Counted:
+    """A QuerySet whose length is already known (from an aggregate): a Paginator over it slices, never counts."""
+
+    def __init__(self, queryset, count):
+        self.queryset, self.length = queryset, count
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, index):
+        return self.queryset[index]
 
 
 @dataclass(frozen=True)

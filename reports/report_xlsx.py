@@ -12,19 +12,23 @@ never evaluates, even if it begins with "=", "+", "-" or "@" (see `text`).
 """
 
 import io
+import math
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from targets.models import IndicatorKind
 
 from .consolidation import commune_figures, commune_name
+from .content import COMPLETION_NOTE, projection_scale_lines
 
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
+PROJECTION_SHEET = "Quy mô dự kiến"
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
@@ -47,10 +51,15 @@ CONSOLIDATED_WIDTHS = [14, 26, 22, 6, 52, 10, 26, 13, 12, 16]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-ITALIC = Font(italic=True)
-UNDERLINED = Font(bold=True, underline="single")
+FONT_NAME, FONT_SIZE = "Times New Roman", 12
+BODY_FONT = Font(name=FONT_NAME, size=FONT_SIZE, family=1)
+BOLD = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True)
+TITLE_FONT = Font(name=FONT_NAME, size=14, family=1, bold=True)
+ITALIC = Font(name=FONT_NAME, size=FONT_SIZE, family=1, italic=True)
+UNDERLINED = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True, underline="single")
+LINE_HEIGHT = 16  # points per line of 12 pt Times New Roman
+CHARS_PER_WIDTH = 1.15  # characters of Vietnamese text per unit of column width, at 12 pt
+MM_PER_INCH = 25.4
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
@@ -61,8 +70,10 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 def write_report_xlsx(content) -> bytes:
     """The workbook of one unit's report: summary and target table, tasks, and the raw figures."""
-    workbook = Workbook(write_only=True)
+    workbook = _workbook()
     _summary_sheet(workbook, content)
+    if content.projections:
+        _projection_sheet(workbook, content.projections)
     _task_sheet(workbook, content)
     _raw_sheet(workbook, content)
     workbook.properties.title = f"{content.title} {content.subject}"
@@ -76,10 +87,11 @@ def write_consolidated_xlsx(contents, title) -> bytes:
     No per-cell style but number formats (and the quote prefix of a text that looks like a formula):
     the rows of a province stay cheap to write.
     """
-    workbook = Workbook(write_only=True)
+    title = str(title)  # a consolidated report's cover reads as its subject line
+    workbook = _workbook()
     ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=2)
-    ws.append([_styled(ws, title, font=TITLE_FONT)])
-    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in CONSOLIDATED_HEADERS])
+    _append(ws, [_styled(ws, title, font=TITLE_FONT)])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in CONSOLIDATED_HEADERS])
     rows = sum(len(content.rows) for content in contents)
     ws.auto_filter.ref = f"A2:{get_column_letter(len(CONSOLIDATED_HEADERS))}{rows + 2}"
     for content in contents:
@@ -89,7 +101,7 @@ def write_consolidated_xlsx(contents, title) -> bytes:
             criterion = text(ws, group.label)
             for row in group.rows:
                 result, result_format = result_number(row.result, row.kind)
-                ws.append([code, commune, criterion, _int_or_text(row.number), text(ws, row.indicator),
+                _append(ws, [code, commune, criterion, _int_or_text(row.number), text(ws, row.indicator),
                            text(ws, row.unit_label), text(ws, row.goal), number(ws, result, result_format),
                            number(ws, _share(row.completion), PERCENT), row.status_label])
 
@@ -157,46 +169,49 @@ def _summary_sheet(workbook, content):
     issuer = content.issuer_lines
     for index in range(header_rows - 1):
         left = _styled(ws, issuer[index] if index < len(issuer) else None, alignment=CENTRE,
-                       font=BOLD if index == len(issuer) - 1 else None)
+                       font=BOLD if len(issuer) - content.issuer_bold <= index < len(issuer) else None)
         right = _styled(ws, national[index] if index < len(national) else None, alignment=CENTRE,
                         font=UNDERLINED if index == len(national) - 1 else BOLD)
-        ws.append([left, None, None, None, right])
-    ws.append([_styled(ws, content.number, alignment=CENTRE), None, None, None,
-               _styled(ws, content.place_date, font=ITALIC, alignment=CENTRE)])
+        _append(ws, [left, None, None, None, right], fit=False)
+    _append(ws, [_styled(ws, content.number, alignment=CENTRE), None, None, None,
+                 _styled(ws, content.place_date, font=ITALIC, alignment=CENTRE)], fit=False)
     for row in range(1, header_rows + 1):  # the issuing body over A:C, the motto over E to the last column
         ws.merged_cells.add(f"A{row}:C{row}")
         ws.merged_cells.add(f"E{row}:{last}{row}")
     for offset, (value, font) in enumerate(((content.title, TITLE_FONT), (content.subject, BOLD),
                                             (f"Kỳ báo cáo: {content.period_name}", ITALIC)), 1):
-        ws.append([_styled(ws, value, font=font, alignment=CENTRE)])
+        _append(ws, [_styled(ws, value, font=font, alignment=CENTRE)], fit=False)
         ws.merged_cells.add(f"A{header_rows + offset}:{last}{header_rows + offset}")
 
     labels = [label for _key, label in content.summary_labels]
     counts = [content.summary.get(key, 0) for key, _label in content.summary_labels]
     rate_label = f"Tỷ lệ trường nộp báo cáo ({content.schools} trường)" if content.schools else "Tỷ lệ trường nộp báo cáo"
-    ws.append([None, _styled(ws, "Tổng hợp đánh giá chỉ tiêu", font=BOLD),
+    _append(ws, [None, _styled(ws, "Tổng hợp đánh giá chỉ tiêu", font=BOLD),
                *[_styled(ws, label, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
                  for label in [*labels, "Tổng số chỉ tiêu", rate_label]]])
-    ws.append([None, "Số chỉ tiêu",
+    _append(ws, [None, "Số chỉ tiêu",
                *[_styled(ws, count, number_format=COUNT, alignment=CENTRE, border=GRID) for count in counts],
                _styled(ws, sum(counts), number_format=COUNT, font=BOLD, alignment=CENTRE, border=GRID),
                _styled(ws, _share(content.reporting_rate.percent), number_format=PERCENT, alignment=CENTRE,
                        border=GRID)])
-    ws.append([])
+    # the line above the table, over the table's width (text running past it would widen the printed page)
+    ws.row_dimensions[ws.report_rows + 1].height = 2 * LINE_HEIGHT + 4
+    _append(ws, [None, _styled(ws, COMPLETION_NOTE, font=ITALIC, alignment=WRAP)], fit=False)
+    ws.merged_cells.add(f"B{ws.report_rows}:{last}{ws.report_rows}")
 
-    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
                for header in TARGET_HEADERS])
     for index, group in enumerate(content.groups):
-        ws.append([_styled(ws, ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=CENTRE,
+        _append(ws, [_styled(ws, ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=CENTRE,
                            fill=GROUP_FILL, border=GRID),
                    _styled(ws, group.label, font=BOLD, fill=GROUP_FILL, border=GRID),
                    *[_styled(ws, None, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
             result, result_format = result_number(row.result, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
-            ws.append([
+            _append(ws, [
                 _styled(ws, _int_or_text(row.number), alignment=CENTRE, border=GRID),
-                _styled(ws, row.indicator, alignment=WRAP, border=GRID),
+                _styled(ws, _indicator_text(row), alignment=WRAP, border=GRID),
                 _styled(ws, row.unit_label, alignment=CENTRE, border=GRID),
                 _styled(ws, baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), border=GRID),
                 _styled(ws, row.goal, alignment=WRAP, border=GRID),
@@ -207,26 +222,44 @@ def _summary_sheet(workbook, content):
             ])
 
 
+def _projection_sheet(workbook, table):
+    """The plan's projection figures as the plan prints them: one row per indicator, school years as columns;
+    then the figures of its scale that are not by school year."""
+    years = table.get("years", [])
+    ws = _new_sheet(workbook, PROJECTION_SHEET, [46, 10, *[14] * len(years)], header_row=2)
+    _append(ws, [_styled(ws, "Quy mô trường, lớp, học sinh dự kiến theo kế hoạch", font=TITLE_FONT)])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+               for header in ["Chỉ tiêu", "Đơn vị tính", *[f"Năm học {year}" for year in years]]])
+    for row in table.get("rows", []):
+        _append(ws, [_styled(ws, row["indicator"], alignment=WRAP, border=GRID),
+                   _styled(ws, row["unit_label"], alignment=CENTRE, border=GRID),
+                   *[_styled(ws, value, number_format=_count_format(value), border=GRID) for value in row["values"]]])
+    if table.get("scale"):
+        _append(ws, [])
+        for line in projection_scale_lines(table):
+            _append(ws, [_styled(ws, line, alignment=WRAP)])
+
+
 def _task_sheet(workbook, content):
     ws = _new_sheet(workbook, TASK_SHEET, TASK_WIDTHS, header_row=1)
-    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in TASK_HEADERS])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in TASK_HEADERS])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_HEADERS))}{len(content.tasks) + 1}"
     for index, task in enumerate(content.tasks, 1):
-        ws.append([index, text(ws, task["group"]), _styled(ws, task["text"], alignment=WRAP),
+        _append(ws, [index, text(ws, task["group"]), _styled(ws, task["text"], alignment=WRAP),
                    _styled(ws, task["lead"], alignment=WRAP), text(ws, task["status"])])
 
 
 def _raw_sheet(workbook, content):
     """The figures behind the tables, one row per school, indicator and period."""
     ws = _new_sheet(workbook, RAW_SHEET, RAW_WIDTHS, header_row=1)
-    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(RAW_HEADERS))}{len(content.raw_values) + 1}"
     rates = {row.indicator for row in content.rows if row.is_rate}
     for value in content.raw_values:
         figure = value["value"]
         # a figure from counts is a rate in percent (ProgressValue.effective_value)
         is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
-        ws.append([text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
+        _append(ws, [text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
                    text(ws, value["period"]),
                    # counts go out as plain numbers (Excel's General format shows them as they are)
                    _plain_number(value["numerator"]), _plain_number(value["denominator"]),
@@ -239,13 +272,13 @@ def _figures_sheet(workbook, contents):
     province's sheet several times slower."""
     headers, widths = ["Xã, phường", *RAW_HEADERS], [26, *RAW_WIDTHS]
     ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
-    ws.append([_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
     figures = [commune_figures(content) for content in contents]
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sum(len(rows) for rows in figures) + 1}"
     for rows in figures:
         for value in rows:
             commune = text(ws, value["unit"])
-            ws.append([commune, text(ws, value["unit_code"]), commune, text(ws, value["indicator"]),
+            _append(ws, [commune, text(ws, value["unit_code"]), commune, text(ws, value["indicator"]),
                        text(ws, value["period"]), _plain_number(value["numerator"]),
                        _plain_number(value["denominator"]), number(ws, *result_number(value["value"], value["kind"]))])
 
@@ -263,11 +296,48 @@ def _new_sheet(workbook, title, widths, *, header_row):
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
-    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    # the margins of Nghị định 30/2020: 30 mm left, 15 mm right, 20 mm top and bottom (in inches)
+    ws.page_margins.left, ws.page_margins.right = 30 / MM_PER_INCH, 15 / MM_PER_INCH
+    ws.page_margins.top, ws.page_margins.bottom = 20 / MM_PER_INCH, 20 / MM_PER_INCH
+    ws.page_margins.header = ws.page_margins.footer = 8 / MM_PER_INCH
+    ws.report_widths, ws.report_rows = list(widths), 0  # what _append needs to size the rows it writes
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
+    # the page number centred in the top margin from page 2 (Nghị định 30/2020)
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = FONT_NAME
     return ws
+
+
+def _workbook():
+    """A write-only workbook whose default font (that of every cell without a style) is Times New Roman 12.
+
+    openpyxl has no public setting for it: the first font of the workbook's list and the "Normal" style
+    are what Excel and LibreOffice use for unstyled cells."""
+    workbook = Workbook(write_only=True)
+    workbook._fonts = IndexedList([BODY_FONT])
+    workbook._named_styles["Normal"].font = BODY_FONT
+    return workbook
+
+
+def _append(ws, values, *, fit=True):
+    """Write a row; its height fits the longest wrapped text in it, estimated from the column's width
+    (LibreOffice and Excel keep the default height for rows written without one, so wrapped lines overlap).
+    `fit=False` for rows of merged cells, whose text spans several columns."""
+    ws.report_rows += 1
+    if fit:
+        lines = max((_lines(value, width) for value, width in zip(values, ws.report_widths, strict=False)), default=1)
+        if lines > 1:
+            ws.row_dimensions[ws.report_rows].height = lines * LINE_HEIGHT + 4
+    ws.append(values)
+
+
+def _lines(value, width):
+    """How many lines a wrapped cell's text takes in a column `width` wide (1 for a cell that does not wrap)."""
+    if not isinstance(value, Cell) or not isinstance(value.value, str) or not value.alignment.wrap_text:
+        return 1
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    return sum(max(math.ceil(len(line) / per_line), 1) for line in value.value.split("\n"))
 
 
 def _styled(ws, value, *, font=None, alignment=None, fill=None, border=None, number_format=None):
@@ -285,6 +355,13 @@ def _styled(ws, value, *, font=None, alignment=None, fill=None, border=None, num
     if number_format is not None and value is not None:
         cell.number_format = number_format
     return cell
+
+
+def _indicator_text(row):
+    """The target as the table names it, with the plan's sections when the plan states it twice."""
+    if not row.sections:
+        return row.indicator
+    return f"{row.indicator}\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})"
 
 
 def _save(workbook):

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from . import builds
+from . import builds, notifications
 from .models import ReportBuild
 
 logger = logging.getLogger(__name__)
@@ -71,3 +71,11 @@ def build_deadline_reports():
     requested = builds.build_deadline_reports()
     enqueue_builds(requested)
     return [b.pk for b in requested]
+
+
+@shared_task
+def send_daily_notifications():
+    """Every morning (celery beat): the deadlines a few days away and the tasks just overdue. Running it twice
+    tells nobody twice (each notification has a key per user)."""
+    return {"deadline": notifications.send_deadline_notifications(),
+            "task_overdue": notifications.send_task_overdue_notifications()}

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -10,11 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from periods.models import Period, PeriodKind, current_period
-from targets.selection import SelectionForm, plans_for
+from targets.selection import SelectionForm, UnitSearchForm, plans_for, unit_trail
 from units import access
 from units.models import Role, UnitKind
 
-from . import actions, dashboards, queries, school_form_xlsx
+from . import actions, dashboards, outgoing, queries, school_form_xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm, VersionForm
 from .models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntryChange
 
@@ -32,7 +33,7 @@ def home(request):
         "period": period,
         "officer_blocks": [_officer_block(unit, period) for unit in officer_units],
         "school_blocks": [_school_block(school, period) for school in schools],
-        "overview_blocks": [_overview_block(access.scope_root(m), period) for m in access.memberships(user)
+        "overview_blocks": [_overview_block(access.scope_root(m), period, m) for m in access.memberships(user)
                             if m.unit in overview_units],
     }
     return render(request, "reports/home.html", context)
@@ -53,10 +54,14 @@ def _school_block(school, period):
             "locked": period.is_locked_for(school), "overdue": period.is_overdue()}
 
 
-def _overview_block(unit, period):
-    rows = queries.completeness(unit, period)
-    return {"unit": unit, "rate": queries.reporting_rate(unit, period, rows).percent,
-            "counts": queries.state_counts(rows), "n": len(rows)}
+def _overview_block(unit, period, membership):
+    total = queries.state_totals(unit, period)  # counted in SQL: a national leader's scope has 45,000 schools
+    # a reviewer sees the reports that arrived from below; a leader those of their unit waiting for approval
+    received = outgoing.received_reports(unit) if membership.role == Role.REVIEWER else []
+    to_approve = outgoing.reports_to_approve(membership.unit) if membership.role == Role.LEADER else []
+    return {"unit": unit, "rate": total.rate.percent,
+            "counts": total.labelled(period), "n": total.schools, "received": received, "to_approve": to_approve,
+            "is_reviewer": membership.role == Role.REVIEWER}
 
 
 @login_required
@@ -177,23 +182,44 @@ def school_report_return(request, pk):
     return redirect("reports:school_report_detail", report.school_id, report.period_id)
 
 
+COMPLETENESS_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE]  # the units that follow schools
+
+
 @login_required
 def period_completeness(request):
-    units = access.officer_units(request.user) or [
+    """The schools' reports for a semester under a unit: a commune's schools one by one, a province's
+    communes (the country's provinces) summarised with a link down to each; paged either way."""
+    homes = access.officer_units(request.user) or [
         access.scope_root(m) for m in access.memberships(request.user) if m.role != Role.SCHOOL_STAFF]
-    if not units:
+    if not homes:
         raise PermissionDenied("Trang này dành cho cán bộ phụ trách và lãnh đạo.")
-    choice = SelectionForm(request.GET, units=units, periods=Period.objects.filter(
+    units = dashboards.dashboard_units(request.user, kinds=COMPLETENESS_KINDS)
+    choice = SelectionForm(request.GET, units=units, unit=homes[0], periods=Period.objects.filter(
         kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
-    unit, period, periods = choice.unit, choice.period, choice.periods
-    rows = queries.completeness(unit, period)
+    unit, period, page = choice.unit, choice.period, request.GET.get("page")
+    by_child = unit.kind in (UnitKind.CENTRAL, UnitKind.PROVINCE)
+    if by_child:
+        children, total = queries.completeness_by_child(unit, period)
+        rows = Paginator(children, queries.COMPLETENESS_PAGE).get_page(page)
+    else:
+        total = queries.state_totals(unit, period)
+        rows = queries.completeness_page(unit, period, total, page)
+    text, _, _ = UnitSearchForm(request.GET).choice()
     return render(request, "reports/period_completeness.html", {
-        "unit": unit, "units": units, "period": period, "periods": periods, "rows": rows,
-        "rate": queries.reporting_rate(unit, period, rows).percent, "counts": queries.state_counts(rows),
-        "can_review": any(access.can_review_school(request.user, r.school) for r in rows[:1]),
-        "period_locked": timezone.localdate() > period.locks_on,
-        "exception_form": ExceptionForm(),
+        "unit": unit, "unit_trail": unit_trail(unit), "period": period, "periods": choice.periods,
+        "rows": rows, "by_child": by_child, "total": total, "rate": total.rate.percent,
+        "counts": total.labelled(period),
+        "can_review": not by_child and bool(rows) and access.can_review_school(request.user, rows[0]),
+        "period_locked": timezone.localdate() > period.locks_on, "exception_form": ExceptionForm(),
+        "q": text, "matches": dashboards.find_units(units, text), "match_limit": dashboards.UNIT_MATCHES,
+        "without_schools": True, "up": _completeness_parent(request.user, unit),
     })
+
+
+def _completeness_parent(user, unit):
+    """The unit above, when its completeness page is one the user may open (for the link back up)."""
+    parent = unit.parent
+    return parent if parent and parent.kind in COMPLETENESS_KINDS and access.can_read_unit(user, parent) else None
 
 
 @login_required
@@ -201,8 +227,11 @@ def period_completeness(request):
 def period_remind(request, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     unit = access.get_unit_for_user(request, request.POST.get("unit"), write=True)
-    sent, schools = actions.remind_schools(unit=unit, period=period, by=request.user)
+    sent, schools, unreachable = actions.remind_schools(unit=unit, period=period, by=request.user)
     messages.success(request, f"Đã gửi {sent} thư nhắc tới {schools} trường chưa nộp báo cáo.")
+    if unreachable:
+        messages.warning(request, f"Không gửi được thư nhắc tới {len(unreachable)} trường: " + "; ".join(
+            f"{school.name} ({why})" for school, why in unreachable) + ".")
     return redirect(f"{_completeness_url()}?unit={unit.pk}&period={period.pk}")
 
 
@@ -290,13 +319,27 @@ def _upload_refused(request, school, period, errors):
 
 
 def _dashboard_choices(request):
-    """The unit, plan and period a dashboard shows, from the query string within the user's scope."""
+    """The unit, plan and period a dashboard shows, from the query string within the user's scope, and
+    what the unit picker found when its search was submitted without JavaScript (?q=…)."""
     units = dashboards.dashboard_units(request.user)
-    if not units:
-        raise PermissionDenied("Tài khoản chưa được phân quyền tại đơn vị nào.")
     choice = SelectionForm(request.GET, units=units, plans=plans_for, periods=Period.objects.order_by("-end"))
-    return {"units": choice.units, "unit": choice.unit, "plans": choice.plans, "document": choice.document,
-            "periods": choice.periods, "period": choice.period}
+    if choice.unit is None:
+        raise PermissionDenied("Tài khoản chưa được phân quyền tại đơn vị nào.")
+    text, _, _ = UnitSearchForm(request.GET).choice()
+    return {"unit": choice.unit, "unit_trail": unit_trail(choice.unit), "plans": choice.plans,
+            "document": choice.document, "periods": choice.periods, "period": choice.period,
+            "q": text, "matches": dashboards.find_units(units, text), "match_limit": dashboards.UNIT_MATCHES}
+
+
+@login_required
+def unit_search(request):
+    """The unit picker's search (htmx): the units of the user's dashboards whose name or code holds the
+    text, at most UNIT_MATCHES, each a link that opens the page the picker is on for that unit."""
+    text, period, without_schools = UnitSearchForm(request.GET).choice()
+    kinds = COMPLETENESS_KINDS if without_schools else dashboards.DASHBOARD_KINDS
+    matches = dashboards.find_units(dashboards.dashboard_units(request.user, kinds=kinds), text)
+    return render(request, "reports/dashboard_picker_results.html", {
+        "q": text, "matches": matches, "match_limit": dashboards.UNIT_MATCHES, "period_pk": period})
 
 
 @login_required
@@ -316,6 +359,6 @@ def dashboard_drilldown(request):
     if context["document"] is not None:
         context.update(dashboards.drilldown(context["unit"], context["document"], context["period"],
                                             sort=request.GET.get("sort"), category=request.GET.get("category"),
-                                            periods=context["periods"]))
+                                            periods=context["periods"], page=request.GET.get("page")))
     context["sort"] = request.GET.get("sort", "")
     return render(request, "reports/dashboard_drilldown.html", context)

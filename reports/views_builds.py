@@ -33,7 +33,7 @@ class BuildRequestForm(forms.Form):
     plan = forms.IntegerField(error_messages={"required": "Chưa chọn kế hoạch.", "invalid": "Kế hoạch không hợp lệ."})
     period = forms.ModelChoiceField(Period.objects.all(), error_messages={
         "required": "Chưa chọn kỳ báo cáo.", "invalid_choice": "Kỳ báo cáo không hợp lệ."})
-    formats = forms.MultipleChoiceField(choices=[("xlsx", "Excel"), ("pdf", "PDF")], widget=forms.CheckboxSelectMultiple,
+    formats = forms.MultipleChoiceField(choices=[("xlsx", "Excel"), ("pdf", "PDF"), ("docx", "Word")], widget=forms.CheckboxSelectMultiple,
                                         error_messages={"required": "Hãy chọn ít nhất một định dạng (Excel hoặc PDF).",
                                                         "invalid_choice": "Định dạng không hợp lệ."})
     kind = forms.ChoiceField(choices=ReportBuild.Kind.choices, required=False)
@@ -99,7 +99,7 @@ def build_status(request, pk):
 @require_GET
 def build_download(request, pk, fmt):
     build = _get_build_for_user(request, pk)
-    file = {"xlsx": build.xlsx_file, "pdf": build.pdf_file}.get(fmt)
+    file = {"xlsx": build.xlsx_file, "pdf": build.pdf_file, "docx": build.docx_file}.get(fmt)
     if build.state != BuildState.SUCCEEDED or not file:
         raise Http404("Không có tệp này.")
     return FileResponse(file.open("rb"), as_attachment=True, filename=f"{builds.file_stem(build)}.{fmt}")

@@ -1,4 +1,5 @@
-"""Views of reports sent upward: finalise, send, the parent's inbox."""
+"""Views of reports sent upward: finalise, the leader's approval, send, the parent's acknowledgement or return,
+the parent's inbox."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +15,12 @@ from units import access
 from . import outgoing
 from .actions import WorkflowError
 from .content import ReportContent, school_narratives
-from .forms import ExceptionForm, VersionForm
-from .models import OutgoingReport
+from .forms import AnswerForm, ExceptionForm, ReportSectionsForm, VersionForm
+from .models import OutgoingReport, OutgoingStatus
+
+# what a report's page and its steps load with the report (one query)
+REPORT_RELATED = ("unit", "unit__parent", "document", "period", "recipient", "finalised_by", "approved_by",
+                  "sent_by", "answered_by")
 
 
 @login_required
@@ -31,63 +36,107 @@ def report_finalise(request):
         raise Http404("Không tìm thấy kỳ báo cáo.")
     document, period = choice.document, choice.period
     existing = OutgoingReport.objects.filter(unit=unit, document=document, period=period).first()
-    if existing and request.method != "POST":
+    if existing and existing.status != OutgoingStatus.RETURNED and request.method != "POST":
         return redirect("reports:outgoing_detail", existing.pk)
     originals = school_narratives(unit, period)
-    if request.method == "POST":
+    sections = ReportSectionsForm(request.POST if request.method == "POST" else None, unit=unit, document=document,
+                                  period=period)
+    saved = request.method == "POST" and sections.is_valid() and sections.save(by=request.user)
+    if saved and "save_sections" in request.POST:  # kept as a draft, not finalised yet
+        messages.success(request, "Đã lưu các phần báo cáo do đơn vị viết; báo cáo chưa được chốt.")
+        return redirect(f"{request.path}?unit={unit.pk}&plan={document.pk}&period={period.pk}")
+    if saved:
+        version = request.POST.get("version", "")
         try:
             report = outgoing.finalise_report(
                 unit=unit, document=document, period=period, number=request.POST.get("number", "").strip()[:60],
                 narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user,
-                seen_narratives=request.POST.get("seen", ""))
+                seen_narratives=request.POST.get("seen", ""),
+                expected_version=int(version) if version.isdigit() else None)
         except outgoing.StaleOutgoingError as stale:
             messages.error(request, str(stale))
             return redirect("reports:outgoing_detail", stale.report.pk)
         except WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Đã chốt báo cáo: số liệu và tệp báo cáo được giữ nguyên, không thay đổi nữa.")
+            messages.success(request, "Đã chốt báo cáo: số liệu và tệp báo cáo được giữ nguyên, không thay đổi nữa. "
+                                      "Báo cáo chờ lãnh đạo đơn vị phê duyệt trước khi gửi.")
             return redirect("reports:outgoing_detail", report.pk)
     return render(request, "reports/report_finalise.html", {
         "unit": unit, "document": document, "period": period, "narratives": originals,
-        "seen": outgoing.narratives_fingerprint(originals), "number": request.POST.get("number", ""),
+        "seen": outgoing.narratives_fingerprint(originals), "sections": sections,
+        "number": request.POST.get("number", "") or (existing.number if existing else ""), "returned": existing if existing and existing.status == OutgoingStatus.RETURNED else None,
     })
 
 
 @login_required
 def outgoing_detail(request, pk):
-    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by", "sent_by"), pk)
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related(*REPORT_RELATED), pk)
     return render(request, "reports/outgoing_detail.html", {
         "report": report, "content": ReportContent.from_json(report.snapshot),
+        "events": report.events.select_related("by"),
         "can_sign_off": access.can_sign_off(request.user, report.unit),
+        "can_approve": access.can_approve_report(request.user, report.unit),
+        "can_receive": report.recipient is not None and access.can_receive_report(request.user, report.recipient),
+        "answer_form": AnswerForm(),
     })
+
+
+def _step_view(request, pk, action, step, success):
+    """The five steps of a step's view: fetch for the action, check the posted version, run, say, redirect."""
+    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related(*REPORT_RELATED), pk,
+                                         action=action)
+    form = (AnswerForm if action == "receive" else VersionForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("reports:outgoing_detail", report.pk)
+    try:
+        report = step(report, form.cleaned_data)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success(report))
+    return redirect("reports:outgoing_detail", report.pk)
+
+
+@login_required
+@require_POST
+def outgoing_approve(request, pk):
+    """The unit's leader approves the report as its page and PDF show it: their name goes under the signature."""
+    return _step_view(request, pk, "approve", lambda report, data: outgoing.approve_report(
+        report=report, by=request.user, expected_version=data["version"]),
+        lambda report: "Đã phê duyệt báo cáo: khối chữ ký ghi tên "
+                       f"{outgoing.signature_name(request.user)}; cán bộ có thể gửi lên cấp trên.")
 
 
 @login_required
 @require_POST
 def outgoing_send(request, pk):
-    report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk,
-                                         action="sign_off")
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["version"]))
-        return redirect("reports:outgoing_detail", report.pk)
-    try:
-        report = outgoing.send_report(report=report, by=request.user, expected_version=form.cleaned_data["version"])
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Đã gửi báo cáo lên {report.recipient.name}.")
-    return redirect("reports:outgoing_detail", report.pk)
+    return _step_view(request, pk, "sign_off", lambda report, data: outgoing.send_report(
+        report=report, by=request.user, expected_version=data["version"]),
+        lambda report: f"Đã gửi báo cáo lên {report.recipient.name}.")
+
+
+@login_required
+@require_POST
+def outgoing_answer(request, pk):
+    """The unit above acknowledges receipt of the report, or returns it with a reason."""
+    return _step_view(request, pk, "receive", lambda report, data: outgoing.answer_report(
+        report=report, by=request.user, expected_version=data["version"],
+        acknowledge=data["decision"] == "acknowledge", reason=data["reason"]),
+        lambda report: "Đã xác nhận đã nhận báo cáo." if report.status == OutgoingStatus.ACKNOWLEDGED
+        else "Đã trả lại báo cáo cho đơn vị gửi.")
 
 
 @login_required
 def outgoing_download(request, pk, fmt):
     report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related("unit", "unit__parent", "document", "period", "recipient", "finalised_by"), pk)
-    file = {"xlsx": report.xlsx_file, "pdf": report.pdf_file}.get(fmt)
+    file = {"xlsx": report.xlsx_file, "pdf": report.pdf_file, "docx": report.docx_file}.get(fmt)
     if not file:
         raise Http404("Không có tệp này.")
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    # ?xem=1 opens the PDF in the browser: the leader reads the report as it will be sent before approving it
+    inline = fmt == "pdf" and request.GET.get("xem") == "1"
+    return FileResponse(file.open("rb"), as_attachment=not inline, filename=file.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -98,10 +147,12 @@ def report_inbox(request):
         raise PermissionDenied("Trang này dành cho đơn vị nhận báo cáo của cấp dưới.")
     choice = SelectionForm(request.GET, units=units, plans=plans_for, periods=Period.objects.order_by("-end"))
     unit, period = choice.unit, choice.period
+    if not request.GET.get("period"):  # open on the latest period something arrived for, not an empty current one
+        period = outgoing.latest_received_period(unit, choice.periods) or period
     rows = outgoing.inbox(unit, period)
     return render(request, "reports/report_inbox.html", {
         "unit": unit, "units": units, "period": period, "periods": choice.periods, "rows": rows,
-        "received": sum(1 for r in rows if r.report), "plans": choice.plans,
+        "received": sum(1 for r in rows if r.report), "plans": choice.plans, "is_commune": unit.kind == "commune",
         "reopenable": outgoing.entry_exceptions(request.user, rows, period), "exception_form": ExceptionForm(),
         "sent": OutgoingReport.objects.filter(unit=unit, period=period).select_related("document"),
     })

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from periods.models import Period, trend_periods
 from plans.models import Document
 from targets.models import Target
-from targets.queries import plan_coverage, plan_ownership, plan_statuses, status_counts
+from targets.queries import fold_repeats, plan_coverage, plan_ownership, plan_statuses, status_counts
 from targets.selection import SelectionForm
 from targets.status import STATUS_ORDER, Status
 from units import access
@@ -21,9 +21,10 @@ def plan_coverage_view(request, pk):
     unit = access.visible_units(request.user).filter(pk=wanted).first() if (wanted.isascii() and wanted.isdigit()) else None
     if unit is None and not access.is_system_admin(request.user):
         unit = next(iter(access.scope_roots(request.user)), None)
-    period = SelectionForm(request.GET, periods=Period.objects.order_by("-end")).period
+    choice = SelectionForm(request.GET, periods=Period.objects.order_by("-end"))
+    period = choice.period
     return render(request, "reports/plan_coverage.html", {
-        "document": document, "unit": unit, "period": period,
+        "document": document, "unit": unit, "period": period, "periods": choice.periods,
         "coverage": plan_coverage(document, unit), "ownership": plan_ownership(document, period),
     })
 
@@ -40,7 +41,7 @@ def plan_public(request, pk):
         raise Http404("Chưa có kỳ báo cáo nào.")
     targets = (Target.objects.filter(document=document).targets()
                .select_related("indicator", "document").prefetch_related("horizons", "scope_units"))
-    statuses = plan_statuses(targets, document.issuer, period, trend_periods(period, among=choice.periods))
+    statuses = fold_repeats(plan_statuses(targets, document.issuer, period, trend_periods(period, among=choice.periods)))
     return render(request, "reports/plan_public.html", {
         "document": document, "period": period, "statuses": statuses, "counts": status_counts(statuses),
         "status_order": [(s, Status(s).label) for s in STATUS_ORDER],

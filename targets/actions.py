@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from periods.models import Period
 from plans.models import Document, DocumentStatus
 
 from .evidence import display_name
@@ -102,6 +103,112 @@ def save_progress_value(*, target, period, values, by, expected_version):
     return current
 
 
+class BatchRefusedError(Exception):
+    """Some entries of a batch could not be saved: nothing was. `refusals` holds (index, StaleValueError or
+    PeriodLockedError) for each, as save_progress_value would have raised them one by one."""
+
+    def __init__(self, refusals):
+        super().__init__(f"{len(refusals)} số liệu bị từ chối.")
+        self.refusals = refusals
+
+
+@transaction.atomic
+def save_progress_values(*, entries, by):
+    """save_progress_value for many (target, period, values, expected version) entries at once, all or nothing,
+    under the same rules (lock date, versions, the race of first saves, a history row each), in a number of
+    queries that does not depend on the number of entries. Raises BatchRefusedError listing every refused entry;
+    returns the saved values in the order of the entries. Entries must name distinct (target, period) pairs."""
+    entries = list(entries)
+    keyed = [(target, period, target.document.issuer) for target, period, _values, _version in entries]
+    locked = Period.locked_pairs(by, {(period, unit) for _target, period, unit in keyed})
+    refusals = [(index, PeriodLockedError(period.lock_message(unit)))
+                for index, (_target, period, unit) in enumerate(keyed) if (period, unit) in locked]
+    current = _entered_values(keyed, lock=True)
+    for index, ((target, period, unit), entry) in enumerate(zip(keyed, entries, strict=True)):
+        row = current.get((target.pk, unit.pk, period.pk))
+        if (row.version if row else 0) != entry[3] and not any(i == index for i, _ in refusals):
+            refusals.append((index, StaleValueError(row)))
+    if refusals:
+        raise BatchRefusedError(sorted(refusals, key=lambda refusal: refusal[0]))
+    now = timezone.now()
+    saved, before, new = [], {}, {}
+    for index, ((target, period, unit), (_target, _period, values, _version)) in enumerate(
+            zip(keyed, entries, strict=True)):
+        row = current.get((target.pk, unit.pk, period.pk))
+        if row is None:
+            row = ProgressValue(indicator=target.indicator, target=target, unit=unit, period=period,
+                                source=ValueSource.MANUAL, version=0)
+            new[index] = row
+        else:
+            before[index] = value_snapshot(row)
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.version += 1
+        row.entered_by, row.entered_at = by, now
+        saved.append(row)
+    _update_values([row for index, row in enumerate(saved) if index not in new], by=by, now=now)
+    if new:
+        try:
+            with transaction.atomic():
+                ProgressValue.objects.bulk_create(new.values())
+        except IntegrityError:
+            # first saves raced with another writer: the winners' rows exist now, and are what the user gets
+            winners = _entered_values([keyed[index] for index in new])
+            lost = [(index, StaleValueError(winners[key])) for index in new
+                    if (key := (keyed[index][0].pk, keyed[index][2].pk, keyed[index][1].pk)) in winners]
+            if not lost:
+                raise
+            raise BatchRefusedError(lost) from None
+    ProgressValueChange.objects.bulk_create(
+        ProgressValueChange(value=row, changed_by=by, before=before.get(index), after=value_snapshot(row))
+        for index, row in enumerate(saved))
+    return saved
+
+
+# the SQL type of each value field, for the VALUES list of one UPDATE (PostgreSQL cannot guess a NULL's type)
+_SQL_TYPES = {"numerator": "numeric", "denominator": "numeric", "value": "numeric", "achieved": "boolean",
+              "status": "text", "note": "text"}
+_UPDATE_BATCH = 500
+
+
+def _update_values(rows, *, by, now):
+    """Write the value fields of locked rows, their version + 1, who and when: one UPDATE … FROM a VALUES list per
+    500 rows (Django's bulk_update builds a CASE per field and row, seconds for a thousand rows). Runs on
+    PostgreSQL and SQLite (3.33+) alike; the roll-up triggers see an ordinary UPDATE."""
+    from django.db import connection
+
+    table, fields = ProgressValue._meta.db_table, list(_SQL_TYPES)
+    model_fields = [ProgressValue._meta.get_field(name) for name in fields]
+    for start in range(0, len(rows), _UPDATE_BATCH):
+        batch = rows[start:start + _UPDATE_BATCH]
+        placeholder = "(" + ", ".join(["%s", *(f"CAST(%s AS {_SQL_TYPES[name]})" for name in fields)]) + ")"
+        params = []
+        for row in batch:
+            params.append(row.pk)
+            params.extend(field.get_db_prep_save(getattr(row, field.attname), connection) for field in model_fields)
+        assignments = ", ".join(f"{name} = v.{name}" for name in fields)
+        sql = (f"WITH v(id, {', '.join(fields)}) AS (VALUES {', '.join([placeholder] * len(batch))}) "
+               f"UPDATE {table} SET {assignments}, version = {table}.version + 1, entered_by_id = %s, "
+               f"entered_at = %s FROM v WHERE {table}.id = v.id")
+        params.extend([by.pk if by is not None else None,
+                       ProgressValue._meta.get_field("entered_at").get_db_prep_save(now, connection)])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _entered_values(keyed, *, lock=False):
+    """{(target id, unit id, period id): the entered value} for (target, period, unit) triples: one query."""
+    if not keyed:
+        return {}
+    values = ProgressValue.objects.filter(target_id__in={target.pk for target, _period, _unit in keyed},
+                                          period_id__in={period.pk for _target, period, _unit in keyed})
+    if lock:
+        values = values.select_for_update(of=("self",))
+    wanted = {(target.pk, unit.pk, period.pk) for target, period, unit in keyed}
+    return {key: row for row in values.select_related("entered_by")
+            if (key := (row.target_id, row.unit_id, row.period_id)) in wanted}
+
+
 @transaction.atomic
 def attach_evidence(*, value, uploaded, by):
     """Keep a checked evidence file (EvidenceForm) under a generated name (Evidence.file's evidence_path); the
@@ -120,8 +227,8 @@ def archive_plans(*, documents, by):
     """Archive plans and their targets (one moment for all, so that restoring brings back exactly these)."""
     now = timezone.now()
     ids = [d.pk for d in documents]
-    Target.objects.filter(document_id__in=ids).update(archived_at=now, archived_by=by)
-    return Document.objects.filter(pk__in=ids).update(archived_at=now, archived_by=by)
+    Target.objects.filter(document_id__in=ids).update(archived_at=now, archived_by=by, updated_at=now)
+    return Document.objects.filter(pk__in=ids).update(archived_at=now, archived_by=by, updated_at=now)
 
 
 @transaction.atomic
@@ -130,8 +237,9 @@ def restore_plans(*, documents):
     restored = 0
     for document in Document.all_objects.filter(pk__in=[d.pk for d in documents], archived_at__isnull=False):
         Target.all_objects.filter(document=document, archived_at=document.archived_at).update(
-            archived_at=None, archived_by=None)
-        restored += Document.all_objects.filter(pk=document.pk).update(archived_at=None, archived_by=None)
+            archived_at=None, archived_by=None, updated_at=timezone.now())
+        restored += Document.all_objects.filter(pk=document.pk).update(archived_at=None, archived_by=None,
+                                                                        updated_at=timezone.now())
     return restored
 
 
@@ -139,15 +247,16 @@ def restore_plans(*, documents):
 def archive_targets(*, targets, by):
     """Archive targets with their "trong đó" parts: kept with their values and history, shown nowhere."""
     ids = [t.pk for t in targets]
-    return Target.objects.filter(Q(pk__in=ids) | Q(part_of_id__in=ids)).update(archived_at=timezone.now(),
-                                                                                archived_by=by)
+    now = timezone.now()
+    return Target.objects.filter(Q(pk__in=ids) | Q(part_of_id__in=ids)).update(archived_at=now, archived_by=by,
+                                                                                updated_at=now)
 
 
 @transaction.atomic
 def restore_targets(*, targets):
     ids = [t.pk for t in targets]
     return Target.all_objects.filter(Q(pk__in=ids) | Q(part_of_id__in=ids), document__archived_at__isnull=True).update(
-        archived_at=None, archived_by=None)
+        archived_at=None, archived_by=None, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from periods.models import Period
 from plans.models import Document, InUseManager
 from units import access
-from units.models import SchoolLevel, Unit
+from units.models import SchoolLevel, TracksChanges, Unit
 
 from .fields import plain_decimal
 from .kinds import IndicatorKind
@@ -149,7 +149,7 @@ class TargetQuerySet(models.QuerySet):
         return qs
 
 
-class Target(models.Model):
+class Target(TracksChanges):
     """A target (chỉ tiêu) of a plan: what, for whom, compared how, to which value by which horizon."""
 
     document = models.ForeignKey(
@@ -247,6 +247,18 @@ class Target(models.Model):
             raise ValidationError({"part_of": "Chỉ tiêu không thể là một phần của chính nó."})
         if self.part_of_id and self.document_id and self.part_of.document_id != self.document_id:
             raise ValidationError({"part_of": "Chỉ tiêu “trong đó” phải thuộc cùng văn bản."})
+
+    @property
+    def display_name(self):
+        """The indicator's name with the units the target names ("… — Trường Mầm non Hòa Nghĩa"): four
+        schools' "Mức độ trường đạt chuẩn quốc gia" are four targets. Reads scope_units: prefetch them."""
+        named = [unit.name for unit in self.scope_units.all()]
+        return f"{self.indicator.name} — {', '.join(named)}" if named else self.indicator.name
+
+    @property
+    def section_label(self):
+        """The innermost heading of the section the plan states the target in ("d) Mục tiêu về chất lượng…")."""
+        return self.section.rsplit(" > ", 1)[-1].strip()
 
     @property
     def unit_symbol(self):
@@ -522,7 +534,11 @@ class ProgressValue(models.Model):
                 violation_error_message="Tử số không được lớn hơn mẫu số.",
             ),
         ]
-        indexes = [models.Index(fields=["period", "indicator", "unit"])]
+        indexes = [
+            models.Index(fields=["period", "indicator", "unit"]),
+            # a unit's values for a period (a commune's or a school's own figures; issue 13: 7.9 ms -> 1.1 ms)
+            models.Index(fields=["unit", "period"], name="value_unit_period"),
+        ]
 
     def __str__(self):
         return f"{self.indicator} — {self.unit} — {self.period}"
@@ -536,12 +552,17 @@ class ProgressValue(models.Model):
     @property
     def effective_value(self):
         """The figure compared with targets: a rate from its counts, else the value, else 1/0 for yes/no."""
-        if self.numerator is not None and self.denominator:
-            return self.numerator * 100 / self.denominator
-        if self.value is not None:
-            return self.value
-        if self.achieved is not None:
-            return Decimal(1 if self.achieved else 0)
+        return self.effective(self.numerator, self.denominator, self.value, self.achieved)
+
+    @staticmethod
+    def effective(numerator, denominator, value, achieved):
+        """effective_value from the stored fields, for readers of plain rows (values_list)."""
+        if numerator is not None and denominator:
+            return numerator * 100 / denominator
+        if value is not None:
+            return value
+        if achieved is not None:
+            return Decimal(1 if achieved else 0)
         return None
 
 
@@ -562,6 +583,41 @@ class ProgressValueChange(models.Model):
 
     def __str__(self):
         return f"{self.value} — {self.changed_at:%d/%m/%Y %H:%M}"
+
+
+class RollUp(models.Model):
+    """The sums of the in-use, target-less values of one indicator and period over a unit's subtree.
+
+    Maintained by database triggers in the transaction of every write of `ProgressValue` (insert, change,
+    archive, delete, bulk load) and of every move of a unit (Unit.move_to; targets/rollups.py); read by the roll-ups
+    (targets/queries.py); `manage.py rebuild_rollups` rebuilds it and reports any drift. A row whose
+    `reporting_units` fell to 0 stands for no values.
+    """
+
+    # no index of its own: the unique constraint's index starts with the unit
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+", db_index=False)
+    indicator = models.ForeignKey(Indicator, verbose_name="chỉ số", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="+")
+    reporting_units = models.IntegerField("số đơn vị có số liệu", default=0)
+    achieved_units = models.IntegerField("số đơn vị đã đạt", default=0)
+    # each sum with the number of values it adds (a sum of nothing is no figure, not 0)
+    numerator_count = models.IntegerField("số tử số", default=0)
+    numerator_sum = models.DecimalField("tổng tử số", max_digits=24, decimal_places=4, default=0)
+    denominator_count = models.IntegerField("số mẫu số", default=0)
+    denominator_sum = models.DecimalField("tổng mẫu số", max_digits=24, decimal_places=4, default=0)
+    value_count = models.IntegerField("số giá trị", default=0)
+    value_sum = models.DecimalField("tổng giá trị", max_digits=24, decimal_places=4, default=0)
+    value_min = models.DecimalField("giá trị thấp nhất", max_digits=16, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp"
+        verbose_name_plural = "số liệu tổng hợp"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "indicator", "period"], name="rollup_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} — {self.unit_id} — {self.period_id}"
 
 
 def evidence_path(instance, filename):

@@ -6,22 +6,17 @@ paper cannot disagree. Rates are the sum of numerators over the sum of denominat
 reported, never the average of their percentages.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     Sum,
-    Value,
-    When,
     prefetch_related_objects,
 )
 
@@ -29,11 +24,9 @@ from periods.models import trend_periods
 from units.models import Unit, UnitSuccession
 
 from .models import Aggregation, ProgressValue
+from .rollups import table_rows
 
 HUNDRED = Decimal(100)
-# a value sits at most this deep below a unit whose children are grouped: a province (district, ward,
-# school, before the 2025 reform) or a commune (school); the centre's children, provinces, are not
-LEVELS_BELOW = 3
 _AGGREGATES = {
     "numerator": Sum("numerator"), "denominator": Sum("denominator"), "total": Sum("value"), "lowest": Min("value"),
     "reporting": Count("id"), "achieved": Count("id", filter=Q(achieved=True)),
@@ -123,81 +116,23 @@ def rollup_series(indicator, unit, periods, *, follow_lineage=True):
 def _subtree_rows(indicators, units, periods, roots):
     """{(unit id, indicator id, period id): [aggregate rows]} of target-less values over each unit's roots.
 
-    `units`: one unit, or units directly below one parent (the drill-down). Their own subtrees and
-    those of predecessors beside them are grouped on integer keys (the unit at each depth below the
-    parent), which keeps a province fast; other predecessors (deeper, or under another parent) by path.
+    `units`: one unit, or several (the drill-down's units below one parent). A unit's roots (the unit and
+    its predecessors, subtree_roots) do not overlap, so its roll-up is the sum of their rows in the roll-up
+    table (targets/rollups.py), which holds the finished sums of every subtree: one query, whatever the
+    number of values below.
     """
     indicators = list(indicators)
     if not indicators or not units:
         return {}
-    served, by_child = set(), {}
-    if len(units) > 1:
-        parent = units[0].path[:units[0].path.rstrip("/").rfind("/") + 1]
-        if any(unit.depth != units[0].depth or not unit.path.startswith(parent) for unit in units):
-            raise ValueError("Several units are grouped only when they are directly below one parent.")
-        served = {root.pk for unit in units for root in roots[unit.pk]
-                  if root.depth == units[0].depth and root.path.startswith(parent)}
-        by_child = _child_rows(indicators, parent, units[0].depth - 1, periods)
-    others = {root.pk: root for unit in units for root in roots[unit.pk] if root.pk not in served}
-    by_root = _root_rows(indicators, others.values(), periods)
     owners = {}  # {root id: the units whose values include those under it}
     for unit in units:
         for root in roots[unit.pk]:
-            # a root's values, with those of the other roots inside it (each value went to the deepest)
-            inside = [root.pk] if root.pk in served else [
-                pk for pk, other in others.items() if other.path.startswith(root.path)]
-            for pk in inside:
-                owners.setdefault(pk, []).append(unit.pk)
+            owners.setdefault(root.pk, []).append(unit.pk)
     result = {}
-    for rows in (by_child, by_root):
-        for (root, indicator_id, period_id), row in rows.items():
-            for owner in owners.get(root, ()):
-                result.setdefault((owner, indicator_id, period_id), []).append(row)
+    for (root, indicator_id, period_id), row in table_rows(owners, indicators, periods).items():
+        for owner in owners[root]:
+            result.setdefault((owner, indicator_id, period_id), []).append(row)
     return result
-
-
-def _child_rows(indicators, parent_path, depth, periods):
-    """{(child id, indicator id, period id): aggregate row}: each value under the parent counted for the
-    unit directly below the parent that it was entered at or under. One grouped query."""
-    ancestor = ["unit_id", "unit__parent_id", "unit__parent__parent_id"]
-    child = Case(*[When(unit__depth=depth + level, then=F(ancestor[level - 1])) for level in range(1, LEVELS_BELOW + 1)],
-                 output_field=IntegerField())
-    # one condition per period: PostgreSQL then estimates the groups well enough to aggregate them in
-    # memory (with period IN (…) it sorts a province's rows on disk, a third slower)
-    each_period = Q(pk__in=[])
-    for period in periods:
-        each_period |= Q(period=period, indicator__in=indicators)
-    rows = (
-        ProgressValue.objects.filter(each_period, unit__path__startswith=parent_path, target__isnull=True,
-                                     unit__depth__in=[depth + level for level in range(1, LEVELS_BELOW + 1)])
-        .annotate(child=child)
-        .values("child", "indicator_id", "period_id")
-        .annotate(**_AGGREGATES)
-        .order_by()  # no default ordering: it would join the periods and indicators
-    )
-    return {(row["child"], row["indicator_id"], row["period_id"]): row for row in rows}
-
-
-def _root_rows(indicators, roots, periods):
-    """{(root id, indicator id, period id): aggregate row}, each value counted for the deepest root it is
-    under. One grouped query (none without roots)."""
-    roots = sorted(roots, key=lambda root: -len(root.path))
-    if not roots:
-        return {}
-    condition = Q(pk__in=[])
-    for root in roots:
-        condition |= Q(unit__path__startswith=root.path)
-    owner = (Value(roots[0].pk) if len(roots) == 1 else
-             Case(*[When(unit__path__startswith=root.path, then=Value(root.pk)) for root in roots],
-                  output_field=IntegerField()))
-    rows = (
-        ProgressValue.objects.filter(condition, period__in=periods, target__isnull=True, indicator__in=indicators)
-        .annotate(root=owner)
-        .values("root", "indicator_id", "period_id")
-        .annotate(**_AGGREGATES)
-        .order_by()  # no default ordering: it would join the periods and indicators
-    )
-    return {(row["root"], row["indicator_id"], row["period_id"]): row for row in rows}
 
 
 def _unit_period_rows(indicators, unit_ids, periods):
@@ -301,6 +236,7 @@ class TargetStatus:
     figure: Figure | None = None  # the latest figure as of the chosen period: the one judged
     entry: object = None  # what the unit's officer entered for the target for the chosen period
     rolled: Figure | None = None  # what the subtree adds up to for the chosen period (per-unit rule applied)
+    sections: list = field(default_factory=list)  # the plan's sections stating the target (fold_repeats)
 
     @property
     def status(self):
@@ -413,6 +349,26 @@ def plan_statuses(targets, unit, period, trend_periods=None, *, roots=None):
     targets = list(targets)
     statuses = evaluate_targets(targets, [unit], period, trend_periods, roots=roots)
     return [statuses[(unit.pk, target.pk)] for target in targets]
+
+
+def repeat_key(target):
+    """What makes two targets of a plan the same target stated twice: the indicator, the units named,
+    the comparison and every horizon (horizons and scope units prefetched)."""
+    return (target.document_id, target.indicator_id, target.part_of_id, target.each_unit, target.comparator,
+            target.value_kind, tuple(sorted(unit.pk for unit in target.scope_units.all())),
+            tuple(sorted((h.label, h.value, h.value_max) for h in target.horizons.all())))
+
+
+def fold_repeats(statuses):
+    """The statuses with each target the plan repeats in another section shown once: the first keeps its
+    place, and `sections` names every section stating it (distinct, in the plan's order)."""
+    kept = {}
+    for item in statuses:
+        first = kept.setdefault(repeat_key(item.target), item)
+        label = item.target.section_label
+        if label and label not in first.sections:
+            first.sections.append(label)
+    return list(kept.values())
 
 
 def target_row(target, period, among=None):

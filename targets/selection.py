@@ -1,8 +1,12 @@
 """Which unit, plan and period a page shows: the plans that apply to a unit, and the one form that reads
 the choice from the query string (?unit=…&plan=…&period=…) for every page that offers one."""
 
+import re
+import unicodedata
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from periods.models import current_period
 from plans.models import Document
@@ -37,6 +41,53 @@ def unit_label(unit):
     return unit.short_name or unit.name
 
 
+# What a unit's trail needs loaded with it: a school sits at depth 3 (Trung ương / province / commune / school),
+# one under a former district at depth 4.
+TRAIL_RELATED = "parent__parent__parent"
+
+
+def unit_trail(unit):
+    """The names of the unit's ancestors below the national root, from the top ("Thành phố Hải Phòng ›
+    Phường A" for a school of A), read from the parents loaded with it (select_related(TRAIL_RELATED))."""
+    names, node = [], unit
+    while node.depth > 1 and node.parent_id:
+        node = node.parent
+        names.append(unit_label(node))
+    return " › ".join(reversed(names))
+
+
+# Each Vietnamese vowel with every tone and diacritic it can carry (and đ with d), both cases.
+_VARIANTS = {base: letters + letters.upper() for base, letters in {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "d": "dđ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị",
+    "o": "oòóỏõọôồốổỗộơờớởỡợ", "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ"}.items()}
+
+
+def accent_free_pattern(text):
+    """A regular expression matching `text` whatever its accents, in a name that has them ("duong kinh",
+    "Dương Kinh" and "dưởng kính" all find "Phường Dương Kinh"): the same in PostgreSQL and SQLite, so
+    that a search needs no column of unaccented names."""
+    parts = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char.lower().replace("đ", "d"))[:1]
+        parts.append(f"[{_VARIANTS[base]}]" if base in _VARIANTS else re.escape(char))
+    return "".join(parts)
+
+
+class UnitSearchForm(forms.Form):
+    """What the unit picker's search box sends: the text typed, and the period the page shows (kept in the
+    links it offers)."""
+
+    q = forms.CharField(label="Tìm đơn vị", max_length=100, required=False)
+    period = forms.IntegerField(required=False, min_value=1, max_value=access.MAX_ID)
+    without_schools = forms.BooleanField(required=False)  # the completeness page follows communes and above
+
+    def choice(self):
+        """(text, period pk, without schools): what is malformed is dropped ("", None) rather than refused."""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("q", "").strip(), data.get("period"), data.get("without_schools", False)
+
+
 def plan_label(document):
     label = document.number or document.title
     return label if len(label) <= 90 else label[:89] + "…"
@@ -45,7 +96,8 @@ def plan_label(document):
 class SelectionForm(forms.Form):
     """The unit, plan and period a page shows.
 
-    The page says what it offers: `units` and `periods` (lists), `plans` (a function of the chosen unit,
+    The page says what it offers: `units` (a list, or a QuerySet when the scope is too large to list: the
+    unit named is then looked up in it, with its trail loaded) and `periods` (lists), `plans` (a function of the chosen unit,
     such as plans_for), and the defaults: `unit` (else the first offered), the first plan of the unit
     (none with `any_plan`: all of them), `period` (a period or a function giving one; the current
     period by default). A value that is missing, malformed or not offered falls back to the default, so
@@ -62,10 +114,18 @@ class SelectionForm(forms.Form):
     def __init__(self, data=None, *, units=(), plans=None, periods=(), unit=None, period=current_period,
                  any_plan=False, fallback=True, **kwargs):
         super().__init__(dict(data.items()) if data is not None else {}, **kwargs)
-        self.units, self.periods = list(units), list(periods)
-        self.fields["unit"].offer(self.units, unit_label)
+        self.units = units if isinstance(units, QuerySet) else list(units)
+        self.periods = list(periods)
         self.fields["period"].offer(self.periods, lambda p: p.name)
-        self.unit = self._chosen("unit") or (unit or (self.units[0] if self.units else None) if fallback else None)
+        if isinstance(self.units, QuerySet):
+            self.unit = self._looked_up(self.data.get("unit"))
+        else:
+            self.fields["unit"].offer(self.units, unit_label)
+            self.unit = self._chosen("unit")
+        if self.unit is None and fallback:
+            self.unit = unit or self._first_unit()
+        if isinstance(self.units, QuerySet):  # the bound form offers (and validates) the unit it shows
+            self.fields["unit"].offer([self.unit] if self.unit else [], unit_label)
         self.plans = list(plans(self.unit)) if plans is not None and self.unit is not None else []
         self.fields["plan"].offer(self.plans, plan_label, blank="Tất cả kế hoạch" if any_plan else None)
         self.document = self._chosen("plan") or (
@@ -73,6 +133,17 @@ class SelectionForm(forms.Form):
         self.period = self._chosen("period") or ((period() if callable(period) else period) if fallback else None)
         self.data.update({name: str(obj.pk) if obj is not None else ""
                           for name, obj in (("unit", self.unit), ("plan", self.document), ("period", self.period))})
+
+    def _looked_up(self, pk):
+        """The unit `pk` if the QuerySet of units offered holds it (one query)."""
+        if not pk or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > access.MAX_ID:
+            return None
+        return self.units.select_related(TRAIL_RELATED).filter(pk=pk).first()
+
+    def _first_unit(self):
+        if isinstance(self.units, QuerySet):
+            return self.units.select_related(TRAIL_RELATED).first()
+        return self.units[0] if self.units else None
 
     def _chosen(self, name):
         """The object the query string names, if the page offers it."""

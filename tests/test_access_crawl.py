@@ -22,7 +22,7 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from plans.models import PlanImport, PlanImportStatus
+from plans.models import PlanImport, PlanImportStatus, Task, TaskUpdate
 from reports.content import build_report_content
 from reports.models import BuildState, OutgoingReport, ReportBuild, ReportStatus, SchoolReport
 from targets.actions import save_progress_value
@@ -31,7 +31,8 @@ from tests import evidence_files
 from tests.factories import make_document, make_indicator, make_period, make_target
 
 EXCLUDED_NAMESPACES = {"admin", "api", "public"}
-EXCLUDED_NAMES = {"login", "logout", "password_change", "password_change_done"}
+EXCLUDED_NAMES = {"login", "logout", "password_change", "password_change_done", "password_reset",
+                  "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 
 # (url name, kwarg) -> the kind of seeded object its value names. A new pattern with an id and no row here
 # fails test_every_url_kwarg_is_mapped: add the row (and the objects) when you add the URL.
@@ -46,6 +47,8 @@ KWARG_OBJECTS = {
     ("targets:evidence_download", "pk"): "evidence",
     ("reports:outgoing_detail", "pk"): "outgoing",
     ("reports:outgoing_send", "pk"): "outgoing",
+    ("reports:outgoing_approve", "pk"): "outgoing",
+    ("reports:outgoing_answer", "pk"): "outgoing",
     ("reports:outgoing_download", "pk"): "outgoing",
     ("reports:school_report_detail", "school_pk"): "school",
     ("reports:school_report_detail", "period_pk"): "period",
@@ -66,27 +69,56 @@ KWARG_OBJECTS = {
     ("importer:plan_import_discard", "pk"): "plan_import",
     ("importer:plan_import_retry", "pk"): "plan_import",
     ("importer:plan_import_done", "pk"): "plan_import",
+    ("importer:plan_import_arrange", "pk"): "plan_import",
+    ("importer:plan_import_tasks", "pk"): "plan_import",
+    ("importer:plan_import_section_horizon", "pk"): "plan_import",
+    ("plans:plan_detail", "pk"): "document",
+    ("plans:plan_enact", "pk"): "document",
+    ("plans:plan_amend", "pk"): "document",
+    ("plans:plan_replace", "pk"): "document",
+    ("plans:task_detail", "pk"): "task",
+    ("plans:task_update", "pk"): "task",
+    ("plans:task_assign", "pk"): "task",
+    ("plans:task_evidence_download", "pk"): "task_update",
+    ("targets:target_revise", "pk"): "target",
+    **{(f"units:{name}", "pk"): "account" for name in ("account_detail", "role_grant", "role_revoke",
+                                                        "account_deactivate", "account_reactivate",
+                                                        "account_send_link")},
+    ("units:role_revoke", "membership_pk"): "membership",
+    ("units:unit_rename", "pk"): "school",
+    ("units:unit_close", "pk"): "school",
 }
 # kwargs that name no object: the values to try
 KWARG_VALUES = {
-    ("reports:outgoing_download", "fmt"): ["xlsx", "pdf"],
-    ("reports:build_download", "fmt"): ["xlsx", "pdf"],
+    ("reports:outgoing_download", "fmt"): ["xlsx", "pdf", "docx"],
+    ("reports:build_download", "fmt"): ["xlsx", "pdf", "docx"],
     ("importer:plan_import_decide", "index"): [0],
+    ("importer:plan_import_arrange", "index"): [0],
+    ("reports:notification_read", "pk"): [1],  # a user's own notification: tests/reports/test_notifications.py
 }
 # pages that read one object: in scope they answer 200 (so the crawler cannot pass by refusing everything)
 READS = {"targets:target_detail", "targets:value_row", "targets:evidence_download", "reports:outgoing_detail",
-         "reports:school_report_detail", "reports:school_report_xlsx", "reports:build_status", "reports:plan_coverage"}
+         "reports:school_report_detail", "reports:school_report_xlsx", "reports:build_status", "reports:plan_coverage",
+         "plans:plan_detail", "plans:task_detail", "plans:task_evidence_download"}
 # pages that change the object (or show the form to change it): in scope, a persona who may not change it gets 403
 WRITES = {"targets:value_edit", "targets:evidence_upload", "reports:school_report_upload",
           "reports:school_report_approve", "reports:school_report_return", "reports:outgoing_send",
+          "reports:outgoing_approve", "reports:outgoing_answer",
           "importer:plan_import_review", "importer:plan_import_decide", "importer:plan_import_create",
-          "importer:plan_import_discard", "importer:plan_import_retry", "importer:plan_import_done"}
+          "importer:plan_import_discard", "importer:plan_import_retry", "importer:plan_import_done",
+          "importer:plan_import_arrange", "importer:plan_import_tasks", "importer:plan_import_section_horizon",
+          "plans:plan_enact", "plans:plan_amend", "plans:plan_replace", "plans:task_update", "plans:task_assign",
+          "targets:target_revise"}
 
 # the personas of tests/conftest.py: the top of what each reads, and what each may change
 SCOPE_ROOTS = {"officer_a": "A", "principal_a": "A-TH1", "leader_a": "A", "officer_b": "B",
                "principal_b": "B-MN", "reviewer": "HP"}  # a reviewer of the Sở reads the whole city
 CHANGES = {"officer_a": "subtree", "officer_b": "subtree", "principal_a": "self", "principal_b": "self"}
 SIGNS_OFF = {"leader_a": "A"}  # a leader finalises and sends its own unit's reports
+APPROVES = {"leader_a": "A"}  # ... and alone approves them before they go up
+RECEIVES = {"reviewer": "HP"}  # the Sở's reviewer acknowledges or returns what the city receives
+ENACTS = {"leader_a": "A"}  # a leader signs its own unit's plans into force, amends and replaces them
+PLAN_STEPS = {"plans:plan_enact", "plans:plan_amend", "plans:plan_replace"}
 PERSONAS = list(SCOPE_ROOTS)
 
 # tables a request may touch whatever its answer: the session and the sign-in throttling
@@ -122,6 +154,10 @@ OBJECT_UNITS = {
     "outgoing": lambda obj: ([obj.unit, obj.recipient], False),
     "plan_import": lambda obj: ([obj.unit], False),
     "period": lambda obj: ([], False),  # periods are the same for every unit
+    "task": lambda obj: ([obj.lead_unit or obj.document.issuer], True),  # read with its plan, from below too
+    "task_update": lambda obj: ([obj.task.lead_unit or obj.task.document.issuer], False),
+    "account": lambda obj: ([m.unit for m in obj.memberships.all()], False),  # the personas: none administers
+    "membership": lambda obj: ([obj.unit], False),
 }
 
 
@@ -137,6 +173,12 @@ def may_change(tree, persona, name, kind, obj):
     root = tree[SCOPE_ROOTS[persona]]
     if name == "reports:outgoing_send" and SIGNS_OFF.get(persona) and obj.unit.code == SIGNS_OFF[persona]:
         return True
+    if name in PLAN_STEPS:
+        return ENACTS.get(persona) == obj.issuer.code
+    if name == "reports:outgoing_approve":
+        return APPROVES.get(persona) == obj.unit.code
+    if name == "reports:outgoing_answer":
+        return obj.recipient is not None and RECEIVES.get(persona) == obj.recipient.code
     rule = CHANGES.get(persona)
     return any((rule == "subtree" and root.pk in ancestors(u)) or (rule == "self" and u.pk == root.pk)
                for u in units[:1])
@@ -213,10 +255,19 @@ def world(tree, personas, settings, tmp_path):
                                          text="1. Phấn đấu 100% trường có phòng học thông minh.", proposals=[],
                                          status=PlanImportStatus.REVIEWING)
                for c, o in (("A", "officer_a"), ("B", "officer_b"))]
+    # a task per plan, led by its issuer, each with a report carrying evidence
+    tasks = [Task.objects.create(document=d, text=f"Nhiệm vụ của {code}", lead_unit=d.issuer)
+             for code, d in documents.items()]
+    task_updates = [TaskUpdate.objects.create(task=t, status_before="not_started", status="in_progress",
+                                              evidence=ContentFile(pdf, name="x.pdf"), evidence_name="nv.pdf",
+                                              evidence_type="application/pdf") for t in tasks]
     return {
+        "task": tasks, "task_update": task_updates,
         "period": [period], "target": list(targets.values()), "document": list(documents.values()),
         "evidence": evidence, "school": schools, "school_report": school_reports, "build": builds,
         "outgoing": outgoing, "plan_import": imports, "documents": documents,
+        "account": [personas["principal_a"], personas["principal_b"]],
+        "membership": [m for p in ("principal_a", "principal_b") for m in personas[p].memberships.all()],
     }
 
 

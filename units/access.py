@@ -20,6 +20,8 @@ from django.http import Http404
 from .models import Membership, Role, Unit, UnitKind
 
 WRITE_ROLES = {Role.OFFICER, Role.SCHOOL_STAFF}
+# placed in a provincial department (Sở GD&ĐT), these roles reach the whole province
+PROVINCE_WIDE_IN_DEPARTMENT = {Role.REVIEWER, Role.UNIT_ADMIN}
 
 # action -> the QuerySet method that restricts to the objects the user may act on that way
 ACTIONS = {
@@ -27,11 +29,18 @@ ACTIONS = {
     "change": "writable_by",
     "review": "reviewable_by",
     "sign_off": "signable_by",
+    "approve": "approvable_by",
+    "receive": "receivable_by",
+    "enact": "enactable_by",
+    "assign": "assignable_by",
 }
 REFUSALS = {
     "change": "Bạn không có quyền thay đổi dữ liệu của đơn vị này.",
     "review": "Chỉ cán bộ phụ trách của phường/xã mới duyệt được báo cáo của trường.",
     "sign_off": "Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt, gửi được báo cáo.",
+    "approve": "Chỉ lãnh đạo của đơn vị mới phê duyệt được báo cáo gửi cấp trên.",
+    "receive": "Chỉ cán bộ phụ trách hoặc chuyên viên của đơn vị nhận mới xác nhận hoặc trả lại được báo cáo.",
+    "enact": "Chỉ lãnh đạo của đơn vị ban hành mới ký ban hành, sửa đổi hoặc thay thế kế hoạch.",
 }
 
 
@@ -51,14 +60,22 @@ def memberships(user):
     return _memberships(user)
 
 
+def grant_for_request(user, grants):
+    """For this request only, the user holds exactly these memberships (unsaved Membership objects): how a service
+    account's identity acts with its one role at its unit (api/auth.py). Every condition of this module then
+    applies as to a person holding those roles."""
+    user._nq71_memberships = list(grants)
+
+
 def is_system_admin(user):
     return bool(getattr(user, "is_superuser", False)) or any(m.role == Role.ADMIN for m in _memberships(user))
 
 
 def scope_root(membership):
-    """The top of a membership's scope: its unit, or the province for a reviewer placed in a Sở."""
+    """The top of a membership's scope: its unit, or the province for a reviewer or an administrator placed in
+    a Sở."""
     unit = membership.unit
-    if membership.role == Role.REVIEWER and unit.kind == UnitKind.DEPARTMENT and unit.parent_id:
+    if membership.role in PROVINCE_WIDE_IN_DEPARTMENT and unit.kind == UnitKind.DEPARTMENT and unit.parent_id:
         return unit.parent
     return unit
 
@@ -156,6 +173,24 @@ def sign_off_condition(user, field="unit"):
     return _by_role(user, field, {Role.OFFICER: _the_unit_and_below, Role.LEADER: _the_unit_itself})
 
 
+def approve_condition(user, field="unit"):
+    """True when the user approves `field`'s reports before they go up: a leader of the unit itself."""
+    return _by_role(user, field, {Role.LEADER: _the_unit_itself})
+
+
+def receive_condition(user, field="recipient"):
+    """True when the user acknowledges or returns reports sent to `field`: its officers (and those above), or a
+    reviewer whose scope contains it."""
+    return _by_role(user, field, {Role.OFFICER: _the_unit_and_below,
+                                  Role.REVIEWER: lambda f, m: _in_subtree(f, scope_root(m))})
+
+
+def enact_condition(user, field="issuer"):
+    """True when the user signs `field`'s documents into force, amends or replaces them: a leader of the unit
+    itself."""
+    return _by_role(user, field, {Role.LEADER: _the_unit_itself})
+
+
 # Bodies that issue documents at the level of the unit they sit under (the Politburo under the centre,
 # the city Party committee or the Sở under the city, the ward's Party committee under the ward).
 BODY_KINDS = [UnitKind.CENTRAL, UnitKind.DEPARTMENT, UnitKind.ORGANISATION, UnitKind.COMMUNE_OFFICE]
@@ -241,6 +276,96 @@ def can_sign_off(user, unit):
     )
 
 
+def can_approve_report(user, unit):
+    """Approving a unit's report before it is sent: a leader of the unit itself (or a system admin)."""
+    return is_system_admin(user) or any(m.role == Role.LEADER and m.unit_id == unit.pk for m in _memberships(user))
+
+
+def can_receive_report(user, unit):
+    """Acknowledging or returning a report sent to `unit`: its officers and reviewers (as receive_condition)."""
+    if is_system_admin(user):
+        return True
+    return any((m.role == Role.OFFICER and unit.is_in_subtree_of(m.unit))
+               or (m.role == Role.REVIEWER and unit.is_in_subtree_of(scope_root(m))) for m in _memberships(user))
+
+
+# ---- administration: accounts, roles and units (units/views_accounts.py, units/views_units.py) ----
+#
+# A unit administrator (Role.UNIT_ADMIN) manages the accounts of its scope: a ward's administrator the ward and
+# its schools, an administrator placed in the province or its Sở the whole province. It gives roles only in
+# units of that scope, never the system administrator's role. Only a province-level administrator maintains the
+# units themselves (adds schools, renames, closes, merges wards). System administrators do everything.
+
+GRANTABLE_ROLES = [Role.LEADER, Role.OFFICER, Role.SCHOOL_STAFF, Role.REVIEWER, Role.UNIT_ADMIN]
+ADMIN_REFUSAL = "Chỉ quản trị viên tài khoản của đơn vị mới dùng được trang quản trị này."
+UNITS_REFUSAL = "Chỉ quản trị viên cấp tỉnh/thành phố (hoặc Sở GD&ĐT) mới sửa được danh mục đơn vị."
+
+
+def admin_roots(user):
+    """The units whose subtrees the user administers."""
+    return scope_roots(user, roles={Role.UNIT_ADMIN})
+
+
+def is_account_admin(user):
+    return is_system_admin(user) or bool(admin_roots(user))
+
+
+def administered_units(user):
+    """The units in which the user creates accounts and gives roles: one query."""
+    if is_system_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.in_subtrees(admin_roots(user))
+
+
+def can_administer_unit(user, unit):
+    return is_system_admin(user) or any(unit.is_in_subtree_of(root) for root in admin_roots(user))
+
+
+def administered_accounts(user, queryset):
+    """The accounts of `queryset` (users) the user administers: those created in its scope or holding a role
+    there; never a superuser or a system administrator (they are managed in the Django admin)."""
+    queryset = queryset.exclude(is_superuser=True).exclude(
+        Exists(Membership.objects.filter(user=OuterRef("pk"), role=Role.ADMIN)))
+    if is_system_admin(user):
+        return queryset
+    roots = admin_roots(user)
+    if not roots:
+        return queryset.none()
+    in_scope = Exists(Membership.objects.filter(user=OuterRef("pk")).filter(_in_subtrees("unit", roots)))
+    return queryset.filter(in_scope | _in_subtrees("account_profile__home_unit", roots))
+
+
+def _in_subtrees(field, units):
+    condition = NOTHING
+    for unit in units:
+        condition |= _in_subtree(field, unit)
+    return condition
+
+
+def can_change_account(user, account, account_memberships):
+    """Whether the user may deactivate or reactivate `account`: every role it holds lies in the user's scope
+    (an account also serving another ward is that ward's business too), and it is not the user's own."""
+    if account.pk == user.pk:
+        return False
+    return all(can_administer_unit(user, m.unit) for m in account_memberships)
+
+
+def maintenance_roots(user):
+    """The provinces whose units the user maintains (a province-level administrator's scope)."""
+    return [root for root in admin_roots(user) if root.kind in (UnitKind.PROVINCE, UnitKind.CENTRAL)]
+
+
+def can_maintain_units(user):
+    return is_system_admin(user) or bool(maintenance_roots(user))
+
+
+def maintained_units(user):
+    """The units a province-level administrator adds to, renames, closes or merges: one query."""
+    if is_system_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.in_subtrees(maintenance_roots(user))
+
+
 # ---- the one getter ----
 
 
@@ -266,6 +391,42 @@ def get_object_for_user(user, queryset, pk, action="view", refusal=None):
     if action != "view" and not obj._nq71_allowed:
         raise PermissionDenied(refusal or REFUSALS[action])
     return obj
+
+
+def _checked_pk(pk, label):
+    if pk is None or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > MAX_ID:
+        raise Http404(f"Không tìm thấy {label}.")
+    return int(pk)
+
+
+def get_account_for_admin(user, queryset, pk):
+    """The account `pk` if the user administers it (404 otherwise: its existence is not revealed); 403 for a
+    user who administers nothing."""
+    pk = _checked_pk(pk, "tài khoản")
+    if not is_account_admin(user):
+        # refused; but an account outside what the user reads is not revealed either
+        if queryset.filter(pk=pk).filter(Exists(Membership.objects.filter(
+                unit_condition(user), user=OuterRef("pk")))).exists():
+            raise PermissionDenied(ADMIN_REFUSAL)
+        raise Http404("Không tìm thấy tài khoản.")
+    account = administered_accounts(user, queryset).filter(pk=pk).first()
+    if account is None:
+        raise Http404("Không tìm thấy tài khoản.")
+    return account
+
+
+def get_unit_for_maintenance(user, pk):
+    """The unit `pk` if the user maintains it (404 outside the scope; 403 for a user who maintains nothing)."""
+    pk = _checked_pk(pk, "đơn vị")
+    if not can_maintain_units(user):
+        # refused; but a unit outside what the user reads is not revealed either
+        if visible_units(user).filter(pk=pk).exists():
+            raise PermissionDenied(UNITS_REFUSAL)
+        raise Http404("Không tìm thấy đơn vị.")
+    unit = maintained_units(user).select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
 
 
 def get_unit_for_user(request, pk, write=False):

@@ -7,6 +7,8 @@ class UnitsConfig(AppConfig):
     verbose_name = "Đơn vị và người dùng"
 
     def ready(self):
+        from .passwords import flag_password_change
         from .sessions import stamp_session
 
         user_logged_in.connect(stamp_session, dispatch_uid="units.stamp_session")
+        user_logged_in.connect(flag_password_change, dispatch_uid="units.flag_password_change")

@@ -7,4 +7,4 @@ def nav(request):
     if not user.is_authenticated:
         return {}
     return {"nav": {"memberships": access.memberships(user), "can_review": bool(access.officer_units(user))
-                    or access.is_system_admin(user)}}
+                    or access.is_system_admin(user), "can_administer": access.is_account_admin(user)}}

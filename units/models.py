@@ -75,7 +75,22 @@ class UnitQuerySet(models.QuerySet):
         return self.valid_on(timezone.localdate())
 
 
-class Unit(models.Model):
+class TracksChanges(models.Model):
+    """A row that says when it last changed (`updated_at`), for the API's changed_since: set by every save, also a
+    save limited to some fields; a QuerySet.update() must set it itself."""
+
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is not None:
+            update_fields = {*update_fields, "updated_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+class Unit(TracksChanges):
     """A node of the administrative tree: a body, an office, a residential group or a school."""
 
     code = models.CharField(
@@ -183,7 +198,7 @@ class Unit(models.Model):
         with transaction.atomic():
             Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
-                depth=models.F("depth") + delta,
+                depth=models.F("depth") + delta, updated_at=timezone.now(),
             )
             self.save(update_fields=["parent", "path", "depth"])
 
@@ -276,6 +291,7 @@ class UnitSuccession(models.Model):
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Quản trị hệ thống"
+    UNIT_ADMIN = "unit_admin", "Quản trị tài khoản đơn vị"
     LEADER = "leader", "Lãnh đạo"
     OFFICER = "officer", "Cán bộ phụ trách"
     SCHOOL_STAFF = "school_staff", "Cán bộ trường"
@@ -325,3 +341,74 @@ class Membership(models.Model):
     def clean(self):
         if self.role == Role.SCHOOL_STAFF and self.unit_id and self.unit.kind != UnitKind.SCHOOL:
             raise ValidationError({"unit": "Vai trò cán bộ trường chỉ gán cho một trường học."})
+
+
+class AccountProfile(models.Model):
+    """What the portal keeps about an account beyond Django's user: its home unit, a pending password change."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="account_profile"
+    )
+    home_unit = models.ForeignKey(
+        Unit,
+        verbose_name="đơn vị quản lý tài khoản",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Đơn vị có quản trị viên quản lý tài khoản này (kể cả khi tài khoản không còn vai trò nào).",
+    )
+    must_change_password = models.BooleanField(
+        "phải đổi mật khẩu khi đăng nhập", default=False,
+        help_text="Mật khẩu do quản trị viên đặt: người dùng phải đổi ở lần đăng nhập đầu tiên.",
+    )
+
+    class Meta:
+        verbose_name = "hồ sơ tài khoản"
+        verbose_name_plural = "hồ sơ tài khoản"
+
+    def __str__(self):
+        return str(self.user)
+
+
+class AdminEvent(models.Model):
+    """One change made on the administration pages (accounts, roles, units): who, when, what."""
+
+    class Action(models.TextChoices):
+        ACCOUNT_CREATED = "account_created", "Tạo tài khoản"
+        ACCOUNT_IMPORTED = "account_imported", "Tạo tài khoản (nhập từ Excel)"
+        ROLE_GRANTED = "role_granted", "Giao vai trò"
+        ROLE_REVOKED = "role_revoked", "Thu hồi vai trò"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Ngừng tài khoản"
+        ACCOUNT_REACTIVATED = "account_reactivated", "Mở lại tài khoản"
+        PASSWORD_LINK_SENT = "password_link_sent", "Gửi thư đặt mật khẩu"
+        PASSWORD_SET = "password_set", "Đặt mật khẩu"
+        UNIT_CREATED = "unit_created", "Thêm đơn vị"
+        UNIT_RENAMED = "unit_renamed", "Đổi tên đơn vị"
+        UNIT_CLOSED = "unit_closed", "Ngừng hoạt động đơn vị"
+        UNIT_MERGED = "unit_merged", "Sáp nhập đơn vị"
+
+    action = models.CharField("thao tác", max_length=32, choices=Action.choices)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="admin_events",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.CASCADE, related_name="admin_events"
+    )
+    role = models.CharField("vai trò", max_length=32, choices=Role.choices, blank=True)
+    detail = models.CharField("chi tiết", max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người thực hiện", null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("lúc", default=timezone.now)
+
+    class Meta:
+        verbose_name = "nhật ký quản trị"
+        verbose_name_plural = "nhật ký quản trị"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"]), models.Index(fields=["unit", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"

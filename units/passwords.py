@@ -1,6 +1,23 @@
 """Password rules beyond Django's own."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .models import AccountProfile
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's rule, with the Vietnamese message its translation lacks (it has only the plural forms' English)."""
+
+    def get_error_message(self):
+        return f"Mật khẩu này quá ngắn: cần ít nhất {self.min_length} ký tự."
+
+    def get_help_text(self):
+        return f"Mật khẩu phải có ít nhất {self.min_length} ký tự."
 
 
 class NotTheCurrentPasswordValidator:
@@ -12,3 +29,34 @@ class NotTheCurrentPasswordValidator:
 
     def get_help_text(self):
         return "Mật khẩu mới phải khác mật khẩu hiện tại."
+
+
+# ---- the first sign-in with a password an administrator set must change it ----
+
+MUST_CHANGE = "_nq71_must_change_password"
+
+
+def flag_password_change(sender, request, user, **kwargs):
+    """user_logged_in receiver (connected in UnitsConfig.ready): remember in the session that this account's
+    password was set by an administrator, so that the middleware needs no query on later requests."""
+    if hasattr(request, "session") and AccountProfile.objects.filter(user=user, must_change_password=True).exists():
+        request.session[MUST_CHANGE] = True
+
+
+class PasswordChangeRequiredMiddleware:
+    """Sends a session flagged at sign-in to the password change page until the password is changed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(MUST_CHANGE) and not self._allowed(request.path):
+            messages.warning(request, "Mật khẩu của bạn do quản trị viên đặt: hãy đặt mật khẩu mới của riêng "
+                                      "bạn trước khi tiếp tục.")
+            return redirect("password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _allowed(path):
+        return path in (reverse("password_change"), reverse("logout")) or path.startswith(settings.STATIC_URL)

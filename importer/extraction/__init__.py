@@ -6,7 +6,8 @@
     metadata.py    issuer, number, place and date, title, signer, cited documents
     targets.py     the sentence rules that find targets, their comparators and deadlines
     labels.py      readable indicator names and scopes of the proposals
-    tables.py      projection tables
+    tables.py      projection and target tables
+    assignments.py task groups of "Nhiệm vụ, giải pháp" and "Tổ chức thực hiện", with lead and coordinating units
     categories.py  keyword rules for the category of a target
     scoring.py     the gold README's matching rule
     plan.py        extract_plan(): the entry point

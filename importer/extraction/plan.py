@@ -2,17 +2,18 @@
 
 import re
 
+from .assignments import extract_tasks
 from .errors import ExtractionError
 from .metadata import extract_metadata
 from .tables import extract_projections
-from .targets import extract_targets
+from .targets import extract_targets, heading_horizon, plan_horizon
 from .text import clean_text, outline
 
 # What the officer reviews one by one, and what matching (a name comparison with every catalogue indicator)
 # and the review page cost grow with. The sample plans propose 16 to 122.
 MAX_PROPOSALS = 500
 FIELDS = ("id", "quote", "indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline",
-          "scope", "category", "section")
+          "scope", "category", "section", "doubts")
 _PLAN_WORDS = re.compile(
     r"mục tiêu|chỉ tiêu|nhiệm vụ|giải pháp|tổ chức thực hiện|lộ trình|kế hoạch|chương trình", re.IGNORECASE
 )
@@ -28,9 +29,14 @@ def extract_plan(text, source_name):
     preamble, body = outline(cleaned)
     metadata = extract_metadata(preamble, cleaned)
     ref_year = reference_year(metadata)
-    proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year, limit=MAX_PROPOSALS)
+    period = plan_horizon([metadata["title"] or "", *(line.text for line in preamble)], ref_year)
+    proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year, limit=MAX_PROPOSALS,
+                                period=period)
     if len(proposals) <= MAX_PROPOSALS:
-        proposals += extract_projections(body, issuer=metadata["issuer"], limit=MAX_PROPOSALS - len(proposals))
+        proposals += extract_projections(
+            body, issuer=metadata["issuer"], limit=MAX_PROPOSALS - len(proposals),
+            horizon_of=lambda headings: heading_horizon(headings, ref_year) or period,
+        )
     if len(proposals) > MAX_PROPOSALS:
         raise ExtractionError(
             f"Văn bản nêu hơn {MAX_PROPOSALS} chỉ tiêu và số liệu dự kiến, quá nhiều để xem xét từng đề xuất "
@@ -57,6 +63,7 @@ def extract_plan(text, source_name):
         "place": metadata["place"],
         "signer_name": metadata["signer_name"],
         "signer_title": metadata["signer_title"],
+        "tasks": extract_tasks(cleaned),
     }
 
 
@@ -75,5 +82,6 @@ def has_plan_structure(body):
 
 
 def _numbered(proposals, prefix):
-    return [{"id": f"{prefix}{index:02d}", **{field: proposal[field] for field in FIELDS[1:]}}
+    return [{"id": f"{prefix}{index:02d}", **{field: proposal.get(field, []) if field == "doubts" else proposal[field]
+                                              for field in FIELDS[1:]}}
             for index, proposal in enumerate(proposals, start=1)]

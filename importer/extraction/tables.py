@@ -68,24 +68,29 @@ def blocks(body):
         yield before, run
 
 
-def extract_projections(body, *, issuer=None, limit=None):
+def extract_projections(body, *, issuer=None, limit=None, horizon_of=None):
     """Proposals (dicts without ids) from every table of the body: projections, or targets when the
     table stands under a "Chỉ tiêu" / "Mục tiêu" heading or lead-in and does not call itself a forecast.
-    No more than ``limit`` + 1, so that a caller that refuses more than ``limit`` stops early."""
+    No more than ``limit`` + 1, so that a caller that refuses more than ``limit`` stops early.
+
+    ``horizon_of(headings)``: the horizon a table with one column of values and no period of its own
+    takes (its heading's, else the plan's)."""
     proposals = []
     for before, block in blocks(body):
         context = " ".join([*block[0].headings, *(line.text for line in before)])
         forecast = re.search(r"dự kiến|quy mô|dự báo", context, re.IGNORECASE)
         kind = "target" if re.search(r"chỉ tiêu|mục tiêu", context, re.IGNORECASE) and not forecast else "projection"
-        for proposal in _table(before, block, issuer):
+        horizon = horizon_of(block[0].headings) if horizon_of else None
+        for proposal in _table(before, block, issuer, horizon):
             proposals.append(dict(proposal, kind=kind))
             if limit is not None and len(proposals) > limit:
                 return proposals
     return proposals
 
 
-def _table(before, block, issuer):
-    """The proposals of one table, one at a time: periods down the side, else across the top."""
+def _table(before, block, issuer, horizon=None):
+    """The proposals of one table, one at a time: periods down the side, else across the top, else one
+    column of values ("Chỉ tiêu", "Mục tiêu năm 2030")."""
     rows = [cells(line.text) for line in block]
     if "\t" not in block[0].text:
         # A PDF loses the header's columns; recover them from the lines above when they add up.
@@ -96,7 +101,13 @@ def _table(before, block, issuer):
     down = _periods_down(block, rows, issuer)
     first = next(down, None)
     if first is None:
-        yield from _periods_across(block, rows, issuer)
+        across = _periods_across(block, rows, issuer)
+        first = next(across, None)
+        if first is None:
+            yield from _value_column(block, rows, issuer, horizon)
+        else:
+            yield first
+            yield from across
     else:
         yield first
         yield from down
@@ -160,6 +171,40 @@ def _periods_across(block, rows, issuer):
         for column in ordered[:bisect.bisect_left(ordered, len(row))]:
             if _is_figure(row[column]):
                 yield _projection(line, quote.of(column), row[column], label, None, periods[column], issuer, unit)
+
+
+_VALUE_HEADER = re.compile(r"chỉ tiêu|mục tiêu|kế hoạch|giá trị|kết quả phấn đấu|đến năm|năm học|năm \d{4}",
+                           re.IGNORECASE)
+_NAME_HEADER = re.compile(r"tên|nội dung|chỉ tiêu$", re.IGNORECASE)
+_HEADER_YEAR = re.compile(r"(?:năm học\s+)?(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.IGNORECASE)
+
+
+def _value_column(block, rows, issuer, horizon):
+    """A table with one column of values: "TT | Tên chỉ tiêu | Đơn vị tính | Mục tiêu năm 2030". The value
+    column is the last header cell that names a target or a year; its year, if any, is the horizon."""
+    if len(rows) < 2:
+        return
+    header = rows[0]
+    if any(_is_figure(cell) for cell in header):
+        return
+    values = [column for column, cell in enumerate(header) if column and _VALUE_HEADER.search(cell)]
+    if not values:
+        return
+    value_column = values[-1]
+    year = _HEADER_YEAR.search(header[value_column])
+    if year:
+        horizon = f"{year.group(1)}-{year.group(2)}" if year.group(2) else year.group(1)
+    skipped = {column for column, cell in enumerate(header) if re.fullmatch(r"S?TT|Số TT|Số thứ tự", cell.strip())}
+    units = [column for column, cell in enumerate(header) if re.fullmatch(r"Đơn vị(?: tính)?|ĐVT", cell.strip())]
+    for row, line in zip(rows[1:], block[1:], strict=True):
+        if value_column >= len(row) or not _is_figure(row[value_column]):
+            continue
+        words = [cell for column, cell in enumerate(row)
+                 if column not in skipped and column not in units and column != value_column and cell
+                 and not _is_figure(cell)]
+        label = _expand(" ".join(words)) or "Chỉ tiêu"
+        unit = " ".join(row[column] for column in units if column < len(row))
+        yield _projection(line, _Quote(line).of(value_column), row[value_column], label, None, horizon, issuer, unit)
 
 
 def _column_labels(header_rows, width):
@@ -229,6 +274,7 @@ def _cell_spans(text):
 def _projection(line, quote, cell, label, group, period, issuer, unit=""):
     label, group = label[:LONG], group[:LONG] if group else group  # a header cell may run to any length
     percent = "%" in cell or "%" in unit or re.search(r"tỷ lệ|tỉ lệ|%", label, re.IGNORECASE)
+    index = not percent and re.search(r"chỉ số|hệ số|\bđiểm\b|\bHDI\b", label, re.IGNORECASE)
     sign = re.match(r"^(≥|≤|>=|<=|>|<)\s*", cell)
     return {
         "kind": "projection",
@@ -237,7 +283,7 @@ def _projection(line, quote, cell, label, group, period, issuer, unit=""):
         "comparator": _SIGNS[sign.group(1)] if sign else "=",
         "value": parse_number(cell[sign.end() if sign else 0:].rstrip("% ")),
         "value_max": None,
-        "unit": "%" if percent else "count",
+        "unit": "%" if percent else "index" if index else "count",
         "level_label": None,
         "deadline": period,
         "scope": group or issuer,

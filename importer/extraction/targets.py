@@ -21,11 +21,11 @@ from .categories import OTHER, categorize, matching
 from .figures import NUMBER, date_spans, parse_level, parse_number
 from .labels import indicator_name, scope_of
 from .tables import is_row
-from .text import LEAD_IN, LONG, clauses, narrow, pieces, sentences, strip_bullet
+from .text import LEAD_IN, LONG, Span, clauses, narrow, pieces, sentences, split_spans, strip_bullet
 
 TARGET, TASK = "target", "task"
 _PURPOSE_HEADING = re.compile(r"mục đích|yêu cầu", re.IGNORECASE)
-_TARGET_HEADING = re.compile(r"mục tiêu|chỉ tiêu|lộ trình", re.IGNORECASE)
+_TARGET_HEADING = re.compile(r"mục tiêu|chỉ tiêu|lộ trình|tầm nhìn", re.IGNORECASE)
 _PAST_HEADING = re.compile(
     r"thực trạng|tình hình|kết quả (?:đạt được|thực hiện)|đánh giá (?:kết quả|thực trạng|tình hình)|bối cảnh",
     re.IGNORECASE,
@@ -56,6 +56,7 @@ class Anchor:
     value_max: float | int | None = None
     unit: str | None = None
     level_label: str | None = None
+    doubt: str | None = None  # why the reader is unsure of this reading, for the reviewer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,7 +69,7 @@ _COUNT_NOUNS = (
 )
 _RANGE = re.compile(rf"(?<!\d)(?:từ\s+)?(?P<low>{NUMBER})\s*%?\s*(?:đến|tới|-|–)\s*(?P<high>{NUMBER})\s*%")
 _PERCENT = re.compile(rf"(?<![\d.,/])(?P<num>{NUMBER})\s*%")
-_INDEX = re.compile(r"(?<![\d.,/])(?P<num>\d+[.,]\d+)(?![\d.,]|\s*%)")
+_INDEX = re.compile(r"(?<![\d.,/])(?P<num>\d+[.,]\d+)(?![\d]|[.,]\d|\s*%)")  # "đạt trên 0,75." ends a sentence
 _INDEX_WORDS = re.compile(r"chỉ số|\bHDI\b|\bGII\b|\bPCI\b|hệ số", re.IGNORECASE)
 _COUNT = re.compile(
     rf"(?<![\d.,/\-–])(?P<num>{NUMBER}|một|hai|ba|bốn|mười)\s+(?P<noun>{_COUNT_NOUNS})(?!\w)", re.IGNORECASE
@@ -79,7 +80,7 @@ _BOUNDED_COUNT = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_COUNT_AFTER = re.compile(
-    r"(?:lớp|thứ|số|khối|năm|tháng|ngày|mức|độ|bậc|đoạn|khóa|điều|mục|tuổi|kỳ|MĐ|CĐ)\s*$", re.IGNORECASE
+    r"(?:lớp|thứ|số|khối|năm|tháng|ngày|mức|độ|bậc|đoạn|khóa|điều|mục|tuổi|kỳ|MĐ|CĐ|nhóm|tốp|top)\s*$", re.IGNORECASE
 )
 _LEVEL = re.compile(
     r"(?P<word>mức độ|cấp độ|bậc|MĐ|CĐ|mức(?=\s*\d))\s*(?P<n>\d{1,2}|IV|V|I{1,3})(?![\w/%])", re.IGNORECASE
@@ -174,9 +175,28 @@ class _Taken:
         self.ends.insert(index, end)
 
 
+# A floor across units: "không có xã, phường nào dưới 60%", "không để trường nào đạt thấp hơn 85%" — every
+# unit at least that share (the plan's own rate is another target).
+_FLOOR = re.compile(
+    rf"\bkhông\s+(?:có|để)\s+(?:[^\W\d]+[\s,]+){{1,8}}?nào\s+(?:(?:có\s+tỷ lệ|có\s+tỉ lệ|đạt|chỉ đạt)\s+)?"
+    rf"(?:dưới|thấp hơn)\s+(?P<num>{NUMBER})\s*%",
+    re.IGNORECASE,
+)
+_FLOOR_START = re.compile(r"\bkhông\s+(?:có|để)\b", re.IGNORECASE)
+_FLOOR_END = re.compile(r"\bnào\b", re.IGNORECASE)
+# a share of places after a level ("mức độ 3 ở 100% xã, phường") says where the level holds, not a target
+_PLACE_SHARE_BEFORE = re.compile(r"\b(?:ở|tại)\s*$", re.IGNORECASE)
+
+
 def find_anchors(text, mode):
     """The anchors of one piece, in order."""
     anchors, taken, before = [], _Taken(), _Before(text)
+
+    if mode == TARGET:
+        for match in _FLOOR.finditer(text):
+            value = parse_number(match.group("num"))
+            anchors.append(Anchor("percent", match.start("num"), match.end(), ">=", value, None, "%"))
+            taken.add(*match.span())
 
     for match in _RANGE.finditer(text):
         low, high = parse_number(match.group("low")), parse_number(match.group("high"))
@@ -211,6 +231,7 @@ def find_anchors(text, mode):
             anchors.append(_level(match, before))
             taken.add(*match.span())
     anchors.sort(key=lambda anchor: anchor.start)
+    anchors = _drop_place_shares(anchors, before)
     anchors = _attach_levels(_drop_qualifiers(anchors))
     if mode == TASK:
         anchors = [anchor for anchor in anchors if anchor.kind != "level"]
@@ -268,6 +289,15 @@ def _level(match, before):
     return Anchor("level", match.start(), match.end(), comparator, value, None, "level", f"{word} {value}")
 
 
+def _drop_place_shares(anchors, before):
+    """"duy trì phổ cập giáo dục tiểu học mức độ 3 ở 100% xã, phường": the level is the target, the share after
+    "ở"/"tại" only says where it holds."""
+    levels = [anchor.start for anchor in anchors if anchor.kind == "level"]
+    return [anchor for anchor in anchors
+            if not (anchor.kind == "percent" and any(start < anchor.start for start in levels)
+                    and before.ends_with(_PLACE_SHARE_BEFORE, anchor.start))]
+
+
 def _drop_qualifiers(anchors):
     """A count after a percentage qualifies it ("100% trường có ít nhất 01 phòng ..."): not a target."""
     result, seen_rate = [], False
@@ -309,11 +339,44 @@ def _wording_anchors(text, mode):
     if above:
         unit = "index" if _INDEX_WORDS.search(text) else None
         return [Anchor("above", above.start(), above.end(), ">=", None, None, unit)]
-    reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text)
+    one = _AT_LEAST_ONE.search(text)
+    if one and not _TOWARDS.search(text[:one.start()]):
+        return [Anchor("count", one.start(), one.end(), ">=", 1, None, "count",
+                       doubt="“Phấn đấu có …” không nêu số: đọc là ít nhất 1.")]
+    standing = _STANDING.search(text)
+    if standing:
+        return [Anchor("achieve", standing.start(), standing.end(), "achieve",
+                       doubt="Mục tiêu định tính (một vị thế, một trạng thái): đọc là mốc cần đạt.")]
+    reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text) or _EVERY.search(text)
     if reach and not _ROUTINE.search(text):
         start = text.find(reach.group(0).strip()) if reach.re is _COMPLETE else reach.start()
         return [Anchor("achieve", max(start, 0), max(start, 0) + len(reach.group(0)), "achieve")]
     return []
+
+
+# "Phấn đấu có học sinh đạt giải ...", "phấn đấu có trường được công nhận ...": at least one, no figure given
+# (a figure, "phấn đấu có 01 trường", is read as a count before the wording is).
+_AT_LEAST_ONE = re.compile(
+    r"\bphấn đấu(?:\s+(?:để|mỗi năm|hằng năm|hàng năm))?\s+có\s+(?:thêm\s+)?"
+    r"(?:học sinh|HS|giáo viên|GV|cán bộ|trẻ|trường|đơn vị|tập thể|cá nhân|sản phẩm|công trình|đề tài|sáng kiến|"
+    r"đội tuyển|giải|huy chương|phân hiệu|cơ sở)\b",
+    re.IGNORECASE,
+)
+# Qualitative goals, usually at a vision horizon: a standing among others ("thuộc nhóm dẫn đầu của thành phố",
+# "là một trong những trường ... hàng đầu", "đạt mức khá của thành phố") or a state to build.
+_STANDING = re.compile(
+    r"\b(?:thuộc|nằm trong|vào|trong)\s+(?:nhóm|tốp|top)\b[^;.]{0,60}?\b(?:dẫn đầu|đầu|khá|tốt|cao)\b"
+    r"|\b(?:thuộc|nằm trong|vào|trong)\s+(?:nhóm|tốp|top)\s+\d{1,3}\b"  # a rank: "trong tốp 15 tỉnh, thành phố"
+    r"|\b(?:là|trở thành)\b[^;.]{0,80}?\b(?:dẫn đầu|hàng đầu|điểm sáng|trung tâm [^;.,]{0,40}chất lượng cao|"
+    r"lá cờ đầu|tiêu biểu)\b"
+    r"|\bđạt mức (?:khá|tốt|cao)\b"
+    r"|\bcó nền giáo dục\b[^;.]{0,40}?\b(?:hiện đại|tiên tiến|chất lượng cao)\b"
+    r"|\bxây dựng thành công\b",
+    re.IGNORECASE,
+)
+# "Tất cả các trường tiểu học tổ chức dạy học 2 buổi/ngày": every unit reaches a state, no share written.
+_EVERY = re.compile(r"^(?:\W*)(?:tất cả|toàn bộ)\s+(?:các\s+)?(?:trường|cơ sở|lớp|học sinh|giáo viên|trẻ)\b",
+                    re.IGNORECASE)
 
 
 def _kept_status(text):
@@ -393,14 +456,53 @@ class _Horizons:
             return self.found[min(stop, upto) - 1][1]
         if stop > max(first, upto):
             return self.found[max(first, upto)][1]
-        return self.found[upto - 1][1] if upto else None
+        if upto:
+            return self.found[upto - 1][1]
+        # "Xây dựng mới 12 phòng học ..., hoàn thành trong năm 2027": the clause's only horizons come after
+        return self.found[0][1] if self.found else None
+
+
+_PHASE_WORDS = re.compile(r"giai đoạn|lộ trình|ngắn hạn|trung hạn|dài hạn|bước", re.IGNORECASE)
+_BARE_SPAN = re.compile(r"(?<![\d/.-])(\d{4})\s*[-–]\s*(\d{4})(?![\d/])")
 
 
 def heading_horizon(headings, ref_year=None):
+    """The horizon of the nearest heading above that states one: "Đến năm 2030", "Năm học 2026-2027", or the
+    end of a phase ("Giai đoạn 1 (2025 - 2027)", "Giai đoạn I: 2028 - 2030")."""
     for heading in reversed(headings):
         found = horizons(heading, ref_year)
         if found:
             return found[-1][1]
+        if _PHASE_WORDS.search(heading):
+            spans = [match for match in _BARE_SPAN.finditer(heading) if int(match.group(2)) > int(match.group(1))]
+            if spans:
+                return spans[-1].group(2)
+    return None
+
+
+_PLAN_PERIOD = re.compile(
+    r"(?:giai đoạn|thời kỳ)\s+(?:từ\s+(?:năm\s+)?)?\d{4}\s*(?:[-–]|đến)\s*(?:năm\s+)?(?P<end>\d{4})",
+    re.IGNORECASE,
+)
+_PLAN_UNTIL = re.compile(r"(?P<lead>tầm nhìn|định hướng)?[^,;]{0,12}?\bđến năm\s+(?P<year>\d{4})", re.IGNORECASE)
+_PLAN_SCHOOL_YEAR = re.compile(r"năm học\s+(?P<s1>\d{4})\s*[-–]\s*(?P<s2>\d{4})", re.IGNORECASE)
+
+
+def plan_horizon(texts, ref_year=None):
+    """The plan's own period, from its title and opening lines, in that order: the end of "giai đoạn
+    2026 - 2030" (not a vision, "tầm nhìn đến năm 2045", which only a vision's own heading gives), else the
+    year of "đến năm 2030", else a school year ("năm học 2025 - 2026"). None when none is stated. Targets that
+    no heading, phase or sentence of their own dates take it."""
+    for text in texts:
+        if re.match(r"^(?:Căn cứ|Thực hiện)\b", text) and not re.search(r"ban hành|xây dựng", text):
+            continue  # a citation: its periods are those of the documents above
+        dates = _Dates(text)
+        ends = [match.group("end") for match in _PLAN_PERIOD.finditer(text) if match.start() not in dates]
+        until = [match.group("year") for match in _PLAN_UNTIL.finditer(text) if not match.group("lead")]
+        school = [f"{match.group('s1')}-{match.group('s2')}" for match in _PLAN_SCHOOL_YEAR.finditer(text)]
+        for label in (ends or until or school)[:1]:
+            if not ref_year or int(label[-4:]) >= ref_year:
+                return label
     return None
 
 
@@ -455,7 +557,7 @@ class _Context:
     projection: bool
 
 
-def extract_targets(body, *, issuer=None, ref_year=None, limit=None):
+def extract_targets(body, *, issuer=None, ref_year=None, limit=None, period=None):
     """Target proposals (dicts without ids) from the body lines of a plan, in reading order; no more than
     ``limit`` + 1, so that a caller that refuses more than ``limit`` stops early.
 
@@ -488,14 +590,14 @@ def extract_targets(body, *, issuer=None, ref_year=None, limit=None):
             mode = TARGET  # "Các chỉ tiêu cụ thể:" introduces targets even under a task heading
         if mode is None:
             continue
-        for proposal in _from_line(line, mode, context, issuer, ref_year):
+        for proposal in _from_line(line, mode, context, issuer, ref_year, period):
             proposals.append(proposal)
             if limit is not None and len(proposals) > limit:
                 return proposals
     return proposals
 
 
-def _from_line(line, mode, context, issuer, ref_year):
+def _from_line(line, mode, context, issuer, ref_year, period=None):
     """The proposals of one line, one at a time."""
     text = strip_bullet(line.text)
     lead = _LINE_LEAD.match(text)
@@ -503,7 +605,8 @@ def _from_line(line, mode, context, issuer, ref_year):
     # as re.search("quy mô|dự kiến", f"{context} {text}"), without joining the two
     projection = context.projection or bool(
         _PROJECTION_WORDS.search(text) or _PROJECTION_WORDS.search(f"{context.text[-8:]} {text[:8]}"))
-    default_horizon = line_horizon or context.horizon or heading_horizon(line.headings, ref_year)
+    near_horizon = line_horizon or context.horizon or heading_horizon(line.headings, ref_year)
+    default_horizon = near_horizon or period
     for sentence in sentences(text):
         lead_in = LEAD_IN.match(sentence)
         for clause in clauses(sentence):
@@ -530,21 +633,74 @@ def _from_line(line, mode, context, issuer, ref_year):
                         projection=projection, alone=len(group.anchors) == 1 and not group.predicate,
                         parent_subject=subject, segment=piece.text[max(segment_start, anchor.end - LONG):anchor.end],
                     )
+                    doubts = [anchor.doubt] if anchor.doubt else []
+                    if not deadline and not near_horizon and period:
+                        doubts.append(f"Thời hạn {period} lấy theo thời kỳ của cả kế hoạch: câu và đề mục "
+                                      "không nêu năm.")
+                    proposal["doubts"] = doubts
                     if anchor.kind == "percent" and proposal["scope"] != issuer:
                         subject = proposal["scope"]
                     yield proposal
 
 
+_KEEP_LIST = re.compile(r"\b(?:duy trì|giữ vững|củng cố)\b", re.IGNORECASE)
+_OTHER_VERB = re.compile(r"^(?:hoàn thành|phấn đấu|xây dựng|tăng|giảm|nâng cao tỷ lệ|có|đạt)\b", re.IGNORECASE)
+_KEEP_WORDS = re.compile(
+    r"^(?:(?:tiếp tục|phấn đấu|duy trì|giữ vững|củng cố|vững chắc|nâng cao chất lượng|nâng cao|đạt|kết quả|"
+    r"chất lượng|thực hiện)[\s,]+)*",
+    re.IGNORECASE,
+)
+_PROGRAMME = re.compile(r"(?:chuẩn\s+)?(?:phổ cập|PCGD\w*|xóa mù chữ|XMC)\b", re.IGNORECASE)
+_AND = re.compile(r"\s+và\s+")
+MAX_KEPT_PARTS = 64  # programmes joined by "và" in one maintained piece (plans write two to four)
+
+
+def _names_programme(text):
+    """"phổ cập giáo dục mầm non cho trẻ em 5 tuổi", "chuẩn xóa mù chữ mức độ 2": a programme of its own."""
+    verb = _KEEP_LIST.search(text)
+    start = verb.end() if verb else 0
+    start += len(_KEEP_WORDS.match(text[start:].lstrip(" ,")).group(0)) + len(text[start:]) - len(
+        text[start:].lstrip(" ,"))
+    return bool(_PROGRAMME.match(text, start))
+
+
+def _kept_list(text, anchors):
+    """The anchors of a piece that a maintain verb earlier in its clause governs ("Duy trì vững chắc phổ cập
+    giáo dục mầm non cho trẻ em 5 tuổi, phổ cập giáo dục tiểu học mức độ 3 và xóa mù chữ mức độ 2"): each
+    level is kept, not reached, and each programme named without a level is a target of its own. A programme
+    followed by a part that is not one shares that part's level ("tiểu học và THCS mức độ 3")."""
+    anchors = [replace(anchor, comparator="maintain") if anchor.kind == "level" and anchor.comparator == "achieve"
+               else anchor for anchor in anchors]
+    parts = split_spans(text, _AND)
+    if len(parts) > MAX_KEPT_PARTS:
+        return anchors  # not a list a plan writes: checking each part against each anchor would take long
+    for index, part in enumerate(parts):
+        if any(part.start <= anchor.start < part.end or anchor.start <= part.start < anchor.end
+               for anchor in anchors):
+            continue
+        following = parts[index + 1].text if index + 1 < len(parts) else None
+        if _names_programme(part.text) and (following is None or _names_programme(following)):
+            anchors.append(Anchor("maintain", part.start, part.end, "maintain",
+                                  doubt="Duy trì một chương trình không nêu mức: thêm mức nếu văn bản có."))
+    return sorted(anchors, key=lambda anchor: anchor.start)
+
+
 def _groups(clause, mode):
     """Pieces with anchors, each with the figure-less pieces around it that belong to its quote."""
     groups, pending, shares = [], [], {}
-    for piece in pieces(clause):
+    keep = _KEEP_LIST.search(clause) if mode == TARGET else None
+    for piece in _joined_floors(clause, pieces(clause)):
         anchors = find_anchors(piece.text, mode)
+        if keep and piece.end > keep.start():
+            if piece.start > keep.start() and _OTHER_VERB.match(piece.text):
+                keep = None  # "..., hoàn thành phổ cập ...": another verb ends the list
+            else:
+                anchors = _kept_list(piece.text, anchors)
         if anchors:
             start = pending[0].start if pending else piece.start
             groups.append(Group(start, piece.end, [(piece, anchor) for anchor in anchors]))
             pending = []
-        elif not groups or pending or re.match(r"(?:tỷ lệ|tỉ lệ|số lượng|chỉ số)\b", piece.text, re.IGNORECASE):
+        elif not groups or pending or re.match(r"(?:tỷ lệ|tỉ lệ|số lượng|chỉ số|trong đó)\b", piece.text, re.IGNORECASE):
             pending.append(piece)  # the subject of a figure still to come
         elif _second_predicate(groups[-1], piece, shares):
             first_piece, anchor = groups[-1].anchors[0]
@@ -554,6 +710,22 @@ def _groups(clause, mode):
     if pending and groups:
         groups[-1].end = max(groups[-1].end, pending[-1].end)
     return groups
+
+
+def _joined_floors(clause, spans):
+    """The comma pieces, those of a floor across units joined again ("không có xã, phường nào dưới 60%")."""
+    result, index = [], 0
+    while index < len(spans):
+        piece = spans[index]
+        if _FLOOR_START.search(piece.text) and not _FLOOR_END.search(piece.text[_FLOOR_START.search(piece.text).end():]):
+            last = next((other for other in range(index + 1, min(index + 4, len(spans)))
+                         if _FLOOR_END.search(spans[other].text)), None)
+            if last is not None and _FLOOR.search(clause, piece.start, spans[last].end):
+                piece = Span(piece.start, spans[last].end, clause[piece.start:spans[last].end])
+                index = last
+        result.append(piece)
+        index += 1
+    return result
 
 
 def _second_predicate(group, piece, shares):

@@ -214,12 +214,9 @@ class Line:
 _END_OF_BODY = re.compile(r"^(?:nơi nhận|trên đây là)", re.IGNORECASE)
 
 
-def outline(cleaned):
-    """The body lines after the first heading, up to "Nơi nhận", each with its heading path.
-
-    Returns (preamble, body): the preamble lines come before the first heading (title, citations).
-    """
-    preamble, body = [], []
+def outline_events(cleaned):
+    """(rank, line) for every line up to "Nơi nhận": a heading with its outline rank and its heading path
+    (itself last), or a line with rank None and the path it stands under (empty in the preamble)."""
     stack = []  # (rank, text)
     for index, line in enumerate(cleaned.split("\n")):
         if _END_OF_BODY.match(line):
@@ -231,11 +228,20 @@ def outline(cleaned):
             while stack and stack[-1][0] >= rank:
                 stack.pop()
             stack.append((rank, line.rstrip(" :") if line.endswith(":") else line))
+            yield rank, Line(line, tuple(text for _rank, text in stack), index)
             continue
-        if not stack:
-            preamble.append(Line(line, (), index))
-        else:
-            body.append(Line(line, tuple(text for _rank, text in stack), index))
+        yield None, Line(line, tuple(text for _rank, text in stack), index)
+
+
+def outline(cleaned):
+    """The body lines after the first heading, up to "Nơi nhận", each with its heading path.
+
+    Returns (preamble, body): the preamble lines come before the first heading (title, citations).
+    """
+    preamble, body = [], []
+    for rank, line in outline_events(cleaned):
+        if rank is None:
+            (body if line.headings else preamble).append(line)
     return preamble, body
 
 

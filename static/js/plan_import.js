@@ -45,6 +45,67 @@
     if (card) { showSentence(card.getAttribute("data-mark")); }
   });
 
+  // A proposal's edits are saved by its own buttons; the page is not left while a card holds edits not yet
+  // saved, so that nothing typed is lost (the task fields go with the create form).
+  function isEdited(form) {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      if (field.type === "hidden" || field.tagName === "BUTTON") { return false; }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  function markEdited(card) {
+    var form = card.querySelector("form");
+    var badge = card.querySelector("[data-unsaved-badge]");
+    var edited = !!form && isEdited(form);
+    card.toggleAttribute("data-unsaved", edited);
+    if (edited && !badge) {
+      badge = document.createElement("span");
+      badge.className = "badge st-in_progress";
+      badge.setAttribute("data-unsaved-badge", "");
+      badge.textContent = "có chỗ sửa chưa lưu";
+      card.querySelector(".proposal-head").appendChild(badge);
+    } else if (!edited && badge) {
+      badge.remove();
+    }
+    return edited;
+  }
+
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var card = event.target.closest && event.target.closest("#proposals .proposal");
+      if (card) { markEdited(card); }
+    });
+  });
+
+  // The forms that reload the page (create, save the tasks, merge/split/move, a section's deadline) wait
+  // until the edited cards are saved; checked in the capture phase, before portal.js marks the form busy.
+  function reloadsPage(form) {
+    return form.id === "plan-create" || form.id === "section-horizon" || form.classList.contains("arrange");
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (!reloadsPage(event.target)) { return; }
+    var edited = Array.prototype.filter.call(document.querySelectorAll("#proposals .proposal"), markEdited);
+    var box = document.getElementById("unsaved-proposals");
+    if (!edited.length) { if (box) { box.hidden = true; } return; }
+    event.preventDefault();
+    event.stopPropagation();
+    var names = edited.map(function (card) { return card.querySelector(".proposal-head strong").textContent; });
+    if (box) {
+      box.textContent = "Còn " + edited.length + " đề xuất có chỗ sửa chưa lưu (" + names.join(", ") +
+        "): bấm “Chấp nhận” hoặc “Bỏ” ở từng đề xuất đó để lưu, rồi bấm lại nút vừa bấm.";
+      box.hidden = false;
+    }
+    edited[0].scrollIntoView({ block: "center" });
+    var first = edited[0].querySelector("input:not([type=hidden]), select");
+    if (first) { first.focus({ preventScroll: true }); }
+  }, true);
+
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }

@@ -3,6 +3,8 @@
 // to empty first (choosing another unit forgets the plan chosen for the previous one).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
   document.addEventListener("change", function (event) {
     var field = event.target;
     if (!field.matches || !field.matches("[data-autosubmit]") || !field.form) { return; }
@@ -10,5 +12,131 @@
       if (name && field.form.elements[name]) { field.form.elements[name].value = ""; }
     });
     field.form.submit();
+  });
+
+  // What a screen reader should say after something changed without a page load (one polite live region
+  // in base.html, so that every message is announced the same way).
+  function announce(text) {
+    var region = document.getElementById("live-status");
+    if (!region) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  // The top menu folds behind a button on a phone (portal.css shows the button below 700px).
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-menu-toggle]");
+    if (!toggle) { return; }
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+    if (open) { var first = menu.querySelector("a, button"); if (first) { first.focus(); } }
+  });
+
+  // Confirmation and feedback on forms: a button or form with data-confirm asks first; one with
+  // data-busy-text is disabled once sent and shows that step instead of its label (no double sending).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
+    var question = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    if (form.dataset.busy === "true") { event.preventDefault(); return; }
+    var busy = (button && button.dataset.busyText) || form.dataset.busyText;
+    if (!busy || form.hasAttribute("hx-post")) { return; }
+    form.dataset.busy = "true";
+    // disabled after the browser has read the form, so that the button's own name still goes with it
+    window.setTimeout(function () {
+      if (button) { button.dataset.label = button.textContent; button.textContent = busy; button.disabled = true; }
+      announce(busy);
+    }, 0);
+  });
+  // A page restored from the back-forward cache gets its buttons back.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-busy=true]").forEach(function (form) {
+      delete form.dataset.busy;
+      form.querySelectorAll("button[data-label]").forEach(function (b) { b.textContent = b.dataset.label; b.disabled = false; });
+    });
+  });
+
+  // The school report's "Còn N mục chưa nhập" follows what is typed, not only what was saved.
+  function countMissing(form) {
+    var counter = form.querySelector("[data-missing-counter]");
+    if (!counter) { return; }
+    var missing = 0;
+    form.querySelectorAll(".items-section input, .items-section select").forEach(function (field) {
+      if (field.value.trim() === "") { missing += 1; }
+    });
+    counter.textContent = missing ? "Còn " + missing + " mục chưa nhập; phải nhập đủ mới nộp được."
+      : "Đã nhập đủ các mục; bấm “Nộp báo cáo” để nộp.";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.form) { countMissing(event.target.form); }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.form) { countMissing(event.target.form); }
+  });
+
+  // A table frame that scrolls sideways can take focus (keyboard users scroll it with the arrows), named
+  // after its table or the heading before it.
+  function labelScrollingFrames(root) {
+    root.querySelectorAll(".table-wrap").forEach(function (frame) {
+      if (frame.scrollWidth <= frame.clientWidth + 1 || frame.hasAttribute("tabindex")) { return; }
+      var heading = frame.previousElementSibling;
+      var name = frame.dataset.label || (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent.trim() : "Bảng số liệu");
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "region");
+      frame.setAttribute("aria-label", name + " (cuộn ngang để xem hết)");
+    });
+  }
+
+  // The inline editor of a target row (targets/value_edit_row.html): focus goes into its first field (or
+  // the first field in error) when it opens, back to the row's "Cập nhật" button after saving or
+  // cancelling; Escape cancels; errors and the outcome are announced.
+  var editedRow = null;
+  document.addEventListener("htmx:load", function (event) {
+    var element = event.detail.elt;
+    if (!element || !element.matches) { return; }
+    if (element.matches("tr.editing")) {
+      editedRow = element.id;
+      var field = element.querySelector("[aria-invalid=true]") ||
+        element.querySelector("input:not([type=hidden]), select, textarea");
+      if (field) { field.focus(); }
+      var problems = Array.prototype.map.call(element.querySelectorAll(".conflict, .errorbox, .field-error"),
+        function (node) { return node.textContent.replace(/\s+/g, " ").trim(); });
+      if (problems.length) { announce("Chưa lưu. " + problems.join(" ")); }
+    } else if (element.id && element.id === editedRow) {
+      editedRow = null;
+      var button = element.querySelector("[data-edit-button]");
+      if (button) { button.focus(); }
+      announce(element.classList.contains("saved") ? "Đã lưu số liệu." : "Đã đóng, không lưu thay đổi.");
+    }
+    labelScrollingFrames(element.closest("main") || document);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var row = event.target.closest && event.target.closest("tr.editing");
+    var cancel = row && row.querySelector("[data-edit-cancel]");
+    if (cancel) { event.preventDefault(); cancel.click(); return; }
+    var toggle = document.querySelector("[data-menu-toggle][aria-expanded=true]");
+    if (toggle) { toggle.click(); toggle.focus(); }
+  });
+
+  // Chart.js sizes its responsive charts for the screen and does not follow print media: before printing
+  // they are redrawn at the printed size (180mm × 62mm, portal.css's @media print), after it for the screen.
+  function sizeChartsFor(printing) {
+    if (typeof window.Chart === "undefined") { return; }
+    Object.values(window.Chart.instances).forEach(function (chart) {
+      if (!chart.options.responsive) { return; }
+      if (printing) { chart.resize(680, 234); } else { chart.resize(); }
+    });
+  }
+  window.addEventListener("beforeprint", function () { sizeChartsFor(true); });
+  window.addEventListener("afterprint", function () { sizeChartsFor(false); });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    labelScrollingFrames(document);
+    document.querySelectorAll("form").forEach(countMissing);
   });
 })();

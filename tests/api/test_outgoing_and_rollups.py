@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from reports.content import build_report_content
-from reports.models import OutgoingReport
+from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
 from targets.queries import rollup
 from tests.factories import make_document, make_unit
 
@@ -26,7 +26,9 @@ def sent_report(unit, document, period, by, recipient, number="7/BC-UBND"):
     content = build_report_content(unit=unit, document=document, period=period)
     report = OutgoingReport.objects.create(unit=unit, document=document, period=period, number=number,
                                            snapshot=content.to_json(), finalised_by=by, recipient=recipient,
-                                           sent_at=timezone.now(), sent_by=by)
+                                           sent_at=timezone.now(), sent_by=by, status=OutgoingStatus.SENT)
+    OutgoingReportEvent.objects.bulk_create(OutgoingReportEvent(report=report, action=action, by=by, version=i + 1)
+                                            for i, action in enumerate(["prepared", "approved", "sent"]))
     report.xlsx_file.save(f"bao-cao-{unit.code}.xlsx", ContentFile(b"PK\x03\x04 workbook"), save=True)
     return report
 
@@ -39,7 +41,8 @@ def test_the_sender_and_the_recipient_read_a_sent_report_and_its_file(world, tre
         assert [row["id"] for row in listed] == [report.pk], persona
         detail = client.get(f"{OUTGOING}{report.pk}/").json()
         assert detail["number"] == "7/BC-UBND" and detail["unit_code"] == "A"
-        assert detail["recipient_code"] == "HP" and detail["sent_by"]
+        assert detail["recipient_code"] == "HP" and detail["sent_by"] and detail["status"] == "sent"
+        assert [event["action"] for event in detail["events"]] == ["prepared", "approved", "sent"]
         assert detail["snapshot"] == report.snapshot, "the frozen figures, as in the files"
         assert set(detail["files"]) == {"xlsx"}, "only the files that exist are offered"
         download = client.get(detail["files"]["xlsx"])
@@ -67,12 +70,14 @@ def test_a_missing_file_or_format_is_404(world, tree, personas, period, api_as, 
 def test_reports_filter_by_unit_period_and_sent(world, tree, personas, period, api_as, media):
     report = sent_report(tree["A"], world["plan_a"], period, personas["officer_a"], tree["HP"])
     kept = sent_report(tree["B"], world["plan_b"], period, personas["officer_b"], tree["HP"], number="3/BC-UBND")
-    kept.sent_at = None
-    kept.save(update_fields=["sent_at"])
+    kept.sent_at, kept.status = None, OutgoingStatus.APPROVED
+    kept.save(update_fields=["sent_at", "status"])
     client = api_as("reviewer")
     assert [r["id"] for r in client.get(OUTGOING, {"unit": tree["A"].pk}).json()["results"]] == [report.pk]
     assert [r["id"] for r in client.get(OUTGOING, {"sent": "false"}).json()["results"]] == [kept.pk]
     assert [r["id"] for r in client.get(OUTGOING, {"sent": "true"}).json()["results"]] == [report.pk]
+    assert [r["id"] for r in client.get(OUTGOING, {"status": "approved"}).json()["results"]] == [kept.pk]
+    assert client.get(OUTGOING, {"status": "gui-roi"}).status_code == 400
     assert client.get(OUTGOING, {"period_code": "khong-co"}).status_code == 404
 
 

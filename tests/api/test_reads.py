@@ -175,3 +175,34 @@ def test_the_value_list_reads_in_a_fixed_number_of_queries(world, api_as, django
     with django_assert_max_num_queries(5):
         rows = results(client.get("/api/v1/values/"))
     assert len(rows) == 4
+
+
+def test_units_documents_and_targets_filter_by_changed_since(world, tree, api_as):
+    from unittest import mock
+
+    from plans.models import Document
+    from targets.models import Target
+    from units.models import Unit
+
+    client = api_as("admin")
+    mark = timezone.now() + timedelta(seconds=1)
+    for url in ("/api/v1/units/", "/api/v1/documents/", "/api/v1/targets/"):
+        assert client.get(url, {"changed_since": mark.isoformat()}).json()["count"] == 0, url
+    # a rename saved with update_fields, a target saved, a plan changed by QuerySet.update: each is listed
+    later = mark + timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        unit = Unit.objects.get(pk=tree["B"].pk)
+        unit.name = "Phường B (đổi tên)"
+        unit.save(update_fields=["name"])
+        target = Target.objects.get(pk=world["a_rooms"].pk)
+        target.order = 5
+        target.save()
+        Document.objects.filter(pk=world["plan_b"].pk).update(title="Kế hoạch của phường B (sửa)",
+                                                              updated_at=timezone.now())
+    units = client.get("/api/v1/units/", {"changed_since": mark.isoformat()}).json()["results"]
+    assert [u["code"] for u in units] == ["B"] and units[0]["name"] == "Phường B (đổi tên)"
+    documents = client.get("/api/v1/documents/", {"changed_since": mark.isoformat()}).json()["results"]
+    assert [d["number"] for d in documents] == ["5/KH-UBND"]
+    targets = client.get("/api/v1/targets/", {"changed_since": mark.isoformat()}).json()["results"]
+    assert [t["id"] for t in targets] == [world["a_rooms"].pk]
+    assert client.get("/api/v1/units/", {"changed_since": "hôm qua"}).status_code == 400

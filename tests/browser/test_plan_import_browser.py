@@ -55,3 +55,58 @@ def test_an_officer_imports_the_hien_thanh_plan(live_server, page, screenshot):
     screenshot("plan-import-created")
     document = PlanImport.objects.get().document
     assert document.issuer.code == "NDN-TH-HIENTHANH" and document.targets.count() == 16
+
+
+def test_an_officer_imports_a_word_plan_with_a_target_table_and_its_tasks(live_server, page, screenshot, tmp_path):
+    """Issue 15: a .docx whose targets stand in a table; its tasks are reviewed on the same page and created."""
+    from plans.models import Task
+    from tests.importer.test_plan_import_tasks import plan_docx
+
+    call_command("seed_demo", "--no-progress", verbosity=0)
+    path = tmp_path / "ke-hoach-phuong-a.docx"
+    path.write_bytes(plan_docx().read())
+    base = live_server.url
+    sign_in(page, base, "canbo.duongkinh")
+    page.goto(f"{base}/ke-hoach/nhap/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#plan-upload button[type=submit]")
+    page.wait_for_selector("#tasks")
+    assert "Nhiệm vụ và phân công (6)" in page.inner_text("#tasks")
+    total = page.locator("#proposals article.proposal").count()
+    assert total == 5
+    # the last proposal moved up: the page comes back at it, in its new place
+    first_ids = [item["id"] for item in PlanImport.objects.get().items()]
+    page.click("#p-4 button[value=up]")
+    page.wait_for_selector("text=Đã chuyển đề xuất")
+    assert page.inner_text("#p-3 .proposal-head strong") == first_ids[4]
+    for index in range(total):
+        page.click(f"#p-{index} button[value=accepted]")
+        page.wait_for_selector(f"#p-{index}.decision-accepted")
+    # drop the second task, give the first a deadline, save the tasks
+    page.uncheck("#id_keep-g0-t1")
+    page.fill("#id_due-g0-t0", "30/06/2026")
+    page.click("#task-review button[type=submit]")
+    page.wait_for_selector("#tasks")
+    assert not page.is_checked("#id_keep-g0-t1")
+    screenshot("plan-import-tasks")
+
+    # edits not saved: a task's deadline goes with "Tạo kế hoạch"; a proposal edited after it was accepted
+    # stops the creation with a message until it is saved
+    page.fill("#id_due-g1-t0", "31/10/2027")
+    page.fill("#id_p0_indicator", "Tỷ lệ trẻ em 5 tuổi ra lớp")
+    assert page.is_visible("#p-0 [data-unsaved-badge]")
+    page.click("#plan-create button[type=submit]")
+    page.wait_for_selector("#unsaved-proposals", state="visible")
+    assert "Còn 1 đề xuất có chỗ sửa chưa lưu" in page.inner_text("#unsaved-proposals")
+    assert not PlanImport.objects.get().document
+    page.click("#p-0 button[value=accepted]")
+    page.wait_for_selector("#p-0.decision-accepted:not([data-unsaved])")
+    page.click("#plan-create button[type=submit]")
+    page.wait_for_selector("#created-targets")
+    assert "Tỷ lệ trẻ em 5 tuổi ra lớp" in page.inner_text("#created-targets")
+    assert page.locator("#created-targets tbody tr").count() == 5
+    assert "5 nhiệm vụ trong 5 nhóm" in page.inner_text("#created-summary")
+    document = PlanImport.objects.get().document
+    assert Task.objects.filter(document=document).count() == 5
+    assert Task.objects.get(document=document, group__number="III.1", order=1).due_date.isoformat() == "2026-06-30"
+    assert Task.objects.get(document=document, group__number="III.2", order=1).due_date.isoformat() == "2027-10-31"

@@ -45,6 +45,7 @@ def test_a_report_goes_round_the_workflow_and_reaches_the_ward_target(live_serve
         page.select_option(f"#id_item_{name}", "1")
     page.fill("#id_highlights", "Hoàn thành bồi dưỡng chuyển đổi số cho giáo viên.")
     screenshot("school-report-filled")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Nộp báo cáo …?"
     page.click("button[name=submit]")
     page.wait_for_load_state()
     screenshot("school-report-submitted")
@@ -67,6 +68,7 @@ def test_a_report_goes_round_the_workflow_and_reaches_the_ward_target(live_serve
     page.click("text=Nhập báo cáo")
     assert page.input_value("#id_item_so_hs_lop5_vao_lop6") == "140"
     page.fill("#id_item_so_hs_lop5_vao_lop6", "148")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[name=submit]")
     page.wait_for_selector("text=Đã nộp báo cáo")
     sign_out(page)
@@ -74,6 +76,7 @@ def test_a_report_goes_round_the_workflow_and_reaches_the_ward_target(live_serve
     # the officer approves; the ward's target now shows 148/150
     sign_in(page, base, "canbo.duongkinh")
     page.click("text=Trường Tiểu học Hải Thành — ")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Duyệt báo cáo …?"
     page.click("#review button.primary")
     page.wait_for_load_state()
     screenshot("school-report-approved")

@@ -711,7 +711,7 @@ def test_extract_plan_prints_the_gold_format():
     plan = json.loads(out.getvalue())
     assert list(plan)[:8] == ["source", "title", "issuer", "number", "date", "parents", "targets", "projections"]
     assert list(plan["targets"][0]) == ["id", "quote", "indicator", "comparator", "value", "value_max", "unit",
-                                        "level_label", "deadline", "scope", "category", "section"]
+                                        "level_label", "deadline", "scope", "category", "section", "doubts"]
     assert plan["issuer"] == "Trường Tiểu học Hiến Thành"
 
 

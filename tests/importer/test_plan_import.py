@@ -102,7 +102,11 @@ def test_each_sample_plan_is_proposed_with_its_quotes_marked(client, personas, t
     assert plan_import.text[start:end].split() == first["quote"].split()
     # the cited resolution is found in the portal by its number
     assertContains(response, "có trên cổng: Nghị quyết 71-NQ/TW")
-    assertContains(response, "chưa có nhiệm vụ nào")
+    # and its tasks, beside the targets (their review: tests/importer/test_plan_import_tasks.py)
+    tasks = sum(len(group["tasks"]) for group in plan_import.proposals["tasks"])
+    assert tasks >= 30
+    assertContains(response, f"Nhiệm vụ và phân công ({tasks})")
+    assertNotContains(response, "chưa có nhiệm vụ nào")
 
 
 def test_quotes_of_one_table_row_share_one_mark(client, personas, tree):
@@ -376,7 +380,7 @@ def test_a_file_that_is_not_a_readable_plan_is_refused_in_vietnamese(client, per
     assertContains(response, message)
     assertContains(response, 'class="errorbox"')
     assertContains(response, "Đọc lại tệp")
-    assertNotContains(response, "hx-get")  # nothing more to wait for
+    assertNotContains(response, "hx-get=\"/ke-hoach/nhap/")  # nothing more to wait for (the top bar polls too)
     # the reason is recorded; nothing of a plan was read or created
     assert plan_import.status == PlanImportStatus.FAILED and message in plan_import.error
     assert plan_import.text == "" and plan_import.items() == [] and not Document.objects.exists()

@@ -392,6 +392,7 @@ def test_finalising_and_sending_a_report_need_no_broker(tree, personas, plan, pe
     broker.down = True
     report = outgoing.finalise_report(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
                                       narratives=[], by=personas["officer_a"])
+    report = outgoing.approve_report(report=report, by=personas["leader_a"], expected_version=report.version)
     report = outgoing.send_report(report=report, by=personas["officer_a"], expected_version=report.version)
     assert report.sent_at and report.recipient == tree["HP"] and broker.sent == []
     assert OutgoingReport.objects.get().pdf_file.read() == b"%PDF-fake"

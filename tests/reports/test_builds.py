@@ -288,12 +288,12 @@ def test_a_whole_build_takes_the_same_queries_whatever_the_number_of_targets(
     # subtree, the reporting rate (one count of schools and reports), the plan's issuer, the tasks, the
     # schools' narratives, the unit's parent, the leader who signs, the raw figures; a heartbeat after the
     # content and after each file (3); the files recorded, if the build is still this run's (1). The PDF child
-    # makes none.
-    with django_assert_num_queries(23):
+    # makes none. Since issue 11, two more: the unit's own sections and the Sở GD&ĐT of "Nơi nhận".
+    with django_assert_num_queries(25):
         run_build(first.pk)
     add_targets(5)
     second = build()
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(25):
         run_build(second.pk)
     second.refresh_from_db()
     assert second.state == BuildState.SUCCEEDED, second.error
@@ -393,14 +393,15 @@ def test_deadline_reports_are_built_once_per_unit_and_period_and_mailed_to_offic
 
     assert sorted((b.unit.code, b.document.number, b.period.code) for b in built) == [
         ("A", "12/KH-UBND", "hk2-truoc"), ("B", "5/KH-UBND", "hk2-truoc")]
-    assert all(b.requested_by is None and b.formats == ["xlsx", "pdf"] and b.state == "queued" for b in built)
+    assert all(b.requested_by is None and b.formats == ["xlsx", "pdf", "docx"] and b.state == "queued" for b in built)
     assert build_deadline_reports(today=today) == []
     assert build_deadline_reports(today=today + timedelta(1)) == []  # a day late, already made
     assert ReportBuild.objects.count() == 2
     assert sorted(m.to[0] for m in mailoutbox) == ["an@phuonga.gov.vn", "binh@phuongb.gov.vn"]
     mail_a = next(m for m in mailoutbox if m.to == ["an@phuonga.gov.vn"])
     assert mail_a.subject == f"Báo cáo {due.name} của Phường A đã được tạo"
-    assert f"Xem và tải báo cáo tại: {BUILD_LIST}?unit={tree['A'].pk}" in mail_a.body
+    # an absolute link: a mail client has no page to resolve a relative one against
+    assert f"Xem và tải báo cáo tại: {django_settings.PORTAL_URL}{BUILD_LIST}?unit={tree['A'].pk}" in mail_a.body
     assert "Kế hoạch 12/KH-UBND" in mail_a.body and f"{due.deadline:%d/%m/%Y}" in mail_a.body
 
 
@@ -459,7 +460,7 @@ def test_the_command_writes_a_consolidated_report(tree, plan, period, indicators
     ({"plan": "abc"}, "Không tìm thấy kế hoạch có mã số “abc”."),
     ({"plan": "B"}, "Kế hoạch 5/KH-UBND không áp dụng cho Phường A"),
     ({"period": "khong-co"}, "Không tìm thấy kỳ báo cáo có mã “khong-co”."),
-    ({"fmt": "docx"}, "Định dạng “docx” không hợp lệ: chỉ tạo được xlsx (Excel) hoặc pdf."),
+    ({"fmt": "odt"}, "Định dạng “odt” không hợp lệ: chỉ tạo được xlsx (Excel), pdf hoặc docx (Word)."),
     ({"out": "missing/a.xlsx"}, "Không ghi được tệp"),
     ({"out": "."}, "Không ghi được tệp"),
     ({"consolidated": True}, "Phường A không có phường, xã trực thuộc để tổng hợp báo cáo."),

@@ -148,7 +148,7 @@ def drill_rows(response):
     rows = []
     for row in re.findall(r'<tr><th scope="row">(.*?)</tr>', response.content.decode(), re.S):
         name = text(re.match(r"(.*?)</th>", row, re.S).group(1))
-        cells = [text(cell) for cell in re.findall(r'<td class="num">(.*?)</td>', row, re.S)]
+        cells = [text(cell) for cell in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, re.S)]
         rows.append((name, int(cells[0]), cells[1:]))
     return rows
 

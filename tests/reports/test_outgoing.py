@@ -59,8 +59,20 @@ def finalise(client, unit, document, period, **extra):
 
 
 def send(client, report, **kwargs):
-    """The send button as the report's page posts it: with the version the page shows."""
-    version = OutgoingReport.objects.get(pk=report.pk).version
+    """The send button as the report's page posts it, with the version the page shows, once the unit's leader
+    has approved the report (tests/reports/test_outgoing_signoff.py tests the approval itself)."""
+    from django.contrib.auth import get_user_model
+
+    from reports.models import OutgoingStatus
+    from reports.outgoing import approve_report
+    from units.models import Membership
+
+    report = OutgoingReport.objects.get(pk=report.pk)
+    if report.status == OutgoingStatus.PREPARED:
+        membership = Membership.objects.filter(unit=report.unit, role="leader").first()  # phường B has none
+        leader = membership.user if membership else get_user_model().objects.get(is_superuser=True)
+        report = approve_report(report=report, by=leader, expected_version=report.version)
+    version = report.version
     return client.post(reverse("reports:outgoing_send", args=[report.pk]), {"version": version}, **kwargs)
 
 
@@ -137,7 +149,7 @@ def test_consolidation_reads_the_frozen_snapshots(client, personas, tree, plans,
     contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plans["A"], period=period)
     assert [c.unit_code for c in contents] == ["A", "B"]
     assert [c.rows[0].result for c in contents] == [75.0, 90.0]
-    assert "bản xem trước" not in title
+    assert "bản xem trước" not in str(title)
 
 
 def test_another_wards_officer_cannot_finalise_or_see_the_report(client, personas, tree, plans, period):
@@ -209,9 +221,9 @@ def test_a_reports_page_takes_the_same_queries_whatever_the_number_of_targets(
     report = OutgoingReport.objects.create(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
                                            snapshot=content.to_json(), finalised_by=personas["officer_a"])
     client.force_login(personas["leader_a"])
-    # session, user, memberships, the report (with unit, parent, plan, period, recipient, who finalised): the
-    # figures are in its snapshot
-    with django_assert_num_queries(4):
+    # session, user, memberships, the report (with unit, parent, plan, period, recipient, who took each step),
+    # its steps (with who): the figures are in its snapshot
+    with django_assert_num_queries(5):
         response = client.get(reverse("reports:outgoing_detail", args=[report.pk]))
     assert "Báo cáo đã chốt: Phường A" in response.content.decode()
-    assert f"Gửi lên {tree['HP'].name}</button>" in response.content.decode()
+    assert "Phê duyệt báo cáo</button>" in response.content.decode()  # the leader approves before it is sent

@@ -637,7 +637,7 @@ def test_the_password_change_page_is_in_vietnamese(client, personas):
     assertContains(response, "Mật khẩu cũ")
     assertContains(response, "Mật khẩu mới")
     assertContains(response, "Xác nhận mật khẩu mới")
-    assertContains(response, "Mật khẩu của bạn phải chứa ít nhất 8 ký tự.")
+    assertContains(response, "Mật khẩu phải có ít nhất 8 ký tự.")
 
 
 def test_a_wrong_old_password_is_refused_in_vietnamese(client, personas):

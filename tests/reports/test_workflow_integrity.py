@@ -278,6 +278,7 @@ def test_sending_with_the_version_of_an_older_page_is_refused_with_who_sent_it(
         client, personas, tree, period, plan, pdf_stub):
     report = outgoing.finalise_report(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
                                       narratives=[], by=personas["officer_a"])
+    report = outgoing.approve_report(report=report, by=personas["leader_a"], expected_version=report.version)
     client.force_login(personas["leader_a"])
     page = client.get(reverse("reports:outgoing_detail", args=[report.pk]))
     seen = int(re.search(r'name="version" value="(\d+)"', page.content.decode()).group(1))

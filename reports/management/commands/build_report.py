@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", required=True, help="Mã đơn vị, ví dụ: A.")
         parser.add_argument("--plan", required=True, help="Mã số (id) của kế hoạch.")
         parser.add_argument("--period", required=True, help="Mã kỳ báo cáo, ví dụ: 2025-2026-hk1.")
-        parser.add_argument("--format", required=True, dest="fmt", help="xlsx hoặc pdf.")
+        parser.add_argument("--format", required=True, dest="fmt", help="xlsx, pdf hoặc docx.")
         parser.add_argument("--out", required=True, help="Tệp kết quả.")
         parser.add_argument("--consolidated", action="store_true",
                             help="Báo cáo tổng hợp các phường, xã trực thuộc đơn vị.")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, unit, plan, period, fmt, out, consolidated, **options):
         fmt = fmt.lower()
         if fmt not in builds.FORMATS:
-            raise CommandError(f"Định dạng “{fmt}” không hợp lệ: chỉ tạo được xlsx (Excel) hoặc pdf.")
+            raise CommandError(f"Định dạng “{fmt}” không hợp lệ: chỉ tạo được xlsx (Excel), pdf hoặc docx (Word).")
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
             raise CommandError(f"Không tìm thấy đơn vị có mã “{unit}”.")

@@ -1,0 +1,283 @@
+"""Task proposals: the "Nhiệm vụ, giải pháp" and "Tổ chức thực hiện" sections read as groups of tasks.
+
+A plan lists its tasks under numbered groups ("1. Nâng cao nhận thức ..." then "- Quán triệt ...") and assigns
+them to units in "Tổ chức thực hiện", either under a unit's own heading ("3. Phòng Văn hóa - Xã hội" then
+bullets) or one item per unit ("1. Phòng Văn hóa - Xã hội: chủ trì, phối hợp với các trường ..."). Each task
+gets its group, its text, the unit that leads it (chủ trì, as written), the units it names after "phối hợp
+với", and a deadline when one is written ("trước ngày 31/12/2025", "trong quý I năm 2026", "hoàn thành trong
+năm 2027"). Matching these names to the portal's units is importer.matching's.
+"""
+
+import calendar
+import re
+from datetime import date
+
+from .text import outline_events, strip_bullet
+
+TASK, ASSIGNMENT = "task", "assignment"
+MAX_TASKS = 400  # the sample plans hold 32 to 60; a plan with more is read up to here
+LONG_TASK = 2000  # characters of one task's text kept (a task that runs on is cut, not refused)
+
+_TASK_SECTION = re.compile(r"nhiệm vụ|giải pháp|nội dung", re.IGNORECASE)
+_OBJECTIVES = re.compile(r"mục tiêu|chỉ tiêu", re.IGNORECASE)
+_ASSIGNMENT_SECTION = re.compile(r"tổ chức thực hiện|phân công|trách nhiệm", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:PHẦN\s+)?(?P<marker>[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*|[a-zđ])[.)]?\s+(?P<title>\S.*)$")
+_BULLET = re.compile(r"^(?:[-+•*–]\s|[a-zđ]\)\s|\d+(?:\.\d+)*[.)]\s)")
+_NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|[a-zđ]\))\s+")
+# The words after the unit that leads: "Phòng Văn hóa - Xã hội chủ trì, ...", "Hiệu trưởng chịu trách nhiệm ..."
+_ROLE = re.compile(
+    r"\s(?:là cơ quan|là đầu mối|chủ trì|chịu trách nhiệm|có trách nhiệm|lãnh đạo|chỉ đạo|phối hợp|xây dựng|"
+    r"theo dõi|tham mưu|thực hiện|triển khai|hướng dẫn|tổ chức|quán triệt|giám sát|tuyên truyền|căn cứ|"
+    r"kiểm tra|tăng cường|rà soát|bố trí|cụ thể hóa)\b",
+    re.IGNORECASE,
+)
+# the words a unit's name starts with, in "Tổ chức thực hiện" ("Tham mưu cho UBND ..." names a task, not a unit)
+_UNIT_HEAD = re.compile(
+    r"(?:Các\s+|Mỗi\s+)?(?:Phòng|Ban|Trung tâm|Ủy ban|UBND|HĐND|Hội|Đoàn|Trạm|Công an|Văn phòng|Sở|Trường|Tổ(?!\s+chức)|"
+    r"Chi bộ|Đảng ủy|Mặt trận|MTTQ|Liên đội|Liên đoàn|Hiệu trưởng|Phó Hiệu trưởng|Giáo viên|Cán bộ|Nhân viên|"
+    r"Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch)\b"
+)
+_REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
+_COORDINATING = re.compile(
+    r"\bphối hợp(?:\s+(?:với|cùng))?\s+(?P<units>.+?)(?=\s+(?:để|tham mưu|triển khai|tổ chức|xây dựng|hướng dẫn|"
+    r"theo dõi|tuyên truyền|kiểm tra|thực hiện|rà soát|lập|đề xuất|giám sát|chỉ đạo|vận động|huy động|bảo đảm|"
+    r"đảm bảo|tham gia|trong|thẩm định|báo cáo)\b|[;.:(]|$)",
+    re.IGNORECASE,
+)
+# a comma or "và" separates two units only before the first word of a unit's name: "Trung tâm Văn hóa, Thể thao
+# và Truyền thông" is one unit
+_UNIT_START = re.compile(
+    r"(?:,\s+|\s+và\s+)(?=(?:Phòng|Trung tâm|Ban|Ủy ban|UBND|Hội|Đoàn|Trạm|Công an|Văn phòng|Sở|Trường|Tổ(?!\s+chức)|"
+    r"Chi bộ|Đảng ủy|Mặt trận|MTTQ|Liên đoàn|Cổng|Đài|các|Các|cơ quan|đơn vị|giáo viên|nhà trường)\b)"
+)
+_NOT_A_UNIT = re.compile(r"^(?:các cơ quan, đơn vị có liên quan|các đơn vị liên quan|các cơ quan liên quan)$",
+                         re.IGNORECASE)
+_YEARLY = re.compile(r"^\s*(?:hằng|hàng)\s+(?:năm|quý|tháng)", re.IGNORECASE)
+_DUE_DATE = re.compile(r"\b(?:trước|đến|chậm nhất|trong|vào)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
+_DUE_MONTH = re.compile(r"\b(?:trước|trong|vào)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE)
+_DUE_QUARTER = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?quý\s+(I{1,3}|IV|[1-4])\s+năm\s+(\d{4})",
+                          re.IGNORECASE)
+_DUE_SCHOOL_YEAR = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?năm học\s+\d{4}\s*[-–]\s*(\d{4})",
+                              re.IGNORECASE)
+_DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})", re.IGNORECASE)
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def section_kind(heading):
+    """TASK, ASSIGNMENT or None for a top-level heading."""
+    if _ASSIGNMENT_SECTION.search(heading):
+        return ASSIGNMENT
+    if _TASK_SECTION.search(heading) and not _OBJECTIVES.search(heading):
+        return TASK
+    return None
+
+
+def due_date(text):
+    """The deadline a task's text states, as an ISO date, or None (also for a yearly one: "trước ngày 15/12
+    hằng năm" recurs, it is not one deadline)."""
+    for pattern in (_DUE_DATE, _DUE_MONTH, _DUE_QUARTER, _DUE_SCHOOL_YEAR, _DUE_YEAR):
+        for match in pattern.finditer(text):
+            if _YEARLY.match(text, match.end()):
+                continue
+            try:
+                if pattern is _DUE_DATE:
+                    day, month, year = (int(group) for group in match.groups())
+                    return date(year, month, day).isoformat()
+                if pattern is _DUE_MONTH:
+                    month, year = int(match.group(1)), int(match.group(2))
+                    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+                if pattern is _DUE_QUARTER:
+                    month = _QUARTERS[match.group(1).upper()] * 3
+                    year = int(match.group(2))
+                    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+                if pattern is _DUE_SCHOOL_YEAR:
+                    return date(int(match.group(1)), 5, 31).isoformat()
+                return date(int(match.group(1)), 12, 31).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def coordinating_units(text, lead=""):
+    """The names after "phối hợp với" ("Phòng Kinh tế, Hạ tầng và Đô thị" stays one name: a comma is a
+    separator only before a word in capitals)."""
+    names = []
+    for match in _COORDINATING.finditer(text):
+        for part in _UNIT_START.split(match.group("units")):
+            name = part.strip(" ,")
+            if name and len(name.split()) <= 14 and not _NOT_A_UNIT.match(name) and name != lead:
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def subject(text):
+    """The unit a line names before its role ("Phòng Văn hóa - Xã hội là cơ quan thường trực, ..."), or ""."""
+    text = _REQUEST.sub("", text)
+    role = _ROLE.search(text)
+    if not role:
+        return ""
+    name = text[:role.start()].strip(" ,:;")
+    if not _UNIT_HEAD.match(name) or len(name.split()) > 14:
+        return ""
+    return name
+
+
+def _path_number(headings):
+    """"1", "3.3.a": the markers of the headings below the section, a dotted one standing for its parents."""
+    parts = []
+    for heading in headings:
+        marker, _ = _title(heading)
+        if parts and marker.startswith(f"{parts[-1]}."):
+            parts[-1] = marker
+        elif marker:
+            parts.append(marker)
+    return ".".join(parts)
+
+
+def _title(heading):
+    match = _MARKER.match(heading)
+    return (match.group("marker"), match.group("title").strip(" .:")) if match else ("", heading.strip(" .:"))
+
+
+class _Reader:
+    """The groups of one plan being read, line by line."""
+
+    def __init__(self):
+        self.groups = []
+        self.count = 0
+        self.section = None  # (kind, number, title)
+        self.group = None  # the group the next line's task goes to
+        self.skipping = False  # under an objectives heading inside a task section ("2. Mục tiêu ...")
+        self.task_open = False  # an unbulleted line continues the task above
+
+    def full(self):
+        return self.count >= MAX_TASKS
+
+    def start_section(self, heading):
+        number, title = _title(heading)
+        kind = section_kind(heading)
+        self.section = (kind, number, title) if kind else None
+        self.group, self.task_open, self.skipping = None, False, False
+
+    def new_group(self, number, title, lead_text="", from_heading=False):
+        kind, section_number, _ = self.section
+        self.group = {"number": f"{section_number}.{number}" if section_number and number else number or section_number,
+                      "title": title[:500], "kind": kind, "lead_text": lead_text[:255], "from_heading": from_heading,
+                      "tasks": []}
+        self.groups.append(self.group)
+        self.task_open = False
+        return self.group
+
+    def section_group(self):
+        """The group of the section itself, for lines that stand directly under it."""
+        kind, number, title = self.section
+        for group in self.groups:
+            if group["number"] == number and group["title"] == title[:500]:
+                self.group = group
+                return group
+        return self.new_group("", title)
+
+    def add_task(self, text, lead_text=""):
+        group = self.group or self.section_group()
+        lead = lead_text or group["lead_text"]
+        text = text[:1].upper() + text[1:]
+        group["tasks"].append({"number": str(len(group["tasks"]) + 1), "text": text[:LONG_TASK],
+                               "lead_text": lead[:255], "coordinating_texts": coordinating_units(text, lead),
+                               "due": due_date(text)})
+        self.count += 1
+        self.task_open = True
+
+    def heading(self, line):
+        kind, _, _ = self.section
+        _, title = _title(line.text)
+        number = _path_number(line.headings[1:])
+        self.skipping = kind == TASK and any(_OBJECTIVES.search(heading) for heading in line.headings[1:])
+        if self.skipping:
+            self.group, self.task_open = None, False
+            return
+        if kind == ASSIGNMENT:
+            self.new_group(number, title, _REQUEST.sub("", title), from_heading=True)
+        else:
+            self.new_group(number, title, from_heading=True)
+
+    def line(self, line):
+        kind, _, _ = self.section
+        if self.skipping:
+            return
+        text = line.text.strip()
+        bulleted = bool(_BULLET.match(text))
+        numbered = _NUMBERED.match(text)
+        marker = numbered.group(0).strip(" .)") if numbered else ""
+        body = strip_bullet(_NUMBERED.sub("", text))
+        if not body:
+            return
+        if kind == ASSIGNMENT and not (self.group and self.group["from_heading"]):
+            head, colon, rest = body.partition(":")
+            if colon and rest.strip() and len(head.split()) <= 14 and head[:1].isupper():
+                name = _REQUEST.sub("", head).strip()
+                self.new_group(marker, name, name)
+                self.add_task(rest.strip(), name)
+                return
+            name = subject(body)
+            if name and (bulleted or not self.task_open):
+                self.new_group(marker, name, name)
+                self.add_task(body, name)
+                return
+        name = subject(body) if kind == ASSIGNMENT and (bulleted or not self.task_open) else ""
+        if name and self.group and name.split()[0].lower() != self.group["lead_text"][:len(name.split()[0])].lower():
+            self.add_task(body, name)  # "Ban Giám hiệu chịu trách nhiệm ..." under "4. Chế độ kiểm tra, báo cáo"
+            return
+        if not bulleted and self.task_open and self.group and self.group["tasks"]:
+            task = self.group["tasks"][-1]
+            if len(task["text"]) < LONG_TASK:
+                task["text"] = f"{task['text']} {body}"[:LONG_TASK]
+                task["coordinating_texts"] = coordinating_units(task["text"], task["lead_text"])
+                task["due"] = task["due"] or due_date(body)
+            return
+        self.add_task(body)
+
+
+def extract_tasks(cleaned):
+    """Task groups (dicts: number, title, kind, lead_text, tasks) from a cleaned plan text, in reading order."""
+    reader = _Reader()
+    for rank, line in outline_events(cleaned):
+        if reader.full():
+            break
+        if rank is not None and rank <= 1:
+            reader.start_section(line.text)
+            continue
+        if reader.section is None:
+            continue
+        if rank is not None:
+            reader.heading(line)
+        else:
+            reader.line(line)
+    return _settle(reader.groups)
+
+
+def _settle(groups):
+    """Groups as proposed: a heading with no lines under it is a task of its own ("1. Đổi mới quản trị nhà
+    trường theo hướng tự chủ.") in the group of its section, unless groups below it hold its tasks."""
+    settled = []
+    for index, group in enumerate(groups):
+        if group["tasks"]:
+            settled.append(group)
+            continue
+        following = groups[index + 1] if index + 1 < len(groups) else None
+        if following and following["number"].startswith(f"{group['number']}.") and group["number"]:
+            continue  # "3.3 ..." above "3.3.a ...": a heading of groups
+        home = next((g for g in settled if g["kind"] == group["kind"] and g["number"] == group["number"].rsplit(".", 1)[0]
+                     and not g.get("from_heading")), None)
+        if home is None:
+            home = {"number": group["number"].rsplit(".", 1)[0], "title": "", "kind": group["kind"],
+                    "lead_text": "", "from_heading": False, "tasks": []}
+            settled.append(home)
+        lead = group["lead_text"]
+        home["tasks"].append({"number": str(len(home["tasks"]) + 1), "text": group["title"], "lead_text": lead,
+                              "coordinating_texts": coordinating_units(group["title"], lead),
+                              "due": due_date(group["title"])})
+    for group in settled:
+        group.pop("from_heading", None)
+        if not group["title"]:
+            group["title"] = "Nhiệm vụ chung" if group["kind"] == TASK else "Tổ chức thực hiện"
+    return settled

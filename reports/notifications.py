@@ -1,0 +1,192 @@
+"""The portal's notifications: a row per user (the count in the top bar, the list page) and, unless the user
+turned the kind off, an e-mail with an absolute link (settings.PORTAL_URL).
+
+Who is told what: the school's staff when its report is returned or approved; the unit's leaders when a report
+waits for their approval; the officers and reviewers of the unit above when a report arrives; the sending unit's
+officers and leaders when the unit above acknowledges or returns it; everyone concerned some days before a
+period's deadline (celery beat: send_deadline_notifications, once per user, period and number of days).
+
+E-mails leave once the transaction commits, so a refused step sends nothing.
+"""
+
+from datetime import timedelta
+
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from periods.models import Period, PeriodKind
+from plans.models import Task, TaskStatus
+from units.links import absolute_url
+from units.models import Membership, Role, UnitKind
+
+from .models import (
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutgoingReport,
+    ReportStatus,
+    SchoolReport,
+)
+
+# the days before a deadline on which the beat task tells the people concerned (one notification for each)
+DEADLINE_DAYS = (7, 1)
+
+
+def portal_url(link):
+    """An absolute address for a link inside the portal, as e-mails need (units.links.absolute_url)."""
+    return absolute_url(link) if link.startswith("/") else link
+
+
+def notify(users, *, kind, title, body="", link="", key=""):
+    """Tell each user once (per `key` when given): a notification row each, and an e-mail to those with an
+    address who did not turn this kind off. Three queries whatever the number of users. Returns the rows made."""
+    users = {user.pk: user for user in users if user is not None and user.is_active}
+    if not users:
+        return []
+    if key:
+        already = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
+        users = {pk: user for pk, user in users.items() if pk not in already}
+    off = set(NotificationPreference.objects.filter(user__in=users, kind=kind, by_email=False)
+              .values_list("user_id", flat=True))
+    mailed = {pk for pk, user in users.items() if user.email and pk not in off}
+    rows = [Notification(user=user, kind=kind, title=title, body=body, link=link, key=key, emailed=user.pk in mailed)
+            for user in users.values()]
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+    mails = [(title, _mail_body(users[pk], body, link), None, [users[pk].email]) for pk in mailed]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+    return rows
+
+
+def _mail_body(user, body, link):
+    greeting = f"Kính gửi {user.get_full_name() or user.username},\n\n{body}\n"
+    if link:
+        greeting += f"\nXem chi tiết: {portal_url(link)}\n"
+    return greeting + (f"\nĐổi lựa chọn nhận thư: {portal_url(reverse('reports:notification_list'))}\n"
+                       "\nCổng theo dõi thực hiện Nghị quyết 71-NQ/TW")
+
+
+def members(units, roles):
+    """The users with an active membership of one of `roles` in one of `units`: one query."""
+    return [m.user for m in Membership.objects.active().filter(unit__in=units, role__in=roles).select_related("user")]
+
+
+def receivers(unit):
+    """Who receives the reports sent to `unit`: its officers and reviewers, and the reviewers placed in a
+    department under it (a Sở's reviewer reads the whole province)."""
+    rows = Membership.objects.active().filter(
+        Q(unit=unit, role__in=[Role.OFFICER, Role.REVIEWER])
+        | Q(unit__parent=unit, unit__kind=UnitKind.DEPARTMENT, role=Role.REVIEWER)).select_related("user")
+    return [m.user for m in rows]
+
+
+# --- the workflow's notifications ---------------------------------------------------------------------------
+
+
+def _report_link(report):
+    return reverse("reports:outgoing_detail", args=[report.pk])
+
+
+def notify_report_to_approve(report):
+    leaders = [user for user in members([report.unit], [Role.LEADER]) if user != report.finalised_by]
+    notify(leaders, kind=NotificationKind.REPORT_TO_APPROVE,
+           title=f"Báo cáo {report.period.name} của {report.unit.name} chờ phê duyệt",
+           body=f"Báo cáo {report.document.short_label}, {report.period.name} đã được chốt và chờ lãnh đạo phê duyệt "
+                "trước khi gửi lên cấp trên.", link=_report_link(report))
+
+
+def notify_report_received(report):
+    notify(receivers(report.recipient), kind=NotificationKind.REPORT_RECEIVED,
+           title=f"Nhận báo cáo {report.period.name} của {report.unit.name}",
+           body=f"{report.unit.name} đã gửi báo cáo {report.document.short_label}, {report.period.name}. "
+                "Đề nghị xác nhận đã nhận hoặc trả lại kèm lý do.", link=_report_link(report))
+
+
+def notify_report_answered(report):
+    returned = report.status == "returned"
+    kind = NotificationKind.REPORT_RETURNED if returned else NotificationKind.REPORT_ACKNOWLEDGED
+    if returned:
+        title = f"{report.recipient.name} trả lại báo cáo {report.period.name}"
+        body = f"Báo cáo {report.document.short_label}, {report.period.name} bị trả lại. Lý do: {report.return_reason}"
+    else:
+        title = f"{report.recipient.name} đã xác nhận nhận báo cáo {report.period.name}"
+        body = f"Báo cáo {report.document.short_label}, {report.period.name} đã được cấp trên xác nhận đã nhận."
+    notify(members([report.unit], [Role.OFFICER, Role.LEADER]), kind=kind, title=title, body=body,
+           link=_report_link(report))
+
+
+def notify_school_report(report):
+    """The school's staff, when the ward approves or returns its report."""
+    returned = report.status == ReportStatus.RETURNED
+    kind = NotificationKind.SCHOOL_REPORT_RETURNED if returned else NotificationKind.SCHOOL_REPORT_APPROVED
+    title = f"Báo cáo {report.period.name} của {report.school.name} " + ("bị trả lại" if returned else "đã được duyệt")
+    body = f"Ý kiến của phường/xã: {report.review_comment}" if returned else \
+        "Số liệu của báo cáo đã được tính vào chỉ tiêu của phường/xã."
+    notify(members([report.school], [Role.SCHOOL_STAFF]), kind=kind, title=title, body=body,
+           link=reverse("reports:school_report_detail", args=[report.school_id, report.period_id]))
+
+
+# --- the deadline, by celery beat --------------------------------------------------------------------------
+
+
+def send_deadline_notifications(today=None):
+    """For each period whose deadline is DEADLINE_DAYS away: the staff of schools whose semester report is not
+    in, and the officers of the communes that have not sent a report for it. Idempotent: a user is told once
+    per period and number of days (the notification's key), however often the task runs. Returns how many
+    notifications were made."""
+    today = today or timezone.localdate()
+    made = 0
+    for days in DEADLINE_DAYS:
+        for period in Period.objects.filter(deadline=today + timedelta(days=days)):
+            made += _deadline_for(period, days)
+    return made
+
+
+def _deadline_for(period, days):
+    key = f"deadline:{period.pk}:{days}"
+    title = f"Còn {days} ngày đến hạn nộp báo cáo {period.name}"
+    body = f"Hạn nộp báo cáo {period.name} là ngày {period.deadline:%d/%m/%Y}."
+    made = 0
+    if period.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2):
+        done = SchoolReport.objects.filter(period=period, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
+        staff = (Membership.objects.active().filter(role=Role.SCHOOL_STAFF, unit__kind=UnitKind.SCHOOL)
+                 .exclude(unit__in=done.values("school")).select_related("user"))
+        made += len(notify([m.user for m in staff], kind=NotificationKind.DEADLINE_SOON, title=title, body=body,
+                           key=key, link=reverse("reports:school_report_list")))
+    sent = OutgoingReport.objects.filter(period=period, sent_at__isnull=False)
+    officers = (Membership.objects.active().filter(role=Role.OFFICER, unit__kind=UnitKind.COMMUNE)
+                .exclude(unit__in=sent.values("unit")).select_related("user"))
+    made += len(notify([m.user for m in officers], kind=NotificationKind.DEADLINE_SOON, title=title, body=body,
+                       key=key, link=reverse("reports:calendar")))
+    return made
+
+
+# --- overdue tasks, by celery beat --------------------------------------------------------------------------
+
+OVERDUE_WINDOW = 7  # tasks that fell due within this many days are looked at (a missed run catches up)
+
+
+def send_task_overdue_notifications(today=None):
+    """The officers of each task's lead unit (or, for an office or a school without officers, of the unit
+    above it), once per task whose due date passed in the last OVERDUE_WINDOW days and that is not done.
+    Idempotent (the notification's key is the task). Returns how many notifications were made."""
+    today = today or timezone.localdate()
+    tasks = list(Task.objects.filter(due_date__lt=today, due_date__gte=today - timedelta(days=OVERDUE_WINDOW),
+                                     lead_unit__isnull=False).exclude(status=TaskStatus.DONE)
+                 .select_related("lead_unit", "document"))
+    units = {t.lead_unit_id for t in tasks} | {t.lead_unit.parent_id for t in tasks if t.lead_unit.parent_id}
+    officers = {}
+    for m in Membership.objects.active().filter(unit__in=units, role=Role.OFFICER).select_related("user"):
+        officers.setdefault(m.unit_id, []).append(m.user)
+    made = 0
+    for task in tasks:
+        users = officers.get(task.lead_unit_id) or officers.get(task.lead_unit.parent_id, [])
+        made += len(notify(users, kind=NotificationKind.TASK_OVERDUE, key=f"task_overdue:{task.pk}",
+                           title=f"Nhiệm vụ quá hạn: {str(task)[:200]}",
+                           body=f"Nhiệm vụ của {task.document.short_label} do {task.lead_unit.name} chủ trì đã quá "
+                                f"thời hạn {task.due_date:%d/%m/%Y} mà chưa hoàn thành.",
+                           link=reverse("plans:task_detail", args=[task.pk])))
+    return made

@@ -1,0 +1,201 @@
+"""A plan's life on its page: draft → in force (its issuer's leader, with number and date) → amended (the version
+before kept readable) → replaced; who may take each step, and what a wrong input says."""
+
+from datetime import date
+
+import pytest
+from pytest_django.asserts import assertContains, assertNotContains
+
+from plans.models import Document, DocumentRevision, DocumentStatus
+from tests.factories import make_document, make_indicator, make_target
+
+TITLE = "Kế hoạch phát triển giáo dục phường A giai đoạn 2026-2030"
+
+
+@pytest.fixture
+def draft(tree):
+    return make_document(tree["A"], number="", title=TITLE, status=DocumentStatus.DRAFT, start_year=2026,
+                         end_year=2030, issued_year=2026)
+
+
+def enact(client, document, number="115/KH-UBND", issued_on="15/01/2026"):
+    return client.post(f"/ke-hoach/{document.pk}/ban-hanh/", {"number": number, "issued_on": issued_on})
+
+
+def test_the_leader_of_the_issuer_signs_a_draft_into_force(client, personas, draft):
+    client.force_login(personas["leader_a"])
+    page = client.get(f"/ke-hoach/{draft.pk}/")
+    assertContains(page, "Ký ban hành")
+    assertContains(page, TITLE)  # an unnumbered draft is named by its title, never "Kế hoạch năm 2026"
+    assertNotContains(page, "Kế hoạch năm 2026")
+    response = enact(client, draft)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.number, draft.issued_on) == (DocumentStatus.IN_FORCE, "115/KH-UBND", date(2026, 1, 15))
+    assert draft.enacted_by == personas["leader_a"]
+    revision = draft.revisions.get()
+    assert revision.kind == DocumentRevision.Kind.ENACTED and revision.after["number"] == "115/KH-UBND"
+    page = client.get(f"/ke-hoach/{draft.pk}/")
+    assertContains(page, "Đang có hiệu lực")
+    assertContains(page, f"Kế hoạch 115/KH-UBND — {TITLE}")
+    assertContains(page, "Sửa đổi, bổ sung")
+
+
+@pytest.mark.parametrize("persona, status", [("officer_a", 403), ("reviewer", 403), ("principal_a", 403),
+                                             ("officer_b", 404), ("principal_b", 404)])
+def test_only_the_issuers_leader_signs(client, personas, draft, persona, status):
+    client.force_login(personas[persona])
+    assert enact(client, draft).status_code == status
+    assert client.get(f"/ke-hoach/{draft.pk}/ban-hanh/").status_code == status
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT and not draft.revisions.exists()
+
+
+def test_the_officer_sees_the_draft_without_the_leaders_actions(client, personas, draft):
+    client.force_login(personas["officer_a"])
+    page = client.get(f"/ke-hoach/{draft.pk}/")
+    assertNotContains(page, f"/ke-hoach/{draft.pk}/ban-hanh/")
+    assertContains(page, "lãnh đạo Phường A ký ban hành")
+
+
+def test_a_leader_of_another_ward_does_not_see_the_plan(client, tree, draft):
+    from tests.factories import make_user
+
+    client.force_login(make_user("leader_b", tree["B"], "leader"))
+    assert client.get(f"/ke-hoach/{draft.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("number, issued_on, message", [
+    ("", "15/01/2026", "Hãy ghi số, ký hiệu của kế hoạch khi ban hành."),
+    ("115/KH-UBND", "", "Hãy ghi ngày ban hành kế hoạch."),
+    ("115/KH-UBND", "31/02/2026", "Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm"),
+    ("115/KH-UBND", "01/01/2099", "Ngày ban hành không được sau hôm nay."),
+    ("12/KH-UBND", "15/01/2026", "Đơn vị đã có văn bản mang số, ký hiệu này."),
+])
+def test_signing_needs_a_free_number_and_a_real_date(client, personas, tree, draft, number, issued_on, message):
+    make_document(tree["A"], number="12/KH-UBND", title="Kế hoạch khác")
+    client.force_login(personas["leader_a"])
+    response = enact(client, draft, number, issued_on)
+    assert response.status_code == 400
+    assertContains(response, message, status_code=400)
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT and draft.number == ""
+
+
+def test_a_plan_in_force_is_not_signed_again(client, personas, tree):
+    plan = make_document(tree["A"])
+    client.force_login(personas["leader_a"])
+    response = enact(client, plan, number="99/KH-UBND")
+    assertContains(response, "Chỉ kế hoạch đang là dự thảo mới ký ban hành được.", status_code=400)
+    plan.refresh_from_db()
+    assert plan.number == "12/KH-UBND"
+
+
+def test_an_amendment_keeps_the_version_before_readable(client, personas, tree):
+    plan = make_document(tree["A"], title="Kế hoạch cũ", end_year=2030)
+    make_target(plan, make_indicator("GV"), value=80, text="Tỷ lệ giáo viên đạt chuẩn 80%")
+    client.force_login(personas["leader_a"])
+    response = client.post(f"/ke-hoach/{plan.pk}/sua-doi/", {"title": "Kế hoạch mới", "start_year": "2025",
+                                                            "end_year": "2035", "reason": "Theo Kế hoạch 20/KH-UBND"})
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.title, plan.end_year, plan.status) == ("Kế hoạch mới", 2035, DocumentStatus.IN_FORCE)
+    revision = plan.revisions.get(kind=DocumentRevision.Kind.AMENDED)
+    assert revision.before["title"] == "Kế hoạch cũ" and revision.before["end_year"] == 2030
+    assert revision.before["targets"][0]["values"]["horizons"]["2030"]["value"] == "80"
+    page = client.get(f"/ke-hoach/{plan.pk}/")
+    assertContains(page, "đã sửa đổi, bổ sung")
+    assertContains(page, "Theo Kế hoạch 20/KH-UBND")
+    assertContains(page, "Kế hoạch cũ")  # the old version, in the history
+    assertContains(page, "Tỷ lệ giáo viên đạt chuẩn 80%")
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": "Kế hoạch mới", "reason": ""}, "Hãy ghi lý do."),
+    ({"title": "", "reason": "Lý do"}, "Hãy ghi trích yếu của kế hoạch."),
+    ({"title": "K", "start_year": "2030", "end_year": "2026", "reason": "Lý do"}, "Năm kết thúc phải sau năm bắt đầu."),
+])
+def test_an_amendment_needs_a_reason_and_a_sound_period(client, personas, tree, data, message):
+    plan = make_document(tree["A"], title="Kế hoạch cũ")
+    client.force_login(personas["leader_a"])
+    assertContains(client.post(f"/ke-hoach/{plan.pk}/sua-doi/", data), message, status_code=400)
+    plan.refresh_from_db()
+    assert plan.title == "Kế hoạch cũ" and not plan.revisions.exists()
+
+
+def test_a_draft_is_not_amended(client, personas, draft):
+    client.force_login(personas["leader_a"])
+    response = client.post(f"/ke-hoach/{draft.pk}/sua-doi/", {"title": "X", "reason": "Lý do"})
+    assertContains(response, "Chỉ kế hoạch đang có hiệu lực mới sửa đổi, bổ sung được.", status_code=400)
+
+
+def test_the_officer_may_not_amend_or_replace(client, personas, tree):
+    plan = make_document(tree["A"])
+    client.force_login(personas["officer_a"])
+    assert client.post(f"/ke-hoach/{plan.pk}/sua-doi/", {"title": "X", "reason": "Lý do"}).status_code == 403
+    assert client.post(f"/ke-hoach/{plan.pk}/thay-the/", {"reason": "Lý do"}).status_code == 403
+
+
+def test_a_plan_is_replaced_by_another_plan_of_its_unit_in_force(client, personas, tree):
+    old = make_document(tree["A"], number="12/KH-UBND", title="Kế hoạch 2025")
+    new = make_document(tree["A"], number="30/KH-UBND", title="Kế hoạch 2026")
+    other = make_document(tree["B"], number="5/KH-UBND")
+    client.force_login(personas["leader_a"])
+    refused = client.post(f"/ke-hoach/{old.pk}/thay-the/", {"replacement": other.pk, "reason": "Lý do"})
+    assertContains(refused, "Kế hoạch đã chọn không thay thế được kế hoạch này.", status_code=400)
+    response = client.post(f"/ke-hoach/{old.pk}/thay-the/", {"replacement": new.pk, "reason": "Ban hành kế hoạch mới"})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert (old.status, old.replaced_by) == (DocumentStatus.SUPERSEDED, new)
+    assert Document.objects.in_force().filter(issuer=tree["A"]).get() == new
+    page = client.get(f"/ke-hoach/{old.pk}/")
+    assertContains(page, "Đã được thay thế")
+    assertContains(page, "Kế hoạch 30/KH-UBND")
+    assertNotContains(page, f"/ke-hoach/{old.pk}/sua-doi/")
+    assertContains(client.get(f"/ke-hoach/{new.pk}/"), "Kế hoạch 12/KH-UBND")  # "Thay thế" the old one
+
+
+def test_an_imported_plan_starts_as_a_draft_and_is_signed_the_same_way(client, personas, tree):
+    # the importer creates its plans as drafts (importer.actions); the page then takes it through the same life
+    plan = make_document(tree["A"], number="", title="Kế hoạch nhập từ tệp", status=DocumentStatus.DRAFT)
+    client.force_login(personas["leader_a"])
+    assert enact(client, plan, number="7/KH-UBND").status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == DocumentStatus.IN_FORCE
+
+
+@pytest.mark.parametrize("n_targets", [3, 12])
+def test_the_plans_page_reads_a_fixed_number_of_queries(client, personas, tree, n_targets,
+                                                        django_assert_max_num_queries):
+    plan = make_document(tree["A"])
+    for i in range(n_targets):
+        make_target(plan, make_indicator(f"I{i}"), order=i, value=50 + i)
+    client.force_login(personas["officer_a"])
+    # session + user, memberships, the plan with its permissions, targets, horizons, revisions, replaced plans,
+    # task count (+ savepoints of the test client)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/ke-hoach/{plan.pk}/")
+    assert page.content.decode().count("Điều chỉnh</a>") == n_targets
+
+
+def test_the_plan_list_shows_the_plans_of_the_scope_drafts_first(client, personas, tree, draft):
+    for issuer, number in (("A", "12/KH-UBND"), ("B", "5/KH-UBND"), ("HP", "3/KH-UBND")):
+        make_target(make_document(tree[issuer], number=number), make_indicator(f"I-{issuer}"), value=90)
+    make_document(tree["A"], number="9/CV-UBND", doc_type="CV", title="Công văn đôn đốc")  # no targets: a letter
+    client.force_login(personas["leader_a"])
+    text = client.get("/ke-hoach/").content.decode()
+    assert TITLE in text and "Kế hoạch 12/KH-UBND" in text
+    assert text.index(TITLE) < text.index("Kế hoạch 12/KH-UBND")  # the draft to sign comes first
+    assert "5/KH-UBND" not in text and "3/KH-UBND" not in text  # another ward's, and the city's directive
+    assert "9/CV-UBND" not in text
+
+
+@pytest.mark.parametrize("n_plans", [3, 15])
+def test_the_plan_list_reads_a_fixed_number_of_queries(client, personas, tree, n_plans, django_assert_max_num_queries):
+    for i in range(n_plans):
+        make_document(tree["A"], number=f"{i}/KH-UBND", status=DocumentStatus.DRAFT)
+    client.force_login(personas["officer_a"])
+    # session + user, memberships, the plans with their issuers
+    with django_assert_max_num_queries(6):
+        page = client.get("/ke-hoach/")
+    assert page.content.decode().count("Dự thảo") == n_plans

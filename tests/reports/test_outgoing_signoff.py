@@ -1,0 +1,268 @@
+"""Sign-off and acknowledgement of a report sent upward: the officer prepares (finalises) it, the unit's leader
+approves it as it will be sent (only then does the signature carry their name), it is sent, and the unit above
+acknowledges it or returns it with a reason; every step with who and when is on the report's page."""
+
+import re
+import subprocess
+import tempfile
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports import outgoing
+from reports.content import ReportContent
+from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
+from tests.factories import make_document, make_indicator, make_period, make_target
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def period(db):
+    today = timezone.localdate()
+    return make_period(code="hk-nay", school_year=f"{today.year}-{today.year + 1}", start=today - timedelta(60),
+                       end=today + timedelta(30), deadline=today + timedelta(40))
+
+
+@pytest.fixture
+def plan(tree):
+    document = make_document(tree["A"], "12/KH-UBND", "Kế hoạch của Phường A")
+    make_target(document, make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%"), 0, Decimal(100))
+    return document
+
+
+@pytest.fixture
+def named(personas):
+    """The leader of phường A and the officer with their full names, as a signature prints them."""
+    for key, (first, last) in {"leader_a": ("Trần Văn", "Hùng"), "officer_a": ("Nguyễn Thị", "Lan")}.items():
+        personas[key].first_name, personas[key].last_name = first, last
+        personas[key].save(update_fields=["first_name", "last_name"])
+    return personas
+
+
+@pytest.fixture
+def pdf_stub(monkeypatch):
+    # the text of the PDF is read in the tests that need it; the others only follow the steps
+    monkeypatch.setattr("reports.pdf.write_report_pdf", lambda content: b"%PDF-1.4 stub")
+
+
+def prepared(tree, plan, period, personas):
+    return outgoing.finalise_report(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
+                                    narratives=[], by=personas["officer_a"])
+
+
+def sent(tree, plan, period, personas):
+    report = prepared(tree, plan, period, personas)
+    report = outgoing.approve_report(report=report, by=personas["leader_a"], expected_version=report.version)
+    return outgoing.send_report(report=report, by=personas["officer_a"], expected_version=report.version)
+
+
+def post(client, name, report, **data):
+    version = data.pop("version", OutgoingReport.objects.get(pk=report.pk).version)
+    return client.post(reverse(f"reports:{name}", args=[report.pk]), {"version": version, **data}, follow=True)
+
+
+def pdf_text(report):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(report.pdf_file.read())
+        pdf.flush()
+        return subprocess.run(["pdftotext", pdf.name, "-"], capture_output=True, text=True, check=True).stdout
+
+
+# --- the leader's approval -----------------------------------------------------------------------------------
+
+
+def test_the_signature_carries_the_leaders_name_only_after_approval(client, named, tree, plan, period):
+    report = prepared(tree, plan, period, named)
+    assert report.status == OutgoingStatus.PREPARED
+    assert "Trần Văn Hùng" not in pdf_text(report)
+    assert ReportContent.from_json(report.snapshot).signer_name == ""
+
+    client.force_login(named["leader_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "Phê duyệt báo cáo</button>" in page and "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH — Trần Văn Hùng" in page
+    assert "?xem=1" in page  # the PDF as it will be sent, opened in the browser
+    inline = client.get(reverse("reports:outgoing_download", args=[report.pk, "pdf"]), {"xem": "1"})
+    assert inline["Content-Disposition"].startswith("inline")
+    response = post(client, "outgoing_approve", report)
+
+    assert "Đã phê duyệt báo cáo: khối chữ ký ghi tên Trần Văn Hùng" in response.content.decode()
+    report.refresh_from_db()
+    assert (report.status, report.approved_by) == (OutgoingStatus.APPROVED, named["leader_a"])
+    assert "Trần Văn Hùng" in pdf_text(report)
+    with zipfile.ZipFile(report.docx_file.open("rb")) as docx:  # the Word file is written again too
+        assert "Trần Văn Hùng" in docx.read("word/document.xml").decode()
+    content = ReportContent.from_json(report.snapshot)
+    assert content.signer_name == "Trần Văn Hùng" and content.number == "Số: 45/BC-UBND"
+
+
+def test_a_report_cannot_be_sent_before_the_leader_approves_it(client, personas, tree, plan, period, pdf_stub):
+    report = prepared(tree, plan, period, personas)
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "Gửi lên" not in page and "Báo cáo chờ lãnh đạo Phường A phê duyệt" in page
+
+    response = post(client, "outgoing_send", report)
+
+    assert "Báo cáo chưa được lãnh đạo đơn vị phê duyệt nên chưa gửi được." in response.content.decode()
+    report.refresh_from_db()
+    assert report.sent_at is None and report.status == OutgoingStatus.PREPARED
+
+
+@pytest.mark.parametrize("persona, status", [("officer_a", 403), ("reviewer", 403), ("principal_a", 404),
+                                             ("officer_b", 404), ("nobody", 404)])
+def test_only_the_units_leader_approves(client, personas, tree, plan, period, pdf_stub, persona, status):
+    report = prepared(tree, plan, period, personas)
+    client.force_login(personas[persona])
+    assert post(client, "outgoing_approve", report).status_code == status
+    report.refresh_from_db()
+    assert report.status == OutgoingStatus.PREPARED and report.approved_by is None
+
+
+def test_approving_with_the_version_of_an_older_page_is_refused(client, personas, tree, plan, period, pdf_stub):
+    report = prepared(tree, plan, period, personas)
+    seen = report.version
+    outgoing.approve_report(report=report, by=personas["admin"], expected_version=seen)
+    client.force_login(personas["leader_a"])
+
+    response = post(client, "outgoing_approve", report, version=seen)
+
+    page = response.content.decode()
+    assert "Trang bạn đang xem đã cũ, thao tác chưa được thực hiện." in page and "admin phê duyệt lúc" in page
+    report.refresh_from_db()
+    assert report.approved_by == personas["admin"]
+
+
+# --- the unit above acknowledges or returns -------------------------------------------------------------------
+
+
+def test_the_reviewer_acknowledges_and_the_sender_sees_it(client, named, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, named)
+    client.force_login(named["reviewer"])
+    assert "Xác nhận hoặc trả lại" in client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    response = post(client, "outgoing_answer", report, decision="acknowledge")
+    assert "Đã xác nhận đã nhận báo cáo." in response.content.decode()
+
+    client.force_login(named["officer_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "Cấp trên đã xác nhận đã nhận" in page
+    # every step, who took it and when
+    steps = re.search(r'id="outgoing-steps">(.*?)</section>', page, re.S).group(1)
+    for action, who in (("Chốt báo cáo", "Nguyễn Thị Lan"), ("Lãnh đạo phê duyệt", "Trần Văn Hùng"),
+                        ("Gửi lên cấp trên", "Nguyễn Thị Lan"), ("Cấp trên xác nhận đã nhận", "reviewer")):
+        assert re.search(rf"<td>{action}</td><td>{who}</td><td>\d\d:\d\d \d\d/\d\d/\d{{4}}</td>", steps), action
+    assert list(report.events.values_list("action", "version")) == [
+        ("prepared", 1), ("approved", 2), ("sent", 3), ("acknowledged", 4)]
+
+
+def test_the_reviewer_returns_with_a_reason_and_the_officer_prepares_it_again(
+        client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["reviewer"])
+    response = post(client, "outgoing_answer", report, decision="return", reason="")
+    assert "Hãy ghi lý do trả lại để đơn vị gửi biết cần chỉnh sửa gì." in response.content.decode()
+    assert OutgoingReport.objects.get().status == OutgoingStatus.SENT  # nothing saved
+
+    post(client, "outgoing_answer", report, decision="return", reason="Thiếu số liệu trường Mầm non")
+
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "Cấp trên đã trả lại" in page and "Thiếu số liệu trường Mầm non" in page and "Chốt lại báo cáo" in page
+    finalise = reverse("reports:report_finalise")
+    chosen = {"unit": tree["A"].pk, "plan": plan.pk, "period": period.pk}
+    form = client.get(finalise, chosen).content.decode()
+    assert "đã trả lại báo cáo: Thiếu số liệu trường Mầm non" in form
+    seen = re.search(r'name="seen" value="(\w*)"', form).group(1)
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    client.post(finalise, {**chosen, "number": "46/BC-UBND", "seen": seen, "version": version})
+
+    report.refresh_from_db()
+    assert (report.status, report.number, report.sent_at, report.recipient) == (
+        OutgoingStatus.PREPARED, "46/BC-UBND", None, None)
+    assert [e.action for e in report.events.all()] == ["prepared", "approved", "sent", "returned", "prepared"]
+    assert report.events.get(action="returned").comment == "Thiếu số liệu trường Mầm non"
+
+
+@pytest.mark.parametrize("persona, status", [("officer_a", 403), ("leader_a", 403), ("principal_a", 404),
+                                             ("officer_b", 404), ("principal_b", 404), ("nobody", 404)])
+def test_only_the_unit_above_acknowledges(client, personas, tree, plan, period, pdf_stub, persona, status):
+    # the sender's own people read the report but may not answer for the city (403); phường B reads nothing
+    # of A's (404)
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas[persona])
+    assert post(client, "outgoing_answer", report, decision="acknowledge").status_code == status
+    assert OutgoingReport.objects.get().status == OutgoingStatus.SENT
+
+
+def test_answering_with_the_version_of_an_older_page_is_refused(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    seen = report.version
+    outgoing.answer_report(report=report, by=personas["admin"], expected_version=seen, acknowledge=False,
+                           reason="Sai số báo cáo")
+    client.force_login(personas["reviewer"])
+
+    response = post(client, "outgoing_answer", report, version=seen, decision="acknowledge")
+
+    assert "Trang bạn đang xem đã cũ" in response.content.decode()
+    assert OutgoingReport.objects.get().status == OutgoingStatus.RETURNED
+
+
+def test_each_step_is_kept_with_who_and_the_version_it_made(personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    events = list(OutgoingReportEvent.objects.filter(report=report).values_list("action", "by__username", "version"))
+    assert events == [("prepared", "officer_a", 1), ("approved", "leader_a", 2), ("sent", "officer_a", 3)]
+
+
+def test_reports_finalised_before_sign_off_keep_their_steps(personas, tree, plan, period, pdf_stub):
+    """The migration: a report sent under the old rule stays sent, an unsent one waits for its leader; their
+    finalising and sending become events at the moments they were taken."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("reports.migrations.0010_outgoing_signoff_and_notifications")
+    content = ReportContent.from_json(prepared(tree, plan, period, personas).snapshot).to_json()
+    OutgoingReport.objects.all().delete()
+    sent_at = timezone.now() - timedelta(days=3)
+    old = OutgoingReport.objects.create(unit=tree["A"], document=plan, period=period, snapshot=content,
+                                        finalised_by=personas["officer_a"], recipient=tree["HP"], sent_at=sent_at,
+                                        sent_by=personas["leader_a"], version=2)
+    OutgoingReport.objects.filter(pk=old.pk).update(finalised_at=sent_at - timedelta(hours=1))
+    other = make_document(tree["B"], "7/KH-UBND", "Kế hoạch của Phường B")
+    unsent = OutgoingReport.objects.create(unit=tree["B"], document=other, period=period, snapshot=content,
+                                           finalised_by=personas["officer_b"])
+
+    migration.record_earlier_steps(apps, None)
+
+    old.refresh_from_db()
+    unsent.refresh_from_db()
+    assert (old.status, unsent.status) == (OutgoingStatus.SENT, OutgoingStatus.PREPARED)
+    assert [(e.action, e.by, e.at) for e in old.events.all()] == [
+        ("prepared", personas["officer_a"], old.finalised_at), ("sent", personas["leader_a"], sent_at)]
+    assert [e.action for e in unsent.events.all()] == ["prepared"]
+
+
+def test_an_answer_without_a_decision_is_refused_in_vietnamese(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["reviewer"])
+    response = post(client, "outgoing_answer", report, decision="ok")
+    assert "Hãy chọn xác nhận hoặc trả lại." in response.content.decode()
+    assert OutgoingReport.objects.get().status == OutgoingStatus.SENT
+
+
+def test_a_leader_who_finalises_is_not_told_to_approve_their_own_report(personas, tree, plan, period, pdf_stub):
+    from reports.models import Notification
+
+    outgoing.finalise_report(unit=tree["A"], document=plan, period=period, number="", narratives=[],
+                             by=personas["leader_a"])
+    assert not Notification.objects.exists()
+    outgoing.finalise_report(unit=tree["B"], document=make_document(tree["B"], "7/KH-UBND", "Kế hoạch B"),
+                             period=period, number="", narratives=[], by=personas["officer_b"])
+    assert not Notification.objects.exists()  # phường B has no leader in the portal

@@ -1,0 +1,153 @@
+"""The Word file of every report (reports/report_docx.py), read back with python-docx as an office would open
+it: Times New Roman 13 pt, the format's margins, the same header blocks and tables as the PDF; offered beside
+the PDF and the workbook by the builds and the reports sent upward."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from docx.shared import Mm, Pt
+
+from reports.builds import assemble, open_build, run_build
+from reports.content import build_report_content
+from reports.models import BuildState, OutgoingReport, ReportBuild, ReportSections
+from reports.report_docx import write_consolidated_docx, write_report_docx
+from targets.models import ProgressValue
+from tests.factories import make_document, make_indicator, make_target
+from tests.reports.test_outgoing import finalise
+
+
+@pytest.fixture(autouse=True)
+def in_process(settings, tmp_path):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def plan(tree, period):
+    document = make_document(tree["A"], "12/KH-UBND", "Kế hoạch của phường A")
+    level = make_indicator("muc-chuan", "Mức độ trường đạt chuẩn quốc gia", "level", "min")
+    make_target(document, level, 1, Decimal(2), "achieve", category="facilities").scope_units.add(tree["A-TH1"])
+    rate = make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%")
+    make_target(document, rate, 2, Decimal(100), category="staff")
+    ProgressValue.objects.create(indicator=rate, unit=tree["A-TH1"], period=period, numerator=30, denominator=40)
+    ReportSections.objects.create(unit=tree["A"], document=document, period=period,
+                                  achievements="Huy động trẻ ra lớp vượt kế hoạch.",
+                                  proposals="Đề nghị bổ sung biên chế giáo viên.")
+    return document
+
+
+def read_docx(data):
+    return Document(io.BytesIO(data))
+
+
+def texts(doc):
+    """Every paragraph's text, those of the tables' cells included, in order."""
+    found = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found.extend(p.text for p in cell.paragraphs)
+    return found
+
+
+def test_the_word_file_follows_the_format(tree, plan, period):
+    doc = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period,
+                                                           number="Số: 45/BC-UBND")))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [20, 20, 30, 15]
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)
+    assert section.different_first_page_header_footer  # page numbers from page 2
+    assert "PAGE" in section.header._element.xml
+    runs = [run for paragraph in doc.paragraphs for run in paragraph.runs]
+    assert all(run.font.size is None or Pt(11) <= run.font.size <= Pt(14) for run in runs)
+
+
+def test_the_word_file_has_the_header_blocks(tree, plan, period):
+    doc = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period,
+                                                           number="Số: 45/BC-UBND")))
+    left, right = doc.tables[0].rows[0].cells
+    assert [(p.text, p.runs[0].bold) for p in left.paragraphs[:3]] == [
+        ("UBND THÀNH PHỐ HẢI PHÒNG", False), ("ỦY BAN NHÂN DÂN", True), ("PHƯỜNG A", True)]
+    assert [p.text for p in right.paragraphs] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert right.paragraphs[1].runs[0].underline and right.paragraphs[1].runs[0].bold
+    number, place = doc.tables[0].rows[1].cells
+    assert number.text == "Số: 45/BC-UBND"
+    assert place.text.startswith("Phường A, ngày ") and place.paragraphs[0].runs[0].italic
+    body = [p.text for p in doc.paragraphs]
+    title = body.index("BÁO CÁO")
+    assert body[title + 1] == f"Kết quả thực hiện Kế hoạch 12/KH-UBND, {period.name}"
+
+
+def test_the_word_file_has_the_tables_the_sections_and_the_closing(tree, plan, period):
+    doc = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period)))
+    found = texts(doc)
+    assert "Mức độ trường đạt chuẩn quốc gia — Trường Tiểu học A1" in found
+    rate = next(row for table in doc.tables for row in table.rows if row.cells[1].text == "Tỷ lệ giáo viên đạt chuẩn")
+    assert [cell.text for cell in rate.cells][3:5] == ["75%", "75%"]
+    assert "1. Kết quả đạt được" in found and "Huy động trẻ ra lớp vượt kế hoạch." in found
+    assert "V. ĐỀ XUẤT, KIẾN NGHỊ" in found and "Đề nghị bổ sung biên chế giáo viên." in found
+    closing = doc.tables[-1].rows[0].cells
+    assert closing[0].paragraphs[0].text == "Nơi nhận:"
+    assert "- Sở Giáo dục và Đào tạo Hải Phòng (để báo cáo);" in [p.text for p in closing[0].paragraphs]
+    assert [p.text for p in closing[1].paragraphs][:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def test_the_consolidated_word_file_has_the_cover_and_the_communes_that_sent(tree, plan, period):
+    contents, cover = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plan, period=period)
+    doc = read_docx(write_consolidated_docx(contents, cover))
+    assert round(doc.sections[0].page_width.mm) == 297  # landscape, as the PDF
+    found = texts(doc)
+    assert "ỦY BAN NHÂN DÂN" in found and "THÀNH PHỐ HẢI PHÒNG" in found and "BÁO CÁO" in found
+    assert cover.sent_line in found and cover.sent_line.startswith("0/2 xã, phường đã gửi báo cáo.")
+    assert "Tỷ lệ giáo viên đạt chuẩn" in found and "Nơi nhận:" in found
+
+
+def test_a_build_asked_in_word_saves_a_word_file_and_offers_it(client, personas, tree, plan, period,
+                                                             django_assert_max_num_queries):
+    build, _created = open_build(unit=tree["A"], document=plan, period=period, formats=["docx", "pdf"],
+                                 by=personas["officer_a"])
+    run_build(build.pk)
+    build.refresh_from_db()
+    assert build.state == BuildState.SUCCEEDED and build.formats == ["pdf", "docx"]
+    assert build.docx_file.name.endswith("bao-cao-A-hk-nay.docx")
+    client.force_login(personas["officer_a"])
+    # session, user, memberships, the build (with unit, plan, period), the access check
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("reports:build_download", args=[build.pk, "docx"]))
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-A-hk-nay.docx"'
+    assert "BÁO CÁO" in texts(read_docx(b"".join(response.streaming_content)))
+    status = client.get(reverse("reports:build_status", args=[build.pk]), HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("reports:build_download", args=[build.pk, "docx"]) in status
+
+
+def test_officer_b_cannot_download_the_word_file_of_a(client, personas, tree, plan, period):
+    build, _created = open_build(unit=tree["A"], document=plan, period=period, formats=["docx"],
+                                 by=personas["officer_a"])
+    run_build(build.pk)
+    client.force_login(personas["officer_b"])
+    assert client.get(reverse("reports:build_download", args=[build.pk, "docx"])).status_code == 404
+
+
+def test_a_finalised_report_keeps_its_word_file(client, personas, tree, plan, period):
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], plan, period)
+    report = OutgoingReport.objects.get()
+    response = client.get(reverse("reports:outgoing_download", args=[report.pk, "docx"]))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "Huy động trẻ ra lớp vượt kế hoạch." in texts(read_docx(b"".join(response.streaming_content)))
+    client.force_login(personas["officer_b"])
+    assert client.get(reverse("reports:outgoing_download", args=[report.pk, "docx"])).status_code == 404
+
+
+def test_an_unknown_format_is_refused_in_vietnamese(tree, plan, period, personas):
+    from reports.builds import BuildError
+
+    with pytest.raises(BuildError, match=r"Chỉ tạo được Excel \(xlsx\), PDF hoặc Word \(docx\)"):
+        open_build(unit=tree["A"], document=plan, period=period, formats=["odt"], by=personas["officer_a"])
+    assert Mm(1)  # the unit helper is python-docx's

@@ -1,0 +1,166 @@
+"""Units maintained through pages by a province-level administrator: add, rename, close from a date, merge
+wards with their history kept (the dashboards follow the successions)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from targets.queries import subtree_roots
+from tests.factories import make_unit, make_user
+from units.models import AdminEvent, Role, Unit, UnitSuccession
+
+LIST = reverse("units:unit_list")
+CREATE = reverse("units:unit_create")
+MERGE = reverse("units:unit_merge")
+
+
+@pytest.fixture
+def admin_hp(tree):
+    # the administrator placed in the Sở GD&ĐT: maintains the units of the whole city
+    return make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
+
+
+@pytest.fixture
+def other_province(tree):
+    qn = make_unit("QN", "Tỉnh Quảng Ninh", "province", tree["VN"])
+    ward = make_unit("QN-HL", "Phường Hạ Long", "commune", qn)
+    # the administrator of another province: must be refused everything of Hải Phòng
+    return {"QN": qn, "ward": ward, "admin": make_user("quantri.qn", qn, Role.UNIT_ADMIN)}
+
+
+def page_of(response):
+    return response.content.decode()
+
+
+def test_a_province_administrator_adds_a_school_under_a_ward(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    response = client.post(CREATE, {"parent": tree["A"].pk, "kind": "school", "code": "A-MN2",
+                                    "name": "Trường Mầm non A3", "levels": ["mn"], "valid_from": "01/09/2025"},
+                           follow=True)
+    school = Unit.objects.get(code="A-MN2")
+    assert (school.parent, school.path, school.levels, school.valid_from) == (
+        tree["A"], "/VN/HP/A/A-MN2/", ["mn"], date(2025, 9, 1))
+    page = page_of(response)
+    assert "Đã thêm Trường Mầm non A3 (A-MN2) vào Phường A." in page and "Thêm đơn vị" in page
+    assert AdminEvent.objects.get(unit=school).by == admin_hp
+
+
+def test_adding_a_unit_checks_every_field_in_vietnamese(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    page = page_of(client.post(CREATE, {"parent": tree["A"].pk, "kind": "school", "code": "A-TH1",
+                                        "name": "Trùng mã", "valid_from": "31/02/2025"}))
+    assert "Mã đơn vị “A-TH1” đã được dùng." in page
+    assert "Trường học phải có ít nhất một cấp học." in page
+    assert "Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy" in page
+    page = page_of(client.post(CREATE, {"parent": tree["A"].pk, "kind": "commune", "code": "a-moi", "name": "X"}))
+    assert "Mã đơn vị chỉ gồm chữ IN HOA không dấu" in page
+    assert "Không thể đặt xã / phường / đặc khu dưới xã / phường / đặc khu “Phường A”." in page
+    page = page_of(client.post(CREATE, {"parent": tree["B-MN"].pk, "kind": "school", "code": "X", "name": "X",
+                                        "levels": ["th"]}))
+    assert "Đơn vị cấp trên không thuộc phạm vi bạn quản trị." in page
+    assert Unit.objects.count() == len(tree)
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "leader_a", "reviewer", "principal_a"])
+def test_other_roles_are_refused_the_unit_pages(client, tree, personas, persona):
+    client.force_login(personas[persona])
+    for url in (LIST, CREATE, MERGE, reverse("units:unit_rename", args=[tree["A-TH1"].pk])):
+        response = client.get(url)
+        assert response.status_code == 403 and "Chỉ quản trị viên cấp tỉnh/thành phố" in page_of(response)
+
+
+def test_a_ward_administrator_manages_accounts_but_not_units(client, tree):
+    client.force_login(make_user("quantri.a", tree["A"], Role.UNIT_ADMIN))
+    assert client.get(reverse("units:account_list")).status_code == 200
+    assert client.get(LIST).status_code == 403
+    response = client.post(reverse("units:unit_rename", args=[tree["A-TH1"].pk]), {"name": "Đổi"})
+    assert response.status_code == 403
+    assert Unit.objects.get(pk=tree["A-TH1"].pk).name == "Trường Tiểu học A1"
+
+
+def test_another_provinces_administrator_cannot_see_or_change_these_units(client, tree, other_province):
+    client.force_login(other_province["admin"])
+    for name in ("unit_rename", "unit_close"):
+        assert client.get(reverse(f"units:{name}", args=[tree["A"].pk])).status_code == 404
+    assert client.post(reverse("units:unit_rename", args=[tree["A"].pk]), {"name": "Đổi"}).status_code == 404
+    assert client.get(LIST, {"unit": tree["HP"].pk}).status_code == 404
+    page = page_of(client.get(LIST))
+    assert "Phường Hạ Long" in page and "Phường A" not in page
+    page = page_of(client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": other_province["ward"].pk,
+                                       "effective_on": "01/01/2026", "legal_basis": "NQ"}))
+    assert "không thuộc phạm vi bạn quản trị" in page
+    assert not UnitSuccession.objects.exists()
+
+
+def test_renaming_keeps_the_code_and_records_the_old_name(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    response = client.post(reverse("units:unit_rename", args=[tree["A-TH1"].pk]),
+                           {"name": "Trường Tiểu học Hải Thành", "short_name": "TH Hải Thành"}, follow=True)
+    school = Unit.objects.get(pk=tree["A-TH1"].pk)
+    assert (school.code, school.name, school.short_name) == ("A-TH1", "Trường Tiểu học Hải Thành", "TH Hải Thành")
+    page = page_of(response)
+    assert "Đã đổi tên “Trường Tiểu học A1” thành “Trường Tiểu học Hải Thành”." in page
+    assert "Tên cũ: Trường Tiểu học A1" in page
+
+
+def test_a_unit_is_closed_from_a_date_but_not_while_units_below_it_are_open(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    page = page_of(client.post(reverse("units:unit_close", args=[tree["A"].pk]),
+                               {"valid_to": "31/12/2025", "reason": "Sắp xếp lại"}))
+    assert "Đơn vị còn 3 đơn vị trực thuộc hoạt động sau ngày đó" in page
+    page = page_of(client.post(reverse("units:unit_close", args=[tree["A-TH1"].pk]),
+                               {"valid_to": "2025-13-40", "reason": ""}))
+    assert "Ngày không hợp lệ" in page and "Hãy ghi căn cứ hoặc lý do ngừng hoạt động." in page
+    response = client.post(reverse("units:unit_close", args=[tree["A-TH1"].pk]),
+                           {"valid_to": "31/05/2026", "reason": "Quyết định 12/QĐ-UBND"}, follow=True)
+    assert Unit.objects.get(pk=tree["A-TH1"].pk).valid_to == date(2026, 5, 31)
+    assert "Trường Tiểu học A1 hoạt động đến hết ngày 31/05/2026" in page_of(response)
+    page = page_of(client.post(reverse("units:unit_close", args=[tree["A-TH1"].pk]),
+                               {"valid_to": "30/06/2026", "reason": "lại"}))
+    assert "Đơn vị đã ngừng hoạt động (đến hết ngày 31/05/2026)." in page
+
+
+def test_merging_wards_keeps_their_history_and_the_successor_adds_it_up(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    response = client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": tree["A"].pk,
+                                   "effective_on": "01/01/2026", "legal_basis": "Nghị quyết 1669/NQ-UBTVQH15"},
+                           follow=True)
+    ward_b, school = Unit.objects.get(pk=tree["B"].pk), Unit.objects.get(pk=tree["B-MN"].pk)
+    assert ward_b.valid_to == date(2025, 12, 31)
+    assert (school.parent_id, school.path, school.valid_to) == (tree["A"].pk, "/VN/HP/A/B-MN/", None)
+    succession = UnitSuccession.objects.get()
+    assert (succession.predecessor, succession.successor, succession.kind, succession.effective_on) == (
+        ward_b, tree["A"], "merge", date(2026, 1, 1))
+    # the dashboards of A add up what was recorded under B before the merge
+    assert {u.pk for u in subtree_roots([tree["A"]])[tree["A"].pk]} == {tree["A"].pk, ward_b.pk}
+    assert "Đã sáp nhập Phường B vào Phường A từ ngày 01/01/2026: 1 trường chuyển về" in page_of(response)
+    assert "Sáp nhập vào Phường A từ 01/01/2026" in page_of(response)
+
+
+def test_a_merge_is_checked_before_anything_changes(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    page = page_of(client.post(MERGE, {"predecessors": [tree["A"].pk, tree["B"].pk], "successor": tree["A"].pk,
+                                       "effective_on": "01/07/2025", "legal_basis": ""}))
+    assert "“Phường A” là xã/phường tiếp nhận, không thể đồng thời được sáp nhập." in page
+    assert "Hãy ghi căn cứ của việc sáp nhập." in page
+    assert "Ngày có hiệu lực phải sau ngày Phường B bắt đầu hoạt động (01/07/2025)." in page
+    page = page_of(client.post(MERGE, {"predecessors": [tree["A-TH1"].pk], "successor": tree["B"].pk,
+                                       "effective_on": "01/01/2026", "legal_basis": "NQ"}))
+    assert "Xã/phường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động." in page
+    assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=tree["B"].pk).valid_to is None
+
+
+def test_the_unit_list_runs_a_fixed_number_of_queries(client, tree, admin_hp, django_assert_max_num_queries):
+    client.force_login(admin_hp)
+    url = f"{LIST}?unit={tree['A'].pk}"
+    client.get(url)
+    # session, user, memberships, the unit, the breadcrumb, the children with counts, their successions, events
+    with django_assert_max_num_queries(8):
+        few = page_of(client.get(url))
+    for n in range(6):
+        make_unit(f"A-MN{n}", f"Trường Mầm non A-{n}", "school", tree["A"], levels=["mn"])
+    with django_assert_max_num_queries(8):
+        many = page_of(client.get(url))
+    assert few.count('<tr id="unit-') == 3 and many.count('<tr id="unit-') == 9
+    assert "Trường Mầm non A-5" in many and "A-MN5" in many

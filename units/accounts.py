@@ -1,0 +1,113 @@
+"""Writes of the account administration pages: accounts, roles, password e-mails; each one recorded as an
+AdminEvent (who, when, what). Access is checked by the views (units/access.py) before these are called."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .links import absolute_url
+from .models import AccountProfile, AdminEvent, Membership
+
+logger = logging.getLogger(__name__)
+
+
+def split_full_name(full_name):
+    """(first_name, last_name) so that Django's get_full_name() gives the name back in Vietnamese order."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return full_name.strip(), ""
+    return " ".join(parts[:-1]), parts[-1]
+
+
+@transaction.atomic
+def create_account(*, username, full_name, email, unit, role, by, title="", password="", imported=False):
+    """A new account with one role in `unit`. Without a password it can only be opened from the set-password
+    e-mail (send_password_link); with one set by the administrator it must be changed at the first sign-in."""
+    first_name, last_name = split_full_name(full_name)
+    user = get_user_model()(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    AccountProfile.objects.create(user=user, home_unit=unit, must_change_password=bool(password))
+    Membership.objects.create(user=user, unit=unit, role=role, title=title)
+    action = AdminEvent.Action.ACCOUNT_IMPORTED if imported else AdminEvent.Action.ACCOUNT_CREATED
+    AdminEvent.objects.create(action=action, account=user, unit=unit, role=role, by=by,
+                              detail="Mật khẩu tạm do quản trị viên đặt" if password else "")
+    return user
+
+
+@transaction.atomic
+def grant_role(*, account, unit, role, by, title=""):
+    """Give `account` the role in `unit` (a role taken earlier is given back); refused if it holds it already."""
+    membership = Membership.objects.select_for_update().filter(user=account, unit=unit, role=role).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError("Tài khoản đã có vai trò này tại đơn vị này.")
+    if membership is None:
+        membership = Membership(user=account, unit=unit, role=role, title=title)
+        membership.full_clean()
+        membership.save()
+    else:
+        membership.is_active, membership.title = True, title or membership.title
+        membership.save(update_fields=["is_active", "title"])
+    AdminEvent.objects.create(action=AdminEvent.Action.ROLE_GRANTED, account=account, unit=unit, role=role, by=by,
+                              detail=title)
+    return membership
+
+
+@transaction.atomic
+def revoke_role(*, membership, by):
+    """Take a role back: the membership stays, inactive, so that what the person did keeps its author."""
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    AdminEvent.objects.create(action=AdminEvent.Action.ROLE_REVOKED, account=membership.user, unit=membership.unit,
+                              role=membership.role, by=by)
+
+
+@transaction.atomic
+def set_account_active(*, account, active, by):
+    """Deactivate (sign-in refused, nothing deleted) or reactivate an account."""
+    account.is_active = active
+    account.save(update_fields=["is_active"])
+    action = AdminEvent.Action.ACCOUNT_REACTIVATED if active else AdminEvent.Action.ACCOUNT_DEACTIVATED
+    AdminEvent.objects.create(action=action, account=account, by=by)
+
+
+def password_link(user):
+    """The absolute link that lets `user` choose a password (Django's reset token: it expires after
+    PASSWORD_RESET_TIMEOUT and once used, since the token covers the password hash and last sign-in)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def send_password_link(*, account, by):
+    """E-mail a new account the link to set its own password; records it. False when the mail could not go."""
+    if not account.email:
+        return False
+    body = render_to_string("units/email/account_created.txt", {
+        "user": account, "link": password_link(account), "sign_in": absolute_url(reverse("login")),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400})
+    try:
+        send_mail("Tài khoản của bạn trên Cổng theo dõi thực hiện Nghị quyết 71", body, None, [account.email])
+    except Exception:  # a refused address must not undo the account: the administrator can send it again
+        logger.exception("Could not mail the set-password link to account %s", account.pk)
+        return False
+    AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_LINK_SENT, account=account, by=by,
+                              detail=account.email)
+    return True
+
+
+def clear_password_change(user):
+    """The user has chosen a password: no more forced change."""
+    AccountProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)

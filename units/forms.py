@@ -1,0 +1,298 @@
+"""Forms of the administration pages (accounts, roles, units) and of the password reset: the validation boundary,
+with Vietnamese messages. The units offered are always those of the administrator's scope (units/access.py)."""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm, UsernameField
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
+from django.urls import reverse
+
+from . import access, account_import
+from .links import absolute_url
+from .maintenance import open_children
+from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
+
+logger = logging.getLogger(__name__)
+
+DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
+              "widget": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
+              "error_messages": {"invalid": "Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy, ví dụ 01/07/2025."}}
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, unit):
+        return f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})"
+
+
+def role_choices():
+    labels = dict(Role.choices)
+    return [(role.value, labels[role]) for role in access.GRANTABLE_ROLES]
+
+
+def check_role_in_unit(role, unit):
+    """The rule of Membership.clean, as a form error."""
+    if role == Role.SCHOOL_STAFF and unit is not None and unit.kind != UnitKind.SCHOOL:
+        raise ValidationError("Vai trò cán bộ trường chỉ gán cho một trường học.")
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label="Tìm tên đăng nhập, họ tên, thư điện tử", max_length=100, required=False)
+
+
+class AccountCreateForm(forms.Form):
+    username = UsernameField(
+        label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text="Ví dụ: hieutruong.mnhoanghia. Chữ, số và các dấu . @ + - _",
+        error_messages={"required": "Hãy nhập tên đăng nhập."})
+    full_name = forms.CharField(label="Họ và tên", max_length=150,
+                                error_messages={"required": "Hãy nhập họ và tên."})
+    email = forms.EmailField(label="Thư điện tử", required=False,
+                             error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+                             help_text="Thư đặt mật khẩu được gửi tới địa chỉ này.")
+    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+                           error_messages={"required": "Hãy chọn đơn vị.",
+                                           "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
+    role = forms.ChoiceField(label="Vai trò", choices=role_choices,
+                             error_messages={"required": "Hãy chọn vai trò.",
+                                             "invalid_choice": "Vai trò không hợp lệ."})
+    title = forms.CharField(label="Chức vụ", max_length=120, required=False,
+                            help_text="Ví dụ: Hiệu trưởng, Phó Chủ tịch UBND phường.")
+    password = forms.CharField(label="Mật khẩu tạm (khi tài khoản không có thư điện tử)", required=False,
+                               strip=False, widget=forms.PasswordInput(render_value=False),
+                               help_text="Người dùng phải đổi mật khẩu này ở lần đăng nhập đầu tiên.")
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = access.administered_units(admin).current()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(f"Tên đăng nhập “{username}” đã có người dùng.")
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(f"Địa chỉ {email} đã thuộc một tài khoản khác.")
+        return email
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_role_in_unit(data.get("role"), data.get("unit"))
+        except ValidationError as error:
+            self.add_error("role", error)
+        if not data.get("email") and not data.get("password") and "email" not in self.errors:
+            self.add_error("email", "Hãy nhập thư điện tử (để gửi thư đặt mật khẩu) hoặc một mật khẩu tạm.")
+        password = data.get("password")
+        if password:
+            user = get_user_model()(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(password, user)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class RoleGrantForm(forms.Form):
+    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+                           error_messages={"required": "Hãy chọn đơn vị.",
+                                           "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
+    role = forms.ChoiceField(label="Vai trò", choices=role_choices,
+                             error_messages={"required": "Hãy chọn vai trò.", "invalid_choice": "Vai trò không hợp lệ."})
+    title = forms.CharField(label="Chức vụ", max_length=120, required=False)
+
+    def __init__(self, *args, admin, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.fields["unit"].queryset = access.administered_units(admin).current()
+
+    def clean(self):
+        data = super().clean()
+        unit, role = data.get("unit"), data.get("role")
+        try:
+            check_role_in_unit(role, unit)
+        except ValidationError as error:
+            self.add_error("role", error)
+        if unit and role and Membership.objects.active().filter(user=self.account, unit=unit, role=role).exists():
+            raise ValidationError("Tài khoản đã có vai trò này tại đơn vị này.")
+        return data
+
+
+class AccountImportForm(forms.Form):
+    """The accounts' Excel list; reading it checks every cell (units.account_import). `problems` holds the
+    cell-by-cell errors, `rows` the accounts to create when there are none."""
+
+    file = forms.FileField(
+        label="Tệp Excel danh sách tài khoản (.xlsx)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "Hãy chọn tệp Excel danh sách tài khoản.",
+                        "empty": "Tệp rỗng: hãy chọn tệp Excel danh sách tài khoản.",
+                        "invalid": "Không nhận được tệp: hãy chọn lại tệp Excel danh sách tài khoản."})
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.admin, self.rows, self.problems = admin, [], []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.rows, self.problems = account_import.read_accounts(upload, self.admin)
+        if self.problems:
+            raise ValidationError(f"Chưa tạo tài khoản nào: tệp có {len(self.problems)} lỗi.")
+        return upload
+
+
+# ---- units ----
+
+
+NEW_UNIT_KINDS = [UnitKind.COMMUNE, UnitKind.SCHOOL, UnitKind.COMMUNE_OFFICE, UnitKind.ORGANISATION,
+                  UnitKind.RESIDENTIAL_GROUP, UnitKind.DEPARTMENT]
+# which kinds of unit may sit under which: a ward under the province, a school under a ward...
+PARENT_KINDS = {
+    UnitKind.COMMUNE: {UnitKind.PROVINCE},
+    UnitKind.DEPARTMENT: {UnitKind.PROVINCE},
+    UnitKind.SCHOOL: {UnitKind.COMMUNE, UnitKind.PROVINCE, UnitKind.DEPARTMENT},
+    UnitKind.COMMUNE_OFFICE: {UnitKind.COMMUNE},
+    UnitKind.ORGANISATION: {UnitKind.COMMUNE, UnitKind.PROVINCE},
+    UnitKind.RESIDENTIAL_GROUP: {UnitKind.COMMUNE},
+}
+
+
+class UnitCreateForm(forms.Form):
+    parent = UnitChoiceField(label="Thuộc đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+                             error_messages={"required": "Hãy chọn đơn vị cấp trên.",
+                                             "invalid_choice": "Đơn vị cấp trên không thuộc phạm vi bạn quản trị."})
+    kind = forms.ChoiceField(label="Loại đơn vị", choices=[(k.value, k.label) for k in NEW_UNIT_KINDS],
+                             error_messages={"required": "Hãy chọn loại đơn vị.",
+                                             "invalid_choice": "Loại đơn vị không hợp lệ."})
+    code = forms.CharField(label="Mã đơn vị", max_length=64, validators=[CODE_VALIDATOR],
+                           help_text="Chữ IN HOA không dấu, chữ số và gạch ngang; không đổi về sau. Ví dụ: DK-MN-HOANGHIA.",
+                           error_messages={"required": "Hãy nhập mã đơn vị."})
+    name = forms.CharField(label="Tên đầy đủ", max_length=255, error_messages={"required": "Hãy nhập tên đơn vị."})
+    short_name = forms.CharField(label="Tên ngắn", max_length=120, required=False)
+    levels = forms.MultipleChoiceField(label="Cấp học (với trường học)", choices=SchoolLevel.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       error_messages={"invalid_choice": "Cấp học không hợp lệ."})
+    place_name = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
+    valid_from = forms.DateField(label="Hoạt động từ ngày", required=False, **DATE_INPUT)
+    email = forms.EmailField(label="Thư điện tử của đơn vị", required=False,
+                             error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."})
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = access.maintained_units(admin).current().exclude(
+            kind=UnitKind.SCHOOL)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if Unit.objects.filter(code=code).exists():
+            raise ValidationError(f"Mã đơn vị “{code}” đã được dùng.")
+        return code
+
+    def clean(self):
+        data = super().clean()
+        kind, parent, levels = data.get("kind"), data.get("parent"), data.get("levels") or []
+        if kind and parent and parent.kind not in PARENT_KINDS.get(kind, set()):
+            self.add_error("parent", f"Không thể đặt {UnitKind(kind).label.lower()} dưới "
+                                     f"{parent.get_kind_display().lower()} “{parent.name}”.")
+        if kind == UnitKind.SCHOOL and not levels:
+            self.add_error("levels", "Trường học phải có ít nhất một cấp học.")
+        if kind and kind != UnitKind.SCHOOL and levels:
+            self.add_error("levels", "Chỉ trường học mới có cấp học.")
+        return data
+
+
+class UnitRenameForm(forms.Form):
+    name = forms.CharField(label="Tên đầy đủ mới", max_length=255, error_messages={"required": "Hãy nhập tên mới."})
+    short_name = forms.CharField(label="Tên ngắn", max_length=120, required=False)
+    place_name = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
+
+
+class UnitCloseForm(forms.Form):
+    valid_to = forms.DateField(label="Hoạt động đến hết ngày", **DATE_INPUT)
+    reason = forms.CharField(label="Căn cứ, lý do", max_length=255,
+                             error_messages={"required": "Hãy ghi căn cứ hoặc lý do ngừng hoạt động."})
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def clean_valid_to(self):
+        day = self.cleaned_data["valid_to"]
+        if self.unit.valid_from and day < self.unit.valid_from:
+            raise ValidationError(f"Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động "
+                                  f"({self.unit.valid_from:%d/%m/%Y}).")
+        if self.unit.valid_to:
+            raise ValidationError(f"Đơn vị đã ngừng hoạt động (đến hết ngày {self.unit.valid_to:%d/%m/%Y}).")
+        still_open = [child.name for child in open_children(self.unit, day)]
+        if still_open:
+            raise ValidationError(f"Đơn vị còn {len(still_open)} đơn vị trực thuộc hoạt động sau ngày đó "
+                                  f"({', '.join(still_open[:5])}{'…' if len(still_open) > 5 else ''}): hãy ngừng "
+                                  "hoặc chuyển chúng trước, hoặc dùng “Sáp nhập” với xã/phường.")
+        return day
+
+
+class UnitMergeForm(forms.Form):
+    predecessors = forms.ModelMultipleChoiceField(
+        label="Các xã/phường được sáp nhập", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Hãy chọn ít nhất một xã/phường được sáp nhập.",
+                        "invalid_choice": "Xã/phường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động.",
+                        "invalid_pk_value": "Lựa chọn không hợp lệ."})
+    successor = UnitChoiceField(label="Sáp nhập vào", queryset=Unit.objects.none(), empty_label="— Chọn xã/phường —",
+                                error_messages={"required": "Hãy chọn xã/phường tiếp nhận.",
+                                                "invalid_choice": "Xã/phường tiếp nhận không thuộc phạm vi bạn "
+                                                                  "quản trị hoặc đã ngừng hoạt động."})
+    effective_on = forms.DateField(label="Ngày có hiệu lực", **DATE_INPUT)
+    legal_basis = forms.CharField(label="Căn cứ", max_length=255,
+                                  help_text="Ví dụ: Nghị quyết 1669/NQ-UBTVQH15.",
+                                  error_messages={"required": "Hãy ghi căn cứ của việc sáp nhập."})
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = access.maintained_units(admin).current().filter(kind=UnitKind.COMMUNE)
+        self.fields["predecessors"].queryset = communes
+        self.fields["successor"].queryset = communes
+
+    def clean(self):
+        data = super().clean()
+        predecessors, successor, day = data.get("predecessors"), data.get("successor"), data.get("effective_on")
+        if predecessors and successor and successor in predecessors:
+            self.add_error("predecessors", f"“{successor.name}” là xã/phường tiếp nhận, không thể đồng thời "
+                                           "được sáp nhập.")
+        if predecessors and day:
+            for unit in predecessors:
+                if unit.valid_from and day <= unit.valid_from:
+                    self.add_error("effective_on", f"Ngày có hiệu lực phải sau ngày {unit.name} bắt đầu hoạt động "
+                                                   f"({unit.valid_from:%d/%m/%Y}).")
+        return data
+
+
+# ---- password reset ("Quên mật khẩu") ----
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with an absolute link from settings.PORTAL_URL (not the request's host) and open
+    also to an account whose owner has not yet chosen a password (its set-password e-mail expired)."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.email.lower() == email.lower())
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        context["link"] = absolute_url(reverse("password_reset_confirm",
+                                               kwargs={"uidb64": context["uid"], "token": context["token"]}))
+        context["days"] = settings.PASSWORD_RESET_TIMEOUT // 86400
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        try:
+            EmailMultiAlternatives(subject, body, from_email, [to_email]).send()
+        except Exception:  # as Django's own form: the page answers the same, the failure is logged
+            logger.exception("Could not send the password reset e-mail to user %s", context["user"].pk)

@@ -1,0 +1,73 @@
+"""Writes of the units pages (a province administrator's): add, rename, close, merge; each recorded as an
+AdminEvent. The tree stays explicit (Unit.place, Unit.move_to) and history is never rewritten: a closed or
+merged unit keeps its rows and dates, and UnitSuccession lets the dashboards follow it into its successor."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import AdminEvent, Unit, UnitKind, UnitSuccession
+
+
+@transaction.atomic
+def add_unit(*, parent, kind, code, name, by, short_name="", levels=(), place_name="", valid_from=None, email=""):
+    unit = Unit(parent=parent, kind=kind, code=code, name=name, short_name=short_name, levels=list(levels),
+                place_name=place_name, valid_from=valid_from, email=email)
+    unit.place()
+    unit.full_clean()
+    unit.save()
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CREATED, unit=unit, by=by,
+                              detail=f"Thuộc {parent.name}")
+    return unit
+
+
+@transaction.atomic
+def rename_unit(*, unit, name, short_name, place_name, by):
+    """A new name; the code (and so every path and link) stays, the old name is kept in the log."""
+    old = unit.name
+    unit.name, unit.short_name, unit.place_name = name, short_name, place_name
+    unit.save(update_fields=["name", "short_name", "place_name"])
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_RENAMED, unit=unit, by=by, detail=f"Tên cũ: {old}")
+
+
+@transaction.atomic
+def close_unit(*, unit, valid_to, reason, by):
+    """The unit is in force until `valid_to` inclusive; its history stays where it was recorded."""
+    unit.valid_to = valid_to
+    unit.save(update_fields=["valid_to"])
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CLOSED, unit=unit, by=by,
+                              detail=f"Hoạt động đến hết ngày {valid_to:%d/%m/%Y}. {reason}")
+
+
+def open_children(unit, day):
+    """The units directly below `unit` still in force after `day`."""
+    return Unit.objects.filter(parent=unit).valid_on(day + timedelta(days=1))
+
+
+@transaction.atomic
+def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
+    """Merge wards into `successor` from `effective_on`: each predecessor is in force until the day before and
+    is linked as its predecessor (so the successor's dashboards add up its history); its schools in force move
+    under the successor with their whole history; its other units (offices, groups) close with it."""
+    last_day = effective_on - timedelta(days=1)
+    moved = 0
+    for ward in predecessors:
+        for child in open_children(ward, last_day):
+            if child.kind == UnitKind.SCHOOL:
+                child.move_to(successor)
+                moved += 1
+        (Unit.objects.in_subtree(ward).exclude(kind=UnitKind.SCHOOL)
+         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)).update(valid_to=last_day,
+                                                                                 updated_at=timezone.now()))
+        UnitSuccession.objects.create(predecessor=ward, successor=successor, kind=UnitSuccession.Kind.MERGE,
+                                      effective_on=effective_on, legal_basis=legal_basis)
+        AdminEvent.objects.create(action=AdminEvent.Action.UNIT_MERGED, unit=ward, by=by,
+                                  detail=f"Sáp nhập vào {successor.name} từ {effective_on:%d/%m/%Y}. {legal_basis}")
+    names = ", ".join(ward.name for ward in predecessors)
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_MERGED, unit=successor, by=by,
+                              detail=f"Tiếp nhận {names} từ {effective_on:%d/%m/%Y}; {moved} trường chuyển về. "
+                                     f"{legal_basis}")
+    return moved

@@ -1,0 +1,211 @@
+"""Account administration by a unit's administrator (units/access.py: administered_accounts), and the password
+pages that clear the forced change: list, create, give and take roles, deactivate, bulk import from Excel."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from . import access
+from . import account_import as account_list_xlsx
+from .accounts import (
+    clear_password_change,
+    create_account,
+    grant_role,
+    revoke_role,
+    send_password_link,
+    set_account_active,
+)
+from .forms import (
+    AccountCreateForm,
+    AccountImportForm,
+    AccountSearchForm,
+    PortalPasswordResetForm,
+    RoleGrantForm,
+)
+from .models import AdminEvent, Membership
+from .passwords import MUST_CHANGE
+
+ACCOUNTS_PER_PAGE = 50
+User = get_user_model()
+
+
+def _require_admin(user):
+    if not access.is_account_admin(user):
+        raise PermissionDenied(access.ADMIN_REFUSAL)
+
+
+def _active_roles():
+    return Prefetch("memberships", Membership.objects.active().select_related("unit").order_by("unit__path", "role"),
+                    to_attr="active_roles")
+
+
+@login_required
+def account_list(request):
+    _require_admin(request.user)
+    form = AccountSearchForm(request.GET)
+    accounts = access.administered_accounts(request.user, User.objects.all())
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        accounts = accounts.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+                                   | Q(email__icontains=q))
+    accounts = accounts.select_related("account_profile__home_unit").prefetch_related(_active_roles())
+    page = Paginator(accounts.order_by("username"), ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "units/account_list.html", {"page": page, "form": form,
+                                                       "can_maintain_units": access.can_maintain_units(request.user)})
+
+
+@login_required
+def account_create(request):
+    _require_admin(request.user)
+    form = AccountCreateForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = create_account(username=data["username"], full_name=data["full_name"], email=data["email"],
+                                 unit=data["unit"], role=data["role"], title=data["title"], password=data["password"],
+                                 by=request.user)
+        _report_link(request, account)
+        return redirect("units:account_detail", account.pk)
+    return render(request, "units/account_create.html", {"form": form})
+
+
+def _report_link(request, account):
+    if not account.email:
+        messages.success(request, f"Đã tạo tài khoản {account.username}. Hãy báo mật khẩu tạm cho người dùng: "
+                                  "họ phải đổi mật khẩu ở lần đăng nhập đầu tiên.")
+    elif send_password_link(account=account, by=request.user):
+        messages.success(request, f"Đã tạo tài khoản {account.username} và gửi thư đặt mật khẩu tới {account.email}.")
+    else:
+        messages.warning(request, f"Đã tạo tài khoản {account.username} nhưng chưa gửi được thư tới {account.email}. "
+                                  "Hãy kiểm tra địa chỉ rồi bấm “Gửi lại thư đặt mật khẩu”.")
+
+
+@login_required
+def account_detail(request, pk):
+    account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile__home_unit"),
+                                           pk)
+    roles = list(account.memberships.select_related("unit").order_by("-is_active", "unit__path", "role"))
+    events = account.admin_events.select_related("unit", "by").order_by("-at", "-pk")[:100]
+    return render(request, "units/account_detail.html", {
+        "account": account, "roles": roles, "events": events,
+        "grant_form": RoleGrantForm(admin=request.user, account=account),
+        "can_change": access.can_change_account(request.user, account, [m for m in roles if m.is_active]),
+        "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_unit(request.user, m.unit)},
+    })
+
+
+@login_required
+@require_POST
+def role_grant(request, pk):
+    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    form = RoleGrantForm(request.POST, admin=request.user, account=account)
+    if form.is_valid():
+        try:
+            grant_role(account=account, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"],
+                       title=form.cleaned_data["title"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Đã giao vai trò.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("units:account_detail", account.pk)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk, membership_pk):
+    # a role of another account: not found, before anything about the account is told
+    membership = get_object_or_404(Membership.objects.active().select_related("unit", "user"), pk=membership_pk,
+                                   user_id=pk)
+    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    if not access.can_administer_unit(request.user, membership.unit):
+        raise PermissionDenied("Vai trò này ở một đơn vị ngoài phạm vi bạn quản trị.")
+    revoke_role(membership=membership, by=request.user)
+    messages.success(request, f"Đã thu hồi vai trò {membership.get_role_display()} tại {membership.unit.name}.")
+    return redirect("units:account_detail", account.pk)
+
+
+@login_required
+@require_POST
+def account_set_active(request, pk, active):
+    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    if not access.can_change_account(request.user, account, list(account.memberships.active().select_related("unit"))):
+        raise PermissionDenied("Bạn không thể ngừng hoặc mở lại tài khoản này: đó là tài khoản của bạn, hoặc tài khoản "
+                               "có vai trò ở đơn vị ngoài phạm vi bạn quản trị.")
+    set_account_active(account=account, active=active, by=request.user)
+    messages.success(request, f"Đã {'mở lại' if active else 'ngừng'} tài khoản {account.username}.")
+    return redirect("units:account_detail", account.pk)
+
+
+@login_required
+@require_POST
+def account_send_link(request, pk):
+    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    if not account.email:
+        messages.error(request, "Tài khoản chưa có địa chỉ thư điện tử.")
+    elif send_password_link(account=account, by=request.user):
+        messages.success(request, f"Đã gửi thư đặt mật khẩu tới {account.email}.")
+    else:
+        messages.error(request, f"Không gửi được thư tới {account.email}.")
+    return redirect("units:account_detail", account.pk)
+
+
+@login_required
+def account_import_template(request):
+    _require_admin(request.user)
+    response = HttpResponse(account_list_xlsx.build_template(request.user), content_type=account_list_xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-tai-khoan.xlsx"'
+    return response
+
+
+@login_required
+def account_import(request):
+    _require_admin(request.user)
+    form = AccountImportForm(request.POST or None, request.FILES or None, admin=request.user)
+    created = []
+    if request.method == "POST" and form.is_valid():
+        created = account_list_xlsx.import_accounts(form.rows, by=request.user)
+        not_sent = [a.username for a in created if not send_password_link(account=a, by=request.user)]
+        messages.success(request, f"Đã tạo {len(created)} tài khoản và gửi thư đặt mật khẩu.")
+        if not_sent:
+            messages.warning(request, f"Chưa gửi được thư cho: {', '.join(not_sent)}. Hãy bấm “Gửi lại thư "
+                                      "đặt mật khẩu” trên trang của từng tài khoản.")
+    return render(request, "units/account_import.html", {"form": form, "created": created,
+                                                         "columns": account_list_xlsx.COLUMNS})
+
+
+# ---- password pages that end the forced change ----
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        clear_password_change(form.user)
+        self.request.session.pop(MUST_CHANGE, None)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        clear_password_change(form.user)
+        AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_SET, account=form.user, by=form.user,
+                                  detail="Người dùng tự đặt mật khẩu qua liên kết trong thư")
+        return response

@@ -1,0 +1,105 @@
+"""Units maintenance by a province-level administrator (units/access.py: maintained_units): browse the tree,
+add a unit, rename, close from a date, merge wards keeping their history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.db.models.functions import Length
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import access
+from .forms import UnitCloseForm, UnitCreateForm, UnitMergeForm, UnitRenameForm
+from .maintenance import add_unit, close_unit, merge_communes, rename_unit
+from .models import AdminEvent, Unit, UnitSuccession
+
+EVENTS_SHOWN = 30
+
+
+def _require_maintainer(user):
+    if not access.can_maintain_units(user):
+        raise PermissionDenied(access.UNITS_REFUSAL)
+
+
+@login_required
+def unit_list(request):
+    """The children of one unit (default: the top of the administrator's scope), with the recent changes."""
+    _require_maintainer(request.user)
+    roots = access.maintenance_roots(request.user) or list(Unit.objects.filter(parent__isnull=True))
+    parent_pk = request.GET.get("unit")
+    parent = access.get_unit_for_maintenance(request.user, parent_pk) if parent_pk else roots[0]
+    today = timezone.localdate()
+    children = (Unit.objects.filter(parent=parent).annotate(
+        open_children=Count("children", filter=Q(children__valid_to__isnull=True) | Q(children__valid_to__gte=today)))
+        .prefetch_related("successor_links__successor").order_by("valid_to", "kind", "name"))
+    chain = access.maintained_units(request.user).filter(path__in=parent.path_prefixes()).order_by(Length("path"))
+    events = (AdminEvent.objects.filter(unit__in=access.maintained_units(request.user).in_subtree(parent))
+              .select_related("unit", "by")[:EVENTS_SHOWN])
+    return render(request, "units/unit_list.html", {"parent": parent, "children": children, "chain": chain,
+                                                    "events": events, "today": today})
+
+
+@login_required
+def unit_create(request):
+    _require_maintainer(request.user)
+    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    form = UnitCreateForm(request.POST or None, admin=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = add_unit(parent=data["parent"], kind=data["kind"], code=data["code"], name=data["name"],
+                        short_name=data["short_name"], levels=data["levels"], place_name=data["place_name"],
+                        valid_from=data["valid_from"], email=data["email"], by=request.user)
+        messages.success(request, f"Đã thêm {unit.name} ({unit.code}) vào {unit.parent.name}.")
+        return redirect(f"{_list_url()}?unit={unit.parent_id}")
+    return render(request, "units/unit_form.html", {"form": form, "title": "Thêm đơn vị",
+                                                    "button": "Thêm đơn vị"})
+
+
+@login_required
+def unit_rename(request, pk):
+    unit = access.get_unit_for_maintenance(request.user, pk)
+    form = UnitRenameForm(request.POST or None, initial={"name": unit.name, "short_name": unit.short_name,
+                                                         "place_name": unit.place_name})
+    if request.method == "POST" and form.is_valid():
+        old = unit.name
+        rename_unit(unit=unit, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Đã đổi tên “{old}” thành “{unit.name}”.")
+        return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Đổi tên {unit.name}",
+                                                    "button": "Đổi tên"})
+
+
+@login_required
+def unit_close(request, pk):
+    unit = access.get_unit_for_maintenance(request.user, pk)
+    form = UnitCloseForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        close_unit(unit=unit, by=request.user, **form.cleaned_data)
+        messages.success(request, f"{unit.name} hoạt động đến hết ngày {unit.valid_to:%d/%m/%Y}; số liệu đã ghi "
+                                  "vẫn được giữ.")
+        return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit,
+                                                    "title": f"Ngừng hoạt động {unit.name}", "button": "Ghi nhận"})
+
+
+@login_required
+def unit_merge(request):
+    _require_maintainer(request.user)
+    form = UnitMergeForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moved = merge_communes(predecessors=list(data["predecessors"]), successor=data["successor"],
+                               effective_on=data["effective_on"], legal_basis=data["legal_basis"], by=request.user)
+        messages.success(request, f"Đã sáp nhập {', '.join(u.name for u in data['predecessors'])} vào "
+                                  f"{data['successor'].name} từ ngày {data['effective_on']:%d/%m/%Y}: {moved} trường "
+                                  "chuyển về; số liệu cũ được cộng vào đơn vị tiếp nhận.")
+        return redirect(f"{_list_url()}?unit={data['successor'].parent_id}")
+    successions = (UnitSuccession.objects.filter(successor__in=access.maintained_units(request.user))
+                   .select_related("predecessor", "successor").order_by("-effective_on")[:EVENTS_SHOWN])
+    return render(request, "units/unit_merge.html", {"form": form, "successions": successions})
+
+
+def _list_url():
+    return reverse("units:unit_list")
