@@ -1,6 +1,8 @@
 """The query string of the API's lists, read through a Django form (the validation boundary, Vietnamese messages),
 and the objects it names fetched through units/access.py: a unit, plan or period out of the caller's scope is 404."""
 
+import datetime
+
 from django import forms
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -18,13 +20,27 @@ def id_field():
     return forms.IntegerField(required=False, min_value=1, max_value=access.MAX_ID)
 
 
+class UtcDateTimeField(forms.DateTimeField):
+    """A moment with any UTC offset the ISO form allows, turned into UTC: PostgreSQL refuses offsets beyond ±15:59
+    ("+22:46" is valid ISO 8601), and a moment out of the calendar's range after the turn is refused here."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError as error:
+            raise forms.ValidationError("Thời điểm nằm ngoài khoảng cho phép.", code="invalid") from error
+
+
 class ListFilterForm(forms.Form):
     unit = id_field()
     unit_code = forms.CharField(required=False, max_length=64)
     plan = id_field()
     period = id_field()
     period_code = forms.CharField(required=False, max_length=32)
-    changed_since = forms.DateTimeField(required=False)
+    changed_since = UtcDateTimeField(required=False)
 
 
 ID = {"type": "integer", "minimum": 1, "maximum": access.MAX_ID}

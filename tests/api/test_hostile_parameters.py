@@ -5,7 +5,8 @@ Each answer is a 4xx in JSON, never a server error: no view reads a parameter wi
 import pytest
 from django.urls import reverse
 
-HOSTILE = ["\x00", "a\x00b", "x" * 5000, "²", "٣", "99999999999999999999999", "-1", "1e3", " ", "true\x00"]
+HOSTILE = ["\x00", "a\x00b", "x" * 5000, "²", "٣", "99999999999999999999999", "-1", "1e3", " ", "true\x00",
+           "4484-07-21T05:51:27+22:46", "9999-12-31T23:59:59-23:59"]
 
 
 def _get_operations(client):

@@ -272,14 +272,22 @@ def test_asking_for_a_report_build_disables_the_button_and_shows_the_step(live_s
     ward = Unit.objects.get(code="DK")
     sign_in(page, live_server.url, "canbo.duongkinh")
     page.goto(f"{live_server.url}/bao-cao/bang-dieu-khien/?unit={ward.pk}&period={period.pk}")
-    # the state a moment after the click, while the request runs (building the files takes seconds)
-    disabled, step = page.evaluate("""async () => {
+    # the state while the request runs: it is held until the state is read (with a Celery worker the answer
+    # comes in milliseconds, in-process the build takes seconds)
+    held = []
+    page.route("**/bao-cao/tao-bao-cao/", lambda route: held.append(route))
+    page.evaluate("document.querySelector('.build-form button[type=submit]').click()")
+    deadline = time.monotonic() + 10
+    while not held:
+        assert time.monotonic() < deadline, "the build request was never sent"
+        page.wait_for_timeout(50)
+    disabled, step = page.evaluate("""() => {
       const button = document.querySelector(".build-form button[type=submit]");
-      button.click();
-      await new Promise(resolve => setTimeout(resolve, 100));
       const step = document.querySelector(".build-form .busy-step");
       return [button.disabled, getComputedStyle(step).display !== "none" ? step.textContent : ""];
     }""")
+    held[0].continue_()
+    page.unroute("**/bao-cao/tao-bao-cao/")
     assert disabled and step == "Đang gửi yêu cầu tạo báo cáo…"
     page.wait_for_selector("#build-result .build-status")
     wait_until(page, "!document.querySelector('.build-form button[type=submit]').disabled")
