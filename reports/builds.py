@@ -278,7 +278,7 @@ def assemble(*, kind, unit, document, period, on_step=None):
             return contents, consolidation_cover(unit=unit, document=document, period=period,
                                                  sent_codes={c.unit_code for c in contents})
         for child, plan in report_plans(kind=kind, unit=unit, document=document):
-            contents.append(build_report_content(unit=child, document=plan, period=period))
+            contents.append(build_report_content(unit=child, document=plan, period=period, figures_only=True))
             if on_step is not None:
                 on_step()
         return contents, consolidation_cover(unit=unit, document=document, period=period, sent_codes=set(),

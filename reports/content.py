@@ -213,8 +213,10 @@ def own_plan(unit, document):
 
 
 def build_report_content(*, unit, document, period, number="", report_date=None, signer_title=None,
-                         signer_name=None, recipients=None, narratives=None, own_sections=None):
-    """Assemble the report of `unit` on `document` for `period` from the live data."""
+                         signer_name=None, recipients=None, narratives=None, own_sections=None, figures_only=False):
+    """Assemble the report of `unit` on `document` for `period` from the live data. `figures_only`: what a
+    consolidation reads of a commune's report (header, evaluation, summary), without the parts only the
+    commune's own files print (the figures behind the table, tasks, schools' texts, its own sections)."""
     report_date = report_date or timezone.localdate()
     # the targets and the projection figures in one read: the projections are printed, not evaluated
     everything = list(Target.objects.filter(document=document).select_related("indicator", "document")
@@ -236,17 +238,19 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         summary_labels=[[str(s), Status(s).label] for s in STATUS_ORDER],
         submitted=rate.submitted, schools=rate.schools,
         groups=_groups(statuses),
-        tasks=[{"group": t.group.number if t.group else "", "text": t.text, "status": t.get_status_display(),
-                "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
-               for t in document.tasks.select_related("group", "lead_unit")],
-        narratives=narratives if narratives is not None else school_narratives(unit, period),
+        tasks=[] if figures_only else [
+            {"group": t.group.number if t.group else "", "text": t.text, "status": t.get_status_display(),
+             "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
+            for t in document.tasks.select_related("group", "lead_unit")],
+        narratives=narratives if narratives is not None else [] if figures_only else school_narratives(unit, period),
         recipients=recipients if recipients is not None else _recipients(unit),
         signer_title=signer_title or _signer_title(unit),
         signer_name=_leader_name(unit) if signer_name is None else signer_name,  # "": left blank until approval
-        raw_values=raw_values([s.target for s in statuses], period, roots[unit.pk]),
+        raw_values=[] if figures_only else raw_values([s.target for s in statuses], period, roots[unit.pk]),
         generated_at=timezone.localtime().strftime("%H:%M %d/%m/%Y"),
         projections=projection_table([t for t in everything if t.is_projection]),
-        own_sections=own_sections if own_sections is not None else unit_sections(unit, document, period),
+        own_sections=own_sections if own_sections is not None else {} if figures_only else unit_sections(
+            unit, document, period),
     )
 
 
@@ -418,11 +422,14 @@ def raw_values(targets, period, roots):
     for root in roots:
         where |= Q(unit__path__startswith=root.path)
     values = (ProgressValue.objects.filter(where, Q(target__isnull=True) | Q(target__in=targets))
-              .for_period(period).filter(indicator_id__in=indicators)
-              .select_related("unit", "indicator", "period").order_by("unit__path", "indicator__name"))
-    return [{"unit": v.unit.name, "unit_code": v.unit.code, "indicator": v.indicator.name, "period": v.period.name,
-             "numerator": _float(v.numerator), "denominator": _float(v.denominator),
-             "value": _float(v.effective_value)} for v in values]
+              .for_period(period).filter(indicator_id__in=indicators).order_by("unit__path", "indicator__name")
+              .values_list("unit__name", "unit__code", "indicator__name", "numerator", "denominator", "value",
+                           "achieved"))
+    effective, period_name = ProgressValue.effective, period.name
+    return [{"unit": unit_name, "unit_code": unit_code, "indicator": indicator, "period": period_name,
+             "numerator": _float(numerator), "denominator": _float(denominator),
+             "value": _float(effective(numerator, denominator, value, achieved))}
+            for unit_name, unit_code, indicator, numerator, denominator, value, achieved in values]
 
 
 def _recipients(unit, *, below=False):

@@ -38,6 +38,18 @@ def add_rows(tree, plan, period, n):
                                     highlights=f"Kết quả nổi bật của trường số {i}")
 
 
+def test_a_consolidation_reads_the_same_figures_without_the_communes_own_parts(
+        tree, plan, period, django_assert_max_num_queries):
+    add_rows(tree, plan, period, 5)
+    full = build_report_content(unit=tree["A"], document=plan, period=period)
+    with django_assert_max_num_queries(12):  # four fewer: tasks, narratives, raw figures, own sections
+        brief = build_report_content(unit=tree["A"], document=plan, period=period, figures_only=True)
+    assert brief.rows == full.rows and brief.summary == full.summary and brief.groups == full.groups
+    assert (brief.submitted, brief.schools) == (full.submitted, full.schools)
+    assert brief.tasks == [] and brief.narratives == [] and brief.raw_values == [] and brief.own_sections == {}
+    assert full.tasks and full.narratives and full.raw_values
+
+
 def test_the_content_takes_the_same_queries_whatever_the_number_of_rows(
         tree, plan, period, django_assert_num_queries):
     add_rows(tree, plan, period, 3)
