@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # first, so that a locked-out account or address is refused before its password is checked
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "units.backends.MembershipModelBackend",  # ModelBackend, reading the memberships with the user: one query
 ]
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from

@@ -146,9 +146,18 @@ class Period(models.Model):
         return date(first, 9, 1), date(first + 1, 5, 31)
 
 
-def current_period(today=None):
-    """The semester in progress (or the last one that started): the period users report on now."""
+def current_period(today=None, among=None):
+    """The semester in progress (or the last one that started): the period users report on now.
+
+    `among`: the periods already read (every period, as a form offers them): the same choice made from
+    them, without a query."""
     today = today or timezone.localdate()
+    if among is not None:
+        ordered = sorted(among, key=lambda p: (p.start, p.end))
+        semesters = [p for p in ordered if p.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2)]
+        return (next((p for p in semesters if p.start <= today <= p.end), None)
+                or max((p for p in semesters if p.start <= today), key=lambda p: p.start, default=None)
+                or next(iter(ordered), None))
     semesters = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2])
     return (semesters.containing(today).first() or semesters.filter(start__lte=today).order_by("-start").first()
             or Period.objects.order_by("start").first())

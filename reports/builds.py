@@ -33,7 +33,7 @@ from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsib
 from units.links import absolute_url
 from units.models import Membership, Role, Unit, UnitKind
 
-from .content import ReportContent, build_report_content, consolidation_cover
+from .content import ReportContent, build_figures_contents, build_report_content, consolidation_cover
 from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
 from .pdf_child import PdfError, write_pdf_in_child
 
@@ -165,8 +165,7 @@ def run_build(build_id):
         return None
     beat = partial(_beat, build)
     try:
-        contents, title = assemble(kind=build.kind, unit=build.unit, document=build.document, period=build.period,
-                                   on_step=beat)
+        contents, title = assemble(kind=build.kind, unit=build.unit, document=build.document, period=build.period)
         beat()
         files = {}
         for fmt in build.formats:
@@ -264,23 +263,21 @@ def file_stem(build):
     return f"{prefix}-{build.unit.code}-{build.period.code}"
 
 
-def assemble(*, kind, unit, document, period, on_step=None):
+def assemble(*, kind, unit, document, period):
     """The contents the writers print, and the title of a report (a consolidated report's: its cover,
     content.ReportCover, which reads as its subject line).
 
     A consolidated report reads the frozen snapshots of the reports the communes sent up for the
-    period; while none has been sent it is a preview from the live data, and its title says so
-    (`on_step` runs after each commune: a province's preview is the longest step of a build).
+    period; while none has been sent it is a preview from the live data, and its title says so: the
+    figures of all the communes read together (content.build_figures_contents, a fixed number of queries:
+    about a second for a province's 120 communes, one step between two heartbeats of the build).
     """
     if kind == ReportBuild.Kind.CONSOLIDATED:
         contents = _received_contents(unit, period)
         if contents:
             return contents, consolidation_cover(unit=unit, document=document, period=period,
                                                  sent_codes={c.unit_code for c in contents})
-        for child, plan in report_plans(kind=kind, unit=unit, document=document):
-            contents.append(build_report_content(unit=child, document=plan, period=period, figures_only=True))
-            if on_step is not None:
-                on_step()
+        contents = build_figures_contents(pairs=report_plans(kind=kind, unit=unit, document=document), period=period)
         return contents, consolidation_cover(unit=unit, document=document, period=period, sent_codes=set(),
                                              preview=True)
     contents = [build_report_content(unit=unit, document=document, period=period)]

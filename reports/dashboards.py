@@ -33,7 +33,7 @@ def dashboard_units(user, kinds=DASHBOARD_KINDS):
     A QuerySet, never listed whole (a national scope holds about 50,000): the picker searches it
     (find_units) and the page looks up the unit it names in it.
     """
-    units = Unit.objects.filter(kind__in=kinds).current().order_by("path")
+    units = Unit.objects.filter(kind__in=kinds).current().with_lineage_mark().order_by("path")
     return units if access.is_system_admin(user) else units.in_subtrees(access.scope_roots(user))
 
 
@@ -62,7 +62,7 @@ class CriterionGroup:
 def unit_dashboard(unit, document, period, periods=None):
     """The dashboard of a unit's plan; `periods`: those the page has read (the trend is taken from them)."""
     targets = (Target.objects.filter(document=document).targets()
-               .select_related("indicator", "document", "part_of").prefetch_related("horizons", "scope_units"))
+               .select_related("indicator", "document", "part_of__indicator").prefetch_related("horizons", "scope_units"))
     # a target the plan states in two sections is one row, naming both (fold_repeats)
     statuses = fold_repeats(plan_statuses(targets, unit, period, trend_periods(period, among=periods)))
     groups = {key: CriterionGroup(key, label) for key, label in Category.choices}
@@ -138,7 +138,7 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     is evaluated (sorting and the columns need them all, in the same queries) but a page is rendered.
     """
     children = list(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
-                    .order_by("name"))
+                    .with_lineage_mark().order_by("name"))
     plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
                         .prefetch_related("scope_units").order_by("order"))
     sizes = {}

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 
 from periods.models import trend_periods
-from units.models import Unit, UnitSuccession
+from units.models import Unit, predecessors_of
 
 from .models import Aggregation, ProgressValue
 from .rollups import table_rows
@@ -52,31 +52,19 @@ class Rollup:
 def subtree_roots(units, *, follow_lineage=True):
     """{unit id: [units]}: the unit and its predecessors (merges keep the old units, units/models.py),
     without those already inside another of them. A value entered in the subtree of any of them counts
-    for the unit. One query per generation of merges, and one for the predecessors when there are any."""
+    for the unit. One query whatever the generations of merges (units.models.predecessors_of); none
+    without `follow_lineage`, or for units read with their lineage mark that have no predecessors."""
     units = list(units)
-    lineage = {unit.pk: {unit.pk} for unit in units}
-    frontier = {unit.pk: {unit.pk} for unit in units} if follow_lineage else {}
-    while any(frontier.values()):
-        asked = set().union(*frontier.values())
-        earlier = {}
-        for successor, predecessor in UnitSuccession.objects.filter(successor_id__in=asked).values_list(
-                "successor_id", "predecessor_id"):
-            earlier.setdefault(successor, set()).add(predecessor)
-        for owner, ids in frontier.items():
-            found = set().union(*(earlier.get(pk, set()) for pk in ids)) - lineage[owner]
-            lineage[owner] |= found
-            frontier[owner] = found
-    others = set().union(*lineage.values()) - {unit.pk for unit in units}
-    by_id = {unit.pk: unit for unit in units}
-    if others:
-        by_id.update((unit.pk, unit) for unit in Unit.objects.filter(pk__in=others).only("path", "depth"))
+    # a unit read with UnitQuerySet.with_lineage_mark() says whether it has predecessors: none, nothing to ask
+    asked = [unit.pk for unit in units if getattr(unit, "has_predecessors", True)] if follow_lineage else []
+    earlier = predecessors_of(asked) if asked else {}
     roots = {}
-    for owner, ids in lineage.items():
+    for unit in units:
         kept = []
-        for unit in sorted((by_id[pk] for pk in ids), key=lambda u: len(u.path)):
-            if not any(unit.path.startswith(root.path) for root in kept):
-                kept.append(unit)
-        roots[owner] = kept
+        for candidate in sorted([unit, *earlier.get(unit.pk, [])], key=lambda u: len(u.path)):
+            if not any(candidate.path.startswith(root.path) for root in kept):
+                kept.append(candidate)
+        roots[unit.pk] = kept
     return roots
 
 
@@ -251,7 +239,17 @@ def evaluate_targets(targets, units, period, periods=None, *, roots=None):
     """{(unit id, target id): TargetStatus}: each target evaluated at each unit for the period.
 
     `units`: one unit, or several directly below one parent (the drill-down). `periods`: the trend
-    (periods.models.trend_periods). A fixed number of queries whatever the targets and units: the
+    (periods.models.trend_periods). The evaluation of `evaluate_pairs`, every target at every unit.
+    """
+    targets = list(targets)
+    return evaluate_pairs([(unit, targets) for unit in units], period, periods, roots=roots)
+
+
+def evaluate_pairs(pairs, period, periods=None, *, roots=None):
+    """{(unit id, target id): TargetStatus}: each unit's targets evaluated at it for the period.
+
+    `pairs`: [(unit, targets)], a unit with the targets it is judged on (the communes of a consolidation,
+    each on its own plan). A fixed number of queries whatever the targets, units and pairs: the
     horizons and named units of the targets (unless prefetched), the entries, the lineage (unless
     `roots` is given), one grouped roll-up, and one for targets about named units.
 
@@ -265,14 +263,18 @@ def evaluate_targets(targets, units, period, periods=None, *, roots=None):
     """
     from .status import current_horizon, evaluate, path_start
 
-    targets, units = list(targets), list(units)
-    if not targets or not units:
+    pairs = [(unit, list(targets)) for unit, targets in pairs]
+    pairs = [(unit, targets) for unit, targets in pairs if targets]
+    if not pairs:
         return {}
+    units = [unit for unit, _targets in pairs]
+    every = list({id(target): target for _unit, each in pairs for target in each}.values())
+    targets = list({target.id: target for target in every}.values())  # a target judged at several units: once
     periods = list(periods) if periods is not None else trend_periods(period)
     # a calendar year or half-year is no part of the trend, but the list shows what it holds
     outside = None if any(p.pk == period.pk for p in periods) else period
     asked = [*periods, outside] if outside else periods
-    prefetch_related_objects(targets, "horizons", "scope_units")
+    prefetch_related_objects(every, "horizons", "scope_units")
     roots = roots if roots is not None else subtree_roots(units)
     entries = _entries(targets, units, asked)
     named = {t.id: list(t.scope_units.all()) for t in targets}
@@ -284,9 +286,9 @@ def evaluate_targets(targets, units, period, periods=None, *, roots=None):
              for t in targets}
     combined = {}  # (unit id, indicator id, period id): Rollup, shared by the targets of one indicator
     result = {}
-    for unit in units:
+    for unit, unit_targets in pairs:
         unit_id = unit.id
-        for target in targets:
+        for target in unit_targets:
             target_id, indicator_id = target.id, target.indicator_id
             within = _named_within(target, unit, named[target_id], roots[unit_id])
             series, known, rolled = [], [], None

@@ -3,6 +3,7 @@ the choice from the query string (?unit=…&plan=…&period=…) for every page 
 
 import re
 import unicodedata
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -130,6 +131,8 @@ class SelectionForm(forms.Form):
         self.fields["plan"].offer(self.plans, plan_label, blank="Tất cả kế hoạch" if any_plan else None)
         self.document = self._chosen("plan") or (
             self.plans[0] if fallback and self.plans and not any_plan else None)
+        if period is current_period:  # the current one among those offered: no query
+            period = partial(current_period, among=self.periods)
         self.period = self._chosen("period") or ((period() if callable(period) else period) if fallback else None)
         self.data.update({name: str(obj.pk) if obj is not None else ""
                           for name, obj in (("unit", self.unit), ("plan", self.document), ("period", self.period))})

@@ -28,13 +28,13 @@ def _target(request, pk, write=False):
 @login_required
 def target_list(request):
     units = list(Unit.objects.filter(pk__in=Document.objects.visible_to(request.user).filter(
-        access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).order_by("path"))
+        access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).with_lineage_mark().order_by("path"))
     own = {m.unit_id for m in access.memberships(request.user)}
     form = TargetFilterForm(request.GET, units=units, periods=Period.objects.order_by("start", "kind"),
                             unit=next((u for u in units if u.pk in own), None))
     period = form.period
     unit = form.unit if period is not None else None  # a fresh installation: no reporting period yet
-    targets = (Target.objects.filter(document__in=form.plans).targets().select_related("indicator", "document", "part_of")
+    targets = (Target.objects.filter(document__in=form.plans).targets().select_related("indicator", "document", "part_of__indicator")
                .prefetch_related("horizons", "scope_units", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
                .filter_list(form.filters(), period) if unit else Target.objects.none())
     rows = plan_statuses(targets, unit, period, trend_periods(period, among=form.periods)) if unit else []

@@ -33,6 +33,13 @@ class SchoolLevel(models.TextChoices):
 
 
 class UnitQuerySet(models.QuerySet):
+    def with_lineage_mark(self):
+        """Each unit marked with whether it has predecessors (`has_predecessors`), read in the same query:
+        code following a unit's history through merges (predecessors_of) then asks nothing more for a unit
+        without any, the usual case."""
+        return self.annotate(has_predecessors=models.Exists(
+            UnitSuccession.objects.filter(successor=models.OuterRef("pk"))))
+
     def in_subtree(self, unit, include_self=True):
         """The unit's subtree in one query (materialised path prefix)."""
         qs = self.filter(path__startswith=unit.path)
@@ -219,19 +226,7 @@ class Unit(TracksChanges):
 
     def lineage_ids(self):
         """Ids of this unit and all its predecessors (transitively), for following history forward."""
-        seen = {self.pk}
-        frontier = {self.pk}
-        while frontier:
-            frontier = (
-                set(
-                    UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
-                        "predecessor_id", flat=True
-                    )
-                )
-                - seen
-            )
-            seen |= frontier
-        return seen
+        return {self.pk} | {unit.pk for unit in predecessors_of([self.pk]).get(self.pk, [])}
 
     def current_successors(self):
         """Where this unit's history continues today: itself if in force, else its latest successors."""
@@ -412,3 +407,27 @@ class AdminEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+def predecessors_of(unit_ids):
+    """{unit id: [its predecessors through every generation of merges, splits and renames]}, in one query
+    (a recursive one) whatever the number of generations; units without predecessors are left out. The
+    predecessors are read with their path and depth only (the rest is deferred). A cycle in the history
+    (A succeeded B, later B succeeded A) ends where a unit comes round again."""
+    unit_ids = [int(pk) for pk in unit_ids]
+    if not unit_ids:
+        return {}
+    succession, unit = UnitSuccession._meta.db_table, Unit._meta.db_table
+    marks = ", ".join(["%s"] * len(unit_ids))
+    rows = Unit.objects.raw(
+        f"WITH RECURSIVE lineage(owner, unit_id) AS ("
+        f" SELECT successor_id, predecessor_id FROM {succession} WHERE successor_id IN ({marks})"
+        f" UNION"
+        f" SELECT lineage.owner, s.predecessor_id FROM lineage JOIN {succession} s ON s.successor_id = lineage.unit_id"
+        f") SELECT u.id, u.path, u.depth, lineage.owner AS lineage_owner"
+        f" FROM lineage JOIN {unit} u ON u.id = lineage.unit_id WHERE u.id <> lineage.owner ORDER BY u.path",
+        unit_ids)
+    found = {}
+    for row in rows:
+        found.setdefault(row.lineage_owner, []).append(row)
+    return found

@@ -6,11 +6,13 @@ Run against a database holding the synthetic province (`manage.py seed_synthetic
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nq71_bench .venv/bin/python scripts/bench/consolidated_live.py --runs 3
 
 Times what a build does (`reports.builds.assemble`, then the writers), in-process: assembling the contents of the
-province's communes, writing the consolidated Excel, and the consolidated PDF; then, for the first commune, its
-own content, Excel and PDF together. Prints every run and the load average.
+province's communes (read together: reports.content.build_figures_contents), writing the consolidated Excel, and
+the consolidated PDF; then, for the first commune, its own content, Excel and PDF together. Prints every run and
+the load average.
 """
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -28,6 +30,7 @@ def main():
     import django
 
     django.setup()
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF writer's font subsetting, line by line
     from periods.models import Period
     from plans.models import Document
     from reports.builds import assemble

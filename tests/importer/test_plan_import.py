@@ -461,7 +461,7 @@ def test_the_target_list_links_officers_to_the_import(client, personas):
 def test_the_upload_page_lists_imports_under_review_in_fixed_queries(client, personas, tree, django_assert_max_num_queries):
     for _ in range(3):
         started(client, personas, tree)
-    # session, user, memberships, the visible units (to keep those the officer may change), whether there
+    # session, the user with its memberships, the visible units (to keep those the officer may change), whether there
     # is any, the select of units (Django's widget reads its choices twice), the imports under review with
     # their units and uploaders
     with django_assert_max_num_queries(8):
@@ -473,7 +473,7 @@ def test_the_review_page_takes_fixed_queries_whatever_the_number_of_proposals(
         client, personas, tree, django_assert_max_num_queries):
     plan_import = started(client, personas, tree, "ke-hoach-phuong-duong-kinh.txt")
     assert len(plan_import.items()) == 85
-    # session, user, memberships, the import with its unit and uploader: the proposals are JSON
+    # session, the user with its memberships, the import with its unit and uploader: the proposals are JSON
     with django_assert_max_num_queries(4):
         response = client.get(reverse("importer:plan_import_review", args=[plan_import.pk]))
     assertContains(response, 'id="p-84"')
@@ -484,7 +484,7 @@ def test_the_created_plan_page_takes_fixed_queries(client, personas, tree, djang
     for index in range(len(plan_import.items())):
         decide(client, plan_import, index, "accepted")
     client.post(reverse("importer:plan_import_create", args=[plan_import.pk]), metadata(plan_import))
-    # session, user, memberships, import + document + issuer, implements, targets, horizons, responsibilities
+    # session, the user with its memberships, import + document + issuer, implements, targets, horizons, responsibilities
     with django_assert_max_num_queries(8):
         response = client.get(reverse("importer:plan_import_done", args=[plan_import.pk]))
     assert response.content.decode().count("/chi-tieu/") >= len(plan_import.items())

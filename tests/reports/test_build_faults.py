@@ -238,9 +238,9 @@ def test_a_build_page_with_nothing_to_take_back_costs_one_query_more(
     build = new_build(tree["A"], plan, period, state=BuildState.RUNNING, attempts=1, started_at=now,
                       heartbeat_at=now, enqueued_at=now)
     client.force_login(personas["officer_a"])
-    # session, user, the sweep finding nothing to take back, the user's memberships (scope), the build with its
+    # session, the user with its memberships, the sweep finding nothing to take back, the build with its
     # unit, plan, period and requester
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("reports:build_status", args=[build.pk]), HTTP_HX_REQUEST="true")
     assert broker.sent == []
 

@@ -170,9 +170,9 @@ def test_the_province_page_takes_the_same_queries_for_3_and_30_communes(client, 
             response = client.get(COMPLETENESS, {"unit": tree["HP"].pk, "period": period.pk})
         assert len(summary_rows(response)) == 2 + first + n
         counts.append(len(captured))
-    # session, user, memberships, periods, the unit asked for (with its parents), the counts by commune
-    # (one grouped query), the communes (7)
-    assert counts == [7, 7]
+    # session, the user with its memberships, periods, the unit asked for (with its parents), the counts by commune
+    # (one grouped query), the communes (6)
+    assert counts == [6, 6]
 
 
 def test_the_province_page_weighs_the_same_for_3_and_30_schools_a_commune(client, personas, tree, period):
@@ -221,7 +221,7 @@ def test_the_commune_page_pages_its_schools_in_constant_queries(
         if i % 5 == 0:
             PeriodException.objects.create(period=period, unit=school, open_until=period.end, reason="Gia hạn")
     client.force_login(personas["officer_a"])
-    # session, user, memberships, periods, the totals (one aggregate), the page of schools with their
+    # session, the user with its memberships, periods, the totals (one aggregate), the page of schools with their
     # report's state and exception (6)
     with django_assert_max_num_queries(6):
         response = client.get(COMPLETENESS, {"period": period.pk})

@@ -287,15 +287,16 @@ def build_plan(tree, periods, n_targets):
 
 @pytest.mark.parametrize(("n_targets", "n_schools"), [(3, 3), (9, 3), (3, 8)])
 def test_the_dashboard_query_count_grows_with_neither_targets_nor_schools(
-    client, personas, tree, periods, n_targets, n_schools, django_assert_max_num_queries
+    client, personas, tree, periods, n_targets, n_schools, django_assert_num_queries
 ):
     document, indicators = build_plan(tree, periods, n_targets)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, user, memberships; choices: dashboard units, plans, periods (the trend is taken from them);
-    # targets with indicator, document and part_of, their horizons, their scope units; the evaluation:
-    # lineage of A, entries, one grouped roll-up; the reporting rate (one count); overdue tasks (14)
-    with django_assert_max_num_queries(14):
+    # session, the user with its memberships; choices: the dashboard unit (marked with whether it has
+    # predecessors: A has none, so no lineage query), plans, periods (the current one is picked from them, the
+    # trend too); targets with indicator, document and part_of, their horizons, their scope units; the
+    # evaluation: entries, one grouped roll-up; the reporting rate (one count); overdue tasks (12)
+    with django_assert_num_queries(12):
         response = client.get(DASHBOARD, query(tree["A"], document, periods[2]))
     assertContains(response, f'<div class="stat">{n_targets}</div>chỉ tiêu')
     assertContains(response, '<tr id="status-', count=n_targets)
@@ -370,16 +371,17 @@ def test_the_drilldown_query_count_is_the_same_for_three_and_eight_schools(clien
 
 @pytest.mark.parametrize("n_schools", [3, 8])
 def test_the_drilldown_query_count_does_not_grow_with_the_schools(
-    client, personas, tree, periods, n_schools, django_assert_max_num_queries
+    client, personas, tree, periods, n_schools, django_assert_num_queries
 ):
     document, indicators = build_plan(tree, periods, 6)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, user, memberships; choices: dashboard units, plans, periods (the trend is taken from them);
-    # children of A; the plan's targets with indicator and document (their criteria counted from them);
-    # the horizons and scope units of the criterion's targets; the lineage of the children; one grouped
-    # roll-up by child (no entries: only A enters its targets' figures) (12)
-    with django_assert_max_num_queries(12):
+    # session, the user with its memberships; choices: dashboard units, plans, periods (the trend is taken from them);
+    # children of A (each marked with whether it has predecessors: none here, so no lineage query); the
+    # plan's targets with indicator and document (their criteria counted from them); the horizons and scope
+    # units of the criterion's targets; one grouped roll-up by child (no entries: only A enters its
+    # targets' figures) (10)
+    with django_assert_num_queries(10):
         response = client.get(DRILLDOWN, query(tree["A"], document, periods[2]))
     assert len(drill_rows(response)) == n_schools + 2
 
@@ -500,12 +502,12 @@ def test_plan_ownership_puts_the_units_that_never_updated_first(tree, plan, owne
 
 
 def test_the_coverage_page_takes_a_fixed_number_of_queries(
-    client, personas, plan, coverage, periods, django_assert_max_num_queries
+    client, personas, plan, coverage, periods, django_assert_num_queries
 ):
     login(client, personas["officer_a"])
-    # session, user, memberships, document, the unit asked for, period; coverage: child targets, child tasks,
+    # session, the user with its memberships, document, the unit asked for, period; coverage: child targets, child tasks,
     # targets, tasks, lower plans; ownership: responsibilities, missing (no responsible unit to load here)
-    with django_assert_max_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(coverage_url(plan["document"]), {"period": periods[2].pk})
     assertContains(response, "Chỉ tiêu (5 / 6 chưa được cấp dưới cụ thể hóa)")
     assertContains(response, "Nhiệm vụ (1 / 2 chưa được cấp dưới cụ thể hóa)")

@@ -75,12 +75,12 @@ def test_the_reviewers_home_lists_what_arrived_in_the_same_queries(
         client, personas, tree, periods, django_assert_num_queries):
     client.force_login(personas["reviewer"])
     add_communes(tree, periods["now"], personas["officer_a"], 3)
-    # session, user, memberships, current period, then for the city: the counts of its schools' reports (one
+    # session, the user with its memberships, current period, then for the city: the counts of its schools' reports (one
     # query), the reports received (with unit, period and plan)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(HOME)
     add_communes(tree, periods["now"], personas["officer_a"], 3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = client.get(HOME).content.decode()
     assert "Báo cáo cấp dưới gửi đến" in page
     assert page.count("Đã gửi, chờ cấp trên xác nhận") == 6 and "Phường số 5 — Kế hoạch P5/KH-UBND" in page

@@ -174,11 +174,11 @@ def test_the_list_shows_only_the_users_own_in_the_same_queries(client, personas,
     notify_many(personas["officer_b"], 2)
     notify_many(personas["officer_a"], 3)
     client.force_login(personas["officer_a"])
-    # session, user, memberships (top bar), the user's notifications, their e-mail choices
-    with django_assert_num_queries(5):
+    # session, the user with its memberships (top bar), the user's notifications, their e-mail choices
+    with django_assert_num_queries(4):
         client.get(reverse("reports:notification_list"))
     notify_many(personas["officer_a"], 4)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get(reverse("reports:notification_list")).content.decode()
     assert '<strong id="unread-count">7</strong>' in page
     assert page.count("cho officer_a<") == 7 and "cho officer_b" not in page

@@ -46,13 +46,13 @@ def test_the_public_page_takes_the_same_queries_whatever_the_number_of_targets(
         client, tree, plan, periods, django_assert_num_queries):
     url = reverse("public:plan_public", args=[plan.pk])
     add_targets(tree, plan, periods, 3)
-    # no session, no user: the plan (with issuer), the periods (offered in the picker, and the trend is
-    # taken from them), the current period, the targets (with indicator and plan), their horizons, their
+    # no session, no user: the plan (with issuer), the periods (offered in the picker; the current one and
+    # the trend are taken from them), the targets (with indicator and plan), their horizons, their
     # scope units, the issuer's predecessors, the values entered for the issuer, the roll-ups of its subtree
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
     add_targets(tree, plan, periods, 4)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(url)
     assertContains(response, "<h1>Kế hoạch thực hiện Nghị quyết 71 của phường A</h1>", html=True)
     assertContains(response, "Số lượng số 6")

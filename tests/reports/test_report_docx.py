@@ -117,7 +117,7 @@ def test_a_build_asked_in_word_saves_a_word_file_and_offers_it(client, personas,
     assert build.state == BuildState.SUCCEEDED and build.formats == ["pdf", "docx"]
     assert build.docx_file.name.endswith("bao-cao-A-hk-nay.docx")
     client.force_login(personas["officer_a"])
-    # session, user, memberships, the build (with unit, plan, period), the access check
+    # session, the user with its memberships, the build (with unit, plan, period), the access check
     with django_assert_max_num_queries(8):
         response = client.get(reverse("reports:build_download", args=[build.pk, "docx"]))
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-A-hk-nay.docx"'

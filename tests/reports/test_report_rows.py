@@ -113,14 +113,14 @@ def test_the_public_page_names_the_schools_and_shows_a_repeated_target_once(clie
 
 
 def test_the_coverage_page_shows_the_period_chosen_and_offers_the_others(client, personas, tree, plan, period,
-                                                                         django_assert_max_num_queries):
+                                                                         django_assert_num_queries):
     earlier = make_period(code="hk-truoc", kind="semester_2", start=period.start - timedelta(200),
                           end=period.start - timedelta(100), deadline=period.start - timedelta(90))
     client.force_login(personas["officer_a"])
     url = reverse("reports:plan_coverage", args=[plan.pk])
-    # session, user, memberships, document, the unit asked for, periods; coverage: child targets, child tasks,
+    # session, the user with its memberships, document, the unit asked for, periods; coverage: child targets, child tasks,
     # targets, tasks, lower plans; ownership: responsibilities, missing
-    with django_assert_max_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url, {"unit": tree["A"].pk, "period": earlier.pk})
     assertContains(response, f"Cập nhật của các đơn vị chủ trì — {earlier.name}")
     assertContains(response, f'<option value="{earlier.pk}" selected>{earlier.name}</option>', html=True)

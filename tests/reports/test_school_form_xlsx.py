@@ -497,8 +497,8 @@ def test_the_download_runs_a_fixed_number_of_queries(
         client, tree, personas, period, report, django_assert_num_queries):
     client.force_login(personas["principal_a"])
     url = reverse("reports:school_report_xlsx", args=[tree["A-TH1"].pk, period.pk])
-    # session, user, school, memberships, period, report, items (with their wholes), entries (4 of them): 8
-    with django_assert_num_queries(8):
+    # session, the user with its memberships, school, period, report, items (with their wholes), entries (4 of them): 7
+    with django_assert_num_queries(7):
         client.get(url)
 
 

@@ -244,11 +244,11 @@ def test_the_list_takes_the_same_queries_whatever_the_number_of_semesters(
         client, personas, tree, items, period, django_assert_num_queries):
     login(client, personas["principal_a"])
     add_earlier_reports(tree["A-TH1"], personas["principal_a"], 3)
-    # session, user, memberships, the semesters, the school's reports (with period and number of figures)
-    with django_assert_num_queries(5):
+    # session, the user with its memberships, the semesters, the school's reports (with period and number of figures)
+    with django_assert_num_queries(4):
         client.get(reverse("reports:school_report_list"))
     add_earlier_reports(tree["A-TH1"], personas["principal_a"], 4)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("reports:school_report_list"))
     assertContains(response, "<tr><td>Học kỳ I", count=8)  # the semester in progress and seven earlier
     assertContains(response, '<span class="badge st-submitted">Đã nộp, chờ duyệt</span>', count=2, html=True)
@@ -269,13 +269,13 @@ def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_a
 
     login(client, personas[persona])
     save(3, 3)
-    # session, user, memberships, the school, the period, the report, the items of the school's levels, its
+    # session, the user with its memberships, the school, the period, the report, the items of the school's levels, its
     # figures, then for the missing items: the figures, the report's school and its items again; the events
     # (with who), the figures each save changed (with their items)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(detail_url(school, period))
     save(len(codes), 4)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(detail_url(school, period))
     assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
     assert "Còn " not in response.content.decode()  # every item filled in
@@ -543,7 +543,7 @@ def test_the_completeness_query_count_does_not_grow_with_the_schools(
     actions.get_or_start_report(school=schools[1], period=period)
     PeriodException.objects.create(period=period, unit=schools[2], open_until=period.end, reason="Gia hạn")
     login(client, personas["officer_a"])
-    # session, user, memberships, periods, current period, schools, their reports, exceptions
+    # session, the user with its memberships, periods, current period, schools, their reports, exceptions
     with django_assert_max_num_queries(8):
         response = client.get(reverse("reports:period_completeness"))
     assertContains(response, "<tr><td>Trường", count=n_schools)

@@ -130,8 +130,8 @@ def test_the_search_takes_the_same_queries_for_3_and_30_matches(client, personas
             response = client.get(SEARCH, {"q": "Thử"})
         assert len(matches(response)) == min(first + n, UNIT_MATCHES)
         counts.append(len(captured))
-    # session, user, memberships, the matches with their parents (4)
-    assert counts == [4, 4]
+    # session, the user with its memberships, the matches with their parents (3)
+    assert counts == [3, 3]
 
 
 def test_the_dashboard_lists_no_unit_of_the_scope_and_weighs_the_same_for_3_and_30_schools(

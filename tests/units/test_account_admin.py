@@ -109,7 +109,7 @@ def test_the_list_runs_a_fixed_number_of_queries_whatever_the_number_of_accounts
         client, personas, admins, tree, django_assert_max_num_queries):
     client.force_login(admins["admin_hp"])
     client.get(LIST)
-    # session, user, memberships (nav), count, page of accounts with profiles and home units, their roles
+    # session, the user with its memberships (nav), count, page of accounts with profiles and home units, their roles
     with django_assert_max_num_queries(6):
         few = client.get(LIST)
     for n in range(12):
@@ -228,7 +228,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(client, personas, admins
     principal = personas["principal_a"]
     client.force_login(admins["admin_a"])
     client.post(reverse("units:role_grant", args=[principal.pk]), {"unit": tree["A-THCS"].pk, "role": "school_staff"})
-    # session, user, memberships, the account, its roles, its events, the unit choices of the grant form
+    # session, the user with its memberships, the account, its roles, its events, the unit choices of the grant form
     with django_assert_max_num_queries(7):
         few = client.get(detail(principal))
     for unit in ("A", "A-VHXH"):

@@ -148,7 +148,7 @@ def test_an_officer_cannot_import(client, personas):
 def test_checking_a_list_takes_a_fixed_number_of_queries(client, tree, admin_a, django_assert_max_num_queries):
     client.force_login(admin_a)
     bad = [[f"gv.{n}", "Tên", f"gv{n}@x.vn", "A-TH1", "Sai vai trò", ""] for n in range(3)]
-    # session, user, memberships, taken usernames, taken e-mails, the units named
+    # session, the user with its memberships, taken usernames, taken e-mails, the units named
     with django_assert_max_num_queries(6):
         client.post(IMPORT, {"file": workbook_of(bad)})
     bad = [[f"gv.{n}", "Tên", f"gv{n}@x.vn", "A-TH1", "Sai vai trò", ""] for n in range(40)]

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from targets.queries import subtree_roots
 from tests.factories import make_unit
-from units.models import Unit, UnitSuccession
+from units.models import Unit, UnitSuccession, predecessors_of
 
 
 def codes(queryset):
@@ -290,3 +291,29 @@ def test_full_clean_refuses_a_unit_succeeding_itself_in_vietnamese(tree):
     link = UnitSuccession(predecessor=tree["A"], successor=tree["A"], effective_on=date(2025, 7, 1))
     with pytest.raises(ValidationError, match="Một đơn vị không thể kế thừa chính nó"):
         link.full_clean()
+
+
+def test_predecessors_are_read_through_every_generation_in_one_query(tree, django_assert_num_queries):
+    """C was merged into B, B into A; D was renamed E, and E later took D's name back (a cycle)."""
+    c = make_unit("C", "Phường C", "commune", tree["HP"])
+    d = make_unit("D", "Phường D", "commune", tree["HP"])
+    e = make_unit("E", "Phường E", "commune", tree["HP"])
+    for old, new in ((tree["B"], tree["A"]), (c, tree["B"]), (d, e), (e, d)):
+        UnitSuccession.objects.create(predecessor=old, successor=new, effective_on=date(2025, 7, 1))
+    with django_assert_num_queries(1):
+        found = predecessors_of([tree["A"].pk, d.pk, tree["HP"].pk])
+    assert sorted(u.code for u in found[tree["A"].pk]) == ["B", "C"]
+    assert [u.code for u in found[d.pk]] == ["E"]  # the cycle ends where D comes round again
+    assert tree["HP"].pk not in found
+    assert found[tree["A"].pk][0].path == Unit.objects.get(code=found[tree["A"].pk][0].code).path
+    assert tree["A"].lineage_ids() == {tree["A"].pk, tree["B"].pk, c.pk}
+    with django_assert_num_queries(0):
+        assert predecessors_of([]) == {}
+    # read with the lineage mark, a unit without predecessors costs no query in subtree_roots
+    marked = {u.code: u for u in Unit.objects.filter(code__in=["A", "HP"]).with_lineage_mark()}
+    assert (marked["A"].has_predecessors, marked["HP"].has_predecessors) == (True, False)
+    with django_assert_num_queries(0):
+        assert [u.pk for u in subtree_roots([marked["HP"]])[marked["HP"].pk]] == [marked["HP"].pk]
+    with django_assert_num_queries(1):
+        roots = subtree_roots([marked["A"], marked["HP"]])
+    assert {u.code for u in roots[marked["A"].pk]} == {"A", "B", "C"}

@@ -155,7 +155,7 @@ def test_the_unit_list_runs_a_fixed_number_of_queries(client, tree, admin_hp, dj
     client.force_login(admin_hp)
     url = f"{LIST}?unit={tree['A'].pk}"
     client.get(url)
-    # session, user, memberships, the unit, the breadcrumb, the children with counts, their successions, events
+    # session, the user with its memberships, the unit, the breadcrumb, the children with counts, their successions, events
     with django_assert_max_num_queries(8):
         few = page_of(client.get(url))
     for n in range(6):
