@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from periods.models import trend_periods
 from plans.models import Task
@@ -153,6 +154,7 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     for target in targets:  # one column per indicator (plans repeat a target in several sections)
         if target.indicator_id not in seen and any(statuses[(c.pk, target.pk)].value is not None for c in children):
             seen.add(target.indicator_id)
+            target.column_label = Truncator(target.display_name).chars(70)  # every cell of the column names it
             columns.append(target)
     rows = []
     for child in children:

@@ -55,8 +55,9 @@ def target_detail(request, pk):
     working = access.reads_working_data(request.user, unit)
     values = (ProgressValue.objects.filter(target=target, unit=unit).select_related("period", "entered_by")
               .prefetch_related("evidence").order_by("period__start"))
+    row = target_row(target, period, among=periods) if period else None
     context = {
-        "target": target, "period": period, "periods": periods, "row": target_row(target, period, among=periods) if period else None,
+        "target": target, "period": period, "periods": periods, "row": row, "rows": [row] if row else [],
         "horizons": target.horizons.all(), "values": values,
         "children": target.children.visible_to(request.user).select_related("document", "document__issuer", "indicator"),
         "parts": target.parts.select_related("indicator").prefetch_related("horizons"),
@@ -110,7 +111,7 @@ def value_edit(request, pk, period_pk):
 def _after_save(request, target, period):
     if request.htmx:
         return render(request, "targets/target_list_row.html",
-                      {"row": target_row(target, period), "period": period, "can_edit": True, "working": True,
+                      {"rows": [target_row(target, period)], "period": period, "can_edit": True, "working": True,
                        "saved": True})
     messages.success(request, "Đã lưu số liệu.")
     return redirect(f"{target.get_absolute_url()}?period={period.pk}")
@@ -131,7 +132,7 @@ def value_row(request, pk, period_pk):
     target = _target(request, pk)
     period = get_object_or_404(Period, pk=period_pk)
     return render(request, "targets/target_list_row.html", {
-        "row": target_row(target, period), "period": period,
+        "rows": [target_row(target, period)], "period": period,
         "can_edit": access.can_change_unit(request.user, target.document.issuer),
         "working": access.reads_working_data(request.user, target.document.issuer)})
 

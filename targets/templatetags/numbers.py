@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from targets.fields import format_number, format_percent, format_result
 
@@ -38,3 +40,41 @@ def person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+# The cells below are written in Python rather than included templates: a list or a dashboard writes them on
+# every row, and an {% include %} per cell and row was a good part of those pages' time.
+
+MUTED_DASH = format_html('<span class="muted">—</span>')
+
+
+@register.simple_tag
+def evaluation_value(evaluation, target):
+    """The figure an evaluation judged, as the tables write it, or a muted dash."""
+    if evaluation is None or evaluation.value is None:
+        return MUTED_DASH
+    return format_html("{}", result(evaluation.value, target))
+
+
+@register.simple_tag
+def value_display(value, target):
+    """A value entered for a target: its figure, and the counts a rate comes from."""
+    if value is None or value.effective_value is None:
+        return MUTED_DASH
+    shown = format_html("{}", result(value.effective_value, target))
+    if value.numerator is not None:
+        shown += format_html('<div class="muted">{}/{}</div>', num(value.numerator), num(value.denominator))
+    return shown
+
+
+@register.simple_tag
+def target_goal(target):
+    """A target's horizons, one line each (goal · deadline · the floor no unit may fall below), and whether it
+    applies to each unit (horizons prefetched)."""
+    lines = [format_html("<div>{} · {}{}</div>", horizon.goal_display(), horizon.deadline_display(),
+                         format_html(" · không đơn vị nào dưới {}{}", num(horizon.floor_value), target.unit_symbol)
+                         if horizon.floor_value is not None else "")
+             for horizon in target.horizons.all()]
+    if target.each_unit:
+        lines.append(format_html('<div class="muted">áp dụng cho từng đơn vị</div>'))
+    return mark_safe("".join(lines))  # each line escaped by format_html
