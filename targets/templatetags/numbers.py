@@ -45,7 +45,7 @@ def person(user):
 # The cells below are written in Python rather than included templates: a list or a dashboard writes them on
 # every row, and an {% include %} per cell and row was a good part of those pages' time.
 
-MUTED_DASH = format_html('<span class="muted">—</span>')
+MUTED_DASH = mark_safe('<span class="muted">—</span>')
 
 
 @register.simple_tag
@@ -76,5 +76,5 @@ def target_goal(target):
                          if horizon.floor_value is not None else "")
              for horizon in target.horizons.all()]
     if target.each_unit:
-        lines.append(format_html('<div class="muted">áp dụng cho từng đơn vị</div>'))
+        lines.append(mark_safe('<div class="muted">áp dụng cho từng đơn vị</div>'))
     return mark_safe("".join(lines))  # each line escaped by format_html
