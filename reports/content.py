@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from targets.details import attach_details
 from targets.fields import format_number, format_result
 from targets.models import (
     EVALUATION_CRITERIA,
@@ -302,10 +303,11 @@ def plan_targets(documents):
     queries whatever the number of plans."""
     plans = {document.pk: document for document in documents}
     by_plan = {pk: [] for pk in plans}
-    for target in (Target.objects.filter(document__in=list(plans)).select_related("indicator")
-                   .prefetch_related("horizons", "scope_units")):
+    every = list(Target.objects.filter(document__in=list(plans)).select_related("indicator"))
+    for target in every:
         target.document = plans[target.document_id]  # one plan object, not one per target
         by_plan[target.document_id].append(target)
+    attach_details(every)
     return by_plan
 
 

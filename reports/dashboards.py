@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from periods.models import trend_periods
 from plans.models import Task
 from plans.queries import overdue_tasks_for_unit
+from targets.details import attach_details
 from targets.models import EVALUATION_CRITERIA, Category, Target
 from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts
 from targets.selection import TRAIL_RELATED, accent_free_pattern, unit_trail
@@ -63,7 +64,7 @@ class CriterionGroup:
 def unit_dashboard(unit, document, period, periods=None):
     """The dashboard of a unit's plan; `periods`: those the page has read (the trend is taken from them)."""
     targets = (Target.objects.filter(document=document).targets()
-               .select_related("indicator", "document", "part_of__indicator").prefetch_related("horizons", "scope_units"))
+               .select_related("indicator", "document", "part_of__indicator"))  # horizons, named units: evaluate_targets
     # a target the plan states in two sections is one row, naming both (fold_repeats)
     statuses = fold_repeats(plan_statuses(targets, unit, period, trend_periods(period, among=periods)))
     groups = {key: CriterionGroup(key, label) for key, label in Category.choices}
@@ -141,7 +142,8 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     children = list(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
                     .with_lineage_mark().order_by("name"))
     plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
-                        .prefetch_related("scope_units").order_by("order"))
+                        .order_by("order"))
+    attach_details(plan_targets)  # the columns' names read the named units
     sizes = {}
     for target in plan_targets:
         sizes[target.category] = sizes.get(target.category, 0) + 1

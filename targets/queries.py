@@ -17,12 +17,12 @@ from django.db.models import (
     OuterRef,
     Q,
     Sum,
-    prefetch_related_objects,
 )
 
 from periods.models import trend_periods
 from units.models import Unit, predecessors_of
 
+from .details import attach_details
 from .models import Aggregation, ProgressValue
 from .rollups import table_rows
 
@@ -274,7 +274,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     # a calendar year or half-year is no part of the trend, but the list shows what it holds
     outside = None if any(p.pk == period.pk for p in periods) else period
     asked = [*periods, outside] if outside else periods
-    prefetch_related_objects(every, "horizons", "scope_units")
+    attach_details(every)  # horizons and named units, read by plan (targets/details.py)
     roots = roots if roots is not None else subtree_roots(units)
     entries = _entries(targets, units, asked)
     named = {t.id: list(t.scope_units.all()) for t in targets}

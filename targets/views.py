@@ -35,7 +35,7 @@ def target_list(request):
     period = form.period
     unit = form.unit if period is not None else None  # a fresh installation: no reporting period yet
     targets = (Target.objects.filter(document__in=form.plans).targets().select_related("indicator", "document", "part_of__indicator")
-               .prefetch_related("horizons", "scope_units", Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
+               .prefetch_related(Prefetch("responsibilities", TargetResponsibility.objects.select_related("unit")))
                .filter_list(form.filters(), period) if unit else Target.objects.none())
     rows = plan_statuses(targets, unit, period, trend_periods(period, among=form.periods)) if unit else []
     context = {"form": form, "rows": rows, "unit": unit, "period": period,

@@ -1,0 +1,44 @@
+"""targets.details.attach_details: the horizons and named units of many targets in two queries, read back as
+Django's prefetching would give them, and anything that builds a query from them answering as the real one."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count
+
+from targets.details import attach_details
+from targets.models import Target, TargetHorizon
+from tests.factories import make_document, make_indicator, make_target, make_unit
+
+
+def test_two_queries_give_each_target_its_own_rows_and_queries_built_from_them_stay_its_own(
+        tree, django_assert_num_queries):
+    plan_a, plan_b = make_document(tree["A"], "1/KH"), make_document(tree["B"], "2/KH")
+    rate = make_indicator("TL", "Tỷ lệ")
+    school = make_unit("A-S1", "Trường Tiểu học số 1", "school", tree["A"], levels=["th"])
+    two = make_target(plan_a, rate, horizons=[("2030", date(2030, 12, 31), Decimal(90), None, None),
+                                              ("2027", date(2027, 12, 31), Decimal(70), None, None)])
+    named = make_target(plan_a, rate, order=1, value=Decimal(100))
+    named.scope_units.add(school)
+    none = make_target(plan_b, rate, horizons=[])
+    targets = list(Target.objects.filter(pk__in=[two.pk, named.pk, none.pk]).order_by("pk"))
+    with django_assert_num_queries(2):
+        attach_details(targets)
+    with django_assert_num_queries(0):
+        shown = {t.pk: ([h.label for h in t.horizons.all()], [u.code for u in t.scope_units.all()],
+                        t.horizons.count(), t.horizons.exists()) for t in targets}
+        assert all(h.target is targets[0] for h in targets[0].horizons.all())
+    assert shown == {two.pk: (["2027", "2030"], [], 2, True), named.pk: (["2030"], ["A-S1"], 1, True),
+                     none.pk: ([], [], 0, False)}
+    first = targets[0]
+    # a query built from the rows read is the target's own, as a prefetched query set's would be
+    assert [h.label for h in first.horizons.filter(label="2030")] == ["2030"]
+    assert [h.label for h in first.horizons.order_by("-deadline")] == ["2030", "2027"]
+    assert len(list(first.horizons.iterator())) == 2
+    assert first.horizons.aggregate(n=Count("id")) == {"n": 2}
+    assert list(targets[2].scope_units.values_list("code", flat=True)) == []
+    first.horizons.filter(label="2027").update(value=Decimal(75))
+    assert TargetHorizon.objects.filter(value=Decimal(75)).count() == 1
+    # already held: nothing read again
+    with django_assert_num_queries(0):
+        attach_details(targets)
