@@ -42,7 +42,7 @@ def test_a_consolidation_reads_the_same_figures_without_the_communes_own_parts(
         tree, plan, period, django_assert_max_num_queries):
     add_rows(tree, plan, period, 5)
     full = build_report_content(unit=tree["A"], document=plan, period=period)
-    with django_assert_max_num_queries(11):  # four fewer: tasks, narratives, raw figures, own sections
+    with django_assert_max_num_queries(12):  # four fewer: tasks, narratives, raw figures, own sections
         brief = build_report_content(unit=tree["A"], document=plan, period=period, figures_only=True)
     assert brief.rows == full.rows and brief.summary == full.summary and brief.groups == full.groups
     assert (brief.submitted, brief.schools) == (full.submitted, full.schools)
@@ -53,15 +53,15 @@ def test_a_consolidation_reads_the_same_figures_without_the_communes_own_parts(
 def test_the_content_takes_the_same_queries_whatever_the_number_of_rows(
         tree, plan, period, django_assert_num_queries):
     add_rows(tree, plan, period, 3)
-    # the unit's predecessors, the targets (with indicator), their horizons, scope units, the units leading
+    # the unit's predecessors, the targets, their indicators, their horizons, scope units, the units leading
     # them (one query), the periods of the trend, the values entered for the unit,
     # the roll-ups of its subtree, the reporting rate (one count of schools and their reports), the tasks
     # (with group and lead), the schools' approved narratives (with school), the leader who signs, the raw
     # figures (with unit, indicator and period), the unit's own sections, the Sở GD&ĐT of "Nơi nhận"
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         build_report_content(unit=tree["A"], document=plan, period=period)
     add_rows(tree, plan, period, 4)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         content = build_report_content(unit=tree["A"], document=plan, period=period)
     assert sum(len(group.rows) for group in content.groups) == 7
     assert [task["text"] for task in content.tasks][-1] == "Nhiệm vụ số 6"
