@@ -11,12 +11,10 @@ import re
 from unittest.mock import patch
 
 import pytest
-from django.core.management import call_command
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from demo.loader import seed_demo
-from demo.synthetic import CODE_PREFIX, PROVINCE_CODE, Size, seed_synthetic
+from demo.synthetic import CODE_PREFIX, PROVINCE_CODE
 from periods.models import Period
 from reports import dashboards
 from reports.content import build_report_content
@@ -28,23 +26,18 @@ from targets.models import ProgressValue, Target
 from targets.queries import plan_statuses, repeat_key
 from targets.selection import plans_for
 from targets.status import Status
+from tests.datasets import demo_and_small_province
 from tests.factories import make_user
 from units.models import Unit, UnitKind
 
 DASHBOARD_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-SMALL = Size(communes=2, schools_per_commune=3, indicators=8, periods=3)
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The demo data and a small synthetic province, seeded once for the module, then emptied again."""
-    # the demo's accounts are hashed with a fast hasher (as conftest.py does for each test)
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        seed_demo()
-        seed_synthetic(SMALL, log=lambda _text: None)
+    with demo_and_small_province(django_db_blocker):
         yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def cases():

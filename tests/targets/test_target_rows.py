@@ -1,0 +1,138 @@
+"""The target list's and the dashboard's rows are written in Python (targets.templatetags.target_rows,
+reports.templatetags.report_tables.dashboard_rows) for speed (issue 13). The templates that wrote them before are
+kept in tests/*/reference_templates/: for every unit, plan and period of the demo data and of a small synthetic
+province, with every switch of the list (can edit, working data, just saved) and every status filter of the
+dashboard, both give the same HTML. A row with hostile text checks the escaping."""
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.utils import timezone
+
+from periods.models import Period
+from reports import dashboards
+from targets.models import ProgressStatus, ProgressValue, Target
+from targets.queries import plan_statuses
+from targets.selection import plans_for
+from targets.status import STATUS_ORDER
+from tests.datasets import demo_and_small_province
+from units.models import Unit
+
+HERE = Path(__file__).resolve().parent
+LIST_REFERENCE = Template((HERE / "reference_templates" / "target_list_row.html").read_text(encoding="utf-8"))
+DASHBOARD_REFERENCE = Template((HERE.parent / "reports" / "reference_templates" / "dashboard_rows.html")
+                               .read_text(encoding="utf-8"))
+User = get_user_model()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with demo_and_small_province(django_db_blocker, then=enter_some_values):
+        yield
+
+
+def enter_some_values():
+    """Values entered for the targets themselves (neither data set has any): every third target of each plan, at its
+    issuer, for the latest period holding values, in every shape (counts of a rate, a figure, yes/no, none) with
+    every progress status and notes short, long and with markup."""
+    period = Period.objects.filter(values__isnull=False).distinct().order_by("-end").first()
+    user = User.objects.create(username="nhap.lieu", first_name="Văn <A>", last_name="Nguyễn")
+    shapes = [{"numerator": Decimal(23), "denominator": Decimal(40)}, {"value": Decimal("2.5")}, {"achieved": True},
+              {"achieved": False}, {}]
+    notes = ["", "Đã họp <b>triển khai</b> & giao chỉ tiêu", "Ghi chú dài " * 12]
+    targets = Target.objects.targets().select_related("document").order_by("pk")[::3]
+    ProgressValue.objects.bulk_create(
+        ProgressValue(indicator_id=target.indicator_id, target=target, unit_id=target.document.issuer_id, period=period,
+                      entered_by=None if index % 7 == 0 else user, status=(["", *ProgressStatus.values])[index % 5],
+                      note=notes[index % 3], **shapes[index % len(shapes)])
+        for index, target in enumerate(targets))
+
+
+def python_list(rows, period, **switches):
+    """The rows as the list, the detail page and the htmx row write them: the template they include."""
+    return get_template("targets/target_list_row.html").render({"rows": rows, "period": period, **switches})
+
+
+def python_dashboard(items, period, status_filter):
+    return Template("{% load report_tables %}{% dashboard_rows items period status_filter %}").render(
+        Context({"items": items, "period": period, "status_filter": status_filter}))
+
+
+def cases():
+    """(unit, plan, period) for every unit with plans and each of the periods that holds a value."""
+    with_values = list(Period.objects.filter(values__isnull=False).distinct().order_by("-end", "kind")[:2])
+    for unit in Unit.objects.current().filter(kind__in=dashboards.DASHBOARD_KINDS).order_by("path"):
+        for plan in plans_for(unit):
+            for period in with_values:
+                yield unit, plan, period
+
+
+def test_the_target_list_rows_are_the_same_html_as_the_template(seeded, db):
+    compared = entered = 0
+    for unit, plan, period in cases():
+        targets = (Target.objects.filter(document=plan).targets()
+                   .select_related("indicator", "document", "part_of__indicator"))
+        rows = plan_statuses(targets, unit, period)
+        entered += sum(1 for row in rows if row.entry is not None)
+        for switches in ({"can_edit": True, "working": True, "saved": False}, {"can_edit": False, "working": False},
+                         {"can_edit": True, "working": True, "saved": True}):
+            expected = LIST_REFERENCE.render(Context({"rows": rows, "period": period, **switches}))
+            assert python_list(rows, period, **switches) == expected, (unit.code, plan.pk, period.code, switches)
+            compared += len(rows)
+    assert compared > 1000 and entered > 20  # the data hold rows of every kind, entered and not
+
+
+def test_the_dashboard_rows_are_the_same_html_as_the_template(seeded, db):
+    compared, folded = 0, 0
+    for unit, plan, period in cases():
+        page = dashboards.unit_dashboard(unit, plan, period)
+        for group in page["groups"]:
+            folded += sum(1 for item in group.items if len(item.sections) > 1)
+            for status_filter in ["", *STATUS_ORDER]:
+                context = {"items": group.items, "period": period, "status_filter": status_filter}
+                expected = DASHBOARD_REFERENCE.render(Context(context))
+                assert python_dashboard(group.items, period, status_filter) == expected, (unit.code, plan.pk)
+            compared += len(group.items)
+    assert compared > 500 and folded > 0
+
+
+def hostile_row():
+    """A row whose every text holds markup: the names, the note, the person, the sections."""
+    indicator = SimpleNamespace(name="Tỷ lệ <b>trẻ</b>", kind="rate", unit_label="%", collected_from_schools=True,
+                                is_rate=True)
+    horizon = SimpleNamespace(goal_display=lambda: "≥ 35% <i>", deadline_display=lambda: "năm 2030 & sau",
+                              floor_value=None)
+    target = SimpleNamespace(
+        pk=7, order=1200, display_name="Tỷ lệ <b>trẻ</b> — Trường \"A\"", indicator=indicator,
+        part_of=SimpleNamespace(indicator=SimpleNamespace(name="Trẻ <em>em</em>")),
+        document=SimpleNamespace(short_label="Kế hoạch 12/KH-UBND <x>"), get_category_display=lambda: "Tiêu chí & 1",
+        horizons=SimpleNamespace(all=lambda: [horizon]), each_unit=False, unit_symbol="%")
+    user = SimpleNamespace(get_full_name=lambda: "Nguyễn <Văn> A", username="a")
+    entry = SimpleNamespace(effective_value=Decimal("57.5"), numerator=Decimal(23), denominator=Decimal(40),
+                            entered_by=user, entered_at=timezone.make_aware(datetime(2026, 1, 5, 9, 30)),
+                            status="in_progress", get_status_display=lambda: "Đang <thực hiện>",
+                            note="Ghi chú <script>alert(1)</script> " * 5, achieved=None)
+    rolled = SimpleNamespace(value=Decimal("41.25"), numerator=Decimal(165), denominator=Decimal(400),
+                             reporting_units=1500, lowest=False)
+    evaluation = SimpleNamespace(status="behind", value=Decimal("57.5"), expected=Decimal("61.04"),
+                                 label="Chậm <tiến độ>")
+    return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
+                           horizon=horizon, sections=["I.1 <a>", "II.3 & b"])
+
+
+def test_hostile_text_is_escaped_the_same_way(db):
+    row, period = hostile_row(), SimpleNamespace(pk=3)
+    for switches in ({"can_edit": True, "working": True, "saved": True}, {"can_edit": False, "working": False}):
+        html = python_list([row], period, **switches)
+        assert html == LIST_REFERENCE.render(Context({"rows": [row], "period": period, **switches}))
+        assert "<b>" not in html and "<script>" not in html and "&lt;script&gt;" in html or not switches["working"]
+    html = python_dashboard([row], period, "")
+    assert html == DASHBOARD_REFERENCE.render(Context({"items": [row], "period": period, "status_filter": ""}))
+    assert "&lt;b&gt;trẻ&lt;/b&gt;" in html and "I.1 &lt;a&gt;; II.3 &amp; b" in html and "<b>" not in html
+    assert python_dashboard([row], period, "met") == ""
