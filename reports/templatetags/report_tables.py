@@ -1,13 +1,12 @@
 """Tables of a plan that the reports print and the plan's page shows the same way."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from reports.content import projection_cells, projection_scale_lines, projection_table
 from targets.templatetags.numbers import MUTED_DASH, evaluation_value, num, pct, result
-from targets.templatetags.target_rows import as_text
+from targets.templatetags.target_rows import as_text, reversed_once
 
 register = template.Library()
 
@@ -40,11 +39,12 @@ def dashboard_rows(items, period, status_filter=""):
     """A dashboard group's rows (targets.queries.TargetStatus, folded: `sections`), those of `status_filter`
     only when one is chosen: the target, its goal, the figure, what it should be by now, the evaluation and the
     canvas of its trend. Written here rather than in the template: the page has a row per target of the plan."""
-    return mark_safe("".join(_dashboard_row(item, period) for item in items
+    detail = reversed_once("targets:target_detail")
+    return mark_safe("".join(_dashboard_row(item, period, detail) for item in items
                              if not status_filter or item.status == status_filter))
 
 
-def _dashboard_row(item, period):
+def _dashboard_row(item, period, detail):
     target, evaluation, horizon = item.target, item.evaluation, item.horizon
     sections = (f'<div class="muted">Kế hoạch nêu tại các mục: {"; ".join(as_text(s) for s in item.sections)}</div>'
                 if len(item.sections) > 1 else "")
@@ -56,9 +56,8 @@ def _dashboard_row(item, period):
     else:
         expected = MUTED_DASH
     status = as_text(item.status)
-    detail = reverse("targets:target_detail", args=[target.pk])
     return (
-        f'\n<tr id="status-{target.pk}"><td><a href="{as_text(detail)}?period={period.pk}">{as_text(target.display_name)}</a>'
+        f'\n<tr id="status-{target.pk}"><td><a href="{as_text(detail(target.pk))}?period={period.pk}">{as_text(target.display_name)}</a>'
         f"{sections}{part_of}</td>\n"
         f'<td data-label="Mục tiêu">{goal}</td>\n'
         f'<td class="num" data-label="Kết quả">{evaluation_value(evaluation, target)}</td>\n'

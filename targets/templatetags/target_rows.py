@@ -23,19 +23,39 @@ def as_text(value):
     return conditional_escape(formats.localize(value))
 
 
+MARK = 900_000_001  # numbers no row has: a URL is reversed once per table with them, then they are replaced
+
+
+def reversed_once(name, arity=1):
+    """(pk, …) -> the URL `name` reverses to with those arguments, reversing only once: a table has a link per
+    row and Django's reverse() cost more than the rest of a row. Call it while rendering (the script prefix is
+    the request's)."""
+    marks = [str(MARK + i) for i in range(arity)]
+    pattern = reverse(name, args=marks)
+
+    def url(*args):
+        path = pattern
+        for mark, arg in zip(marks, args, strict=True):
+            path = path.replace(mark, str(int(arg)))
+        return path
+    return url
+
+
 @register.simple_tag
 def target_list_rows(rows, period, can_edit=False, working=False, saved=False):
     """The target list's rows (targets.queries.TargetStatus), one <tr> each, as targets/target_list_row.html
     wrote them: the figure rolled up from the schools, what the unit entered, the evaluation and the edit button."""
-    return mark_safe("".join(_target_list_row(row, period, can_edit, working, saved) for row in rows))
+    urls = reversed_once("targets:target_detail"), reversed_once("targets:value_edit", 2)
+    return mark_safe("".join(_target_list_row(row, period, can_edit, working, saved, urls) for row in rows))
 
 
 SAVED_CLASS = ' class="saved"'
 SAVED_BADGE = '<span class="badge st-done">Đã lưu</span>'
 
 
-def _target_list_row(row, period, can_edit, working, saved):
+def _target_list_row(row, period, can_edit, working, saved, urls):
     target, entry, rolled = row.target, row.entry, row.rolled
+    detail, edit = urls
     name = as_text(target.display_name)
     part_of = (f'<div class="muted">Trong đó, thuộc: {as_text(target.part_of.indicator.name)}</div>'
                if target.part_of else "")
@@ -62,14 +82,12 @@ def _target_list_row(row, period, can_edit, working, saved):
     note = as_text(Truncator(entry.note if entry is not None and entry.note else "").chars(80)) if working else ""
     button = ""
     if can_edit:
-        edit = reverse("targets:value_edit", args=[target.pk, period.pk])
-        button = (f'<button type="button" data-edit-button hx-get="{as_text(edit)}" hx-target="#target-{target.pk}" '
+        button = (f'<button type="button" data-edit-button hx-get="{as_text(edit(target.pk, period.pk))}" hx-target="#target-{target.pk}" '
                   f'hx-swap="outerHTML" hx-disabled-elt="this" aria-label="Cập nhật: {name}">Cập nhật</button>')
-    detail = reverse("targets:target_detail", args=[target.pk])
     return (
         f'<tr id="target-{target.pk}"{SAVED_CLASS if saved else ""}>\n'
         f'  <td data-label="STT">{as_text(target.order)}</td>\n'
-        f'  <td class="card-title"><a href="{as_text(detail)}?period={period.pk}">{name}</a>\n'
+        f'  <td class="card-title"><a href="{as_text(detail(target.pk))}?period={period.pk}">{name}</a>\n'
         f"    {part_of}\n"
         f'    <div class="muted">{as_text(target.document.short_label)} · {as_text(target.get_category_display())}</div></td>\n'
         f'  <td data-label="Mục tiêu">{target_goal(target)}</td>\n'

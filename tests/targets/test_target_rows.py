@@ -136,3 +136,19 @@ def test_hostile_text_is_escaped_the_same_way(db):
     assert html == DASHBOARD_REFERENCE.render(Context({"items": [row], "period": period, "status_filter": ""}))
     assert "&lt;b&gt;trẻ&lt;/b&gt;" in html and "I.1 &lt;a&gt;; II.3 &amp; b" in html and "<b>" not in html
     assert python_dashboard([row], period, "met") == ""
+
+
+def test_a_url_reversed_once_is_the_url_reversed_for_each_row():
+    from django.urls import reverse, set_script_prefix
+
+    from targets.templatetags.target_rows import MARK, reversed_once
+
+    for prefix in ["/", "/cong-thong-tin/"]:
+        set_script_prefix(prefix)
+        try:
+            detail, edit = reversed_once("targets:target_detail"), reversed_once("targets:value_edit", 2)
+            for pk, period in [(1, 2), (12, 1), (MARK - 1, 7), (2, 900)]:
+                assert detail(pk) == reverse("targets:target_detail", args=[pk])
+                assert edit(pk, period) == reverse("targets:value_edit", args=[pk, period])
+        finally:
+            set_script_prefix("/")
