@@ -116,8 +116,11 @@ def _subtree_rows(indicators, units, periods, roots):
     for unit in units:
         for root in roots[unit.pk]:
             owners.setdefault(root.pk, []).append(unit.pk)
+    rows = table_rows(owners, indicators, periods)
+    if all(len(each) == 1 and each[0] == root for root, each in owners.items()):  # no merge: each unit its own root
+        return {key: [row] for key, row in rows.items()}
     result = {}
-    for (root, indicator_id, period_id), row in table_rows(owners, indicators, periods).items():
+    for (root, indicator_id, period_id), row in rows.items():
         for owner in owners[root]:
             result.setdefault((owner, indicator_id, period_id), []).append(row)
     return result
@@ -156,26 +159,29 @@ RATIO_OF_SUMS, SUM, MIN, EVERY_UNIT = (str(rule) for rule in (Aggregation.RATIO_
                                                                Aggregation.MIN, Aggregation.EVERY_UNIT))
 
 
+def _rule_value(rule, row):
+    """An indicator's roll-up value from the summed row, by its aggregation rule."""
+    if rule == RATIO_OF_SUMS:
+        return row["numerator"] * HUNDRED / row["denominator"] if row["denominator"] else None
+    if rule == SUM:
+        return row["total"]
+    if rule == MIN:
+        return row["lowest"]
+    if rule == EVERY_UNIT:
+        return Decimal(1 if row["reporting"] and row["achieved"] == row["reporting"] else 0)
+    return row["total"] if row["reporting"] == 1 else None
+
+
 def _combine(indicator, row):
     rule = indicator.aggregation
-    value = None
-    if rule == RATIO_OF_SUMS:
-        if row["denominator"]:
-            value = row["numerator"] * HUNDRED / row["denominator"]
-    elif rule == SUM:
-        value = row["total"]
-    elif rule == MIN:
-        value = row["lowest"]
-    elif rule == EVERY_UNIT:
-        value = Decimal(1 if row["reporting"] and row["achieved"] == row["reporting"] else 0)
-    elif row["reporting"] == 1:
-        value = row["total"]
     return Rollup(
-        indicator_id=indicator.id, value=value, numerator=row["numerator"], denominator=row["denominator"],
-        reporting_units=row["reporting"], achieved_units=row["achieved"],
+        indicator_id=indicator.id, value=_rule_value(rule, row), numerator=row["numerator"],
+        denominator=row["denominator"], reporting_units=row["reporting"], achieved_units=row["achieved"],
         lowest=None if rule == RATIO_OF_SUMS else row["lowest"],
     )
 
+
+_UNSET = object()
 
 # --- the one evaluation -------------------------------------------------------------------------------
 
@@ -192,17 +198,21 @@ class Figure:
     entered: bool = False  # entered for the target by the unit's officer, not rolled up
 
 
-def rollup_figure(target, rollup):
-    """The per-unit rule, in one place: a target for every unit ("mỗi trường có tối thiểu 01 phòng học
-    thông minh") holds only if every unit meets it, so it is judged on the lowest unit's figure
-    (domain.md: such targets are floors); any other target on the roll-up of the subtree."""
-    if rollup is None:
+def rolled_figure(indicator, each_unit, parts):
+    """The figure a subtree adds up to from its summed rows (`parts`), and the per-unit rule, in one place: a
+    target for every unit (`each_unit`: "mỗi trường có tối thiểu 01 phòng học thông minh") holds only if every
+    unit meets it, so it is judged on the lowest unit's figure (domain.md: such targets are floors); any other
+    target on the roll-up of the subtree (`_rule_value`). No Rollup in between: evaluate_pairs makes one per
+    unit, indicator and period (a province's drill-down: 5,760)."""
+    row = _sum_rows(parts)
+    rule = indicator.aggregation
+    lowest = None if rule == RATIO_OF_SUMS else row["lowest"]
+    if each_unit and lowest is not None:
+        return Figure(lowest, reporting_units=row["reporting"], lowest=True)
+    value = _rule_value(rule, row)
+    if value is None:
         return None
-    if target.each_unit and rollup.lowest is not None:
-        return Figure(rollup.lowest, reporting_units=rollup.reporting_units, lowest=True)
-    if rollup.value is None:
-        return None
-    return Figure(rollup.value, rollup.numerator, rollup.denominator, rollup.reporting_units)
+    return Figure(value, row["numerator"], row["denominator"], row["reporting"])
 
 
 def _figure(entry, rolled):
@@ -254,7 +264,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     `roots` is given), one grouped roll-up, and one for targets about named units.
 
     - A period's figure is what the target's unit entered for it, else what its subtree (and that of
-      its predecessors) adds up to, by the per-unit rule (`rollup_figure`). A target about named units
+      its predecessors) adds up to, by the per-unit rule (`rolled_figure`). A target about named units
       (a school's recognition) adds up those units: all of them at the unit that issued it, below that
       those inside the unit's subtree.
     - The figure judged is the latest as of the period (a school year's figure counts for the
@@ -284,41 +294,44 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     # what does not depend on the unit: the horizon worked towards, where a baseline's path starts
     plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
-    combined = {}  # (unit id, indicator id, period id): Rollup, shared by the targets of one indicator
+    rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
     result = {}
+    now_id, as_of = period.id, period.end
+    steps = [(p, p.id, p is outside) for p in asked]  # read once: this loop runs for every unit, target and period
     for unit, unit_targets in pairs:
         unit_id = unit.id
         for target in unit_targets:
-            target_id, indicator_id = target.id, target.indicator_id
-            within = _named_within(target, unit, named[target_id], roots[unit_id])
+            target_id, indicator_id, each_unit, indicator = target.id, target.indicator_id, target.each_unit, target.indicator
+            named_units = named[target_id]
+            within = _named_within(target, unit, named_units, roots[unit_id])
             series, known, rolled = [], [], None
-            for p in asked:
-                period_id = p.id
-                if named[target_id]:
+            for p, period_id, left_out in steps:
+                if named_units:
                     parts = [scoped[key] for key in ((indicator_id, u.id, period_id) for u in within) if key in scoped]
-                    rollup = _combine(target.indicator, _sum_rows(parts)) if parts else None
+                    from_rollup = rolled_figure(indicator, each_unit, parts) if parts else None
                 else:
-                    key = (unit_id, indicator_id, period_id)
-                    if key not in combined:
-                        parts = sums.get(key)
-                        combined[key] = _combine(target.indicator, _sum_rows(parts)) if parts else None
-                    rollup = combined[key]
-                from_rollup = rollup_figure(target, rollup)
-                if period_id == period.id:
+                    key = (unit_id, indicator_id, period_id, each_unit)
+                    from_rollup = rolled_up.get(key, _UNSET)
+                    if from_rollup is _UNSET:
+                        parts = sums.get(key[:3])
+                        from_rollup = rolled_up[key] = rolled_figure(indicator, each_unit, parts) if parts else None
+                if period_id == now_id:
                     rolled = from_rollup
-                if p is outside:
+                if left_out:
                     continue
-                figure = _figure(entries.get((unit_id, target_id, period_id)), from_rollup)
-                series.append((p, figure.value if figure else None))
-                if figure is not None:
+                figure = _figure(entries.get((unit_id, target_id, period_id)), from_rollup) if entries else from_rollup
+                if figure is None:
+                    series.append((p, None))
+                else:
+                    series.append((p, figure.value))
                     known.append((p, figure))
             horizon, start = plans[target_id]
             baseline = target.baseline_value
             if baseline is None:
                 baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
-            entry = entries.get((unit_id, target_id, period.id))
+            entry = entries.get((unit_id, target_id, now_id)) if entries else None
             figure = known[-1][1] if known else None
-            evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=period.end,
+            evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=as_of,
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None)
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
