@@ -1,7 +1,7 @@
 """Tables of a plan that the reports print and the plan's page shows the same way."""
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from reports.content import projection_cells, projection_scale_lines, projection_table
@@ -24,14 +24,28 @@ def plan_projections(targets):
 @register.simple_tag
 def drill_cell(cell):
     """A drill-down cell (reports.dashboards.DrillCell): the unit's figure for the column's target and its
-    status, or a muted dash; written here rather than in the template, as the table has a cell per commune and
-    target (a province's page: 50 communes × a criterion's targets)."""
-    evaluation = cell.evaluation
+    status, or a muted dash."""
+    evaluation, label = cell.evaluation, as_text(cell.target.column_label)
     if evaluation is None:
-        return format_html('<td class="num" data-label="{}"><span class="muted">—</span></td>', cell.target.column_label)
-    return format_html('<td class="num" data-label="{}">{}<br><span class="badge st-{}">{}</span></td>',
-                       cell.target.column_label, result(cell.status.value, cell.target), evaluation.status,
-                       evaluation.label)
+        return mark_safe(f'<td class="num" data-label="{label}"><span class="muted">—</span></td>')
+    return mark_safe(f'<td class="num" data-label="{label}">{as_text(result(cell.status.value, cell.target))}<br>'
+                     f'<span class="badge st-{as_text(evaluation.status)}">{as_text(evaluation.label)}</span></td>')
+
+
+@register.simple_tag
+def drill_rows(rows, document, period):
+    """The drill-down's rows (reports.dashboards.DrillRow) of the page: the unit, linking to its dashboard, how
+    many of its targets are behind or at risk, and a cell per column. Written here rather than in the template:
+    a province's page has 50 communes × a criterion's targets."""
+    if not rows:
+        return mark_safe('<tr><td colspan="2" class="muted">Đơn vị không có đơn vị cấp dưới có số liệu.</td></tr>')
+    dashboard = as_text(reverse("reports:dashboard_unit"))
+    return mark_safe("".join(
+        f'<tr><th scope="row"><a href="{dashboard}?unit={row.unit.pk}&plan={document.pk}&period={period.pk}">'
+        f"{as_text(row.unit.short_name or row.unit.name)}</a></th>\n"
+        f'<td class="num" data-label="Chậm / có nguy cơ">{as_text(row.behind)}</td>\n'
+        f'{"".join(drill_cell(cell) for cell in row.cells)}</tr>\n'
+        for row in rows))
 
 
 @register.simple_tag

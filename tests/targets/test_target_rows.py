@@ -152,3 +152,39 @@ def test_a_url_reversed_once_is_the_url_reversed_for_each_row():
                 assert edit(pk, period) == reverse("targets:value_edit", args=[pk, period])
         finally:
             set_script_prefix("/")
+
+
+DRILL_REFERENCE = Template((HERE.parent / "reports" / "reference_templates" / "drill_rows.html").read_text(encoding="utf-8"))
+
+
+def test_the_drill_down_rows_are_the_same_html_as_the_template(seeded, db):
+    compared = 0
+    for unit, plan, period in cases():
+        if not unit.children.exists():
+            continue
+        first = dashboards.drilldown(unit, plan, period)
+        for category, _label in first["categories"] or [(None, None)]:
+            page = first if category == first["category"] else dashboards.drilldown(unit, plan, period, category=category)
+            context = {"children": page["children"], "document": plan, "period": period}
+            expected = DRILL_REFERENCE.render(Context(context))
+            html = Template("{% load report_tables %}{% drill_rows children document period %}").render(Context(context))
+            assert html == expected, (unit.code, plan.pk, category)
+            compared += sum(len(row.cells) for row in page["children"])
+    assert compared > 200
+    empty = {"children": [], "document": SimpleNamespace(pk=1), "period": SimpleNamespace(pk=2)}
+    assert (Template("{% load report_tables %}{% drill_rows children document period %}").render(Context(empty))
+            == DRILL_REFERENCE.render(Context(empty)))
+
+
+def test_a_drill_down_row_escapes_the_unit_and_column_names(db):
+    from reports.dashboards import DrillCell, DrillRow
+
+    row = hostile_row()
+    row.target.column_label = "Tỷ lệ <b>trẻ</b>"
+    unit = SimpleNamespace(pk=5, short_name="", name="Xã <i>Hòa</i> & Bình")
+    cells = [DrillCell(row.target, SimpleNamespace(value=Decimal("41.25"), evaluation=row.evaluation)),
+             DrillCell(row.target, SimpleNamespace(value=None, evaluation=row.evaluation))]
+    context = {"children": [DrillRow(unit, cells, 1)], "document": SimpleNamespace(pk=1), "period": SimpleNamespace(pk=2)}
+    html = Template("{% load report_tables %}{% drill_rows children document period %}").render(Context(context))
+    assert html == DRILL_REFERENCE.render(Context(context))
+    assert "Xã &lt;i&gt;Hòa&lt;/i&gt; &amp; Bình" in html and "<b>" not in html and "<i>" not in html
