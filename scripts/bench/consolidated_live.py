@@ -7,8 +7,9 @@ Run against a database holding the synthetic province (`manage.py seed_synthetic
 
 Times what a build does (`reports.builds.assemble`, then the writers), in-process: assembling the contents of the
 province's communes (read together: reports.content.build_figures_contents), writing the consolidated Excel, and
-the consolidated PDF; then, for the first commune, its own content, Excel and PDF together. Prints every run and
-the load average.
+the consolidated PDF; then, for the first commune, its own content, Excel and PDF together. Prints every run with
+the machine's speed measured just before it (scripts/bench/machine.py: `cpu`, ms for sum(range(10**6)), about 20
+on the reference machine when quiet) and the load average.
 """
 
 import argparse
@@ -30,6 +31,7 @@ def main():
     import django
 
     django.setup()
+    from machine import cpu_ms, loadavg  # scripts/bench/machine.py
     logging.getLogger("fontTools").setLevel(logging.WARNING)  # the PDF writer's font subsetting, line by line
     from periods.models import Period
     from plans.models import Document
@@ -45,8 +47,9 @@ def main():
     period = Period.objects.filter(values__unit__path__startswith=province.path).order_by("-end").first()
     assert not OutgoingReport.objects.filter(recipient=province, period=period).exists(), \
         "reports were sent for this period: the build would read their snapshots, not the live data"
-    print(f"loadavg={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(loadavg())
     for run in range(args.runs):
+        speed = cpu_ms()
         started = time.perf_counter()
         contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=province, document=plan, period=period)
         assembled = time.perf_counter() - started
@@ -57,16 +60,17 @@ def main():
         write_consolidated_pdf(contents, title)
         pdf = time.perf_counter() - started
         print(f"run {run + 1}: communes={len(contents)} assemble={assembled:.2f} s xlsx={xlsx:.2f} s pdf={pdf:.2f} s "
-              f"-> workbook {assembled + xlsx:.2f} s, PDF {assembled + pdf:.2f} s")
+              f"-> workbook {assembled + xlsx:.2f} s, PDF {assembled + pdf:.2f} s | cpu={speed:.0f} ms")
     commune = Unit.objects.filter(parent=province, kind="commune").order_by("code").first()
     commune_plan = Document.objects.filter(issuer=commune, targets__isnull=False).first()
     for run in range(args.runs):
+        speed = cpu_ms()
         started = time.perf_counter()
         content = build_report_content(unit=commune, document=commune_plan, period=period)
         write_report_xlsx(content)
         write_report_pdf(content)
-        print(f"commune run {run + 1}: content + workbook + PDF {time.perf_counter() - started:.2f} s")
-    print(f"loadavg={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"commune run {run + 1}: content + workbook + PDF {time.perf_counter() - started:.2f} s | cpu={speed:.0f} ms")
+    print(loadavg())
 
 
 if __name__ == "__main__":

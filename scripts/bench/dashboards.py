@@ -10,7 +10,9 @@ list as a commune's officer): middleware, access, queries, template rendering, e
 same loop, the bare SQL of the page's aggregate is timed through the same connection: the roll-up rows the page
 reads (targets_rollup), and the same sums computed live from the values (what a page without the maintained table
 would have to do), or the report counts of the completeness page. The first two runs warm caches and are dropped;
-prints the median, the spread (min–max), the query count per page, and the load average before and after.
+prints the median, the spread (min–max), the query count per page, the load average before and after, and the
+machine's speed measured before each request (scripts/bench/machine.py: `cpu`, ms for sum(range(10**6)), median;
+about 20 on the reference machine when quiet).
 """
 
 import argparse
@@ -32,16 +34,21 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
+    from machine import cpu_ms, loadavg  # scripts/bench/machine.py
 
     from periods.models import Period
     from plans.models import Document
     from targets.models import Target
     from units.models import Unit
 
-    setup_test_environment()
+    # as served in production, DEBUG off; the test client's host allowed. (Django's setup_test_environment() did
+    # both, and also instrumented every template render for the test client, which a user's request never pays.)
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     province = Unit.objects.get(code="SY")
     commune = Unit.objects.filter(parent=province, kind="commune").order_by("code").first()
     province_plan = Document.objects.filter(issuer=province, targets__isnull=False).distinct().first()
@@ -75,14 +82,15 @@ def main():
     }
     schools = Unit.objects.in_subtree(province).schools().count()
     print(f"database={connection.vendor} schools={schools} period={period.code} "
-          f"loadavg={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+          f"{loadavg()} cpu={cpu_ms():.0f} ms")
     officer_client = Client()
     if officer is not None:
         officer_client.force_login(officer)
     for label, (url, as_user, bare) in pages.items():
         page_client = officer_client if as_user is not None else client
-        times, sql_times = [], {name: [] for name, _sql, _params in bare}
+        times, sql_times, speeds = [], {name: [] for name, _sql, _params in bare}, []
         for _ in range(args.runs):
+            speeds.append(cpu_ms())
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 response = page_client.get(url)
@@ -98,8 +106,8 @@ def main():
         beside = "  ".join(f"{name}={statistics.median(t[2:]):.1f} ms" for name, t in sql_times.items())
         print(f"{label:<24} runs={len(kept)} median={statistics.median(kept):.0f} ms "
               f"min={min(kept):.0f} ms max={max(kept):.0f} ms queries={len(queries)} "
-              f"html={len(response.content) // 1024} KB | bare SQL: {beside}")
-    print(f"loadavg={' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+              f"html={len(response.content) // 1024} KB | bare SQL: {beside} | cpu={statistics.median(speeds[2:]):.0f} ms")
+    print(loadavg())
 
 
 # the roll-up rows a dashboard reads for a unit: its indicators over the trend's periods
