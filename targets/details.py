@@ -15,7 +15,8 @@ from units.models import Unit
 
 from .models import Target, TargetHorizon
 
-_NOT_BUILT = object()  # a ReadRows' query until something asks for it
+_NOT_BUILT = object()
+BY_ID = 20  # up to this many targets, their rows are asked by the targets' ids; more, by their plans  # a ReadRows' query until something asks for it
 
 
 class ReadRows(QuerySet):
@@ -46,15 +47,18 @@ class ReadRows(QuerySet):
 def attach_details(targets):
     """Attach to each target not yet holding them its horizons (in their order) and the units it names (by path),
     so that `target.horizons.all()` and `target.scope_units.all()` read them: two queries whatever the number of
-    targets, by the targets' plans."""
+    targets, by the targets' plans (by their ids for a few: BY_ID)."""
     targets = [t for t in targets if not _holds(t, "horizons") or not _holds(t, "scope_units")]
     if not targets:
         return
-    plans = {t.document_id for t in targets}
+    if len(targets) <= BY_ID:  # a target's page, its edit row: its own rows, not its plan's
+        of_targets = {"target_id__in": {t.pk for t in targets}}
+    else:
+        of_targets = {"target__document_id__in": {t.document_id for t in targets}}
     horizons, named = {}, {}
-    for horizon in TargetHorizon.objects.filter(target__document_id__in=plans).order_by(*TargetHorizon._meta.ordering):
+    for horizon in TargetHorizon.objects.filter(**of_targets).order_by(*TargetHorizon._meta.ordering):
         horizons.setdefault(horizon.target_id, []).append(horizon)
-    links = Target.scope_units.through.objects.filter(target__document_id__in=plans).select_related("unit")
+    links = Target.scope_units.through.objects.filter(**of_targets).select_related("unit")
     for link in links.order_by("unit__path", "unit_id"):
         named.setdefault(link.target_id, []).append(link.unit)
     for target in targets:

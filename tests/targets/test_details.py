@@ -4,15 +4,19 @@ Django's prefetching would give them, and anything that builds a query from them
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.db.models import Count
 
+from targets import details
 from targets.details import attach_details
 from targets.models import Target, TargetHorizon
 from tests.factories import make_document, make_indicator, make_target, make_unit
 
 
+@pytest.mark.parametrize("by_id", [20, 0], ids=["by the targets' ids", "by their plans"])
 def test_two_queries_give_each_target_its_own_rows_and_queries_built_from_them_stay_its_own(
-        tree, django_assert_num_queries):
+        tree, django_assert_num_queries, monkeypatch, by_id):
+    monkeypatch.setattr(details, "BY_ID", by_id)
     plan_a, plan_b = make_document(tree["A"], "1/KH"), make_document(tree["B"], "2/KH")
     rate = make_indicator("TL", "Tỷ lệ")
     school = make_unit("A-S1", "Trường Tiểu học số 1", "school", tree["A"], levels=["th"])
