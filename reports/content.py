@@ -369,7 +369,7 @@ def projection_table(targets):
     years, rows, scale = set(), {}, []
     for target in targets:
         indicator = target.indicator
-        for horizon in target.horizons.all():
+        for horizon in target.rows_of("horizons"):
             if horizon.value is None:
                 continue
             if "-" in horizon.label:

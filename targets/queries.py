@@ -287,7 +287,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     attach_details(every)  # horizons and named units, read by plan (targets/details.py)
     roots = roots if roots is not None else subtree_roots(units)
     entries = _entries(targets, units, asked)
-    named = {t.id: list(t.scope_units.all()) for t in targets}
+    named = {t.id: list(t.rows_of("scope_units")) for t in targets}
     sums = _subtree_rows({t.indicator for t in targets if not named[t.id]}, units, asked, roots)
     scoped = _unit_period_rows({t.indicator for t in targets if named[t.id]},
                                {unit.pk for each in named.values() for unit in each}, asked)
@@ -372,8 +372,8 @@ def repeat_key(target):
     """What makes two targets of a plan the same target stated twice: the indicator, the units named,
     the comparison and every horizon (horizons and scope units prefetched)."""
     return (target.document_id, target.indicator_id, target.part_of_id, target.each_unit, target.comparator,
-            target.value_kind, tuple(sorted(unit.pk for unit in target.scope_units.all())),
-            tuple(sorted((h.label, h.value, h.value_max) for h in target.horizons.all())))
+            target.value_kind, tuple(sorted(unit.pk for unit in target.rows_of("scope_units"))),
+            tuple(sorted((h.label, h.value, h.value_max) for h in target.rows_of("horizons"))))
 
 
 def fold_repeats(statuses):

@@ -53,7 +53,7 @@ class Evaluation:
 
 def current_horizon(target, as_of, horizons=None):
     """The horizon being worked towards on a date: the first not yet passed, else the last one."""
-    horizons = sorted(horizons if horizons is not None else target.horizons.all(),
+    horizons = sorted(horizons if horizons is not None else target.rows_of("horizons"),
                       key=lambda h: h.deadline or date.max)
     for horizon in horizons:
         if horizon.deadline is None or horizon.deadline >= as_of:

@@ -74,7 +74,7 @@ def target_goal(target):
     lines = [format_html("<div>{} · {}{}</div>", horizon.goal_display(), horizon.deadline_display(),
                          format_html(" · không đơn vị nào dưới {}{}", num(horizon.floor_value), target.unit_symbol)
                          if horizon.floor_value is not None else "")
-             for horizon in target.horizons.all()]
+             for horizon in target.rows_of("horizons")]
     if target.each_unit:
         lines.append(mark_safe('<div class="muted">áp dụng cho từng đơn vị</div>'))
     return mark_safe("".join(lines))  # each line escaped by format_html

@@ -17,7 +17,7 @@ def render(source, **context):
 def target(kind=IndicatorKind.COUNT, unit_label="phòng <học>", horizons=(), each_unit=False):
     indicator = SimpleNamespace(kind=kind, unit_label=unit_label)
     return SimpleNamespace(indicator=indicator, unit_symbol=unit_label, each_unit=each_unit, column_label="Số <phòng>",
-                           horizons=SimpleNamespace(all=lambda: list(horizons)))
+                           rows_of={"horizons": list(horizons)}.__getitem__)
 
 
 def test_an_evaluation_cell_writes_the_figure_or_a_muted_dash():

@@ -46,3 +46,16 @@ def test_two_queries_give_each_target_its_own_rows_and_queries_built_from_them_s
     # already held: nothing read again
     with django_assert_num_queries(0):
         attach_details(targets)
+
+
+def test_a_targets_rows_are_read_from_what_was_attached_or_else_asked(tree, django_assert_num_queries):
+    plan = make_document(tree["A"], "3/KH")
+    rate = make_indicator("TL2", "Tỷ lệ 2")
+    target = make_target(plan, rate, horizons=[("2030", date(2030, 12, 31), Decimal(90), None, None)])
+    fresh = Target.objects.get(pk=target.pk)
+    with django_assert_num_queries(1):  # nothing attached: the related manager asks
+        assert [h.label for h in fresh.rows_of("horizons")] == ["2030"]
+    attach_details([fresh])
+    with django_assert_num_queries(0):
+        assert [h.label for h in fresh.rows_of("horizons")] == ["2030"]
+        assert list(fresh.rows_of("scope_units")) == []

@@ -324,8 +324,9 @@ def test_the_current_horizon_falls_back_to_the_last_once_all_have_passed(horizon
 
 
 def test_the_current_horizon_reads_the_targets_horizons_when_none_are_given(horizons):
+    # as a Target reads them (Target.rows_of: prefetched rows, else the related manager's)
     with_horizons = SimpleNamespace(comparator="gte", value_kind="absolute",
-                                    horizons=SimpleNamespace(all=lambda: horizons))
+                                    rows_of={"horizons": horizons}.__getitem__)
     assert current_horizon(with_horizons, date(2028, 1, 1)).label == "2030"
 
 

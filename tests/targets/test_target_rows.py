@@ -112,7 +112,8 @@ def hostile_row():
         pk=7, order=1200, display_name="Tỷ lệ <b>trẻ</b> — Trường \"A\"", indicator=indicator,
         part_of=SimpleNamespace(indicator=SimpleNamespace(name="Trẻ <em>em</em>")),
         document=SimpleNamespace(short_label="Kế hoạch 12/KH-UBND <x>"), get_category_display=lambda: "Tiêu chí & 1",
-        horizons=SimpleNamespace(all=lambda: [horizon]), each_unit=False, unit_symbol="%")
+        horizons=SimpleNamespace(all=lambda: [horizon]), rows_of={"horizons": [horizon]}.__getitem__, each_unit=False,
+        unit_symbol="%")
     user = SimpleNamespace(get_full_name=lambda: "Nguyễn <Văn> A", username="a")
     entry = SimpleNamespace(effective_value=Decimal("57.5"), numerator=Decimal(23), denominator=Decimal(40),
                             entered_by=user, entered_at=timezone.make_aware(datetime(2026, 1, 5, 9, 30)),
