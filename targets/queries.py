@@ -181,7 +181,7 @@ def _combine(indicator, row):
     )
 
 
-_UNSET = object()
+_UNSET = object()  # not yet in a cache (told apart from a cached None)
 
 # --- the one evaluation -------------------------------------------------------------------------------
 
