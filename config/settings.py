@@ -5,6 +5,7 @@ in-process. Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, DEBUG=o
 (see README). Bad values fail loudly at start-up.
 """
 
+import gc
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,23 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
+
+# Python's cycle collector runs on its youngest generation after every 700 allocations net of frees, and a full
+# collection, which walks every object of the process (about 100,000 once Django is loaded), after 100 of those.
+# A page that builds a few thousand small objects (a province's drill-down: 120 communes × a criterion's targets ×
+# the trend's 4 periods) paid 40 ms of its 190 in 68 young and half a full collection per request (issue 13,
+# docs/benchmarks.md). Requests leave few cycles behind: the young generation is collected every 20,000
+# allocations, the older ones at Python's usual ratios (10). Set here, where every process passes (gunicorn's and
+# Celery's workers, the management commands, the tests) after the .env file is read; GC_THRESHOLD="a,b,c"
+# overrides it (gc.set_threshold). config/wsgi.py also freezes what a web worker loaded.
+GC_THRESHOLD = env.str("GC_THRESHOLD", default="") or "20000,10,10"
+try:
+    _thresholds = [int(part) for part in GC_THRESHOLD.split(",")]
+except ValueError:
+    _thresholds = []
+if len(_thresholds) != 3 or min(_thresholds) < 0:
+    raise ImproperlyConfigured(f"GC_THRESHOLD must be three whole numbers, e.g. 20000,10,10 (got {GC_THRESHOLD!r}).")
+gc.set_threshold(*_thresholds)
 _INSECURE_KEY = "django-insecure-demo-key-only-for-local-use"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_KEY:

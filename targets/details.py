@@ -15,8 +15,8 @@ from units.models import Unit
 
 from .models import Target, TargetHorizon
 
-_NOT_BUILT = object()
-BY_ID = 20  # up to this many targets, their rows are asked by the targets' ids; more, by their plans  # a ReadRows' query until something asks for it
+_NOT_BUILT = object()  # a ReadRows' query until something asks for it
+BY_ID = 20  # up to this many targets, their rows are asked by the targets' ids; more, by their plans
 
 
 class ReadRows(QuerySet):

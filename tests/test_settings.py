@@ -56,9 +56,13 @@ def test_large_primary_keys_render_without_a_thousands_separator():
 
 
 def test_every_process_collects_cycles_less_often_and_the_server_freezes_what_it_loaded():
-    # config/__init__.py: the threshold of the youngest generation, overridable; config/wsgi.py: gc.freeze()
+    # config/settings.py: the threshold of the youngest generation, overridable; config/wsgi.py: gc.freeze()
     code = ("import gc, config.wsgi; print(*gc.get_threshold(), gc.get_freeze_count() > 10000)")
     result = run_manage("shell", "--verbosity", "0", "-c", code)
-    assert result.stdout.split() == ["20000", "20", "20", "True"], result.stderr
+    assert result.stdout.split() == ["20000", "10", "10", "True"], result.stderr
+    result = run_manage("shell", "--verbosity", "0", "-c", "import gc; print(*gc.get_threshold())", GC_THRESHOLD="")
+    assert result.stdout.split() == ["20000", "10", "10"], result.stderr  # empty: the default
+    result = run_manage("check", GC_THRESHOLD="20000")
+    assert result.returncode != 0 and "GC_THRESHOLD must be three whole numbers" in result.stderr
     result = run_manage("shell", "--verbosity", "0", "-c", "import gc; print(*gc.get_threshold())", GC_THRESHOLD="5000,10,10")
     assert result.stdout.split() == ["5000", "10", "10"], result.stderr

@@ -6,6 +6,8 @@ templates that wrote it before, which tests/targets/test_target_rows.py keeps as
 with these functions on varied rows.
 """
 
+import re
+
 from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -32,12 +34,11 @@ def reversed_once(name, arity=1):
     the request's)."""
     marks = [str(MARK + i) for i in range(arity)]
     pattern = reverse(name, args=marks)
+    found = re.compile("|".join(marks))  # every mark replaced in one pass: an argument may hold another's digits
 
     def url(*args):
-        path = pattern
-        for mark, arg in zip(marks, args, strict=True):
-            path = path.replace(mark, str(int(arg)))
-        return path
+        values = dict(zip(marks, (str(int(arg)) for arg in args), strict=True))
+        return found.sub(lambda match: values[match.group()], pattern)
     return url
 
 
