@@ -56,7 +56,8 @@ def attach_details(targets):
     else:
         of_targets = {"target__document_id__in": {t.document_id for t in targets}}
     horizons, named = {}, {}
-    for horizon in TargetHorizon.objects.filter(**of_targets).order_by(*TargetHorizon._meta.ordering):
+    # each target's in its own order (by deadline), grouped below: not sorted by target, whose ordering joins the plans
+    for horizon in TargetHorizon.objects.filter(**of_targets).order_by("deadline", "pk"):
         horizons.setdefault(horizon.target_id, []).append(horizon)
     links = Target.scope_units.through.objects.filter(**of_targets).select_related("unit")
     for link in links.order_by("unit__path", "unit_id"):

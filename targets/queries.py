@@ -22,7 +22,7 @@ from django.db.models import (
 from periods.models import trend_periods
 from units.models import Unit, predecessors_of
 
-from .details import attach_details
+from .details import BY_ID, attach_details
 from .models import Aggregation, ProgressValue
 from .rollups import table_rows
 
@@ -346,10 +346,14 @@ def _entries(targets, units, periods):
     at = [unit for unit in units if unit.pk in issuers]
     if not at:
         return {}
-    # asked by plan, not by a list of every target's id (a province's preview: 7,200 of them, slow to send and plan)
+    # asked by plan, not by a list of every target's id (a province's preview: 7,200 of them, slow to send and plan);
+    # a few targets (an edit row, a save) by their ids, not their plan's every value
     asked = {target.id for target in targets}
-    values = (ProgressValue.objects.filter(target__document__in={t.document_id for t in targets}, unit__in=at,
-                                           period__in=periods).select_related("entered_by"))
+    of_targets = ({"target_id__in": asked} if len(asked) <= BY_ID
+                  else {"target__document__in": {t.document_id for t in targets}})
+    # unordered: the model's ordering joins the periods, units and indicators only to sort rows put in a dict
+    values = (ProgressValue.objects.filter(**of_targets, unit__in=at, period__in=periods)
+              .select_related("entered_by").order_by())
     return {(value.unit_id, value.target_id, value.period_id): value for value in values if value.target_id in asked}
 
 

@@ -59,3 +59,49 @@ def test_a_targets_rows_are_read_from_what_was_attached_or_else_asked(tree, djan
     with django_assert_num_queries(0):
         assert [h.label for h in fresh.rows_of("horizons")] == ["2030"]
         assert list(fresh.rows_of("scope_units")) == []
+
+
+@pytest.mark.parametrize("by_id", [20, 0], ids=["by the targets' ids", "by their plans"])
+def test_the_entries_of_a_few_targets_are_their_own_whichever_way_they_are_asked(tree, monkeypatch, by_id):
+    """targets.queries._entries asks a few targets' values by their ids (an edit row, a save), more by their
+    plans: either way each target gets its own entry for each period, and nothing of another target, another
+    unit or an archived value."""
+    from django.utils import timezone
+
+    from targets import queries
+    from targets.models import ProgressValue
+    from tests.factories import make_period
+
+    monkeypatch.setattr(queries, "BY_ID", by_id)
+    first = make_period()
+    second = make_period("2025-2026-hk2", "semester_2", start=date(2026, 1, 16), end=date(2026, 5, 31),
+                         deadline=date(2026, 6, 5))
+    plan, other_plan = make_document(tree["A"], "4/KH"), make_document(tree["A"], "5/KH")
+    rate, count = make_indicator("TL4", "Tỷ lệ 4"), make_indicator("SL4", "Số lượng 4", kind="count",
+                                                                    aggregation="sum")
+    asked = make_target(plan, rate, value=Decimal(90))
+    counted = make_target(plan, count, order=1, value=Decimal(3))
+    sibling = make_target(plan, rate, order=2, value=Decimal(80))  # same plan, not asked
+    elsewhere = make_target(other_plan, rate, value=Decimal(70))
+    values = {
+        (asked.pk, first.pk): ProgressValue.objects.create(indicator=rate, target=asked, unit=tree["A"],
+                                                           period=first, numerator=6, denominator=10),
+        (asked.pk, second.pk): ProgressValue.objects.create(indicator=rate, target=asked, unit=tree["A"],
+                                                            period=second, numerator=8, denominator=10),
+        (counted.pk, second.pk): ProgressValue.objects.create(indicator=count, target=counted, unit=tree["A"],
+                                                              period=second, value=2),
+    }
+    ProgressValue.objects.create(indicator=rate, target=sibling, unit=tree["A"], period=second, numerator=1,
+                                 denominator=2)
+    ProgressValue.objects.create(indicator=rate, target=elsewhere, unit=tree["A"], period=second, numerator=1,
+                                 denominator=3)
+    ProgressValue.objects.create(indicator=count, target=counted, unit=tree["A"], period=first, value=9,
+                                 archived_at=timezone.now())
+    targets = list(Target.objects.filter(pk__in=[asked.pk, counted.pk]).select_related("document"))
+    entries = queries._entries(targets, [tree["A"], tree["B"]], [first, second])
+    assert {(unit, target, period): value.pk for (unit, target, period), value in entries.items()} == {
+        (tree["A"].pk, target, period): value.pk for (target, period), value in values.items()}
+    # the same figures on the list, through the whole evaluation
+    statuses = queries.plan_statuses(targets, tree["A"], second, [first, second])
+    assert [(s.target.pk, s.entry.pk if s.entry else None) for s in statuses] == [
+        (asked.pk, values[(asked.pk, second.pk)].pk), (counted.pk, values[(counted.pk, second.pk)].pk)]
