@@ -83,8 +83,6 @@ def _series(target, unit, periods):
 def value_edit(request, pk, period_pk):
     target = _target(request, pk, write=True)
     period = get_object_or_404(Period, pk=period_pk)
-    row = target_row(target, period)
-    current = row.entry
     conflict = None
     if request.method == "POST":
         # the period's lock is checked by the form (for the page) and again by the action (for the race)
@@ -102,9 +100,11 @@ def value_edit(request, pk, period_pk):
             else:
                 return _after_save(request, target, period)
     else:
+        # the figure entered, as the list's row shows it (the issuer's own, in use): one query, not the row's evaluation
+        current = ProgressValue.objects.filter(target=target, unit_id=target.document.issuer_id, period=period).order_by().first()
         form = ProgressForm(target=target, period=period, user=request.user, initial=_initial(current))
     template = "targets/value_edit_row.html" if request.htmx else "targets/value_edit.html"
-    return render(request, template, {"form": form, "target": target, "period": period, "row": row,
+    return render(request, template, {"form": form, "target": target, "period": period,
                                       "conflict": conflict, "locked": form.locked})
 
 
