@@ -287,6 +287,21 @@ def test_htmx_get_returns_the_edit_form_fragment_with_the_rate_labels(client, pe
     assertContains(response, '<input type="hidden" name="version" value="0"', html=False)
 
 
+def test_the_edit_form_opens_with_the_figure_entered_and_its_version(client, personas, plan, period, django_assert_max_num_queries):
+    officer = login(client, personas["officer_a"])
+    officer.post(edit_url(plan["rate"], period), rate_data("4", "7", note="Theo báo cáo tháng 11"), HTTP_HX_REQUEST="true")
+    value = ProgressValue.objects.get()
+    # an archived figure of the same target and period is no longer the one shown
+    ProgressValue.all_objects.create(indicator=value.indicator, target=value.target, unit=value.unit, period=period,
+                                     numerator=1, denominator=9, archived_at=timezone.now())
+    with django_assert_max_num_queries(6):
+        response = officer.get(edit_url(plan["rate"], period), HTTP_HX_REQUEST="true")
+    assertContains(response, '<input type="text" name="numerator" value="4"', html=False)
+    assertContains(response, '<input type="text" name="denominator" value="7"', html=False)
+    assertContains(response, "Theo báo cáo tháng 11")
+    assertContains(response, f'<input type="hidden" name="version" value="{value.version}"', html=False)
+
+
 def test_a_plain_get_returns_the_full_edit_page(client, personas, plan, period):
     response = login(client, personas["officer_a"]).get(edit_url(plan["count"], period))
     assertContains(response, "<html")
