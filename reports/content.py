@@ -197,7 +197,7 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
     report_date = report_date or timezone.localdate()
     own = own_plan(unit, document)
     communes = list(unit.children.current().filter(kind=UnitKind.COMMUNE).order_by("name"))
-    subject = f"Tổng hợp kết quả thực hiện {own.short_label} của các xã, phường, {period.name}"
+    subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các xã, phường, {period.name}"
     return ReportCover(
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
@@ -340,7 +340,7 @@ def _content(*, unit, document, period, everything, statuses, leads, rate, signe
         number=number or f"Số:       /BC-{_issuer_abbreviation(unit)}",
         place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
         title="BÁO CÁO",
-        subject=f"Kết quả thực hiện {document.short_label}, {period.name}",
+        subject=f"Kết quả thực hiện {_plan_named(document)}, {period.name}",
         opening=_opening(unit, document, period),
         plan_label=document.short_label, period_code=period.code, period_name=period.name,
         summary={str(k): v for k, v in status_counts(statuses).items()},
@@ -445,11 +445,23 @@ def _long_date(day: date):
 
 
 def _opening(unit, document, period, *, verb="báo cáo", whose=""):
-    basis = f"{document.get_doc_type_display()} số {document.number}" if document.number else document.short_label
+    """“Thực hiện Kế hoạch số 12/KH-UBND ngày … của … về <its title>, <unit> báo cáo …”; a plan without a number is
+    named by its whole title, not named and then described by the same title again."""
     issued = f" ngày {document.issued_on:%d/%m/%Y}" if document.issued_on else ""
-    return (f"Thực hiện {basis}{issued} của {document.issuer_name or document.issuer.name} về "
-            f"{document.title[0].lower() + document.title[1:]}, {unit.name} {verb} kết quả thực hiện "
-            f"{period.name}{whose} như sau:")
+    issuer = document.issuer_name or document.issuer.name
+    if document.number:
+        title = document.title[0].lower() + document.title[1:]
+        about = title if title.startswith("về ") else f"về {title}"  # a title “Về việc …” says its own “về”
+        basis = f"{document.get_doc_type_display()} số {document.number}{issued} của {issuer} {about}"
+    else:
+        basis = f"{document.name}{issued} của {issuer}"
+    return f"Thực hiện {basis}, {unit.name} {verb} kết quả thực hiện {period.name}{whose} như sau:"
+
+
+def _plan_named(document):
+    """The plan as a report's subject names it: “Kế hoạch 12/KH-UBND”, or a plan without a number by its whole
+    title (and period), never cut short."""
+    return document.short_label if document.number else document.name
 
 
 def _groups(statuses, leads):
@@ -578,12 +590,26 @@ def _departments(units):
     return found
 
 
-def _signer_title(unit):
+def _signer_title(unit, position=""):
+    """The lines above the signer's name (Decree 30/2020/NĐ-CP; the Party's Instruction 36-HD/VPTW): the head
+    signs for the body ("TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"); a deputy, whose `position` (their title in the
+    portal: "Phó Chủ tịch UBND phường") says so, signs in the head's place ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"),
+    or in a Party committee for its standing committee with their own title ("PHÓ BÍ THƯ")."""
+    deputy = position.strip().casefold().startswith("phó")
     if unit.kind == UnitKind.SCHOOL:
-        return ["HIỆU TRƯỞNG"]
+        return ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"] if deputy else ["HIỆU TRƯỞNG"]
     if unit.is_party_body:
-        return ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
-    return ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+        return ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ" if deputy else "BÍ THƯ"]
+    return ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"] if deputy else ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def signer_title(unit, user):
+    """The signature block's lines for `user` signing `unit`'s report: by their title in the unit (_signer_title),
+    read from the memberships loaded with the user."""
+    from units import access
+
+    position = next((m.title for m in access.memberships(user) if m.unit_id == unit.pk and m.title), "")
+    return _signer_title(unit, position)
 
 
 def _leader_name(unit):

@@ -23,7 +23,7 @@ from units.models import Unit, UnitKind
 
 from . import notifications
 from .actions import WorkflowError, person_name
-from .content import Narrative, ReportContent, build_report_content, school_narratives
+from .content import Narrative, ReportContent, build_report_content, school_narratives, signer_title
 from .models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
 
 
@@ -161,6 +161,7 @@ def approve_report(*, report, by, expected_version):
         raise WorkflowError(f"Chỉ phê duyệt được báo cáo đang chờ phê duyệt (hiện tại: {report.get_status_display()}).")
     content = ReportContent.from_json(report.snapshot)
     content.signer_name = signature_name(by)
+    content.signer_title = signer_title(report.unit, by)  # a deputy signs in the head's place (KT.)
     report.snapshot = content.to_json()
     report.approved_by, report.approved_at = by, timezone.now()
     _step(report, by, OutgoingReportEvent.Action.APPROVED, OutgoingStatus.APPROVED,

@@ -14,7 +14,7 @@ from units import access
 
 from . import outgoing
 from .actions import WorkflowError
-from .content import ReportContent, school_narratives
+from .content import ReportContent, school_narratives, signer_title
 from .forms import AnswerForm, ExceptionForm, ReportSectionsForm, VersionForm
 from .models import OutgoingReport, OutgoingStatus
 
@@ -72,11 +72,14 @@ def report_finalise(request):
 @login_required
 def outgoing_detail(request, pk):
     report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related(*REPORT_RELATED), pk)
+    can_approve = access.can_approve_report(request.user, report.unit)
     return render(request, "reports/outgoing_detail.html", {
         "report": report, "content": ReportContent.from_json(report.snapshot),
         "events": report.events.select_related("by"),
         "can_sign_off": access.can_sign_off(request.user, report.unit),
-        "can_approve": access.can_approve_report(request.user, report.unit),
+        "can_approve": can_approve,
+        # what the approval will print above the approver's name (a deputy signs "KT. CHỦ TỊCH")
+        "approval_title": signer_title(report.unit, request.user) if can_approve else [],
         "can_receive": report.recipient is not None and access.can_receive_report(request.user, report.recipient),
         "answer_form": AnswerForm(),
     })
@@ -136,7 +139,10 @@ def outgoing_download(request, pk, fmt):
         raise Http404("Không có tệp này.")
     # ?xem=1 opens the PDF in the browser: the leader reads the report as it will be sent before approving it
     inline = fmt == "pdf" and request.GET.get("xem") == "1"
-    return FileResponse(file.open("rb"), as_attachment=not inline, filename=file.name.rsplit("/", 1)[-1])
+    # the name the report was written under, without the suffix storage adds to a name already taken (a report
+    # finalised again, approved: its files are written anew)
+    name = f"bao-cao-{report.unit.code}-{report.period.code}.{fmt}"
+    return FileResponse(file.open("rb"), as_attachment=not inline, filename=name)
 
 
 @login_required

@@ -66,3 +66,25 @@ def test_the_content_takes_the_same_queries_whatever_the_number_of_rows(
     assert sum(len(group.rows) for group in content.groups) == 7
     assert [task["text"] for task in content.tasks][-1] == "Nhiệm vụ số 6"
     assert len(content.narratives) == 7 and len(content.raw_values) == 7
+
+
+def test_a_plan_is_named_whole_and_once_in_the_subject_and_opening(tree, period):
+    """A plan without a number is named by its whole title (never cut with “…”) and not described by the same
+    title again; a title that says “Về việc …” does not get a second “về”."""
+    from datetime import date
+
+    long_title = ("Kế hoạch thực hiện Nghị quyết số 71-NQ/TW ngày 22/8/2025 của Bộ Chính trị về đột phá phát triển "
+                  "giáo dục và đào tạo trên địa bàn phường")
+    unnumbered = make_document(tree["A"], "", long_title, start_year=2025, end_year=2035)
+    content = build_report_content(unit=tree["A"], document=unnumbered, period=period)
+    assert content.subject == f"Kết quả thực hiện {long_title} (giai đoạn 2025–2035), {period.name}"
+    assert "…" not in content.subject
+    assert content.opening.count("đột phá phát triển") == 1
+    assert content.opening.startswith(f"Thực hiện {long_title} (giai đoạn 2025–2035) của ")
+
+    about = make_document(tree["A"], "15/KH-UBND", "Về việc thực hiện Chương trình hành động của phường",
+                          issued_on=date(2025, 10, 1))
+    opening = build_report_content(unit=tree["A"], document=about, period=period).opening
+    assert "về về" not in opening.lower()
+    assert opening.startswith("Thực hiện Kế hoạch số 15/KH-UBND ngày 01/10/2025 của Phường A về "
+                              "việc thực hiện Chương trình hành động của phường, ")

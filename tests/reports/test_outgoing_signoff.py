@@ -103,6 +103,43 @@ def test_the_signature_carries_the_leaders_name_only_after_approval(client, name
     assert content.signer_name == "Trần Văn Hùng" and content.number == "Số: 45/BC-UBND"
 
 
+def test_a_deputy_approving_signs_in_the_chairs_place(client, named, tree, plan, period):
+    """Decree 30/2020: a deputy chair signs "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", not as the chair."""
+    from units.models import Membership
+
+    Membership.objects.filter(user=named["leader_a"], unit=tree["A"]).update(title="Phó Chủ tịch UBND phường")
+    report = prepared(tree, plan, period, named)
+    client.force_login(named["leader_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH — Trần Văn Hùng" in page
+
+    post(client, "outgoing_approve", report)
+
+    report.refresh_from_db()
+    content = ReportContent.from_json(report.snapshot)
+    assert content.signer_title == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    text = pdf_text(report)
+    assert re.search(r"KT\. CHỦ TỊCH\s+PHÓ CHỦ TỊCH", text) and "Trần Văn Hùng" in text
+    with zipfile.ZipFile(report.docx_file.open("rb")) as docx:
+        assert "KT. CHỦ TỊCH" in docx.read("word/document.xml").decode()
+    # the files are offered under the report's own name, not the one storage gave the files written again
+    download = client.get(reverse("reports:outgoing_download", args=[report.pk, "docx"]))
+    assert 'filename="bao-cao-A-hk-nay.docx"' in download["Content-Disposition"]
+
+
+@pytest.mark.parametrize("position, unit_key, lines", [
+    ("Chủ tịch UBND phường", "A", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("", "A", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("phó chủ tịch", "A", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("Hiệu trưởng", "A-TH1", ["HIỆU TRƯỞNG"]),
+    ("Phó Hiệu trưởng", "A-TH1", ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"]),
+])
+def test_the_signature_lines_follow_the_signers_position(tree, position, unit_key, lines):
+    from reports.content import _signer_title
+
+    assert _signer_title(tree[unit_key], position) == lines
+
+
 def test_a_report_cannot_be_sent_before_the_leader_approves_it(client, personas, tree, plan, period, pdf_stub):
     report = prepared(tree, plan, period, personas)
     client.force_login(personas["officer_a"])
