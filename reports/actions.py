@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from periods.models import PeriodException
-from targets.fields import format_number, plain_decimal
+from targets.fields import plain_decimal
 from targets.models import ProgressValue, ValueSource
 from units import access
 from units.models import Membership, Role
@@ -81,7 +81,8 @@ def describe_changes_since(report, seen_version):
         for change in event.changes.all():
             then = figures.get(change.item_id, (change.item, change.before, None))[1]
             figures[change.item_id] = (change.item, then, change.after)
-    changed = [f"{item.label}: {_figure(then)} → {_figure(now)}" for item, then, now in figures.values() if then != now]
+    changed = [f"{item.label}: {item.figure_text(then, 'trống')} → {item.figure_text(now, 'trống')}"
+               for item, then, now in figures.values() if then != now]
     text = (f"Báo cáo đã thay đổi từ khi bạn mở trang, thao tác chưa được thực hiện. Đã có: {'; '.join(steps)}. "
             f"Trạng thái hiện tại: {report.get_status_display()}.")
     if changed:
@@ -92,10 +93,6 @@ def describe_changes_since(report, seen_version):
 def _step_in_words(user, action, at, comment=""):
     quoted = f" (“{comment}”)" if comment else ""
     return f"{person_name(user)} — {action} lúc {timezone.localtime(at):%H:%M %d/%m/%Y}{quoted}"
-
-
-def _figure(value):
-    return "trống" if value is None else format_number(value)
 
 
 def applicable_items(school):

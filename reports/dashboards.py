@@ -75,7 +75,7 @@ def unit_dashboard(unit, document, period, periods=None):
     return {
         "statuses": statuses, "groups": [g for g in ordered if g.items], "counts": status_counts(statuses),
         "status_order": [(s, Status(s).label) for s in STATUS_ORDER],
-        "reporting_rate": rate.percent, "schools": rate.schools,
+        "reporting_rate": rate.percent, "schools": rate.schools, "reported_schools": rate.submitted,
         "overdue_tasks": overdue_tasks(document, unit),
         "chart_data": chart_data(statuses, ordered),
     }

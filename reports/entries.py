@@ -23,5 +23,6 @@ def check_entries(items, entries):
             continue
         total = entries.get(whole.code)
         if total is not None and value > total:
-            errors.append(EntryError(item, f"Không được lớn hơn “{whole.label}” ({total:,.0f}).".replace(",", ".")))
+            total_text = f"{total:,.0f}".replace(",", ".")  # the thousands dot in the figure, not in the label
+            errors.append(EntryError(item, f"Không được lớn hơn “{whole.label}” ({total_text})."))
     return errors

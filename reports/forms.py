@@ -59,20 +59,26 @@ class SchoolReportForm(forms.Form):
         groups = {}
         for item in self.items:
             field = self[field_name(item)]
-            groups.setdefault(item.section, []).append((field, _in_words(item, field.value())))
+            groups.setdefault(item.section, []).append((field, _in_words(item, field)))
         return list(groups.items())
 
 
-def _in_words(item, value):
+def _in_words(item, field):
+    """The figure of a bound field as the read-only report shows it. The field's value may be the text a form shows
+    ("1.046": a thousands dot) or entered: it is read back by the field itself, never as a Python number."""
+    from django.core.exceptions import ValidationError
+
     from targets.fields import format_number
 
+    value = field.value()
     if value in (None, ""):
         return "—"
     if item.kind == ItemKind.YES_NO:
         return dict(YES_NO).get(str(value), str(value))
     try:
-        return format_number(value)
-    except (ArithmeticError, ValueError, TypeError):
+        number = field.field.to_python(value) if isinstance(value, str) else value
+        return "—" if number is None else format_number(number)
+    except (ArithmeticError, ValueError, TypeError, ValidationError):
         return str(value)
 
 

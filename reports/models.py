@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from periods.models import Period
-from targets.fields import plain_decimal
+from targets.fields import format_number, plain_decimal
 from units import access
 
 
@@ -37,6 +37,15 @@ class ReportItem(models.Model):
 
     def __str__(self):
         return self.label
+
+    def figure_text(self, value, blank="—"):
+        """A figure of this item as a page or a message writes it: "Có" / "Không" for a yes/no item, else the
+        Vietnamese number (thousands dot, decimal comma); `blank` when there is none."""
+        if value is None:
+            return blank
+        if self.kind == ItemKind.YES_NO:
+            return "Có" if value else "Không"
+        return format_number(value)
 
     def applies_to(self, school):
         return bool(set(self.levels) & set(school.levels))
@@ -223,6 +232,14 @@ class SchoolReportEntryChange(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.before} → {self.after}"
+
+    @property
+    def before_text(self):
+        return self.item.figure_text(self.before)
+
+    @property
+    def after_text(self):
+        return self.item.figure_text(self.after)
 
 
 def build_file_path(instance, filename):

@@ -60,7 +60,7 @@ def _overview_block(unit, period, membership):
     received = outgoing.received_reports(unit) if membership.role == Role.REVIEWER else []
     to_approve = outgoing.reports_to_approve(membership.unit) if membership.role == Role.LEADER else []
     return {"unit": unit, "rate": total.rate.percent,
-            "counts": total.labelled(period), "n": total.schools, "received": received, "to_approve": to_approve,
+            "counts": total.labelled(period), "n": total.schools, "reported": total.reported, "received": received, "to_approve": to_approve,
             "is_reviewer": membership.role == Role.REVIEWER}
 
 

@@ -60,6 +60,9 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, target, period, user=None, **kwargs):
+        # ids of the target's own (the list opens several rows' editors beside its filters): a label never
+        # points at another row's field, nor at the list's "Tình trạng" filter
+        kwargs.setdefault("auto_id", f"id_t{target.pk}_%s")
         super().__init__(*args, **kwargs)
         self.target, self.period = target, period
         # the period's lock for this user, as the page shows it; save_progress_value enforces it in any case

@@ -188,12 +188,13 @@ def test_the_target_editor_works_by_keyboard_alone(live_server, page):
     page.goto(f"{live_server.url}/chi-tieu/?period={period.pk}")
     row, button = f"#target-{target.pk}", f"#target-{target.pk} [data-edit-button]"
     focused_in_row = f"document.activeElement.closest('{row}') !== null"
+    field = f"id_t{target.pk}_value"  # the row's own ids: several editors may be open at once
 
     # Enter on "Cập nhật" opens the editor with the focus in its first field
     page.focus(button)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"{row}.editing")
-    wait_until(page, f"document.activeElement.id === 'id_value' && {focused_in_row}")
+    wait_until(page, f"document.activeElement.id === '{field}' && {focused_in_row}")
     page.keyboard.type("3")
     page.keyboard.press("Enter")  # saves (the form is sent by htmx) and the row comes back
     page.wait_for_selector(f"{row}.saved")
@@ -205,7 +206,7 @@ def test_the_target_editor_works_by_keyboard_alone(live_server, page):
     # open it again, type, Escape: nothing saved and the focus is back on the row's button
     page.keyboard.press("Enter")
     page.wait_for_selector(f"{row}.editing")
-    wait_until(page, f"document.activeElement.id === 'id_value' && {focused_in_row}")
+    wait_until(page, f"document.activeElement.id === '{field}' && {focused_in_row}")
     page.keyboard.press("Control+A")
     page.keyboard.type("7")
     page.keyboard.press("Escape")
@@ -217,15 +218,15 @@ def test_the_target_editor_works_by_keyboard_alone(live_server, page):
 
     # an error is announced and the field says which message describes it
     page.keyboard.press("Enter")
-    wait_until(page, f"document.activeElement.id === 'id_value' && {focused_in_row}")
+    wait_until(page, f"document.activeElement.id === '{field}' && {focused_in_row}")
     page.keyboard.press("Control+A")
     page.keyboard.type("abc")
     page.keyboard.press("Enter")
-    page.wait_for_selector("#id_value_error")
-    assert page.get_attribute("#id_value", "aria-invalid") == "true"
-    assert page.get_attribute("#id_value", "aria-describedby") == "id_value_error"
+    page.wait_for_selector(f"#{field}_error")
+    assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+    assert page.get_attribute(f"#{field}", "aria-describedby") == f"{field}_error"
     wait_until(page, "document.getElementById('live-status').textContent.startsWith('Chưa lưu.')")
-    assert page.evaluate("document.activeElement.id") == "id_value"
+    assert page.evaluate("document.activeElement.id") == field
 
 
 def test_the_school_report_counts_what_is_left_and_asks_before_it_is_submitted(live_server, page):

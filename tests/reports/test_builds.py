@@ -631,3 +631,11 @@ def test_a_build_runs_through_the_worker_with_the_real_writers(tree, plan, perio
         for field in (build.xlsx_file, build.pdf_file):
             if field:
                 field.delete(save=False)
+
+
+def test_the_list_of_builds_names_each_format(client, personas, tree, plan, period):
+    build = ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx", "pdf", "docx"],
+                                       inputs_hash="x" * 64, requested_by=personas["officer_a"])
+    client.force_login(personas["officer_a"])
+    row = re.search(rf'<tr id="build-{build.pk}">(.*?)</tr>', client.get(BUILD_LIST).content.decode(), re.S)
+    assert "Excel, PDF, Word" in text(row.group(1))

@@ -74,7 +74,7 @@ def test_the_principal_sees_every_returned_report(client, personas, tree, period
     ("principal_a", 5, "Bổ sung số liệu kỳ 6 — "),
     # session, the user with its memberships, current period, then for phường A: its schools' report states (one
     # count), its reports waiting for the leader's approval (with plan and period)
-    ("leader_a", 5, "(9 trường)"),
+    ("leader_a", 5, "/9 trường)"),
 ])
 def test_the_home_page_takes_the_same_queries_whatever_the_number_of_rows(
         client, personas, tree, period, plan, persona, queries, shown, django_assert_num_queries):

@@ -212,6 +212,44 @@ def test_a_submitted_report_shows_yes_no_answers_in_words(client, personas, tree
     assert re.sub(r"<[^>]+>", "", row.group(1)).strip() == "Có"
 
 
+def shown(response, label):
+    """The figure the read-only report shows beside an item's label."""
+    row = re.search(rf"{re.escape(label)}</label></th>\s*<td>(.*?)</td>", response.content.decode(), re.S)
+    return re.sub(r"<[^>]+>", "", row.group(1)).strip()
+
+
+def test_a_submitted_report_shows_thousands_as_entered(client, personas, tree, items, period):
+    """1.318 pupils entered (a thousands dot) are shown 1.318 once submitted, to the principal and to the
+    officer who reviews it: not 1,318 (one point three) nor 1."""
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, submit=True, figures={"so-hs-hoan-thanh-th": "1.000"})
+    assert report_of(tree["A-TH1"], period).entries_by_code()["so-hs"] == 1318
+    for page in (response, login(client, personas["officer_a"]).get(detail_url(tree["A-TH1"], period))):
+        assert shown(page, items["so-hs"].label) == "1.318"
+        assert shown(page, items["so-hs-hoan-thanh-th"].label) == "1.000"
+        assert shown(page, items["so-gv"].label) == "36"
+
+
+def test_the_history_writes_yes_no_answers_and_thousands_in_words(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    post_report(client, tree["A-TH1"], period)
+    page = post_report(client, tree["A-TH1"], period, figures={"ket-noi-internet": "0", "so-hs": "1.320"})
+    history = re.sub(r"<[^>]+>", " ", re.search(r'<ul id="report-history">(.*?)</ul>\s*(?:</li>)?\s*(?:</ul>)?',
+                                                page.content.decode(), re.S).group(0))
+    assert f"{items['ket-noi-internet'].label}: Có → Không" in " ".join(history.split())
+    assert f"{items['so-hs'].label}: 1.318 → 1.320" in " ".join(history.split())
+
+
+def test_a_part_above_its_whole_is_refused_with_the_wholes_label_intact(client, personas, tree, items, period):
+    login(client, personas["principal_a"])
+    response = post_report(client, tree["A-TH1"], period, follow=False,
+                           figures={"so-cbgvnv": "1.045", "so-cbgvnv-quan-triet": "1.050"})
+    label = items["so-cbgvnv"].label
+    assert "," in label  # “Tổng số cán bộ quản lý, giáo viên, nhân viên”: its commas stay commas
+    assertContains(response, f"Không được lớn hơn “{label}” (1.045).")
+    assert not SchoolReportEntry.objects.exists()
+
+
 # --- the list of a school's reports and the queries of its pages ---------------------------------
 
 

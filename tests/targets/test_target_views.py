@@ -302,6 +302,21 @@ def test_the_edit_form_opens_with_the_figure_entered_and_its_version(client, per
     assertContains(response, f'<input type="hidden" name="version" value="{value.version}"', html=False)
 
 
+def test_each_rows_editor_has_ids_of_its_own(client, personas, plan, period):
+    """The list can hold several open editors beside its own filters (the "Tình trạng" filter is id_status): a
+    field's id, and the label pointing at it, are the row's own, so a tap on a label never lands in another row."""
+    officer = login(client, personas["officer_a"])
+    pages = {key: officer.get(edit_url(plan[key], period), HTTP_HX_REQUEST="true").content.decode()
+             for key in ("rate", "count")}
+    ids = {key: re.findall(r'\bid="([^"]+)"', page) for key, page in pages.items()}
+    assert ids["rate"] and not set(ids["rate"]) & set(ids["count"])
+    assert "id_status" not in ids["rate"] + ids["count"]
+    target = plan["rate"].pk
+    assert f'<label for="id_t{target}_numerator">' in pages["rate"] and f'id="id_t{target}_numerator"' in pages["rate"]
+    listing = officer.get(reverse("targets:target_list")).content.decode()
+    assert 'id="id_status"' in listing  # the filter keeps its own
+
+
 def test_a_plain_get_returns_the_full_edit_page(client, personas, plan, period):
     response = login(client, personas["officer_a"]).get(edit_url(plan["count"], period))
     assertContains(response, "<html")
