@@ -168,6 +168,7 @@ def _new_document(*, landscape):
         fonts.set(qn(attribute), FONT)
     style.paragraph_format.space_after = Pt(4)
     style.paragraph_format.line_spacing = 1.15
+    _vietnamese(doc)
     # page numbers centred in the top margin from page 2 (Nghị định 30/2020)
     section.different_first_page_header_footer = True
     number = section.header.paragraphs[0]
@@ -175,6 +176,22 @@ def _new_document(*, landscape):
     _field(number, "PAGE")
     doc.core_properties.author = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
     return doc
+
+
+def _vietnamese(doc):
+    """The text is Vietnamese (Word checks its spelling as such): the document's default language, which the
+    template gives as en-US."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if properties is None:
+        properties = doc.styles["Normal"].element.get_or_add_rPr()
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "vi-VN")
 
 
 def _header(doc, c):
@@ -220,6 +237,7 @@ def _closing(doc, c):
     table = doc.add_table(rows=1, cols=2)
     width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
     _widths(table, [int(width * 0.5), int(width * 0.5)])
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # never split over two pages
     recipients, signer = table.rows[0].cells
     paragraph = recipients.paragraphs[0]
     run = paragraph.add_run("Nơi nhận:")

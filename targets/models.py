@@ -362,6 +362,10 @@ class TargetHorizon(models.Model):
             Comparator.MAINTAIN: f"duy trì {figure}".strip(),
             Comparator.ACHIEVE: f"đạt {figure}" if figure else "hoàn thành",
         }[target.comparator]
+        if not figure and target.comparator in (Comparator.EQ, Comparator.GTE, Comparator.LTE):
+            # a comparison the plan states without a figure ("vượt mức bình quân của nhóm xã, phường …"): the
+            # target's own words say it, never a bare "≥"
+            return "theo nội dung chỉ tiêu"
         if target.value_kind == ValueKind.GROWTH:
             words = f"tăng {words} so với năm {target.baseline_year}"
         return words

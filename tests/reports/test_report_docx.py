@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reports.builds import assemble, open_build, run_build
@@ -96,6 +97,9 @@ def test_the_word_file_has_the_tables_the_sections_and_the_closing(tree, plan, p
     assert closing[0].paragraphs[0].text == "Nơi nhận:"
     assert "- Sở Giáo dục và Đào tạo Hải Phòng (để báo cáo);" in [p.text for p in closing[0].paragraphs]
     assert [p.text for p in closing[1].paragraphs][:2] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    # the recipients and the signature never split over two pages; the text is marked Vietnamese for Word
+    assert doc.tables[-1].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert 'w:val="vi-VN"' in doc.styles.element.xml and 'w:val="en-US"' not in doc.styles.element.xml
 
 
 def test_the_consolidated_word_file_has_the_cover_and_the_communes_that_sent(tree, plan, period):

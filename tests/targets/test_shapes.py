@@ -642,3 +642,19 @@ def test_a_numerator_without_a_denominator_is_refused(rate, period, tree):
     with pytest.raises(ValidationError) as refused:
         value.full_clean()
     assert refused.value.messages == ["Cần nhập cả tử số và mẫu số."]
+
+
+def test_a_comparison_stated_without_a_figure_is_shown_in_words(plan):
+    """“các chỉ số … vượt mức bình quân của nhóm xã, phường có thu nhập trung bình cao”: a comparison with a
+    benchmark, no figure. Its goal says so in words, never a bare "≥"."""
+    index = make_indicator("gii", "Chỉ số đóng góp vào GII", kind=IndicatorKind.INDEX, aggregation=Aggregation.NONE)
+    benchmark = make_target(plan, index, comparator=Comparator.GTE,
+                            horizons=[("2035", date(2035, 12, 31), None, None, None)],
+                            text="các chỉ số vốn con người và nghiên cứu đóng góp vào GII vượt mức bình quân")
+    horizon = benchmark.horizons.get()
+    assert horizon.goal_display() == "theo nội dung chỉ tiêu"
+    kept = make_target(plan, index, order=1, comparator=Comparator.MAINTAIN,
+                       horizons=[("2030", date(2030, 12, 31), None, None, None)], text="Giữ vững tỉ lệ")
+    assert kept.horizons.get().goal_display() == "duy trì"
+    figure = make_target(plan, index, order=2, comparator=Comparator.GTE, horizons=[by_year(2030, "0.87")])
+    assert figure.horizons.get().goal_display() == "≥ 0,87"
