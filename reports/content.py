@@ -306,8 +306,11 @@ def plan_targets(documents):
     by_plan = {pk: [] for pk in plans}
     every = list(Target.objects.filter(document__in=list(plans)))
     indicators = Indicator.objects.in_bulk({target.indicator_id for target in every})
+    by_id = {target.pk: target for target in every}
     for target in every:  # one object per plan and per indicator, not one per target (7,200 on a province)
         target.document, target.indicator = plans[target.document_id], indicators[target.indicator_id]
+        if target.part_of_id in by_id:  # the whole of a "trong đó" part: of the same plan, read already
+            target.part_of = by_id[target.part_of_id]
         by_plan[target.document_id].append(target)
     attach_details(every)
     return by_plan
@@ -472,7 +475,7 @@ def _groups(statuses, leads):
         target, evaluation = item.target, item.evaluation
         counted = item.figure is not None and item.figure.denominator
         by_key[target.category].rows.append(ReportRow(
-            number="", indicator=target.display_name, unit_label=target.indicator.unit_label,
+            number="", indicator=_row_name(target), unit_label=target.indicator.unit_label,
             baseline=_float(target.baseline_value),
             goal=f"{item.horizon.goal_display()} ({item.horizon.deadline_display()})" if item.horizon else "",
             result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(completion_rate(item)),
@@ -490,6 +493,15 @@ def _groups(statuses, leads):
             number += 1
             row.number = str(number)
     return groups
+
+
+def _row_name(target):
+    """The target's line in the table: a "trong đó" part says which target it is part of, as the dashboard does,
+    so that it does not read as a target of its own (the whole as read with the plan: plan_targets)."""
+    whole = target.part_of if target.part_of_id and Target.part_of.is_cached(target) else None
+    if whole is None:
+        return target.display_name
+    return f"{target.display_name} (trong đó, thuộc: {whole.indicator.name})"
 
 
 def completion_rate(item):

@@ -88,3 +88,18 @@ def test_a_plan_is_named_whole_and_once_in_the_subject_and_opening(tree, period)
     assert "về về" not in opening.lower()
     assert opening.startswith("Thực hiện Kế hoạch số 15/KH-UBND ngày 01/10/2025 của Phường A về "
                               "việc thực hiện Chương trình hành động của phường, ")
+
+
+def test_a_part_says_which_target_it_is_part_of(tree, plan, period, django_assert_max_num_queries):
+    """“Số trường xây dựng thêm đạt chuẩn …: 5, trong đó công nhận mới 2”: the part's line names its whole in
+    every format (the rows are theirs), as the dashboard does, without a query more."""
+    built = make_indicator("xay-dung-them", "Số trường xây dựng thêm đạt chuẩn", "count", "sum", "trường")
+    new = make_indicator("cong-nhan-moi", "Số trường công nhận mới", "count", "sum", "trường")
+    whole = make_target(plan, built, 0, Decimal(5), category="facilities")
+    make_target(plan, new, 1, Decimal(2), category="facilities", part_of=whole)
+    add_rows(tree, plan, period, 2)
+    with django_assert_max_num_queries(16):
+        content = build_report_content(unit=tree["A"], document=plan, period=period)
+    names = [row.indicator for group in content.groups for row in group.rows]
+    assert "Số trường xây dựng thêm đạt chuẩn" in names
+    assert "Số trường công nhận mới (trong đó, thuộc: Số trường xây dựng thêm đạt chuẩn)" in names

@@ -97,7 +97,7 @@ def list_figures(user, unit, period):
 def check_report(content, expected, where):
     """The builders' rows, the workbook's cell and the PDF's text against the dashboard's figures."""
     rows = content.rows
-    assert [row.indicator for row in rows] == [target.display_name for target, _, _ in expected], where
+    assert [row.indicator for row in rows] == [line_name(target) for target, _, _ in expected], where
     for row, (target, value, status) in zip(rows, expected, strict=True):
         at = f"{where} {target.pk} {target.indicator.name}"
         assert (row.result, row.status) == (figure(value), status), at
@@ -215,3 +215,10 @@ def test_the_city_drilldown_follows_a_ward_into_the_wards_it_was_merged_from(see
     assert cell.status.series == status.series and (cell.status.value, cell.status.status) == (
         status.value, status.status)
     assert first is not None and status.evaluation.expected is not None  # a path from that first figure
+
+
+def line_name(target):
+    """A target's line in a report: a "trong đó" part names its whole."""
+    if target.part_of_id is None:
+        return target.display_name
+    return f"{target.display_name} (trong đó, thuộc: {target.part_of.indicator.name})"
