@@ -127,7 +127,9 @@ def write_consolidated_docx(contents, title) -> bytes:
                   str(sum(summary.values()))]], widths=None)
     schools, submitted = sum(c.schools for c in contents), sum(c.submitted for c in contents)
     if schools:
-        _paragraph(doc, f"Số trường: {schools}; đã nộp báo cáo: {submitted} "
+        # the schools of the communes whose reports are consolidated, not of every commune: said so
+        _paragraph(doc, f"Số trường thuộc {len(contents)} xã, phường có báo cáo trong bản tổng hợp này: {schools}; "
+                        f"đã nộp báo cáo: {submitted} "
                         f"({format_percent(submitted * 100 / schools)}).", indent=True)
     _heading(doc, "II. KẾT QUẢ THEO CHỈ TIÊU")
     _paragraph(doc, "Kết quả chung của tỷ lệ tính từ tổng tử số trên tổng mẫu số các trường báo cáo; kết quả từng "

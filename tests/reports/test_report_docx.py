@@ -110,6 +110,9 @@ def test_the_consolidated_word_file_has_the_cover_and_the_communes_that_sent(tre
     assert "ỦY BAN NHÂN DÂN" in found and "THÀNH PHỐ HẢI PHÒNG" in found and "BÁO CÁO" in found
     assert cover.sent_line in found and cover.sent_line.startswith("0/2 xã, phường đã gửi báo cáo.")
     assert "Tỷ lệ giáo viên đạt chuẩn" in found and "Nơi nhận:" in found
+    assert sum(c.schools for c in contents)  # the schools counted are said to be those of the communes consolidated
+    assert any(t.startswith(f"Số trường thuộc {len(contents)} xã, phường có báo cáo trong bản tổng hợp này: ")
+               for t in found)
 
 
 def test_a_build_asked_in_word_saves_a_word_file_and_offers_it(client, personas, tree, plan, period,

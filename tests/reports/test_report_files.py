@@ -417,7 +417,9 @@ def test_the_consolidated_pdf_gives_per_target_the_aggregate_the_communes_by_sta
     assert "Xã Số 2, Xã Số 3" in text  # those behind, by name
     assert "Xã Số 1" not in text
     assert "tổng 12 phòng" in text and "trung bình 0,82" in text  # counts add up, an index is averaged
-    assert "Số trường: 24; đã nộp báo cáo: 21 (87,5%)" in text  # the communes' counts added, not their rates
+    # the communes' counts added, not their rates, and said to be those of the communes consolidated
+    assert "Số trường thuộc 3 xã, phường có báo cáo trong bản tổng hợp này: 24; đã nộp báo cáo: 21 (87,5%)" in " ".join(
+        text.split())
 
 
 def test_a_target_for_every_unit_and_a_level_consolidate_to_the_lowest_commune(tmp_path):
