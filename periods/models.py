@@ -85,6 +85,11 @@ class Period(models.Model):
             )
         return f"{label} {self.year}" if self.kind == PeriodKind.HALF_YEAR else f"Năm {self.year}"
 
+    @property
+    def short_name(self):
+        """“HK II 2025-2026”, “Năm học 2025-2026”: the name in a chart's axis or a table's cell."""
+        return self.name.replace("Học kỳ ", "HK ").replace(" năm học ", " ")
+
     def clean(self):
         school_kinds = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR)
         if self.kind in school_kinds:

@@ -66,6 +66,7 @@ class ReportRow:
     denominator: float | None = None
     each_unit: bool = False  # a target for every unit: the result is the lowest unit's figure
     sections: list = field(default_factory=list)  # the plan's sections stating it, when it states it twice
+    result_from: str = ""  # the period of the result when it is an earlier one's ("HK II 2025-2026"), else ""
 
     @property
     def is_rate(self):
@@ -484,6 +485,7 @@ def _groups(statuses, leads):
             numerator=_float(item.figure.numerator) if counted else None,
             denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
             sections=item.sections if len(item.sections) > 1 else [],
+            result_from=item.figure_from.short_name if item.figure_from else "",
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]

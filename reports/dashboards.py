@@ -86,7 +86,7 @@ def chart_data(statuses, groups):
     return {
         "trends": {
             str(item.target.pk): {
-                "labels": [p.name.replace("Học kỳ ", "HK ").replace(" năm học ", " ") for p, _ in item.series],
+                "labels": [p.short_name for p, _ in item.series],
                 "values": [None if v is None else round(float(v), 2) for _, v in item.series],
                 "goal": None if item.evaluation.goal is None else float(item.evaluation.goal),
             }

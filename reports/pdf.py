@@ -186,7 +186,7 @@ def _summary(counts, labels):
 def _row(row):
     return {
         "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
-        "sections": "; ".join(row.sections),
+        "sections": "; ".join(row.sections), "result_from": row.result_from if row.result is not None else "",
         "baseline": "" if row.baseline is None else (
             format_percent(row.baseline) if row.is_rate
             else format_number(Decimal(str(row.baseline)), 2)),

@@ -72,8 +72,10 @@ def write_report_docx(content) -> bytes:
         rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]]
         for row in group.rows:
             name = row.indicator + (f"\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})" if row.sections else "")
-            rows.append([row.number, name, row.goal, row.result_text, format_percent(row.completion),
-                         row.status_label])
+            # a result of an earlier period (nothing yet for this one) says which
+            result = row.result_text + (f"\n(số liệu {row.result_from})" if row.result_from and row.result is not None
+                                        else "")
+            rows.append([row.number, name, row.goal, result, format_percent(row.completion), row.status_label])
         _table(doc, rows, widths=[13, 60, 32, 21, 20, 19])
     if content.projections:
         _heading(doc, f"{len(content.groups) + 1}. Quy mô trường, lớp, học sinh dự kiến theo kế hoạch")

@@ -235,6 +235,8 @@ class TargetStatus:
     entry: object = None  # what the unit's officer entered for the target for the chosen period
     rolled: Figure | None = None  # what the subtree adds up to for the chosen period (per-unit rule applied)
     sections: list = field(default_factory=list)  # the plan's sections stating the target (fold_repeats)
+    # the period of the figure judged when it is an earlier one's (nothing yet for the chosen period): pages say so
+    figure_from: object = None
 
     @property
     def status(self):
@@ -335,7 +337,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None)
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
-                entry=entry, rolled=rolled)
+                entry=entry, rolled=rolled, figure_from=known[-1][0] if known and known[-1][0].id != now_id else None)
     return result
 
 

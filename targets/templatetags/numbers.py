@@ -57,6 +57,15 @@ def evaluation_value(evaluation, target):
 
 
 @register.simple_tag
+def figure_from(item):
+    """Under a figure judged (targets.queries.TargetStatus), the period it comes from when it is an earlier one's:
+    a school's figure of last semester is not read as this semester's."""
+    if item.figure_from is None:
+        return ""
+    return format_html('<div class="muted figure-from">số liệu {}</div>', item.figure_from.short_name)
+
+
+@register.simple_tag
 def value_display(value, target):
     """A value entered for a target: its figure, and the counts a rate comes from."""
     if value is None or value.effective_value is None:

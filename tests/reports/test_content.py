@@ -103,3 +103,37 @@ def test_a_part_says_which_target_it_is_part_of(tree, plan, period, django_asser
     names = [row.indicator for group in content.groups for row in group.rows]
     assert "Số trường xây dựng thêm đạt chuẩn" in names
     assert "Số trường công nhận mới (trong đó, thuộc: Số trường xây dựng thêm đạt chuẩn)" in names
+
+
+def test_a_result_of_an_earlier_period_says_which(tree, plan, period, tmp_path):
+    """Nothing reported yet this semester: the figure judged is last semester's, and the report says so beside
+    it (PDF and Word), rather than print it as this period's."""
+    import io
+    import subprocess
+    from datetime import timedelta
+
+    from docx import Document
+
+    from periods.models import Period
+    from reports.pdf import write_report_pdf
+    from reports.report_docx import write_report_docx
+    from tests.factories import make_period
+
+    later = make_period("2026-2027-hk1", school_year="2026-2027", start=period.end + timedelta(days=200),
+                        end=period.end + timedelta(days=330), deadline=period.end + timedelta(days=335))
+    assert Period.objects.count() == 2
+    rate = make_indicator("ty-le-cu", "Tỷ lệ báo cáo kỳ trước", unit_label="%")
+    make_target(plan, rate, 0, Decimal(90))
+    school = make_unit("A-S9", "Trường Tiểu học số 9", "school", tree["A"], levels=["th"])
+    ProgressValue.objects.create(indicator=rate, unit=school, period=period, numerator=30, denominator=40)
+    content = build_report_content(unit=tree["A"], document=plan, period=later)
+    [row] = [row for group in content.groups for row in group.rows if row.indicator == "Tỷ lệ báo cáo kỳ trước"]
+    assert (row.result, row.result_from) == (75.0, period.short_name)
+    now = build_report_content(unit=tree["A"], document=plan, period=period)
+    assert [r.result_from for g in now.groups for r in g.rows if r.indicator == "Tỷ lệ báo cáo kỳ trước"] == [""]
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(write_report_pdf(content))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert f"75% số liệu {period.short_name}" in text
+    cells = [c.text for t in Document(io.BytesIO(write_report_docx(content))).tables for r in t.rows for c in r.cells]
+    assert f"75%\n(số liệu {period.short_name})" in cells

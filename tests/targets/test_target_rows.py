@@ -74,18 +74,20 @@ def cases():
 
 
 def test_the_target_list_rows_are_the_same_html_as_the_template(seeded, db):
-    compared = entered = 0
+    compared = entered = older = 0
     for unit, plan, period in cases():
         targets = (Target.objects.filter(document=plan).targets()
                    .select_related("indicator", "document", "part_of__indicator"))
         rows = plan_statuses(targets, unit, period)
         entered += sum(1 for row in rows if row.entry is not None)
+        older += sum(1 for row in rows if row.figure_from is not None)
         for switches in ({"can_edit": True, "working": True, "saved": False}, {"can_edit": False, "working": False},
                          {"can_edit": True, "working": True, "saved": True}):
             expected = LIST_REFERENCE.render(Context({"rows": rows, "period": period, **switches}))
             assert python_list(rows, period, **switches) == expected, (unit.code, plan.pk, period.code, switches)
             compared += len(rows)
-    assert compared > 1000 and entered > 20  # the data hold rows of every kind, entered and not
+    # the data hold rows of every kind, entered and not, judged on the period's figure and on an earlier one's
+    assert compared > 1000 and entered > 20 and older > 20
 
 
 def test_the_dashboard_rows_are_the_same_html_as_the_template(seeded, db):
@@ -124,7 +126,8 @@ def hostile_row():
     evaluation = SimpleNamespace(status="behind", value=Decimal("57.5"), expected=Decimal("61.04"),
                                  label="Chậm <tiến độ>")
     return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
-                           horizon=horizon, sections=["I.1 <a>", "II.3 & b"])
+                           horizon=horizon, sections=["I.1 <a>", "II.3 & b"],
+                           figure_from=SimpleNamespace(short_name="HK <II> 2025-2026"))
 
 
 def test_hostile_text_is_escaped_the_same_way(db):
@@ -137,6 +140,7 @@ def test_hostile_text_is_escaped_the_same_way(db):
     html = python_dashboard([row], period, "")
     assert html == DASHBOARD_REFERENCE.render(Context({"items": [row], "period": period, "status_filter": ""}))
     assert "&lt;b&gt;trẻ&lt;/b&gt;" in html and "I.1 &lt;a&gt;; II.3 &amp; b" in html and "<b>" not in html
+    assert "số liệu HK &lt;II&gt; 2025-2026" in html  # the period of an earlier figure, escaped too
     assert python_dashboard([row], period, "met") == ""
 
 
@@ -184,9 +188,12 @@ def test_a_drill_down_row_escapes_the_unit_and_column_names(db):
     row = hostile_row()
     row.target.column_label = "Tỷ lệ <b>trẻ</b>"
     unit = SimpleNamespace(pk=5, short_name="", name="Xã <i>Hòa</i> & Bình")
-    cells = [DrillCell(row.target, SimpleNamespace(value=Decimal("41.25"), evaluation=row.evaluation)),
-             DrillCell(row.target, SimpleNamespace(value=None, evaluation=row.evaluation))]
+    cells = [DrillCell(row.target, SimpleNamespace(value=Decimal("41.25"), evaluation=row.evaluation,
+                                                   figure_from=row.figure_from)),
+             DrillCell(row.target, SimpleNamespace(value=Decimal("12.5"), evaluation=row.evaluation, figure_from=None)),
+             DrillCell(row.target, SimpleNamespace(value=None, evaluation=row.evaluation, figure_from=None))]
     context = {"children": [DrillRow(unit, cells, 1)], "document": SimpleNamespace(pk=1), "period": SimpleNamespace(pk=2)}
     html = Template("{% load report_tables %}{% drill_rows children document period %}").render(Context(context))
     assert html == DRILL_REFERENCE.render(Context(context))
     assert "Xã &lt;i&gt;Hòa&lt;/i&gt; &amp; Bình" in html and "<b>" not in html and "<i>" not in html
+    assert html.count("số liệu HK &lt;II&gt; 2025-2026") == 1  # only the cell judged on an earlier figure
