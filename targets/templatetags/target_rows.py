@@ -15,7 +15,16 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .numbers import MUTED_DASH, evaluation_value, figure_from, num, person, result, target_goal, value_display
+from .numbers import (
+    MUTED_DASH,
+    evaluation_value,
+    figure_from,
+    num,
+    person,
+    result,
+    target_goal,
+    value_display,
+)
 
 register = template.Library()
 
