@@ -374,20 +374,32 @@ def plan_statuses(targets, unit, period, trend_periods=None, *, roots=None):
     return [statuses[(unit.pk, target.pk)] for target in targets]
 
 
-def repeat_key(target):
-    """What makes two targets of a plan the same target stated twice: the indicator, the units named,
-    the comparison and every horizon (horizons and scope units prefetched)."""
-    return (target.document_id, target.indicator_id, target.part_of_id, target.each_unit, target.comparator,
-            target.value_kind, tuple(sorted(unit.pk for unit in target.rows_of("scope_units"))),
+def repeat_key(target, whole=None):
+    """What makes two targets of a plan the same target stated twice: the indicator, the units named, the
+    comparison and every horizon (horizons and scope units prefetched), and the target it is part of: `whole`, the
+    whole's own key when known (a part of a repeated whole is repeated with it), else the whole's id."""
+    return (target.document_id, target.indicator_id, whole if whole is not None else target.part_of_id,
+            target.each_unit, target.comparator, target.value_kind,
+            tuple(sorted(unit.pk for unit in target.rows_of("scope_units"))),
             tuple(sorted((h.label, h.value, h.value_max) for h in target.rows_of("horizons"))))
 
 
 def fold_repeats(statuses):
     """The statuses with each target the plan repeats in another section shown once: the first keeps its
-    place, and `sections` names every section stating it (distinct, in the plan's order)."""
+    place, and `sections` names every section stating it (distinct, in the plan's order). "100% … trong đó vào
+    lớp 10 công lập 80–85%" stated in two sections is one whole and one part, not two parts of two wholes."""
+    targets = {item.target.pk: item.target for item in statuses}
+    keys = {}
+
+    def key_of(target, depth=0):
+        if target.pk not in keys:
+            whole = targets.get(target.part_of_id) if target.part_of_id and depth < 10 else None
+            keys[target.pk] = repeat_key(target, key_of(whole, depth + 1) if whole is not None else None)
+        return keys[target.pk]
+
     kept = {}
     for item in statuses:
-        first = kept.setdefault(repeat_key(item.target), item)
+        first = kept.setdefault(key_of(item.target), item)
         label = item.target.section_label
         if label and label not in first.sections:
             first.sections.append(label)

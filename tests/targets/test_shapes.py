@@ -658,3 +658,30 @@ def test_a_comparison_stated_without_a_figure_is_shown_in_words(plan):
     assert kept.horizons.get().goal_display() == "duy trì"
     figure = make_target(plan, index, order=2, comparator=Comparator.GTE, horizons=[by_year(2030, "0.87")])
     assert figure.horizons.get().goal_display() == "≥ 0,87"
+
+
+def test_a_whole_and_its_part_stated_in_two_sections_are_one_whole_and_one_part(plan, period, tree):
+    """“100% học sinh hoàn thành chương trình THCS …, trong đó vào lớp 10 THPT công lập đạt từ 80 đến 85%” in
+    section a) and again in d): the repeated part folds with its repeated whole, while a part of another whole
+    stays a line of its own."""
+    from targets.queries import fold_repeats, plan_statuses
+
+    whole_rate = make_indicator("thcs-vao-dao-tao", "Tỷ lệ học sinh hoàn thành THCS vào các loại hình đào tạo",
+                                unit_label="%")
+    part_rate = make_indicator("thcs-vao-lop-10", "Tỷ lệ học sinh hoàn thành THCS vào lớp 10 công lập",
+                               unit_label="%")
+    made = []
+    for order, section in ((0, "II > a) Mục tiêu phổ cập"), (10, "II > d) Mục tiêu về chất lượng")):
+        whole = make_target(plan, whole_rate, order, horizons=[by_year(2030, 100)], section=section)
+        part = make_target(plan, part_rate, order + 1, comparator=Comparator.RANGE, part_of=whole,
+                           horizons=[by_year(2030, 80, Decimal(85))], section=section)
+        made += [whole, part]
+    other_whole = make_target(plan, whole_rate, 20, horizons=[by_year(2035, 100)], section="II > e) Khác")
+    other_part = make_target(plan, part_rate, 21, comparator=Comparator.RANGE, part_of=other_whole,
+                             horizons=[by_year(2030, 80, Decimal(85))], section="II > e) Khác")
+    targets = Target.objects.filter(pk__in=[t.pk for t in [*made, other_whole, other_part]]).order_by("order")
+    folded = fold_repeats(plan_statuses(targets.select_related("indicator", "document"), tree["A"], period))
+    assert [(item.target.pk, item.sections) for item in folded] == [
+        (made[0].pk, ["a) Mục tiêu phổ cập", "d) Mục tiêu về chất lượng"]),
+        (made[1].pk, ["a) Mục tiêu phổ cập", "d) Mục tiêu về chất lượng"]),
+        (other_whole.pk, ["e) Khác"]), (other_part.pk, ["e) Khác"])]
