@@ -10,6 +10,7 @@ one level up: a rate is the sum of the numerators over the sum of the denominato
 of percentages; counts add up; levels and "every unit" targets keep the lowest.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -59,11 +60,22 @@ class ConsolidatedTarget:
         return low.result_text if low.result == high.result else f"{low.result_text} – {high.result_text}"
 
 
+# a part's line names its whole ("… (trong đó, thuộc …)", since 27/11/2026); a goal stated without a figure read a
+# bare "≥  (đến năm 2035)" before then, "theo nội dung chỉ tiêu (đến năm 2035)" after: reports frozen on either side
+# of that day are matched as the same target
+_WHOLE_NAMED = re.compile(r" \(trong đó, thuộc .*\)$")
+_BARE_COMPARISON = re.compile(r"^[≥≤]?\s*(?=\()")
+
+
+def _same_target(label, row):
+    return label, _WHOLE_NAMED.sub("", row.indicator), _BARE_COMPARISON.sub("theo nội dung chỉ tiêu ", row.goal, count=1)
+
+
 def consolidate(contents):
     """[(criterion label, [ConsolidatedTarget])] across the contents, in the order first met.
 
-    A target is the same across communes when its criterion, indicator and goal are; a plan listing
-    the same target twice counts its commune once.
+    A target is the same across communes when its criterion, indicator and goal are (_same_target); a plan
+    listing the same target twice counts its commune once.
     """
     targets, groups = {}, {}
     for content in contents:
@@ -71,7 +83,7 @@ def consolidate(contents):
         seen = set()
         for group in content.groups:
             for row in group.rows:
-                key = (group.label, row.indicator, row.goal)
+                key = _same_target(group.label, row)
                 if key in seen:
                     continue
                 seen.add(key)

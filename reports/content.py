@@ -10,6 +10,7 @@ upward) and rebuilt from that snapshot, so a finalised report never changes.
 """
 
 import gc
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -199,14 +200,15 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
     own = own_plan(unit, document)
     communes = list(unit.children.current().filter(kind=UnitKind.COMMUNE).order_by("name"))
     subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các xã, phường, {period.name}"
+    leader, position = _leader(unit)
     return ReportCover(
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
         place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
         title="BÁO CÁO", subject=subject + (" (bản xem trước)" if preview else ""),
         opening=_opening(unit, own, period, verb="tổng hợp", whose=" của các xã, phường trực thuộc"),
-        period_name=period.name, recipients=_recipients(unit, below=True), signer_title=_signer_title(unit),
-        signer_name=_leader_name(unit), communes=len(communes),
+        period_name=period.name, recipients=_recipients(unit, below=True), signer_title=_signer_title(unit, position),
+        signer_name=leader, communes=len(communes),
         sent=[short_commune_name(c.name) for c in communes if c.code in sent_codes],
         missing=[short_commune_name(c.name) for c in communes if c.code not in sent_codes],
         preview=preview,
@@ -236,12 +238,15 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
     everything = plan_targets([document])[document.pk]
     roots = subtree_roots([unit])
     statuses = fold_repeats(plan_statuses(_judged(everything), unit, period, roots=roots))
+    if signer_name is None:  # the leader's name and, from their title, the lines above it (a deputy: KT.)
+        signer_name, position = _leader(unit)
+        signer_title = signer_title or _signer_title(unit, position)
     return _content(
         unit=unit, document=document, period=period, everything=everything, statuses=statuses,
         leads=lead_names([document]),
         rate=queries.reporting_rate(unit, period) if unit.kind != UnitKind.SCHOOL else queries.ReportingRate(0, 0),
         number=number, report_date=report_date, signer_title=signer_title,
-        signer_name=_leader_name(unit) if signer_name is None else signer_name,  # "": left blank until approval
+        signer_name=signer_name,  # "": left blank until approval
         recipients=recipients if recipients is not None else _recipients(unit),
         tasks=[] if figures_only else [
             {"group": t.group.number if t.group else "", "text": t.text, "status": t.get_status_display(),
@@ -290,11 +295,12 @@ def _figures_contents(pairs, period, report_date):
     roots = subtree_roots(units)
     evaluated = evaluate_pairs([(unit, _judged(targets[plan.pk])) for unit, plan in pairs], period, roots=roots)
     rates = _reporting_rates(units, period)
-    leaders = _leader_names(units)
+    leaders = _leaders(units)
     departments = _departments(units)
     return [_content(unit=unit, document=plan, period=period, everything=targets[plan.pk], leads=leads,
                      statuses=fold_repeats([evaluated[(unit.pk, t.pk)] for t in _judged(targets[plan.pk])]),
-                     rate=rates[unit.pk], report_date=report_date, signer_name=leaders.get(unit.pk, ""),
+                     rate=rates[unit.pk], report_date=report_date, signer_name=leaders.get(unit.pk, ("", ""))[0],
+                     signer_title=_signer_title(unit, leaders.get(unit.pk, ("", ""))[1]),
                      recipients=_recipients(unit, departments=departments))
             for unit, plan in pairs]
 
@@ -455,6 +461,9 @@ def _opening(unit, document, period, *, verb="báo cáo", whose=""):
     issuer = document.issuer_name or document.issuer.name
     if document.number:
         title = document.title[0].lower() + document.title[1:]
+        kind = f"{document.get_doc_type_display().lower()} "
+        if title.startswith(kind) and len(title) > len(kind):  # "Kế hoạch thực hiện …": named already, "về thực hiện …"
+            title = title[len(kind):]
         about = title if title.startswith("về ") else f"về {title}"  # a title “Về việc …” says its own “về”
         basis = f"{document.get_doc_type_display()} số {document.number}{issued} của {issuer} {about}"
     else:
@@ -485,7 +494,7 @@ def _groups(statuses, leads):
             numerator=_float(item.figure.numerator) if counted else None,
             denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
             sections=item.sections if len(item.sections) > 1 else [],
-            result_from=item.figure_from.short_name if item.figure_from else "",
+            result_from=item.figure_from.name if item.figure_from else "",  # in full: an official document
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -503,7 +512,7 @@ def _row_name(target):
     whole = target.part_of if target.part_of_id and Target.part_of.is_cached(target) else None
     if whole is None:
         return target.display_name
-    return f"{target.display_name} (trong đó, thuộc: {whole.indicator.name})"
+    return f"{target.display_name} (trong đó, thuộc {whole.indicator.name})"
 
 
 def completion_rate(item):
@@ -604,12 +613,19 @@ def _departments(units):
     return found
 
 
+# how the title of the body's deputy head begins ("Phó Chủ tịch UBND phường", "PCT UBND xã"), by kind of body
+_DEPUTY_TITLES = {"school": ("phó hiệu trưởng", "pht "), "party": ("phó bí thư",), "committee": ("phó chủ tịch", "pct ")}
+
+
 def _signer_title(unit, position=""):
     """The lines above the signer's name (Decree 30/2020/NĐ-CP; the Party's Instruction 36-HD/VPTW): the head
-    signs for the body ("TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"); a deputy, whose `position` (their title in the
-    portal: "Phó Chủ tịch UBND phường") says so, signs in the head's place ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"),
-    or in a Party committee for its standing committee with their own title ("PHÓ BÍ THƯ")."""
-    deputy = position.strip().casefold().startswith("phó")
+    signs for the body ("TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH"); a deputy head of that body, as their `position`
+    (their title in the portal) says it begins ("Phó Chủ tịch UBND phường"; not "Phó Bí thư Đảng ủy, Chủ tịch
+    UBND phường", the chairman), signs in the head's place ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), or in a Party
+    committee for its standing committee with their own title ("PHÓ BÍ THƯ")."""
+    body = "school" if unit.kind == UnitKind.SCHOOL else "party" if unit.is_party_body else "committee"
+    title = unicodedata.normalize("NFC", position or "").strip().casefold() + " "
+    deputy = title.startswith(_DEPUTY_TITLES[body])
     if unit.kind == UnitKind.SCHOOL:
         return ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"] if deputy else ["HIỆU TRƯỞNG"]
     if unit.is_party_body:
@@ -618,28 +634,30 @@ def _signer_title(unit, position=""):
 
 
 def signer_title(unit, user):
-    """The signature block's lines for `user` signing `unit`'s report: by their title in the unit (_signer_title),
-    read from the memberships loaded with the user."""
+    """The signature block's lines for `user` approving `unit`'s report as its leader: by their title there
+    (_signer_title), read from the memberships loaded with the user."""
     from units import access
+    from units.models import Role
 
-    position = next((m.title for m in access.memberships(user) if m.unit_id == unit.pk and m.title), "")
+    position = next((m.title for m in access.memberships(user)
+                     if m.unit_id == unit.pk and m.role == Role.LEADER and m.title), "")
     return _signer_title(unit, position)
 
 
-def _leader_name(unit):
-    """The unit's leader as the signature block prints it (empty when the unit has none in the portal)."""
-    return _leader_names([unit]).get(unit.pk, "")
+def _leader(unit):
+    """(name, title) of the unit's leader as the signature block prints them (("", "") without one)."""
+    return _leaders([unit]).get(unit.pk, ("", ""))
 
 
-def _leader_names(units):
-    """{unit id: its leader's name} of the units that have one in the portal (the first): one query."""
+def _leaders(units):
+    """{unit id: (name, title)} of the units' leaders in the portal (the first of each): one query."""
     from units.models import Membership, Role
 
-    names = {}
+    found = {}
     for leader in (Membership.objects.active().filter(unit__in=units, role=Role.LEADER).select_related("user")
                    .order_by("pk")):
-        names.setdefault(leader.unit_id, leader.user.get_full_name())
-    return names
+        found.setdefault(leader.unit_id, (leader.user.get_full_name(), leader.title))
+    return found
 
 
 def _reporting_rates(units, period):

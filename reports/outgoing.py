@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from periods.models import PeriodException
 from units import access
@@ -115,11 +116,18 @@ def _write_files(report, content):
     from .report_docx import write_report_docx
     from .report_xlsx import write_report_xlsx
 
-    stem = f"bao-cao-{report.unit.code}-{report.period.code}"
+    stem = file_stem(report)
     report.xlsx_file.save(f"{stem}.xlsx", ContentFile(write_report_xlsx(content)), save=False)
     report.pdf_file.save(f"{stem}.pdf", ContentFile(write_report_pdf(content)), save=False)
     report.docx_file.save(f"{stem}.docx", ContentFile(write_report_docx(content)), save=False)
     report.save(update_fields=["xlsx_file", "pdf_file", "docx_file"])
+
+
+def file_stem(report):
+    """The name of a report's files: the unit, its plan (a unit reports on each of its plans) and the period,
+    "bao-cao-DK-12-kh-ubnd-2025-2026-hk2"."""
+    plan = slugify(report.document.number) or f"kh{report.document_id}"
+    return f"bao-cao-{report.unit.code}-{plan}-{report.period.code}"
 
 
 def _finalised(unit, document, period):

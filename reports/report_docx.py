@@ -130,7 +130,7 @@ def write_consolidated_docx(contents, title) -> bytes:
     schools, submitted = sum(c.schools for c in contents), sum(c.submitted for c in contents)
     if schools:
         # the schools of the communes whose reports are consolidated, not of every commune: said so
-        _paragraph(doc, f"Số trường thuộc {len(contents)} xã, phường có báo cáo trong bản tổng hợp này: {schools}; "
+        _paragraph(doc, f"Số trường thuộc {len(contents)} xã, phường trong bản tổng hợp này: {schools}; "
                         f"đã nộp báo cáo: {submitted} "
                         f"({format_percent(submitted * 100 / schools)}).", indent=True)
     _heading(doc, "II. KẾT QUẢ THEO CHỈ TIÊU")

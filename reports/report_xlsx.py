@@ -428,10 +428,14 @@ def _styled(value, *, font=None, alignment=None, fill=None, border=None, number_
 
 
 def _indicator_text(row):
-    """The target as the table names it, with the plan's sections when the plan states it twice."""
-    if not row.sections:
-        return row.indicator
-    return f"{row.indicator}\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})"
+    """The target as the table names it, with the plan's sections when the plan states it twice, and the period of
+    its result when that is an earlier one's (nothing reported yet for this period)."""
+    text = row.indicator
+    if row.sections:
+        text += f"\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})"
+    if row.result_from and row.result is not None:
+        text += f"\n(Kết quả: số liệu {row.result_from})"
+    return text
 
 
 def _save(workbook, buffer):

@@ -141,7 +141,7 @@ def outgoing_download(request, pk, fmt):
     inline = fmt == "pdf" and request.GET.get("xem") == "1"
     # the name the report was written under, without the suffix storage adds to a name already taken (a report
     # finalised again, approved: its files are written anew)
-    name = f"bao-cao-{report.unit.code}-{report.period.code}.{fmt}"
+    name = f"{outgoing.file_stem(report)}.{fmt}"
     return FileResponse(file.open("rb"), as_attachment=not inline, filename=name)
 
 

@@ -102,7 +102,7 @@ def test_a_part_says_which_target_it_is_part_of(tree, plan, period, django_asser
         content = build_report_content(unit=tree["A"], document=plan, period=period)
     names = [row.indicator for group in content.groups for row in group.rows]
     assert "Số trường xây dựng thêm đạt chuẩn" in names
-    assert "Số trường công nhận mới (trong đó, thuộc: Số trường xây dựng thêm đạt chuẩn)" in names
+    assert "Số trường công nhận mới (trong đó, thuộc Số trường xây dựng thêm đạt chuẩn)" in names
 
 
 def test_a_result_of_an_earlier_period_says_which(tree, plan, period, tmp_path):
@@ -128,12 +128,28 @@ def test_a_result_of_an_earlier_period_says_which(tree, plan, period, tmp_path):
     ProgressValue.objects.create(indicator=rate, unit=school, period=period, numerator=30, denominator=40)
     content = build_report_content(unit=tree["A"], document=plan, period=later)
     [row] = [row for group in content.groups for row in group.rows if row.indicator == "Tỷ lệ báo cáo kỳ trước"]
-    assert (row.result, row.result_from) == (75.0, period.short_name)
+    assert (row.result, row.result_from) == (75.0, period.name)
     now = build_report_content(unit=tree["A"], document=plan, period=period)
     assert [r.result_from for g in now.groups for r in g.rows if r.indicator == "Tỷ lệ báo cáo kỳ trước"] == [""]
     pdf = tmp_path / "r.pdf"
-    pdf.write_bytes(write_report_pdf(content))
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
-    assert f"75% số liệu {period.short_name}" in text
+    def pdf_text(report):
+        pdf.write_bytes(write_report_pdf(report))
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    # the note wraps in its narrow cell ("số liệu Học / kỳ I năm / học / 2025-2026"): its first words, and only
+    # in the report of the later period
+    assert "số liệu Học" in pdf_text(content) and "số liệu Học" not in pdf_text(now)
     cells = [c.text for t in Document(io.BytesIO(write_report_docx(content))).tables for r in t.rows for c in r.cells]
-    assert f"75%\n(số liệu {period.short_name})" in cells
+    assert f"75%\n(số liệu {period.name})" in cells
+    from openpyxl import load_workbook
+
+    from reports.report_xlsx import write_report_xlsx
+    sheet = load_workbook(io.BytesIO(write_report_xlsx(content))).worksheets[0]
+    assert any(cell.value == f"Tỷ lệ báo cáo kỳ trước\n(Kết quả: số liệu {period.name})"
+               for line in sheet.iter_rows() for cell in line)
+
+
+def test_the_opening_does_not_name_the_kind_of_plan_twice(tree, plan, period):
+    """“Thực hiện Kế hoạch số 12/KH-UBND … về thực hiện Nghị quyết 71 …”, not “… về kế hoạch thực hiện …”."""
+    opening = build_report_content(unit=tree["A"], document=plan, period=period).opening
+    assert " về thực hiện Nghị quyết 71 của phường A, " in opening and "về kế hoạch" not in opening

@@ -221,4 +221,4 @@ def line_name(target):
     """A target's line in a report: a "trong đó" part names its whole."""
     if target.part_of_id is None:
         return target.display_name
-    return f"{target.display_name} (trong đó, thuộc: {target.part_of.indicator.name})"
+    return f"{target.display_name} (trong đó, thuộc {target.part_of.indicator.name})"

@@ -5,6 +5,7 @@ acknowledges it or returns it with a reason; every step with who and when is on 
 import re
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -124,20 +125,42 @@ def test_a_deputy_approving_signs_in_the_chairs_place(client, named, tree, plan,
         assert "KT. CHỦ TỊCH" in docx.read("word/document.xml").decode()
     # the files are offered under the report's own name, not the one storage gave the files written again
     download = client.get(reverse("reports:outgoing_download", args=[report.pk, "docx"]))
-    assert 'filename="bao-cao-A-hk-nay.docx"' in download["Content-Disposition"]
+    assert 'filename="bao-cao-A-12kh-ubnd-hk-nay.docx"' in download["Content-Disposition"]
 
 
 @pytest.mark.parametrize("position, unit_key, lines", [
     ("Chủ tịch UBND phường", "A", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
     ("", "A", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
     ("phó chủ tịch", "A", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    ("PCT UBND phường", "A", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    # typed in decomposed Unicode (pasted from Word): the same title
+    (unicodedata.normalize("NFD", "Phó Chủ tịch UBND phường"), "A", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+    # the Party's deputy secretary who chairs the committee signs as its chairman
+    ("Phó Bí thư Đảng ủy, Chủ tịch UBND phường", "A", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
     ("Hiệu trưởng", "A-TH1", ["HIỆU TRƯỞNG"]),
     ("Phó Hiệu trưởng", "A-TH1", ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"]),
+    ("Bí thư Đảng ủy phường", "party", ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]),
+    ("Phó Bí thư Thường trực Đảng ủy phường", "party", ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"]),
 ])
 def test_the_signature_lines_follow_the_signers_position(tree, position, unit_key, lines):
     from reports.content import _signer_title
+    from tests.factories import make_unit
 
-    assert _signer_title(tree[unit_key], position) == lines
+    unit = tree[unit_key] if unit_key in tree else make_unit("DU-A", "Đảng ủy phường A", "commune", tree["HP"],
+                                                             is_party_body=True)
+    assert _signer_title(unit, position) == lines
+
+
+def test_a_report_built_for_a_unit_led_by_a_deputy_prints_the_deputys_lines(named, tree, plan, period):
+    """A build from the dashboard (not yet through approval) names the unit's leader: a deputy chair's title gives
+    the KT. lines there too, as the approval would."""
+    from reports.content import build_report_content
+    from units.models import Membership
+
+    Membership.objects.filter(user=named["leader_a"], unit=tree["A"]).update(title="Phó Chủ tịch UBND phường")
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    assert (content.signer_title, content.signer_name) == (
+        ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "Trần Văn Hùng")
 
 
 def test_a_report_cannot_be_sent_before_the_leader_approves_it(client, personas, tree, plan, period, pdf_stub):

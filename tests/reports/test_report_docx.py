@@ -111,7 +111,7 @@ def test_the_consolidated_word_file_has_the_cover_and_the_communes_that_sent(tre
     assert cover.sent_line in found and cover.sent_line.startswith("0/2 xã, phường đã gửi báo cáo.")
     assert "Tỷ lệ giáo viên đạt chuẩn" in found and "Nơi nhận:" in found
     assert sum(c.schools for c in contents)  # the schools counted are said to be those of the communes consolidated
-    assert any(t.startswith(f"Số trường thuộc {len(contents)} xã, phường có báo cáo trong bản tổng hợp này: ")
+    assert any(t.startswith(f"Số trường thuộc {len(contents)} xã, phường trong bản tổng hợp này: ")
                for t in found)
 
 

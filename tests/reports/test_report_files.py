@@ -418,7 +418,7 @@ def test_the_consolidated_pdf_gives_per_target_the_aggregate_the_communes_by_sta
     assert "Xã Số 1" not in text
     assert "tổng 12 phòng" in text and "trung bình 0,82" in text  # counts add up, an index is averaged
     # the communes' counts added, not their rates, and said to be those of the communes consolidated
-    assert "Số trường thuộc 3 xã, phường có báo cáo trong bản tổng hợp này: 24; đã nộp báo cáo: 21 (87,5%)" in " ".join(
+    assert "Số trường thuộc 3 xã, phường trong bản tổng hợp này: 24; đã nộp báo cáo: 21 (87,5%)" in " ".join(
         text.split())
 
 
@@ -441,3 +441,22 @@ def test_the_consolidated_pdf_of_a_province_stays_short(tmp_path):
     pages = page_texts(data, tmp_path)
     assert len(pages) <= 20
     assert "và 48 xã khác" in " ".join(pages)  # 60 communes behind on a target: twelve named, the rest counted
+
+
+def test_reports_frozen_before_and_after_the_wording_changed_consolidate_as_one_target():
+    """A commune's report frozen before 27/11/2026 names a "trong đó" part without its whole and writes a goal
+    stated without a figure as a bare "≥"; one frozen after names the whole and writes the goal in words. The
+    consolidation still takes them for the same targets."""
+    from reports.consolidation import consolidate
+
+    def commune(name, part, goal):
+        return make_content(unit_name=f"Ủy ban nhân dân {name}", groups=[ReportGroup("universal", "Phổ cập", [
+            row(1, part, goal="từ 80 đến 85% (đến năm 2030)"),
+            row(2, "Chỉ số đóng góp vào GII", kind="index", result=0.9, unit_label="", goal=goal, counts=(None, None))])])
+
+    before = commune("phường A", "Tỷ lệ vào lớp 10 công lập", "≥  (đến năm 2035)")
+    after = commune("phường B", "Tỷ lệ vào lớp 10 công lập (trong đó, thuộc Tỷ lệ hoàn thành THCS)",
+                    "theo nội dung chỉ tiêu (đến năm 2035)")
+    [(label, targets)] = consolidate([before, after])
+    assert label == "Phổ cập" and len(targets) == 2
+    assert [[name for name, _row in target.rows] for target in targets] == [["Phường A", "Phường B"]] * 2
