@@ -6,6 +6,8 @@
     created_targets             the targets of the plan created, as the result page lists them
 """
 
+from datetime import date
+
 from django.db.models import Prefetch
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -50,6 +52,14 @@ def review_row(plan_import, index, form=None):
     }
 
 
+def _day(value):
+    """A cited document's date as read ("2025-08-22"), written dd/mm/yyyy; what is not a date stays as read."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y") if value else value
+    except (TypeError, ValueError):
+        return value
+
+
 def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, task_form=None, section_form=None):
     """Everything the review page shows. ``forms``: bound proposal forms with errors, by index; ``task_form``:
     the task review with its errors."""
@@ -63,7 +73,7 @@ def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, 
         "rows": [review_row(plan_import, index, forms.get(index)) for index in range(len(items))],
         "counts": plan_import.counts(), "total": len(items),
         "metadata_form": metadata_form or PlanMetadataForm(plan_import=plan_import),
-        "parents": plan_import.proposals.get("parents", []),
+        "parents": [{**parent, "date": _day(parent.get("date"))} for parent in plan_import.proposals.get("parents", [])],
         "has_tasks": bool(plan_import.proposals.get("tasks")),
         "task_form": task_form or TaskReviewForm(proposals=plan_import.proposals),
         "section_form": section_form or SectionHorizonForm(proposals=plan_import.proposals),

@@ -35,6 +35,8 @@ def home(request):
         "school_blocks": [_school_block(school, period) for school in schools],
         "overview_blocks": [_overview_block(access.scope_root(m), period, m) for m in access.memberships(user)
                             if m.unit in overview_units],
+        # an administrator's work: the accounts (and, at a province, the units) they manage
+        "administers": access.is_account_admin(user), "maintains_units": access.can_maintain_units(user),
     }
     return render(request, "reports/home.html", context)
 

@@ -1,9 +1,12 @@
 """Password rules beyond Django's own."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -52,6 +55,14 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         if session is not None and session.get(MUST_CHANGE) and not self._allowed(request.path):
+            if request.headers.get("HX-Request"):
+                # a part of a page (the notification count every page loads): never the password page swapped
+                # into it, which holds the same part and would ask again without end. Nothing to swap; from
+                # another page, htmx goes to the password page.
+                response = HttpResponse(status=204)
+                if urlsplit(request.headers.get("HX-Current-URL", "")).path != reverse("password_change"):
+                    response["HX-Redirect"] = reverse("password_change")
+                return response
             messages.warning(request, "Mật khẩu của bạn do quản trị viên đặt: hãy đặt mật khẩu mới của riêng "
                                       "bạn trước khi tiếp tục.")
             return redirect("password_change")

@@ -87,3 +87,9 @@ def target_goal(target):
     if target.each_unit:
         lines.append(mark_safe('<div class="muted">áp dụng cho từng đơn vị</div>'))
     return mark_safe("".join(lines))  # each line escaped by format_html
+
+
+@register.filter
+def cut_final_stop(text):
+    """A sentence quoted inside another ("… trả lại báo cáo: <reason>. Chốt lại …"): without its own full stop."""
+    return str(text).rstrip().rstrip(".").rstrip() if text else text

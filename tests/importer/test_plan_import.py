@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -100,8 +101,10 @@ def test_each_sample_plan_is_proposed_with_its_quotes_marked(client, personas, t
     first = items[0]
     start, end = first["span"]
     assert plan_import.text[start:end].split() == first["quote"].split()
-    # the cited resolution is found in the portal by its number
+    # the cited resolution is found in the portal by its number; the dates the plan cites are written dd/mm/yyyy
     assertContains(response, "có trên cổng: Nghị quyết 71-NQ/TW")
+    cited = re.search(r'<ul id="cited-documents">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    assert "22/08/2025" in cited and not re.search(r"\d{4}-\d{2}-\d{2}", cited)
     # and its tasks, beside the targets (their review: tests/importer/test_plan_import_tasks.py)
     tasks = sum(len(group["tasks"]) for group in plan_import.proposals["tasks"])
     assert tasks >= 30

@@ -86,3 +86,26 @@ def test_the_home_page_takes_the_same_queries_whatever_the_number_of_rows(
     with django_assert_num_queries(queries):
         response = client.get(HOME)
     assertContains(response, shown)
+
+
+def test_an_administrator_is_shown_their_work_not_told_they_have_no_role(client, tree, period):
+    from tests.factories import make_user
+    from units.models import Role
+
+    ward_admin = make_user("quantri.a", tree["A"], Role.UNIT_ADMIN)
+    client.force_login(ward_admin)
+    page = client.get(HOME).content.decode()
+    assert 'id="admin-block"' in page and f'href="{reverse("units:account_list")}"' in page
+    assert "chưa được phân quyền" not in page
+    assert f'href="{reverse("units:unit_list")}"' not in page  # a ward's administrator keeps no unit list
+    nobody = make_user("chua.phan.quyen")
+    client.force_login(nobody)
+    assert "chưa được phân quyền" in client.get(HOME).content.decode()
+
+
+def test_the_menu_offers_the_reports_sent_and_received_only_above_schools(client, personas, period):
+    inbox = f'href="{reverse("reports:report_inbox")}"'
+    client.force_login(personas["principal_a"])
+    assert inbox not in client.get(HOME).content.decode()
+    client.force_login(personas["officer_a"])
+    assert inbox in client.get(HOME).content.decode()

@@ -230,7 +230,7 @@ def test_the_reviewer_returns_with_a_reason_and_the_officer_prepares_it_again(
     assert "Hãy ghi lý do trả lại để đơn vị gửi biết cần chỉnh sửa gì." in response.content.decode()
     assert OutgoingReport.objects.get().status == OutgoingStatus.SENT  # nothing saved
 
-    post(client, "outgoing_answer", report, decision="return", reason="Thiếu số liệu trường Mầm non")
+    post(client, "outgoing_answer", report, decision="return", reason="Thiếu số liệu trường Mầm non.")
 
     client.force_login(personas["officer_a"])
     page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
@@ -238,7 +238,8 @@ def test_the_reviewer_returns_with_a_reason_and_the_officer_prepares_it_again(
     finalise = reverse("reports:report_finalise")
     chosen = {"unit": tree["A"].pk, "plan": plan.pk, "period": period.pk}
     form = client.get(finalise, chosen).content.decode()
-    assert "đã trả lại báo cáo: Thiếu số liệu trường Mầm non" in form
+    # the reason quoted in a sentence of its own: one full stop, not two
+    assert "đã trả lại báo cáo: Thiếu số liệu trường Mầm non. Chốt lại sẽ" in form
     seen = re.search(r'name="seen" value="(\w*)"', form).group(1)
     version = re.search(r'name="version" value="(\d+)"', form).group(1)
     client.post(finalise, {**chosen, "number": "46/BC-UBND", "seen": seen, "version": version})
@@ -247,7 +248,7 @@ def test_the_reviewer_returns_with_a_reason_and_the_officer_prepares_it_again(
     assert (report.status, report.number, report.sent_at, report.recipient) == (
         OutgoingStatus.PREPARED, "46/BC-UBND", None, None)
     assert [e.action for e in report.events.all()] == ["prepared", "approved", "sent", "returned", "prepared"]
-    assert report.events.get(action="returned").comment == "Thiếu số liệu trường Mầm non"
+    assert report.events.get(action="returned").comment == "Thiếu số liệu trường Mầm non."
 
 
 @pytest.mark.parametrize("persona, status", [("officer_a", 403), ("leader_a", 403), ("principal_a", 404),
