@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from plans.models import PlanImportStatus
+from plans.models import Document, PlanImportStatus
 from targets.models import Target, TargetResponsibility
 
 from .actions import proposal_at
@@ -80,7 +80,24 @@ def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, 
         "task_count": sum(len(group["tasks"]) for group in plan_import.proposals.get("tasks") or []),
         "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
         "errors": errors or [],
+        "same_plans": same_plans(plan_import),
     }
+
+
+def same_plans(plan_import):
+    """The unit's plans already in the portal that this file may be again: the same number, or without a number
+    the same title (any case). Creating it would make a second plan; the page says so before it is created."""
+    number = (plan_import.proposals.get("number") or "").strip()
+    title = (plan_import.proposals.get("title") or "").strip()
+    if not number and not title:
+        return []
+    def same(document):  # compared here, not by the database: SQLite folds the case of ASCII letters only
+        if number:
+            return document.number.strip().casefold() == number.casefold()
+        return not document.number and document.title.strip().casefold() == title.casefold()
+
+    # a unit's own plans: a handful
+    return [document for document in Document.objects.filter(issuer=plan_import.unit).order_by("-pk") if same(document)][:5]
 
 
 def reading_context(plan_import):

@@ -17,7 +17,14 @@ from units.models import Role, UnitKind
 
 from . import actions, dashboards, outgoing, queries, school_form_xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm, VersionForm
-from .models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntryChange
+from .models import (
+    OutgoingReport,
+    OutgoingStatus,
+    ReportEvent,
+    ReportStatus,
+    SchoolReport,
+    SchoolReportEntryChange,
+)
 
 
 @login_required
@@ -45,6 +52,9 @@ def _officer_block(unit, period):
     rows = queries.completeness(unit, period)
     return {"unit": unit, "awaiting_update": queries.targets_awaiting_update(unit, period),
             "awaiting_review": queries.reports_awaiting_review([unit]),
+            # the unit's own reports the level above returned: to finalise again
+            "returned": list(OutgoingReport.objects.filter(unit=unit, status=OutgoingStatus.RETURNED)
+                             .select_related("document", "period").order_by("-answered_at")),
             "rate": queries.reporting_rate(unit, period, rows).percent,
             "late": [r for r in rows if r.state == queries.LATE], "counts": queries.state_counts(rows)}
 

@@ -20,6 +20,7 @@ from importer.extraction.reading import MAX_BYTES
 from periods.models import Period
 from plans.models import Document, DocumentStatus, PlanImport, PlanImportStatus
 from targets.models import Indicator, Target, TargetHorizon, TargetResponsibility
+from tests.factories import make_document
 
 SAMPLES = ["ke-hoach-truong-th-hien-thanh.txt", "ke-hoach-phuong-kinh-mon.txt", "ke-hoach-phuong-duong-kinh.txt"]
 HIEN_THANH = "ke-hoach-truong-th-hien-thanh.txt"
@@ -491,3 +492,16 @@ def test_the_created_plan_page_takes_fixed_queries(client, personas, tree, djang
     with django_assert_max_num_queries(8):
         response = client.get(reverse("importer:plan_import_done", args=[plan_import.pk]))
     assert response.content.decode().count("/chi-tieu/") >= len(plan_import.items())
+
+
+def test_the_review_says_when_the_unit_has_this_plan_already(client, personas, tree):
+    plan_import = started(client, personas, tree, HIEN_THANH)
+    review = reverse("importer:plan_import_review", args=[plan_import.pk])
+    assertNotContains(client.get(review), 'id="same-plans"')
+    number, title = plan_import.proposals.get("number") or "", plan_import.proposals.get("title") or ""
+    existing = make_document(tree["A"], number.lower(), title.upper() if not number else "Một tên khác")
+    make_document(tree["B"], number, title)  # another unit's: not the same plan
+    response = client.get(review)
+    assertContains(response, 'id="same-plans"')
+    assertContains(response, f'href="{reverse("plans:plan_detail", args=[existing.pk])}"', count=1)
+    assertContains(response, "Tạo từ tệp này sẽ thành một kế hoạch thứ hai.")

@@ -69,7 +69,8 @@ def test_the_principal_sees_every_returned_report(client, personas, tree, period
     # session, the user with its memberships (scope and navigation), current period, then for phường A: its schools,
     # their reports, their period exceptions (completeness), the reports awaiting review (with school and
     # period), the targets with nothing entered (with indicator and plan)
-    ("officer_a", 8, "Trường Tiểu học số 6 — "),
+    # (and the unit's reports returned from above)
+    ("officer_a", 9, "Trường Tiểu học số 6 — "),
     # session, the user with its memberships, current period, the school's report, its returned reports (with period)
     ("principal_a", 5, "Bổ sung số liệu kỳ 6 — "),
     # session, the user with its memberships, current period, then for phường A: its schools' report states (one
@@ -109,3 +110,18 @@ def test_the_menu_offers_the_reports_sent_and_received_only_above_schools(client
     assert inbox not in client.get(HOME).content.decode()
     client.force_login(personas["officer_a"])
     assert inbox in client.get(HOME).content.decode()
+
+
+def test_a_report_the_level_above_returned_is_on_the_officers_list(client, personas, tree, period, plan):
+    from reports.models import OutgoingReport, OutgoingStatus
+
+    report = OutgoingReport.objects.create(
+        unit=tree["A"], document=plan, period=period, number="45/BC-UBND", snapshot={},
+        finalised_by=personas["officer_a"], status=OutgoingStatus.RETURNED, return_reason="Thiếu số liệu trường Mầm non",
+        answered_at=timezone.now())
+    client.force_login(personas["officer_a"])
+    page = client.get(HOME).content.decode()
+    assert "Báo cáo bị cấp trên trả lại" in page and "Thiếu số liệu trường Mầm non" in page
+    assert f'href="{reverse("reports:outgoing_detail", args=[report.pk])}"' in page
+    client.force_login(personas["officer_b"])  # phường B's officer: not theirs
+    assert "Thiếu số liệu trường Mầm non" not in client.get(HOME).content.decode()
