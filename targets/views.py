@@ -30,7 +30,7 @@ def target_list(request):
     units = list(Unit.objects.filter(pk__in=Document.objects.visible_to(request.user).filter(
         access.unit_condition(request.user, "issuer"), targets__isnull=False).values("issuer")).with_lineage_mark().order_by("path"))
     own = {m.unit_id for m in access.memberships(request.user)}
-    form = TargetFilterForm(request.GET, units=units, periods=Period.objects.order_by("start", "kind"),
+    form = TargetFilterForm(request.GET, units=units, periods=Period.objects.order_by("-end", "-start"),
                             unit=next((u for u in units if u.pk in own), None))
     period = form.period
     unit = form.unit if period is not None else None  # a fresh installation: no reporting period yet

@@ -80,7 +80,7 @@ def _target_list_row(row, period, can_edit, working, saved, urls):
     if entry:
         by = ""
         if working:
-            at = formats.date_format(timezone.localtime(entry.entered_at), "d/m/Y H:i") if entry.entered_at else ""
+            at = formats.date_format(timezone.localtime(entry.entered_at), "H:i d/m/Y") if entry.entered_at else ""
             by = f'<div class="muted">{as_text(person(entry.entered_by))}, {as_text(at)}</div>'
         entered = f"{value_display(entry, target)}{by}"
     else:

@@ -613,3 +613,10 @@ def test_the_detail_page_of_a_fresh_installation_says_no_period_is_set_up(client
     response = client.get(f"/chi-tieu/{target.pk}/")
     assert response.status_code == 200
     assert "Chưa có kỳ báo cáo nào được thiết lập" in response.content.decode()
+
+
+def test_the_lists_periods_are_offered_newest_first(client, personas, plan, period, late_period):
+    page = login(client, personas["officer_a"]).get(reverse("targets:target_list")).content.decode()
+    select = re.search(r'<select name="period"[^>]*>(.*?)</select>', page, re.S).group(1)
+    offered = re.findall(r'<option value="(\d+)"', select)
+    assert offered == [str(late_period.pk), str(period.pk)]  # as the dashboards offer them
