@@ -10,6 +10,7 @@ its communes) takes the cover (content.ReportCover) for the same blocks.
 
 import io
 from collections import Counter
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -58,20 +59,29 @@ def write_report_docx(content) -> bytes:
     _paragraph(doc, f"Tổng số chỉ tiêu của kế hoạch được theo dõi: {total}; kết quả đánh giá theo tiến độ như sau:",
                indent=True)
     labels = content.summary_labels
+    # the same two rows as the PDF's: how many targets, and what share of them
+    shares = [format_percent(Decimal(content.summary.get(key, 0)) * 100 / total) if total else "—" for key, _l in labels]
     _table(doc, [["Đánh giá", *[label for _key, label in labels], "Tổng số"],
-                 ["Số chỉ tiêu", *[str(content.summary.get(key, 0)) for key, _label in labels], str(total)]],
+                 ["Số chỉ tiêu", *[str(content.summary.get(key, 0)) for key, _label in labels], str(total)],
+                 ["Tỷ lệ", *shares, "100%" if total else "—"]],
            widths=None)
     if content.schools:
         _paragraph(doc, f"Số cơ sở giáo dục trực thuộc: {content.schools} trường; tỷ lệ trường đã nộp báo cáo kỳ "
                         f"này: {format_percent(content.reporting_rate.percent)}.", indent=True)
 
     _heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+    leads = {row.lead for row in content.rows}
+    common_lead = leads.pop() if len(leads) == 1 else None  # as the PDF: once above the tables, else on each row
+    if common_lead:
+        _paragraph(doc, f"Đơn vị chủ trì theo dõi các chỉ tiêu: {common_lead}.", indent=True)
     _paragraph(doc, COMPLETION_NOTE, indent=True)
     for index, group in enumerate(content.groups, 1):
         _heading(doc, f"{index}. {group.label}")
         rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]]
         for row in group.rows:
             name = row.indicator + (f"\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})" if row.sections else "")
+            if not common_lead and row.lead:
+                name += f"\n(Chủ trì: {row.lead})"
             # a result of an earlier period (nothing yet for this one) says which
             result = row.result_text + (f"\n(số liệu {row.result_from})" if row.result_from and row.result is not None
                                         else "")

@@ -92,6 +92,9 @@ def test_the_word_file_has_the_tables_the_sections_and_the_closing(tree, plan, p
     rate = next(row for table in doc.tables for row in table.rows if row.cells[1].text == "Tỷ lệ giáo viên đạt chuẩn")
     assert [cell.text for cell in rate.cells][3:5] == ["75%", "75%"]
     assert "1. Kết quả đạt được" in found and "Huy động trẻ ra lớp vượt kế hoạch." in found
+    # the summary's two rows, as in the PDF: how many targets and what share of them
+    share = next(row for row in doc.tables[1].rows if row.cells[0].text == "Tỷ lệ")
+    assert share.cells[-1].text == "100%" and all(cell.text.endswith("%") or cell.text == "—" for cell in share.cells[1:])
     assert "V. ĐỀ XUẤT, KIẾN NGHỊ" in found and "Đề nghị bổ sung biên chế giáo viên." in found
     closing = doc.tables[-1].rows[0].cells
     assert closing[0].paragraphs[0].text == "Nơi nhận:"

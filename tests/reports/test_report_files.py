@@ -460,3 +460,20 @@ def test_reports_frozen_before_and_after_the_wording_changed_consolidate_as_one_
     [(label, targets)] = consolidate([before, after])
     assert label == "Phổ cập" and len(targets) == 2
     assert [[name for name, _row in target.rows] for target in targets] == [["Phường A", "Phường B"]] * 2
+
+
+def test_the_word_file_names_the_leading_unit_as_the_pdf_does():
+    import io
+
+    from docx import Document
+
+    from reports.report_docx import write_report_docx
+
+    doc = Document(io.BytesIO(write_report_docx(make_content())))
+    assert "Đơn vị chủ trì theo dõi các chỉ tiêu: Phòng Văn hóa - Xã hội phường A." in [p.text for p in doc.paragraphs]
+    content = make_content()
+    content.groups[0].rows[0].lead = "Trường Tiểu học A1"  # two leading units: each row names its own
+    doc = Document(io.BytesIO(write_report_docx(content)))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert any(text.endswith("(Chủ trì: Trường Tiểu học A1)") for text in cells)
+    assert not any(p.text.startswith("Đơn vị chủ trì theo dõi") for p in doc.paragraphs)
