@@ -9,6 +9,7 @@ and each problem comes back as an UploadError naming the sheet and cell, in Viet
 import io
 import logging
 import lzma
+import math
 import struct
 import unicodedata
 import warnings
@@ -40,6 +41,8 @@ META_SHEET = "_meta"
 GENERATED_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMAT = "nq71-bao-cao-truong/1"
 HEADERS = ["STT", "Mã mục", "Nội dung", "Giá trị", "Ghi chú"]
+WIDTHS = {"A": 6, "B": 22, "C": 58, "D": 14, "E": 34}  # characters
+LINE_HEIGHT = 15  # points, a line of the default 11-point type
 HEADER_ROW = 4
 CODE_COL, VALUE_COL = 2, 4  # B holds the item code, D the figure (or the narrative text)
 VALUE_LETTER = "D"
@@ -176,6 +179,9 @@ def _write_items(sheet, items, values):
                 if item.kind == ItemKind.COUNT:
                     value.number_format = "#,##0"
             sheet.cell(row, 5, _hint(item, shown)).alignment = WRAP
+            # tall enough for the wrapped label and hint: LibreOffice and Excel's print keep a row's stored height
+            sheet.row_dimensions[row].height = LINE_HEIGHT * max(_lines(item.label, WIDTHS["C"]),
+                                                                 _lines(_hint(item, shown), WIDTHS["E"]))
             for column in range(1, len(HEADERS) + 1):
                 sheet.cell(row, column).border = BORDER
     for item in items:
@@ -249,8 +255,14 @@ def _write_narrative(sheet, row, report):
     sheet.add_data_validation(validation)
 
 
+def _lines(text, width):
+    """How many lines `text` wraps to in a column `width` characters wide (a little narrower, for proportional
+    type)."""
+    return max(1, math.ceil(len(text) / max(1, width - 4)))
+
+
 def _finish_sheet(sheet):
-    for letter, width in zip("ABCDE", (6, 22, 58, 14, 34), strict=True):
+    for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

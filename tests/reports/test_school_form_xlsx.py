@@ -571,3 +571,21 @@ def test_a_file_downloaded_before_a_web_edit_is_refused_so_the_edit_is_not_overw
     assert "Báo cáo đã được sửa trên Cổng lúc" in response.content.decode()
     report.refresh_from_db()
     assert report.highlights == "Sửa trên web"
+
+
+def test_each_items_row_is_tall_enough_for_its_wrapped_text(tree, period):
+    """LibreOffice and a printed page keep a row's stored height: a label or hint that wraps gets the lines it needs
+    rather than running over the next row."""
+    from openpyxl import load_workbook
+
+    from reports.school_form_xlsx import LINE_HEIGHT, build_report_template
+
+    sheet = load_workbook(io.BytesIO(build_report_template(tree["A-THCS"], period, None))).worksheets[0]
+    heights = {}
+    for row in sheet.iter_rows(min_row=5):
+        label, hint = row[2].value, row[4].value
+        if label and hint:
+            heights[label] = (sheet.row_dimensions[row[0].row].height, len(label), len(hint))
+    assert heights and all(height >= LINE_HEIGHT for height, _l, _h in heights.values())
+    long_hint = max(heights.values(), key=lambda v: v[2])
+    assert long_hint[0] >= 2 * LINE_HEIGHT  # "Số nguyên ≥ 0; không vượt quá: <a long label>" wraps
