@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from reports.content import projection_cells, projection_scale_lines, projection_table
-from targets.templatetags.numbers import MUTED_DASH, evaluation_value, figure_from, num, pct, result
+from targets.templatetags.numbers import MUTED_DASH, evaluation_value, figure_basis, figure_from, num, pct, result
 from targets.templatetags.target_rows import as_text, reversed_once
 
 register = template.Library()
@@ -30,7 +30,7 @@ def drill_cell(cell):
         return mark_safe(f'<td class="num" data-label="{label}"><span class="muted">—</span></td>')
     return mark_safe(f'<td class="num" data-label="{label}">{as_text(result(cell.status.value, cell.target))}<br>'
                      f'<span class="badge st-{as_text(evaluation.status)}">{as_text(evaluation.label)}</span>'
-                     f'{figure_from(cell.status)}</td>')
+                     f'{figure_from(cell.status)}{figure_basis(cell.status)}</td>')
 
 
 @register.simple_tag
@@ -75,7 +75,7 @@ def _dashboard_row(item, period, detail):
         f'\n<tr id="status-{target.pk}"><td><a href="{as_text(detail(target.pk))}?period={period.pk}">{as_text(target.display_name)}</a>'
         f"{sections}{part_of}</td>\n"
         f'<td data-label="Mục tiêu">{goal}</td>\n'
-        f'<td class="num" data-label="Kết quả">{evaluation_value(evaluation, target)}{figure_from(item)}</td>\n'
+        f'<td class="num" data-label="Kết quả">{evaluation_value(evaluation, target)}{figure_from(item)}{figure_basis(item)}</td>\n'
         f'<td class="num" data-label="Cần đạt đến nay">{expected}</td>\n'
         f'<td data-label="Đánh giá"><span class="badge st-{status}">{as_text(evaluation.label)}</span></td>\n'
         f'<td data-label="Xu hướng"><canvas class="spark" width="140" height="36" data-trend="{target.pk}" '

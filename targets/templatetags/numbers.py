@@ -66,6 +66,18 @@ def figure_from(item):
 
 
 @register.simple_tag
+def figure_basis(item):
+    """Under a figure added up from the units below (not entered for the target), how many units reported it: a
+    ward's 100% from one school of eight is read as such."""
+    figure = item.figure
+    if figure is None or figure.entered or not figure.reporting_units:
+        return ""
+    if getattr(getattr(item, "unit", None), "kind", None) == "school":  # a school's own figure: nothing below it
+        return ""
+    return format_html('<div class="muted figure-basis">từ {} đơn vị báo cáo</div>', num(figure.reporting_units))
+
+
+@register.simple_tag
 def value_display(value, target):
     """A value entered for a target: its figure, and the counts a rate comes from."""
     if value is None or value.effective_value is None:

@@ -400,9 +400,10 @@ def test_the_reviewer_of_the_department_sees_the_communes_of_the_city(client, pe
         DRILLDOWN, query(tree["HP"], province_plan["document"], periods[2]))
     assertContains(response, "<h1>Thành phố Hải Phòng: các đơn vị cấp dưới</h1>", html=True)
     rows = drill_rows(response)
-    # 66/100 for A's two schools, 9/10 for B's preschool; the Sở itself is not a row
+    # 66/100 for A's two schools, 9/10 for B's preschool, each saying how many units reported; the Sở itself is
+    # not a row
     assert [(name, cells[0]) for name, _, cells in rows] == [
-        ("Phường A", "66% Đúng tiến độ"), ("Phường B", "90% Đúng tiến độ")]
+        ("Phường A", "66% Đúng tiến độ từ 2 đơn vị báo cáo"), ("Phường B", "90% Đúng tiến độ từ 1 đơn vị báo cáo")]
 
 
 def test_the_reviewer_lands_on_the_city_by_default(client, personas, province_plan):

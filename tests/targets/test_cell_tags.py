@@ -45,14 +45,16 @@ def test_a_goal_cell_writes_each_horizon_and_escapes_what_the_plan_says():
 def test_a_drill_down_cell_names_its_column_and_shows_the_status():
     count = target()
     evaluation = SimpleNamespace(status="behind", label="Chậm tiến độ")
-    cell = DrillCell(count, SimpleNamespace(value=Decimal(2), evaluation=evaluation, figure_from=None))
+    cell = DrillCell(count, SimpleNamespace(value=Decimal(2), evaluation=evaluation, figure_from=None, figure=None))
     assert render("{% drill_cell c %}", c=cell) == ('<td class="num" data-label="Số &lt;phòng&gt;">2 phòng &lt;học&gt;<br>'
                                                     '<span class="badge st-behind">Chậm tiến độ</span></td>')
     # judged on an earlier period's figure (nothing yet for this one): the cell says which
     older = DrillCell(count, SimpleNamespace(value=Decimal(2), evaluation=evaluation,
-                                             figure_from=SimpleNamespace(short_name="HK II 2025-2026")))
+                                             figure_from=SimpleNamespace(short_name="HK II 2025-2026"),
+                                             figure=SimpleNamespace(entered=False, reporting_units=3)))
     assert render("{% drill_cell c %}", c=older).endswith(
-        '<span class="badge st-behind">Chậm tiến độ</span><div class="muted figure-from">số liệu HK II 2025-2026</div></td>')
-    empty = DrillCell(count, SimpleNamespace(value=None, evaluation=evaluation, figure_from=None))
+        '<span class="badge st-behind">Chậm tiến độ</span><div class="muted figure-from">số liệu HK II 2025-2026</div>'
+        '<div class="muted figure-basis">từ 3 đơn vị báo cáo</div></td>')
+    empty = DrillCell(count, SimpleNamespace(value=None, evaluation=evaluation, figure_from=None, figure=None))
     assert render("{% drill_cell c %}", c=empty) == ('<td class="num" data-label="Số &lt;phòng&gt;">'
                                                      '<span class="muted">—</span></td>')

@@ -127,7 +127,8 @@ def hostile_row():
                                  label="Chậm <tiến độ>")
     return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
                            horizon=horizon, sections=["I.1 <a>", "II.3 & b"],
-                           figure_from=SimpleNamespace(short_name="HK <II> 2025-2026"))
+                           figure_from=SimpleNamespace(short_name="HK <II> 2025-2026"),
+                           figure=SimpleNamespace(entered=False, reporting_units=1500))
 
 
 def test_hostile_text_is_escaped_the_same_way(db):
@@ -141,6 +142,7 @@ def test_hostile_text_is_escaped_the_same_way(db):
     assert html == DASHBOARD_REFERENCE.render(Context({"items": [row], "period": period, "status_filter": ""}))
     assert "&lt;b&gt;trẻ&lt;/b&gt;" in html and "I.1 &lt;a&gt;; II.3 &amp; b" in html and "<b>" not in html
     assert "số liệu HK &lt;II&gt; 2025-2026" in html  # the period of an earlier figure, escaped too
+    assert "từ 1.500 đơn vị báo cáo" in html  # how many units a rolled-up figure comes from
     assert python_dashboard([row], period, "met") == ""
 
 
@@ -189,11 +191,13 @@ def test_a_drill_down_row_escapes_the_unit_and_column_names(db):
     row.target.column_label = "Tỷ lệ <b>trẻ</b>"
     unit = SimpleNamespace(pk=5, short_name="", name="Xã <i>Hòa</i> & Bình")
     cells = [DrillCell(row.target, SimpleNamespace(value=Decimal("41.25"), evaluation=row.evaluation,
-                                                   figure_from=row.figure_from)),
-             DrillCell(row.target, SimpleNamespace(value=Decimal("12.5"), evaluation=row.evaluation, figure_from=None)),
-             DrillCell(row.target, SimpleNamespace(value=None, evaluation=row.evaluation, figure_from=None))]
+                                                   figure_from=row.figure_from, figure=row.figure)),
+             DrillCell(row.target, SimpleNamespace(value=Decimal("12.5"), evaluation=row.evaluation, figure_from=None,
+                                                   figure=SimpleNamespace(entered=True, reporting_units=0))),
+             DrillCell(row.target, SimpleNamespace(value=None, evaluation=row.evaluation, figure_from=None, figure=None))]
     context = {"children": [DrillRow(unit, cells, 1)], "document": SimpleNamespace(pk=1), "period": SimpleNamespace(pk=2)}
     html = Template("{% load report_tables %}{% drill_rows children document period %}").render(Context(context))
     assert html == DRILL_REFERENCE.render(Context(context))
     assert "Xã &lt;i&gt;Hòa&lt;/i&gt; &amp; Bình" in html and "<b>" not in html and "<i>" not in html
     assert html.count("số liệu HK &lt;II&gt; 2025-2026") == 1  # only the cell judged on an earlier figure
+    assert html.count("đơn vị báo cáo") == 1  # only the rolled-up figure says how many units reported it
