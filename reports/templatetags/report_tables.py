@@ -5,7 +5,15 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from reports.content import projection_cells, projection_scale_lines, projection_table
-from targets.templatetags.numbers import MUTED_DASH, evaluation_value, figure_basis, figure_from, num, pct, result
+from targets.templatetags.numbers import (
+    MUTED_DASH,
+    evaluation_value,
+    figure_basis,
+    figure_from,
+    num,
+    pct,
+    result,
+)
 from targets.templatetags.target_rows import as_text, reversed_once
 
 register = template.Library()
