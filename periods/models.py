@@ -1,5 +1,6 @@
 """Reporting periods (semesters, school years, half-years, years), their deadlines and lock dates."""
 
+import functools
 import re
 from datetime import date, timedelta
 
@@ -21,6 +22,22 @@ class PeriodKind(models.TextChoices):
     SCHOOL_YEAR = "school_year", "Năm học"
     HALF_YEAR = "half_year", "6 tháng đầu năm"
     YEAR = "year", "Năm"
+
+
+@functools.lru_cache(maxsize=512)
+def _period_name(kind, school_year, year):
+    """A period's name from what names it (a dashboard asks it hundreds of times: once per period is enough)."""
+    label = PeriodKind(kind).label if kind in PeriodKind.values else str(kind)
+    if kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2):
+        return f"{label} năm học {school_year}"
+    if kind == PeriodKind.SCHOOL_YEAR:
+        return f"Năm học {school_year}"
+    return f"{label} {year}" if kind == PeriodKind.HALF_YEAR else f"Năm {year}"
+
+
+@functools.lru_cache(maxsize=512)
+def _period_short_name(kind, school_year, year):
+    return _period_name(kind, school_year, year).replace("Học kỳ ", "HK ").replace(" năm học ", " ")
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -76,19 +93,12 @@ class Period(models.Model):
 
     @property
     def name(self):
-        label = self.get_kind_display()
-        if self.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR):
-            return (
-                f"{label} năm học {self.school_year}"
-                if self.kind != PeriodKind.SCHOOL_YEAR
-                else f"Năm học {self.school_year}"
-            )
-        return f"{label} {self.year}" if self.kind == PeriodKind.HALF_YEAR else f"Năm {self.year}"
+        return _period_name(self.kind, self.school_year, self.year)
 
     @property
     def short_name(self):
         """“HK II 2025-2026”, “Năm học 2025-2026”: the name in a chart's axis or a table's cell."""
-        return self.name.replace("Học kỳ ", "HK ").replace(" năm học ", " ")
+        return _period_short_name(self.kind, self.school_year, self.year)
 
     def clean(self):
         school_kinds = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2, PeriodKind.SCHOOL_YEAR)
