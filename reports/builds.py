@@ -33,7 +33,14 @@ from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsib
 from units.links import absolute_url
 from units.models import Membership, Role, Unit, UnitKind
 
-from .content import ReportContent, build_figures_contents, build_report_content, consolidation_cover
+from .content import (
+    ReportContent,
+    build_figures_contents,
+    build_report_content,
+    consolidation_cover,
+    raw_value_sheets,
+    streams_raw_values,
+)
 from .models import BuildState, OutgoingReport, ReportBuild, SchoolReport
 from .pdf_child import PdfError, write_pdf_in_child
 
@@ -169,7 +176,10 @@ def run_build(build_id):
         beat()
         files = {}
         for fmt in build.formats:
-            files[fmt] = write_file(fmt, kind=build.kind, contents=contents, title=title, on_wait=beat)
+            files[fmt] = write_file(fmt, kind=build.kind, contents=contents, title=title, on_wait=beat,
+                                    raw_sheets=streamed_raw_sheets(kind=build.kind, unit=build.unit,
+                                                                   document=build.document, period=build.period)
+                                    if fmt == "xlsx" else None)
             beat()
         _succeed(build, files)
     except BuildTakenOver:
@@ -290,14 +300,25 @@ def _received_contents(unit, period):
     return [ReportContent.from_json(r.snapshot) for r in reports]
 
 
-def write_file(fmt, *, kind, contents, title, on_wait=None):
-    """The bytes of one file: the workbook and the Word file in this process, the PDF in a child process."""
+def streamed_raw_sheets(*, kind, unit, document, period):
+    """The figures behind the table of a unit's report that are read while its workbook is written, by province
+    (content.raw_value_sheets: the country's), or None when its content carries them."""
+    if kind == ReportBuild.Kind.CONSOLIDATED or not streams_raw_values(unit):
+        return None
+    return raw_value_sheets(unit, document, period)
+
+
+def write_file(fmt, *, kind, contents, title, on_wait=None, raw_sheets=None):
+    """The bytes of one file: the workbook and the Word file in this process, the PDF in a child process.
+    `raw_sheets`: the workbook's figures behind the table when they are streamed (streamed_raw_sheets)."""
     if fmt == "xlsx":
         from .report_xlsx import write_consolidated_xlsx, write_report_xlsx
 
         if kind == ReportBuild.Kind.CONSOLIDATED:
             return write_consolidated_xlsx(contents, title)
-        return write_report_xlsx(contents[0])
+        if raw_sheets is None:
+            return write_report_xlsx(contents[0])
+        return write_report_xlsx(contents[0], raw_sheets=raw_sheets, on_progress=on_wait)
     if fmt == "pdf":
         try:
             return write_pdf_in_child(kind, [c.to_json() for c in contents], title, on_wait=on_wait)

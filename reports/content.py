@@ -253,7 +253,8 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
              "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
             for t in document.tasks.select_related("group", "lead_unit")],
         narratives=narratives if narratives is not None else [] if figures_only else school_narratives(unit, period),
-        raw=[] if figures_only else raw_values([s.target for s in statuses], period, roots[unit.pk]),
+        raw=[] if figures_only or streams_raw_values(unit) else raw_values([s.target for s in statuses], period,
+                                                                            roots[unit.pk]),
         own_sections=own_sections if own_sections is not None else {} if figures_only else unit_sections(
             unit, document, period),
     )
@@ -558,19 +559,63 @@ def raw_values(targets, period, roots):
     """The figures behind the table: one row per unit, indicator and period, from the same units as the
     table (the subtree and its predecessors', `roots`) and the values it reads (those of no target,
     and those entered for these targets)."""
-    indicators = {t.indicator_id for t in targets}
+    return list(_raw_rows(targets, period, _under(roots)))
+
+
+def _under(roots):
     where = Q(pk__in=[])
     for root in roots:
         where |= Q(unit__path__startswith=root.path)
-    values = (ProgressValue.objects.filter(where, Q(target__isnull=True) | Q(target__in=targets))
-              .for_period(period).filter(indicator_id__in=indicators).order_by("unit__path", "indicator__name")
+    return where
+
+
+def _raw_rows(targets, period, where, *, chunk_size=None):
+    """raw_values' rows of the values `where` holds, in the order of the units' paths; read in chunks of
+    `chunk_size` rows as they are consumed (a server-side cursor on PostgreSQL) when it is given."""
+    values = (_raw_query(targets, period, where).order_by("unit__path", "indicator__name")
               .values_list("unit__name", "unit__code", "indicator__name", "numerator", "denominator", "value",
                            "achieved"))
     effective, period_name = ProgressValue.effective, period.name
-    return [{"unit": unit_name, "unit_code": unit_code, "indicator": indicator, "period": period_name,
-             "numerator": _float(numerator), "denominator": _float(denominator),
-             "value": _float(effective(numerator, denominator, value, achieved))}
-            for unit_name, unit_code, indicator, numerator, denominator, value, achieved in values]
+    for unit_name, unit_code, indicator, numerator, denominator, value, achieved in (
+            values.iterator(chunk_size=chunk_size) if chunk_size else values):
+        yield {"unit": unit_name, "unit_code": unit_code, "indicator": indicator, "period": period_name,
+               "numerator": _float(numerator), "denominator": _float(denominator),
+               "value": _float(effective(numerator, denominator, value, achieved))}
+
+
+def streams_raw_values(unit):
+    """Whether the unit's report lists its figures behind the table province by province, read while the workbook
+    is written, instead of carrying them in its content: the country's (some 3 million values a semester, three
+    times what an Excel sheet holds, and far more than a content should carry in memory or as JSON)."""
+    return unit.kind == UnitKind.CENTRAL
+
+
+RAW_CHUNK = 5000  # rows read at a time when the figures behind the table are streamed
+
+
+def raw_value_sheets(unit, document, period):
+    """The figures behind the table of `unit`'s report (streams_raw_values) by the provinces below it: [(name,
+    rows)], each province's rows (raw_values' rows of its subtree and its predecessors') read only as they are
+    consumed, in chunks; first, under the unit's own name, those of its units outside every province (the central
+    bodies' own figures), if any. The targets are the plan's, as its report evaluates them."""
+    from units.models import Unit
+
+    targets = _judged(plan_targets([document])[document.pk])
+    provinces = list(Unit.objects.current().filter(parent=unit, kind=UnitKind.PROVINCE).with_lineage_mark()
+                     .order_by("name"))
+    roots = subtree_roots(provinces)
+    outside = _under(subtree_roots([unit])[unit.pk])
+    for province in provinces:
+        outside &= ~_under(roots[province.pk])
+    sheets = [(unit.short_name or unit.name, outside)] if _raw_query(targets, period, outside).exists() else []
+    sheets += [(province.short_name or province.name, _under(roots[province.pk])) for province in provinces]
+    return [(name, _raw_rows(targets, period, where, chunk_size=RAW_CHUNK)) for name, where in sheets]
+
+
+def _raw_query(targets, period, where):
+    """The values raw_values lists: of no target, or entered for one of `targets`, of their indicators."""
+    return (ProgressValue.objects.filter(where, Q(target__isnull=True) | Q(target__in=[t.pk for t in targets]))
+            .for_period(period).filter(indicator_id__in={t.indicator_id for t in targets}))
 
 
 def _recipients(unit, *, below=False, departments=None):

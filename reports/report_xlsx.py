@@ -81,15 +81,21 @@ class Cell(NamedTuple):
     style: tuple
 
 
-def write_report_xlsx(content) -> bytes:
-    """The workbook of one unit's report: summary and target table, tasks, and the raw figures."""
+def write_report_xlsx(content, raw_sheets=None, on_progress=None) -> bytes:
+    """The workbook of one unit's report: summary and target table, tasks, and the raw figures.
+
+    `raw_sheets`: the raw figures as [(sheet name, rows)], read as they are written (the country's, by province:
+    content.raw_value_sheets), instead of the content's; the workbook is then written row by row to temporary
+    files (XlsxWriter's constant_memory), and `on_progress` runs every PROGRESS_ROWS rows. Whichever way, a sheet
+    that would pass Excel's last row goes on in another ("… (2)")."""
     buffer = io.BytesIO()
-    workbook = _workbook(buffer)
+    workbook = _workbook(buffer, streamed=raw_sheets is not None)
     _summary_sheet(workbook, content)
     if content.projections:
         _projection_sheet(workbook, content.projections)
     _task_sheet(workbook, content)
-    _raw_sheet(workbook, content)
+    _raw_sheets(workbook, content, [(RAW_SHEET, content.raw_values)] if raw_sheets is None else raw_sheets,
+                on_progress=on_progress)
     workbook.set_properties({"title": f"{content.title} {content.subject}"})
     return _save(workbook, buffer)
 
@@ -256,21 +262,62 @@ def _task_sheet(workbook, content):
                      _styled(task["lead"], alignment=WRAP), text(task["status"])])
 
 
-def _raw_sheet(workbook, content):
-    """The figures behind the tables, one row per school, indicator and period."""
-    ws = _new_sheet(workbook, RAW_SHEET, RAW_WIDTHS, header_row=1)
-    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
-    ws.autofilter(0, 0, len(content.raw_values), len(RAW_HEADERS) - 1)
+EXCEL_ROWS = 1_048_576  # the rows an Excel sheet holds
+SHEET_NAME_LENGTH = 31  # the characters of a sheet's name Excel accepts
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+PROGRESS_ROWS = 10_000
+
+
+def _raw_sheets(workbook, content, parts, *, on_progress=None):
+    """The figures behind the tables, one row per school, indicator and period: a sheet per part (name, rows),
+    each going on in another sheet at Excel's last row (EXCEL_ROWS, the header included)."""
+    limit = EXCEL_ROWS
     rates = {row.indicator for row in content.rows if row.is_rate}
-    for value in content.raw_values:
-        figure = value["value"]
-        # a figure from counts is a rate in percent (ProgressValue.effective_value)
-        is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
-        _append(ws, [text(value["unit_code"]), text(value["unit"]), text(value["indicator"]),
-                     text(value["period"]),
-                     # counts go out as plain numbers (Excel's General format shows them as they are)
-                     _plain_number(value["numerator"]), _plain_number(value["denominator"]),
-                     number(_share(figure), PERCENT) if is_rate else number(figure, _count_format(figure))])
+    names, written = set(), 0
+    for name, rows in parts:
+        ws = _raw_sheet(workbook, _sheet_name(name, names))
+        for value in rows:
+            if ws.report_rows >= limit:
+                _filter(ws)
+                ws = _raw_sheet(workbook, _sheet_name(name, names, continued=True))
+            figure = value["value"]
+            # a figure from counts is a rate in percent (ProgressValue.effective_value)
+            is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
+            _append(ws, [text(value["unit_code"]), text(value["unit"]), text(value["indicator"]),
+                         text(value["period"]),
+                         # counts go out as plain numbers (Excel's General format shows them as they are)
+                         _plain_number(value["numerator"]), _plain_number(value["denominator"]),
+                         number(_share(figure), PERCENT) if is_rate else number(figure, _count_format(figure))],
+                    fit=False)  # no cell wraps
+            written += 1
+            if on_progress is not None and written % PROGRESS_ROWS == 0:
+                on_progress()
+        _filter(ws)
+
+
+def _raw_sheet(workbook, name):
+    ws = _new_sheet(workbook, name, RAW_WIDTHS, header_row=1)
+    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
+    return ws
+
+
+def _filter(ws):
+    """The header's filter over the rows written."""
+    ws.autofilter(0, 0, ws.report_rows - 1, len(RAW_HEADERS) - 1)
+
+
+def _sheet_name(name, taken, *, continued=False):
+    """A sheet's name Excel accepts, unique in the workbook (whatever the case): at most 31 characters, none of
+    []:*?/\\; a sheet going on from another, or a name already taken, is numbered ("Tỉnh A (2)")."""
+    base = SHEET_NAME_FORBIDDEN.sub(" ", str(name)).strip().strip("'") or RAW_SHEET
+    number = 2 if continued else 1
+    while True:
+        suffix = f" ({number})" if number > 1 else ""
+        candidate = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
+        if candidate.casefold() not in taken:
+            taken.add(candidate.casefold())
+            return candidate
+        number += 1
 
 
 def _figures_sheet(workbook, contents):
@@ -333,14 +380,17 @@ def _new_sheet(workbook, title, widths, *, header_row):
     return ws
 
 
-def _workbook(buffer):
+def _workbook(buffer, *, streamed=False):
     """A workbook assembled in memory whose default font, that of every cell without one, is Times New Roman 12.
     Nothing a user typed is ever taken for a formula, a link or a number.
 
     Not XlsxWriter's constant_memory mode, though the rows are written in order: it writes each row to a
     temporary file as an inline string (and XlsxWriter turns it off with in_memory), and was slower here
-    (2.2 s against 1.5 s for the 130,000 cells of the synthetic province)."""
-    workbook = Workbook(buffer, {"in_memory": True, "default_format_properties": dict(BODY_FONT),
+    (2.2 s against 1.5 s for the 130,000 cells of the synthetic province). `streamed`: in that mode, for the
+    country's report, whose millions of cells would not fit in memory."""
+    # streamed: rows go to temporary files as they are written, not held (the country's millions of cells)
+    workbook = Workbook(buffer, {"in_memory": not streamed, "constant_memory": streamed,
+                                 "default_format_properties": dict(BODY_FONT),
                                  "strings_to_formulas": False, "strings_to_urls": False,
                                  "strings_to_numbers": False})
     workbook.report_formats = _Formats(workbook)

@@ -64,7 +64,7 @@ def writer(monkeypatch):
     """A stand-in for reports.builds.write_file that counts its calls; `during` runs inside the first one."""
     writer = types.SimpleNamespace(calls=0, during=None)
 
-    def write_file(fmt, *, kind, contents, title, on_wait=None):
+    def write_file(fmt, *, kind, contents, title, on_wait=None, raw_sheets=None):
         writer.calls += 1
         if writer.calls == 1 and writer.during:
             writer.during()
@@ -129,7 +129,7 @@ def test_a_run_beats_after_each_step_and_while_the_pdf_child_works(tree, plan, p
         real_beat(build)
         beats.append(ReportBuild.objects.get(pk=build.pk).heartbeat_at)
 
-    def write_file(fmt, *, kind, contents, title, on_wait=None):
+    def write_file(fmt, *, kind, contents, title, on_wait=None, raw_sheets=None):
         on_wait()  # what the PDF child's wait loop calls every REPORT_BUILD_HEARTBEAT_SECONDS
         return b"%PDF-fake"
 

@@ -49,7 +49,9 @@ class Command(BaseCommand):
         kind = ReportBuild.Kind.CONSOLIDATED if consolidated else ReportBuild.Kind.UNIT
         try:
             contents, title = builds.assemble(kind=kind, unit=unit_obj, document=document, period=period_obj)
-            data = builds.write_file(fmt, kind=kind, contents=contents, title=title)
+            data = builds.write_file(fmt, kind=kind, contents=contents, title=title, raw_sheets=(
+                builds.streamed_raw_sheets(kind=kind, unit=unit_obj, document=document, period=period_obj)
+                if fmt == "xlsx" else None))
         except builds.BuildError as error:
             raise CommandError(str(error)) from error
         try:
