@@ -14,6 +14,7 @@ MESSAGES = {
     exceptions.UnsupportedMediaType: "Chỉ nhận nội dung JSON (Content-Type: application/json).",
     exceptions.NotAcceptable: "Không có định dạng trả lời phù hợp với tiêu đề Accept.",
 }
+UNREADABLE = (exceptions.ParseError, exceptions.UnsupportedMediaType)
 CSRF = "Thiếu hoặc sai mã CSRF: yêu cầu ghi từ trình duyệt phải gửi kèm tiêu đề X-CSRFToken."
 
 
@@ -28,7 +29,8 @@ def vietnamese(exc):
     if detail and detail.startswith("CSRF Failed"):
         return CSRF
     for kind, message in MESSAGES.items():
-        if isinstance(exc, kind) and (detail is None or detail == str(kind.default_detail)):
+        # a body that cannot be read is said in our words whatever DRF's says ("JSON parse error - …" is English)
+        if isinstance(exc, kind) and (detail is None or detail == str(kind.default_detail) or kind in UNREADABLE):
             return message
     return detail
 

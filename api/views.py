@@ -8,10 +8,11 @@ import hashlib
 
 from django import forms
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -399,7 +400,7 @@ class OutgoingReportDetail(DetailView):
                           404: OpenApiResponse(description="Không có báo cáo này trong phạm vi, hoặc chưa có tệp này.")})
 class OutgoingReportFile(APIView):
     def get(self, request, pk, fmt):
-        from django.http import FileResponse, Http404
+        from django.http import FileResponse
 
         report = access.get_object_for_user(request.user, _outgoing_reports(request.user), pk)
         file = serializers.report_files(report).get(fmt)
@@ -494,6 +495,21 @@ class ExportView(ConditionalMixin, APIView):
         """A refusal is JSON ({detail, code}) even when CSV was asked for."""
         response = super().handle_exception(exc)
         self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        """?format= naming neither json nor csv is a refusal that says what is offered, not a 404."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except (exceptions.NotFound, Http404):  # DRF's negotiation raises Django's Http404 for ?format=
+            if force:
+                raise
+            raise exceptions.ValidationError({"format": ["Chỉ xuất được định dạng json hoặc csv."]}) from None
+
+    def options(self, request, *args, **kwargs):
+        """The description of the view, in JSON even when ?format=csv is asked (it is no list of rows)."""
+        response = super().options(request, *args, **kwargs)
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return response
 
     def get(self, request, format=None):

@@ -119,6 +119,10 @@ class BulkValuesView(APIView):
 def _school_and_period(request, school_pk, period_pk):
     school = access.get_object_for_user(request.user, Unit.objects.schools().select_related("parent"), school_pk)
     period = _period(period_pk)
+    if not period.takes_school_reports:  # schools report on their semesters only
+        from django.http import Http404
+
+        raise Http404("Trường chỉ lập báo cáo theo học kỳ.")
     if not access.can_fill_school_report(request.user, school):
         from django.core.exceptions import PermissionDenied
 

@@ -31,8 +31,11 @@ def body_object(data):
     return data
 
 
-def _text(value):
-    """A JSON value as the text a form field reads ("0.82", "12"): the forms decide what it means."""
+def _text(value, name="value"):
+    """A JSON value as the text a form field reads ("0.82", "12"): the forms decide what it means. A list or an
+    object is no value of a field: refused, never kept as its Python text ("['a']")."""
+    if isinstance(value, (list, dict)):
+        raise ValidationError({name: ["Phải là một giá trị (số hoặc chuỗi), không phải danh sách hay đối tượng."]})
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,7 +44,7 @@ def _text(value):
 
 
 def plain_data(body, names):
-    return {name: _text(body.get(name)) for name in names if name in body}
+    return {name: _text(body.get(name), name) for name in names if name in body}
 
 
 def progress_form_data(body):
@@ -80,7 +83,7 @@ def school_report_form_data(body, items):
         value = entries.get(code)
         if item.kind == ItemKind.YES_NO and isinstance(value, bool):
             value = int(value)
-        data[field_name(item)] = _text(value)
+        data[field_name(item)] = _text(value, f"entries.{code}")
     return data, sorted(set(entries) - set(by_code))
 
 
@@ -168,7 +171,11 @@ def _check_row(row, index, targets, writable, periods, seen, user):
     earlier = seen.setdefault((target.pk, period.pk), index)
     if earlier != index:
         return {"non_field_errors": [f"Chỉ tiêu và kỳ này đã có ở dòng {earlier}."]}, None
-    form = ProgressForm(progress_form_data(row), target=target, period=period)
+    try:
+        data = progress_form_data(row)
+    except ValidationError as error:  # a list or an object where a value goes: this row's error
+        return {name: [str(message) for message in messages] for name, messages in error.detail.items()}, None
+    form = ProgressForm(data, target=target, period=period)
     if not form.is_valid():
         return form_errors(form), None
     return None, form

@@ -88,7 +88,7 @@ def seed_demo(*, with_progress=True):
         plans[spec["key"]] = seed_plan(tally, spec, units, documents, indicators, nq71_targets)
     # a target seeded now starts its history as one created in the admin or imported does
     seeded = Target.objects.filter(document__in=[documents["NQ71"], *plans.values()], revisions__isnull=True)
-    record_target_revisions(targets=list(seeded), by=None, reason="Dữ liệu minh họa (manage.py seed_demo).")
+    record_target_revisions(targets=list(seeded), by=None, reason="Dữ liệu minh họa.")
     periods = seed_periods(tally)
     seed_users(tally, units)
     if with_progress:

@@ -24,6 +24,10 @@ class PeriodKind(models.TextChoices):
     YEAR = "year", "Năm"
 
 
+# the periods a school reports on: its semesters (the school year, half-years and years are the units' above)
+SCHOOL_REPORT_KINDS = (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2)
+
+
 @functools.lru_cache(maxsize=512)
 def _period_name(kind, school_year, year):
     """A period's name from what names it (a dashboard asks it hundreds of times: once per period is enough)."""
@@ -108,6 +112,11 @@ class Period(models.Model):
                 raise ValidationError({"school_year": "Năm học phải có dạng 2025-2026 (hai năm liên tiếp)."})
         elif not self.year:
             raise ValidationError({"year": "Kỳ theo năm cần ghi năm."})
+
+    @property
+    def takes_school_reports(self):
+        """Whether schools report on this period (SCHOOL_REPORT_KINDS)."""
+        return self.kind in SCHOOL_REPORT_KINDS
 
     @property
     def locks_on(self):

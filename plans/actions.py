@@ -1,6 +1,9 @@
 """Writes of plans and tasks that record history: the life of a plan (signed into force, amended, replaced) and
 reports on tasks (state, due date, handing to a lower unit)."""
 
+import hashlib
+import json
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,6 +12,47 @@ from .models import Document, DocumentRevision, DocumentStatus, Task, TaskUpdate
 
 class PlanStateError(Exception):
     """The step does not apply to the plan in its present state; the message is shown as is."""
+
+
+class StaleEditError(Exception):
+    """Someone changed the object since the user's page was opened: nothing was saved, nothing overwritten.
+
+    `current`: the object as it now stands (read under its lock); `latest`: the history row that says who
+    changed it and when (a DocumentRevision, TaskUpdate or TargetRevision), or None when the history does not
+    say; `fingerprint`: the state's fingerprint now, which the page offers so that the user may save over it
+    knowingly."""
+
+    def __init__(self, *, current, latest, fingerprint):
+        super().__init__("Dữ liệu vừa được người khác thay đổi.")
+        self.current, self.latest, self.fingerprint = current, latest, fingerprint
+
+
+def state_fingerprint(state):
+    """A short digest of the state a form was built from (a JSON-able dict): the page posts it back hidden, and
+    the action compares it with the state under the row's lock (a fingerprint rather than a version column:
+    no migration, and a change by any path, the admin included, is seen)."""
+    text = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_not_stale(*, seen, current, state, history):
+    """Raise StaleEditError unless `seen` is the fingerprint of `state`, the locked row's state now. `history`:
+    the object's history rows, newest first; the newest is named as the change only if it left the object in
+    this state (a change that bypassed the history is not pinned on the one before it)."""
+    fingerprint = state_fingerprint(state)
+    if seen != fingerprint:
+        latest = history.first()
+        if latest is not None and state_fingerprint(_state_after(latest, state.keys())) != fingerprint:
+            latest = None
+        raise StaleEditError(current=current, latest=latest, fingerprint=fingerprint)
+
+
+def _state_after(row, keys):
+    """The state a history row left, keyed as the checked state: a revision's `after` snapshot, a task report's
+    own fields."""
+    if hasattr(row, "after"):
+        return {key: (row.after or {}).get(key) for key in keys}
+    return {key: getattr(row, key) for key in keys}
 
 
 def _locked(document):
@@ -33,12 +77,22 @@ def enact_plan(*, document, number, issued_on, by):
 AMENDABLE_FIELDS = ("title", "start_year", "end_year")
 
 
+def amendable_state(document):
+    """What the amendment form shows of a plan, and so what it may not overwrite unseen."""
+    return {field: getattr(document, field) for field in AMENDABLE_FIELDS}
+
+
 @transaction.atomic
-def amend_plan(*, document, changes, reason, by):
-    """Amend a plan in force (its title or period); the version before is kept in the revision."""
+def amend_plan(*, document, changes, reason, by, seen):
+    """Amend a plan in force (its title or period); the version before is kept in the revision.
+
+    `seen`: the fingerprint of amendable_state() the user's page was built from; StaleEditError if the plan
+    changed since (an amendment from a page opened before another one's would silently undo it)."""
     document = _locked(document)
     if document.status != DocumentStatus.IN_FORCE:
         raise PlanStateError("Chỉ kế hoạch đang có hiệu lực mới sửa đổi, bổ sung được.")
+    check_not_stale(seen=seen, current=document, state=amendable_state(document),
+                    history=document.revisions.select_related("created_by"))
     before = document.version_snapshot()
     for field in AMENDABLE_FIELDS:
         setattr(document, field, changes[field])
@@ -63,10 +117,20 @@ def replace_plan(*, document, replacement, reason, by):
                                            before=before, after=document.version_snapshot(), created_by=by)
 
 
+def reported_state(task):
+    """What the task's report form shows (its state and due date), and so what it may not overwrite unseen."""
+    return {"status": task.status, "due_date": task.due_date}
+
+
 @transaction.atomic
-def update_task(*, task, status, due_date, note, by, evidence=None, lead_unit=None):
-    """Record a report on a task (state, due date, note, evidence, or a new lead unit) and apply it."""
+def update_task(*, task, status, due_date, note, by, seen, evidence=None, lead_unit=None):
+    """Record a report on a task (state, due date, note, evidence, or a new lead unit) and apply it.
+
+    `seen`: the fingerprint of reported_state() the report was made from; StaleEditError if the task changed
+    since (a report from a stale page would put back the state or due date someone else had just set)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
+    check_not_stale(seen=seen, current=task, state=reported_state(task),
+                    history=task.updates.select_related("created_by"))
     update = TaskUpdate(task=task, created_by=by, status_before=task.status, status=status, due_before=task.due_date,
                         due_date=due_date, lead_before=task.lead_unit, lead_unit=lead_unit or task.lead_unit,
                         note=note)

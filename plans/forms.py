@@ -1,27 +1,46 @@
 """The forms of a plan's life (sign into force, amend, replace) and of its tasks (report, hand to a lower unit)."""
 
-import io
 import re
 
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
+from units import evidence
 from units.models import Unit
+from units.textfields import NulRefusedInVietnamese
 
-from .actions import AMENDABLE_FIELDS
+from .actions import amendable_state, reported_state, state_fingerprint
 from .models import Document, DocumentStatus, TaskStatus
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
               "error_messages": {"invalid": "Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, ví dụ 15/01/2026."}}
 REASON = {"required": "Hãy ghi lý do."}
+STALE_FORM = "Biểu mẫu không còn hợp lệ (thiếu phiên bản dữ liệu đã mở): hãy tải lại trang rồi nhập lại."
+
+
+class VietnameseTextField(NulRefusedInVietnamese, forms.CharField):
+    """Every text input of these forms."""
+
+
+class SeenField(VietnameseTextField):
+    """The fingerprint (actions.state_fingerprint) of the state the page was built from, posted back hidden: the
+    action compares it under the row's lock, so that a save from a page opened before someone else's change is
+    refused instead of silently undoing it."""
+
+    widget = forms.HiddenInput
+    default_validators = [RegexValidator(r"\A[0-9a-f]{64}\Z")]
+
+    def __init__(self, **kwargs):
+        super().__init__(error_messages={"required": STALE_FORM, "invalid": STALE_FORM}, **kwargs)
 
 
 class PlanEnactForm(forms.Form):
     """Signing a draft into force: its number and date of issue are then required."""
 
-    number = forms.CharField(label="Số, ký hiệu", max_length=64, help_text="Ví dụ: 115/KH-UBND.",
-                             error_messages={"required": "Hãy ghi số, ký hiệu của kế hoạch khi ban hành."})
+    number = VietnameseTextField(label="Số, ký hiệu", max_length=64, help_text="Ví dụ: 115/KH-UBND.",
+                                 error_messages={"required": "Hãy ghi số, ký hiệu của kế hoạch khi ban hành."})
     issued_on = forms.DateField(label="Ngày ban hành", help_text="ngày/tháng/năm", **{
         **DATE_INPUT, "error_messages": {**DATE_INPUT["error_messages"],
                                          "required": "Hãy ghi ngày ban hành kế hoạch."}})
@@ -46,18 +65,20 @@ class PlanEnactForm(forms.Form):
 
 
 class PlanAmendForm(forms.Form):
-    """An amendment of a plan in force: what changes, and why."""
+    """An amendment of a plan in force: what changes, and why (and the version of the plan the page showed)."""
 
-    title = forms.CharField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-                            error_messages={"required": "Hãy ghi trích yếu của kế hoạch."})
+    title = VietnameseTextField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                                error_messages={"required": "Hãy ghi trích yếu của kế hoạch."})
     start_year = forms.IntegerField(label="Từ năm", min_value=2000, max_value=2100, required=False)
     end_year = forms.IntegerField(label="Đến năm", min_value=2000, max_value=2100, required=False)
-    reason = forms.CharField(label="Lý do sửa đổi, bổ sung", widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000, error_messages=REASON,
-                             help_text="Ví dụ: theo Kế hoạch số 20/KH-UBND ngày 10/3/2026 của UBND phường.")
+    reason = VietnameseTextField(label="Lý do sửa đổi, bổ sung", widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=2000, error_messages=REASON,
+                                 help_text="Ví dụ: theo Kế hoạch số 20/KH-UBND ngày 10/3/2026 của UBND phường.")
+    seen = SeenField()
 
     def __init__(self, *args, document, **kwargs):
-        kwargs.setdefault("initial", {field: getattr(document, field) for field in AMENDABLE_FIELDS})
+        state = amendable_state(document)
+        kwargs.setdefault("initial", {**state, "seen": state_fingerprint(state)})
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -73,8 +94,8 @@ class PlanReplaceForm(forms.Form):
                                          error_messages={"required": "Hãy chọn kế hoạch thay thế.",
                                                          "invalid_choice": "Kế hoạch đã chọn không thay thế được "
                                                                            "kế hoạch này."})
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                             error_messages=REASON)
+    reason = VietnameseTextField(label="Lý do", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                                 error_messages=REASON)
 
     def __init__(self, *args, document, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,57 +107,46 @@ class PlanReplaceForm(forms.Form):
 
 # ---- tasks ----
 
-PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
-STORED_SUFFIX = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg"}
-# HTML or script inside a file: what a browser that guesses the type would run
-WEB_CONTENT = re.compile(rb"<\s*(?:html|script|body|iframe|svg|object|embed|!doctype\s+html)[\s>/]|javascript:"
-                         rb"|/(?:JavaScript|JS|Launch)\b", re.IGNORECASE)
 EVIDENCE_REFUSED = "Tệp minh chứng của nhiệm vụ phải là PDF hoặc ảnh PNG/JPEG, không chứa mã lệnh."
+TASK_EVIDENCE_TYPES = (evidence.PDF, evidence.PNG, evidence.JPEG)
+STORED_SUFFIX = {evidence.PDF: ".pdf", evidence.PNG: ".png", evidence.JPEG: ".jpg"}
 
 
 def checked_task_evidence(uploaded):
-    """The content type of a task's evidence file (PDF, PNG, JPEG) judged from its bytes, or ValidationError."""
+    """The content type of a task's evidence file (PDF, PNG, JPEG), judged from its whole content as a target's
+    evidence is (units.evidence: a damaged PDF, a polyglot, a script are refused), or ValidationError."""
     limit = settings.EVIDENCE_MAX_BYTES
     if uploaded.size == 0:
         raise forms.ValidationError("Tệp rỗng.")
     if uploaded.size > limit:
         raise forms.ValidationError(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.")
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    if WEB_CONTENT.search(data):
+    try:
+        kind = evidence.check_evidence_file(uploaded)
+    except evidence.EvidenceRefused as refused:  # damaged, scripted: said as for a target; another kind: a task's
+        raise forms.ValidationError(EVIDENCE_REFUSED if str(refused) == evidence.ACCEPTED else str(refused)) from None
+    if kind not in TASK_EVIDENCE_TYPES:
         raise forms.ValidationError(EVIDENCE_REFUSED)
-    if data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]:
-        return PDF
-    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-                kind = {"PNG": PNG, "JPEG": JPEG}.get(image.format)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            kind = None
-        if kind:
-            return kind
-    raise forms.ValidationError(EVIDENCE_REFUSED)
+    return kind
 
 
 class TaskUpdateForm(forms.Form):
-    """A report on a task: its state, a note (required), its due date, an optional evidence file."""
+    """A report on a task: its state, a note (required), its due date, an optional evidence file (and the version
+    of the task the page showed)."""
 
     status = forms.ChoiceField(label="Trạng thái", choices=TaskStatus.choices,
                                error_messages={"invalid_choice": "Trạng thái không hợp lệ."})
     due_date = forms.DateField(label="Thời hạn", required=False, help_text="ngày/tháng/năm", **DATE_INPUT)
-    note = forms.CharField(label="Ghi chú, kết quả thực hiện", widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000, error_messages={"required": "Hãy ghi kết quả hoặc tình hình thực hiện."})
+    note = VietnameseTextField(label="Ghi chú, kết quả thực hiện", widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=4000, error_messages={"required": "Hãy ghi kết quả hoặc tình hình thực hiện."})
     evidence = forms.FileField(label="Minh chứng (không bắt buộc)", required=False,
                                help_text="PDF hoặc ảnh PNG/JPEG; tối đa 10 MB.",
                                error_messages={"invalid": "Không nhận được tệp: hãy chọn lại tệp minh chứng.",
                                                "empty": "Tệp rỗng."})
+    seen = SeenField()
 
     def __init__(self, *args, task, **kwargs):
-        kwargs.setdefault("initial", {"status": task.status, "due_date": task.due_date})
+        state = reported_state(task)
+        kwargs.setdefault("initial", {**state, "seen": state_fingerprint(state)})
         super().__init__(*args, **kwargs)
 
     def clean_evidence(self):
@@ -151,12 +161,12 @@ class TaskUpdateForm(forms.Form):
 class TaskAssignForm(forms.Form):
     """Handing a task to a lower unit: one of the units below the present lead unit (or the issuer)."""
 
-    lead_unit = forms.ModelChoiceField(label="Giao cho đơn vị", queryset=Unit.objects.none(),
+    lead_unit = forms.ModelChoiceField(label="Giao cho đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                                        error_messages={"required": "Hãy chọn đơn vị được giao.",
                                                        "invalid_choice": "Chỉ giao được cho một đơn vị cấp dưới "
                                                                          "của đơn vị đang chủ trì."})
-    note = forms.CharField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                           required=False)
+    note = VietnameseTextField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                               required=False)
 
     def __init__(self, *args, task, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,16 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units import access
-from units.models import Unit
+from units.models import Membership, Unit
 
-from .actions import PlanStateError, amend_plan, enact_plan, replace_plan, update_task
+from .actions import (
+    PlanStateError,
+    StaleEditError,
+    amend_plan,
+    enact_plan,
+    replace_plan,
+    reported_state,
+    state_fingerprint,
+    update_task,
+)
 from .forms import (
     PlanAmendForm,
     PlanEnactForm,
@@ -67,17 +76,23 @@ def plan_detail(request, pk):
 
 
 def _plan_step(request, pk, form_class, step, template):
-    """The three steps share one shape: a leader of the issuer, a form, one action, back to the plan's page."""
+    """The three steps share one shape: a leader of the issuer, a form, one action, back to the plan's page. A step
+    refused because someone changed the plan since the page was opened shows the plan as it now is (409), with
+    what the user typed."""
     document = _plan(request, pk, action="enact")
     form = form_class(request.POST or None, document=document)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             step(document, form.cleaned_data, request.user)
         except PlanStateError as refusal:
             form.add_error(None, str(refusal))
+        except StaleEditError as stale:
+            conflict = stale
         else:
             return redirect("plans:plan_detail", pk=document.pk)
-    return render(request, template, {"document": document, "form": form}, status=400 if form.errors else 200)
+    status = 409 if conflict else 400 if form.errors else 200
+    return render(request, template, {"document": document, "form": form, "conflict": conflict}, status=status)
 
 
 @login_required
@@ -91,7 +106,7 @@ def plan_enact(request, pk):
 @login_required
 def plan_amend(request, pk):
     def step(document, data, by):
-        amend_plan(document=document, changes=data, reason=data["reason"], by=by)
+        amend_plan(document=document, changes=data, reason=data["reason"], by=by, seen=data["seen"])
         messages.success(request, "Đã ghi nhận sửa đổi, bổ sung; phiên bản trước vẫn xem được trong lịch sử.")
     return _plan_step(request, pk, PlanAmendForm, step, "plans/plan_amend.html")
 
@@ -131,15 +146,34 @@ def _task(request, pk, action="view"):
                                       refusal="Chỉ đơn vị chủ trì hoặc phối hợp mới cập nhật được nhiệm vụ này.")
 
 
-def _task_page(request, task, update_form=None, assign_form=None, status=200):
+def _reads_task_work(user, task):
+    """Whether the user reads the working data (notes, names, evidence) of the unit that leads the task, as a
+    target's page decides it for the plan's issuer (units.access.reads_working_data)."""
+    return access.reads_working_data(user, task.lead_unit or task.document.issuer)
+
+
+def _task_updates(user, task):
+    """The reports on a task the user reads: all of them for a reader of the lead unit's working data (its own
+    people, those above it); for a reader below it (a school coordinating a ward office's task), only the reports
+    written by people of the units the user reads: its own, not the lead unit's working history."""
+    updates = task.updates.select_related("created_by", "lead_before", "lead_unit")
+    if _reads_task_work(user, task):
+        return updates
+    # any membership, active or not: a report stays its unit's when its author has left
+    written_in_scope = Membership.objects.filter(access.unit_condition(user, "unit"), user=OuterRef("created_by"))
+    return updates.filter(Exists(written_in_scope))
+
+
+def _task_page(request, task, update_form=None, assign_form=None, conflict=None, status=200):
     writable = Task.objects.writable_by(request.user).filter(pk=task.pk).exists()
     assignable = Task.objects.assignable_by(request.user).filter(pk=task.pk).exists()
     context = {
         "task": task, "today": timezone.localdate(),
         "coordinating": task.coordinating_units.order_by("path"),
-        "updates": task.updates.select_related("created_by", "lead_before", "lead_unit"),
+        "updates": _task_updates(request.user, task), "working": _reads_task_work(request.user, task),
         "update_form": (update_form or TaskUpdateForm(task=task)) if writable else None,
         "assign_form": (assign_form or TaskAssignForm(task=task, user=request.user)) if assignable else None,
+        "conflict": conflict,
     }
     return render(request, "plans/task_detail.html", context, status=status)
 
@@ -157,8 +191,15 @@ def task_update(request, pk):
     if not form.is_valid():
         return _task_page(request, task, update_form=form, status=400)
     data = form.cleaned_data
-    update_task(task=task, status=data["status"], due_date=data["due_date"], note=data["note"],
-                evidence=data["evidence"], by=request.user)
+    try:
+        update_task(task=task, status=data["status"], due_date=data["due_date"], note=data["note"],
+                    evidence=data["evidence"], by=request.user, seen=data["seen"])
+    except StaleEditError as stale:
+        # the page again, with the task as it now stands and what the user typed; who changed it is named only to
+        # a reader of that report (a school is not told the ward office's names)
+        if stale.latest is not None and not _task_updates(request.user, task).filter(pk=stale.latest.pk).exists():
+            stale.latest = None
+        return _task_page(request, _task(request, pk), update_form=form, conflict=stale, status=409)
     messages.success(request, "Đã cập nhật nhiệm vụ.")
     return redirect("plans:task_detail", pk=task.pk)
 
@@ -171,15 +212,25 @@ def task_assign(request, pk):
     if not form.is_valid():
         return _task_page(request, task, assign_form=form, status=400)
     unit = form.cleaned_data["lead_unit"]
-    update_task(task=task, status=task.status, due_date=task.due_date, lead_unit=unit, by=request.user,
-                note=form.cleaned_data["note"] or f"Giao cho {unit.name} chủ trì.")
+    try:
+        # the state and due date stay as this request read them: a report saved meanwhile is not undone
+        update_task(task=task, status=task.status, due_date=task.due_date, lead_unit=unit, by=request.user,
+                    note=form.cleaned_data["note"] or f"Giao cho {unit.name} chủ trì.",
+                    seen=state_fingerprint(reported_state(task)))
+    except StaleEditError:
+        form.add_error(None, "Nhiệm vụ vừa được người khác cập nhật: hãy xem lại rồi giao lại.")
+        return _task_page(request, _task(request, pk), assign_form=form, status=409)
     messages.success(request, f"Đã giao nhiệm vụ cho {unit.name}.")
     return redirect("plans:task_detail", pk=task.pk)
 
 
 @login_required
 def task_evidence_download(request, pk):
-    update = access.get_object_for_user(request.user, TaskUpdate.objects.exclude(evidence=""), pk)
+    update = access.get_object_for_user(
+        request.user, TaskUpdate.objects.exclude(evidence="").select_related("task__lead_unit", "task__document__issuer"),
+        pk)
+    # a report the task's page does not show the user (the lead unit's working data, read from below) is not found
+    update = get_object_or_404(_task_updates(request.user, update.task), pk=update.pk)
     return FileResponse(update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name,
                         content_type=update.evidence_type)
 

@@ -11,6 +11,8 @@ is locked and its version compared inside the transaction. Each save keeps its f
 (SchoolReportEntryChange).
 """
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.mail import send_mass_mail
@@ -100,6 +102,8 @@ def applicable_items(school):
 
 
 def get_or_start_report(*, school, period):
+    if not period.takes_school_reports:
+        raise WorkflowError(f"Trường chỉ lập báo cáo theo học kỳ, không lập báo cáo {period.name}.")
     report, _ = SchoolReport.objects.get_or_create(school=school, period=period)
     return report
 
@@ -120,20 +124,51 @@ def _check_editable(report, by):
         raise WorkflowError(report.period.lock_message(report.school))
 
 
-def _step(report, by, action, fields, comment=""):
+def _step(report, by, action, fields, comment="", upload_stamp=""):
     """Count the step: a new version, who made it, and its event (which records that version)."""
     report.version += 1
     report.updated_by = by
     report.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
-    return ReportEvent.objects.create(report=report, action=action, by=by, comment=comment, version=report.version)
+    return ReportEvent.objects.create(report=report, action=action, by=by, comment=comment, version=report.version,
+                                      upload_stamp=upload_stamp)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Which download of the Excel form an uploaded file came from: the mark of that download, and when it was made."""
+
+    stamp: str
+    downloaded_at: datetime
+
+
+def upload_refusal(school, period, upload):
+    """Why a file downloaded before the report changed cannot be taken (None if it can): the report was saved on
+    the portal since, or by another file (a copy downloaded at the same time, uploaded first). The same file
+    uploaded again after a correction is taken."""
+    # the download's time is to the second: what happened within that second came before it
+    since = ReportEvent.objects.filter(report__school=school, report__period=period,
+                                       at__gte=upload.downloaded_at + timedelta(seconds=1)).select_related("by")
+    edit = since.filter(action=ReportEvent.Action.SAVED).order_by("-at").first()
+    other = since.filter(action=ReportEvent.Action.UPLOADED).exclude(upload_stamp=upload.stamp).order_by("-at").first()
+    changed = edit or other
+    if changed is None:
+        return None
+    how = "sửa trên Cổng" if changed is edit else "cập nhật bằng một tệp Excel khác"
+    return (f"Báo cáo đã được {how} lúc {timezone.localtime(changed.at):%H:%M %d/%m/%Y} ({person_name(changed.by)}), "
+            f"sau khi tệp này được tải xuống ({timezone.localtime(upload.downloaded_at):%H:%M %d/%m/%Y}). Để không "
+            "ghi đè những số liệu đó, hãy tải mẫu Excel mới rồi nhập lại.")
 
 
 @transaction.atomic
-def save_school_report(*, report, entries, narrative, by, expected_version, action=None):
+def save_school_report(*, report, entries, narrative, by, expected_version, action=None, upload=None):
     """Save a draft: every figure and narrative part at once, refused whole if someone saved meanwhile or
-    entry is locked; each figure that changes keeps its before/after with this save."""
+    entry is locked; each figure that changes keeps its before/after with this save. `upload`: the file's
+    download (Upload), refused if the report changed since it."""
     report = _lock(report, expected_version)
     _check_editable(report, by)
+    refusal = upload_refusal(report.school, report.period, upload) if upload is not None else None
+    if refusal:  # checked again here, the report locked: another upload may have come in since the file was read
+        raise WorkflowError(refusal)
     items = {item.code: item for item in ReportItem.objects.filter(code__in=entries)}
     existing = {entry.item.code: entry for entry in report.entries.select_related("item")}
     changes = []
@@ -149,7 +184,8 @@ def save_school_report(*, report, entries, narrative, by, expected_version, acti
             entry.save(update_fields=["value"])
     for field, text in narrative.items():
         setattr(report, field, text)
-    event = _step(report, by, action or ReportEvent.Action.SAVED, ["highlights", "difficulties", "proposals"])
+    event = _step(report, by, action or ReportEvent.Action.SAVED, ["highlights", "difficulties", "proposals"],
+                  upload_stamp=upload.stamp if upload is not None else "")
     for change in changes:
         change.event = event
     SchoolReportEntryChange.objects.bulk_create(changes)

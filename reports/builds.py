@@ -31,12 +31,13 @@ from periods.models import Period, trend_periods
 from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
 from units.links import absolute_url
-from units.models import Membership, Role, Unit, UnitKind
+from units.models import Membership, Role, Unit
 
 from .content import (
     ReportContent,
     build_figures_contents,
     build_report_content,
+    consolidated_level,
     consolidation_cover,
     raw_value_sheets,
     streams_raw_values,
@@ -101,13 +102,18 @@ def clean_formats(formats):
 
 
 def report_plans(*, kind, unit, document):
-    """[(unit, plan)] whose content makes the report: the unit and the plan, or for a consolidated report
-    each commune directly below with its in-force plan implementing the document (else the document)."""
+    """[(unit, plan)] whose content makes the report: the unit and the plan, or for a consolidated report each unit
+    directly below that it takes (a province's communes, the country's provinces: content.consolidated_level) with
+    its in-force plan implementing the document (else the document)."""
     if kind != ReportBuild.Kind.CONSOLIDATED:
         return [(unit, document)]
-    children = list(unit.children.current().filter(kind=UnitKind.COMMUNE).order_by("name"))
+    level = consolidated_level(unit)
+    if level is None:
+        raise BuildError("Chỉ tỉnh, thành phố (tổng hợp các xã, phường) và Trung ương (tổng hợp các tỉnh, thành phố) "
+                         "lập báo cáo tổng hợp các đơn vị cấp dưới.")
+    children = list(unit.children.current().filter(kind=level.kind).order_by("name"))
     if not children:
-        raise BuildError(f"{unit.name} không có phường, xã trực thuộc để tổng hợp báo cáo.")
+        raise BuildError(f"{unit.name} không có {level.plural} trực thuộc để tổng hợp báo cáo.")
     own = {}
     for plan in (Document.objects.in_force().filter(implements=document, issuer__in=children,
                                                     targets__is_projection=False)

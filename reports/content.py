@@ -68,10 +68,24 @@ class ReportRow:
     each_unit: bool = False  # a target for every unit: the result is the lowest unit's figure
     sections: list = field(default_factory=list)  # the plan's sections stating it, when it states it twice
     result_from: str = ""  # the period of the result when it is an earlier one's ("HK II 2025-2026"), else ""
+    # how many units below reported the figure when it is added up from them (not entered for the target): a ward's
+    # "100% Đạt" from one school of eight is read as such; None for a figure entered, or a school's own
+    reporting_units: int | None = None
 
     @property
     def is_rate(self):
         return self.kind == IndicatorKind.RATE
+
+    @property
+    def result_note(self):
+        """What every format prints beside the result: the earlier period it is of, and how many units below
+        reported it ("số liệu HK II 2025-2026, từ 1 đơn vị báo cáo"); "" for a figure of this period entered."""
+        if self.result is None:
+            return ""
+        parts = [f"số liệu {self.result_from}"] if self.result_from else []
+        if self.reporting_units:
+            parts.append(f"từ {format_number(self.reporting_units)} đơn vị báo cáo")
+        return ", ".join(parts)
 
     @property
     def result_text(self):
@@ -173,10 +187,13 @@ class ReportCover:
     recipients: list
     signer_title: list
     signer_name: str
-    communes: int  # the communes directly below
+    communes: int  # the units directly below that the consolidation takes (communes, or the country's provinces)
     sent: list  # the names of those whose report was received
     missing: list  # the names of those that have not sent theirs
     preview: bool = False  # none sent: the figures are the live data's
+    below: str = "xã, phường"  # how the report names the units it consolidates (Level.plural)
+    below_one: str = "xã"  # one of them, in a count ("3 xã có số liệu")
+    below_header: str = "Xã, phường"  # the column that names them
 
     def __str__(self):
         return self.subject
@@ -184,34 +201,58 @@ class ReportCover:
     @property
     def sent_line(self):
         """ "2/3 xã, phường đã gửi báo cáo: Phường A, Phường B. Chưa gửi: Phường C." """
-        text = f"{len(self.sent)}/{self.communes} xã, phường đã gửi báo cáo"
+        text = f"{len(self.sent)}/{self.communes} {self.below} đã gửi báo cáo"
         text += f": {', '.join(self.sent)}." if self.sent else "."
         if self.missing:
             text += f" Chưa gửi: {', '.join(self.missing)}."
         if self.preview:
-            text += " Số liệu dưới đây là bản xem trước lấy từ dữ liệu hiện có của các xã, phường."
+            text += f" Số liệu dưới đây là bản xem trước lấy từ dữ liệu hiện có của các {self.below}."
         return text
+
+
+@dataclass(frozen=True)
+class Level:
+    """The units a consolidation takes, by the kind of the unit consolidating, and how its report names them."""
+
+    kind: str
+    plural: str
+    one: str
+    header: str
+
+
+# a province consolidates its communes; the country (Trung ương) its provinces
+CONSOLIDATED_LEVELS = {
+    UnitKind.PROVINCE: Level(UnitKind.COMMUNE, "xã, phường", "xã", "Xã, phường"),
+    UnitKind.CENTRAL: Level(UnitKind.PROVINCE, "tỉnh, thành phố", "tỉnh", "Tỉnh, thành phố"),
+}
+
+
+def consolidated_level(unit):
+    """The Level the unit consolidates, or None: only a province and the country make a consolidated report."""
+    return CONSOLIDATED_LEVELS.get(unit.kind)
 
 
 def consolidation_cover(*, unit, document, period, sent_codes, preview=False, report_date=None):
     """The cover of `unit`'s consolidation for the period: titled after the unit's own plan carrying out
-    `document` (else `document`), the communes that sent their report (`sent_codes`) and those that did not."""
+    `document` (else `document`), the units below (consolidated_level) that sent their report (`sent_codes`) and
+    those that did not."""
     report_date = report_date or timezone.localdate()
+    level = consolidated_level(unit) or CONSOLIDATED_LEVELS[UnitKind.PROVINCE]
     own = own_plan(unit, document)
-    communes = list(unit.children.current().filter(kind=UnitKind.COMMUNE).order_by("name"))
-    subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các xã, phường, {period.name}"
+    below = list(unit.children.current().filter(kind=level.kind).order_by("name"))
+    subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các {level.plural}, {period.name}"
     leader, position = _leader(unit)
     return ReportCover(
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
-        place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
+        place_date=f"{_place(unit)}, {_long_date(report_date)}",
         title="BÁO CÁO", subject=subject + (" (bản xem trước)" if preview else ""),
-        opening=_opening(unit, own, period, verb="tổng hợp", whose=" của các xã, phường trực thuộc"),
-        period_name=period.name, recipients=_recipients(unit, below=True), signer_title=_signer_title(unit, position),
-        signer_name=leader, communes=len(communes),
-        sent=[short_commune_name(c.name) for c in communes if c.code in sent_codes],
-        missing=[short_commune_name(c.name) for c in communes if c.code not in sent_codes],
-        preview=preview,
+        opening=_opening(unit, own, period, verb="tổng hợp", whose=f" của các {level.plural} trực thuộc"),
+        period_name=period.name, recipients=_recipients(unit, below=level.plural),
+        signer_title=_signer_title(unit, position), signer_name=leader, communes=len(below),
+        sent=[short_commune_name(c.name) for c in below if c.code in sent_codes],
+        missing=[short_commune_name(c.name) for c in below if c.code not in sent_codes],
+        preview=preview, below=level.plural, below_one=level.one, below_header=level.header,
     )
 
 
@@ -349,7 +390,7 @@ def _content(*, unit, document, period, everything, statuses, leads, rate, signe
         unit_code=unit.code, unit_name=unit.name,
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=number or f"Số:       /BC-{_issuer_abbreviation(unit)}",
-        place_date=f"{unit.place_name or unit.short_name or unit.name}, {_long_date(report_date)}",
+        place_date=f"{_place(unit)}, {_long_date(report_date)}",
         title="BÁO CÁO",
         subject=f"Kết quả thực hiện {_plan_named(document)}, {period.name}",
         opening=_opening(unit, document, period),
@@ -357,7 +398,7 @@ def _content(*, unit, document, period, everything, statuses, leads, rate, signe
         summary={str(k): v for k, v in status_counts(statuses).items()},
         summary_labels=[[str(s), Status(s).label] for s in STATUS_ORDER],
         submitted=rate.submitted, schools=rate.schools,
-        groups=_groups(statuses, leads),
+        groups=_groups(statuses, leads, added_up=unit.kind != UnitKind.SCHOOL),
         tasks=list(tasks),
         narratives=list(narratives),
         recipients=recipients,
@@ -413,12 +454,27 @@ def projection_scale_lines(table):
             for item in table.get("scale", [])]
 
 
+# The country's reports (Trung ương: the figures of every province) are the Ministry's, which compiles them in Hà Nội.
+MINISTRY = "Bộ Giáo dục và Đào tạo"
+CAPITAL = "Hà Nội"
+
+
+def _body_name(unit):
+    """The body that issues the unit's report, as a sentence names it: the unit, or for the country the Ministry."""
+    return MINISTRY if unit.kind == UnitKind.CENTRAL else unit.name
+
+
+def _place(unit):
+    """Where the report is dated: the unit's place, the capital for the country's."""
+    return unit.place_name or (CAPITAL if unit.kind == UnitKind.CENTRAL else unit.short_name or unit.name)
+
+
 def issuer_lines(unit):
     """The issuing body as the header prints it, upper case, under the body it answers to (Nghị định 30/2020,
     Phụ lục I: "tên cơ quan chủ quản" in regular type above the issuing body in bold): a ward's People's
     Committee under the city's ("UBND THÀNH PHỐ HẢI PHÒNG" / "ỦY BAN NHÂN DÂN" / "PHƯỜNG DƯƠNG KINH"), a
     school under its ward. `issuer_bold` says how many of the last lines are the issuing body."""
-    name = unit.name.upper()
+    name = _body_name(unit).upper()
     parent = _parent_line(unit)
     for body in ("ỦY BAN NHÂN DÂN ", "ĐẢNG ỦY ", "HỘI ĐỒNG NHÂN DÂN "):
         if name.startswith(body):
@@ -446,6 +502,8 @@ def _parent_line(unit):
 
 
 def _issuer_abbreviation(unit):
+    if unit.kind == UnitKind.CENTRAL:
+        return "BGDĐT"
     if unit.kind == UnitKind.SCHOOL:
         return "TR"
     return "ĐU" if unit.is_party_body else "UBND"
@@ -469,7 +527,7 @@ def _opening(unit, document, period, *, verb="báo cáo", whose=""):
         basis = f"{document.get_doc_type_display()} số {document.number}{issued} của {issuer} {about}"
     else:
         basis = f"{document.name}{issued} của {issuer}"
-    return f"Thực hiện {basis}, {unit.name} {verb} kết quả thực hiện {period.name}{whose} như sau:"
+    return f"Thực hiện {basis}, {_body_name(unit)} {verb} kết quả thực hiện {period.name}{whose} như sau:"
 
 
 def _plan_named(document):
@@ -478,7 +536,9 @@ def _plan_named(document):
     return document.short_label if document.number else document.name
 
 
-def _groups(statuses, leads):
+def _groups(statuses, leads, added_up=True):
+    """The report's table by criterion; `added_up`: the unit's figures are added up from units below it (not a
+    school's), whose number each row says (ReportRow.reporting_units)."""
     by_key = {key: ReportGroup(key, label, []) for key, label in Category.choices}
     periods = {p.pk: p for item in statuses for p, _value in item.series}
     names = {pk: p.name for pk, p in periods.items()}  # the trend's few periods, named once, not on every row
@@ -496,6 +556,9 @@ def _groups(statuses, leads):
             denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
             sections=item.sections if len(item.sections) > 1 else [],
             result_from=item.figure_from.name if item.figure_from else "",  # in full: an official document
+            reporting_units=item.figure.reporting_units if (
+                added_up and item.figure is not None and not item.figure.entered and item.figure.reporting_units)
+            else None,
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -618,11 +681,13 @@ def _raw_query(targets, period, where):
             .for_period(period).filter(indicator_id__in={t.indicator_id for t in targets}))
 
 
-def _recipients(unit, *, below=False, departments=None):
+def _recipients(unit, *, below="", departments=None):
     """ "Nơi nhận": the level above and the Sở GD&ĐT (to report to), the unit's leaders, the archive; a
-    consolidation (`below`) also goes back to the communes. `departments`: _departments() of several units,
+    consolidation also goes back to the units it took (`below`: their name, "xã, phường"). `departments`: _departments() of several units,
     read once for all of them."""
-    if not unit.parent_id:
+    if unit.kind == UnitKind.CENTRAL:
+        above = ["Chính phủ, Thủ tướng Chính phủ (để báo cáo);"]
+    elif not unit.parent_id:
         above = []
     elif unit.parent.kind == UnitKind.CENTRAL:
         above = ["Bộ Giáo dục và Đào tạo (để báo cáo);"]
@@ -633,7 +698,7 @@ def _recipients(unit, *, below=False, departments=None):
     departments = _departments([unit]) if departments is None else departments
     department = departments.get(_province_of(unit))
     return [*above, *([f"{department.name} (để báo cáo);"] if department else []),
-            *(["UBND các xã, phường;"] if below else []), "Lãnh đạo đơn vị;", "Lưu: VT."]
+            *([f"UBND các {below};"] if below else []), "Lãnh đạo đơn vị;", "Lưu: VT."]
 
 
 def _province_of(unit):
@@ -659,7 +724,8 @@ def _departments(units):
 
 
 # how the title of the body's deputy head begins ("Phó Chủ tịch UBND phường", "PCT UBND xã"), by kind of body
-_DEPUTY_TITLES = {"school": ("phó hiệu trưởng", "pht "), "party": ("phó bí thư",), "committee": ("phó chủ tịch", "pct ")}
+_DEPUTY_TITLES = {"school": ("phó hiệu trưởng", "pht "), "party": ("phó bí thư",), "committee": ("phó chủ tịch", "pct "),
+                  "ministry": ("thứ trưởng",)}
 
 
 def _signer_title(unit, position=""):
@@ -668,9 +734,12 @@ def _signer_title(unit, position=""):
     (their title in the portal) says it begins ("Phó Chủ tịch UBND phường"; not "Phó Bí thư Đảng ủy, Chủ tịch
     UBND phường", the chairman), signs in the head's place ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), or in a Party
     committee for its standing committee with their own title ("PHÓ BÍ THƯ")."""
-    body = "school" if unit.kind == UnitKind.SCHOOL else "party" if unit.is_party_body else "committee"
+    body = ("school" if unit.kind == UnitKind.SCHOOL else "ministry" if unit.kind == UnitKind.CENTRAL
+            else "party" if unit.is_party_body else "committee")
     title = unicodedata.normalize("NFC", position or "").strip().casefold() + " "
     deputy = title.startswith(_DEPUTY_TITLES[body])
+    if body == "ministry":  # the country's report, the Ministry's: its minister, or a deputy minister in their place
+        return ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"] if deputy else ["BỘ TRƯỞNG"]
     if unit.kind == UnitKind.SCHOOL:
         return ["KT. HIỆU TRƯỞNG", "PHÓ HIỆU TRƯỞNG"] if deputy else ["HIỆU TRƯỞNG"]
     if unit.is_party_body:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from targets.fields import VietnameseDecimalField, VietnameseTextField
 
@@ -103,8 +104,9 @@ class VersionForm(forms.Form):
 
 
 class ReturnForm(VersionForm):
-    comment = forms.CharField(label="Ý kiến trả lại", widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì."})
+    comment = VietnameseTextField(label="Ý kiến trả lại", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  error_messages={"required": "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.",
+                                                  "max_length": "Ý kiến trả lại dài quá 2.000 ký tự."})
 
 
 class AnswerForm(VersionForm):
@@ -113,14 +115,19 @@ class AnswerForm(VersionForm):
     decision = forms.ChoiceField(choices=[("acknowledge", "Xác nhận đã nhận"), ("return", "Trả lại")],
                                  error_messages={"required": "Hãy chọn xác nhận hoặc trả lại.",
                                                  "invalid_choice": "Hãy chọn xác nhận hoặc trả lại."})
-    reason = forms.CharField(label="Lý do trả lại", required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"max_length": "Lý do trả lại dài quá 2.000 ký tự."})
+    reason = VietnameseTextField(label="Lý do trả lại", required=False, max_length=2000,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
+                                 error_messages={"max_length": "Lý do trả lại dài quá 2.000 ký tự."})
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "return" and not cleaned.get("reason", "").strip():
+        reason = cleaned.get("reason", "").strip()
+        if cleaned.get("decision") == "return" and not reason:
             self.add_error("reason", "Hãy ghi lý do trả lại để đơn vị gửi biết cần chỉnh sửa gì.")
+        elif cleaned.get("decision") == "acknowledge" and reason:
+            # a reason typed under "Xác nhận đã nhận" is a return meant: never acknowledge it silently
+            self.add_error("decision", "Bạn đã ghi lý do trả lại nhưng đang chọn “Xác nhận đã nhận”: hãy chọn "
+                                       "“Trả lại để chỉnh sửa” để trả lại báo cáo, hoặc xóa lý do để xác nhận.")
         return cleaned
 
 
@@ -143,7 +150,14 @@ class ExceptionForm(forms.Form):
     unit = forms.IntegerField(widget=forms.HiddenInput)
     open_until = forms.DateField(label="Mở nhập đến ngày", input_formats=["%d/%m/%Y", "%Y-%m-%d"],
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    reason = forms.CharField(label="Lý do", max_length=255)
+    reason = VietnameseTextField(label="Lý do", max_length=255,
+                                 error_messages={"max_length": "Lý do dài quá 255 ký tự."})
+
+    def clean_open_until(self):
+        day = self.cleaned_data["open_until"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("Ngày mở nhập đến đã qua: hãy chọn hôm nay hoặc một ngày sau.")
+        return day
 
 
 class ReportUploadForm(forms.Form):
@@ -160,11 +174,13 @@ class ReportUploadForm(forms.Form):
     def __init__(self, *args, school, period, **kwargs):
         super().__init__(*args, **kwargs)
         self.school, self.period = school, period
-        self.entries, self.narrative = {}, {}
+        self.entries, self.narrative, self.upload = {}, {}, None
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        self.entries, self.narrative, errors = parse_report_upload(uploaded, self.school, self.period)
+        read = {}
+        self.entries, self.narrative, errors = parse_report_upload(uploaded, self.school, self.period, into=read)
+        self.upload = read.get("upload")
         if errors:
             raise forms.ValidationError([str(error) for error in errors])
         return uploaded

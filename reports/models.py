@@ -206,6 +206,9 @@ class ReportEvent(models.Model):
     comment = models.TextField("ghi chú", blank=True)
     version = models.PositiveIntegerField("phiên bản sau thao tác", null=True, blank=True,
                                           help_text="Phiên bản của báo cáo sau thao tác này.")
+    # an upload: which download of the Excel form the file came from (the mark in its hidden sheet), so that the
+    # same file uploaded again after a correction is told from another file downloaded at the same time
+    upload_stamp = models.CharField("tệp mẫu đã tải lên", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "lịch sử báo cáo"

@@ -85,6 +85,9 @@ def write_consolidated_pdf(contents, title) -> bytes:
         "fonts": font_faces(),
         "period_name": contents[0].period_name if contents else "",
         "communes": len(contents),
+        # how the units consolidated are named: a province's communes, the country's provinces (a bare title: communes)
+        "below": title.below if isinstance(title, ReportCover) else "xã, phường",
+        "below_one": title.below_one if isinstance(title, ReportCover) else "xã",
         "summary": _summary(summary, labels),
         "total": sum(summary.values()),
         "status_bar": mark_safe(status_bar_svg(summary, [key for key, _label in labels])),
@@ -186,7 +189,7 @@ def _summary(counts, labels):
 def _row(row):
     return {
         "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
-        "sections": "; ".join(row.sections), "result_from": row.result_from if row.result is not None else "",
+        "sections": "; ".join(row.sections), "result_note": row.result_note,
         "baseline": "" if row.baseline is None else (
             format_percent(row.baseline) if row.is_rate
             else format_number(Decimal(str(row.baseline)), 2)),

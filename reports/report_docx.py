@@ -9,6 +9,7 @@ its communes) takes the cover (content.ReportCover) for the same blocks.
 """
 
 import io
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -83,8 +84,7 @@ def write_report_docx(content) -> bytes:
             if not common_lead and row.lead:
                 name += f"\n(Chủ trì: {row.lead})"
             # a result of an earlier period (nothing yet for this one) says which
-            result = row.result_text + (f"\n(số liệu {row.result_from})" if row.result_from and row.result is not None
-                                        else "")
+            result = row.result_text + (f"\n({row.result_note})" if row.result_note else "")
             rows.append([row.number, name, row.goal, result, format_percent(row.completion), row.status_label])
         _table(doc, rows, widths=[13, 60, 32, 21, 20, 19])
     if content.projections:
@@ -121,6 +121,7 @@ def write_consolidated_docx(contents, title) -> bytes:
     """A parent's Word file across its communes: per target the aggregate, the range and the communes behind,
     under the official blocks of its cover (or a bare title)."""
     cover = title if isinstance(title, ReportCover) else None
+    plural, one = (cover.below, cover.below_one) if cover else ("xã, phường", "xã")  # the units consolidated
     doc = _new_document(landscape=True)
     if cover:
         _header(doc, cover)
@@ -140,20 +141,20 @@ def write_consolidated_docx(contents, title) -> bytes:
     schools, submitted = sum(c.schools for c in contents), sum(c.submitted for c in contents)
     if schools:
         # the schools of the communes whose reports are consolidated, not of every commune: said so
-        _paragraph(doc, f"Số trường thuộc {len(contents)} xã, phường trong bản tổng hợp này: {schools}; "
+        _paragraph(doc, f"Số trường thuộc {len(contents)} {plural} trong bản tổng hợp này: {schools}; "
                         f"đã nộp báo cáo: {submitted} "
                         f"({format_percent(submitted * 100 / schools)}).", indent=True)
     _heading(doc, "II. KẾT QUẢ THEO CHỈ TIÊU")
     _paragraph(doc, "Kết quả chung của tỷ lệ tính từ tổng tử số trên tổng mẫu số các trường báo cáo; kết quả từng "
-                    "xã có trong biểu Excel tổng hợp.", indent=True)
+                    f"{one} có trong biểu Excel tổng hợp.", indent=True)
     for index, (label, items) in enumerate(consolidate(contents), 1):
         _heading(doc, f"{index}. {label}")
         rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả chung", "Thấp nhất – cao nhất",
-                 "Các xã chậm tiến độ"]]
+                 f"Các {one} chậm tiến độ"]]
         for item in items:
             behind = [name for name, row in item.rows if row.status == "behind"]
             rows.append([str(item.number), item.indicator, item.goal,
-                         f"{item.overall_text()} ({len(item.known)}/{len(item.rows)} xã có số liệu)",
+                         f"{item.overall_text()} ({len(item.known)}/{len(item.rows)} {one} có số liệu)",
                          item.spread_text() or "—", ", ".join(behind)])
         _table(doc, rows, widths=[13, 82, 38, 40, 32, 42])
     if cover:
@@ -233,14 +234,23 @@ def _header(doc, c):
     doc.add_paragraph()
 
 
+YEAR_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
 def _title(doc, title, subject):
     for text in (title, subject):
         if text:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
-            run = paragraph.add_run(text)
-            run.bold, run.font.size = True, Pt(TITLE_PT)
+            # a school year is never broken at its hyphen ("năm học 2026-" / "2027"): Word's non-breaking hyphen
+            for index, part in enumerate(YEAR_HYPHEN.split(text)):
+                if index:
+                    hyphen = paragraph.add_run()
+                    hyphen.bold, hyphen.font.size = True, Pt(TITLE_PT)
+                    hyphen._r.append(OxmlElement("w:noBreakHyphen"))
+                run = paragraph.add_run(part)
+                run.bold, run.font.size = True, Pt(TITLE_PT)
     rule = doc.add_paragraph("—————")
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
 

@@ -10,6 +10,7 @@ import io
 import logging
 import lzma
 import math
+import secrets
 import struct
 import unicodedata
 import warnings
@@ -30,9 +31,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from targets.fields import format_number, parse_vietnamese_number
 
-from .actions import applicable_items
+from .actions import Upload, applicable_items, upload_refusal
 from .entries import NARRATIVE, check_entries
-from .models import ItemKind, ReportEvent
+from .models import ItemKind
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +285,8 @@ def _write_meta(workbook, school, period, report):
     for row in [("format", FORMAT), ("school", school.code), ("school_name", school.name),
                 ("period", period.code), ("period_name", period.name),
                 ("version", report.version if report else 0),
-                ("generated_at", timezone.localtime().strftime(GENERATED_FORMAT))]:
+                ("generated_at", timezone.localtime().strftime(GENERATED_FORMAT)),
+                ("download", secrets.token_hex(8))]:  # this download's mark (upload_of)
         meta.append(row)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
@@ -295,8 +297,9 @@ def _write_meta(workbook, school, period, report):
 RawRow = namedtuple("RawRow", "number code value data_type")
 
 
-def parse_report_upload(uploaded_file, school, period):
-    """(entries code -> Decimal|None, narrative field -> text, errors): never raises on a bad file."""
+def parse_report_upload(uploaded_file, school, period, into=None):
+    """(entries code -> Decimal|None, narrative field -> text, errors): never raises on a bad file. `into`: a dict
+    that receives the file's download ("upload": upload_of), for the save to check it again."""
     refusal = _check_container(uploaded_file)
     if refusal:
         return {}, {}, [UploadError("", "", refusal)]
@@ -307,6 +310,8 @@ def parse_report_upload(uploaded_file, school, period):
         logger.info("unreadable report upload for %s / %s", school.code, period.code, exc_info=True)
         return {}, {}, [UploadError("", "", UNREADABLE)]
     refusals = _check_meta(meta, school, period)
+    if into is not None and meta is not None:
+        into["upload"] = upload_of(meta)
     if refusals:
         return {}, {}, [UploadError("", "", message) for message in refusals]
     if rows is None:
@@ -403,9 +408,10 @@ def _check_meta(meta, school, period):
         return ["Tệp không phải là mẫu báo cáo tải từ Cổng (không có thông tin nhận dạng trường và kỳ báo cáo). "
                 "Hãy tải mẫu Excel trên trang báo cáo của trường rồi điền vào mẫu đó."]
     refusals = []
-    edited = _edited_on_the_web_since(meta, school, period)
-    if edited:
-        refusals.append(edited)
+    upload = upload_of(meta)
+    changed = upload_refusal(school, period, upload) if upload is not None else None
+    if changed:
+        refusals.append(changed)
     if str(meta.get("school") or "") != school.code:
         owner = _short(meta.get("school_name")) or "một trường khác"
         refusals.append(f"Tệp này là báo cáo của {owner} (mã {_short(meta.get('school'))}), không phải của "
@@ -417,25 +423,14 @@ def _check_meta(meta, school, period):
     return refusals
 
 
-def _edited_on_the_web_since(meta, school, period):
-    """A refusal when someone saved the report on the portal after this file was downloaded.
-
-    Uploading the same file again after correcting it is normal and allowed (uploads do not count);
-    but a file downloaded before a web edit would silently overwrite that edit.
-    """
+def upload_of(meta):
+    """The download an uploaded file came from (reports.actions.Upload), from its hidden sheet; None if its time is
+    unreadable. Files from before 28/11/2026 carry no mark: their download's time stands for it."""
     try:
-        generated = timezone.make_aware(datetime.strptime(str(meta.get("generated_at")), GENERATED_FORMAT))
-        # the file's time is to the second: what happened within that second came before the download
-        after = generated + timedelta(seconds=1)
+        downloaded = timezone.make_aware(datetime.strptime(str(meta.get("generated_at")), GENERATED_FORMAT))
     except (ValueError, OverflowError):  # not a time, or one at the end of the calendar (9999-12-31 23:59:59)
         return None
-    edit = (ReportEvent.objects.filter(report__school=school, report__period=period, at__gte=after,
-                                       action=ReportEvent.Action.SAVED).order_by("-at").first())
-    if edit is None:
-        return None
-    return (f"Báo cáo đã được sửa trên Cổng lúc {timezone.localtime(edit.at):%H:%M %d/%m/%Y}, sau khi tệp này "
-            f"được tải xuống ({timezone.localtime(generated):%H:%M %d/%m/%Y}). Để không ghi đè những số liệu đó, "
-            "hãy tải mẫu Excel mới rồi nhập lại.")
+    return Upload(stamp=_short(meta.get("download") or meta.get("generated_at"), 64), downloaded_at=downloaded)
 
 
 def _short(value, limit=120):
@@ -469,8 +464,12 @@ def _read_rows(rows, items):
     if not entries and not errors:
         errors.append(UploadError("", "", f"Không tìm thấy mục báo cáo nào trong trang tính “{SHEET}” (cột "
                                           "“Mã mục”). Hãy dùng mẫu tải từ Cổng."))
-    for error in check_entries(items, entries):
-        errors.append(UploadError(SHEET, f"{VALUE_LETTER}{seen[error.item.code]}", error.message))
+    for error in check_entries(items, entries):  # worded as the cells' errors: lower case, naming the item
+        message = error.message[:1].lower() + error.message[1:].rstrip(".")
+        errors.append(UploadError(SHEET, f"{VALUE_LETTER}{seen[error.item.code]}",
+                                  f"{message} (mục “{error.item.label}”)"))
+    # in the order of the sheet, as the user goes down it to correct them; the whole file's first
+    errors.sort(key=lambda e: (bool(e.cell), int(e.cell[1:]) if e.cell[1:].isdigit() else 0, e.cell))
     return entries, narrative, errors
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from periods.models import Period, PeriodKind, current_period
+from periods.models import SCHOOL_REPORT_KINDS, Period, current_period
 from targets.selection import SelectionForm, UnitSearchForm, plans_for, unit_trail
 from units import access
 from units.models import Role, UnitKind
@@ -81,15 +81,20 @@ def school_report_list(request):
     schools = [m.unit for m in access.memberships(request.user) if m.role == Role.SCHOOL_STAFF]
     if not schools:
         return redirect("reports:period_completeness")
-    periods = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start")
+    periods = Period.objects.filter(kind__in=SCHOOL_REPORT_KINDS).order_by("-start")
     blocks = [{"school": s, "reports": {r.period_id: r for r in queries.school_reports_of(s)}} for s in schools]
     return render(request, "reports/school_report_list.html", {"blocks": blocks, "periods": periods})
+
+
+def _school_period(pk):
+    """A period schools report on (their semesters): any other has no school report page (404)."""
+    return get_object_or_404(Period, pk=pk, kind__in=SCHOOL_REPORT_KINDS)
 
 
 @login_required
 def school_report_detail(request, school_pk, period_pk):
     school = access.get_school_for_user(request, school_pk)
-    period = get_object_or_404(Period, pk=period_pk)
+    period = _school_period(period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
     can_fill = access.can_fill_school_report(request.user, school)
     locked = period.is_locked_for_user(request.user, school)
@@ -207,7 +212,7 @@ def period_completeness(request):
         raise PermissionDenied("Trang này dành cho cán bộ phụ trách và lãnh đạo.")
     units = dashboards.dashboard_units(request.user, kinds=COMPLETENESS_KINDS)
     choice = SelectionForm(request.GET, units=units, unit=homes[0], periods=Period.objects.filter(
-        kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2]).order_by("-start"))
+        kind__in=SCHOOL_REPORT_KINDS).order_by("-start"))
     unit, period, page = choice.unit, choice.period, request.GET.get("page")
     by_child = unit.kind in (UnitKind.CENTRAL, UnitKind.PROVINCE)
     if by_child:
@@ -279,7 +284,7 @@ def period_exception(request, period_pk):
 def school_report_xlsx(request, school_pk, period_pk):
     """The report as an Excel form to fill in offline, pre-filled with the figures entered so far."""
     school = access.get_school_for_user(request, school_pk)
-    period = get_object_or_404(Period, pk=period_pk)
+    period = _school_period(period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
     content = school_form_xlsx.build_report_template(school, period, report)
     filename = f"bao-cao-{school.code}-{period.code}.xlsx"
@@ -292,7 +297,7 @@ def school_report_xlsx(request, school_pk, period_pk):
 def school_report_upload(request, school_pk, period_pk):
     """Read the filled-in Excel form: all its figures are saved as one draft, or none when a cell is wrong."""
     school = access.get_school_for_user(request, school_pk)
-    period = get_object_or_404(Period, pk=period_pk)
+    period = _school_period(period_pk)
     if not access.can_fill_school_report(request.user, school):
         raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
     form = ReportUploadForm(request.POST, request.FILES, school=school, period=period)
@@ -304,7 +309,7 @@ def school_report_upload(request, school_pk, period_pk):
             report = actions.get_or_start_report(school=school, period=period)
             actions.save_school_report(
                 report=report, entries=form.entries, narrative=form.narrative, by=request.user,
-                expected_version=report.version, action=ReportEvent.Action.UPLOADED)
+                expected_version=report.version, action=ReportEvent.Action.UPLOADED, upload=form.upload)
     except actions.WorkflowError as error:
         messages.error(request, str(error))
     else:

@@ -41,15 +41,17 @@ def report_finalise(request):
     originals = school_narratives(unit, period)
     sections = ReportSectionsForm(request.POST if request.method == "POST" else None, unit=unit, document=document,
                                   period=period)
-    saved = request.method == "POST" and sections.is_valid() and sections.save(by=request.user)
-    if saved and "save_sections" in request.POST:  # kept as a draft, not finalised yet
+    number = request.POST.get("number", "").strip()
+    number_error = _number_error(number) if request.method == "POST" else ""
+    saved = request.method == "POST" and not number_error and sections.is_valid() and sections.save(by=request.user)
+    if saved and "save_sections" in request.POST:
+        # kept as a draft, not finalised yet: the page again as posted (the number, the schools' texts being edited)
         messages.success(request, "Đã lưu các phần báo cáo do đơn vị viết; báo cáo chưa được chốt.")
-        return redirect(f"{request.path}?unit={unit.pk}&plan={document.pk}&period={period.pk}")
-    if saved:
+    elif saved:
         version = request.POST.get("version", "")
         try:
             report = outgoing.finalise_report(
-                unit=unit, document=document, period=period, number=request.POST.get("number", "").strip()[:60],
+                unit=unit, document=document, period=period, number=number,
                 narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user,
                 seen_narratives=request.POST.get("seen", ""),
                 expected_version=int(version) if version.isdigit() else None)
@@ -63,17 +65,37 @@ def report_finalise(request):
                                       "Báo cáo chờ lãnh đạo đơn vị phê duyệt trước khi gửi.")
             return redirect("reports:outgoing_detail", report.pk)
     return render(request, "reports/report_finalise.html", {
-        "unit": unit, "document": document, "period": period, "narratives": originals,
+        "unit": unit, "document": document, "period": period,
+        # the schools' texts as the officer is editing them (a refusal or a saved draft loses none)
+        "narratives": outgoing.narratives_from_post(request.POST, originals) if request.method == "POST" else originals,
         "seen": outgoing.narratives_fingerprint(originals), "sections": sections,
-        "number": request.POST.get("number", "") or (existing.number if existing else ""), "returned": existing if existing and existing.status == OutgoingStatus.RETURNED else None,
+        "number": number if request.method == "POST" else (existing.number if existing else ""),
+        "number_error": number_error, "returned": existing if existing and existing.status == OutgoingStatus.RETURNED else None,
     })
+
+
+NUMBER_LENGTH = 60  # OutgoingReport.number
+
+
+def _number_error(number):
+    """Why the report's number typed cannot be kept as it is ("" if it can)."""
+    if len(number) > NUMBER_LENGTH:
+        return f"Số báo cáo dài quá {NUMBER_LENGTH} ký tự ({len(number)}): hãy rút gọn."
+    if any(ord(char) < 32 for char in number):  # NUL, tabs, line breaks pasted in
+        return "Số báo cáo có ký tự không hợp lệ; hãy gõ lại."
+    return ""
 
 
 @login_required
 def outgoing_detail(request, pk):
     report = access.get_object_for_user(request.user, OutgoingReport.objects.select_related(*REPORT_RELATED), pk)
+    return _detail_page(request, report)
+
+
+def _detail_page(request, report, answer_form=None, status=200):
+    """The report's page; `answer_form`: the answer refused, shown again as the user left it (choice and reason)."""
     can_approve = access.can_approve_report(request.user, report.unit)
-    return render(request, "reports/outgoing_detail.html", {
+    return render(request, "reports/outgoing_detail.html", status=status, context={
         "report": report, "content": ReportContent.from_json(report.snapshot),
         "events": report.events.select_related("by"),
         "can_sign_off": access.can_sign_off(request.user, report.unit),
@@ -81,7 +103,7 @@ def outgoing_detail(request, pk):
         # what the approval will print above the approver's name (a deputy signs "KT. CHỦ TỊCH")
         "approval_title": signer_title(report.unit, request.user) if can_approve else [],
         "can_receive": report.recipient is not None and access.can_receive_report(request.user, report.recipient),
-        "answer_form": AnswerForm(),
+        "answer_form": answer_form or AnswerForm(),
     })
 
 
@@ -91,6 +113,8 @@ def _step_view(request, pk, action, step, success):
                                          action=action)
     form = (AnswerForm if action == "receive" else VersionForm)(request.POST)
     if not form.is_valid():
+        if action == "receive" and "version" not in form.errors:  # the answer refused: shown again as it was left
+            return _detail_page(request, report, answer_form=form, status=400)
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("reports:outgoing_detail", report.pk)
     try:

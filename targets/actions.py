@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from periods.models import Period
+from plans.actions import check_not_stale
 from plans.models import Document, DocumentStatus
+from units.evidence import display_name
 
-from .evidence import display_name
 from .fields import plain_decimal
 from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetRevision, ValueSource
 
@@ -40,6 +41,28 @@ def record_target_revisions(*, targets, by, reason, before=None):
             continue
         revisions.append(TargetRevision(target=target, before=previous, after=after, changed_by=by, reason=reason))
     return TargetRevision.objects.bulk_create(revisions)
+
+
+@transaction.atomic
+def revise_target(*, target, baseline_value, baseline_year, horizons, reason, by, seen):
+    """Revise a target's baseline and its horizons' values from the plan's page ("Điều chỉnh"); `horizons`:
+    {horizon pk: (value, value_max)}, a horizon not named keeps its values. Returns the revisions written.
+
+    `seen`: the fingerprint (plans.actions.state_fingerprint) of the values_snapshot() the user's page was built
+    from. If the target changed since, by this page or any other path, StaleEditError carries the target as it now
+    stands and the revision that made it so: a revision from a page opened before another's would undo it unseen.
+    """
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    before = target.values_snapshot()
+    check_not_stale(seen=seen, current=target, state=before,
+                    history=target.revisions.select_related("changed_by").order_by("-changed_at", "-pk"))
+    target.baseline_value, target.baseline_year = baseline_value, baseline_year
+    target.save(update_fields=["baseline_value", "baseline_year"])
+    for horizon in target.horizons.all():
+        if horizon.pk in horizons:
+            horizon.value, horizon.value_max = horizons[horizon.pk]
+            horizon.save(update_fields=["value", "value_max"])
+    return record_target_revisions(targets=[target], by=by, reason=reason, before={target.pk: before})
 
 
 class StaleValueError(Exception):
@@ -212,7 +235,10 @@ def _entered_values(keyed, *, lock=False):
 @transaction.atomic
 def attach_evidence(*, value, uploaded, by):
     """Keep a checked evidence file (EvidenceForm) under a generated name (Evidence.file's evidence_path); the
-    name the user gave is kept, cleaned, only to be shown and offered as the download's name."""
+    name the user gave is kept, cleaned, only to be shown and offered as the download's name. Refused once the
+    value's period is locked for its unit and `by` (PeriodLockedError), as the figure itself is."""
+    if value.period.is_locked_for_user(by, value.unit):
+        raise PeriodLockedError(value.period.lock_message(value.unit))
     return Evidence.objects.create(
         value=value, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
         content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by,

@@ -8,7 +8,8 @@ import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
+
+from units.textfields import NulRefusedInVietnamese
 
 from .kinds import IndicatorKind
 
@@ -106,14 +107,8 @@ class VietnameseDecimalField(forms.CharField):
         return format_number(value) if isinstance(value, Decimal) else value
 
 
-class VietnameseTextField(forms.CharField):
+class VietnameseTextField(NulRefusedInVietnamese, forms.CharField):
     """A text input whose refusal of the NUL character is said in Vietnamese (Django has no translation)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators = [
-            ProhibitNullCharactersValidator(message="Nội dung có ký tự không hợp lệ (ký tự NUL); hãy gõ lại.")
-            if isinstance(v, ProhibitNullCharactersValidator) else v for v in self.validators]
 
 
 def format_number(value, places=None):

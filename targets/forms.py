@@ -5,9 +5,9 @@ from django import forms
 from django.conf import settings
 
 from plans.models import Document
+from units.evidence import EvidenceRefused, check_evidence_file
 from units.models import Unit
 
-from .evidence import EvidenceRefused, check_evidence_file
 from .fields import VietnameseDecimalField, VietnameseTextField, format_number
 from .models import Category, IndicatorKind, ProgressStatus, ProgressValue
 from .selection import SelectionForm, unit_label
@@ -167,7 +167,7 @@ class TargetFilterForm(SelectionForm):
 
 
 class EvidenceForm(forms.Form):
-    """An evidence file, accepted by its whole content (targets.evidence), whatever its name."""
+    """An evidence file, accepted by its whole content (units.evidence), whatever its name."""
 
     file = forms.FileField(label="Tệp minh chứng", error_messages={
         "required": "Hãy chọn tệp minh chứng để tải lên.", "empty": "Tệp rỗng.",

@@ -634,7 +634,7 @@ class RollUp(models.Model):
 def evidence_path(instance, filename):
     """A generated name with the extension of what the file is (instance.content_type, set from its content):
     the name the uploader gave never reaches the disk."""
-    from .evidence import stored_extension
+    from units.evidence import stored_extension
 
     folder = f"{slugify(instance.value.period.code) or 'ky'}/{slugify(instance.value.unit.code) or 'don-vi'}"
     return f"minh-chung/{folder}/{uuid.uuid4().hex}{stored_extension(instance.content_type)}"

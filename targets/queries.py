@@ -444,10 +444,13 @@ def plan_coverage(document, unit=None):
     from .models import Target
 
     below = Q(document__issuer__path__startswith=unit.path) if unit is not None else Q()
-    children = {}
+    children, listed = {}, set()
     for child in (Target.objects.filter(below, parent__document=document)
-                  .select_related("document", "document__issuer", "indicator")):
-        children.setdefault(child.parent_id, []).append(child)
+                  .select_related("document", "document__issuer", "indicator").order_by("document__issuer__path", "order")):
+        # a lower plan stating the same target in two sections makes it concrete once, not twice (fold_repeats)
+        if (child.parent_id, child.document_id, child.indicator_id) not in listed:
+            listed.add((child.parent_id, child.document_id, child.indicator_id))
+            children.setdefault(child.parent_id, []).append(child)
     task_children = {}
     for child in Task.objects.filter(below, parent__document=document).select_related("document", "document__issuer"):
         task_children.setdefault(child.parent_id, []).append(child)

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_POST
 from periods.models import Period, trend_periods
 from plans.models import Document
 from units import access
+from units.evidence import EXTENSIONS, display_name
 from units.models import Unit
 
 from .actions import PeriodLockedError, StaleValueError, attach_evidence, save_progress_value
-from .evidence import EXTENSIONS, display_name
 from .forms import EvidenceForm, ProgressForm, TargetFilterForm
 from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetResponsibility
 from .queries import plan_statuses, rollup_series, target_row
@@ -142,13 +142,18 @@ def value_row(request, pk, period_pk):
 def evidence_upload(request, pk, period_pk):
     target = _target(request, pk, write=True)
     period = get_object_or_404(Period, pk=period_pk)
-    value = ProgressValue.objects.filter(target=target, unit=target.document.issuer, period=period).first()
+    value = (ProgressValue.objects.filter(target=target, unit=target.document.issuer, period=period)
+             .select_related("period", "unit").first())
     form = EvidenceForm(request.POST, request.FILES)
     if value is None:
         messages.error(request, "Hãy nhập số liệu của kỳ này trước khi đính kèm minh chứng.")
     elif form.is_valid():
-        evidence = attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
-        messages.success(request, f"Đã đính kèm “{evidence.original_name}”.")
+        try:
+            evidence = attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
+        except PeriodLockedError as locked:
+            messages.error(request, str(locked))
+        else:
+            messages.success(request, f"Đã đính kèm “{evidence.original_name}”.")
     else:
         messages.error(request, " ".join(form.errors.get("file", ["Tệp không hợp lệ."])))
     return redirect(f"{target.get_absolute_url()}?period={period.pk}")

@@ -83,7 +83,7 @@ KWARG_OBJECTS = {
     ("targets:target_revise", "pk"): "target",
     **{(f"units:{name}", "pk"): "account" for name in ("account_detail", "role_grant", "role_revoke",
                                                         "account_deactivate", "account_reactivate",
-                                                        "account_send_link")},
+                                                        "account_send_link", "account_edit", "account_set_password")},
     ("units:role_revoke", "membership_pk"): "membership",
     ("units:unit_rename", "pk"): "school",
     ("units:unit_close", "pk"): "school",

@@ -298,6 +298,7 @@ def can_receive_report(user, unit):
 
 GRANTABLE_ROLES = [Role.LEADER, Role.OFFICER, Role.SCHOOL_STAFF, Role.REVIEWER, Role.UNIT_ADMIN]
 ADMIN_REFUSAL = "Chỉ quản trị viên tài khoản của đơn vị mới dùng được trang quản trị này."
+SELF_GRANT_REFUSAL = "Bạn không thể tự giao vai trò cho tài khoản của mình: hãy nhờ quản trị viên cấp trên."
 UNITS_REFUSAL = "Chỉ quản trị viên cấp tỉnh/thành phố (hoặc Sở GD&ĐT) mới sửa được danh mục đơn vị."
 
 
@@ -348,6 +349,12 @@ def can_change_account(user, account, account_memberships):
     if account.pk == user.pk:
         return False
     return all(can_administer_unit(user, m.unit) for m in account_memberships)
+
+
+def can_give_roles(user, account):
+    """Whether the user may give `account` a role: never its own (an administrator would make itself a leader
+    or an officer); another administrator, above or beside it, does that."""
+    return account.pk != user.pk
 
 
 def maintenance_roots(user):

@@ -2,6 +2,7 @@
 AdminEvent (who, when, what). Access is checked by the views (units/access.py) before these are called."""
 
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from . import access
 from .links import absolute_url
 from .models import AccountProfile, AdminEvent, Membership
 
@@ -49,7 +51,10 @@ def create_account(*, username, full_name, email, unit, role, by, title="", pass
 
 @transaction.atomic
 def grant_role(*, account, unit, role, by, title=""):
-    """Give `account` the role in `unit` (a role taken earlier is given back); refused if it holds it already."""
+    """Give `account` the role in `unit` (a role taken earlier is given back); refused if it holds it already,
+    and to one's own account whatever page or command calls this."""
+    if by is not None and not access.can_give_roles(by, account):
+        raise ValidationError(access.SELF_GRANT_REFUSAL)
     membership = Membership.objects.select_for_update().filter(user=account, unit=unit, role=role).first()
     if membership is not None and membership.is_active:
         raise ValidationError("Tài khoản đã có vai trò này tại đơn vị này.")
@@ -81,6 +86,48 @@ def set_account_active(*, account, active, by):
     account.save(update_fields=["is_active"])
     action = AdminEvent.Action.ACCOUNT_REACTIVATED if active else AdminEvent.Action.ACCOUNT_DEACTIVATED
     AdminEvent.objects.create(action=action, account=account, by=by)
+
+
+# the temporary passwords the portal makes: no 0/o, 1/l/i that a person reading it out would confuse
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_PASSWORD_DETAIL = "Mật khẩu tạm do quản trị viên đặt"
+
+
+def make_temporary_password():
+    """Three groups of four characters (about 59 bits): read out over the phone, typed once, changed at once."""
+    return "-".join("".join(secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+@transaction.atomic
+def set_temporary_password(*, account, by):
+    """A new password made by the portal for an account that cannot receive the set-password e-mail; returned
+    to be shown once. The account must change it at its next sign-in, as after create_account with a password;
+    its open sessions and set-password links end, since both depend on the password."""
+    password = make_temporary_password()
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    AccountProfile.objects.update_or_create(user=account, defaults={"must_change_password": True})
+    AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_SET, account=account, by=by,
+                              detail=TEMPORARY_PASSWORD_DETAIL)
+    return password
+
+
+@transaction.atomic
+def update_account(*, account, full_name, email, by):
+    """Change an account's full name and e-mail address, logging old and new values (the address decides who
+    can set the account's password). False when nothing changed."""
+    first_name, last_name = split_full_name(full_name)
+    changes = []
+    if (first_name, last_name) != (account.first_name, account.last_name):
+        changes.append(f"Họ và tên: {account.get_full_name() or '(chưa có)'} → {full_name.strip()}")
+    if email != account.email:
+        changes.append(f"Thư điện tử: {account.email or '(chưa có)'} → {email or '(xóa)'}")
+    if not changes:
+        return False
+    account.first_name, account.last_name, account.email = first_name, last_name, email
+    account.save(update_fields=["first_name", "last_name", "email"])
+    AdminEvent.objects.create(action=AdminEvent.Action.ACCOUNT_UPDATED, account=account, by=by, detail="; ".join(changes)[:500])
+    return True
 
 
 def password_link(user):

@@ -17,12 +17,27 @@ from . import access, account_import
 from .links import absolute_url
 from .maintenance import open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
+from .textfields import NulRefusedInVietnamese
 
 logger = logging.getLogger(__name__)
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
               "widget": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}, format="%d/%m/%Y"),
               "error_messages": {"invalid": "Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy, ví dụ 01/07/2025."}}
+
+
+
+
+class VietnameseTextField(NulRefusedInVietnamese, forms.CharField):
+    """Every text input of these forms."""
+
+
+class VietnameseEmailField(NulRefusedInVietnamese, forms.EmailField):
+    """An e-mail address input."""
+
+
+class VietnameseUsernameField(NulRefusedInVietnamese, UsernameField):
+    """A login name (Unicode-normalised as Django's own)."""
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -42,30 +57,30 @@ def check_role_in_unit(role, unit):
 
 
 class AccountSearchForm(forms.Form):
-    q = forms.CharField(label="Tìm tên đăng nhập, họ tên, thư điện tử", max_length=100, required=False)
+    q = VietnameseTextField(label="Tìm tên đăng nhập, họ tên, thư điện tử", max_length=100, required=False)
 
 
 class AccountCreateForm(forms.Form):
-    username = UsernameField(
+    username = VietnameseUsernameField(
         label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
         help_text="Ví dụ: hieutruong.mnhoanghia. Chữ, số và các dấu . @ + - _",
         error_messages={"required": "Hãy nhập tên đăng nhập."})
-    full_name = forms.CharField(label="Họ và tên", max_length=150,
-                                error_messages={"required": "Hãy nhập họ và tên."})
-    email = forms.EmailField(label="Thư điện tử", required=False,
-                             error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
-                             help_text="Thư đặt mật khẩu được gửi tới địa chỉ này.")
+    full_name = VietnameseTextField(label="Họ và tên", max_length=150,
+                                    error_messages={"required": "Hãy nhập họ và tên."})
+    email = VietnameseEmailField(label="Thư điện tử", required=False,
+                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+                                 help_text="Thư đặt mật khẩu được gửi tới địa chỉ này.")
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
     role = forms.ChoiceField(label="Vai trò", choices=role_choices,
                              error_messages={"required": "Hãy chọn vai trò.",
                                              "invalid_choice": "Vai trò không hợp lệ."})
-    title = forms.CharField(label="Chức vụ", max_length=120, required=False,
-                            help_text="Ví dụ: Hiệu trưởng, Phó Chủ tịch UBND phường.")
-    password = forms.CharField(label="Mật khẩu tạm (khi tài khoản không có thư điện tử)", required=False,
-                               strip=False, widget=forms.PasswordInput(render_value=False),
-                               help_text="Người dùng phải đổi mật khẩu này ở lần đăng nhập đầu tiên.")
+    title = VietnameseTextField(label="Chức vụ", max_length=120, required=False,
+                                help_text="Ví dụ: Hiệu trưởng, Phó Chủ tịch UBND phường.")
+    password = VietnameseTextField(label="Mật khẩu tạm (khi tài khoản không có thư điện tử)", required=False,
+                                   strip=False, widget=forms.PasswordInput(render_value=False),
+                                   help_text="Người dùng phải đổi mật khẩu này ở lần đăng nhập đầu tiên.")
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,15 +122,17 @@ class RoleGrantForm(forms.Form):
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
     role = forms.ChoiceField(label="Vai trò", choices=role_choices,
                              error_messages={"required": "Hãy chọn vai trò.", "invalid_choice": "Vai trò không hợp lệ."})
-    title = forms.CharField(label="Chức vụ", max_length=120, required=False)
+    title = VietnameseTextField(label="Chức vụ", max_length=120, required=False)
 
     def __init__(self, *args, admin, account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.account = account
+        self.admin, self.account = admin, account
         self.fields["unit"].queryset = access.administered_units(admin).current()
 
     def clean(self):
         data = super().clean()
+        if not access.can_give_roles(self.admin, self.account):
+            raise ValidationError(access.SELF_GRANT_REFUSAL)
         unit, role = data.get("unit"), data.get("role")
         try:
             check_role_in_unit(role, unit)
@@ -124,6 +141,29 @@ class RoleGrantForm(forms.Form):
         if unit and role and Membership.objects.active().filter(user=self.account, unit=unit, role=role).exists():
             raise ValidationError("Tài khoản đã có vai trò này tại đơn vị này.")
         return data
+
+
+class AccountEditForm(forms.Form):
+    """The full name and e-mail address of an existing account: an account created without an address (with a
+    temporary password) gets one later, so that it can receive the set-password e-mail."""
+
+    full_name = VietnameseTextField(label="Họ và tên", max_length=150,
+                                    error_messages={"required": "Hãy nhập họ và tên."})
+    email = VietnameseEmailField(label="Thư điện tử", required=False,
+                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+                                 help_text="Để trống nếu người dùng chưa có thư điện tử.")
+
+    def __init__(self, *args, account, **kwargs):
+        kwargs.setdefault("initial", {"full_name": account.get_full_name(), "email": account.email})
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        others = get_user_model().objects.exclude(pk=self.account.pk)
+        if email and others.filter(email__iexact=email).exists():
+            raise ValidationError(f"Địa chỉ {email} đã thuộc một tài khoản khác.")
+        return email
 
 
 class AccountImportForm(forms.Form):
@@ -172,18 +212,19 @@ class UnitCreateForm(forms.Form):
     kind = forms.ChoiceField(label="Loại đơn vị", choices=[(k.value, k.label) for k in NEW_UNIT_KINDS],
                              error_messages={"required": "Hãy chọn loại đơn vị.",
                                              "invalid_choice": "Loại đơn vị không hợp lệ."})
-    code = forms.CharField(label="Mã đơn vị", max_length=64, validators=[CODE_VALIDATOR],
-                           help_text="Chữ IN HOA không dấu, chữ số và gạch ngang; không đổi về sau. Ví dụ: DK-MN-HOANGHIA.",
-                           error_messages={"required": "Hãy nhập mã đơn vị."})
-    name = forms.CharField(label="Tên đầy đủ", max_length=255, error_messages={"required": "Hãy nhập tên đơn vị."})
-    short_name = forms.CharField(label="Tên ngắn", max_length=120, required=False)
+    code = VietnameseTextField(label="Mã đơn vị", max_length=64, validators=[CODE_VALIDATOR],
+                               help_text="Chữ IN HOA không dấu, chữ số và gạch ngang; không đổi về sau. Ví dụ: DK-MN-HOANGHIA.",
+                               error_messages={"required": "Hãy nhập mã đơn vị."})
+    name = VietnameseTextField(label="Tên đầy đủ", max_length=255,
+                               error_messages={"required": "Hãy nhập tên đơn vị."})
+    short_name = VietnameseTextField(label="Tên ngắn", max_length=120, required=False)
     levels = forms.MultipleChoiceField(label="Cấp học (với trường học)", choices=SchoolLevel.choices, required=False,
                                        widget=forms.CheckboxSelectMultiple,
                                        error_messages={"invalid_choice": "Cấp học không hợp lệ."})
-    place_name = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
+    place_name = VietnameseTextField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
     valid_from = forms.DateField(label="Hoạt động từ ngày", required=False, **DATE_INPUT)
-    email = forms.EmailField(label="Thư điện tử của đơn vị", required=False,
-                             error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."})
+    email = VietnameseEmailField(label="Thư điện tử của đơn vị", required=False,
+                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."})
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,15 +251,16 @@ class UnitCreateForm(forms.Form):
 
 
 class UnitRenameForm(forms.Form):
-    name = forms.CharField(label="Tên đầy đủ mới", max_length=255, error_messages={"required": "Hãy nhập tên mới."})
-    short_name = forms.CharField(label="Tên ngắn", max_length=120, required=False)
-    place_name = forms.CharField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
+    name = VietnameseTextField(label="Tên đầy đủ mới", max_length=255,
+                               error_messages={"required": "Hãy nhập tên mới."})
+    short_name = VietnameseTextField(label="Tên ngắn", max_length=120, required=False)
+    place_name = VietnameseTextField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
 
 
 class UnitCloseForm(forms.Form):
     valid_to = forms.DateField(label="Hoạt động đến hết ngày", **DATE_INPUT)
-    reason = forms.CharField(label="Căn cứ, lý do", max_length=255,
-                             error_messages={"required": "Hãy ghi căn cứ hoặc lý do ngừng hoạt động."})
+    reason = VietnameseTextField(label="Căn cứ, lý do", max_length=255,
+                                 error_messages={"required": "Hãy ghi căn cứ hoặc lý do ngừng hoạt động."})
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,9 +292,9 @@ class UnitMergeForm(forms.Form):
                                                 "invalid_choice": "Xã/phường tiếp nhận không thuộc phạm vi bạn "
                                                                   "quản trị hoặc đã ngừng hoạt động."})
     effective_on = forms.DateField(label="Ngày có hiệu lực", **DATE_INPUT)
-    legal_basis = forms.CharField(label="Căn cứ", max_length=255,
-                                  help_text="Ví dụ: Nghị quyết 1669/NQ-UBTVQH15.",
-                                  error_messages={"required": "Hãy ghi căn cứ của việc sáp nhập."})
+    legal_basis = VietnameseTextField(label="Căn cứ", max_length=255,
+                                      help_text="Ví dụ: Nghị quyết 1669/NQ-UBTVQH15.",
+                                      error_messages={"required": "Hãy ghi căn cứ của việc sáp nhập."})
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,6 +322,9 @@ class UnitMergeForm(forms.Form):
 class PortalPasswordResetForm(PasswordResetForm):
     """Django's reset form, with an absolute link from settings.PORTAL_URL (not the request's host) and open
     also to an account whose owner has not yet chosen a password (its set-password e-mail expired)."""
+
+    email = VietnameseEmailField(label=PasswordResetForm.base_fields["email"].label, max_length=254,
+                                 widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)

@@ -378,6 +378,7 @@ class AdminEvent(models.Model):
         ACCOUNT_REACTIVATED = "account_reactivated", "Mở lại tài khoản"
         PASSWORD_LINK_SENT = "password_link_sent", "Gửi thư đặt mật khẩu"
         PASSWORD_SET = "password_set", "Đặt mật khẩu"
+        ACCOUNT_UPDATED = "account_updated", "Sửa thông tin tài khoản"
         UNIT_CREATED = "unit_created", "Thêm đơn vị"
         UNIT_RENAMED = "unit_renamed", "Đổi tên đơn vị"
         UNIT_CLOSED = "unit_closed", "Ngừng hoạt động đơn vị"

@@ -18,6 +18,8 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/mo-lai/", views_accounts.account_set_active, {"active": True},
          name="account_reactivate"),
     path("tai-khoan/<int:pk>/gui-thu/", views_accounts.account_send_link, name="account_send_link"),
+    path("tai-khoan/<int:pk>/sua/", views_accounts.account_edit, name="account_edit"),
+    path("tai-khoan/<int:pk>/mat-khau-tam/", views_accounts.account_set_password, name="account_set_password"),
     path("don-vi/", views_units.unit_list, name="unit_list"),
     path("don-vi/them/", views_units.unit_create, name="unit_create"),
     path("don-vi/sap-nhap/", views_units.unit_merge, name="unit_merge"),

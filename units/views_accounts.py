@@ -1,5 +1,6 @@
 """Account administration by a unit's administrator (units/access.py: administered_accounts), and the password
-pages that clear the forced change: list, create, give and take roles, deactivate, bulk import from Excel."""
+pages that clear the forced change: list, create, edit, give and take roles, deactivate, set a temporary
+password, bulk import from Excel."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from . import access
@@ -22,9 +24,12 @@ from .accounts import (
     revoke_role,
     send_password_link,
     set_account_active,
+    set_temporary_password,
+    update_account,
 )
 from .forms import (
     AccountCreateForm,
+    AccountEditForm,
     AccountImportForm,
     AccountSearchForm,
     PortalPasswordResetForm,
@@ -35,11 +40,24 @@ from .passwords import MUST_CHANGE
 
 ACCOUNTS_PER_PAGE = 50
 User = get_user_model()
+CHANGE_REFUSAL = ("Bạn không thể thay đổi tài khoản này: đó là tài khoản của bạn, hoặc tài khoản có vai trò ở "
+                  "đơn vị ngoài phạm vi bạn quản trị.")
+INACTIVE_REFUSAL = "Tài khoản đã ngừng: hãy mở lại tài khoản trước"
 
 
 def _require_admin(user):
     if not access.is_account_admin(user):
         raise PermissionDenied(access.ADMIN_REFUSAL)
+
+
+def _changeable_account(request, pk, refusal=CHANGE_REFUSAL):
+    """The account `pk` if the user may change it as a whole (404 outside the scope, 403 for one's own account
+    or one holding a role outside the scope): the rule of deactivation, for every change of the account itself."""
+    account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile"), pk)
+    roles = list(account.memberships.active().select_related("unit"))
+    if not access.can_change_account(request.user, account, roles):
+        raise PermissionDenied(refusal)
+    return account
 
 
 def _active_roles():
@@ -96,6 +114,7 @@ def account_detail(request, pk):
     return render(request, "units/account_detail.html", {
         "account": account, "roles": roles, "events": events,
         "grant_form": RoleGrantForm(admin=request.user, account=account),
+        "can_give_roles": access.can_give_roles(request.user, account),
         "can_change": access.can_change_account(request.user, account, [m for m in roles if m.is_active]),
         "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_unit(request.user, m.unit)},
     })
@@ -105,6 +124,8 @@ def account_detail(request, pk):
 @require_POST
 def role_grant(request, pk):
     account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    if not access.can_give_roles(request.user, account):
+        raise PermissionDenied(access.SELF_GRANT_REFUSAL)
     form = RoleGrantForm(request.POST, admin=request.user, account=account)
     if form.is_valid():
         try:
@@ -136,10 +157,9 @@ def role_revoke(request, pk, membership_pk):
 @login_required
 @require_POST
 def account_set_active(request, pk, active):
-    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
-    if not access.can_change_account(request.user, account, list(account.memberships.active().select_related("unit"))):
-        raise PermissionDenied("Bạn không thể ngừng hoặc mở lại tài khoản này: đó là tài khoản của bạn, hoặc tài khoản "
-                               "có vai trò ở đơn vị ngoài phạm vi bạn quản trị.")
+    account = _changeable_account(request, pk, "Bạn không thể ngừng hoặc mở lại tài khoản này: đó là tài khoản "
+                                               "của bạn, hoặc tài khoản có vai trò ở đơn vị ngoài phạm vi bạn quản "
+                                               "trị.")
     set_account_active(account=account, active=active, by=request.user)
     messages.success(request, f"Đã {'mở lại' if active else 'ngừng'} tài khoản {account.username}.")
     return redirect("units:account_detail", account.pk)
@@ -149,13 +169,44 @@ def account_set_active(request, pk, active):
 @require_POST
 def account_send_link(request, pk):
     account = access.get_account_for_admin(request.user, User.objects.all(), pk)
-    if not account.email:
+    if not account.is_active:  # the link would open nothing: the reset page ignores deactivated accounts
+        messages.error(request, f"{INACTIVE_REFUSAL} khi gửi thư đặt mật khẩu.")
+    elif not account.email:
         messages.error(request, "Tài khoản chưa có địa chỉ thư điện tử.")
     elif send_password_link(account=account, by=request.user):
         messages.success(request, f"Đã gửi thư đặt mật khẩu tới {account.email}.")
     else:
         messages.error(request, f"Không gửi được thư tới {account.email}.")
     return redirect("units:account_detail", account.pk)
+
+
+@login_required
+@require_POST
+def account_set_password(request, pk):
+    """A new temporary password, for an account without an e-mail address (or whose owner lost both): shown
+    once, in this answer only (never in a message, which may travel in a cookie), and never cached."""
+    account = _changeable_account(request, pk)
+    if not account.is_active:
+        messages.error(request, f"{INACTIVE_REFUSAL}.")
+        return redirect("units:account_detail", account.pk)
+    password = set_temporary_password(account=account, by=request.user)
+    response = render(request, "units/account_set_password.html", {"account": account, "password": password})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def account_edit(request, pk):
+    account = _changeable_account(request, pk)
+    form = AccountEditForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if update_account(account=account, full_name=data["full_name"], email=data["email"], by=request.user):
+            messages.success(request, f"Đã cập nhật tài khoản {account.username}.")
+        else:
+            messages.info(request, "Không có thay đổi nào.")
+        return redirect("units:account_detail", account.pk)
+    return render(request, "units/account_edit.html", {"account": account, "form": form})
 
 
 @login_required

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
+from plans.actions import amendable_state, state_fingerprint
 from plans.models import Document, DocumentRevision, DocumentStatus
 from tests.factories import make_document, make_indicator, make_target
 
@@ -20,6 +21,12 @@ def draft(tree):
 
 def enact(client, document, number="115/KH-UBND", issued_on="15/01/2026"):
     return client.post(f"/ke-hoach/{document.pk}/ban-hanh/", {"number": number, "issued_on": issued_on})
+
+
+def amend(client, document, data):
+    """Post an amendment as the page does: with the version of the plan it was opened at."""
+    return client.post(f"/ke-hoach/{document.pk}/sua-doi/",
+                       {"seen": state_fingerprint(amendable_state(document)), **data})
 
 
 def test_the_leader_of_the_issuer_signs_a_draft_into_force(client, personas, draft):
@@ -95,8 +102,8 @@ def test_an_amendment_keeps_the_version_before_readable(client, personas, tree):
     plan = make_document(tree["A"], title="Kế hoạch cũ", end_year=2030)
     make_target(plan, make_indicator("GV"), value=80, text="Tỷ lệ giáo viên đạt chuẩn 80%")
     client.force_login(personas["leader_a"])
-    response = client.post(f"/ke-hoach/{plan.pk}/sua-doi/", {"title": "Kế hoạch mới", "start_year": "2025",
-                                                            "end_year": "2035", "reason": "Theo Kế hoạch 20/KH-UBND"})
+    response = amend(client, plan, {"title": "Kế hoạch mới", "start_year": "2025", "end_year": "2035",
+                                    "reason": "Theo Kế hoạch 20/KH-UBND"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.title, plan.end_year, plan.status) == ("Kế hoạch mới", 2035, DocumentStatus.IN_FORCE)
@@ -118,14 +125,14 @@ def test_an_amendment_keeps_the_version_before_readable(client, personas, tree):
 def test_an_amendment_needs_a_reason_and_a_sound_period(client, personas, tree, data, message):
     plan = make_document(tree["A"], title="Kế hoạch cũ")
     client.force_login(personas["leader_a"])
-    assertContains(client.post(f"/ke-hoach/{plan.pk}/sua-doi/", data), message, status_code=400)
+    assertContains(amend(client, plan, data), message, status_code=400)
     plan.refresh_from_db()
     assert plan.title == "Kế hoạch cũ" and not plan.revisions.exists()
 
 
 def test_a_draft_is_not_amended(client, personas, draft):
     client.force_login(personas["leader_a"])
-    response = client.post(f"/ke-hoach/{draft.pk}/sua-doi/", {"title": "X", "reason": "Lý do"})
+    response = amend(client, draft, {"title": "X", "reason": "Lý do"})
     assertContains(response, "Chỉ kế hoạch đang có hiệu lực mới sửa đổi, bổ sung được.", status_code=400)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from pytest_django.asserts import assertContains
 
+from plans.actions import state_fingerprint
 from plans.models import DocumentStatus
 from targets.models import TargetRevision
 from tests.factories import make_document, make_indicator, make_target
@@ -19,9 +20,11 @@ def target(tree):
 
 
 def form_data(target, **extra):
+    """The revision as the page posts it: with the version of the target it was opened at."""
     horizon = target.horizons.get()
     return {"baseline_value": "62,5", "baseline_year": "2025", f"h{horizon.pk}_value": "85",
-            "reason": "Điều chỉnh theo Nghị quyết HĐND", "source": "Nghị quyết 37/NQ-HĐND", **extra}
+            "reason": "Điều chỉnh theo Nghị quyết HĐND", "source": "Nghị quyết 37/NQ-HĐND",
+            "seen": state_fingerprint(target.values_snapshot()), **extra}
 
 
 def test_the_officer_revises_a_target_and_enters_its_baseline(client, personas, target):

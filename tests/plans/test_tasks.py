@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pytest_django.asserts import assertContains, assertNotContains
 
+from plans.actions import reported_state, state_fingerprint
 from plans.models import Task, TaskStatus, TaskUpdate
 from plans.queries import overdue_tasks_for_unit
 from tests import evidence_files
@@ -86,8 +87,10 @@ def test_the_list_reads_a_fixed_number_of_queries(client, personas, tree, n_task
 
 
 def post_update(client, task, **extra):
-    return client.post(f"/ke-hoach/nhiem-vu/{task.pk}/cap-nhat/", {"status": "done", "due_date": "30/06/2026",
-                                                                   "note": "Đã hoàn thành rà soát", **extra})
+    """Post a report as the page does: with the version of the task it was opened at."""
+    return client.post(f"/ke-hoach/nhiem-vu/{task.pk}/cap-nhat/", {
+        "status": "done", "due_date": "30/06/2026", "note": "Đã hoàn thành rà soát",
+        "seen": state_fingerprint(reported_state(task)), **extra})
 
 
 def test_the_lead_unit_reports_the_state_with_a_note_and_evidence(client, personas, tasks, media):
@@ -137,7 +140,7 @@ def test_a_school_not_responsible_may_not_report(client, personas, tasks):
     ({"evidence": SimpleUploadedFile("x.pdf", b"<html><script>alert(1)</script></html>")},
      "Tệp minh chứng của nhiệm vụ phải là PDF hoặc ảnh PNG/JPEG"),
     ({"evidence": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\nnot really")},
-     "Tệp minh chứng của nhiệm vụ phải là PDF hoặc ảnh PNG/JPEG"),
+     "Tệp ảnh PNG bị hỏng hoặc không trọn vẹn"),  # judged as a target's evidence is (units.evidence)
 ])
 def test_a_wrong_report_says_why_and_saves_nothing(client, personas, tasks, media, changes, message):
     client.force_login(personas["officer_a"])
@@ -207,3 +210,17 @@ def test_overdue_tasks_of_a_subtree(tree, tasks):
     tasks["office"].status = TaskStatus.DONE
     tasks["office"].save(update_fields=["status"])
     assert list(overdue_tasks_for_unit(tree["A"], TODAY)) == []
+
+
+@pytest.mark.parametrize(("name", "content", "refusal"), [
+    ("bien-ban.pdf", b"%PDF-1.4 garbage %%EOF", "bị hỏng"),  # a PDF header and trailer around nothing
+    ("bien-ban.docx", evidence_files.docx(), "phải là PDF hoặc ảnh PNG/JPEG"),  # a sound file, not a task's kind
+])
+def test_a_task_refuses_evidence_a_target_would_refuse_or_of_another_kind(client, personas, tasks, media, name,
+                                                                           content, refusal):
+    """A task's evidence is judged through its whole content as a target's is (units.evidence)."""
+    task = tasks["office"]
+    client.force_login(personas["officer_a"])
+    response = post_update(client, task, evidence=SimpleUploadedFile(name, content))
+    assertContains(response, refusal, status_code=response.status_code)
+    assert not task.updates.exists()

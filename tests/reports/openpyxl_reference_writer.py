@@ -16,7 +16,7 @@ never evaluates, even if it begins with "=", "+", "-" or "@" (see `text`).
 """
 
 import io
-import math
+import textwrap
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -61,7 +61,9 @@ TITLE_FONT = Font(name=FONT_NAME, size=14, family=1, bold=True)
 ITALIC = Font(name=FONT_NAME, size=FONT_SIZE, family=1, italic=True)
 UNDERLINED = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True, underline="single")
 LINE_HEIGHT = 16  # points per line of 12 pt Times New Roman
-CHARS_PER_WIDTH = 1.15  # characters of Vietnamese text per unit of column width, at 12 pt
+# characters of Vietnamese text per unit of column width, at 12 pt: an average, on the safe side (capitals, "—" and
+# diacritics are wider; 1.15 left a 59-character name on one line of 36 pt where LibreOffice wrapped it)
+CHARS_PER_WIDTH = 1.05
 MM_PER_INCH = 25.4
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
@@ -90,11 +92,14 @@ def write_consolidated_xlsx(contents, title) -> bytes:
     No per-cell style but number formats (and the quote prefix of a text that looks like a formula):
     the rows of a province stay cheap to write.
     """
+    # the column naming the units consolidated: a province's communes, the country's provinces (ReportCover)
+    below = getattr(title, "below_header", "Xã, phường")
+    headers = [below if header == "Xã, phường" else header for header in CONSOLIDATED_HEADERS]
     title = str(title)  # a consolidated report's cover reads as its subject line
     workbook = _workbook()
     ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=2)
     _append(ws, [_styled(ws, title, font=TITLE_FONT)])
-    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in CONSOLIDATED_HEADERS])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
     rows = sum(len(content.rows) for content in contents)
     ws.auto_filter.ref = f"A2:{get_column_letter(len(CONSOLIDATED_HEADERS))}{rows + 2}"
     for content in contents:
@@ -108,7 +113,7 @@ def write_consolidated_xlsx(contents, title) -> bytes:
                            text(ws, row.unit_label), text(ws, row.goal), number(ws, result, result_format),
                            number(ws, _share(row.completion), PERCENT), row.status_label])
 
-    _figures_sheet(workbook, contents)
+    _figures_sheet(workbook, contents, below)
     workbook.properties.title = title
     return _save(workbook)
 
@@ -269,11 +274,11 @@ def _raw_sheet(workbook, content):
                    number(ws, _share(figure), PERCENT) if is_rate else number(ws, figure, _count_format(figure))])
 
 
-def _figures_sheet(workbook, contents):
+def _figures_sheet(workbook, contents, below="Xã, phường"):
     """A province's sheet of figures: each commune's figure per indicator (reports.consolidation) with
     the counts a rate comes from. Counts go out as plain numbers: a styled cell per count made the
     province's sheet several times slower."""
-    headers, widths = ["Xã, phường", *RAW_HEADERS], [26, *RAW_WIDTHS]
+    headers, widths = [below, *RAW_HEADERS], [26, *RAW_WIDTHS]
     ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
     _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
     figures = [commune_figures(content) for content in contents]
@@ -340,7 +345,8 @@ def _lines(value, width):
     if not isinstance(value, Cell) or not isinstance(value.value, str) or not value.alignment.wrap_text:
         return 1
     per_line = max(int(width * CHARS_PER_WIDTH), 1)
-    return sum(max(math.ceil(len(line) / per_line), 1) for line in value.value.split("\n"))
+    # wrapped at spaces, as Excel and LibreOffice do: a word that does not fit goes whole to the next line
+    return sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in value.value.split("\n"))
 
 
 def _styled(ws, value, *, font=None, alignment=None, fill=None, border=None, number_format=None):
@@ -361,13 +367,13 @@ def _styled(ws, value, *, font=None, alignment=None, fill=None, border=None, num
 
 
 def _indicator_text(row):
-    """The target as the table names it, with the plan's sections when the plan states it twice, and the period of
-    its result when that is an earlier one's (nothing reported yet for this period)."""
+    """The target as the table names it, with the plan's sections when the plan states it twice, and what the result
+    is of (ReportRow.result_note: an earlier period's, the number of units below that reported it)."""
     text = row.indicator
     if row.sections:
         text += f"\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})"
-    if row.result_from and row.result is not None:
-        text += f"\n(Kết quả: số liệu {row.result_from})"
+    if row.result_note:
+        text += f"\n(Kết quả: {row.result_note})"
     return text
 
 

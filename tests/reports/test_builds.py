@@ -463,7 +463,8 @@ def test_the_command_writes_a_consolidated_report(tree, plan, period, indicators
     ({"fmt": "odt"}, "Định dạng “odt” không hợp lệ: chỉ tạo được xlsx (Excel), pdf hoặc docx (Word)."),
     ({"out": "missing/a.xlsx"}, "Không ghi được tệp"),
     ({"out": "."}, "Không ghi được tệp"),
-    ({"consolidated": True}, "Phường A không có phường, xã trực thuộc để tổng hợp báo cáo."),
+    ({"consolidated": True}, "Chỉ tỉnh, thành phố (tổng hợp các xã, phường) và Trung ương (tổng hợp các tỉnh, thành "
+                             "phố) lập báo cáo tổng hợp các đơn vị cấp dưới."),
 ])
 def test_the_command_refuses_bad_arguments(tree, plan, plan_b, period, writers, tmp_path, change, message):
     arguments = {"plan": plan.pk, "out": tmp_path / "a.xlsx", **change}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from plans.models import Task, TaskGroup
-from reports.content import build_report_content
+from reports.content import ReportRow, build_report_content
 from reports.models import ReportStatus, SchoolReport
 from targets.models import ProgressValue, TargetResponsibility
 from tests.factories import make_document, make_indicator, make_target, make_unit
@@ -140,12 +140,13 @@ def test_a_result_of_an_earlier_period_says_which(tree, plan, period, tmp_path):
     # in the report of the later period
     assert "số liệu Học" in pdf_text(content) and "số liệu Học" not in pdf_text(now)
     cells = [c.text for t in Document(io.BytesIO(write_report_docx(content))).tables for r in t.rows for c in r.cells]
-    assert f"75%\n(số liệu {period.name})" in cells
+    # and how many units below reported it: one school (ReportRow.reporting_units)
+    assert f"75%\n(số liệu {period.name}, từ 1 đơn vị báo cáo)" in cells
     from openpyxl import load_workbook
 
     from reports.report_xlsx import write_report_xlsx
     sheet = load_workbook(io.BytesIO(write_report_xlsx(content))).worksheets[0]
-    assert any(cell.value == f"Tỷ lệ báo cáo kỳ trước\n(Kết quả: số liệu {period.name})"
+    assert any(cell.value == f"Tỷ lệ báo cáo kỳ trước\n(Kết quả: số liệu {period.name}, từ 1 đơn vị báo cáo)"
                for line in sheet.iter_rows() for cell in line)
 
 
@@ -153,3 +154,28 @@ def test_the_opening_does_not_name_the_kind_of_plan_twice(tree, plan, period):
     """“Thực hiện Kế hoạch số 12/KH-UBND … về thực hiện Nghị quyết 71 …”, not “… về kế hoạch thực hiện …”."""
     opening = build_report_content(unit=tree["A"], document=plan, period=period).opening
     assert " về thực hiện Nghị quyết 71 của phường A, " in opening and "về kế hoạch" not in opening
+
+
+def test_a_figure_added_up_from_units_below_says_how_many_reported_it(tree, plan, period, personas):
+    """A ward's rate from one school of its two reads "từ 1 đơn vị báo cáo" in every format; a figure the ward entered
+    itself, or a school's own report, says nothing of the kind."""
+    from targets.actions import save_progress_value
+
+    rate = make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%")
+    rooms = make_indicator("phong-tm", "Số phòng học thông minh", "count", "sum", "phòng")
+    make_target(plan, rate, 0, Decimal(90))
+    entered = make_target(plan, rooms, 1, Decimal(10))
+    ProgressValue.objects.create(indicator=rate, unit=tree["A-TH1"], period=period, numerator=30, denominator=40)
+    save_progress_value(target=entered, period=period, values={"value": Decimal(4), "status": "in_progress"},
+                        by=personas["officer_a"], expected_version=0)
+
+    ward = {row.indicator: row for row in build_report_content(unit=tree["A"], document=plan, period=period).rows}
+    assert (ward["Tỷ lệ giáo viên đạt chuẩn"].reporting_units, ward["Tỷ lệ giáo viên đạt chuẩn"].result_note) == (
+        1, "từ 1 đơn vị báo cáo")
+    assert (ward["Số phòng học thông minh"].reporting_units, ward["Số phòng học thông minh"].result_note) == (None, "")
+    school = build_report_content(unit=tree["A-TH1"], document=plan, period=period).rows
+    assert [row.reporting_units for row in school] == [None, None]
+    # a snapshot frozen before rows kept the count reads as before
+    data = ward["Tỷ lệ giáo viên đạt chuẩn"].__dict__ | {}
+    data.pop("reporting_units")
+    assert ReportRow.from_json(data).result_note == ""

@@ -165,3 +165,60 @@ def test_the_countrys_build_writes_a_sheet_per_province(country, settings, tmp_p
     assert [row[0] for row in raw_rows(workbook["Tỉnh Quảng Ninh"])] == ["QN-HL-TH", "QN-HL-TH"]
     assert raw_rows(workbook["Trung ương"]) == [("BGDDT", "Bộ Giáo dục và Đào tạo", "Số phòng học thông minh",
                                                   country["period"].name, None, None, 100)]
+
+
+# --- the country's consolidation across its provinces --------------------------------------------------------
+
+
+def test_the_country_consolidates_its_provinces_in_every_format(country, tmp_path):
+    import subprocess
+
+    from docx import Document
+
+    contents, cover = builds.assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=country["vn"],
+                                      document=country["plan"], period=country["period"])
+    assert [c.unit_code for c in contents] == ["HP", "QN"]  # the provinces, by name
+    assert cover.below == "tỉnh, thành phố" and "của các tỉnh, thành phố" in cover.subject
+    assert cover.sent_line.startswith("0/2 tỉnh, thành phố đã gửi báo cáo.")
+    assert "UBND các tỉnh, thành phố;" in cover.recipients
+    # issued by the Ministry, in Hà Nội, signed by its minister (Trung ương is no body that signs)
+    assert (cover.issuer_lines, cover.number, cover.signer_title) == (
+        ["BỘ GIÁO DỤC VÀ ĐÀO TẠO"], "Số:       /BC-BGDĐT", ["BỘ TRƯỞNG"])
+    assert cover.place_date.startswith("Hà Nội, ngày ") and ", Bộ Giáo dục và Đào tạo tổng hợp" in cover.opening
+    assert cover.recipients[0] == "Chính phủ, Thủ tướng Chính phủ (để báo cáo);"
+    hp = {row.indicator: row for row in contents[0].rows}
+    assert hp["Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo"].reporting_units == 3  # Hải Phòng's three schools
+
+    workbook = sheets_of(builds.write_file("xlsx", kind=ReportBuild.Kind.CONSOLIDATED, contents=contents, title=cover))
+    assert workbook["Tổng hợp"]["B2"].value == "Tỉnh, thành phố" and workbook[RAW_SHEET]["A1"].value == "Tỉnh, thành phố"
+    assert {row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True)} == {
+        "Thành phố Hải Phòng", "Tỉnh Quảng Ninh"}
+    words = " ".join(p.text for p in Document(io.BytesIO(builds.write_file(
+        "docx", kind=ReportBuild.Kind.CONSOLIDATED, contents=contents, title=cover))).paragraphs)
+    assert "Số trường thuộc 2 tỉnh, thành phố" in words and "xã, phường" not in words
+    pdf = tmp_path / "tong-hop.pdf"
+    pdf.write_bytes(builds.write_file("pdf", kind=ReportBuild.Kind.CONSOLIDATED, contents=contents, title=cover))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Số tỉnh theo đánh giá" in text and "2/2 tỉnh có số liệu" in text and " xã" not in text
+
+
+def test_only_a_province_or_the_country_consolidates(country, tree):
+    with pytest.raises(builds.BuildError, match="Chỉ tỉnh, thành phố .* và Trung ương"):
+        builds.report_plans(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["A"], document=country["plan"])
+
+
+def test_the_countrys_build_form_offers_its_consolidation(client, country, personas):
+    from tests.factories import make_user
+
+    client.force_login(make_user("lanhdao.bo", country["vn"], "leader"))
+    page = client.get("/bao-cao/bang-dieu-khien/", {"unit": country["vn"].pk, "plan": country["plan"].pk,
+                                                    "period": country["period"].pk}).content.decode()
+    assert '<option value="consolidated">Tổng hợp các tỉnh, thành phố</option>' in page
+
+
+def test_a_deputy_minister_signs_in_the_ministers_place():
+    from reports.content import _signer_title
+    from units.models import Unit
+
+    assert _signer_title(Unit(kind="central"), "Thứ trưởng Bộ Giáo dục và Đào tạo") == ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"]
+    assert _signer_title(Unit(kind="central"), "Bộ trưởng") == ["BỘ TRƯỞNG"]

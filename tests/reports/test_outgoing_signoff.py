@@ -14,9 +14,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from periods.models import PeriodException
 from reports import outgoing
 from reports.content import ReportContent
-from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
+from reports.forms import ExceptionForm, ReturnForm
+from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus, ReportSections
 from tests.factories import make_document, make_indicator, make_period, make_target
 
 
@@ -327,3 +329,143 @@ def test_a_leader_who_finalises_is_not_told_to_approve_their_own_report(personas
     outgoing.finalise_report(unit=tree["B"], document=make_document(tree["B"], "7/KH-UBND", "Kế hoạch B"),
                              period=period, number="", narratives=[], by=personas["officer_b"])
     assert not Notification.objects.exists()  # phường B has no leader in the portal
+
+
+# --- what a reviewer or an officer typed is never lost or turned into another decision (audit of 28/11/2026) -----
+# the answer refused is shown again as it was left; a reason typed under "Xác nhận đã nhận" is no acknowledgement;
+# the finalise page keeps the number and the schools' texts after saving a draft; a number too long is refused,
+# not cut; a reopening in the past, a return comment too long or holding NUL are refused.
+
+FINALISE = reverse("reports:report_finalise")
+
+
+def textarea(page, name):
+    found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    return found.group(1) if found else None
+
+
+def checked(page):
+    return re.findall(r'name="decision" value="(\w+)" checked', page)
+
+
+def test_a_return_without_reason_comes_back_with_return_still_chosen(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["reviewer"])
+    response = client.post(reverse("reports:outgoing_answer", args=[report.pk]),
+                           {"version": report.version, "decision": "return", "reason": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert checked(page) == ["return"]  # not back on "Xác nhận đã nhận", where the next click would acknowledge
+    assert 'id="reason-error">Hãy ghi lý do trả lại' in page
+    assert OutgoingReport.objects.get().status == OutgoingStatus.SENT
+
+
+def test_a_reason_typed_under_acknowledge_is_refused_and_kept(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["reviewer"])
+    response = client.post(reverse("reports:outgoing_answer", args=[report.pk]),
+                           {"version": report.version, "decision": "acknowledge", "reason": "Thiếu số liệu trường MN"})
+    page = response.content.decode()
+    assert response.status_code == 400 and OutgoingReport.objects.get().status == OutgoingStatus.SENT
+    assert "Bạn đã ghi lý do trả lại nhưng đang chọn “Xác nhận đã nhận”" in page
+    assert textarea(page, "reason") == "Thiếu số liệu trường MN" and checked(page) == ["acknowledge"]
+    # chosen right, it is a return with that reason
+    post(client, "outgoing_answer", report, decision="return", reason="Thiếu số liệu trường MN")
+    report.refresh_from_db()
+    assert (report.status, report.return_reason) == (OutgoingStatus.RETURNED, "Thiếu số liệu trường MN")
+
+
+def test_the_answer_form_of_another_provinces_reviewer_is_still_refused(client, personas, tree, plan, period,
+                                                                       pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["officer_b"])  # not the level above phường A
+    response = client.post(reverse("reports:outgoing_answer", args=[report.pk]),
+                           {"version": report.version, "decision": "return", "reason": ""})
+    assert response.status_code == 404 and OutgoingReport.objects.get().status == OutgoingStatus.SENT
+
+
+def finalise_page(client, tree, plan, period):
+    chosen = {"unit": tree["A"].pk, "plan": plan.pk, "period": period.pk}
+    page = client.get(FINALISE, chosen).content.decode()
+    return chosen, re.search(r'name="seen" value="(\w*)"', page).group(1)
+
+
+def test_saving_the_wards_sections_keeps_the_number_typed(client, personas, tree, plan, period):
+    client.force_login(personas["officer_a"])
+    chosen, seen = finalise_page(client, tree, plan, period)
+    response = client.post(FINALISE, {**chosen, "seen": seen, "number": "45/BC-UBND", "save_sections": "1",
+                                      "achievements": "Hoàn thành bồi dưỡng giáo viên."})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Đã lưu các phần báo cáo do đơn vị viết" in page
+    assert 'name="number" value="45/BC-UBND"' in page
+    assert ReportSections.objects.get().achievements == "Hoàn thành bồi dưỡng giáo viên."
+    assert not OutgoingReport.objects.exists()
+
+
+def test_a_number_too_long_is_refused_not_cut_and_nothing_is_saved(client, personas, tree, plan, period):
+    client.force_login(personas["officer_a"])
+    chosen, seen = finalise_page(client, tree, plan, period)
+    number = "45/BC-UBND " + "x" * 60
+    response = client.post(FINALISE, {**chosen, "seen": seen, "number": number,
+                                      "achievements": "Không được lưu nửa chừng."})
+    page = response.content.decode()
+    assert f"Số báo cáo dài quá 60 ký tự ({len(number)})" in page and f'value="{number}"' in page
+    assert not OutgoingReport.objects.exists() and not ReportSections.objects.exists()
+
+
+def test_the_schools_texts_being_edited_survive_a_refusal(client, personas, tree, plan, period, monkeypatch):
+    from reports.content import Narrative
+
+    monkeypatch.setattr("reports.views_outgoing.school_narratives", lambda unit, period: [
+        Narrative("Trường Tiểu học A1", "Nổi bật gốc", "Khó khăn gốc", "Đề xuất gốc")])
+    client.force_login(personas["officer_a"])
+    chosen, seen = finalise_page(client, tree, plan, period)
+    response = client.post(FINALISE, {**chosen, "seen": seen, "number": "x" * 61, "n0-highlights": "Đã sửa nổi bật"})
+    page = response.content.decode()
+    assert textarea(page, "n0-highlights") == "Đã sửa nổi bật" and textarea(page, "n0-difficulties") == "Khó khăn gốc"
+
+
+def test_a_sent_report_offers_its_pdf_without_saying_it_will_be_sent(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("reports:outgoing_detail", args=[report.pk])).content.decode()
+    assert "Xem bản PDF sẽ gửi" not in page and ">Xem bản PDF</a>" in page
+
+
+def test_a_reopening_cannot_end_in_the_past(tree):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    form = ExceptionForm({"unit": tree["A-TH1"].pk, "open_until": yesterday.isoformat(), "reason": "Bổ sung"})
+    assert not form.is_valid()
+    assert form.errors["open_until"] == ["Ngày mở nhập đến đã qua: hãy chọn hôm nay hoặc một ngày sau."]
+    assert ExceptionForm({"unit": tree["A-TH1"].pk, "open_until": timezone.localdate().isoformat(),
+                          "reason": "Bổ sung"}).is_valid()
+
+
+def test_a_reopening_in_the_past_leaves_the_one_granted(client, personas, tree, period):
+    from datetime import date
+
+    later = timezone.localdate() + timedelta(days=30)
+    PeriodException.objects.create(period=period, unit=tree["A-TH1"], open_until=later, reason="Bổ sung",
+                                   granted_by=personas["officer_a"])
+    client.force_login(personas["officer_a"])
+    client.post(reverse("reports:period_exception", args=[period.pk]),
+                {"unit": tree["A-TH1"].pk, "open_until": "01/01/2020", "reason": "nhầm"})
+    assert PeriodException.objects.get().open_until == later and date(2020, 1, 1) != later
+
+
+@pytest.mark.parametrize(("comment", "message"), [
+    ("a" * 2001, "Ý kiến trả lại dài quá 2.000 ký tự."),
+    ("thiếu\x00số liệu", "Nội dung có ký tự không hợp lệ (ký tự NUL); hãy gõ lại."),
+])
+def test_a_return_comment_too_long_or_with_nul_is_refused_in_vietnamese(comment, message):
+    form = ReturnForm({"version": 1, "comment": comment})
+    assert not form.is_valid() and form.errors["comment"] == [message]
+
+
+def test_a_stale_answer_still_redirects_with_the_stale_message(client, personas, tree, plan, period, pdf_stub):
+    report = sent(tree, plan, period, personas)
+    seen = report.version
+    outgoing.answer_report(report=report, by=personas["admin"], expected_version=seen, acknowledge=False, reason="x")
+    client.force_login(personas["reviewer"])
+    response = post(client, "outgoing_answer", report, version="", decision="acknowledge")
+    assert "Trang bạn đang xem đã cũ" in response.content.decode()

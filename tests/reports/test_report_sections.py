@@ -47,12 +47,14 @@ def chosen(tree, plan, period):
 def test_the_officer_saves_the_sections_as_a_draft_without_finalising(client, personas, tree, plan, period):
     client.force_login(personas["officer_a"])
     response = client.post(FINALISE, {**chosen(tree, plan, period), **TEXTS, "save_sections": "1"})
-    assert response.status_code == 302
+    # the page again as posted (since 28/11/2026; a redirect lost the number and the schools' texts being edited)
+    assert response.status_code == 200
     assert OutgoingReport.objects.count() == 0
     saved = ReportSections.objects.get(unit=tree["A"], document=plan, period=period)
     assert saved.texts() == TEXTS and saved.updated_by == personas["officer_a"]
-    page = client.get(response["Location"])
-    assertContains(page, "Đã lưu các phần báo cáo do đơn vị viết; báo cáo chưa được chốt.")
+    assertContains(response, "Đã lưu các phần báo cáo do đơn vị viết; báo cáo chưa được chốt.")
+    assertContains(response, "Thiếu phòng học bộ môn do quỹ đất hạn chế.</textarea>")
+    page = client.get(FINALISE, chosen(tree, plan, period))  # and as saved, opened again
     assertContains(page, "Thiếu phòng học bộ môn do quỹ đất hạn chế.</textarea>")
 
 

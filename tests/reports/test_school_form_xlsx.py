@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -388,8 +389,10 @@ BAD_CELLS = [
     ({"muc-chuan-quoc-gia": 3}, "muc-chuan-quoc-gia", "mức cao nhất là 2, không được nhập 3"),
     ({"ket-noi-internet": "Yes"}, "ket-noi-internet", "“Yes” không hợp lệ; hãy chọn “Có” hoặc “Không”"),
     ({"ket-noi-internet": 1}, "ket-noi-internet", "“1” không hợp lệ"),
-    ({"so-gv": 10, "so-gv-dat-chuan": 12}, "so-gv-dat-chuan", "Không được lớn hơn “Tổng số giáo viên” (10)."),
-    ({"so-hs": 1000, "so-hs-lop5": 1200}, "so-hs-lop5", "Không được lớn hơn “Tổng số học sinh (trẻ)” (1.000)."),
+    # worded as the other cells' errors (since 28/11/2026): lower case, the item named
+    ({"so-gv": 10, "so-gv-dat-chuan": 12}, "so-gv-dat-chuan",
+     "không được lớn hơn “Tổng số giáo viên” (10) (mục “Số giáo viên đạt chuẩn trình độ đào tạo trở lên”)"),
+    ({"so-hs": 1000, "so-hs-lop5": 1200}, "so-hs-lop5", "không được lớn hơn “Tổng số học sinh (trẻ)” (1.000) (mục “"),
     ({"ket-qua-noi-bat": "x" * 5001}, "ket-qua-noi-bat", "dài 5.001 ký tự, tối đa 5.000 ký tự"),
     ({"kho-khan-vuong-mac": "=A1"}, "kho-khan-vuong-mac", "có công thức, hãy nhập nội dung bằng chữ"),
 ]
@@ -589,3 +592,100 @@ def test_each_items_row_is_tall_enough_for_its_wrapped_text(tree, period):
     assert heights and all(height >= LINE_HEIGHT for height, _l, _h in heights.values())
     long_hint = max(heights.values(), key=lambda v: v[2])
     assert long_hint[0] >= 2 * LINE_HEIGHT  # "Số nguyên ≥ 0; không vượt quá: <a long label>" wraps
+
+
+def test_the_errors_of_a_file_are_listed_down_the_sheet(client, tree, personas, period, report):
+    """As the user goes down the sheet to correct them: a part above its whole (found after every cell was read)
+    comes at its own row, not after the errors of the rows below it."""
+    template = template_for(tree["A-TH1"], period, report)
+    rows = rows_by_code(workbook_of(template)[school_form_xlsx.SHEET])
+    response = upload(client, personas["principal_a"], tree["A-TH1"], period, fill(template, {
+        "so-gv": 10, "so-gv-dat-chuan": 12, "so-hs": "nhiều", "so-lop": "x"}))
+    listed = [int(cell) for cell in re.findall(r"<li>Báo cáo!D(\d+):", response.content.decode())]
+    assert listed == sorted(listed) and rows["so-gv-dat-chuan"] in listed and len(listed) == 3
+
+
+# --- a copy downloaded at the same time as another does not overwrite what the other uploaded; schools report on their
+# semesters only, on the web and through the API (audit of 28/11/2026) ------------------------------------------
+
+
+def figure(school, period, code="so-gv-dat-chuan"):
+    report = SchoolReport.objects.get(school=school, period=period)
+    return report.entries.get(item__code=code).value
+
+
+def test_a_copy_downloaded_at_the_same_time_does_not_overwrite_the_first_upload(client, tree, personas, period):
+    school = tree["A-TH1"]
+    first, second = template_for(school, period), template_for(school, period)  # two downloads, before any upload
+    assert upload(client, personas["principal_a"], school, period,
+                  fill(first, {"so-gv": 30, "so-gv-dat-chuan": 30})).status_code == 302
+    # the first upload is a moment later than both downloads
+    ReportEvent.objects.update(at=timezone.now() + timedelta(seconds=3))
+
+    response = upload(client, personas["principal_a"], school, period, fill(second, {"so-gv": 30, "so-gv-dat-chuan": 11}))
+
+    assert "Báo cáo đã được cập nhật bằng một tệp Excel khác lúc" in response.content.decode()
+    assert figure(school, period) == Decimal(30)
+    assert list(ReportEvent.objects.values_list("action", flat=True)) == [ReportEvent.Action.UPLOADED]
+
+
+def test_the_same_file_corrected_and_uploaded_again_goes_in(client, tree, personas, period):
+    school = tree["A-TH1"]
+    downloaded = template_for(school, period)
+    upload(client, personas["principal_a"], school, period, fill(downloaded, {"so-gv": 30, "so-gv-dat-chuan": 30}))
+    ReportEvent.objects.update(at=timezone.now() + timedelta(seconds=3))
+
+    response = upload(client, personas["principal_a"], school, period,
+                      fill(downloaded, {"so-gv": 30, "so-gv-dat-chuan": 29}))
+
+    assert response.status_code == 302 and figure(school, period) == Decimal(29)
+    stamps = set(ReportEvent.objects.values_list("upload_stamp", flat=True))
+    assert len(stamps) == 1 and "" not in stamps  # both uploads name the one download they came from
+
+
+def test_the_check_holds_in_the_save_itself(tree, personas, period):
+    """Another file taken between the reading of this one and its save: refused under the report's lock."""
+    school = tree["A-TH1"]
+    report = actions.get_or_start_report(school=school, period=period)
+    downloaded = timezone.now() - timedelta(minutes=5)
+    actions.save_school_report(report=report, entries={}, narrative={"highlights": "Tệp thứ nhất"},
+                               by=personas["principal_a"], expected_version=report.version,
+                               action=ReportEvent.Action.UPLOADED,
+                               upload=actions.Upload(stamp="tep-1", downloaded_at=downloaded))
+    report.refresh_from_db()
+    with pytest.raises(actions.WorkflowError, match="cập nhật bằng một tệp Excel khác"):
+        actions.save_school_report(report=report, entries={}, narrative={"highlights": "Tệp thứ hai"},
+                                   by=personas["principal_a"], expected_version=report.version,
+                                   action=ReportEvent.Action.UPLOADED,
+                                   upload=actions.Upload(stamp="tep-2", downloaded_at=downloaded))
+    report.refresh_from_db()
+    assert report.highlights == "Tệp thứ nhất"
+
+
+@pytest.fixture
+def school_year(db):
+    return make_period(code="nam-hoc-nay", kind=PeriodKind.SCHOOL_YEAR, school_year="2026-2027",
+                       start=date(2026, 9, 5), end=date(2027, 5, 31), deadline=date(2027, 6, 10))
+
+
+def test_schools_report_on_semesters_only(client, tree, personas, school_year):
+    client.force_login(personas["principal_a"])
+    for name in ("school_report_detail", "school_report_xlsx"):
+        assert client.get(reverse(f"reports:{name}", args=[tree["A-TH1"].pk, school_year.pk])).status_code == 404
+    with pytest.raises(actions.WorkflowError, match="Trường chỉ lập báo cáo theo học kỳ"):
+        actions.get_or_start_report(school=tree["A-TH1"], period=school_year)
+    assert not SchoolReport.objects.exists()
+
+
+def test_nor_through_the_api(tree, personas, school_year):
+    from rest_framework.test import APIClient
+
+    from api.actions import issue_token
+
+    _, token = issue_token(user=personas["principal_a"], name="khóa", can_write=True, by=personas["principal_a"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.put(f"/api/v1/schools/{tree['A-TH1'].pk}/reports/{school_year.pk}/", {"version": 1, "entries": {}},
+                          format="json")
+    assert response.status_code == 404 and response.json()["detail"] == "Trường chỉ lập báo cáo theo học kỳ."
+    assert not SchoolReport.objects.exists()

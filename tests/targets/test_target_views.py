@@ -24,7 +24,7 @@ from targets.models import (
 from tests import evidence_files
 from tests.factories import make_document, make_indicator, make_period, make_target, make_unit, make_user
 
-PDF = evidence_files.pdf()  # a real one-page PDF: evidence is checked through and through (targets.evidence)
+PDF = evidence_files.pdf()  # a real one-page PDF: evidence is checked through and through (units.evidence)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 # a link to an evidence file, as the pages write it
 EVIDENCE_LINK = 'href="({})"'.format(re.escape(reverse("targets:evidence_download", args=[999])).replace("999", r"\d+"))

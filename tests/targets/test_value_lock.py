@@ -144,3 +144,25 @@ def test_the_ward_officer_needs_an_exception_for_a_schools_own_figures_too(clien
     grant(client, tree["A-TH1"], locked_period)
 
     assert save(client, target, locked_period).status_code == 302
+
+
+def test_no_evidence_is_attached_once_the_period_is_locked(client, personas, rooms, locked_period):
+    """The figure entered while the period was open stays; a file added after the lock is refused like the figure."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from targets.models import Evidence
+    from tests.evidence_files import png
+
+    def png_file(name):
+        return SimpleUploadedFile(name, png(), content_type="image/png")
+
+    ProgressValue.objects.create(target=rooms, indicator=rooms.indicator, unit=rooms.document.issuer,
+                                 period=locked_period, value=Decimal(4), entered_by=personas["officer_a"])
+    client.force_login(personas["officer_a"])
+    response = client.post(reverse("targets:evidence_upload", args=[rooms.pk, locked_period.pk]),
+                           {"file": png_file("bien-ban.png")}, follow=True)
+    assertContains(response, lock_message(locked_period))
+    assert not Evidence.objects.exists()
+    client.force_login(personas["admin"])  # a system admin corrects after the lock, as for the figure
+    client.post(reverse("targets:evidence_upload", args=[rooms.pk, locked_period.pk]), {"file": png_file("bien-ban.png")})
+    assert Evidence.objects.count() == 1
