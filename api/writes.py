@@ -102,7 +102,10 @@ def school_report_errors(form, items):
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, error_messages={
+        "required": "Thiếu phiên bản (version) của báo cáo đã đọc.",
+        "invalid": "Phiên bản (version) phải là một số nguyên không âm.",
+        "min_value": "Phiên bản (version) phải là một số nguyên không âm."})
 
 
 # --- many values at once --------------------------------------------------------------------------------------

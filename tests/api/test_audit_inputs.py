@@ -50,3 +50,10 @@ def test_a_body_that_is_not_json_is_refused_in_vietnamese(world, tree, period, a
     form = client.put(report_url(tree["A-TH1"], period), "version=1", content_type="text/plain")
     assert form.status_code == 415
     assert form.json()["detail"] == "Chỉ nhận nội dung JSON (Content-Type: application/json)."
+
+
+def test_a_submission_with_a_bad_version_says_so_in_plain_vietnamese(world, tree, period, api_as):
+    response = api_as("principal_a").post(report_url(tree["A-TH1"], period, submit=True), {"version": "abc"},
+                                          format="json")
+    assert response.status_code == 400
+    assert response.json()["version"] == ["Phiên bản (version) phải là một số nguyên không âm."]
