@@ -122,6 +122,21 @@ def subject(text):
     return name
 
 
+# a task that names who leads it in its own words: "Phòng Văn hóa - Xã hội chủ trì, phối hợp với các trường …"
+_CHAIRS = re.compile(r"\s(?:là cơ quan chủ trì|là đơn vị chủ trì|chủ trì)\b", re.IGNORECASE)
+
+
+def stated_lead(text):
+    """The unit a task line says leads it ("<unit> chủ trì, …"), or "": only "chủ trì" itself, the one word that
+    says so in any section (other verbs, "triển khai", "tổ chức", start tasks that name no unit)."""
+    text = _REQUEST.sub("", text)
+    chairs = _CHAIRS.search(text)
+    if not chairs:
+        return ""
+    name = text[:chairs.start()].strip(" ,:;")
+    return name if _UNIT_HEAD.match(name) and len(name.split()) <= 14 else ""
+
+
 def _path_number(headings):
     """"1", "3.3.a": the markers of the headings below the section, a dotted one standing for its parents."""
     parts = []
@@ -234,7 +249,7 @@ class _Reader:
                 task["coordinating_texts"] = coordinating_units(task["text"], task["lead_text"])
                 task["due"] = task["due"] or due_date(body)
             return
-        self.add_task(body)
+        self.add_task(body, stated_lead(body))
 
 
 def extract_tasks(cleaned):

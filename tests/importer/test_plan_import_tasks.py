@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains
 
 from demo.loader import SEED_DIR
 from importer import forms, matching
-from importer.extraction.assignments import coordinating_units, due_date, extract_tasks
+from importer.extraction.assignments import coordinating_units, due_date, extract_tasks, stated_lead
 from importer.extraction.scoring import score_tasks
 from importer.extraction.text import clean_text
 from plans.models import PlanImport, PlanImportStatus, Task, TaskGroup
@@ -125,6 +125,20 @@ def test_it_reads_groups_leads_coordinating_units_and_deadlines():
 ])
 def test_deadlines_as_plans_write_them(text, due):
     assert due_date(text) == due
+
+
+def test_a_task_that_names_who_leads_it_is_led_by_that_unit():
+    """In a task section (not only in "Tổ chức thực hiện"): "<unit> chủ trì, …" says who leads; other verbs do not."""
+    groups = extract_tasks(clean_text("\n".join([
+        "III. NHIỆM VỤ, GIẢI PHÁP",
+        "1. Phòng Văn hóa - Xã hội chủ trì, phối hợp với các trường rà soát hạ tầng mạng, hoàn thành trước ngày "
+        "30/6/2027.",
+        "2. Các trường học tổ chức tập huấn cho giáo viên về ứng dụng trí tuệ nhân tạo.",
+        "3. Đề nghị Trung tâm Văn hóa, Thể thao và Truyền thông chủ trì tuyên truyền về chuyển đổi số."])))
+    tasks = [task for group in groups for task in group["tasks"]]
+    assert [(task["lead_text"], task["coordinating_texts"]) for task in tasks] == [
+        ("Phòng Văn hóa - Xã hội", ["các trường"]), ("", []), ("Trung tâm Văn hóa, Thể thao và Truyền thông", [])]
+    assert stated_lead("Tổ chức tập huấn chủ trì bởi nhà trường") == ""  # a task's words, no unit before them
 
 
 def test_a_unit_name_with_commas_stays_one_unit():
