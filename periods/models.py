@@ -181,10 +181,11 @@ def current_period(today=None, among=None):
         semesters = [p for p in ordered if p.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2)]
         return (next((p for p in semesters if p.start <= today <= p.end), None)
                 or max((p for p in semesters if p.start <= today), key=lambda p: p.start, default=None)
-                or next(iter(ordered), None))
+                or next(iter(semesters), None) or next(iter(ordered), None))
     semesters = Period.objects.filter(kind__in=[PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2])
+    # before any semester starts (a new installation): the first semester to come, else whatever period there is
     return (semesters.containing(today).first() or semesters.filter(start__lte=today).order_by("-start").first()
-            or Period.objects.order_by("start").first())
+            or semesters.order_by("start").first() or Period.objects.order_by("start").first())
 
 
 TREND_LENGTH = 4  # the chosen period and the three before it: enough for a trend, cheap on a province

@@ -24,7 +24,14 @@ from units.models import Unit, UnitKind
 
 from . import notifications
 from .actions import WorkflowError, person_name
-from .content import Narrative, ReportContent, build_report_content, school_narratives, signer_title
+from .content import (
+    Narrative,
+    ReportContent,
+    build_report_content,
+    school_narratives,
+    signer_title,
+    streams_raw_values,
+)
 from .models import OutgoingReport, OutgoingReportEvent, OutgoingStatus
 
 
@@ -62,6 +69,10 @@ def narratives_fingerprint(narratives):
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
+NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào nên không chốt ở đây: hãy dùng “Tạo báo cáo” trên "
+                    "bảng điều khiển để lấy tệp Excel (số liệu gốc theo từng tỉnh), PDF và Word.")
+
+
 @transaction.atomic
 def finalise_report(*, unit, document, period, number, narratives, by, seen_narratives=None, expected_version=None):
     """Freeze the report: a snapshot of its content and its Excel and PDF, which never change after, with the
@@ -73,6 +84,8 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
     again in place (from the live data, `expected_version` being the version the page showed): it then
     needs the leader's approval again.
     """
+    if streams_raw_values(unit):  # Trung ương: no level above to send to, and millions of figures behind its table
+        raise WorkflowError(NATIONAL_REFUSAL)
     existing = _finalised(unit, document, period)
     if existing and (existing.status != OutgoingStatus.RETURNED or expected_version is None):
         raise StaleOutgoingError(existing)
@@ -238,10 +251,13 @@ class InboxRow:
 
 
 def inbox(unit, period):
-    """Each commune directly below with the report it sent for the period (or None), and each school below that
+    """Each commune directly below (the country: each province) with the report it sent for the period (or None),
+    and each school below that
     sent one: schools report each semester through their own flow (period_completeness), so one that sent
     nothing here is not listed as late. Two queries."""
-    children = list(unit.children.current().filter(kind__in=[UnitKind.COMMUNE, UnitKind.SCHOOL]).order_by("name"))
+    # the units directly below that report up: a province's communes (a ward's schools), the country's provinces
+    below = [UnitKind.PROVINCE] if unit.kind == UnitKind.CENTRAL else [UnitKind.COMMUNE, UnitKind.SCHOOL]
+    children = list(unit.children.current().filter(kind__in=below).order_by("name"))
     received = {r.unit_id: r for r in OutgoingReport.objects.filter(recipient=unit, period=period, sent_at__isnull=False)
                 .select_related("document", "finalised_by")}
     return [InboxRow(child, received.get(child.pk)) for child in children

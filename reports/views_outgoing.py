@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from periods.models import Period
 from targets.selection import SelectionForm, plans_for
 from units import access
+from units.models import UnitKind
 
 from . import outgoing
 from .actions import WorkflowError
@@ -29,6 +31,9 @@ def report_finalise(request):
     unit = access.get_unit_for_user(request, asked.get("unit") or 0)
     if not access.can_sign_off(request.user, unit):
         raise PermissionDenied("Chỉ cán bộ phụ trách hoặc lãnh đạo của đơn vị mới chốt được báo cáo.")
+    if unit.kind == UnitKind.CENTRAL:  # nothing above it to send to (outgoing.finalise_report refuses it too)
+        messages.error(request, outgoing.NATIONAL_REFUSAL)
+        return redirect(f"{reverse('reports:dashboard_unit')}?unit={unit.pk}")
     choice = SelectionForm(asked, units=[unit], plans=plans_for, periods=Period.objects.all(), fallback=False)
     if choice.document is None:
         raise Http404("Không tìm thấy kế hoạch.")

@@ -67,8 +67,9 @@ class AccountCreateForm(forms.Form):
         error_messages={"required": "Hãy nhập tên đăng nhập."})
     full_name = VietnameseTextField(label="Họ và tên", max_length=150,
                                     error_messages={"required": "Hãy nhập họ và tên."})
-    email = VietnameseEmailField(label="Thư điện tử", required=False,
-                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+    email = VietnameseEmailField(label="Thư điện tử", required=False, max_length=254,  # auth_user.email's length
+                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ.",
+                                                 "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."},
                                  help_text="Thư đặt mật khẩu được gửi tới địa chỉ này.")
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                            error_messages={"required": "Hãy chọn đơn vị.",
@@ -149,8 +150,9 @@ class AccountEditForm(forms.Form):
 
     full_name = VietnameseTextField(label="Họ và tên", max_length=150,
                                     error_messages={"required": "Hãy nhập họ và tên."})
-    email = VietnameseEmailField(label="Thư điện tử", required=False,
-                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+    email = VietnameseEmailField(label="Thư điện tử", required=False, max_length=254,  # auth_user.email's length
+                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ.",
+                                                 "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."},
                                  help_text="Để trống nếu người dùng chưa có thư điện tử.")
 
     def __init__(self, *args, account, **kwargs):
@@ -159,7 +161,12 @@ class AccountEditForm(forms.Form):
         self.account = account
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip()
+        if email.casefold() == (self.account.email or "").casefold():
+            # the same address, however its case is typed: kept as stored (a set-password link already sent
+            # holds the address: rewriting it would void the link)
+            return self.account.email
+        email = email.lower()  # a new address is kept in lower case
         others = get_user_model().objects.exclude(pk=self.account.pk)
         if email and others.filter(email__iexact=email).exists():
             raise ValidationError(f"Địa chỉ {email} đã thuộc một tài khoản khác.")

@@ -222,3 +222,31 @@ def test_a_deputy_minister_signs_in_the_ministers_place():
 
     assert _signer_title(Unit(kind="central"), "Thứ trưởng Bộ Giáo dục và Đào tạo") == ["KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"]
     assert _signer_title(Unit(kind="central"), "Bộ trưởng") == ["BỘ TRƯỞNG"]
+
+
+def test_the_countrys_report_is_not_finalised_to_be_sent_up(client, country, personas):
+    """Nothing above Trung ương to send to, and millions of figures behind its table: the build gives its files."""
+    from reports import outgoing
+    from reports.actions import WorkflowError
+    from reports.models import OutgoingReport
+
+    with pytest.raises(WorkflowError, match="Báo cáo của Trung ương không gửi lên cấp nào"):
+        outgoing.finalise_report(unit=country["vn"], document=country["plan"], period=country["period"], number="",
+                                 narratives=[], by=personas["admin"])
+    client.force_login(personas["admin"])
+    response = client.get("/bao-cao/gui-len/chot/", {"unit": country["vn"].pk, "plan": country["plan"].pk,
+                                                      "period": country["period"].pk}, follow=True)
+    assert "Báo cáo của Trung ương không gửi lên cấp nào" in response.content.decode()
+    assert not OutgoingReport.objects.exists()
+
+
+def test_the_countrys_inbox_lists_its_provinces_and_offers_their_consolidation(client, country, personas):
+    from reports.outgoing import inbox
+
+    assert [row.unit.code for row in inbox(country["vn"], country["period"])] == ["HP", "QN"]
+    from tests.factories import make_user
+
+    client.force_login(make_user("canbo.bo", country["vn"], "officer"))
+    page = client.get("/bao-cao/nhan-tu-cap-duoi/", {"unit": country["vn"].pk, "period": country["period"].pk})
+    text = page.content.decode()
+    assert "Thành phố Hải Phòng" in text and "Tỉnh Quảng Ninh" in text and "Tạo báo cáo tổng hợp" in text

@@ -271,3 +271,26 @@ def test_no_plain_char_field_is_left_in_the_units_forms():
                     messages = [getattr(v, "message", "") for v in field.validators]
                     assert NUL_MESSAGE in messages, f"{name}.{field_name}"
     assert checked >= 9  # the account, role, unit and password reset forms
+
+
+def test_a_name_corrected_keeps_an_address_stored_in_capitals_and_the_link_already_sent(client, admins, personas):
+    from django.contrib.auth.tokens import default_token_generator
+
+    officer = personas["officer_a"]
+    User.objects.filter(pk=officer.pk).update(email="Lan.Nguyen@PhuongA.gov.vn", first_name="Lê", last_name="Hùng")
+    officer.refresh_from_db()
+    token = default_token_generator.make_token(officer)
+    client.force_login(admins["admin_a"])
+    client.post(url("account_edit", officer), {"full_name": "Lê Văn Hùng", "email": "lan.nguyen@phuonga.gov.vn"})
+    officer.refresh_from_db()
+    assert officer.email == "Lan.Nguyen@PhuongA.gov.vn" and officer.get_full_name() == "Lê Văn Hùng"
+    assert default_token_generator.check_token(officer, token)  # the set-password link sent still works
+    assert list(AdminEvent.objects.values_list("detail", flat=True)) == ["Họ và tên: Lê Hùng → Lê Văn Hùng"]
+
+
+def test_an_address_longer_than_the_column_is_refused_not_a_server_error(admins, without_email):
+    address = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".vn"  # valid, 311 characters; auth_user.email holds 254
+    form = AccountEditForm({"full_name": "Đỗ Mai", "email": address}, account=without_email)
+    assert not form.is_valid() and form.errors["email"] == ["Địa chỉ thư điện tử dài quá 254 ký tự."]
+    create = AccountCreateForm({"username": "dm", "full_name": "Đỗ Mai", "email": address}, admin=admins["admin_a"])
+    assert "Địa chỉ thư điện tử dài quá 254 ký tự." in create.errors["email"]
