@@ -60,17 +60,25 @@ class AccountSearchForm(forms.Form):
     q = VietnameseTextField(label="Tìm tên đăng nhập, họ tên, thư điện tử", max_length=100, required=False)
 
 
+def full_name_field():
+    return VietnameseTextField(label="Họ và tên", max_length=150, error_messages={"required": "Hãy nhập họ và tên."})
+
+
+def account_email_field(help_text):
+    """An account's e-mail address: at most 254 characters, auth_user.email's length (a longer valid address would
+    fail on PostgreSQL)."""
+    return VietnameseEmailField(label="Thư điện tử", required=False, max_length=254, help_text=help_text,
+                                error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ.",
+                                                "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."})
+
+
 class AccountCreateForm(forms.Form):
     username = VietnameseUsernameField(
         label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
         help_text="Ví dụ: hieutruong.mnhoanghia. Chữ, số và các dấu . @ + - _",
         error_messages={"required": "Hãy nhập tên đăng nhập."})
-    full_name = VietnameseTextField(label="Họ và tên", max_length=150,
-                                    error_messages={"required": "Hãy nhập họ và tên."})
-    email = VietnameseEmailField(label="Thư điện tử", required=False, max_length=254,  # auth_user.email's length
-                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ.",
-                                                 "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."},
-                                 help_text="Thư đặt mật khẩu được gửi tới địa chỉ này.")
+    full_name = full_name_field()
+    email = account_email_field("Thư đặt mật khẩu được gửi tới địa chỉ này.")
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
@@ -148,12 +156,8 @@ class AccountEditForm(forms.Form):
     """The full name and e-mail address of an existing account: an account created without an address (with a
     temporary password) gets one later, so that it can receive the set-password e-mail."""
 
-    full_name = VietnameseTextField(label="Họ và tên", max_length=150,
-                                    error_messages={"required": "Hãy nhập họ và tên."})
-    email = VietnameseEmailField(label="Thư điện tử", required=False, max_length=254,  # auth_user.email's length
-                                 error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ.",
-                                                 "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."},
-                                 help_text="Để trống nếu người dùng chưa có thư điện tử.")
+    full_name = full_name_field()
+    email = account_email_field("Để trống nếu người dùng chưa có thư điện tử.")
 
     def __init__(self, *args, account, **kwargs):
         kwargs.setdefault("initial", {"full_name": account.get_full_name(), "email": account.email})
