@@ -8,6 +8,7 @@
     arrange_proposal            merge a proposal with the next, split one in two, move one up or down
     review_tasks                keep or drop each task proposal, with its lead unit and deadline (and keep the
                                 particulars typed beside them)
+    change_cited                add a portal document the plan is based on, drop a cited one, or keep it again
     set_section_horizon         one deadline for every proposal under a heading
     discard_import              give up an import, whether read or not
     create_plan_from_import     the document, its targets, horizons and responsibilities, and the task groups
@@ -213,6 +214,60 @@ def review_tasks(*, plan_import, decisions, metadata=None):
     plan_import.proposals = locked.proposals
 
 
+MAX_BASIS = 30  # documents a plan is based on: a handful; the list is not a catalogue
+
+
+@transaction.atomic
+def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, task_decisions=None):
+    """Change the documents the plan will be recorded as implementing: ``add`` a portal Document (one the
+    officer may choose: PlanBasisForm), ``drop`` the cited document at that place in the list, or ``keep`` one
+    dropped before (a citation read from the file stays listed, struck out, so that a wrong click is undone).
+    Every proposal's higher-target suggestions follow (matching.resuggest_parents). The particulars and task
+    review typed on the same page go with it, so that nothing typed is lost. Returns how many proposals lost a
+    higher target chosen among the targets of a document now dropped."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _ensure_reviewing(locked)
+    proposals = locked.proposals
+    parents = proposals.setdefault("parents", [])
+    for place in (drop, keep):
+        if place is not None and not 0 <= place < len(parents):
+            raise ValidationError("Không có văn bản căn cứ này trong danh sách: hãy tải lại trang.")
+    if drop is not None:
+        if parents[drop].get("added"):
+            parents.pop(drop)  # chosen on this page from the portal's documents: chosen again if wanted
+        else:
+            parents[drop]["dropped"] = True
+    if keep is not None:
+        parents[keep].pop("dropped", None)
+    if add is not None:
+        listed = next((parent for parent in parents if parent.get("document_id") == add.pk), None)
+        if listed is not None and not listed.get("dropped"):
+            raise ValidationError(f"{add.short_label} đã có trong danh sách văn bản căn cứ.")
+        _add_cited(parents, add)
+    if task_decisions:
+        _apply_task_decisions(proposals, task_decisions)
+    if metadata:
+        _apply_metadata(proposals, metadata)
+    lost = matching.resuggest_parents(proposals)
+    locked.save(update_fields=["proposals"])
+    plan_import.proposals = locked.proposals
+    return lost
+
+
+def _add_cited(parents, document):
+    """``document`` among the cited ones: kept again if it was dropped, else listed as added on the page."""
+    listed = next((parent for parent in parents if parent.get("document_id") == document.pk), None)
+    if listed is not None:
+        listed.pop("dropped", None)
+        return
+    if sum(1 for parent in parents if not parent.get("dropped")) >= MAX_BASIS:
+        raise ValidationError(f"Một kế hoạch căn cứ tối đa {MAX_BASIS} văn bản.")
+    when = document.issued_on.isoformat() if document.issued_on else document.issued_year and str(document.issued_year)
+    parents.append({"number": document.number or None, "issuer": document.issuer_name or document.issuer.name,
+                    "date": when or None, "document_id": document.pk, "document_label": document.short_label,
+                    "added": True})
+
+
 def _apply_metadata(proposals, metadata):
     proposals.update(
         doc_type=metadata["doc_type"], number=metadata["number"] or None, title=metadata["title"],
@@ -254,19 +309,22 @@ def discard_import(*, plan_import):
 
 
 @transaction.atomic
-def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None):
+def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None, add_cited=None):
     """The document with a target (horizon, lead unit) per accepted proposal, in one transaction.
 
     Every proposal must have been accepted or rejected, and at least one accepted. ``metadata``: the
     particulars as corrected on the review page (PlanMetadataForm's cleaned data); ``task_decisions``: the
     task review as the page shows it when the plan is created (TaskReviewForm's decisions), so that edits
-    not yet saved with "Lưu nhiệm vụ" are not lost.
+    not yet saved with "Lưu nhiệm vụ" are not lost; ``add_cited``: a document chosen on the page to add to
+    those the plan is based on, without its "Thêm" pressed.
     """
     locked = PlanImport.objects.select_for_update().select_related("unit").get(pk=plan_import.pk)
     _ensure_reviewing(locked)
     proposals = locked.proposals
     if metadata:
         _apply_metadata(proposals, metadata)
+    if add_cited is not None:
+        _add_cited(proposals.setdefault("parents", []), add_cited)
     if task_decisions is not None:
         _apply_task_decisions(proposals, task_decisions)
     items = locked.items()
@@ -312,7 +370,8 @@ def _create_document(plan_import, proposals, by):
     except ValidationError as error:
         raise ValidationError(error.messages) from error
     document.save()
-    cited = [parent["document_id"] for parent in proposals["parents"] if parent.get("document_id")]
+    cited = [parent["document_id"] for parent in proposals["parents"]
+             if parent.get("document_id") and not parent.get("dropped")]
     document.implements.set(Document.objects.filter(pk__in=cited))
     return document
 

@@ -401,3 +401,55 @@ class SectionHorizonForm(forms.Form):
         if not (match and (match[2] is None or int(match[2]) == int(match[1]) + 1)):
             raise ValidationError("Thời hạn là một năm (2030) hoặc một năm học (2026-2027).")
         return deadline
+
+
+CITED_ACTION = re.compile(r"^(add|drop|keep)(?:-(\d{1,4}))?$")
+
+
+class PlanBasisForm(forms.Form):
+    """The documents the plan is based on, as the officer corrects them: a portal document to add (one the plan's
+    unit may implement, that the user sees: Document.basis_for), or the button pressed beside a cited one
+    ("drop-3", "keep-3"). Its fields go with the create form, as the tasks' do. The documents offered are read
+    once (one query), for the choice shown and for the check."""
+
+    document = forms.ChoiceField(label="Thêm văn bản căn cứ có trên cổng", required=False)
+    action = forms.CharField(required=False, max_length=16)
+
+    def __init__(self, data=None, *, plan_import, user):
+        super().__init__(data, prefix="cited")
+        from plans.models import Document
+
+        listed = [parent["document_id"] for parent in plan_import.proposals.get("parents", [])
+                  if parent.get("document_id") and not parent.get("dropped")]
+        self.documents = {document.pk: document for document in
+                          Document.objects.visible_to(user).basis_for(plan_import.unit).exclude(pk__in=listed)}
+        field = self.fields["document"]
+        field.choices = [("", "— Chọn văn bản —")] + [(str(pk), basis_label(document))
+                                                       for pk, document in self.documents.items()]
+        field.error_messages["invalid_choice"] = "Văn bản này không có trong danh sách văn bản có thể căn cứ."
+        field.widget.attrs["form"] = "plan-create"
+
+    def clean_document(self):
+        value = self.cleaned_data["document"]
+        return self.documents[int(value)] if value else None
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action") or ""
+        match = CITED_ACTION.match(action)
+        if action and not match:
+            raise ValidationError("Thao tác không hợp lệ với văn bản căn cứ.")
+        data["add"] = data.get("document")  # chosen, whichever button was pressed: added, never dropped
+        data["drop"] = int(match[2]) if match and match[1] == "drop" and match[2] else None
+        data["keep"] = int(match[2]) if match and match[1] == "keep" and match[2] else None
+        if action == "add" and data["add"] is None and "document" not in self.errors:
+            self.add_error("document", "Hãy chọn văn bản cần thêm.")
+        return data
+
+
+def basis_label(document):
+    """“Kế hoạch 282/KH-UBND — UBND tỉnh Quảng Ninh, 30/10/2025”, as the choice of a document to base a plan on."""
+    when = (document.issued_on.strftime("%d/%m/%Y") if document.issued_on
+            else f"năm {document.issued_year}" if document.issued_year else "")
+    label = f"{document.short_label} — {document.issuer.short_name or document.issuer.name}"
+    return f"{label}, {when}" if when else label

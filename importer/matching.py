@@ -128,6 +128,26 @@ def suggest_parent(item, parent_targets):
     item["parent_id"] = candidates[0]["id"] if candidates and candidates[0]["score"] >= PARENT_SCORE else None
 
 
+def resuggest_parents(proposals):
+    """After the officer changed the documents the plan is based on: every proposal's higher-target candidates
+    from the documents now cited. A pending proposal the officer has not touched takes the new suggestion; one
+    the officer decided or whose higher target they chose keeps that choice while its document is still cited,
+    and loses it otherwise. Returns how many proposals lost a chosen higher target that way."""
+    cited = [parent["document_id"] for parent in proposals.get("parents", [])
+             if parent.get("document_id") and not parent.get("dropped")]
+    parent_targets = parent_rows(Document.objects.filter(pk__in=cited))
+    lost = 0
+    for item in proposals.get("targets", []) + proposals.get("projections", []):
+        chosen = item.get("parent_id")
+        decided = item.get("decision") != "pending" or "parent_id" in item.get("original", {})
+        suggest_parent(item, parent_targets)
+        if decided:
+            still = chosen in {candidate["id"] for candidate in item["parent_candidates"]}
+            item["parent_id"] = chosen if still else None
+            lost += chosen is not None and not still
+    return lost
+
+
 def _find(text, quote):
     """(start, end) of the quote in the text, whatever the white space between its words (table rows)."""
     for candidate in (quote, (quote or "").rstrip(" .;:,")):

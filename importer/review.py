@@ -16,7 +16,14 @@ from plans.models import Document, PlanImportStatus
 from targets.models import Target, TargetResponsibility
 
 from .actions import proposal_at
-from .forms import DECISION_CHOICES, PlanMetadataForm, ProposalForm, SectionHorizonForm, TaskReviewForm
+from .forms import (
+    DECISION_CHOICES,
+    PlanBasisForm,
+    PlanMetadataForm,
+    ProposalForm,
+    SectionHorizonForm,
+    TaskReviewForm,
+)
 from .reading_job import is_stalled
 
 
@@ -60,9 +67,10 @@ def _day(value):
         return value
 
 
-def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, task_form=None, section_form=None):
-    """Everything the review page shows. ``forms``: bound proposal forms with errors, by index; ``task_form``:
-    the task review with its errors."""
+def review_context(plan_import, *, user, metadata_form=None, forms=None, errors=None, task_form=None,
+                   section_form=None, basis_form=None):
+    """Everything the review page shows to ``user``. ``forms``: bound proposal forms with errors, by index;
+    ``task_form``: the task review with its errors; ``basis_form``: a change of the cited documents refused."""
     if plan_import.status in (PlanImportStatus.READING, PlanImportStatus.FAILED):
         return {**reading_context(plan_import), "errors": errors or []}
     items = plan_import.items()
@@ -74,6 +82,7 @@ def review_context(plan_import, *, metadata_form=None, forms=None, errors=None, 
         "counts": plan_import.counts(), "total": len(items),
         "metadata_form": metadata_form or PlanMetadataForm(plan_import=plan_import),
         "parents": [{**parent, "date": _day(parent.get("date"))} for parent in plan_import.proposals.get("parents", [])],
+        "basis_form": basis_form or PlanBasisForm(plan_import=plan_import, user=user),
         "has_tasks": bool(plan_import.proposals.get("tasks")),
         "task_form": task_form or TaskReviewForm(proposals=plan_import.proposals),
         "section_form": section_form or SectionHorizonForm(proposals=plan_import.proposals),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("nhap/<int:pk>/de-xuat/<int:index>/sap-xep/", views.plan_import_arrange, name="plan_import_arrange"),
     path("nhap/<int:pk>/nhiem-vu/", views.plan_import_tasks, name="plan_import_tasks"),
     path("nhap/<int:pk>/thoi-han-muc/", views.plan_import_section_horizon, name="plan_import_section_horizon"),
+    path("nhap/<int:pk>/can-cu/", views.plan_import_cited, name="plan_import_cited"),
     path("nhap/<int:pk>/tao/", views.plan_import_create, name="plan_import_create"),
     path("nhap/<int:pk>/huy/", views.plan_import_discard, name="plan_import_discard"),
     path("nhap/<int:pk>/doc-lai/", views.plan_import_retry, name="plan_import_retry"),

@@ -47,7 +47,7 @@ def plan_import_review(request, pk):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("importer:plan_import_review", args=[plan_import.pk])
         return response
-    return render(request, "importer/plan_import_review.html", review.review_context(plan_import))
+    return render(request, "importer/plan_import_review.html", review.review_context(plan_import, user=request.user))
 
 
 @login_required
@@ -77,7 +77,7 @@ def plan_import_decide(request, pk, index):
     if not request.htmx:
         if form is None:
             return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#p-{index}")
-        return render(request, "importer/plan_import_review.html", review.review_context(plan_import, forms={index: form}))
+        return render(request, "importer/plan_import_review.html", review.review_context(plan_import, user=request.user, forms={index: form}))
     return render(request, "importer/plan_import_decide.html", {
         "plan_import": plan_import, "row": review.review_row(plan_import, index, form),
         "counts": plan_import.counts(), "total": len(plan_import.items()),
@@ -126,7 +126,7 @@ def plan_import_section_horizon(request, pk):
             messages.success(request, f"Đã đặt thời hạn {form.cleaned_data['deadline']} cho {changed} đề xuất của "
                                       f"mục “{form.cleaned_data['section']}”.")
             return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#proposals")
-    return render(request, "importer/plan_import_review.html", review.review_context(plan_import, section_form=form))
+    return render(request, "importer/plan_import_review.html", review.review_context(plan_import, user=request.user, section_form=form))
 
 
 @login_required
@@ -147,7 +147,47 @@ def plan_import_tasks(request, pk):
             messages.success(request, "Đã lưu việc xem xét nhiệm vụ.")
             return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#tasks")
     return render(request, "importer/plan_import_review.html",
-                  review.review_context(plan_import, task_form=form, metadata_form=metadata_form))
+                  review.review_context(plan_import, user=request.user, task_form=form, metadata_form=metadata_form))
+
+
+@login_required
+@require_POST
+def plan_import_cited(request, pk):
+    """Add a portal document the plan is based on, drop one the reader cited, or keep it again; the particulars
+    and the task review typed on the page are saved with it (the buttons submit the create form)."""
+    plan_import = _plan_import_for_user(request, pk)
+    basis_form = forms.PlanBasisForm(request.POST, plan_import=plan_import, user=request.user)
+    metadata_form = forms.PlanMetadataForm(request.POST, plan_import=plan_import) if "title" in request.POST else None
+    task_form = (forms.TaskReviewForm(request.POST, proposals=plan_import.proposals)
+                 if forms.TASKS_SHOWN in request.POST else None)
+    valid = [form.is_valid() for form in (basis_form, metadata_form, task_form) if form is not None]
+    if all(valid):
+        data = basis_form.cleaned_data
+        try:
+            lost = actions.change_cited(
+                plan_import=plan_import, add=data["add"], drop=data["drop"], keep=data["keep"],
+                metadata=metadata_form and metadata_form.cleaned_data,
+                task_decisions=task_form and task_form.cleaned_data["decisions"])
+        except ValidationError as error:
+            basis_form.add_error(None, error)
+        else:
+            done = " ".join(text for text, did in (
+                ("Đã bỏ văn bản khỏi các văn bản căn cứ.", data["drop"] is not None),
+                ("Đã giữ lại văn bản căn cứ.", data["keep"] is not None),
+                (f"Đã thêm {data['add'].short_label} vào các văn bản căn cứ." if data["add"] else "", data["add"]),
+            ) if did)
+            if lost:
+                done += (f" {lost} đề xuất không còn gắn với chỉ tiêu cấp trên đã chọn (chỉ tiêu đó thuộc văn bản "
+                         f"vừa bỏ): hãy xem lại.")
+            messages.success(request, done)
+            return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#plan-metadata")
+    errors = ["Chưa thay đổi được văn bản căn cứ: " + " ".join(basis_form.non_field_errors())] \
+        if basis_form.non_field_errors() else []
+    if (metadata_form is not None and metadata_form.errors) or (task_form is not None and task_form.errors):
+        errors.append("Phần thông tin văn bản hoặc nhiệm vụ có chỗ chưa hợp lệ (xem bên dưới): hãy sửa rồi thao tác lại.")
+    return render(request, "importer/plan_import_review.html",
+                  review.review_context(plan_import, user=request.user, metadata_form=metadata_form, errors=errors, task_form=task_form,
+                                        basis_form=basis_form), status=400)
 
 
 @login_required
@@ -159,11 +199,14 @@ def plan_import_create(request, pk):
     # fields leaves the saved review as it is
     task_form = (forms.TaskReviewForm(request.POST, proposals=plan_import.proposals)
                  if forms.TASKS_SHOWN in request.POST else None)
-    if form.is_valid() and (task_form is None or task_form.is_valid()):
+    # a document chosen to add to the cited ones, "Thêm" not pressed: added with the plan, not dropped
+    basis_form = forms.PlanBasisForm(request.POST, plan_import=plan_import, user=request.user)
+    if form.is_valid() and (task_form is None or task_form.is_valid()) and basis_form.is_valid():
         try:
             document = actions.create_plan_from_import(
                 plan_import=plan_import, by=request.user, metadata=form.cleaned_data,
-                task_decisions=task_form and task_form.cleaned_data["decisions"])
+                task_decisions=task_form and task_form.cleaned_data["decisions"],
+                add_cited=basis_form.cleaned_data["add"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -172,8 +215,11 @@ def plan_import_create(request, pk):
     errors = list(form.non_field_errors())
     if task_form is not None and task_form.errors:
         errors.append("Phần nhiệm vụ có chỗ chưa hợp lệ (xem bên dưới): hãy sửa rồi tạo lại kế hoạch.")
+    if basis_form.errors:
+        errors.append("Văn bản căn cứ chọn thêm không hợp lệ (xem phần thông tin văn bản): hãy chọn lại.")
     return render(request, "importer/plan_import_review.html",
-                  review.review_context(plan_import, metadata_form=form, errors=errors, task_form=task_form))
+                  review.review_context(plan_import, user=request.user, metadata_form=form, errors=errors,
+                                        task_form=task_form, basis_form=basis_form if basis_form.errors else None))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from units import access
-from units.models import TracksChanges, Unit
+from units.models import TracksChanges, Unit, UnitKind
 
 
 class DocumentType(models.TextChoices):
@@ -63,6 +63,16 @@ class DocumentQuerySet(models.QuerySet):
 
     def public(self):
         return self.filter(is_public=True)
+
+    def basis_for(self, unit):
+        """The signed documents a plan of `unit` may be issued on the basis of: those of the unit itself, of the
+        units above it and of their departments (a ward plan implements the city's Sở GD&ĐT plan), the highest
+        first, the latest first within a unit. Filter with visible_to(user) for a user's choice."""
+        prefixes = unit.path_prefixes()
+        return (self.exclude(status=DocumentStatus.DRAFT)
+                .filter(Q(issuer__path__in=prefixes)
+                        | Q(issuer__parent__path__in=prefixes, issuer__kind=UnitKind.DEPARTMENT))
+                .select_related("issuer").order_by("issuer__depth", "issuer__path", "-issued_on", "-issued_year", "pk"))
 
     def plans(self):
         """Documents that carry targets or tasks of their own (plans, programmes, resolutions)."""

@@ -71,6 +71,11 @@ def plan_detail(request, pk):
         "can_revise": document.can_change and document.status != DocumentStatus.SUPERSEDED,
         "replaces": document.replaces.all(),
         "task_count": document.tasks.count(),
+        # the chain of directives: what the plan implements, and how many plans below implement it (the coverage
+        # page lists them), as far as the user reads
+        "basis": Document.objects.visible_to(request.user).filter(implemented_by=document).select_related("issuer")
+        .order_by("issuer__depth", "-issued_on", "pk"),
+        "lower_count": Document.objects.visible_to(request.user).filter(implements=document).count(),
     }
     return render(request, "plans/plan_detail.html", context)
 

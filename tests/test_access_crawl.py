@@ -72,6 +72,7 @@ KWARG_OBJECTS = {
     ("importer:plan_import_arrange", "pk"): "plan_import",
     ("importer:plan_import_tasks", "pk"): "plan_import",
     ("importer:plan_import_section_horizon", "pk"): "plan_import",
+    ("importer:plan_import_cited", "pk"): "plan_import",
     ("plans:plan_detail", "pk"): "document",
     ("plans:plan_enact", "pk"): "document",
     ("plans:plan_amend", "pk"): "document",
@@ -106,7 +107,7 @@ WRITES = {"targets:value_edit", "targets:evidence_upload", "reports:school_repor
           "reports:outgoing_approve", "reports:outgoing_answer",
           "importer:plan_import_review", "importer:plan_import_decide", "importer:plan_import_create",
           "importer:plan_import_discard", "importer:plan_import_retry", "importer:plan_import_done",
-          "importer:plan_import_arrange", "importer:plan_import_tasks", "importer:plan_import_section_horizon",
+          "importer:plan_import_arrange", "importer:plan_import_tasks", "importer:plan_import_section_horizon", "importer:plan_import_cited",
           "plans:plan_enact", "plans:plan_amend", "plans:plan_replace", "plans:task_update", "plans:task_assign",
           "targets:target_revise"}
 

@@ -110,3 +110,46 @@ def test_an_officer_imports_a_word_plan_with_a_target_table_and_its_tasks(live_s
     assert Task.objects.filter(document=document).count() == 5
     assert Task.objects.get(document=document, group__number="III.1", order=1).due_date.isoformat() == "2026-06-30"
     assert Task.objects.get(document=document, group__number="III.2", order=1).due_date.isoformat() == "2027-10-31"
+
+
+def test_on_a_phone_an_officer_drops_keeps_and_adds_the_documents_the_plan_is_based_on(live_server, browser, tree):
+    """The cited documents of an import corrected on a 390 px phone: the reader's 71-NQ/TW dropped then kept again,
+    the city's plan the reader missed added from the list; the title typed beside them is kept each time."""
+    from plans.models import Document
+    from tests.browser.layout import controls_outside_viewport, small_touch_targets
+    from tests.factories import make_document, make_user
+    from units.models import Role
+
+    resolution = make_document(tree["VN"], number="71-NQ/TW", doc_type="NQ", title="Nghị quyết về đột phá giáo dục")
+    city = make_document(tree["HP"], number="282/KH-UBND", title="Kế hoạch thực hiện Nghị quyết 71 của thành phố")
+    make_user("canbo.a", tree["A"], Role.OFFICER)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                                timezone_id="Asia/Ho_Chi_Minh").new_page()
+    base = live_server.url
+    sign_in(phone, base, "canbo.a", password="Mat-khau-2026")
+    phone.goto(f"{base}/ke-hoach/nhap/")
+    phone.set_input_files("#id_file", str(SEED_DIR / "ke-hoach-phuong-kinh-mon.txt"))
+    phone.click("#plan-upload button[type=submit]")
+    phone.wait_for_selector("#cited-documents")
+    cited = phone.locator("#cited-documents li", has_text="71-NQ/TW")
+    assert "có trên cổng: Nghị quyết 71-NQ/TW" in cited.inner_text()
+    problems = [p for p in small_touch_targets(phone) + controls_outside_viewport(phone)
+                if "cited" in p or "Bỏ" in p or "Thêm" in p]
+    assert problems == []
+
+    phone.fill("#id_title", "Kế hoạch thực hiện Nghị quyết 71 của phường A")
+    cited.get_by_role("button", name="Bỏ Nghị quyết 71-NQ/TW khỏi văn bản căn cứ").click()
+    phone.wait_for_selector("#cited-documents li.dropped")
+    assert "đã bỏ" in phone.locator("#cited-documents li.dropped").inner_text()
+    assert phone.input_value("#id_title") == "Kế hoạch thực hiện Nghị quyết 71 của phường A"
+    phone.locator("#cited-documents li.dropped").get_by_role("button", name="Giữ lại").click()
+    phone.wait_for_selector("text=Đã giữ lại văn bản căn cứ.")
+    assert phone.locator("#cited-documents li.dropped").count() == 0
+
+    phone.select_option("#id_cited-document", str(city.pk))
+    phone.get_by_role("button", name="Thêm", exact=True).click()
+    phone.wait_for_selector("text=Đã thêm Kế hoạch 282/KH-UBND vào các văn bản căn cứ.")
+    assert "thêm khi xem xét" in phone.locator("#cited-documents li", has_text="282/KH-UBND").inner_text()
+    assert phone.input_value("#id_title") == "Kế hoạch thực hiện Nghị quyết 71 của phường A"
+    ids = {p.get("document_id") for p in PlanImport.objects.get().proposals["parents"] if not p.get("dropped")}
+    assert {resolution.pk, city.pk} <= ids and Document.objects.count() == 2

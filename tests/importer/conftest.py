@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+from plans.models import Document, DocumentStatus
+from targets.models import Indicator, Target
+
 
 @pytest.fixture(autouse=True)
 def in_process(request, settings, tmp_path):
@@ -11,3 +14,15 @@ def in_process(request, settings, tmp_path):
         return
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def nq71(tree):
+    """The resolution the sample plans cite, in the portal with one target (schools connected to the Internet)."""
+    document = Document.objects.create(doc_type="NQ", number="71-NQ/TW", issuer=tree["VN"], issuer_name="Bộ Chính trị",
+                                       title="Nghị quyết về đột phá phát triển giáo dục và đào tạo",
+                                       status=DocumentStatus.IN_FORCE)
+    internet = Indicator.objects.create(code="ket-noi-internet", name="Tỷ lệ trường học có kết nối Internet",
+                                        kind="rate", aggregation="ratio_of_sums", unit_label="%")
+    Target.objects.create(document=document, indicator=internet, ref="NQ-1", comparator="eq", text="100% trường học có Internet")
+    return document

@@ -27,18 +27,6 @@ HIEN_THANH = "ke-hoach-truong-th-hien-thanh.txt"
 
 
 @pytest.fixture
-def nq71(tree):
-    """The resolution the sample plans cite, in the portal with one target (schools connected to the Internet)."""
-    document = Document.objects.create(doc_type="NQ", number="71-NQ/TW", issuer=tree["VN"], issuer_name="Bộ Chính trị",
-                                       title="Nghị quyết về đột phá phát triển giáo dục và đào tạo",
-                                       status=DocumentStatus.IN_FORCE)
-    internet = Indicator.objects.create(code="ket-noi-internet", name="Tỷ lệ trường học có kết nối Internet",
-                                        kind="rate", aggregation="ratio_of_sums", unit_label="%")
-    Target.objects.create(document=document, indicator=internet, ref="NQ-1", comparator="eq", text="100% trường học có Internet")
-    return document
-
-
-@pytest.fixture
 def briefing(db):
     """A catalogue indicator that the Hiến Thành plan's first target measures."""
     return Indicator.objects.create(code="quan-triet", name="Tỷ lệ cán bộ, giáo viên, nhân viên được quán triệt Nghị quyết 71",
@@ -477,8 +465,9 @@ def test_the_review_page_takes_fixed_queries_whatever_the_number_of_proposals(
         client, personas, tree, django_assert_max_num_queries):
     plan_import = started(client, personas, tree, "ke-hoach-phuong-duong-kinh.txt")
     assert len(plan_import.items()) == 85
-    # session, the user with its memberships, the import with its unit and uploader: the proposals are JSON
-    with django_assert_max_num_queries(4):
+    # session, the user with its memberships, the import with its unit and uploader (the proposals are JSON), the
+    # unit's plans of the same number, the documents the plan may be based on (PlanBasisForm)
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("importer:plan_import_review", args=[plan_import.pk]))
     assertContains(response, 'id="p-84"')
 

@@ -4,6 +4,7 @@ before kept readable) → replaced; who may take each step, and what a wrong inp
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from plans.actions import amendable_state, state_fingerprint
@@ -179,10 +180,29 @@ def test_the_plans_page_reads_a_fixed_number_of_queries(client, personas, tree, 
         make_target(plan, make_indicator(f"I{i}"), order=i, value=50 + i)
     client.force_login(personas["officer_a"])
     # session + user, memberships, the plan with its permissions, targets, horizons, revisions, replaced plans,
-    # task count (+ savepoints of the test client)
-    with django_assert_max_num_queries(12):
+    # task count, the documents it implements and the count of plans implementing it (+ savepoints of the client)
+    with django_assert_max_num_queries(14):
         page = client.get(f"/ke-hoach/{plan.pk}/")
     assert page.content.decode().count("Điều chỉnh</a>") == n_targets
+
+
+def test_the_plans_page_shows_the_chain_of_directives_as_far_as_the_user_reads(client, personas, tree):
+    city = make_document(tree["HP"], number="282/KH-UBND", title="Kế hoạch của thành phố")
+    ward_a = make_document(tree["A"], number="12/KH-UBND")
+    ward_b = make_document(tree["B"], number="5/KH-UBND")
+    ward_a.implements.add(city)
+    ward_b.implements.add(city)
+    client.force_login(personas["officer_a"])
+    page = client.get(f"/ke-hoach/{ward_a.pk}/").content.decode()
+    assert f'<a href="/ke-hoach/{city.pk}/">Kế hoạch 282/KH-UBND</a> (Thành phố Hải Phòng)' in page
+    # the city's plan: implemented by two ward plans, of which phường A's officer reads one
+    page = client.get(f"/ke-hoach/{city.pk}/").content.decode()
+    assert "1 kế hoạch thực hiện văn bản này" in page
+    assert f'href="{reverse("reports:plan_coverage", args=[city.pk])}"' in page
+    client.force_login(personas["reviewer"])
+    assert "2 kế hoạch thực hiện văn bản này" in client.get(f"/ke-hoach/{city.pk}/").content.decode()
+    page = client.get(f"/ke-hoach/{ward_b.pk}/").content.decode()
+    assert 'id="plan-lower"' not in page
 
 
 def test_the_plan_list_shows_the_plans_of_the_scope_drafts_first(client, personas, tree, draft):
