@@ -343,12 +343,28 @@ def _in_subtrees(field, units):
     return condition
 
 
+def administers_above(user, unit):
+    """Whether the user administers a unit strictly above `unit` (or the whole portal)."""
+    return is_system_admin(user) or any(unit.is_in_subtree_of(root) and unit.pk != root.pk
+                                        for root in admin_roots(user))
+
+
+def can_administer_role(user, membership):
+    """Whether the user may revoke `membership`, and change an account holding it: a role in the user's scope;
+    an administrator's role only from above. A peer administrator of the same unit would otherwise revoke the
+    other's role, or set its password or its e-mail address and sign in as it."""
+    if membership.role == Role.UNIT_ADMIN:
+        return administers_above(user, membership.unit)
+    return can_administer_unit(user, membership.unit)
+
+
 def can_change_account(user, account, account_memberships):
-    """Whether the user may deactivate or reactivate `account`: every role it holds lies in the user's scope
-    (an account also serving another ward is that ward's business too), and it is not the user's own."""
+    """Whether the user may deactivate or reactivate `account`, set its password, name or address: every role it
+    holds is one the user administers (an account also serving another ward is that ward's business too; a
+    peer administrator is its superiors'), and it is not the user's own."""
     if account.pk == user.pk:
         return False
-    return all(can_administer_unit(user, m.unit) for m in account_memberships)
+    return all(can_administer_role(user, m) for m in account_memberships)
 
 
 def can_give_roles(user, account):

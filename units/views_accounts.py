@@ -40,8 +40,11 @@ from .passwords import MUST_CHANGE
 
 ACCOUNTS_PER_PAGE = 50
 User = get_user_model()
-CHANGE_REFUSAL = ("Bạn không thể thay đổi tài khoản này: đó là tài khoản của bạn, hoặc tài khoản có vai trò ở "
-                  "đơn vị ngoài phạm vi bạn quản trị.")
+CHANGE_REFUSAL = ("Bạn không thể thay đổi tài khoản này: đó là tài khoản của bạn, tài khoản có vai trò ở đơn vị "
+                  "ngoài phạm vi bạn quản trị, hoặc tài khoản quản trị viên cùng cấp (do quản trị viên cấp trên "
+                  "thay đổi).")
+PEER_REFUSAL = ("Vai trò quản trị viên của đơn vị bạn quản trị do quản trị viên cấp trên thu hồi, không phải quản "
+                "trị viên cùng cấp.")
 INACTIVE_REFUSAL = "Tài khoản đã ngừng: hãy mở lại tài khoản trước"
 
 
@@ -116,7 +119,7 @@ def account_detail(request, pk):
         "grant_form": RoleGrantForm(admin=request.user, account=account),
         "can_give_roles": access.can_give_roles(request.user, account),
         "can_change": access.can_change_account(request.user, account, [m for m in roles if m.is_active]),
-        "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_unit(request.user, m.unit)},
+        "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_role(request.user, m)},
     })
 
 
@@ -149,6 +152,8 @@ def role_revoke(request, pk, membership_pk):
     account = access.get_account_for_admin(request.user, User.objects.all(), pk)
     if not access.can_administer_unit(request.user, membership.unit):
         raise PermissionDenied("Vai trò này ở một đơn vị ngoài phạm vi bạn quản trị.")
+    if not access.can_administer_role(request.user, membership):
+        raise PermissionDenied(PEER_REFUSAL)
     revoke_role(membership=membership, by=request.user)
     messages.success(request, f"Đã thu hồi vai trò {membership.get_role_display()} tại {membership.unit.name}.")
     return redirect("units:account_detail", account.pk)
@@ -158,8 +163,9 @@ def role_revoke(request, pk, membership_pk):
 @require_POST
 def account_set_active(request, pk, active):
     account = _changeable_account(request, pk, "Bạn không thể ngừng hoặc mở lại tài khoản này: đó là tài khoản "
-                                               "của bạn, hoặc tài khoản có vai trò ở đơn vị ngoài phạm vi bạn quản "
-                                               "trị.")
+                                               "của bạn, tài khoản có vai trò ở đơn vị ngoài phạm vi bạn quản trị, "
+                                               "hoặc tài khoản quản trị viên cùng cấp (do quản trị viên cấp trên "
+                                               "ngừng, mở lại).")
     set_account_active(account=account, active=active, by=request.user)
     messages.success(request, f"Đã {'mở lại' if active else 'ngừng'} tài khoản {account.username}.")
     return redirect("units:account_detail", account.pk)

@@ -294,3 +294,54 @@ def test_an_address_longer_than_the_column_is_refused_not_a_server_error(admins,
     assert not form.is_valid() and form.errors["email"] == ["Địa chỉ thư điện tử dài quá 254 ký tự."]
     create = AccountCreateForm({"username": "dm", "full_name": "Đỗ Mai", "email": address}, admin=admins["admin_a"])
     assert "Địa chỉ thư điện tử dài quá 254 ký tự." in create.errors["email"]
+
+
+# ---- a peer administrator's account is changed from above ----
+
+
+@pytest.fixture
+def peer(tree, admins):
+    """A second administrator of phường A, created by the city's administrator, with a password of her own."""
+    account = create_account(username="quantri.a2", full_name="Lê Thị Hoa", email="hoa@a.vn", unit=tree["A"],
+                             role=Role.UNIT_ADMIN, password="Rieng-cua-Hoa-2026", by=admins["admin_hp"])
+    AccountProfile.objects.filter(user=account).update(must_change_password=False)
+    return account
+
+
+def test_a_peer_administrator_cannot_take_over_or_lock_out_the_other(client, admins, peer):
+    client.force_login(admins["admin_a"])
+    assert client.post(url("account_set_password", peer)).status_code == 403
+    assert client.get(url("account_edit", peer)).status_code == 403
+    assert client.post(url("account_edit", peer), {"full_name": "Lê Thị Hoa", "email": "quantri.a@a.vn"}).status_code == 403
+    assert client.post(reverse("units:account_deactivate", args=[peer.pk])).status_code == 403
+    role = peer.memberships.get(role=Role.UNIT_ADMIN)
+    response = client.post(reverse("units:role_revoke", args=[peer.pk, role.pk]))
+    assert response.status_code == 403
+    assert "do quản trị viên cấp trên thu hồi" in page_of(response)
+    account = User.objects.get(pk=peer.pk)
+    assert account.check_password("Rieng-cua-Hoa-2026") and account.email == "hoa@a.vn" and account.is_active
+    assert Membership.objects.get(pk=role.pk).is_active
+    assert not AdminEvent.objects.filter(account=peer, by=admins["admin_a"]).exists()
+    # her page says nothing can be done from here, and offers no button that would be refused
+    page = page_of(client.get(detail(peer)))
+    assert "Đặt mật khẩu tạm mới" not in page and "Sửa họ tên" not in page
+    assert f'action="{reverse("units:role_revoke", args=[peer.pk, role.pk])}"' not in page
+
+
+def test_the_administrator_above_still_changes_a_ward_administrator(client, admins, peer):
+    client.force_login(admins["admin_hp"])
+    response = client.post(url("account_set_password", peer))
+    assert response.status_code == 200
+    assert not User.objects.get(pk=peer.pk).check_password("Rieng-cua-Hoa-2026")
+    role = peer.memberships.get(role=Role.UNIT_ADMIN)
+    assert client.post(reverse("units:role_revoke", args=[peer.pk, role.pk])).status_code == 302
+    assert not Membership.objects.get(pk=role.pk).is_active
+
+
+def test_a_ward_administrator_still_changes_the_officers_of_its_ward(client, admins, personas, tree):
+    officer = create_account(username="canbo.a2", full_name="Trần Văn Bình", email="", unit=tree["A"],
+                             role=Role.OFFICER, password="Tam-thoi-2026", by=admins["admin_a"])
+    client.force_login(admins["admin_a"])
+    assert client.post(url("account_set_password", officer)).status_code == 200
+    role = officer.memberships.get()
+    assert client.post(reverse("units:role_revoke", args=[officer.pk, role.pk])).status_code == 302
