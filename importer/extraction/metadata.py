@@ -48,11 +48,14 @@ _ABBREVIATIONS = [
     (r"\bTP\.\s*", "thành phố "),
     (r"\bUỷ\b", "Ủy"),
 ]
-_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^\*+$", re.IGNORECASE)
+# "VIỆT NAM" alone: the end of the motto, wrapped onto a line of its own in a PDF's header
+_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^\*+$|^VIỆT NAM$", re.IGNORECASE)
 
 
-def extract_metadata(preamble, cleaned):
-    """The plan's particulars from its preamble lines (before the first heading) and whole cleaned text."""
+def extract_metadata(preamble, cleaned, opening=()):
+    """The plan's particulars from its preamble lines (before the first heading) and whole cleaned text;
+    ``opening``: the lines of its first section, where a plan may also say what it implements ("1. Thực hiện
+    Kế hoạch số 282/KH-UBND …")."""
     lines = [line.text for line in preamble]
     title_index, doc_type, title = find_title(lines)
     header = lines[:title_index] if title_index is not None else lines[:3]
@@ -76,7 +79,7 @@ def extract_metadata(preamble, cleaned):
         "place": place,
         "signer_name": signer_name,
         "signer_title": signer_title,
-        "parents": find_parents(basis, cleaned),
+        "parents": find_parents(basis, cleaned, [line.text for line in opening]),
     }
 
 
@@ -110,17 +113,23 @@ def _subject(following):
     subject = following[0].strip()
     if subject.endswith(";") or re.match(r"^(?:-\s*)?Căn cứ\b", subject) or subject.startswith("-"):
         return None
-    for line in following[1:3]:
-        if re.match(_PERIOD_WORDS, line, re.IGNORECASE):
-            subject = f"{subject} {line}"
+    for line in following[1:4]:
+        basis = line.rstrip().endswith(";") or re.match(r"^(?:[-+•]\s*)?(?:Căn cứ|Thực hiện|Triển khai)\b", line)
+        if re.match(_PERIOD_WORDS, line, re.IGNORECASE) or (_DANGLING.search(subject) and not basis):
+            subject = f"{subject} {line.strip()}"
         else:
             break
+    # "71 -NQ/TW", "102/ KH-UBND": a number broken by a PDF's spacing is written whole again
+    subject = re.sub(rf"\b{_DOC_NUMBER}", lambda m: normalize_number(m.group(0)), subject)
     # "... phường Dương Kinh Giai đoạn 2026-2030": these words are never proper nouns inside a title.
     subject = re.sub(rf"(?<=\S )({_PERIOD_WORDS})", lambda m: m.group(1).lower(), subject, flags=re.IGNORECASE)
     return subject.rstrip(" .")
 
 
 _PERIOD_WORDS = r"giai đoạn|năm học|đến năm|nhiệm kỳ|tầm nhìn"
+# A title line never ends on these words: the title goes on on the next line ("… của Ban Thường vụ Tỉnh ủy về thực
+# hiện" / "Nghị quyết số 71-NQ/TW …", where a PDF broke it before a document's name)
+_DANGLING = re.compile(r"\s(?:về|của|và|thực hiện|triển khai|trên|tại|cho|đối với|trong|theo|nhằm|số)$", re.IGNORECASE)
 
 
 _NUMBER = re.compile(r"\bSố\s*:?\s*(\d*)\s*([-/])\s*([A-ZĐ][A-ZĐa-zđ&0-9]*(?:\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ&0-9]*)*)")
@@ -150,8 +159,12 @@ _PLACE_DATE = re.compile(
 
 
 def find_place_and_date(lines):
-    """("Móng Cái 3", "2025-12-10") from "Móng Cái 3, ngày 10 tháng 12 năm 2025"; a year alone -> "2026"."""
-    for line in lines:
+    """("Móng Cái 3", "2025-12-10") from "Móng Cái 3, ngày 10 tháng 12 năm 2025"; a year alone -> "2026"; the
+    year may stand on the next line (a PDF's header broke the line after "năm")."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if re.search(r"\bnăm\s*$", line) and index + 1 < len(lines) and re.match(r"\s*\d{4}\b", lines[index + 1]):
+            line = f"{line.rstrip()} {lines[index + 1].strip()}"
         match = _PLACE_DATE.search(line)
         if not match:
             continue
@@ -187,7 +200,13 @@ def find_issuer(header, lines, cleaned):
             name = f"{cells[0]} {cells[1]}"
         else:
             name = cells[-1]
-        return complete_place(normalize_body(name), cleaned)
+        name = complete_place(normalize_body(name), cleaned)
+        if len(cells) > 1 and _DEPARTMENT.match(name) and not _PLACED.search(name):
+            # "UBND TỈNH QUẢNG NINH" / "SỞ GIÁO DỤC VÀ ĐÀO TẠO": the Sở of that province
+            above = _PLACED.search(normalize_body(cells[-2]))
+            if above:
+                name = f"{name} {above.group(0).strip()}"
+        return name
     for line in reversed(lines):
         match = _ENACTING.match(strip_bullet(line))
         if match:
@@ -196,6 +215,11 @@ def find_issuer(header, lines, cleaned):
     if match:
         return complete_place(normalize_body(match.group(1)), cleaned)
     return None
+
+
+# A department whose own name says no place ("Sở Giáo dục và Đào tạo"), and the place a body's name ends with.
+_DEPARTMENT = re.compile(r"^(?:Sở|Phòng)\s")
+_PLACED = re.compile(rf"\s(?:{'|'.join(_UNIT_KINDS)})\s+[A-ZĐ].*$")
 
 
 def normalize_body(name):
@@ -280,8 +304,12 @@ def find_signer(cleaned):
         titles = []
         for line in reversed(tail[:position]):
             text = line.split("\t")[-1].strip()
-            if re.fullmatch(r"\(.*\)|\[.*\]", text):
+            if re.fullmatch(r"\(.*\)|\[.*\]", text) or not text:
                 continue
+            if "\t" not in line and re.match(r"^[-+•]\s*", text):
+                continue  # "- Lưu: VT.": the recipients list, left of a signature aligned with tabs
+            if text.upper().startswith("NƠI NHẬN") and "\t" not in line:
+                break
             if not is_upper_line(text) or text.upper().startswith("NƠI NHẬN"):
                 break
             titles.append(text)
@@ -305,8 +333,20 @@ _DOC_NUMBER = (r"\d+(?:\s*/\s*\d{4})?\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ0-9&]*"
 _CITATION = re.compile(rf"(?P<kind>{_DOC_KINDS})\s+(?:số\s*)?(?P<number>{_DOC_NUMBER})")
 _ISSUER_END = re.compile(
     r"\s+(?:về|triển khai|thực hiện|phê duyệt|ban hành|hướng dẫn|quy định|tại|nhằm|đối với)\b|[,;(]|$"
+    rf"|\s+(?:và|cùng)\s+(?=(?:{_DOC_KINDS})\b)"  # "của UBND tỉnh và Kế hoạch số …": the next citation
 )
-_LEAD = re.compile(r"^(?:[-+•]\s*)?(?:(?:Căn cứ|Thực hiện|Triển khai|Theo)\s+)?(?:và\s+)?", re.IGNORECASE)
+_MARKER = r"(?:[-+•]|\d{1,2}[.)]|[a-zđ][.)])"  # a bullet or an item's number ("1.", "a)")
+_LEAD = re.compile(rf"^(?:{_MARKER}\s*)?(?:(?:Căn cứ|Thực hiện|Triển khai|Theo)\s+)?(?:và\s+)?", re.IGNORECASE)
+# In the body a citation is a basis only after a verb that says so: "1. Thực hiện Kế hoạch số …", "Triển khai
+# có hiệu quả Nghị quyết số …"; "báo cáo theo Công văn số …" is not.
+_BODY_LEAD = re.compile(
+    rf"^(?:{_MARKER}\s*)?(?:Căn cứ|Thực hiện|Triển khai(?:\s+thực hiện)?|Cụ thể hóa|Cụ thể hoá|Quán triệt)"
+    r"(?:\s+(?:có\s+)?(?:hiệu quả|nghiêm túc|đầy đủ|kịp thời))?\s+",
+    re.IGNORECASE,
+)
+# Between two citations of one list: the first one's date and issuer, then "và" or a comma.
+_JOINED = re.compile(r"(?:,|\s(?:và|cùng))\s*$")
+MAX_CITATION_GAP = 200  # characters from one citation of a list to the next: a date and an issuer
 
 
 def normalize_number(number):
@@ -317,16 +357,20 @@ def normalize_number(number):
 MAX_CITED = 100  # documents cited: a plan's basis cites a handful; a text citing thousands is not read for all
 
 
-def find_parents(lines, cleaned):
-    """The documents the basis lines ("Căn cứ ...", "Thực hiện ...") cite, each once, in order."""
+def find_parents(lines, cleaned, opening=()):
+    """The documents the basis lines ("Căn cứ ...", "Thực hiện ...") cite, each once, in order: every citation
+    a basis item starts with, and those joined to it ("Kế hoạch số … của … và Kế hoạch số …"); then those
+    the first section's sentences introduce with a verb of implementing (``opening``)."""
     parents, seen = [], {}
     text = _Cited("\n".join(lines), cleaned)
-    for line in lines:
-        for item in re.split(r";\s*", line):
-            item = _LEAD.sub("", item.strip())
-            match = _CITATION.match(item)
-            if not match:
-                continue
+    items = [_LEAD.sub("", item.strip()) for line in lines for item in re.split(r";\s*", line)]
+    for line in opening:
+        for item in re.split(r";\s*|(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])", line):
+            lead = _BODY_LEAD.match(item.strip())
+            if lead:
+                items.append(item.strip()[lead.end():])
+    for item in items:
+        for match in _citation_list(item):
             number = normalize_number(match.group("number"))
             if number not in seen and len(seen) >= MAX_CITED:
                 continue
@@ -340,6 +384,18 @@ def find_parents(lines, cleaned):
             seen[number] = parent
             parents.append(parent)
     return parents
+
+
+def _citation_list(item):
+    """The citation ``item`` starts with, and each one joined to the previous by "và" or a comma."""
+    match = _CITATION.match(item)
+    while match:
+        yield match
+        following = next((candidate for candidate in _CITATION.finditer(item, match.end())
+                          if candidate.start() - match.end() <= MAX_CITATION_GAP), None)
+        if following is None or not _JOINED.search(item[match.end():following.start()]):
+            return
+        match = following
 
 
 class _Cited:

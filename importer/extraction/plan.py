@@ -12,6 +12,7 @@ from .text import clean_text, outline
 # What the officer reviews one by one, and what matching (a name comparison with every catalogue indicator)
 # and the review page cost grow with. The sample plans propose 16 to 122.
 MAX_PROPOSALS = 500
+OPENING_LINES = 40  # of the first section, read for the documents the plan implements
 FIELDS = ("id", "quote", "indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline",
           "scope", "category", "section", "doubts")
 _PLAN_WORDS = re.compile(
@@ -27,7 +28,8 @@ def extract_plan(text, source_name):
     """
     cleaned = clean_text(text)
     preamble, body = outline(cleaned)
-    metadata = extract_metadata(preamble, cleaned)
+    opening = [line for line in body if line.headings[:1] == body[0].headings[:1]][:OPENING_LINES] if body else []
+    metadata = extract_metadata(preamble, cleaned, opening)
     ref_year = reference_year(metadata)
     period = plan_horizon([metadata["title"] or "", *(line.text for line in preamble)], ref_year)
     proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year, limit=MAX_PROPOSALS,
