@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -312,8 +311,9 @@ def indicator_figures(source, figures):
 def remind_schools(*, unit, period, by):
     """Mail the staff of the schools below `unit` that `by` reviews and whose report for `period` is not in.
 
-    Returns (the number of mails sent, the number of schools reached, [(school, why it could not be reached)]):
-    a school with no staff account, or whose staff have no e-mail address, gets nothing and is named.
+    Returns (the number of mails sent, or None when the mail server failed; the number of schools reached;
+    [(school, why it could not be reached)]): a school with no staff account, or whose staff have no e-mail
+    address, gets nothing and is named.
     """
     schools = [row.school for row in queries.completeness(unit, period)
                if row.state in REMIND_STATES and access.can_review_school(by, row.school)]
@@ -325,7 +325,7 @@ def remind_schools(*, unit, period, by):
               "Đề nghị nhà trường nhập và nộp báo cáo trên Cổng theo dõi thực hiện Nghị quyết 71:\n"
               f"{notifications.portal_url(reverse('reports:school_report_detail', args=[m.unit_id, period.pk]))}"
               f"\n\n{unit.name}", None, [m.user.email]) for m in staff if m.user.email]
-    sent = send_mass_mail(mails, fail_silently=False) if mails else 0
+    sent = notifications.send_mails(mails) if mails else 0  # None: the mail server refused or did not answer
     with_account = {m.unit_id for m in staff}
     reached = {m.unit_id for m in staff if m.user.email}
     unreachable = [(school, "chưa có tài khoản" if school.pk not in with_account

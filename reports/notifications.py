@@ -9,6 +9,8 @@ period's deadline (celery beat: send_deadline_notifications, once per user, peri
 E-mails leave once the transaction commits, so a refused step sends nothing.
 """
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.core.mail import send_mass_mail
@@ -30,6 +32,8 @@ from .models import (
     ReportStatus,
     SchoolReport,
 )
+
+logger = logging.getLogger(__name__)
 
 # the days before a deadline on which the beat task tells the people concerned (one notification for each)
 DEADLINE_DAYS = (7, 1)
@@ -57,8 +61,24 @@ def notify(users, *, kind, title, body="", link="", key=""):
     Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
     mails = [(title, _mail_body(users[pk], body, link), None, [users[pk].email]) for pk in mailed]
     if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+        # after the commit, and never its undoing: the step the user took is saved whether the mail server
+        # answers or not; the notification stays on the portal, marked as not e-mailed
+        sent_rows = (Notification.objects.filter(key=key, user__in=mailed) if key
+                     else Notification.objects.filter(pk__in=[row.pk for row in rows if row.emailed and row.pk]))
+        transaction.on_commit(lambda: send_mails(mails, on_failure=lambda: sent_rows.update(emailed=False)))
     return rows
+
+
+def send_mails(mails, on_failure=None):
+    """Send ``mails`` (send_mass_mail's tuples): the number sent, or None when the mail server refused or did
+    not answer (logged, ``on_failure`` called) — a failure the caller tells the user about, never a 500."""
+    try:
+        return send_mass_mail(mails, fail_silently=False)
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Could not send %s e-mail(s)", len(mails))
+        if on_failure is not None:
+            on_failure()
+        return None
 
 
 def _mail_body(user, body, link):

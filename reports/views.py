@@ -245,7 +245,11 @@ def period_remind(request, period_pk):
     period = get_object_or_404(Period, pk=period_pk)
     unit = access.get_unit_for_user(request, request.POST.get("unit"), write=True)
     sent, schools, unreachable = actions.remind_schools(unit=unit, period=period, by=request.user)
-    messages.success(request, f"Đã gửi {sent} thư nhắc tới {schools} trường chưa nộp báo cáo.")
+    if sent is None:
+        messages.error(request, "Chưa gửi được thư nhắc: máy chủ thư điện tử không nhận thư. Hãy thử lại sau; "
+                                "nếu vẫn không được, báo quản trị hệ thống.")
+    else:
+        messages.success(request, f"Đã gửi {sent} thư nhắc tới {schools} trường chưa nộp báo cáo.")
     if unreachable:
         messages.warning(request, f"Không gửi được thư nhắc tới {len(unreachable)} trường: " + "; ".join(
             f"{school.name} ({why})" for school, why in unreachable) + ".")

@@ -691,3 +691,46 @@ def test_the_password_is_changed(client, personas):
     assertContains(response, "Mật khẩu của bạn đã được thay đổi.")
     personas["officer_a"].refresh_from_db()
     assert personas["officer_a"].check_password("Hai-Phong-2030!")
+
+
+# ---- the mail server down: the step is saved, the user is told, nothing is a 500 ----
+
+
+class RefusingMailBackend:
+    """A mail server that does not answer, as smtplib's backend raises it."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+REFUSING = "tests.reports.test_school_report_views.RefusingMailBackend"
+
+
+def test_an_approval_is_saved_and_answered_when_the_mail_server_is_down(
+        client, personas, submitted, settings, django_capture_on_commit_callbacks, caplog):
+    from reports.models import Notification
+
+    settings.EMAIL_BACKEND = REFUSING
+    personas["principal_a"].email = "a1@truong.edu.vn"
+    personas["principal_a"].save(update_fields=["email"])
+    login(client, personas["officer_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(approve_url(submitted), seen(submitted))
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.APPROVED
+    # the principal is told on the portal; the row says the e-mail did not go
+    note = Notification.objects.get(user=personas["principal_a"])
+    assert note.emailed is False
+    assert "Could not send 1 e-mail(s)" in caplog.text
+
+
+def test_a_reminder_says_so_when_the_mail_server_is_down(client, personas, tree, period, staff_with_mail, settings):
+    settings.EMAIL_BACKEND = REFUSING
+    response = remind(login(client, personas["officer_a"]), period, tree["A"])
+    assert response.status_code == 200
+    assertContains(response, "Chưa gửi được thư nhắc: máy chủ thư điện tử không nhận thư.")
+    assertNotContains(response, "Đã gửi")
