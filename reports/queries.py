@@ -32,7 +32,7 @@ STATE_LABELS = {NOT_STARTED: "Chưa bắt đầu", LATE: "Trễ hạn", **dict(R
 def completeness(unit, period, today=None):
     """Each school under the unit with its report's state for the period, in three queries."""
     today = today or timezone.localdate()
-    schools = list(Unit.objects.in_subtree(unit).schools().current().order_by("path"))
+    schools = list(Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end).order_by("path"))
     reports = {r.school_id: r for r in SchoolReport.objects.filter(period=period, school__in=schools)}
     exceptions = {e.unit_id: e for e in period.exceptions.filter(unit__in=schools)}
     rows = []
@@ -94,8 +94,9 @@ class StateCounts:
 
 
 def _schools_with_report(unit, period):
-    """The current schools under the unit, each joined to its report for the period (if any) as `report`."""
-    return (Unit.objects.in_subtree(unit).schools().current()
+    """The schools under the unit in force during the period, each joined to its report for it (if any) as
+    `report`: a school opened since, or closed before it, is not counted in it."""
+    return (Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end)
             .annotate(report=FilteredRelation("school_reports", condition=Q(school_reports__period=period))))
 
 
@@ -200,7 +201,7 @@ def reporting_rate(unit, period, rows=None):
     if rows is not None:
         return ReportingRate(sum(1 for row in rows if row.state in REPORTED), len(rows))
     reported = Q(school_reports__period=period, school_reports__status__in=REPORTED)
-    counts = Unit.objects.in_subtree(unit).schools().current().aggregate(
+    counts = Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end).aggregate(
         schools=Count("pk", distinct=True), submitted=Count("school_reports", filter=reported))
     return ReportingRate(counts["submitted"], counts["schools"])
 

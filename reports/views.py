@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,8 +81,13 @@ def school_report_list(request):
     schools = [m.unit for m in access.memberships(request.user) if m.role == Role.SCHOOL_STAFF]
     if not schools:
         return redirect("reports:period_completeness")
-    periods = Period.objects.filter(kind__in=SCHOOL_REPORT_KINDS).order_by("-start")
-    blocks = [{"school": s, "reports": {r.period_id: r for r in queries.school_reports_of(s)}} for s in schools]
+    periods = list(Period.objects.filter(kind__in=SCHOOL_REPORT_KINDS).order_by("-start"))
+    blocks = []
+    for school in schools:
+        reports = {r.period_id: r for r in queries.school_reports_of(school)}
+        # the semesters the school was open in (and any it has a report for): not those before it opened
+        shown = [p for p in periods if p.pk in reports or school.is_in_force_during(p.start, p.end)]
+        blocks.append({"school": school, "reports": reports, "periods": shown})
     return render(request, "reports/school_report_list.html", {"blocks": blocks, "periods": periods})
 
 
@@ -96,6 +101,8 @@ def school_report_detail(request, school_pk, period_pk):
     school = access.get_school_for_user(request, school_pk)
     period = _school_period(period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
+    if report is None and not school.is_in_force_during(period.start, period.end):
+        raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     can_fill = access.can_fill_school_report(request.user, school)
     locked = period.is_locked_for_user(request.user, school)
     items = actions.applicable_items(school)

@@ -81,6 +81,13 @@ class UnitQuerySet(models.QuerySet):
     def current(self):
         return self.valid_on(timezone.localdate())
 
+    def in_force_during(self, start, end):
+        """Units in force on some day from `start` to `end` (a reporting period): a school opened after it or
+        closed before it has nothing to report for it."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+
 
 class TracksChanges(models.Model):
     """A row that says when it last changed (`updated_at`), for the API's changed_since: set by every save, also a
@@ -212,6 +219,10 @@ class Unit(TracksChanges):
     def path_prefixes(self):
         parts = [p for p in self.path.split(PATH_SEP) if p]
         return [PATH_SEP + PATH_SEP.join(parts[: i + 1]) + PATH_SEP for i in range(len(parts))]
+
+    def is_in_force_during(self, start, end):
+        """As UnitQuerySet.in_force_during, for a unit in memory."""
+        return (self.valid_from is None or self.valid_from <= end) and (self.valid_to is None or self.valid_to >= start)
 
     def is_in_subtree_of(self, other):
         return self.path.startswith(other.path)

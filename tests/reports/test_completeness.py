@@ -238,3 +238,35 @@ def test_the_submission_time_is_shown_in_local_time(client, personas, tree, peri
     SchoolReport.objects.create(school=tree["A-TH1"], period=period, status=ReportStatus.SUBMITTED, submitted_at=at)
     response = client.force_login(personas["officer_a"]) or client.get(COMPLETENESS, {"period": period.pk})
     assertContains(response, f"{timezone.localtime(at):%H:%M %d/%m/%Y}")
+
+
+# ---- a period counts the schools open in it, not today's list ----
+
+
+def test_a_past_period_counts_the_schools_open_in_it_not_today_s(client, personas, tree, past_period):
+    """A school opened after a semester is not late for it; one closed since keeps its report in it."""
+    report(tree["A-TH1"], past_period, ReportStatus.APPROVED)
+    report(tree["A-THCS"], past_period, ReportStatus.APPROVED)
+    new = make_unit("A-MN-MOI", "Trường Mầm non A mới", "school", tree["A"], levels=["mn"],
+                    valid_from=date(2026, 9, 1))
+    tree["A-THCS"].valid_to = date(2026, 6, 30)  # closed since: it reported in the semester
+    tree["A-THCS"].save(update_fields=["valid_to"])
+    rows = queries.completeness(tree["A"], past_period)
+    assert [row.school for row in rows] == [tree["A-TH1"], tree["A-THCS"]]
+    assert queries.reporting_rate(tree["A"], past_period).percent == 100
+    assert queries.state_totals(tree["A"], past_period).schools == 2
+    client.force_login(personas["officer_a"])
+    page = client.get(COMPLETENESS, {"unit": tree["A"].pk, "period": past_period.pk}).content.decode()
+    assert new.name not in page and "Trễ hạn" not in page
+
+    # its principal is offered the semesters from its opening on, and none before
+    principal = make_user("ht.mnmoi", new, "school_staff")
+    client.force_login(principal)
+    current = make_period(code="hk-moi", school_year="2026-2027", start=date(2026, 9, 5), end=date(2027, 1, 15),
+                          deadline=date(2027, 1, 25))
+    listing = client.get(reverse("reports:school_report_list")).content.decode()
+    assert current.name in listing and past_period.name not in listing
+    detail = reverse("reports:school_report_detail", args=[new.pk, past_period.pk])
+    assert client.get(detail).status_code == 404
+    assert client.post(detail, {"version": 0}).status_code == 404
+    assert not SchoolReport.objects.filter(school=new).exists()
