@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 
 from . import access, account_import
 from .links import absolute_url
@@ -319,6 +320,11 @@ class UnitMergeForm(forms.Form):
         if predecessors and successor and successor in predecessors:
             self.add_error("predecessors", f"“{successor.name}” là xã/phường tiếp nhận, không thể đồng thời "
                                            "được sáp nhập.")
+        if day and day > timezone.localdate():
+            # the schools move, the wards close when the merge is saved: a date ahead would take effect today
+            self.add_error("effective_on", f"Ngày có hiệu lực không được sau hôm nay ({timezone.localdate():%d/%m/%Y}): "
+                                           "việc sáp nhập chuyển các trường ngay khi lưu, nên hãy thực hiện vào đúng "
+                                           "ngày có hiệu lực.")
         if predecessors and day:
             for unit in predecessors:
                 if unit.valid_from and day <= unit.valid_from:

@@ -4,6 +4,7 @@ merged unit keeps its rows and dates, and UnitSuccession lets the dashboards fol
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -51,6 +52,8 @@ def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
     """Merge wards into `successor` from `effective_on`: each predecessor is in force until the day before and
     is linked as its predecessor (so the successor's dashboards add up its history); its schools in force move
     under the successor with their whole history; its other units (offices, groups) close with it."""
+    if effective_on > timezone.localdate():
+        raise ValidationError("Ngày có hiệu lực của việc sáp nhập không được sau hôm nay.")
     last_day = effective_on - timedelta(days=1)
     moved = 0
     for ward in predecessors:

@@ -1,13 +1,16 @@
 """Units maintained through pages by a province-level administrator: add, rename, close from a date, merge
 wards with their history kept (the dashboards follow the successions)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from targets.queries import subtree_roots
 from tests.factories import make_unit, make_user
+from units.maintenance import merge_communes
 from units.models import AdminEvent, Role, Unit, UnitSuccession
 
 LIST = reverse("units:unit_list")
@@ -149,6 +152,22 @@ def test_a_merge_is_checked_before_anything_changes(client, tree, admin_hp):
                                        "effective_on": "01/01/2026", "legal_basis": "NQ"}))
     assert "Xã/phường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động." in page
     assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=tree["B"].pk).valid_to is None
+
+
+def test_a_merge_dated_ahead_is_refused_and_changes_nothing(client, tree, admin_hp):
+    """Saving a merge moves the schools at once: a date still ahead would count the ward twice until then."""
+    client.force_login(admin_hp)
+    ahead = timezone.localdate() + timedelta(days=34)
+    page = page_of(client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": tree["A"].pk,
+                                       "effective_on": ahead.strftime("%d/%m/%Y"), "legal_basis": "NQ 1/NQ-HĐND"}))
+    assert "Ngày có hiệu lực không được sau hôm nay" in page
+    assert "hãy thực hiện vào đúng ngày có hiệu lực" in page
+    assert not UnitSuccession.objects.exists()
+    assert Unit.objects.get(pk=tree["B-MN"].pk).parent_id == tree["B"].pk
+    assert Unit.objects.get(pk=tree["B"].pk).valid_to is None
+    with pytest.raises(ValidationError):
+        merge_communes(predecessors=[tree["B"]], successor=tree["A"], effective_on=ahead, legal_basis="NQ",
+                       by=admin_hp)
 
 
 def test_the_unit_list_runs_a_fixed_number_of_queries(client, tree, admin_hp, django_assert_max_num_queries):
