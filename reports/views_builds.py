@@ -5,6 +5,8 @@ every build is held by a worker), so that a build whose worker died, or that the
 for, is sent again while someone waits for it, even with no worker sweeping.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +36,7 @@ class BuildRequestForm(forms.Form):
     period = forms.ModelChoiceField(Period.objects.all(), error_messages={
         "required": "Chưa chọn kỳ báo cáo.", "invalid_choice": "Kỳ báo cáo không hợp lệ."})
     formats = forms.MultipleChoiceField(choices=[("xlsx", "Excel"), ("pdf", "PDF"), ("docx", "Word")], widget=forms.CheckboxSelectMultiple,
-                                        error_messages={"required": "Hãy chọn ít nhất một định dạng (Excel hoặc PDF).",
+                                        error_messages={"required": "Hãy chọn ít nhất một định dạng (Excel, PDF hoặc Word).",
                                                         "invalid_choice": "Định dạng không hợp lệ."})
     kind = forms.ChoiceField(choices=ReportBuild.Kind.choices, required=False)
 
@@ -80,7 +82,10 @@ def _refused(request, message):
     if request.htmx:
         return render(request, "reports/build_status.html", {"refusal": message})
     messages.error(request, message)
-    return redirect("reports:dashboard_unit")
+    # back to the dashboard the form was on: its unit and period as chosen, not the user's defaults
+    chosen = {key: request.POST.get(key, "") for key in ("unit", "period")}
+    query = urlencode({key: value for key, value in chosen.items() if value.isascii() and value.isdigit()})
+    return redirect(f"{reverse('reports:dashboard_unit')}{'?' + query if query else ''}")
 
 
 @login_required

@@ -186,6 +186,18 @@ def test_the_plans_page_reads_a_fixed_number_of_queries(client, personas, tree, 
     assert page.content.decode().count("Điều chỉnh</a>") == n_targets
 
 
+def test_the_plans_page_writes_each_goal_with_its_unit_and_comparison(client, personas, tree):
+    plan = make_document(tree["A"])
+    rate = make_indicator("ty-le", kind="rate", unit_label="%")
+    level = make_indicator("muc-do", kind="level", aggregation="min")
+    make_target(plan, rate, order=1, value=95, baseline_value=88, baseline_year=2025)
+    make_target(plan, level, order=2, value=2, comparator="achieve", level_label="mức độ 2")
+    client.force_login(personas["officer_a"])
+    page = client.get(f"/ke-hoach/{plan.pk}/").content.decode()
+    assert "2030: ≥ 95%" in page and "88%" in page  # not the bare "95" and "88" it read before
+    assert "2030: đạt mức độ 2" in page
+
+
 def test_the_plans_page_shows_the_chain_of_directives_as_far_as_the_user_reads(client, personas, tree):
     city = make_document(tree["HP"], number="282/KH-UBND", title="Kế hoạch của thành phố")
     ward_a = make_document(tree["A"], number="12/KH-UBND")

@@ -545,8 +545,11 @@ def test_a_plan_that_does_not_apply_to_the_unit_is_refused(client, personas, tre
 def test_a_request_without_a_format_is_refused_with_the_reason(client, personas, tree, plan, period):
     client.force_login(personas["officer_a"])
     response = client.post(BUILD_REQUEST, form_data(tree["A"], plan, period, formats=[]), HTTP_HX_REQUEST="true")
-    assert "Hãy chọn ít nhất một định dạng (Excel hoặc PDF)." in response.content.decode()
+    assert "Hãy chọn ít nhất một định dạng (Excel, PDF hoặc Word)." in response.content.decode()
     assert not ReportBuild.objects.exists()
+    # without htmx: back to the dashboard of the unit and period chosen
+    response = client.post(BUILD_REQUEST, form_data(tree["A"], plan, period, formats=[]))
+    assert response.url == f"{reverse('reports:dashboard_unit')}?unit={tree['A'].pk}&period={period.pk}"
 
 
 def test_the_status_fragment_polls_while_queued_and_offers_the_files_when_done(
