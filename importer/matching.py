@@ -1,7 +1,8 @@
 """Matching what an uploaded plan names with what the portal holds, and its quotes with its text.
 
     fold, core, similarity      compare names whatever their accents and the words most names start with
-    suggest_indicator           the catalogue indicators a proposal may measure, the likeliest one chosen
+    Terms, difference           what a name measures word by word (levels, qualifiers), what parts two names
+    suggest_indicator           the catalogue indicators a proposal may measure, the likeliest alike one chosen
     suggest_parent              the targets of the cited documents that the proposal may make concrete
     locate_quotes               where each proposal's quote stands in the text, and which mark shows it
     suggest_all                 all of the above for the proposals of a plan just read
@@ -59,6 +60,214 @@ def score_text(score):
     return format_number(Decimal(str(round(score, 2))))
 
 
+# ---------------------------------------------------------------------------------------------
+# Indicators: the words that make two names measure different things, whatever their likeness
+
+# school levels as plans write them, abbreviated or in full (folded words -> the level's name)
+_LEVEL_PHRASES = {
+    ("nha", "tre"): "nhà trẻ", ("mau", "giao"): "mẫu giáo", ("mam", "non"): "mầm non", ("mn",): "mầm non",
+    ("tieu", "hoc"): "tiểu học", ("th",): "tiểu học", ("thcs",): "THCS", ("trung", "hoc", "co", "so"): "THCS",
+    ("thpt",): "THPT", ("trung", "hoc", "pho", "thong"): "THPT", ("gdtx",): "GDTX",
+    ("giao", "duc", "thuong", "xuyen"): "GDTX",
+}
+# "các cấp", "mỗi cấp học", "mầm non, phổ thông": every level, which any level named by the other name is part of
+_EVERY_LEVEL = [("cac", "cap", "hoc"), ("moi", "cap", "hoc"), ("cac", "bac", "hoc"), ("cac", "cap"), ("moi", "cap"),
+                ("mam", "non", "pho", "thong")]
+_GRADE_LEVEL = [(range(1, 6), "tiểu học"), (range(6, 10), "THCS"), (range(10, 13), "THPT")]
+# entering the first grade of a level ("vào lớp 10") is about the pupils leaving the level below too
+_ENTRY_FROM = {6: "tiểu học", 10: "THCS"}
+# qualifiers that make another measure of the same population: present in one name only, they part the two
+_QUALIFIERS = {
+    ("bo", "hoc"): "bỏ học", ("luu", "ban"): "lưu ban", ("suy", "dinh", "duong"): "suy dinh dưỡng",
+    ("thap", "coi"): "thấp còi", ("beo", "phi"): "béo phì", ("khuyet", "tat"): "khuyết tật",
+    ("tren", "chuan"): "trên chuẩn", ("chua", "dat", "chuan"): "chưa đạt chuẩn", ("chuan", "quoc", "gia"): "chuẩn quốc gia",
+    ("ket", "noi", "internet"): "kết nối Internet", ("nang", "luc", "so"): "năng lực số",
+    ("chuyen", "doi", "so"): "chuyển đổi số", ("thong", "minh"): "thông minh", ("ngoai", "cong", "lap"): "ngoài công lập",
+    ("cong", "lap"): "công lập", ("tu", "thuc"): "tư thục", ("dan", "toc", "thieu", "so"): "dân tộc thiểu số",
+    ("hoan", "canh", "kho", "khan"): "hoàn cảnh khó khăn", ("hoc", "sinh", "gioi"): "học sinh giỏi",
+    ("len", "lop"): "lên lớp", ("tri", "tue", "nhan", "tao"): "trí tuệ nhân tạo",
+}
+# words that say where, how fully or how surely, not what is measured
+_FILLER_PHRASES = [("tren", "dia", "ban"), ("neu", "co"), ("it", "nhat"), ("toi", "thieu"), ("day", "du"),
+                   ("noi", "dung"), ("huy", "dong"), ("theo", "quy", "dinh"), ("do", "tuoi"), ("thanh", "pho"),
+                   ("doi", "voi")]
+# words plans use for one another: (folded words) -> (folded word, as written) they are compared as
+_SYNONYMS = {
+    ("ra", "lop"): ("di hoc", "đi học"), ("den", "truong"): ("di hoc", "đi học"), ("den", "lop"): ("di hoc", "đi học"),
+    ("di", "hoc"): ("di hoc", "đi học"), ("nha", "truong"): ("truong", "trường"),
+    ("tot", "nghiep"): ("hoan thanh chuong trinh", "hoàn thành chương trình"),
+    ("hoan", "thanh", "chuong", "trinh"): ("hoan thanh chuong trinh", "hoàn thành chương trình"),
+}
+_FILLER_WORDS = {"cac", "nhung", "moi", "duoc", "co", "cua", "trong", "o", "tai", "va", "voi", "cho", "theo", "dat",
+                 "ve", "vao", "tu", "den", "la", "em", "phuong", "xa", "tinh", "huyen", "nam", "hoc"}
+_HEAD_WORDS = [("ty", "le"), ("ti", "le"), ("so", "luong"), ("so",), ("chi", "so"), ("muc", "do"), ("cap", "do"),
+               ("hoan", "thanh"), ("duoc",), ("phan", "dau")]
+_ABBREVIATIONS = {"gv": ("giao", "vien"), "hs": ("hoc", "sinh"), "cbql": ("can", "bo", "quan", "ly"),
+                  "ai": ("tri", "tue", "nhan", "tao"), "cntt": ("cong", "nghe", "thong", "tin")}
+_MAX_CONTINUATION = 12  # words of the plan's sentence read after a proposal's name
+_CLAUSE_END = {";", ":", ".", "!", "?", "%", "dat"}  # and a number: where the figure of a name begins
+
+
+def _tokens(text):
+    """(folded word, word as written) pairs of a name; "MĐ2" is "mức độ 2", "02" is "2", known abbreviations
+    are spelt out and a word cut by "…" is left out (it may stand for any word)."""
+    text = unicodedata.normalize("NFC", text or "")
+    cut = text.rstrip().endswith("…")
+    words = re.findall(r"\w+", text.lower())
+    if cut and words:
+        words.pop()
+    pairs = []
+    for word in words:
+        key = fold(word)
+        degree = re.fullmatch(r"md(\d+)", key)
+        if degree:
+            pairs += [("muc", "mức"), ("do", "độ"), (str(int(degree.group(1))), degree.group(1))]
+        elif key.isdigit():
+            pairs.append((str(int(key)), word))
+        elif key in _ABBREVIATIONS:
+            pairs += [(part, part) for part in _ABBREVIATIONS[key]]
+        else:
+            pairs.append((key, word))
+    return pairs
+
+
+def _at(keys, index, phrase):
+    return tuple(keys[index:index + len(phrase)]) == phrase
+
+
+class Terms:
+    """What a name measures, word by word: its school levels (None: every level), its qualifiers and its other
+    content words (folded word -> the word as written)."""
+
+    def __init__(self, name):
+        pairs = _tokens(name)
+        keys = [key for key, _ in pairs]
+        start = 0
+        while True:  # the generic words names start with ("Tỷ lệ", "Số", "Hoàn thành")
+            head = next((phrase for phrase in _HEAD_WORDS if _at(keys, start, phrase)), None)
+            if head is None or start + len(head) >= len(keys):
+                break
+            start += len(head)
+        self.levels, self.grades, self.qualifiers, self.words = set(), set(), {}, {}
+        every, qualified = False, 0
+        index = start
+        while index < len(keys):
+            if _at(keys, index, ("va", "tren")) and index > start and keys[index + 2:index + 3] == [keys[index - 1]]:
+                index += 3  # "đạt chuẩn và trên chuẩn" is "đạt chuẩn trở lên"
+                self.words.update({"tro": "trở", "len": "lên"})
+                continue
+            phrase = next((p for p in _EVERY_LEVEL if _at(keys, index, p)), None)
+            if phrase:
+                every, index = True, index + len(phrase)
+                continue
+            phrase = max((p for p in _LEVEL_PHRASES if _at(keys, index, p)), key=len, default=None)
+            if phrase:
+                self.levels.add(_LEVEL_PHRASES[phrase])
+                index += len(phrase)
+                continue
+            if keys[index] == "lop" and index + 1 < len(keys) and keys[index + 1].isdigit():
+                grade = int(keys[index + 1])
+                self.grades.add(grade)
+                self.levels.update(level for grades, level in _GRADE_LEVEL if grade in grades)
+                if index > 0 and keys[index - 1] == "vao" and grade in _ENTRY_FROM:
+                    self.levels.add(_ENTRY_FROM[grade])
+                index += 2
+                continue
+            if keys[index] == "vao" and index > start and index + 1 < len(keys) and index >= qualified:
+                # entering something ("vào lớp 10", "vào các trường nghề") measures a transition, not a stock
+                self.qualifiers[("vao",)] = " ".join(w for _, w in pairs[index:index + 3])
+            phrase = next((p for p in _QUALIFIERS if _at(keys, index, p)), None)
+            if phrase and index >= qualified:  # "ngoài công lập" is not also "công lập"
+                self.qualifiers[phrase] = _QUALIFIERS[phrase]
+                qualified = index + len(phrase)
+            phrase = next((p for p in _FILLER_PHRASES if _at(keys, index, p)), None)
+            if phrase:
+                index += len(phrase)
+                continue
+            phrase = next((p for p in _SYNONYMS if _at(keys, index, p)), None)
+            if phrase:
+                self.words.setdefault(*_SYNONYMS[phrase])
+                index += len(phrase)
+                continue
+            key, word = pairs[index]
+            if key in ("co", "so") and _at(keys, index, ("co", "so")):
+                self.words["co so"] = " ".join(w for _, w in pairs[index:index + 2])
+                index += 2
+                continue
+            if word == "số" and index > start and keys[index - 1] == "chi":
+                key = "chi so"  # "chỉ số HDI": an index
+                self.words.pop("chi", None)
+            elif word == "số" and index + 1 < len(keys) and keys[index + 1] == "hoa":
+                key, word = "so hoa", "số hóa"
+                index += 1
+            elif word == "số" and index + 1 < len(keys) and keys[index + 1] not in _FILLER_WORDS - {"hoc"}:
+                index += 1  # "Nghị quyết số 71", "giảm số học sinh": the number of something
+                continue
+            elif word == "số":  # last, or before "và", "trong": "digital" ("trường học số"), not "the number of"
+                key = "so#"
+                if index >= qualified and index - start >= 2:  # what is digital: "trường học" or "dạy học"
+                    self.qualifiers[tuple(keys[index - 2:index + 1])] = " ".join(w for _, w in pairs[index - 2:index + 1])
+            if key not in _FILLER_WORDS and not re.fullmatch(r"(?:19|20)\d\d", key):
+                self.words.setdefault(key, word)
+            index += 1
+        if every:
+            self.levels = None
+
+
+def continuation(name, quote):
+    """The words the plan's sentence writes right after the proposal's name, up to the figure or the end of the
+    clause (a stop, "đạt", a number): what a name cut short by the reader still says ("… THCS và THPT, GDTX và
+    tương đương")."""
+    name_keys = [key for key, _ in _tokens(name)]
+    if len(name_keys) < 2 or not quote:
+        return ""
+    quote_words = re.findall(r"\w+|[;:.!?%]", unicodedata.normalize("NFC", quote))
+    quote_keys = [fold(word) if word[0].isalnum() else word for word in quote_words]
+    tail = name_keys[-2:]
+    for index in range(len(quote_keys) - 1):
+        if quote_keys[index:index + 2] == tail:
+            after = []
+            for word, key in zip(quote_words[index + 2:], quote_keys[index + 2:], strict=True):
+                if key in _CLAUSE_END or key.isdigit() or len(after) >= _MAX_CONTINUATION:
+                    break
+                after.append(word)
+            return " ".join(after)
+    return ""
+
+
+def _listed(levels):
+    return ", ".join(map(str, sorted(levels))) if levels else "không nêu"
+
+
+def _phrase(words):
+    return "“" + " ".join(words) + "”" if words else "—"
+
+
+def difference(item, terms, proposal_terms=None, said_after=None):
+    """Why the proposal's name and a catalogue indicator's name (its Terms) measure different things, as
+    (reason, None), or ("", how many content words either has alone): another school level or grade, a qualifier
+    one has and the other lacks, or content words each has that the other lacks. The catalogue's words that the
+    plan writes right after the proposal's name (``said_after``) do not count as lacking."""
+    own = proposal_terms or Terms(item["indicator"])
+    after = said_after if said_after is not None else Terms(continuation(item["indicator"], item.get("quote", "")))
+    if own.levels is not None and terms.levels is not None:
+        levels = own.levels | (terms.levels & (after.levels or set()))
+        if levels != terms.levels:
+            return f"khác cấp học: {_listed(own.levels)} / {_listed(terms.levels)}", None
+    if own.grades and terms.grades and not own.grades & terms.grades:
+        return f"khác lớp: {_listed(own.grades)} / {_listed(terms.grades)}", None
+    spoken = set(after.qualifiers) | set(own.qualifiers)
+    mine = [word for phrase, word in own.qualifiers.items() if phrase not in terms.qualifiers]
+    theirs = [word for phrase, word in terms.qualifiers.items() if phrase not in spoken]
+    if mine or theirs:
+        return f"khác nội dung đo: {_phrase(mine)} / {_phrase(theirs)}", None
+    mine = [word for key, word in own.words.items() if key not in terms.words]
+    theirs = [word for key, word in terms.words.items() if key not in own.words and key not in after.words]
+    if mine and theirs:
+        return f"khác nội dung đo: {_phrase(mine)} / {_phrase(theirs)}", None
+    return "", len(mine) + len(theirs)
+
+
 def match_cited(parents, user):
     """Each cited document with the portal Document of the same number (visible to the user), if any."""
     numbers = {parent["number"] for parent in parents if parent.get("number")}
@@ -72,8 +281,8 @@ def match_cited(parents, user):
 
 
 def indicator_rows():
-    """Every catalogue indicator with its folded name and unit, read once for all the proposals."""
-    return [(indicator, core(fold(indicator.name)), indicator_unit(indicator))
+    """Every catalogue indicator with its folded name, unit and Terms, read once for all the proposals."""
+    return [(indicator, core(fold(indicator.name)), indicator_unit(indicator), Terms(indicator.name))
             for indicator in Indicator.objects.only("id", "name", "kind", "unit_label").order_by("pk")]
 
 
@@ -85,21 +294,32 @@ def parent_rows(cited):
 
 
 def suggest_indicator(item, indicators):
+    """The catalogue indicators whose names are likest the proposal's (CANDIDATES at most), each with its reason;
+    the likeliest one of the same unit is chosen unless a school level, a qualifier or other words of the names
+    differ (then it is still listed, the difference named, for the officer to choose)."""
     name = core(fold(item["indicator"]))
-    scored = sorted(((similarity(name, folded), unit, indicator) for indicator, folded, unit in indicators),
+    scored = sorted(((similarity(name, folded), unit, indicator, terms)
+                     for indicator, folded, unit, terms in indicators),
                     key=lambda row: (-row[0], row[2].pk))
-    candidates = []
-    for score, unit, indicator in scored[:CANDIDATES]:
+    own = Terms(item["indicator"])
+    after = Terms(continuation(item["indicator"], item.get("quote", "")))
+    candidates, eligible = [], []
+    for score, unit, indicator, terms in scored[:CANDIDATES]:
         if score < CANDIDATE_SCORE:
             break
         reason = f"trùng tên chỉ số “{indicator.name}” (độ giống {score_text(score)})"
         if unit != item["unit"]:
             reason += f"; khác đơn vị tính: {UNIT_WORDS[unit]}"
+        differs, unmatched = difference(item, terms, own, after)
+        if differs:
+            reason += f"; {differs}: không chọn sẵn"
+        elif unit == item["unit"] and score >= INDICATOR_SCORE:
+            eligible.append((unmatched, len(eligible), indicator.pk))
         candidates.append({"id": indicator.pk, "name": indicator.name, "score": round(score, 2),
-                           "same_unit": unit == item["unit"], "reason": reason})
+                           "same_unit": unit == item["unit"], "reason": reason, "differs": differs})
     item["indicator_candidates"] = candidates
-    chosen = next((c for c in candidates if c["same_unit"] and c["score"] >= INDICATOR_SCORE), None)
-    item["indicator_id"] = chosen["id"] if chosen else None
+    # of the alike ones, the one whose name has the fewest words the other lacks, then the likest
+    item["indicator_id"] = min(eligible)[2] if eligible else None
 
 
 def suggest_parent(item, parent_targets):

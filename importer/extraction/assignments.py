@@ -21,7 +21,7 @@ LONG_TASK = 2000  # characters of one task's text kept (a task that runs on is c
 _TASK_SECTION = re.compile(r"nhiệm vụ|giải pháp|nội dung", re.IGNORECASE)
 _OBJECTIVES = re.compile(r"mục tiêu|chỉ tiêu", re.IGNORECASE)
 _ASSIGNMENT_SECTION = re.compile(r"tổ chức thực hiện|phân công|trách nhiệm", re.IGNORECASE)
-_MARKER = re.compile(r"^(?:PHẦN\s+)?(?P<marker>[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*|[a-zđ])[.)]?\s+(?P<title>\S.*)$")
+_MARKER = re.compile(r"^(?:(?:PHẦN|MỤC|Phần|Mục)\s+)?(?P<marker>[IVXLC]+|[A-ZĐ]|\d+(?:\.\d+)*|[a-zđ])[.)]?\s+(?P<title>\S.*)$")
 _BULLET = re.compile(r"^(?:[-+•*–]\s|[a-zđ]\)\s|\d+(?:\.\d+)*[.)]\s)")
 _NUMBERED = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|[a-zđ]\))\s+")
 # The words after the unit that leads: "Phòng Văn hóa - Xã hội chủ trì, ...", "Hiệu trưởng chịu trách nhiệm ..."
@@ -38,11 +38,22 @@ _UNIT_HEAD = re.compile(
     r"Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch)\b"
 )
 _REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
+# The units after "phối hợp (với)" run up to the first word in small letters that starts what they do ("tổ chức")
+# or when ("trước", "trong"): case-sensitive, so that "Phòng Tổ chức cán bộ" keeps its name.
 _COORDINATING = re.compile(
-    r"\bphối hợp(?:\s+(?:với|cùng))?\s+(?P<units>.+?)(?=\s+(?:để|tham mưu|triển khai|tổ chức|xây dựng|hướng dẫn|"
+    r"\bphối hợp(?:\s+(?:với|cùng))?\s+(?P<units>.+?)(?=\s+(?-i:để|tham mưu|triển khai|tổ chức|xây dựng|hướng dẫn|"
     r"theo dõi|tuyên truyền|kiểm tra|thực hiện|rà soát|lập|đề xuất|giám sát|chỉ đạo|vận động|huy động|bảo đảm|"
-    r"đảm bảo|tham gia|trong|thẩm định|báo cáo)\b|[;.:(]|$)",
+    r"đảm bảo|tham gia|trong|thẩm định|báo cáo|trước|đến|nhằm|hoàn thành)\b|[;.:(]|$)",
     re.IGNORECASE,
+)
+# What a unit does, in small letters after its name ("Trạm Y tế phường khám sức khỏe cho trẻ"): the name stops
+# there, once its kind ("Trạm") has at least one word of name after it ("Ban quản lý dự án", "Bộ phận tiếp nhận
+# và trả kết quả" keep theirs).
+_ACTION = re.compile(
+    r"(?:khám|tiêm|chăm sóc|bồi dưỡng|tập huấn|hỗ trợ|cung cấp|xử lý|nắm bắt|điều tra|thống kê|đánh giá|"
+    r"giải quyết|tiếp nhận|nâng cao|đẩy mạnh|quản lý|khai thác|quan tâm|ban hành|phát động|duy trì|củng cố|"
+    r"cập nhật|sửa chữa|mua sắm|trang bị|kiện toàn|thông tin|cấp|bố trí|phân công|đôn đốc|tổng hợp|sơ kết|"
+    r"tổng kết|vận hành|bảo vệ|phòng chống|tư vấn|giới thiệu|tiếp tục|chủ động|tích cực|thường xuyên)\b"
 )
 # a comma or "và" separates two units only before the first word of a unit's name: "Trung tâm Văn hóa, Thể thao
 # và Truyền thông" is one unit
@@ -55,11 +66,16 @@ _NOT_A_UNIT = re.compile(r"^(?:các cơ quan, đơn vị có liên quan|các đ�
 _YEARLY = re.compile(r"^\s*(?:hằng|hàng)\s+(?:năm|quý|tháng)", re.IGNORECASE)
 _DUE_DATE = re.compile(r"\b(?:trước|đến|chậm nhất|trong|vào)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
 _DUE_MONTH = re.compile(r"\b(?:trước|trong|vào)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE)
-_DUE_QUARTER = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?quý\s+(I{1,3}|IV|[1-4])\s+năm\s+(\d{4})",
+_DUE_QUARTER = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?quý\s+(I{1,3}|IV|[1-4])(?:\s+năm\s+|\s*/\s*)(\d{4})",
                           re.IGNORECASE)
+# "trong 6 tháng đầu năm 2026" ends on 30/6, "6 tháng cuối năm 2026" on 31/12
+_DUE_HALF = re.compile(r"\b(?:trước|trong|vào|hoàn thành)\s+(?:0?6\s+tháng|nửa)\s+(đầu|cuối)\s+năm\s+(\d{4})",
+                       re.IGNORECASE)
 _DUE_SCHOOL_YEAR = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?năm học\s+\d{4}\s*[-–]\s*(\d{4})",
                               re.IGNORECASE)
-_DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})", re.IGNORECASE)
+# not "trong năm 2026 - 2030", a period
+_DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\s*[-–]\s*\d)",
+                       re.IGNORECASE)
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -75,7 +91,7 @@ def section_kind(heading):
 def due_date(text):
     """The deadline a task's text states, as an ISO date, or None (also for a yearly one: "trước ngày 15/12
     hằng năm" recurs, it is not one deadline)."""
-    for pattern in (_DUE_DATE, _DUE_MONTH, _DUE_QUARTER, _DUE_SCHOOL_YEAR, _DUE_YEAR):
+    for pattern in (_DUE_DATE, _DUE_MONTH, _DUE_QUARTER, _DUE_HALF, _DUE_SCHOOL_YEAR, _DUE_YEAR):
         for match in pattern.finditer(text):
             if _YEARLY.match(text, match.end()):
                 continue
@@ -90,6 +106,9 @@ def due_date(text):
                     month = _QUARTERS[match.group(1).upper()] * 3
                     year = int(match.group(2))
                     return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+                if pattern is _DUE_HALF:
+                    return date(int(match.group(2)), 6 if match.group(1).lower() == "đầu" else 12,
+                                30 if match.group(1).lower() == "đầu" else 31).isoformat()
                 if pattern is _DUE_SCHOOL_YEAR:
                     return date(int(match.group(1)), 5, 31).isoformat()
                 return date(int(match.group(1)), 12, 31).isoformat()
@@ -98,13 +117,36 @@ def due_date(text):
     return None
 
 
+def cell_due(cell):
+    """The deadline a table's time column gives: the cell is a time alone ("Quý II/2026", "Tháng 02/2026",
+    "Năm học 2026-2027", "Trước 30/3/2026"), read as if "trong" stood before it; "Thường xuyên" gives None."""
+    cell = " ".join(cell.split())
+    if not cell:
+        return None
+    cell = cell[:1].lower() + cell[1:]
+    return due_date(cell) or due_date(f"trong {cell}")
+
+
+def _unit_name(text):
+    """``text`` up to what the unit it names does: "Trạm Y tế phường" of "Trạm Y tế phường khám sức khỏe"."""
+    kind = _UNIT_HEAD.match(text) or re.match(r"(?:các|mỗi|những)\s+\S+|giáo viên|nhân viên|cán bộ", text,
+                                               re.IGNORECASE)
+    if not kind:
+        return text
+    rest = text[kind.end():]
+    for word in re.finditer(r"\S+", rest):
+        if word.start() > 0 and rest[:word.start()].strip() and _ACTION.match(rest, word.start()):
+            return (text[:kind.end()] + rest[:word.start()]).strip(" ,")
+    return text
+
+
 def coordinating_units(text, lead=""):
     """The names after "phối hợp với" ("Phòng Kinh tế, Hạ tầng và Đô thị" stays one name: a comma is a
     separator only before a word in capitals)."""
     names = []
     for match in _COORDINATING.finditer(text):
         for part in _UNIT_START.split(match.group("units")):
-            name = part.strip(" ,")
+            name = _unit_name(part.strip(" ,"))
             if name and len(name.split()) <= 14 and not _NOT_A_UNIT.match(name) and name != lead:
                 names.append(name)
     return list(dict.fromkeys(names))
@@ -137,6 +179,78 @@ def stated_lead(text):
     return name if _UNIT_HEAD.match(name) and len(name.split()) <= 14 else ""
 
 
+# The header of a task table, cell by cell ("TT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian
+# hoàn thành"), in the order asked: "Thời gian thực hiện" is the time, "Đơn vị phối hợp thực hiện" coordinates.
+_COLUMNS = (
+    ("due", re.compile(r"thời gian|thời hạn|tiến độ|hoàn thành|lộ trình", re.IGNORECASE)),
+    ("coordinating", re.compile(r"phối hợp", re.IGNORECASE)),
+    ("lead", re.compile(r"chủ trì|phụ trách|trách nhiệm|thực hiện", re.IGNORECASE)),
+    ("text", re.compile(r"nội dung|nhiệm vụ|công việc|hoạt động|giải pháp", re.IGNORECASE)),
+)
+_GROUP_ROW = re.compile(r"^(?:[IVXLC]+|[A-ZĐ])[.)]?$")
+
+
+def table_columns(cells):
+    """{"text": 1, "lead": 2, "coordinating": 3, "due": 4} for the header row of a task table, or None: a table
+    is one of tasks when its header names what is done and who leads or joins it."""
+    columns = {}
+    for index, cell in enumerate(cells):
+        for name, words in _COLUMNS:
+            if words.search(cell) and len(cell.split()) <= 8:
+                columns.setdefault(name, index)
+                break
+    if "text" in columns and ("lead" in columns or "coordinating" in columns):
+        return columns
+    return None
+
+
+# In a cell whose lines were joined by a space ("Phòng Kế hoạch - Tài chính Các trường THPT"), a unit's name starts
+# at a capitalised unit word after a word in small letters.
+_CELL_UNIT_START = re.compile(
+    r"(?<=\w)\s+(?=(?:Các|Mỗi|Phòng|Trung tâm|Trạm|Trường|Sở|Ban|Hội|Đoàn|Công an|Văn phòng|Ủy ban|UBND|Tổ(?!\s+chức)|"
+    r"Bộ phận|Giáo viên|Nhân viên|Hiệu trưởng|Phó Hiệu trưởng)\b)"
+)
+
+
+def _split_joined(part):
+    pieces, start = [], 0
+    for match in _CELL_UNIT_START.finditer(part):
+        before = part[:match.start()].split()[-1]
+        if before.islower() and not before.endswith(("-", "–")):
+            pieces.append(part[start:match.start()])
+            start = match.end()
+    return [*pieces, part[start:]]
+
+
+def cell_units(cell, lead=""):
+    """The units one table cell lists, one a line or separated by ";" ("Sở Nội vụ; Sở Tài chính"), or by a comma
+    or "và" before a unit's name."""
+    names = []
+    for part in (piece for line in re.split(r"\s*[;\n]\s*", cell) for piece in _split_joined(line)):
+        for name in _UNIT_START.split(part):
+            name = " ".join(name.split()).strip(" ,.")
+            if name and len(name.split()) <= 14 and not _NOT_A_UNIT.match(name) and name != lead:
+                names.append(name)
+    return list(dict.fromkeys(names))
+
+
+# the words of a heading that names a topic of "Tổ chức thực hiện", not a unit: "Chế độ báo cáo", "Kinh phí thực
+# hiện", "Phân công nhiệm vụ cụ thể", "Kiểm tra, giám sát"
+_TOPIC = re.compile(
+    r"^(?:chế độ|kinh phí|nguồn|báo cáo|thông tin|phân công|nhiệm vụ|trách nhiệm|kiểm tra|giám sát|thanh tra|"
+    r"khen thưởng|thi đua|tiến độ|thời gian|lộ trình|tổ chức|chỉ đạo|sơ kết|tổng kết|đánh giá|điều khoản|"
+    r"hiệu lực|công tác|nội dung|giải pháp|cơ chế|chính sách|phương thức|quy định|yêu cầu|mục tiêu)\b",
+    re.IGNORECASE,
+)
+
+
+def names_unit(heading):
+    """Whether a heading of "Tổ chức thực hiện" names a unit that leads the tasks under it ("Phòng Văn hóa - Xã
+    hội", "Kế toán"), not a topic ("Chế độ báo cáo", "Kinh phí")."""
+    heading = heading.strip(" .:")
+    return bool(heading) and (bool(_UNIT_HEAD.match(heading)) or not _TOPIC.match(heading))
+
+
 def _path_number(headings):
     """"1", "3.3.a": the markers of the headings below the section, a dotted one standing for its parents."""
     parts = []
@@ -164,6 +278,8 @@ class _Reader:
         self.group = None  # the group the next line's task goes to
         self.skipping = False  # under an objectives heading inside a task section ("2. Mục tiêu ...")
         self.task_open = False  # an unbulleted line continues the task above
+        self.table = None  # the columns of the task table being read
+        self.table_home, self.table_parent = None, ""  # the group the table stands in, and its number
 
     def full(self):
         return self.count >= MAX_TASKS
@@ -172,11 +288,13 @@ class _Reader:
         number, title = _title(heading)
         kind = section_kind(heading)
         self.section = (kind, number, title) if kind else None
-        self.group, self.task_open, self.skipping = None, False, False
+        self.group, self.task_open, self.skipping, self.table = None, False, False, None
 
     def new_group(self, number, title, lead_text="", from_heading=False):
         kind, section_number, _ = self.section
-        self.group = {"number": f"{section_number}.{number}" if section_number and number else number or section_number,
+        if section_number and number and not number.startswith(f"{section_number}."):
+            number = f"{section_number}.{number}"  # "III" and "1"; "3" and "3.1" is "3.1" already
+        self.group = {"number": number or section_number,
                       "title": title[:500], "kind": kind, "lead_text": lead_text[:255], "from_heading": from_heading,
                       "tasks": []}
         self.groups.append(self.group)
@@ -204,6 +322,7 @@ class _Reader:
 
     def heading(self, line):
         kind, _, _ = self.section
+        self.table = None
         _, title = _title(line.text)
         number = _path_number(line.headings[1:])
         self.skipping = kind == TASK and any(_OBJECTIVES.search(heading) for heading in line.headings[1:])
@@ -211,15 +330,57 @@ class _Reader:
             self.group, self.task_open = None, False
             return
         if kind == ASSIGNMENT:
-            self.new_group(number, title, _REQUEST.sub("", title), from_heading=True)
+            name = _REQUEST.sub("", title)
+            self.new_group(number, title, name if names_unit(name) else "", from_heading=True)
         else:
             self.new_group(number, title, from_heading=True)
+
+    def table_row(self, text):
+        """A row of a task table: its header sets the columns; each row below is one task, led by the unit of
+        its "chủ trì" column. Whether the line was one."""
+        cells = [cell.strip() for cell in text.split("\t")]
+        columns = table_columns(cells)
+        if columns:
+            tasks = self.group["tasks"] if self.group else []
+            if self.table is None and self.task_open and tasks and tasks[-1]["text"].endswith(":"):
+                tasks.pop()  # "Các nhiệm vụ được phân công tại bảng sau:" introduces the table, it is no task
+                self.count -= 1
+            if self.table is None:
+                self.table_home = self.group
+                self.table_parent = self.group["number"] if self.group else self.section[1]
+            self.table, self.task_open = columns, False
+            return True
+        if self.table is None:
+            return False
+        cell = dict.fromkeys(("text", "lead", "coordinating", "due"), "")
+        for name, index in self.table.items():
+            cell[name] = cells[index] if index < len(cells) else ""
+        body = strip_bullet(cell["text"])
+        if not body:
+            return True
+        number = next((value for index, value in enumerate(cells) if value and index not in self.table.values()), "")
+        if _GROUP_ROW.match(number) and not (cell["lead"] or cell["coordinating"] or cell["due"]):
+            # "B | Nhóm nhiệm vụ về đội ngũ | | |": the rows below are its tasks
+            self.new_group(f"{self.table_parent}.{number}" if self.table_parent else number, body)
+            return True
+        lead = " ".join(cell["lead"].split())
+        self.add_task(body, lead)
+        task = self.group["tasks"][-1]
+        coordinating = cell_units(cell["coordinating"], task["lead_text"])
+        task["coordinating_texts"] = list(dict.fromkeys([*coordinating, *task["coordinating_texts"]]))
+        task["due"] = cell_due(cell["due"]) or task["due"]
+        self.task_open = False
+        return True
 
     def line(self, line):
         kind, _, _ = self.section
         if self.skipping:
             return
         text = line.text.strip()
+        if "\t" in text and self.table_row(text):
+            return
+        if self.table is not None:
+            self.table, self.group, self.task_open = None, self.table_home, False  # back from the table's groups
         bulleted = bool(_BULLET.match(text))
         numbered = _NUMBERED.match(text)
         marker = numbered.group(0).strip(" .)") if numbered else ""
@@ -247,7 +408,7 @@ class _Reader:
             if len(task["text"]) < LONG_TASK:
                 task["text"] = f"{task['text']} {body}"[:LONG_TASK]
                 task["coordinating_texts"] = coordinating_units(task["text"], task["lead_text"])
-                task["due"] = task["due"] or due_date(body)
+                task["due"] = task["due"] or due_date(task["text"])  # "trong quý III năm" + "2026."
             return
         self.add_task(body, stated_lead(body))
 
@@ -258,7 +419,9 @@ def extract_tasks(cleaned):
     for rank, line in outline_events(cleaned):
         if reader.full():
             break
-        if rank is not None and rank <= 1:
+        if rank is not None and (rank <= 1 or len(line.headings) == 1):
+            # "III. NHIỆM VỤ ..." or, in a plan whose sections are numbered "1.", "2.", "3. NHIỆM VỤ ...": a
+            # heading with none above it
             reader.start_section(line.text)
             continue
         if reader.section is None:

@@ -6,7 +6,7 @@ from .assignments import extract_tasks
 from .errors import ExtractionError
 from .metadata import extract_metadata
 from .tables import extract_projections
-from .targets import extract_targets, heading_horizon, plan_horizon
+from .targets import extract_targets, heading_horizon, plan_horizon, purpose_period
 from .text import clean_text, outline
 
 # What the officer reviews one by one, and what matching (a name comparison with every catalogue indicator)
@@ -31,7 +31,10 @@ def extract_plan(text, source_name):
     opening = [line for line in body if line.headings[:1] == body[0].headings[:1]][:OPENING_LINES] if body else []
     metadata = extract_metadata(preamble, cleaned, opening)
     ref_year = reference_year(metadata)
-    period = plan_horizon([metadata["title"] or "", *(line.text for line in preamble)], ref_year)
+    # the title and opening lines, else the purpose section ("… nhằm cụ thể hóa … đến năm 2030"): the horizon of
+    # the targets and of the projections that name none
+    period = (plan_horizon([metadata["title"] or "", *(line.text for line in preamble)], ref_year)
+              or purpose_period(body, ref_year))
     proposals = extract_targets(body, issuer=metadata["issuer"], ref_year=ref_year, limit=MAX_PROPOSALS,
                                 period=period)
     if len(proposals) <= MAX_PROPOSALS:

@@ -1,7 +1,8 @@
 """Reading a plan file (.txt, .docx, .pdf) into text, refusing what cannot be read with a clear message.
 
 ``read_document`` takes a path or an open file (an uploaded file included). Word files are read with
-python-docx, tables as tab-separated rows; PDFs with pypdf, which needs a text layer: a scan gives no
+python-docx, data tables as tab-separated rows, Word's automatic list numbering and bullets written out as
+the markers a typed list has ("1.", "a)", "- "); PDFs with pypdf, which needs a text layer: a scan gives no
 text and is refused rather than read as an empty plan.
 
 Every file is bounded before it is read whole: its size, then for a .docx (a zip) the zip's directory
@@ -194,9 +195,10 @@ def _read_docx(data, name):
     check_docx(data, name)
     try:
         document = Document(io.BytesIO(data))
+        numbering = _ListNumbering(document)
         lines, length = [], 0
         for block in document.iter_inner_content():
-            added = _table_lines(block) if isinstance(block, Table) else [block.text]
+            added = _table_lines(block) if isinstance(block, Table) else [numbering.marker(block._p) + block.text]
             lines.extend(added)
             length += sum(len(line) + 1 for line in added)
             if length > MAX_CHARS:
@@ -271,7 +273,8 @@ def _count_paragraphs(archive, member, limit):
 
 
 def _table_lines(table):
-    """A data table as tab-separated rows; a layout table (header, signature) as its cells' lines."""
+    """A data table as tab-separated rows (a cell's paragraphs joined by a space); a layout table (the
+    header's two blocks, the signature) as its cells' lines."""
     from docx.table import _Cell
 
     rows, texts = [], {}
@@ -287,11 +290,43 @@ def _table_lines(table):
                 cells.append(texts[tc])
             seen.add(tc)
         rows.append(cells)
-    width = max((len(row) for row in rows), default=0)
-    layout = width <= 2 or any("\n" in cell for row in rows for cell in row)
-    if layout:
+    if _is_layout(rows):
         return [line for row in rows for cell in row for line in cell.split("\n") if line.strip()]
-    return ["\t".join(cell.replace("\n", " ") for cell in row) for row in rows]
+    # a tab typed inside a cell would split it: the tab is the cells' separator
+    return ["\t".join(" ".join(cell.replace("\t", " ").split()) for cell in row) for row in rows]
+
+
+# What only the header or the signature block of a Vietnamese administrative document holds: the national
+# motto, "Nơi nhận:", a signature's "TM./KT./TL./Q." line, the "Số: 12/KH-UBND" line.
+_LAYOUT_MARK = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA|Độc lập\s*[-–]\s*Tự do|^\s*Nơi nhận\b"
+                          r"|^\s*(?:TM|KT|TL|TUQ|Q)\.\s|^\s*Số\s*:\s*\S+/", re.IGNORECASE | re.MULTILINE)
+
+
+def _is_layout(rows):
+    """Whether a table only lays out text side by side (the issuer beside the motto, the recipients beside
+    the signature) rather than holding data: two columns at most, or a header's or signature's marks, or
+    cells of several paragraphs with no two rows of two filled cells (a data table has a header row and rows
+    of data). A data table whose cell holds two paragraphs is data."""
+    width = max((len(row) for row in rows), default=0)
+    if any(_LAYOUT_MARK.search(cell) for row in rows for cell in row):
+        return True
+    if width <= 2:
+        return not _two_column_data(rows)
+    several = any("\n" in cell for row in rows for cell in row)
+    filled = sum(1 for row in rows if sum(1 for cell in row if cell.strip()) >= 2)
+    return several and filled < 2
+
+
+def _two_column_data(rows):
+    """Whether a table of two columns is a list of values ("Chỉ tiêu | Kết quả đến năm 2030", then a name
+    and its value on each row): a header row of two filled cells, then rows most of whose second cells
+    state a value (a figure, a bound, a range, a count, a level)."""
+    from .tables import is_value_cell
+
+    if len(rows) < 2 or len(rows[0]) < 2 or not all(cell.strip() for cell in rows[0]):
+        return False
+    values = [row[1] for row in rows[1:] if len(row) > 1 and row[1].strip()]
+    return len(values) * 2 >= len(rows) - 1 and sum(1 for value in values if is_value_cell(value)) * 2 > len(values)
 
 
 MAX_GRID_SPAN = 1000  # columns one cell spans; Word makes tables of 63 columns at most
@@ -320,3 +355,203 @@ def _row_cells(table):
         rows.append(row)
         above = starts
     return rows
+
+
+# ---- Word's automatic numbering ---------------------------------------------------------------------
+
+# A paragraph that already starts with a marker someone typed: Word's number is not added to it.
+_TYPED_MARKER = re.compile(r"^\s*(?:[-+•*–—·○●■□▪◦➢➤✓√]|\(?\d+(?:\.\d+)*[.)/]|\(?[a-zđ][.)]\s|[IVXLC]+[.)]\s"
+                           r"|(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục|Điều)\s+[\dIVXLC]+\b)")
+_LEVELS = 9  # Word's list levels, ilvl 0 to 8
+_ROMAN_DIGITS = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+                 (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+# formats read from the style's name when the document holds no numbering definition for it
+_STYLE_FORMATS = [(re.compile(r"^List Bullet", re.IGNORECASE), ("bullet", "")),
+                  (re.compile(r"^List Number", re.IGNORECASE), ("decimal", "%1."))]
+
+
+def _roman(number):
+    out = ""
+    for value, digits in _ROMAN_DIGITS:
+        while number >= value:
+            out, number = out + digits, number - value
+    return out
+
+
+def _letters(number):
+    """1 → a, 26 → z, 27 → aa (Word repeats the letter)."""
+    return "abcdefghijklmnopqrstuvwxyz"[(number - 1) % 26] * ((number - 1) // 26 + 1) if number > 0 else ""
+
+
+def _format(number, kind):
+    if kind in ("lowerLetter", "upperLetter"):
+        text = _letters(number)
+        return text.upper() if kind == "upperLetter" else text
+    if kind in ("lowerRoman", "upperRoman"):
+        text = _roman(number)
+        return text.upper() if kind == "upperRoman" else text
+    if kind == "decimalZero":
+        return f"{number:02d}"
+    return str(number)
+
+
+class _ListNumbering:
+    """The markers Word draws before the paragraphs of its automatic lists, as the text a typed list has:
+    a bullet as "- " ("+ " below the first level), a number from the level's own text ("%1." → "1.",
+    "%1.%2." → "1.2.", "%1)" with letters → "a)"), counted per list (numId) and level, a level restarting
+    below the one before it. The format is read from the numbering part, else from the style's name
+    (List Bullet, List Number)."""
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self._counters = {}
+        self._styles = {}  # style id: (numId, ilvl, style name, based on)
+        self._default = None  # the paragraph style of a paragraph that names none
+        for style in document.styles.element.findall(qn("w:style")):
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+                self._default = style.get(qn("w:styleId"))
+            num_id, level = self._num_pr(style.find(qn("w:pPr")))
+            name = style.find(qn("w:name"))
+            based = style.find(qn("w:basedOn"))
+            self._styles[style.get(qn("w:styleId"))] = (
+                num_id, level, name.get(qn("w:val")) if name is not None else "",
+                based.get(qn("w:val")) if based is not None else None)
+        self._abstracts, self._nums = {}, {}
+        part = _numbering_element(document)
+        if part is None:
+            return
+        for abstract in part.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in abstract.findall(qn("w:lvl")):
+                levels[self._int(lvl.get(qn("w:ilvl")))] = self._level(lvl)
+            link = abstract.find(qn("w:numStyleLink"))
+            self._abstracts[abstract.get(qn("w:abstractNumId"))] = (
+                levels, link.get(qn("w:val")) if link is not None else None)
+        for num in part.findall(qn("w:num")):
+            abstract = num.find(qn("w:abstractNumId"))
+            overrides = {}
+            for override in num.findall(qn("w:lvlOverride")):
+                level = self._int(override.get(qn("w:ilvl")))
+                lvl, start = override.find(qn("w:lvl")), override.find(qn("w:startOverride"))
+                overrides[level] = (self._level(lvl) if lvl is not None else None,
+                                    self._int(start.get(qn("w:val")), None) if start is not None else None)
+            self._nums[num.get(qn("w:numId"))] = (
+                abstract.get(qn("w:val")) if abstract is not None else None, overrides)
+
+    @staticmethod
+    def _int(value, default=0):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+
+    def _val(self, element, tag):
+        child = element.find(self._qn(tag)) if element is not None else None
+        return child.get(self._qn("w:val")) if child is not None else None
+
+    def _level(self, lvl):
+        """(format, level text, start) of a <w:lvl>."""
+        return (self._val(lvl, "w:numFmt") or "decimal", self._val(lvl, "w:lvlText"),
+                self._int(self._val(lvl, "w:start"), 1))
+
+    def _num_pr(self, p_pr):
+        """(numId, ilvl) of a <w:pPr>, either None when not stated."""
+        num_pr = p_pr.find(self._qn("w:numPr")) if p_pr is not None else None
+        if num_pr is None:
+            return None, None
+        level = self._val(num_pr, "w:ilvl")
+        return self._val(num_pr, "w:numId"), self._int(level) if level is not None else None
+
+    def _style_numbering(self, style_id):
+        """(numId, ilvl, style name) a paragraph style gives, through the styles it is based on."""
+        num_id, level, name, seen = None, None, None, set()
+        while style_id in self._styles and style_id not in seen:
+            seen.add(style_id)
+            own_id, own_level, own_name, based = self._styles[style_id]
+            name = name or own_name
+            num_id = num_id if num_id is not None else own_id
+            level = level if level is not None else own_level
+            style_id = based
+        return num_id, level, name
+
+    def _definition(self, num_id, level, depth=0):
+        """(format, level text, start) of a list's level, or None."""
+        if num_id not in self._nums or depth > 3:
+            return None
+        abstract_id, overrides = self._nums[num_id]
+        override, start = overrides.get(level, (None, None))
+        definition = override
+        if definition is None and abstract_id in self._abstracts:
+            levels, link = self._abstracts[abstract_id]
+            definition = levels.get(level)
+            if definition is None and link:  # the list is defined by a numbering style
+                linked, _level, _name = self._style_numbering(link)
+                return self._definition(linked, level, depth + 1) if linked and linked != num_id else None
+        if definition is not None and start is not None:
+            definition = (definition[0], definition[1], start)
+        return definition
+
+    def marker(self, p):
+        """The marker to write before a paragraph (a <w:p>), "" for a paragraph not in a list."""
+        p_pr = p.pPr
+        num_id, level = self._num_pr(p_pr)
+        style_num, style_level, name = self._style_numbering(self._val(p_pr, "w:pStyle") or self._default)
+        num_id = num_id if num_id is not None else style_num
+        level = level if level is not None else style_level or 0
+        if num_id == "0" or not 0 <= level < _LEVELS:
+            return ""
+        definition = self._definition(num_id, level) if num_id is not None else None
+        if definition is None:
+            fallback = next((kind for pattern, kind in _STYLE_FORMATS if pattern.match(name or "")), None)
+            if fallback is None:
+                return ""
+            definition, num_id = (*fallback, 1), num_id or f"style:{name}"
+        kind, text, _start = definition
+        counts = self._count(num_id, level)  # Word counts every paragraph of the list, even one it shows bare
+        written = "".join(t.text or "" for t in p.iter(self._qn("w:t")))
+        if kind == "none" or not written.strip() or _TYPED_MARKER.match(written):
+            return ""
+        if kind == "bullet":
+            return "- " if level == 0 else "+ "
+        rendered = self._render(num_id, text, level, counts, kind).strip()
+        if not rendered:
+            return ""
+        if rendered[-1].isalnum():
+            rendered += ")" if kind in ("lowerLetter", "upperLetter") else "."
+        return rendered + " "
+
+    def _count(self, num_id, level):
+        """Advance the list's counter at ``level`` (deeper levels start again) and return the counters."""
+        counts = self._counters.setdefault(num_id, [None] * _LEVELS)
+        if counts[level] is None:
+            definition = self._definition(num_id, level)
+            counts[level] = definition[2] if definition else 1
+        else:
+            counts[level] += 1
+        for deeper in range(level + 1, _LEVELS):
+            counts[deeper] = None
+        return counts
+
+    def _render(self, num_id, text, level, counts, kind):
+        if text is None:  # no level text: the level's own number, as a typed list writes it
+            text = f"%{level + 1}."
+        def number(match):
+            index = int(match.group(1)) - 1
+            if not 0 <= index < _LEVELS:
+                return ""
+            definition = self._definition(num_id, index) if index != level else (kind, None, 1)
+            value = counts[index] if counts[index] is not None else (definition[2] if definition else 1)
+            return _format(value, definition[0] if definition else "decimal")
+        return re.sub(r"%(\d)", number, text)
+
+
+def _numbering_element(document):
+    """The <w:numbering> of a document, or None: python-docx would add an empty part when there is none."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.NUMBERING and not rel.is_external:
+            return rel.target_part.element if hasattr(rel.target_part, "element") else None
+    return None

@@ -11,16 +11,19 @@ and periods across the top:
     Chỉ tiêu            2025-2026   2026-2027
     Số lớp mầm non      45          47
 
-Every figure becomes one projection (comparator '=', the period as its deadline). Rows exported from
-a PDF lose their tabs; a row that starts with a school year and goes on with figures only is still
-read, with its columns named by position.
+Every figure becomes one projection, the period as its deadline. A cell is read as a figure ("95",
+"98,5%", comparator '='), a bound ("≥ 95", "dưới 1%", "tối thiểu 90%"), a range ("80 - 85", "từ 80 đến
+85%"), a count with its noun ("18 phòng") or a level ("Mức độ 2", "cấp độ 3", achieved); anything else
+(words, a school year) is not a value. Rows exported from a PDF lose their tabs; a row that starts with a
+school year and goes on with figures only is still read, with its columns named by position. A table
+ends where a heading stands between two rows: two tables under different headings are read apart.
 """
 
 import bisect
 import re
 
 from .categories import categorize
-from .figures import NUMBER, parse_number
+from .figures import NUMBER, parse_level, parse_number
 from .text import LONG, fold_spaces, narrow
 
 HEADER_ROWS = 6  # the rows above a table's first row of figures read for its column names
@@ -28,6 +31,20 @@ HEADER_ROWS = 6  # the rows above a table's first row of figures read for its co
 _PERIOD = re.compile(r"^(?:(?:đến\s+)?năm học\s+|(?:đến\s+)?năm\s+)?(\d{4})(?:\s*[-–]\s*(\d{4}))?$", re.IGNORECASE)
 _FIGURE = re.compile(rf"^(?:≥|≤|>=|<=|>|<)?\s*(?:{NUMBER})\s*%?$")
 _SIGNS = {"≥": ">=", ">=": ">=", ">": ">=", "≤": "<=", "<=": "<=", "<": "<="}
+# A bound written in words before the figure ("dưới 1%", "tối thiểu 90%") or after it ("90% trở lên").
+_WORD_BOUND = re.compile(
+    rf"^(?P<word>dưới|không quá|không vượt quá|tối đa|nhỏ hơn|thấp hơn|ít hơn|trên|tối thiểu|ít nhất|không dưới"
+    rf"|không thấp hơn|từ|lớn hơn|cao hơn|đạt trên)\s+(?P<num>{NUMBER})\s*(?P<percent>%?)"
+    rf"(?P<after>\s+trở\s+(?:lên|xuống))?$", re.IGNORECASE)
+_AFTER_BOUND = re.compile(rf"^(?P<num>{NUMBER})\s*(?P<percent>%?)\s+trở\s+(?P<way>lên|xuống)$", re.IGNORECASE)
+_AT_MOST_WORDS = {"dưới", "không quá", "không vượt quá", "tối đa", "nhỏ hơn", "thấp hơn", "ít hơn"}
+_CELL_RANGE = re.compile(rf"^(?:từ\s+)?(?P<low>{NUMBER})\s*%?\s*(?:[-–]|đến|tới)\s*(?P<high>{NUMBER})\s*(?P<percent>%?)$",
+                         re.IGNORECASE)
+# A count and its noun: "18 phòng", "02 trường học"; a noun of time or age is not what is counted.
+_CELL_COUNT = re.compile(rf"^(?P<num>{NUMBER})\s+(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|buổi|lần|tuổi)\b)"
+                         r"[^\W\d_]+(?:\s+[^\W\d_]+)?)$", re.IGNORECASE)
+_CELL_LEVEL = re.compile(r"^(?:đạt\s+)?(?P<word>mức độ|mức|cấp độ|MĐ|CĐ)\s*(?P<n>\d{1,2}|[IVX]{1,4})$", re.IGNORECASE)
+_LEVEL_WORDS = {"mđ": "mức độ", "mức": "mức độ", "cđ": "cấp độ"}
 # Each figure is read atomically up to the white space after it: "1.318" is a figure in two ways, and trying
 # both for every figure of a row that ends otherwise took time exponential in the number of figures.
 _SPACED_ROW = re.compile(rf"^(?:năm học\s+)?\d{{4}}\s*[-–]\s*\d{{4}}(?:\s+(?>(?:{NUMBER})(?=\s|$))){{2,}}$",
@@ -54,10 +71,15 @@ def period_of(cell):
 
 
 def blocks(body):
-    """(lines just before, rows) for each run of consecutive table rows among the body lines."""
+    """(lines just before, rows) for each run of consecutive table rows among the body lines. A heading
+    between two rows (it is not a body line: the rows' places in the text are not consecutive) ends the
+    table above it."""
     run, before = [], []
     for line in body:
         if is_row(line.text):
+            if run and (line.index != run[-1].index + 1 or line.headings != run[-1].headings):
+                yield before, run
+                run, before = [], []
             run.append(line)
             continue
         if run:
@@ -90,7 +112,7 @@ def extract_projections(body, *, issuer=None, limit=None, horizon_of=None):
 
 def _table(before, block, issuer, horizon=None):
     """The proposals of one table, one at a time: periods down the side, else across the top, else one
-    column of values ("Chỉ tiêu", "Mục tiêu năm 2030")."""
+    column of values ("Chỉ tiêu", "Mục tiêu năm 2030"), else a column of periods, one for each row."""
     rows = [cells(line.text) for line in block]
     if "\t" not in block[0].text:
         # A PDF loses the header's columns; recover them from the lines above when they add up.
@@ -98,19 +120,13 @@ def _table(before, block, issuer, horizon=None):
         header = _spaced_header([line.text for line in before], width)
         rows = header + rows
         block = [block[0]] * len(header) + block
-    down = _periods_down(block, rows, issuer)
-    first = next(down, None)
-    if first is None:
-        across = _periods_across(block, rows, issuer)
-        first = next(across, None)
-        if first is None:
-            yield from _value_column(block, rows, issuer, horizon)
-        else:
+    for reader in (_periods_down, _periods_across, _value_column, _period_column):
+        proposals = reader(block, rows, issuer, horizon)
+        first = next(proposals, None)
+        if first is not None:
             yield first
-            yield from across
-    else:
-        yield first
-        yield from down
+            yield from proposals
+            return
 
 
 _LABEL_START = re.compile(r"(?=\b(?:Số|Tỷ lệ|Tỉ lệ|Tổng số|SL)\b)")
@@ -134,10 +150,51 @@ def _spaced_header(lines, width):
 
 
 def _is_figure(cell):
-    return bool(_FIGURE.match(cell))
+    return _read_cell(cell) is not None
 
 
-def _periods_down(block, rows, issuer):
+def is_value_cell(cell):
+    """Whether a table cell states a value a row can propose (see ``_read_cell``)."""
+    return _read_cell(cell) is not None
+
+
+def _read_cell(cell):
+    """(comparator, value, value_max, percent, level_label) of a cell that states a value, else None."""
+    cell = " ".join(cell.split())
+    if not cell or not cell[0].isdigit() and not cell[0].isalpha() and cell[0] not in "≥≤><":
+        return None
+    if _FIGURE.match(cell):
+        sign = re.match(r"^(≥|≤|>=|<=|>|<)\s*", cell)
+        value = parse_number(cell[sign.end() if sign else 0:].rstrip("% "))
+        return _SIGNS[sign.group(1)] if sign else "=", value, None, "%" in cell, None
+    if period_of(cell):
+        return None  # "2025-2026" is a school year, not a range
+    match = _CELL_RANGE.match(cell)
+    if match:
+        low, high = parse_number(match.group("low")), parse_number(match.group("high"))
+        return ("range", low, high, "%" in cell, None) if low < high else None
+    match = _WORD_BOUND.match(cell)
+    if match:
+        word = match.group("word").lower()
+        after = (match.group("after") or "").split()
+        comparator = "<=" if word in _AT_MOST_WORDS or after[-1:] == ["xuống"] else ">="
+        return comparator, parse_number(match.group("num")), None, bool(match.group("percent")), None
+    match = _AFTER_BOUND.match(cell)
+    if match:
+        comparator = ">=" if match.group("way").lower() == "lên" else "<="
+        return comparator, parse_number(match.group("num")), None, bool(match.group("percent")), None
+    match = _CELL_COUNT.match(cell)
+    if match:
+        return "=", parse_number(match.group("num")), None, False, None
+    match = _CELL_LEVEL.match(cell)
+    if match:
+        word = match.group("word").lower()
+        value = parse_level(match.group("n").upper())
+        return "achieve", value, None, False, f"{_LEVEL_WORDS.get(word, word)} {value}"
+    return None
+
+
+def _periods_down(block, rows, issuer, _horizon=None):
     data = [index for index, row in enumerate(rows)
             if row and period_of(row[0]) and any(_is_figure(cell) for cell in row[1:])]
     if not data:
@@ -152,7 +209,7 @@ def _periods_down(block, rows, issuer):
                 yield _projection(line, quote.of(column), cell, label, group, period_of(row[0]), issuer)
 
 
-def _periods_across(block, rows, issuer):
+def _periods_across(block, rows, issuer, _horizon=None):
     headers = [index for index, row in enumerate(rows) if sum(1 for cell in row if period_of(cell)) >= 2]
     if not headers:
         return
@@ -205,6 +262,34 @@ def _value_column(block, rows, issuer, horizon):
         label = _expand(" ".join(words)) or "Chỉ tiêu"
         unit = " ".join(row[column] for column in units if column < len(row))
         yield _projection(line, _Quote(line).of(value_column), row[value_column], label, None, horizon, issuer, unit)
+
+
+_TIME_HEADER = re.compile(r"năm|thời gian|thời hạn|thời điểm|lộ trình", re.IGNORECASE)
+
+
+def _period_column(block, rows, issuer, _horizon=None):
+    """A table whose rows each name their own period in a column headed by a time ("TT | Tên trường | Mức độ
+    | Năm học được công nhận"): every value of a row is due at the row's period, named after its column's
+    header and the row's words ("Trường …")."""
+    if len(rows) < 2 or any(_is_figure(cell) for cell in rows[0]):
+        return
+    header = rows[0]
+    times = [column for column, cell in enumerate(header) if column and _TIME_HEADER.search(cell)]
+    skipped = {column for column, cell in enumerate(header) if re.fullmatch(r"S?TT|Số TT|Số thứ tự", cell.strip())}
+    for row, line in zip(rows[1:], block[1:], strict=True):
+        periods = [column for column in times if column < len(row) and period_of(row[column])]
+        if not periods:
+            continue
+        period = period_of(row[periods[0]])
+        values = [column for column, cell in enumerate(row)
+                  if column not in skipped and column not in periods and _is_figure(cell)]
+        words = " ".join(cell for column, cell in enumerate(row)
+                         if column not in skipped and column not in periods and cell and not _is_figure(cell))
+        quote = _Quote(line)
+        for column in values:
+            name = header[column] if column < len(header) and header[column] else f"Cột {column}"
+            label = _expand(f"{name} {words}".strip()) if words else _expand(name)
+            yield _projection(line, quote.of(column), row[column], label, None, period, issuer)
 
 
 def _column_labels(header_rows, width):
@@ -273,18 +358,18 @@ def _cell_spans(text):
 
 def _projection(line, quote, cell, label, group, period, issuer, unit=""):
     label, group = label[:LONG], group[:LONG] if group else group  # a header cell may run to any length
-    percent = "%" in cell or "%" in unit or re.search(r"tỷ lệ|tỉ lệ|%", label, re.IGNORECASE)
+    comparator, value, value_max, percent_sign, level_label = _read_cell(cell)
+    percent = not level_label and (percent_sign or "%" in unit or re.search(r"tỷ lệ|tỉ lệ|%", label, re.IGNORECASE))
     index = not percent and re.search(r"chỉ số|hệ số|\bđiểm\b|\bHDI\b", label, re.IGNORECASE)
-    sign = re.match(r"^(≥|≤|>=|<=|>|<)\s*", cell)
     return {
         "kind": "projection",
         "quote": quote,
         "indicator": label,
-        "comparator": _SIGNS[sign.group(1)] if sign else "=",
-        "value": parse_number(cell[sign.end() if sign else 0:].rstrip("% ")),
-        "value_max": None,
-        "unit": "%" if percent else "index" if index else "count",
-        "level_label": None,
+        "comparator": comparator,
+        "value": value,
+        "value_max": value_max,
+        "unit": "level" if level_label else "%" if percent else "index" if index else "count",
+        "level_label": level_label,
         "deadline": period,
         "scope": group or issuer,
         "category": categorize(label, "", ()),

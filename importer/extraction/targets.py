@@ -21,6 +21,7 @@ from .categories import OTHER, categorize, matching
 from .figures import NUMBER, date_spans, parse_level, parse_number
 from .labels import indicator_name, scope_of
 from .tables import is_row
+from .text import COUNT_NOUNS as _COUNT_NOUNS
 from .text import LEAD_IN, LONG, Span, clauses, narrow, pieces, sentences, split_spans, strip_bullet
 
 TARGET, TASK = "target", "task"
@@ -62,11 +63,6 @@ class Anchor:
 # ---------------------------------------------------------------------------------------------
 # Anchors
 
-_COUNT_NOUNS = (
-    r"trường|điểm trường|cơ sở|phòng(?: học)?|lớp(?: học)?|nhóm(?: lớp| trẻ)?|nhà|thư viện|học sinh|trẻ|"
-    r"giáo viên|cán bộ|nhân viên|người|sáng kiến|đề tài|môn|câu lạc bộ|CLB|mô hình|công trình|chuyên đề|"
-    r"hội thảo|giải|huy chương|tiết|bài giảng|lượt|đơn vị|sân|bể bơi|máy tính|hạng mục|cuộc thi"
-)
 _RANGE = re.compile(rf"(?<!\d)(?:từ\s+)?(?P<low>{NUMBER})\s*%?\s*(?:đến|tới|-|–)\s*(?P<high>{NUMBER})\s*%")
 _PERCENT = re.compile(rf"(?<![\d.,/])(?P<num>{NUMBER})\s*%")
 _INDEX = re.compile(r"(?<![\d.,/])(?P<num>\d+[.,]\d+)(?![\d]|[.,]\d|\s*%)")  # "đạt trên 0,75." ends a sentence
@@ -175,11 +171,13 @@ class _Taken:
         self.ends.insert(index, end)
 
 
-# A floor across units: "không có xã, phường nào dưới 60%", "không để trường nào đạt thấp hơn 85%" — every
-# unit at least that share (the plan's own rate is another target).
+# A floor across units: "không có xã, phường nào dưới 60%", "không để trường nào đạt thấp hơn 85%", "không có
+# trường nào có tỷ lệ giáo viên đạt chuẩn năng lực số thấp hơn 80%" — every unit at least that share (the
+# plan's own rate is another target). The words between "nào" and the bound name the indicator: any words
+# without a figure or a comma.
 _FLOOR = re.compile(
-    rf"\bkhông\s+(?:có|để)\s+(?:[^\W\d]+[\s,]+){{1,8}}?nào\s+(?:(?:có\s+tỷ lệ|có\s+tỉ lệ|đạt|chỉ đạt)\s+)?"
-    rf"(?:dưới|thấp hơn)\s+(?P<num>{NUMBER})\s*%",
+    rf"\bkhông\s+(?:có|để)\s+(?:[^\W\d]+[\s,]+){{1,8}}?nào\s+(?:[^\W\d]+\s+){{0,16}}?"
+    rf"(?:dưới|thấp hơn|chưa đạt)\s+(?:mức\s+)?(?P<num>{NUMBER})\s*%",
     re.IGNORECASE,
 )
 _FLOOR_START = re.compile(r"\bkhông\s+(?:có|để)\b", re.IGNORECASE)
@@ -237,8 +235,22 @@ def find_anchors(text, mode):
         anchors = [anchor for anchor in anchors if anchor.kind != "level"]
     anchors = [anchor for anchor in anchors if not before.contains(_HEDGED, anchor.start)]
     if anchors:
-        return anchors
+        return [_yearly_change(anchor, text, before) for anchor in anchors]
     return _wording_anchors(text, mode)
+
+
+# "tăng 5% mỗi năm", "giảm bình quân 10%/năm": a yearly change, which the targets' comparators cannot state
+_CHANGE_BEFORE = re.compile(r"\b(?:tăng|giảm)(?:\s+(?:thêm|bình quân|trung bình|ít nhất|tối thiểu))*\s*$",
+                            re.IGNORECASE)
+_EACH_YEAR_AFTER = re.compile(r"\s*(?:/\s*năm|mỗi năm|hằng năm|hàng năm)\b", re.IGNORECASE)
+
+
+def _yearly_change(anchor, text, before):
+    """A share that is a yearly change ("tăng 5% mỗi năm") stays read as its figure, marked for the reviewer."""
+    if (anchor.kind == "percent" and anchor.doubt is None and before.ends_with(_CHANGE_BEFORE, anchor.start)
+            and _EACH_YEAR_AFTER.match(text, anchor.end)):
+        return replace(anchor, doubt="Mức tăng (giảm) mỗi năm, không phải tỷ lệ cần đạt: kiểm tra chỉ số và giá trị.")
+    return anchor
 
 
 class _Span:
@@ -420,8 +432,18 @@ class _Dates:
         return index >= 0 and position < self.ends[index]
 
 
+# A deadline written as a date or a month: "trước 31/12/2027", "trong tháng 12/2025", "chậm nhất ngày 30/6/2026",
+# "trước quý III/2027" give their year (a date after no such word, "ngày 05/9/2025" of a citation, gives none).
+_DEADLINE_DATE = re.compile(
+    r"\b(?:trước|chậm nhất|đến hết|đến|tới|trong|cuối|hết)\s+(?:(?:ngày|tháng|quý)\s+)?"
+    r"(?:\d{1,2}\s*/\s*)?(?:\d{1,2}|I{1,3}|IV)\s*/\s*(?P<y>\d{4})(?![\d/])",
+    re.IGNORECASE,
+)
+
+
 def horizons(text, ref_year=None):
-    """(position, horizon) pairs: "2030", or a school year "2026-2027"; dates and baselines left out."""
+    """(position, horizon) pairs: "2030", or a school year "2026-2027", or the year of a deadline date
+    ("trước 31/12/2027"); other dates and baselines left out."""
     dates, before = _Dates(text), _Before(text)
     found = []
     for match in _HORIZON.finditer(text):
@@ -437,21 +459,34 @@ def horizons(text, ref_year=None):
         if ref_year and year < ref_year:
             continue
         found.append((match.start(), label))
-    return found
+    dated = [(match.start(), match.group("y")) for match in _DEADLINE_DATE.finditer(text)
+             if not (ref_year and int(match.group("y")) < ref_year)]
+    return sorted(found + dated) if dated else found
+
+
+# Between a figure and the horizon that follows it in its own words: "45% vào năm 2027", "60% (năm 2030)",
+# "mức độ 2 trước 31/12/2027" (a comma, "và" or another word in between: the horizon is another figure's).
+_JUST_AFTER = re.compile(r"\s*\(?\s*(?:(?:vào|trong|đến|tới|hết|cuối|trước|chậm nhất)\s+)*", re.IGNORECASE)
 
 
 class _Horizons:
     """The horizons of a clause (``horizons``), by position."""
 
-    def __init__(self, found):
+    def __init__(self, found, text=""):
         self.found = found
         self.starts = [start for start, _label in found]
+        self.text = text
 
-    def at(self, position, piece_start, piece_end):
-        """The horizon of the figure at ``position``: one in its own piece (the nearest before it, else the
+    def at(self, position, piece_start, piece_end, end=None):
+        """The horizon of the figure at ``position`` (ending at ``end``): one that follows it in its own words
+        ("45% vào năm 2027 và 55% vào năm 2030"), else one in its own piece (the nearest before it, else the
         first after it: "35% (năm 2030), 50% (năm 2035)"), else the nearest before it in the clause."""
         first, stop = bisect.bisect_left(self.starts, piece_start), bisect.bisect_left(self.starts, piece_end)
         upto = bisect.bisect_right(self.starts, position)  # the horizons at or before the figure
+        if end is not None:
+            following = bisect.bisect_left(self.starts, end)
+            if following < stop and _JUST_AFTER.match(self.text, end).end() == self.starts[following]:
+                return self.found[following][1]
         if min(stop, upto) > first:
             return self.found[min(stop, upto) - 1][1]
         if stop > max(first, upto):
@@ -504,6 +539,23 @@ def plan_horizon(texts, ref_year=None):
             if not ref_year or int(label[-4:]) >= ref_year:
                 return label
     return None
+
+
+OPENING_LINES = 40
+
+
+def purpose_period(body, ref_year=None):
+    """The plan's period as its first section states it when that section is the purpose ("I. MỤC ĐÍCH, YÊU
+    CẦU: ... UBND phường ban hành Kế hoạch nhằm cụ thể hóa các chỉ tiêu ... đến năm 2030"), read as
+    ``plan_horizon`` reads the opening lines; None for any other first section (a review of the current
+    situation names past periods, an objectives section the horizons of its targets)."""
+    if not body or not body[0].headings or section_mode(body[0].headings[:1]) is not None:
+        return None
+    if not _PURPOSE_HEADING.search(body[0].headings[0]):
+        return None
+    first = body[0].headings[0]
+    lines = [line.text for line in body[:OPENING_LINES] if line.headings[:1] == (first,) and len(line.headings) == 1]
+    return plan_horizon(lines, ref_year)
 
 
 _PAST_YEAR = re.compile(r"(?<!đến )(?<!trước )(?<!tới )(?<!so với )năm\s+(\d{4})(?!\s*[-–])", re.IGNORECASE)
@@ -563,7 +615,12 @@ def extract_targets(body, *, issuer=None, ref_year=None, limit=None, period=None
 
     A bullet reads in the context of the line that introduces it: the "- ..." item above a "+ ..."
     sub-item, or an unbulleted lead-in ending with ':' ("Chỉ tiêu cụ thể đến năm 2030:") above a list.
+
+    ``period``: the plan's period from its title and opening lines; when they state none, the one its purpose
+    section states (``purpose_period``).
     """
+    if period is None:
+        period = purpose_period(body, ref_year)
     proposals = []
     parent = lead = None
     contexts = {}  # read once for all the lines under the same lead-in and item
@@ -609,19 +666,23 @@ def _from_line(line, mode, context, issuer, ref_year, period=None):
     default_horizon = near_horizon or period
     for sentence in sentences(text):
         lead_in = LEAD_IN.match(sentence)
+        kept = False  # the clause before is a maintain list: "Duy trì A; B mức độ 3" keeps B too
         for clause in clauses(sentence):
             found = horizons(clause.text, ref_year)
+            keeps = mode == TARGET and (_names_programme(clause.text) if _KEEP_LIST.search(clause.text)
+                                        else kept and _continues_kept(clause.text))
+            governed, kept = kept, keeps
             if is_baseline(clause.text, ref_year, found):
                 continue
-            clause_horizons = _Horizons(found)
+            clause_horizons = _Horizons(found, clause.text)
             subject = ""  # the group the last share counted, for a nested "trong đó 35% ..."
-            for group in _groups(clause.text, mode):
+            for group in _groups(clause.text, mode, governed):
                 read = {}  # piece -> where its previous anchor ended
                 for piece, anchor in group.anchors:
                     segment_start = read.get(id(piece), 0)
                     read[id(piece)] = anchor.end
                     at = piece.start + anchor.start  # in the clause
-                    deadline = clause_horizons.at(at, piece.start, piece.end)
+                    deadline = clause_horizons.at(at, piece.start, piece.end, piece.start + anchor.end)
                     offset, stretch = narrow(clause.text, at, piece.start + anchor.end, group.start, group.end)
                     piece_offset, piece_text = narrow(piece.text, anchor.start, anchor.end)
                     clause_offset, clause_text = narrow(clause.text, at, piece.start + anchor.end)
@@ -685,10 +746,24 @@ def _kept_list(text, anchors):
     return sorted(anchors, key=lambda anchor: anchor.start)
 
 
-def _groups(clause, mode):
-    """Pieces with anchors, each with the figure-less pieces around it that belong to its quote."""
+_REACH_VERB = re.compile(r"\b(?:đạt|hoàn thành|nâng|tăng|xây dựng)\b", re.IGNORECASE)
+
+
+def _continues_kept(clause):
+    """A clause that only names programmes ("phổ cập giáo dục tiểu học mức độ 3 và xóa mù chữ mức độ 2"), no
+    verb of its own ("phổ cập giáo dục tiểu học đạt mức độ 3" is reached, not kept)."""
+    return bool(_PROGRAMME.match(clause)) and not _REACH_VERB.search(clause)
+
+
+def _groups(clause, mode, governed=False):
+    """Pieces with anchors, each with the figure-less pieces around it that belong to its quote.
+
+    ``governed``: the clause before is a maintain list ("Duy trì phổ cập giáo dục mầm non cho trẻ em 5 tuổi;
+    phổ cập giáo dục tiểu học mức độ 3"), which a clause that begins with a programme carries on."""
     groups, pending, shares = [], [], {}
     keep = _KEEP_LIST.search(clause) if mode == TARGET else None
+    if keep is None and governed and _continues_kept(clause):
+        keep = re.match("", clause)  # the list goes on from the clause's start
     for piece in _joined_floors(clause, pieces(clause)):
         anchors = find_anchors(piece.text, mode)
         if keep and piece.end > keep.start():

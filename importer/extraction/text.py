@@ -158,14 +158,31 @@ _LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
 _SECTION_WORDS = re.compile(
     r"MỤC TIÊU|CHỈ TIÊU|NHIỆM VỤ|GIẢI PHÁP|TỔ CHỨC THỰC HIỆN|LỘ TRÌNH|MỤC ĐÍCH|NỘI DUNG|KINH PHÍ|NGUỒN LỰC"
 )
+# What a plan counts ("02 chuyên đề", "15 phòng học"): also the nouns of the count targets (targets.py).
+COUNT_NOUNS = (
+    r"trường|điểm trường|cơ sở|phòng(?: học)?|lớp(?: học)?|nhóm(?: lớp| trẻ)?|nhà|thư viện|học sinh|trẻ|"
+    r"giáo viên|cán bộ|nhân viên|người|sáng kiến|đề tài|môn|câu lạc bộ|CLB|mô hình|công trình|chuyên đề|"
+    r"hội thảo|giải|huy chương|tiết|bài giảng|lượt|đơn vị|sân|bể bơi|máy tính|hạng mục|cuộc thi"
+)
+# A short numbered sentence that states a target, not a heading: "4. Tổ chức ít nhất 02 chuyên đề mỗi học kỳ.",
+# "3. Không có học sinh bỏ học.", "2. Xây dựng mới 6 phòng học." (a heading ending with a stop states none:
+# "1. Mục tiêu chung.", "3. Tăng cường phối hợp giữa nhà trường, gia đình và xã hội.")
+_STATES_TARGET = re.compile(
+    r"\b(?:ít nhất|tối thiểu|không dưới|không ít hơn|không quá|không có|không để|không còn)\s+\w"
+    rf"|(?<![\w.,/-])(?<!số )(?<!lớp )(?<!khối )(?<!nhóm )\d{{1,3}}\s+(?:{COUNT_NOUNS})(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def heading_marker(line):
     """The rank of a numbering marker at the start of ``line`` (1 = I., 2 = 1., 3 = 1.1., 6 = a)), or None."""
     if _ROMAN.match(line):
         return 1
-    if _CAPITAL_LETTER.match(line) and is_upper_line(line[2:]):
+    letter = _CAPITAL_LETTER.match(line)
+    if letter and is_upper_line(letter.group(2)):
         return 0  # "A. MỤC TIÊU" above "I. ..."
+    if letter and _lettered_part(letter):
+        return 1.5  # "A. Chỉ tiêu năm học 2025-2026" between "II. ..." and "1. ..."
     match = _DOTTED.match(line)
     if match:
         return 1 + match.group(1).count(".") + 1
@@ -174,6 +191,14 @@ def heading_marker(line):
     if _LETTER.match(line):
         return 6
     return None
+
+
+def _lettered_part(match):
+    """"A. Chỉ tiêu năm học 2025-2026", "B) Giai đoạn 2028 - 2030": a part in small letters, lettered A to H,
+    whose words after the first are in small letters (not a name: "C. Nguyễn Văn An")."""
+    words = match.group(2).split()
+    return (match.group(1) in "ABCDEFGH" and len(words) >= 2 and words[0][:1].isupper() and words[0][1:].islower()
+            and all(not word[:1].isupper() for word in words[1:3]))
 
 
 def heading_rank(line, seen_heading):
@@ -188,6 +213,8 @@ def heading_rank(line, seen_heading):
     if rank is not None:
         # "2. Năm 2027: hoàn thành 100% ..." is a numbered sentence; "1. Mục tiêu chung." a heading.
         if line.endswith(";") or (line.endswith(".") and (len(line) > 60 or re.search(r"[:%]", line))):
+            return None
+        if line.endswith(".") and _STATES_TARGET.search(line, line.find(" ")):
             return None
         if line.endswith(":") and len(line) > 120:
             return None
@@ -212,16 +239,43 @@ class Line:
 
 
 _END_OF_BODY = re.compile(r"^(?:nơi nhận|trên đây là)", re.IGNORECASE)
+# An appendix after the signature: "PHỤ LỤC", "PHỤ LỤC II", "Phụ lục số 1: Chỉ tiêu của các trường đến năm 2030".
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:số\s+)?(?:[IVX]+|\d{1,2}))?(?:\s*[.:\-–]\s*\S.*)?$")
+
+
+# An appendix is read when its title names targets: one of data ("SỐ LIỆU THỐNG KÊ", "DANH SÁCH ...") is not.
+_TARGETS_NAMED = re.compile(r"mục tiêu|chỉ tiêu|lộ trình", re.IGNORECASE)
+
+
+def _title_of(lines, index, reach=3):
+    """The appendix heading at lines[index] and the lines of its title under it (up to ``reach``, no table rows)."""
+    title = []
+    for line in lines[index:index + reach]:
+        if is_table_row(line):
+            break
+        title.append(line)
+    return " ".join(title)
 
 
 def outline_events(cleaned):
-    """(rank, line) for every line up to "Nơi nhận": a heading with its outline rank and its heading path
-    (itself last), or a line with rank None and the path it stands under (empty in the preamble)."""
+    """(rank, line) for every line of the body, up to "Nơi nhận", and of each appendix after the signature
+    ("PHỤ LỤC ..."): a heading with its outline rank and its heading path (itself last), or a line with rank
+    None and the path it stands under (empty in the preamble). The recipients and the signature between the
+    body and an appendix are left out."""
     stack = []  # (rank, text)
-    for index, line in enumerate(cleaned.split("\n")):
+    closed = False  # after the body: only an appendix is read
+    lines = cleaned.split("\n")
+    for index, line in enumerate(lines):
+        in_appendix = bool(stack) and stack[0][0] == -1
+        if closed or (_END_OF_BODY.match(line) and stack) or (in_appendix and _APPENDIX.match(line)):
+            closed = True
+            if len(line) <= 200 and _APPENDIX.match(line) and _TARGETS_NAMED.search(_title_of(lines, index)):
+                # its own outline, above the headings it holds ("CHỈ TIÊU CỦA CÁC TRƯỜNG", "I. ...")
+                stack = [(-1, line)]
+                closed = False
+                yield -1, Line(line, (line,), index)
+            continue
         if _END_OF_BODY.match(line):
-            if stack:
-                break
             continue
         rank = heading_rank(line, bool(stack))
         if rank is not None and (stack or rank == 1 or _SECTION_WORDS.search(line.upper())):
