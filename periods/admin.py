@@ -11,7 +11,7 @@ class PeriodForm(forms.ModelForm):
 
     class Meta:
         model = Period
-        fields = "__all__"
+        fields = ["code", "kind", "school_year", "year", "start", "end", "deadline", "lock_after_days"]
 
     def clean(self):
         data = super().clean()
