@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.failures import health
 from plans.urls import public_urlpatterns as plan_public_urlpatterns
 from reports.urls import public_urlpatterns as report_public_urlpatterns
 from reports.views import home
@@ -13,6 +14,7 @@ admin.site.index_title = "Quản trị dữ liệu"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("suc-khoe/", health, name="health"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include(units_auth_urlpatterns)),  # password change, "Quên mật khẩu", set-password links
@@ -26,3 +28,5 @@ urlpatterns = [
     path("quan-tri/", include("units.urls")),  # accounts, roles and units, run by each unit's administrator
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.failures.server_error"

@@ -32,6 +32,7 @@ from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
 from units.links import absolute_url
 from units.models import Membership, Role, Unit
+from units.storage_errors import is_storage_failure
 
 from .content import (
     ReportContent,
@@ -271,6 +272,9 @@ def error_text(error):
         return str(error)
     if isinstance(error, SoftTimeLimitExceeded):
         return "Quá thời gian tạo báo cáo (10 phút)."
+    if is_storage_failure(error):
+        return ("Máy chủ không ghi được tệp báo cáo (bộ nhớ lưu trữ đầy hoặc không cho ghi): hãy báo quản trị hệ "
+                "thống, rồi tạo lại báo cáo.")
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 

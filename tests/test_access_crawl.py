@@ -9,7 +9,8 @@ Left out, with their reasons:
   admin's sign-in, checked below);
 - /api/: its own tests (tests/api/), token authentication and a schema-driven fuzzer;
 - /cong-khai/: public on purpose (only documents marked public; tests/reports/test_plan_public.py);
-- sign-in, sign-out and password pages: no object of any unit.
+- sign-in, sign-out and password pages: no object of any unit;
+- /suc-khoe/: the health check, public on purpose, naming no data (tests/test_failures.py).
 """
 
 import itertools
@@ -32,7 +33,7 @@ from tests.factories import make_document, make_indicator, make_period, make_tar
 
 EXCLUDED_NAMESPACES = {"admin", "api", "public"}
 EXCLUDED_NAMES = {"login", "logout", "password_change", "password_change_done", "password_reset",
-                  "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+                  "password_reset_done", "password_reset_confirm", "password_reset_complete", "health"}
 
 # (url name, kwarg) -> the kind of seeded object its value names. A new pattern with an id and no row here
 # fails test_every_url_kwarg_is_mapped: add the row (and the objects) when you add the URL.
