@@ -278,7 +278,11 @@ def period_exception(request, period_pk):
     form = ExceptionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chưa mở được: " + "; ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(_completeness_url())
+        # back to the page the form was on: the inbox for a ward, the completeness page for a school
+        raw = request.POST.get("unit", "")
+        unit = (access.visible_units(request.user).filter(pk=raw).first()
+                if raw.isascii() and raw.isdigit() else None)
+        return redirect(_exception_return(unit, period) if unit else f"{_completeness_url()}?period={period.pk}")
     unit = access.get_unit_for_user(request, form.cleaned_data["unit"])
     if not access.can_reopen_entry(request.user, unit):
         raise PermissionDenied("Chỉ cán bộ phụ trách của cấp trên mới gia hạn được.")
@@ -286,9 +290,14 @@ def period_exception(request, period_pk):
                                                open_until=form.cleaned_data["open_until"],
                                                reason=form.cleaned_data["reason"])
     messages.success(request, f"Đã mở nhập số liệu cho {unit} đến ngày {exception.open_until:%d/%m/%Y}.")
-    if unit.kind != UnitKind.SCHOOL:
-        return redirect(f"{reverse('reports:report_inbox')}?unit={unit.parent_id}&period={period.pk}")
-    return redirect(f"{_completeness_url()}?unit={unit.parent_id}&period={period.pk}")
+    return redirect(_exception_return(unit, period))
+
+
+def _exception_return(unit, period):
+    """Where a reopening (granted or refused) returns: the inbox of the ward's province, or the completeness page
+    of the school's ward, for the period."""
+    page = reverse("reports:report_inbox") if unit.kind != UnitKind.SCHOOL else _completeness_url()
+    return f"{page}?unit={unit.parent_id}&period={period.pk}"
 
 
 @login_required

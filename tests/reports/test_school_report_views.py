@@ -530,6 +530,20 @@ def test_granting_again_moves_the_schools_exception(client, personas, tree, item
     assert list(PeriodException.objects.values_list("unit", "open_until")) == [(tree["A-TH1"].pk, open_until)]
 
 
+def test_a_refused_reopening_returns_to_the_unit_and_period_it_was_asked_for(client, personas, tree, items,
+                                                                             locked_period):
+    login(client, personas["officer_a"])
+    past = timezone.localdate() - timedelta(days=2)
+    response = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
+                           {"unit": tree["A-TH1"].pk, "open_until": past.isoformat(), "reason": "Mất điện"})
+    assert response.url == f"{reverse('reports:period_completeness')}?unit={tree['A'].pk}&period={locked_period.pk}"
+    assert not PeriodException.objects.exists()
+    # another ward's school: nothing of it is told, the period's page without a unit
+    response = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
+                           {"unit": tree["B-MN"].pk, "open_until": past.isoformat(), "reason": "Mất điện"})
+    assert response.url == f"{reverse('reports:period_completeness')}?period={locked_period.pk}"
+
+
 @pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("principal_a", 403), ("leader_a", 403)])
 def test_only_the_wards_officer_grants_an_exception(client, personas, tree, items, locked_period, persona, status):
     response = grant_exception(login(client, personas[persona]), tree["A-TH1"], locked_period)
