@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from periods.models import Period
 from targets.fields import format_number, plain_decimal
@@ -321,6 +322,20 @@ class ReportBuild(models.Model):
     def is_to_send(self):
         """Queued, but not yet handed to the broker: the sweep sends it when the broker answers again."""
         return self.state == BuildState.QUEUED and self.enqueued_at is None
+
+    # queued this many times the stale delay without any worker taking it: say so (no worker may be running)
+    UNCLAIMED_AFTER_STALE = 3
+
+    @property
+    def unclaimed_minutes(self):
+        """Minutes it has waited, sent to the broker, without any worker starting it, once that is long enough
+        (UNCLAIMED_AFTER_STALE × REPORT_BUILD_STALE_SECONDS) to tell the user; else None."""
+        if self.state != BuildState.QUEUED or self.enqueued_at is None or self.attempts:
+            return None
+        waited = (timezone.now() - self.created_at).total_seconds()
+        if waited < self.UNCLAIMED_AFTER_STALE * settings.REPORT_BUILD_STALE_SECONDS:
+            return None
+        return max(1, round(waited / 60))
 
     @property
     def duration(self):

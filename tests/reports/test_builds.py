@@ -584,6 +584,22 @@ def test_the_status_fragment_shows_why_a_build_failed(client, personas, tree, pl
     assert client.get(reverse("reports:build_download", args=[build.pk, "xlsx"])).status_code == 404
 
 
+def test_a_build_no_worker_takes_says_so_after_a_few_minutes(client, personas, tree, plan, period, settings):
+    """Sent to the broker, but no worker running: after three times the stale delay the user reads why it waits."""
+    build = ReportBuild.objects.create(unit=tree["A"], document=plan, period=period, formats=["xlsx"],
+                                       inputs_hash="x", requested_by=personas["officer_a"])
+    sent = timezone.now()
+    ReportBuild.objects.filter(pk=build.pk).update(enqueued_at=sent)
+    client.force_login(personas["officer_a"])
+    status_url = reverse("reports:build_status", args=[build.pk])
+    assert "chưa máy chủ tạo báo cáo nào nhận việc" not in client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    ReportBuild.objects.filter(pk=build.pk).update(
+        created_at=sent - timedelta(seconds=3 * settings.REPORT_BUILD_STALE_SECONDS + 300), enqueued_at=sent)
+    html = text(client.get(status_url, HTTP_HX_REQUEST="true").content.decode())
+    assert "Đã chờ 8 phút mà chưa máy chủ tạo báo cáo nào nhận việc: có thể máy đang ngừng." in html
+    assert "Đang chờ…" in html  # still polled: it is built when a worker comes back
+
+
 def test_the_build_list_takes_the_same_queries_whatever_the_number_of_builds(
         client, personas, tree, plan, plan_b, period, django_assert_num_queries):
     now = timezone.now()
