@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # runs of one reading (a message redelivered after its worker died) before it is failed
 STALLED_AFTER = timedelta(minutes=2)  # without a heartbeat (every 10 s while the child reads)
+# the progress of an import whose reading the broker refused: stalled at once, to be read again from its page
+NOT_SENT = "Chưa gửi được tệp đến máy chủ đọc tệp"
 PROGRESS_EVERY = 1  # seconds: notes closer together are not all written
 
 
@@ -64,6 +66,12 @@ def is_stalled(plan_import, now=None):
         return False
     last = plan_import.heartbeat_at or plan_import.created_at
     return last is not None and last < (now or timezone.now()) - STALLED_AFTER
+
+
+def mark_not_sent(import_id):
+    """The broker refused the reading: the import shows at once that it must be read again (is_stalled)."""
+    PlanImport.objects.filter(pk=import_id, status=PlanImportStatus.READING).update(
+        progress=NOT_SENT, heartbeat_at=timezone.now() - STALLED_AFTER - timedelta(seconds=1))
 
 
 @transaction.atomic

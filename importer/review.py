@@ -24,7 +24,7 @@ from .forms import (
     SectionHorizonForm,
     TaskReviewForm,
 )
-from .reading_job import is_stalled
+from .reading_job import NOT_SENT, is_stalled
 
 
 def highlighted_text(text, items):
@@ -111,7 +111,8 @@ def same_plans(plan_import):
 
 def reading_context(plan_import):
     """The page of an import whose file is being read (polled until it is) or could not be read."""
-    return {"plan_import": plan_import, "stalled": is_stalled(plan_import)}
+    return {"plan_import": plan_import, "stalled": is_stalled(plan_import),
+            "not_sent": plan_import.progress == NOT_SENT}
 
 
 def created_targets(document):

@@ -1,19 +1,33 @@
 """Thin Celery tasks: they take primary keys and call importer.reading_job, where the work is."""
 
+import logging
+from functools import partial
+
 from celery import shared_task
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from . import reading_job
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_reading(plan_import):
     """Run the import's reading once the current transaction commits (at once outside a transaction).
 
-    robust: with the broker down the upload still succeeds; the import shows as stalled after
-    reading_job.STALLED_AFTER, and the officer reads it again from its page.
+    With the broker down the upload still succeeds (the file is kept); the import shows at once that it could
+    not be sent (reading_job.mark_not_sent), and the officer reads it again from its page.
     """
     import_id = plan_import.pk
-    transaction.on_commit(lambda: read_plan_import.delay(import_id), robust=True)
+    transaction.on_commit(partial(send_reading, import_id))
+
+
+def send_reading(import_id):
+    try:
+        read_plan_import.delay(import_id)
+    except OperationalError as error:
+        logger.warning("The broker is unreachable (%s): plan import %s not sent for reading", error, import_id)
+        reading_job.mark_not_sent(import_id)
 
 
 # Time limits above the child's own (reading_child.READ_TIMEOUT, 120 s): the soft one lets the job record the

@@ -294,3 +294,34 @@ def test_a_plan_is_read_by_the_worker(tree, personas):
         plan_import.refresh_from_db()
     assert plan_import.status == PlanImportStatus.REVIEWING, plan_import.error or plan_import.progress
     assert len(plan_import.items()) == 16 and plan_import.attempts == 1 and not plan_import.source_file
+
+
+def test_with_the_broker_down_the_upload_is_kept_and_says_at_once_to_read_it_again(client, personas, tree,
+                                                                                   monkeypatch):
+    from django.test import TestCase
+    from django.urls import reverse
+    from kombu.exceptions import OperationalError
+
+    from importer import tasks as importer_tasks
+    from plans.models import PlanImport, PlanImportStatus
+    from tests.importer.test_plan_import import HIEN_THANH, sample
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(importer_tasks.read_plan_import, "delay", refuse)
+    client.force_login(personas["officer_a"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("importer:plan_import_upload"), {"unit": tree["A"].pk, "file": sample(HIEN_THANH)})
+    assert response.status_code == 302  # the upload is not a 500
+    plan_import = PlanImport.objects.get()
+    assert plan_import.status == PlanImportStatus.READING and plan_import.source_file
+    page = client.get(response.url).content.decode()
+    assert "Chưa gửi được tệp đến máy chủ đọc tệp: máy chủ xử lý đang tạm ngưng." in page
+    assert "Đọc lại tệp</button>" in page
+    # the broker back: reading it again reads it
+    monkeypatch.undo()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("importer:plan_import_retry", args=[plan_import.pk]))
+    plan_import.refresh_from_db()
+    assert plan_import.status == PlanImportStatus.REVIEWING
