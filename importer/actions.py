@@ -19,7 +19,6 @@ Until create_plan_from_import nothing of the plan exists: the proposals live in 
 importer.gold, as the demo plans do.
 """
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -435,28 +434,11 @@ def _create_tasks(document, proposals):
 
 
 # words that say how a figure is given, not what it measures: a name of these alone fits any target
-_GENERIC_NAME_WORDS = {"ty", "ti", "le", "so", "luong", "chi", "tieu", "muc", "do", "cap", "ket", "qua", "gia", "tri",
-                       "con", "cua", "cac", "nhung", "phan", "tram", "dat", "va", "duoc", "trong", "nam"}
-_FULL_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b",
-                        re.IGNORECASE)
-
-
-def indicator_name_problem(name):
-    """Why a proposal's indicator name may not become a catalogue indicator shared by every unit, or "": it is
-    only generic words ("Tỷ lệ", "Số lượng", "Chỉ tiêu"), or it holds a full date (a document's title)."""
-    words = matching.fold(name).split()
-    if all(word in _GENERIC_NAME_WORDS or word.isdigit() for word in words):
-        return "quá chung"
-    if _FULL_DATE.search(name or ""):
-        return "có ngày tháng (tên một văn bản?)"
-    return ""
-
-
 def _new_indicator(item, made):
     """The indicator named by the proposal: found by its code (the slug of the name) or created. A name that is
     only generic words or holds a date is refused (ValidationError naming the proposal): the catalogue is shared,
     and the next plans would be offered it."""
-    problem = indicator_name_problem(item["indicator"])
+    problem = matching.indicator_name_problem(item["indicator"])
     if problem:
         raise ValidationError(f"Đề xuất {item['id']}: tên chỉ số “{item['indicator'].strip()}” {problem}; hãy sửa tên chỉ số "
                               "(hoặc chọn một chỉ số có sẵn) trước khi tạo kế hoạch.")

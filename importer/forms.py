@@ -25,7 +25,7 @@ from units.models import Unit
 from .extraction import ExtractionError
 from .extraction.reading import MAX_BYTES, file_kind
 from .gold import CATEGORY_BY_GOLD, COMPARATOR_BY_GOLD, KIND_BY_UNIT
-from .matching import score_text
+from .matching import indicator_name_problem, score_text
 
 COMPARATOR_CHOICES = [
     ("=", "bằng (=)"), (">=", "từ … trở lên (≥)"), ("<=", "không quá (≤)"),
@@ -148,6 +148,11 @@ def clean_proposal_fields(fields, item):
         values[key], error = _choice_id(fields.get(key), candidates, message)
         if error:
             errors[key] = error
+    problem = indicator_name_problem(values["indicator"]) if values["indicator_id"] is None else ""
+    if problem and "indicator" not in errors:
+        # accepted without a portal indicator, the name becomes a catalogue indicator every unit is offered
+        errors["indicator"] = (f"Tên chỉ số “{values['indicator']}” {problem}: hãy ghi rõ chỉ số (ví dụ “Tỷ lệ trẻ 5 "
+                               "tuổi ra lớp”) hoặc chọn một chỉ số có sẵn trên cổng.")
     return values, errors
 
 
@@ -173,7 +178,8 @@ class ProposalForm(forms.Form):
         super().__init__(data, initial=proposal_initial(item), auto_id=f"id_p{index}_%s")
         self.item = item
         self.fields["indicator_id"].choices = [("", "— tạo chỉ số mới theo tên ở trên —")] + [
-            (str(c["id"]), f"{c['name']} (giống {score_text(c['score'])})") for c in item.get("indicator_candidates", [])]
+            (str(c["id"]), f"{c['name']} (giống {score_text(c['score'])}{'; ' + c['differs'] if c.get('differs') else ''})")
+            for c in item.get("indicator_candidates", [])]
         self.fields["parent_id"].choices = [("", "— không gắn —")] + [
             (str(c["id"]), c["label"]) for c in item.get("parent_candidates", [])]
 

@@ -497,3 +497,23 @@ def suggest_task_units(proposals, unit):
             task["lead_unit_id"] = lookup(task["lead_text"]) if task["lead_text"] else unit.pk
             task["coordinating_ids"] = [pk for pk in dict.fromkeys(map(lookup, task["coordinating_texts"]))
                                         if pk is not None and pk != task["lead_unit_id"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# A name for a new catalogue indicator
+
+_GENERIC_NAME_WORDS = {"ty", "ti", "le", "so", "luong", "chi", "tieu", "muc", "do", "cap", "ket", "qua", "gia", "tri",
+                       "con", "cua", "cac", "nhung", "phan", "tram", "dat", "va", "duoc", "trong", "nam"}
+_FULL_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d\d\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\b",
+                        re.IGNORECASE)
+
+
+def indicator_name_problem(name):
+    """Why a proposal's indicator name may not become a catalogue indicator shared by every unit, or "": it is
+    only generic words ("Tỷ lệ", "Số lượng", "Chỉ tiêu"), or it holds a full date (a document's title)."""
+    words = fold(name).split()
+    if all(word in _GENERIC_NAME_WORDS or word.isdigit() for word in words):
+        return "quá chung"
+    if _FULL_DATE.search(name or ""):
+        return "có ngày tháng (tên một văn bản?)"
+    return ""

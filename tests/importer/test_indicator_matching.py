@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from importer import actions
+from importer import actions, matching
 from importer.matching import Terms, continuation, core, difference, fold, suggest_indicator
 from plans.models import PlanImportStatus
 from targets.models import Indicator
@@ -189,19 +189,19 @@ def test_difference_explains_nothing_for_the_same_measure():
 
 @pytest.mark.parametrize("name", ["Tỷ lệ", "Tỉ lệ ", "Số", "Số lượng", "Chỉ tiêu", "Kết quả", "Tỷ lệ (%)", ""])
 def test_a_name_of_generic_words_only_is_refused(name):
-    assert actions.indicator_name_problem(name) == "quá chung"
+    assert matching.indicator_name_problem(name) == "quá chung"
 
 
 @pytest.mark.parametrize("name", ["Số phòng học bộ môn", "Tỷ lệ lao động qua đào tạo", "Chỉ số hạnh phúc",
                                   "Số lượng sách thư viện", "Mức độ tự chủ của nhà trường"])
 def test_a_name_that_says_what_is_measured_is_kept(name):
-    assert actions.indicator_name_problem(name) == ""
+    assert matching.indicator_name_problem(name) == ""
 
 
 def test_a_name_holding_a_date_is_refused():
-    assert actions.indicator_name_problem("Số trường - Kế hoạch ngày 05/9/2025 về bán trú") != ""
-    assert actions.indicator_name_problem("Tỷ lệ thực hiện theo văn bản ngày 3 tháng 4 năm 2026") != ""
-    assert actions.indicator_name_problem("Tỷ lệ trường đạt chuẩn năm 2030") == ""
+    assert matching.indicator_name_problem("Số trường - Kế hoạch ngày 05/9/2025 về bán trú") != ""
+    assert matching.indicator_name_problem("Tỷ lệ thực hiện theo văn bản ngày 3 tháng 4 năm 2026") != ""
+    assert matching.indicator_name_problem("Tỷ lệ trường đạt chuẩn năm 2030") == ""
 
 
 @pytest.mark.django_db
@@ -220,10 +220,17 @@ def test_a_plan_with_a_generic_indicator_name_is_not_created(client, personas, t
                    if item["unit"] == "%" and not item.get("indicator_id"))
     for index in range(len(plan_import.items())):
         if index == generic:
-            decide(client, plan_import, index, "accepted", indicator="Tỷ lệ", indicator_id="")
+            # accepting it under a generic name and no portal indicator is refused on its card, kept as typed
+            response = decide(client, plan_import, index, "accepted", indicator="Tỷ lệ", indicator_id="")
+            assertContains(response, "Tên chỉ số “Tỷ lệ” quá chung: hãy ghi rõ chỉ số")
         else:
             decide(client, plan_import, index, "accepted")
         plan_import.refresh_from_db()
+    assert plan_import.items()[generic]["decision"] == "pending"
+
+    # one accepted before the rule (or through the API of the action): the creation refuses it, naming it
+    plan_import.proposals["targets"][generic].update(decision="accepted", indicator="Tỷ lệ", indicator_id=None)
+    plan_import.save(update_fields=["proposals"])
     response = client.post(reverse("importer:plan_import_create", args=[plan_import.pk]), metadata(plan_import))
     assert response.status_code == 200
     proposal_id = plan_import.items()[generic]["id"]
