@@ -48,8 +48,9 @@ _ABBREVIATIONS = [
     (r"\bTP\.\s*", "thành phố "),
     (r"\bUỷ\b", "Ủy"),
 ]
-# "VIỆT NAM" alone: the end of the motto, wrapped onto a line of its own in a PDF's header
-_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^\*+$|^VIỆT NAM$", re.IGNORECASE)
+# "VIỆT NAM" or "NAM" alone: the end of the motto, wrapped onto a line of its own in a PDF's header (no issuer
+# is called either)
+_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^\*+$|^(?:VIỆT\s+)?NAM$", re.IGNORECASE)
 
 
 def extract_metadata(preamble, cleaned, opening=()):

@@ -71,6 +71,8 @@ def test_the_motto_wrapped_in_a_pdf_header_is_not_the_issuer():
     header = ["UBND XÃ AN BÌNH", "TRƯỜNG MẦM NON SƠN CA", "Số: 7/KH-MNSC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "VIỆT NAM",
               "Độc lập - Tự do - Hạnh phúc"]
     assert find_issuer(header, header, "") == "Trường Mầm non Sơn Ca"
+    header = ["UBND PHƯỜNG AN HẢI", "TRƯỜNG TIỂU HỌC AN HẢI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT", "NAM"]
+    assert find_issuer(header, header, "") == "Trường Tiểu học An Hải"
 
 
 def test_a_department_under_its_province_s_committee_is_named_with_the_province():
