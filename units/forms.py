@@ -73,6 +73,17 @@ def account_email_field(help_text):
                                                 "max_length": "Địa chỉ thư điện tử dài quá 254 ký tự."})
 
 
+
+def role_field():
+    """The role of an account in a unit, with what it reaches: the unit chosen and everything below it."""
+    return forms.ChoiceField(
+        label="Vai trò", choices=role_choices,
+        error_messages={"required": "Hãy chọn vai trò.", "invalid_choice": "Vai trò không hợp lệ."},
+        help_text="Mỗi vai trò áp dụng cho đơn vị được chọn và các đơn vị cấp dưới của nó. Ở Sở, Phòng (không có xã, "
+                  "phường cấp dưới), “Cán bộ phụ trách” chỉ làm việc với kế hoạch của chính Sở; để theo dõi các xã, "
+                  "phường trong tỉnh, hãy giao “Cán bộ cấp trên (theo dõi)”.")
+
+
 class AccountCreateForm(forms.Form):
     username = VietnameseUsernameField(
         label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
@@ -83,9 +94,7 @@ class AccountCreateForm(forms.Form):
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
-    role = forms.ChoiceField(label="Vai trò", choices=role_choices,
-                             error_messages={"required": "Hãy chọn vai trò.",
-                                             "invalid_choice": "Vai trò không hợp lệ."})
+    role = role_field()
     title = VietnameseTextField(label="Chức vụ", max_length=120, required=False,
                                 help_text="Ví dụ: Hiệu trưởng, Phó Chủ tịch UBND phường.")
     password = VietnameseTextField(label="Mật khẩu tạm (khi tài khoản không có thư điện tử)", required=False,
@@ -130,8 +139,7 @@ class RoleGrantForm(forms.Form):
     unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
-    role = forms.ChoiceField(label="Vai trò", choices=role_choices,
-                             error_messages={"required": "Hãy chọn vai trò.", "invalid_choice": "Vai trò không hợp lệ."})
+    role = role_field()
     title = VietnameseTextField(label="Chức vụ", max_length=120, required=False)
 
     def __init__(self, *args, admin, account, **kwargs):
