@@ -368,14 +368,26 @@ def resuggest_parents(proposals):
     return lost
 
 
+MIN_QUOTE_TAIL = 3  # words of a quote's end that still locate it (a table row quoted after its column's header)
+
+
 def _find(text, quote):
-    """(start, end) of the quote in the text, whatever the white space between its words (table rows)."""
+    """(start, end) of the quote in the text, whatever the white space between its words (table rows); else of
+    its longest end of at least MIN_QUOTE_TAIL words, starting with a figure, that is (a figure of a table quoted
+    as its column's header then its row: the row is marked)."""
     for candidate in (quote, (quote or "").rstrip(" .;:,")):
         words = candidate.split()
         if words:
             match = re.search(r"\s+".join(map(re.escape, words)), text)
             if match:
                 return match.span()
+    words = (quote or "").rstrip(" .;:,").split()
+    for start in range(1, len(words) - MIN_QUOTE_TAIL + 1):
+        if not any(char.isdigit() for char in words[start]):
+            continue  # a row starts with its number or period: an end starting with a word may be any sentence's
+        match = re.search(r"\s+".join(map(re.escape, words[start:])), text)
+        if match:
+            return match.span()
     return None
 
 

@@ -5,7 +5,10 @@ them to units in "Tổ chức thực hiện", either under a unit's own heading 
 bullets) or one item per unit ("1. Phòng Văn hóa - Xã hội: chủ trì, phối hợp với các trường ..."). Each task
 gets its group, its text, the unit that leads it (chủ trì, as written), the units it names after "phối hợp
 với", and a deadline when one is written ("trước ngày 31/12/2025", "trong quý I năm 2026", "hoàn thành trong
-năm 2027"). Matching these names to the portal's units is importer.matching's.
+năm 2027", "… đến năm 2027." closing a sentence). A task leads itself when it says "<unit> chủ trì", when a
+named unit opens it and acts ("Tổ Văn phòng cập nhật …"), or when the unit acts in the sentence after a heading of
+its own ("1. Tăng cường sự lãnh đạo của cấp ủy. Các chi bộ tổ chức …"). Matching these names to the portal's units
+is importer.matching's.
 """
 
 import calendar
@@ -32,10 +35,14 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 # the words a unit's name starts with, in "Tổ chức thực hiện" ("Tham mưu cho UBND ..." names a task, not a unit)
+# A kind word that starts a compound of its own is no unit: "Ban hành", "Phòng, chống", "Hội nghị", "Trường hợp".
 _UNIT_HEAD = re.compile(
-    r"(?:Các\s+|Mỗi\s+)?(?:Phòng|Ban|Trung tâm|Ủy ban|UBND|HĐND|Hội|Đoàn|Trạm|Công an|Văn phòng|Sở|Trường|Tổ(?!\s+chức)|"
-    r"Chi bộ|Đảng ủy|Mặt trận|MTTQ|Liên đội|Liên đoàn|Hiệu trưởng|Phó Hiệu trưởng|Giáo viên|Cán bộ|Nhân viên|"
-    r"Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch)\b"
+    r"(?:Các\s+|Mỗi\s+)?(?:Phòng(?!,?\s+(?:chống|ngừa|tránh)\b)|Ban(?!\s+hành\b)|Trung tâm|Ủy ban|UBND|HĐND|"
+    r"Hội(?!\s+(?:nghị|thảo|thi|giảng|diễn)\b)|Đoàn(?!\s+kết\b)|Trạm|Công an|Văn phòng|Sở|Trường(?!\s+hợp\b)|"
+    r"Tổ(?!\s+chức)|Chi bộ|Đảng ủy|Mặt trận|MTTQ|Liên đội|Liên đoàn|Hiệu trưởng|Phó Hiệu trưởng|Giáo viên|Cán bộ|"
+    r"Nhân viên|Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch)\b"
+    # "Các chi bộ", "Các tổ chuyên môn", "Các đoàn thể": the units of one kind, in small letters after "Các"
+    r"|(?:Các|Mỗi)\s+(?:chi bộ|tổ(?!\s+chức)|đoàn thể|ban|hội|trung tâm|xã|phường|thôn|tổ dân phố)\b"
 )
 _REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
 # The units after "phối hợp (với)" run up to the first word in small letters that starts what they do ("tổ chức")
@@ -73,8 +80,10 @@ _DUE_HALF = re.compile(r"\b(?:trước|trong|vào|hoàn thành)\s+(?:0?6\s+thán
                        re.IGNORECASE)
 _DUE_SCHOOL_YEAR = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?năm học\s+\d{4}\s*[-–]\s*(\d{4})",
                               re.IGNORECASE)
-# not "trong năm 2026 - 2030", a period
-_DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\s*[-–]\s*\d)",
+# not "trong năm 2026 - 2030", a period; "đến năm 2027" only where a sentence ends ("… chi bộ độc lập đến năm
+# 2027."), not in the name of a programme ("Đề án … đến năm 2030, tầm nhìn …") nor after "tầm nhìn"
+_DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\s*[-–]\s*\d)"
+                       r"|(?<!tầm nhìn )\bđến\s+(?:hết\s+|cuối\s+)?năm\s+(\d{4})(?=\s*(?:[.;]\s|[.;]?\s*$))",
                        re.IGNORECASE)
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -111,7 +120,7 @@ def due_date(text):
                                 30 if match.group(1).lower() == "đầu" else 31).isoformat()
                 if pattern is _DUE_SCHOOL_YEAR:
                     return date(int(match.group(1)), 5, 31).isoformat()
-                return date(int(match.group(1)), 12, 31).isoformat()
+                return date(int(match.group(1) or match.group(2)), 12, 31).isoformat()
             except ValueError:
                 continue
     return None
@@ -170,13 +179,88 @@ _CHAIRS = re.compile(r"\s(?:là cơ quan chủ trì|là đơn vị chủ trì|ch
 
 def stated_lead(text):
     """The unit a task line says leads it ("<unit> chủ trì, …"), or "": only "chủ trì" itself, the one word that
-    says so in any section (other verbs, "triển khai", "tổ chức", start tasks that name no unit)."""
+    says so whatever the unit ("Các trường học tổ chức …" names no lead; a named unit that opens a task does, see
+    ``task_lead``)."""
     text = _REQUEST.sub("", text)
     chairs = _CHAIRS.search(text)
     if not chairs:
         return ""
     name = text[:chairs.start()].strip(" ,:;")
     return name if _UNIT_HEAD.match(name) and len(name.split()) <= 14 else ""
+
+
+# What a unit does, in small letters right after its name ("Tổ Văn phòng cập nhật …", "Các chi bộ tổ chức …")
+_DOES = re.compile(
+    r"(?:chủ trì|chịu trách nhiệm|có trách nhiệm|lãnh đạo|chỉ đạo|phối hợp|xây dựng|theo dõi|tham mưu|thực hiện|"
+    r"triển khai|hướng dẫn|tổ chức|quán triệt|giám sát|tuyên truyền|căn cứ|kiểm tra|tăng cường|rà soát|vận động|"
+    r"đề xuất|báo cáo|lập|huy động|bảo đảm|đảm bảo|tham gia|rà soát|phổ biến|chuẩn bị|nghiên cứu|"
+    r"khám|tiêm|chăm sóc|bồi dưỡng|tập huấn|hỗ trợ|cung cấp|xử lý|nắm bắt|điều tra|thống kê|đánh giá|"
+    r"giải quyết|tiếp nhận|nâng cao|đẩy mạnh|quản lý|khai thác|quan tâm|ban hành|phát động|duy trì|củng cố|"
+    r"cập nhật|sửa chữa|mua sắm|trang bị|kiện toàn|thông tin|cấp|bố trí|phân công|đôn đốc|tổng hợp|sơ kết|"
+    r"tổng kết|vận hành|bảo vệ|phòng chống|tư vấn|giới thiệu|tiếp tục|chủ động|tích cực|thường xuyên)\b"
+)
+_PLACE = re.compile(r"(?:xã|phường|thị trấn|thị xã|huyện|quận|tỉnh|thành phố)\b")
+# A unit's own name after its kind: a word in capitals ("Tổ Văn phòng", "Trạm Y tế"), "nhân dân" (Ủy ban nhân dân
+# …) or a place ("Công an xã"); "Các trường học", "Giáo viên chủ nhiệm" name every unit of a kind, not one.
+_NAMED = re.compile(r"\s*(?:nhân dân\b|" + _PLACE.pattern + ")")
+
+
+def _named(rest):
+    first = rest.split(maxsplit=1)[:1]
+    return bool(first) and (first[0][:1].isupper() or bool(_NAMED.match(rest)))
+
+
+_LONG_NAME = 20  # words: "Ủy ban Mặt trận Tổ quốc Việt Nam xã và các đoàn thể chính trị - xã hội" has 16
+
+
+def opening_unit(text, *, every=False):
+    """The unit a line opens with, up to the first thing it does in small letters: "Tổ Văn phòng" of "Tổ Văn
+    phòng cập nhật dữ liệu …", "Trung tâm Dịch vụ tổng hợp xã" of "… xã hỗ trợ các trường" (a verb followed by
+    a place and another verb belongs to the name). A unit without a name of its own ("Các chi bộ", "Giáo viên")
+    only when ``every``."""
+    text = _REQUEST.sub("", text)
+    kind = _UNIT_HEAD.match(text)
+    if not kind or text.startswith(("Các ", "Mỗi ", "cơ quan", "phòng", "đơn vị", "trường")) and not every:
+        return ""
+    rest = text[kind.end():]
+    if not every and not _named(rest):
+        return ""
+    words = list(re.finditer(r"\S+", rest))[:_LONG_NAME]
+    for index, word in enumerate(words):
+        if not _DOES.match(rest, word.start()) or index and words[index - 1].group() in ("các", "những", "và"):
+            continue  # "Ủy ban … và các tổ chức chính trị - xã hội": "tổ chức" after "các" is what is named
+        following = words[index + 1:]
+        place = next((n for n, after in enumerate(following) if _PLACE.match(rest, after.start())), None)
+        if place is not None and place <= 2 and place + 1 < len(following) \
+                and _DOES.match(rest, following[place + 1].start()):
+            continue  # "Dịch vụ tổng hợp xã hỗ trợ": "tổng hợp" is the name's
+        name = (text[:kind.end()] + rest[:word.start()]).strip(" ,")
+        return "" if "." in rest[:word.start()] else name
+    return ""
+
+
+# A numbered item that opens with a heading of its own before the unit that acts: "1. Tăng cường sự lãnh đạo của
+# cấp ủy. Các chi bộ tổ chức quán triệt …"
+_HEADING_SENTENCE = re.compile(r"^(?P<head>[^.;:!?\d]{3,120}?)\.\s+(?P<rest>\S.*)$", re.DOTALL)
+
+
+def after_heading_sentence(text):
+    """The sentence after a heading-like first sentence (a few words, no figure), or ""."""
+    match = _HEADING_SENTENCE.match(text)
+    if not match or len(match.group("head").split()) > 14 or not match.group("rest")[:1].isupper():
+        return ""
+    return match.group("rest")
+
+
+def task_lead(text):
+    """The unit a task line names as its lead: "<unit> chủ trì"; a named unit that opens the line and acts
+    ("Tổ Văn phòng cập nhật …"); the unit that acts in the sentence after a heading-like one ("Tăng cường sự lãnh
+    đạo của cấp ủy. Các chi bộ tổ chức …"); else ""."""
+    lead = stated_lead(text) or opening_unit(text)
+    if lead:
+        return lead
+    rest = after_heading_sentence(text)
+    return (stated_lead(rest) or opening_unit(rest, every=True)) if rest else ""
 
 
 # The header of a task table, cell by cell ("TT | Nội dung công việc | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian
@@ -394,7 +478,7 @@ class _Reader:
                 self.new_group(marker, name, name)
                 self.add_task(rest.strip(), name)
                 return
-            name = subject(body)
+            name = subject(body) or subject(after_heading_sentence(body)) or opening_unit(body)
             if name and (bulleted or not self.task_open):
                 self.new_group(marker, name, name)
                 self.add_task(body, name)
@@ -410,7 +494,8 @@ class _Reader:
                 task["coordinating_texts"] = coordinating_units(task["text"], task["lead_text"])
                 task["due"] = task["due"] or due_date(task["text"])  # "trong quý III năm" + "2026."
             return
-        self.add_task(body, stated_lead(body))
+        # a group led by its heading's unit leads its lines, unless a line says "<unit> chủ trì"
+        self.add_task(body, stated_lead(body) if self.group and self.group["lead_text"] else task_lead(body))
 
 
 def extract_tasks(cleaned):

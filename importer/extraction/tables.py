@@ -11,7 +11,9 @@ and periods across the top:
     Chỉ tiêu            2025-2026   2026-2027
     Số lớp mầm non      45          47
 
-Every figure becomes one projection, the period as its deadline. A cell is read as a figure ("95",
+Every figure becomes one projection, the period as its deadline; its quote is the row, and when a single
+header row names the columns ("Năm | Tỷ lệ phòng học kiên cố | …" over "2026 | 85% | …"), that column's name
+before the row. A cell is read as a figure ("95",
 "98,5%", comparator '='), a bound ("≥ 95", "dưới 1%", "tối thiểu 90%"), a range ("80 - 85", "từ 80 đến
 85%"), a count with its noun ("18 phòng") or a level ("Mức độ 2", "cấp độ 3", achieved); anything else
 (words, a school year) is not a value. Rows exported from a PDF lose their tabs; a row that starts with a
@@ -199,14 +201,21 @@ def _periods_down(block, rows, issuer, _horizon=None):
             if row and period_of(row[0]) and any(_is_figure(cell) for cell in row[1:])]
     if not data:
         return
-    labels = _column_labels(rows[max(0, data[0] - HEADER_ROWS):data[0]], max(len(row) for row in rows))
+    header_rows = rows[max(0, data[0] - HEADER_ROWS):data[0]]
+    labels = _column_labels(header_rows, max(len(row) for row in rows))
+    names = _header_names(header_rows)
     for index in data:
         row, line = rows[index], block[index]
         quote = _Quote(line)
         for column, cell in enumerate(row[1:], start=1):
             if _is_figure(cell):
                 label, group = labels.get(column, (f"Cột {column}", None))
-                yield _projection(line, quote.of(column), cell, label, group, period_of(row[0]), issuer)
+                row_quote = quote.of(column)
+                if column in names and group is None:
+                    # "Năm | Tỷ lệ phòng học được kiên cố hóa | …" over "2026 | 85% | …": the row does not say
+                    # what its figures are, its column's header does; the quote holds both, as a merge does
+                    row_quote = f"{names[column]} {row_quote}"
+                yield _projection(line, row_quote, cell, label, group, period_of(row[0]), issuer)
 
 
 def _periods_across(block, rows, issuer, _horizon=None):
@@ -290,6 +299,15 @@ def _period_column(block, rows, issuer, _horizon=None):
             name = header[column] if column < len(header) and header[column] else f"Cột {column}"
             label = _expand(f"{name} {words}".strip()) if words else _expand(name)
             yield _projection(line, quote.of(column), row[column], label, None, period, issuer)
+
+
+def _header_names(header_rows):
+    """{column: the header cell as written} when a single header row names the columns, one indicator each
+    ("Tỷ lệ trường đạt chuẩn quốc gia"); a grouped header ("Mầm non" over "Số lớp | Số HS") names none."""
+    if len(header_rows) != 1:
+        return {}
+    return {column: fold_spaces(cell)[:LONG] for column, cell in enumerate(header_rows[0])
+            if column and cell and not period_of(cell) and not _is_figure(cell)}
 
 
 def _column_labels(header_rows, width):

@@ -45,6 +45,13 @@ def section_mode(headings):
     return TARGET if any(_TARGET_HEADING.search(heading) for heading in headings) else TASK
 
 
+def _in_purpose(headings):
+    """Whether a heading below the first names the purpose and requirements only ("I. Mục đích, yêu cầu" under
+    "A. MỤC ĐÍCH, YÊU CẦU VÀ MỤC TIÊU"): its sentences state aims ("xác định giáo dục là quốc sách hàng đầu"),
+    read as a task section's are, for explicit figures only."""
+    return any(_PURPOSE_HEADING.search(heading) and not _TARGET_HEADING.search(heading) for heading in headings[1:])
+
+
 @dataclass(frozen=True)
 class Anchor:
     """Where a piece states a target, and what it states."""
@@ -66,7 +73,9 @@ class Anchor:
 _RANGE = re.compile(rf"(?<!\d)(?:từ\s+)?(?P<low>{NUMBER})\s*%?\s*(?:đến|tới|-|–)\s*(?P<high>{NUMBER})\s*%")
 _PERCENT = re.compile(rf"(?<![\d.,/])(?P<num>{NUMBER})\s*%")
 _INDEX = re.compile(r"(?<![\d.,/])(?P<num>\d+[.,]\d+)(?![\d]|[.,]\d|\s*%)")  # "đạt trên 0,75." ends a sentence
-_INDEX_WORDS = re.compile(r"chỉ số|\bHDI\b|\bGII\b|\bPCI\b|hệ số", re.IGNORECASE)
+# a score is an index too: "điểm trung bình các môn thi đạt từ 5,5 trở lên", "đạt 6,5 điểm"
+_INDEX_WORDS = re.compile(r"chỉ số|\bHDI\b|\bGII\b|\bPCI\b|hệ số|điểm (?:trung bình|bình quân)|\d[.,]\d+\s*điểm\b",
+                          re.IGNORECASE)
 _COUNT = re.compile(
     rf"(?<![\d.,/\-–])(?P<num>{NUMBER}|một|hai|ba|bốn|mười)\s+(?P<noun>{_COUNT_NOUNS})(?!\w)", re.IGNORECASE
 )
@@ -95,11 +104,14 @@ _AT_LEAST_AFTER = re.compile(r"\s*trở lên", re.IGNORECASE)
 _AT_MOST_AFTER = re.compile(r"\s*trở xuống", re.IGNORECASE)
 _REACHED_BEFORE = re.compile(r"\bđạt\s+$")
 _BOUND_BEFORE = re.compile(r"(?:ít nhất|tối thiểu|không dưới|từ)\s*$", re.IGNORECASE)
-_MAINTAIN = re.compile(r"\b(?:duy trì|giữ vững|củng cố|giữ ổn định)\b", re.IGNORECASE)
+# "thành lập và duy trì 05 câu lạc bộ": what is set up is reached first, then kept; the figure is reached
+_MAINTAIN = re.compile(r"\b(?<!thành lập và )(?<!thành lập mới và )(?<!xây dựng và )(?<!thành lập, )"
+                       r"(?:duy trì|giữ vững|củng cố|giữ ổn định)\b", re.IGNORECASE)
 _HEDGED = re.compile(r"\b(?:khuyến khích|tiến tới|hướng tới|từng bước)\b", re.IGNORECASE)
 _ZERO = re.compile(
     r"\b(?:không để(?:\s+(?:xảy ra|có|còn))?|(?:kiên quyết\s+)?chấm dứt|không còn|"
-    r"không có(?=\s+(?:học sinh|trẻ|giáo viên|cán bộ|nhân viên|trường hợp|vụ|trường|lớp|xã|phường)\b)|"
+    r"không có(?=\s+(?:học sinh|trẻ|em|giáo viên|cán bộ|nhân viên|trường hợp|vụ|trường|điểm trường|lớp|phòng|cơ sở|"
+    r"xã|phường|thôn|bản|đơn vị)\b)|"
     r"(?:đảm bảo|bảo đảm)\s+không(?:\s+(?:để|có|còn|xảy ra))?)\s+(?P<object>\S.*)",
     re.IGNORECASE,
 )
@@ -171,13 +183,16 @@ class _Taken:
         self.ends.insert(index, end)
 
 
-# A floor across units: "không có xã, phường nào dưới 60%", "không để trường nào đạt thấp hơn 85%", "không có
-# trường nào có tỷ lệ giáo viên đạt chuẩn năng lực số thấp hơn 80%" — every unit at least that share (the
-# plan's own rate is another target). The words between "nào" and the bound name the indicator: any words
-# without a figure or a comma.
+# A bound across units. A floor: "không có xã, phường nào dưới 60%", "không để trường nào đạt thấp hơn 85%", "không
+# có trường nào có tỷ lệ giáo viên đạt chuẩn năng lực số thấp hơn 80%" — every unit at least that share (the plan's
+# own rate is another target). A ceiling: "không để trường nào có sĩ số vượt quá 40 học sinh/lớp" — every unit at
+# most that figure. The words between "nào" and the bound name the indicator: words without a comma, and figures
+# that a word follows, part of the name ("trẻ 5 tuổi", "học sinh lớp 9"), not the bound.
+_FLOOR_WORDS = ("dưới", "thấp hơn", "chưa đạt", "ít hơn")
 _FLOOR = re.compile(
-    rf"\bkhông\s+(?:có|để)\s+(?:[^\W\d]+[\s,]+){{1,8}}?nào\s+(?:[^\W\d]+\s+){{0,16}}?"
-    rf"(?:dưới|thấp hơn|chưa đạt)\s+(?:mức\s+)?(?P<num>{NUMBER})\s*%",
+    rf"\bkhông\s+(?:có|để)\s+(?:[^\W\d]+[\s,]+){{1,8}}?nào\s+(?:(?:[^\W\d]+|\d{{1,2}}(?=\s+[^\W\d]))\s+){{0,16}}?"
+    rf"(?P<bound>dưới|thấp hơn|chưa đạt|ít hơn|vượt quá|vượt|quá|trên|cao hơn|nhiều hơn|lớn hơn)\s+(?:mức\s+)?"
+    rf"(?P<num>{NUMBER})(?:\s*(?P<percent>%)|\s+(?P<noun>{_COUNT_NOUNS})(?!\w)|(?P<score>\s+điểm\b)|(?=\s*(?:[.;,)]|$)))",
     re.IGNORECASE,
 )
 _FLOOR_START = re.compile(r"\bkhông\s+(?:có|để)\b", re.IGNORECASE)
@@ -192,8 +207,7 @@ def find_anchors(text, mode):
 
     if mode == TARGET:
         for match in _FLOOR.finditer(text):
-            value = parse_number(match.group("num"))
-            anchors.append(Anchor("percent", match.start("num"), match.end(), ">=", value, None, "%"))
+            anchors.append(_bound_across_units(match))
             taken.add(*match.span())
 
     for match in _RANGE.finditer(text):
@@ -237,6 +251,20 @@ def find_anchors(text, mode):
     if anchors:
         return [_yearly_change(anchor, text, before) for anchor in anchors]
     return _wording_anchors(text, mode)
+
+
+def _bound_across_units(match):
+    """The anchor of a floor or ceiling across units (``_FLOOR``): a share, an index ("dưới 5,0 điểm") or a
+    count ("45 học sinh/lớp", a bare figure)."""
+    value = parse_number(match.group("num"))
+    comparator = ">=" if match.group("bound").lower() in _FLOOR_WORDS else "<="
+    if match.group("percent"):
+        kind, unit = "percent", "%"
+    elif match.group("noun") or not (match.group("score") or isinstance(value, float)):
+        kind, unit = "count", "count"
+    else:
+        kind, unit = "index", "index"
+    return Anchor(kind, match.start("num"), match.end(), comparator, value, None, unit)
 
 
 # "tăng 5% mỗi năm", "giảm bình quân 10%/năm": a yearly change, which the targets' comparators cannot state
@@ -559,6 +587,13 @@ def purpose_period(body, ref_year=None):
 
 
 _PAST_YEAR = re.compile(r"(?<!đến )(?<!trước )(?<!tới )(?<!so với )năm\s+(\d{4})(?!\s*[-–])", re.IGNORECASE)
+# A year that names a document, not when something was done: "theo Luật Giáo dục năm 2019", "Chương trình giáo
+# dục phổ thông năm 2018", "Thông tư ... năm 2020" ("theo số liệu năm 2024" is a baseline).
+_DOCUMENT_BEFORE = re.compile(
+    r"(?:\b(?:Luật|Bộ luật|Hiến pháp|Nghị định|Nghị quyết|Thông tư|Quyết định|Chỉ thị|Chương trình|Đề án|Chiến lược)"
+    r"|\b[Tt]heo(?!\s+(?:số liệu|kết quả|báo cáo|thống kê|điều tra|đánh giá)\b))(?:\s+[^\W\d]+){0,8}\s+$"
+)
+DOCUMENT_REACH = 80
 
 
 def is_baseline(clause, ref_year, found=None):
@@ -576,7 +611,8 @@ def is_baseline(clause, ref_year, found=None):
     for match in _PAST_YEAR.finditer(clause):
         if int(match.group(1)) < ref_year:
             dates = dates or _Dates(clause)
-            if match.start() not in dates:
+            if match.start() not in dates and not _DOCUMENT_BEFORE.search(
+                    clause, max(0, match.start() - DOCUMENT_REACH), match.start()):
                 return True
     return False
 
@@ -645,6 +681,8 @@ def extract_targets(body, *, issuer=None, ref_year=None, limit=None, period=None
         mode = section_mode(line.headings)
         if mode == TASK and context.states_targets:
             mode = TARGET  # "Các chỉ tiêu cụ thể:" introduces targets even under a task heading
+        elif mode == TARGET and not context.states_targets and _in_purpose(line.headings):
+            mode = TASK  # "I. Mục đích, yêu cầu" under "A. MỤC ĐÍCH, YÊU CẦU VÀ MỤC TIÊU": aims, no milestones
         if mode is None:
             continue
         for proposal in _from_line(line, mode, context, issuer, ref_year, period):

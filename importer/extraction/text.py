@@ -158,9 +158,10 @@ _LETTER = re.compile(r"^([a-zđ])\)\s+(\S.*)$")
 _SECTION_WORDS = re.compile(
     r"MỤC TIÊU|CHỈ TIÊU|NHIỆM VỤ|GIẢI PHÁP|TỔ CHỨC THỰC HIỆN|LỘ TRÌNH|MỤC ĐÍCH|NỘI DUNG|KINH PHÍ|NGUỒN LỰC"
 )
-# What a plan counts ("02 chuyên đề", "15 phòng học"): also the nouns of the count targets (targets.py).
+# What a plan counts ("02 chuyên đề", "15 phòng học", "không quá 03 em"): also the nouns of the count targets
+# (targets.py).
 COUNT_NOUNS = (
-    r"trường|điểm trường|cơ sở|phòng(?: học)?|lớp(?: học)?|nhóm(?: lớp| trẻ)?|nhà|thư viện|học sinh|trẻ|"
+    r"trường|điểm trường|cơ sở|phòng(?: học)?|lớp(?: học)?|nhóm(?: lớp| trẻ)?|nhà|thư viện|học sinh|trẻ|em|"
     r"giáo viên|cán bộ|nhân viên|người|sáng kiến|đề tài|môn|câu lạc bộ|CLB|mô hình|công trình|chuyên đề|"
     r"hội thảo|giải|huy chương|tiết|bài giảng|lượt|đơn vị|sân|bể bơi|máy tính|hạng mục|cuộc thi"
 )

@@ -106,3 +106,13 @@ def test_a_signature_aligned_with_tabs_beside_the_recipients_is_read():
     # the usual layout, recipients first: the same reading as before
     text = "\n".join(["Nơi nhận:", "- Như trên;", "- Lưu: VT.", "HIỆU TRƯỞNG", "Phạm Thị Lan"])
     assert find_signer(text) == ("HIỆU TRƯỞNG", "Phạm Thị Lan")
+
+
+def test_a_table_figure_quoted_with_its_column_header_is_marked_at_its_row():
+    from importer.matching import locate_quotes
+
+    text = "Năm\tTỷ lệ trường đạt chuẩn\tSố phòng học mới\n2026\t68%\t12 phòng\n2027\t75%\t15 phòng"
+    items = [{"quote": "Tỷ lệ trường đạt chuẩn 2027 75% 15 phòng"}, {"quote": "Không có trong văn bản này"}]
+    locate_quotes(text, items)
+    assert text[slice(*items[0]["span"])] == "2027\t75%\t15 phòng"
+    assert items[1]["span"] is None  # nothing of it is in the text: no mark
