@@ -92,8 +92,22 @@ def _stated_of_subject_before(anchor, text):
     return bool(_PREDICATE_BEFORE.search(text[:anchor.start]))
 
 
+# "không để thôn nào có tỷ lệ trẻ 5 tuổi ra lớp dưới 99%": what is measured in each unit, and the units
+_ACROSS_UNITS = re.compile(
+    r"\bkhông\s+(?:để|có)\s+(?P<units>[^.;:]+?)\s+nào\s+(?:có\s+)?(?P<name>[^.;:]+?)\s+"
+    r"(?:dưới|thấp hơn|chưa đạt|ít hơn|vượt quá|vượt|quá|trên|cao hơn|nhiều hơn|lớn hơn)\s*$",
+    re.IGNORECASE,
+)
+
+
 def indicator_name(anchor, text, predicate="", parent_subject=""):
     """A short Vietnamese name of what the anchor measures."""
+    across = _ACROSS_UNITS.search(text[:anchor.start])
+    if across and anchor.kind in ("percent", "count", "index"):
+        name = _short(across.group("name"), 12)
+        if anchor.unit == "%" and not _RATE_WORDS.match(name):
+            name = f"tỷ lệ {name}"
+        return _capitalize(f"{name} (mỗi {_short(across.group('units'), 6)})")
     before, after = _around(anchor, text)
     if anchor.kind in ("percent", "range", "index"):
         lowered = before.lower()

@@ -116,3 +116,16 @@ def test_a_table_figure_quoted_with_its_column_header_is_marked_at_its_row():
     locate_quotes(text, items)
     assert text[slice(*items[0]["span"])] == "2027\t75%\t15 phòng"
     assert items[1]["span"] is None  # nothing of it is in the text: no mark
+
+
+def test_a_floor_across_units_is_named_by_what_each_unit_measures():
+    from importer.extraction import extract_plan
+
+    plan = extract_plan("\n".join([
+        "KẾ HOẠCH", "Phát triển giáo dục xã Bình Minh giai đoạn 2026 - 2030", "I. MỤC TIÊU",
+        "- Không để thôn, bản nào có tỷ lệ người từ 15 đến 35 tuổi biết chữ dưới 98%.",
+        "- Không có trường nào có sĩ số bình quân vượt quá 40 học sinh/lớp.",
+        "II. NHIỆM VỤ", "- Tuyên truyền."]), "binh-minh.txt")
+    names = [target["indicator"] for target in plan["targets"]]
+    assert names == ["Tỷ lệ người từ 15 đến 35 tuổi biết chữ (mỗi thôn, bản)",
+                     "Sĩ số bình quân (mỗi trường)"]
