@@ -59,12 +59,24 @@ def test_a_file_written_in_part_is_removed(tmp_path, monkeypatch):
 
 
 def test_the_health_check_says_whether_the_database_and_the_broker_answer(client, db, settings, monkeypatch):
+    from config import failures
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker to ask
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "in-process"}
     assert "no-cache" in response["Cache-Control"]
-    from config import failures
 
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    connect = app.connection_for_write
+    monkeypatch.setattr(app, "connection_for_write", lambda **kwargs: connect(url="redis://127.0.0.1:1/0"))  # no one
+    response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+
+    monkeypatch.setattr(failures, "_broker", lambda: "ok")
     monkeypatch.setattr(failures, "_database", lambda: "unavailable")
     response = client.get(reverse("health"))
     assert response.status_code == 503 and response.json()["status"] == "unavailable"
