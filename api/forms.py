@@ -3,8 +3,9 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from targets.selection import unit_label
 from units.models import Unit
+from units.search import unit_scope
+from units.widgets import SearchesUnits, UnitSearchField
 
 ACCESS = [("read", "Chỉ đọc"), ("write", "Đọc và ghi")]
 LIFETIMES = [("90", "90 ngày"), ("365", "1 năm"), ("30", "30 ngày"), ("", "Không hết hạn")]
@@ -24,19 +25,25 @@ class TokenForm(forms.Form):
         return timezone.now() + timedelta(days=int(days)) if days else None
 
 
-class ServiceAccountForm(forms.Form):
+@unit_scope("he-thong")
+def service_units(user):
+    """The units a user creates service accounts at: those whose data it may change."""
+    return Unit.objects.writable_by(user).current().order_by("path")
+
+
+class ServiceAccountForm(SearchesUnits, forms.Form):
     """A system's account at one of the units the user may change."""
 
     name = forms.CharField(label="Tên hệ thống", max_length=120,
                            help_text="Ví dụ: Phần mềm quản lý trường học của Trường Tiểu học A1.")
-    unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none(),
+    unit = UnitSearchField(label="Đơn vị", scope="he-thong",
                                   help_text="Hệ thống chỉ đọc (và ghi) dữ liệu của đơn vị này và các đơn vị trực thuộc.",
-                                  error_messages={"invalid_choice": "Hãy chọn một đơn vị trong danh sách."})
+                                  error_messages={"required": "Hãy chọn đơn vị.",
+                                                  "invalid_choice": "Hãy chọn một đơn vị trong danh sách."})
     access = forms.ChoiceField(label="Quyền", choices=ACCESS, initial="read",
                                help_text="“Đọc và ghi”: như cán bộ phụ trách của đơn vị (với trường: như cán bộ "
                                          "trường, nhập và nộp báo cáo của trường).")
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = unit_label
+        self.fields["unit"].for_user(user)

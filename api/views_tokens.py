@@ -13,7 +13,7 @@ from units import access
 from units.models import Unit
 
 from . import actions
-from .forms import ServiceAccountForm, TokenForm
+from .forms import ServiceAccountForm, TokenForm, service_units
 from .models import ApiToken, ServiceAccount
 
 
@@ -45,20 +45,16 @@ def token_revoke(request, pk):
     return redirect("api:token_list")
 
 
-def _units_managed(user):
-    return Unit.objects.writable_by(user).current().order_by("path")
-
-
 @login_required
 def service_account_list(request):
-    units = _units_managed(request.user)
-    form, created = ServiceAccountForm(request.POST or None, units=units), None
+    units = service_units(request.user)
+    form, created = ServiceAccountForm(request.POST or None, user=request.user), None
     if request.method == "POST" and form.is_valid():
         account, created = actions.create_service_account(
             unit=form.cleaned_data["unit"], name=form.cleaned_data["name"],
             can_write=form.cleaned_data["access"] == "write", by=request.user)
         created = {"account": account, "token": created}
-        form = ServiceAccountForm(units=units)
+        form = ServiceAccountForm(user=request.user)
     accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
                 .prefetch_related("user__api_tokens"))
     return _shown_once(render(request, "api/service_account_list.html", {
@@ -80,9 +76,9 @@ def service_token_issue(request, pk):
     _, token = actions.issue_token(user=account.user, name=account.name, can_write=account.can_write, by=request.user)
     accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
                 .prefetch_related("user__api_tokens"))
-    units = _units_managed(request.user)
+    units = service_units(request.user)
     return _shown_once(render(request, "api/service_account_list.html", {
-        "form": ServiceAccountForm(units=units), "created": {"account": account, "token": token},
+        "form": ServiceAccountForm(user=request.user), "created": {"account": account, "token": token},
         "accounts": accounts, "can_create": units.exists()}))
 
 

@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 
 from plans.models import DocumentType
 from targets.fields import format_number, parse_vietnamese_number
-from units import access
 from units.models import Unit
+from units.search import unit_scope
+from units.widgets import SearchesUnits, UnitSearchField
 
 from .extraction import ExtractionError
 from .extraction.reading import MAX_BYTES, file_kind
@@ -37,16 +38,18 @@ _DEADLINE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$|^(\d{4})$")
 
 
+@unit_scope("ke-hoach")
 def changeable_units(user):
-    """The current units the user may issue a plan for (access.can_change_unit), top-down."""
-    units = access.visible_units(user).current().order_by("path")
-    return Unit.objects.filter(pk__in=[unit.pk for unit in units if access.can_change_unit(user, unit)]).order_by("path")
+    """The current units the user may issue a plan for (access.can_change_unit), top-down: one query."""
+    return Unit.objects.current().writable_by(user).order_by("path")
 
 
-class PlanUploadForm(forms.Form):
+class PlanUploadForm(SearchesUnits, forms.Form):
     """The file to read and the unit whose plan it is."""
 
-    unit = forms.ModelChoiceField(label="Đơn vị ban hành kế hoạch", queryset=Unit.objects.none(), empty_label=None)
+    unit = UnitSearchField(label="Đơn vị ban hành kế hoạch", scope="ke-hoach", empty_label=None,
+                           error_messages={"required": "Hãy chọn đơn vị ban hành kế hoạch.",
+                                           "invalid_choice": "Bạn không được nhập kế hoạch cho đơn vị này."})
     # an empty file reaches clean_file, whose message says what is wrong with it
     file = forms.FileField(
         label="Tệp kế hoạch", allow_empty_file=True,
@@ -56,7 +59,7 @@ class PlanUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = changeable_units(user)
+        self.fields["unit"].for_user(user)
 
     def clean_file(self):
         """Refuse at once a file that is empty, too large or of a kind that is not read (by its name and first

@@ -7,7 +7,6 @@ and PDF builders do, so a target has the same figure and status wherever it is s
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -17,7 +16,6 @@ from plans.queries import overdue_tasks_for_unit
 from targets.details import attach_details
 from targets.models import EVALUATION_CRITERIA, Category, Target
 from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts
-from targets.selection import TRAIL_RELATED, accent_free_pattern, unit_trail
 from targets.status import STATUS_ORDER, Status
 from units import access
 from units.models import Unit, UnitKind
@@ -25,7 +23,6 @@ from units.models import Unit, UnitKind
 from . import queries
 
 DASHBOARD_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]
-UNIT_MATCHES = 20  # what the unit picker's search offers at most
 DRILL_PAGE = queries.COMPLETENESS_PAGE  # rows of the drill-down at most
 
 
@@ -37,18 +34,6 @@ def dashboard_units(user, kinds=DASHBOARD_KINDS):
     """
     units = Unit.objects.filter(kind__in=kinds).current().with_lineage_mark().order_by("path")
     return units if access.is_system_admin(user) else units.in_subtrees(access.scope_roots(user))
-
-
-def find_units(units, text, limit=UNIT_MATCHES):
-    """[(unit, its trail)] for the first `limit` of `units` whose name or short name holds `text` (any case,
-    any accents) or whose code does, the higher levels first: one query whatever the scope (the parents come
-    with each unit)."""
-    if not text:
-        return []
-    name = accent_free_pattern(text)
-    found = Q(name__iregex=name) | Q(short_name__iregex=name) | Q(code__icontains=text)
-    matches = units.filter(found).select_related(TRAIL_RELATED).order_by("depth", "name")[:limit]
-    return [(unit, unit_trail(unit)) for unit in matches]
 
 
 @dataclass

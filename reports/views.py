@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from periods.models import SCHOOL_REPORT_KINDS, Period, current_period
-from targets.selection import SelectionForm, UnitSearchForm, plans_for, unit_trail
+from targets.selection import SelectionForm, UnitSearchForm, plans_for
 from units import access
 from units.models import Role, UnitKind
+from units.search import UNIT_MATCHES, find_units, unit_trail
 
 from . import actions, dashboards, outgoing, queries, school_form_xlsx
 from .forms import ExceptionForm, ReportUploadForm, ReturnForm, SchoolReportForm, VersionForm
@@ -235,7 +236,7 @@ def period_completeness(request):
         "counts": total.labelled(period),
         "can_review": not by_child and bool(rows) and access.can_review_school(request.user, rows[0]),
         "period_locked": timezone.localdate() > period.locks_on, "exception_form": ExceptionForm(),
-        "q": text, "matches": dashboards.find_units(units, text), "match_limit": dashboards.UNIT_MATCHES,
+        "q": text, "matches": find_units(units, text), "match_limit": UNIT_MATCHES,
         "without_schools": True, "up": _completeness_parent(request.user, unit),
     })
 
@@ -365,7 +366,7 @@ def _dashboard_choices(request):
     text, _, _ = UnitSearchForm(request.GET).choice()
     return {"unit": choice.unit, "unit_trail": unit_trail(choice.unit), "plans": choice.plans,
             "document": choice.document, "periods": choice.periods, "period": choice.period,
-            "q": text, "matches": dashboards.find_units(units, text), "match_limit": dashboards.UNIT_MATCHES}
+            "q": text, "matches": find_units(units, text), "match_limit": UNIT_MATCHES}
 
 
 @login_required
@@ -374,9 +375,9 @@ def unit_search(request):
     text, at most UNIT_MATCHES, each a link that opens the page the picker is on for that unit."""
     text, period, without_schools = UnitSearchForm(request.GET).choice()
     kinds = COMPLETENESS_KINDS if without_schools else dashboards.DASHBOARD_KINDS
-    matches = dashboards.find_units(dashboards.dashboard_units(request.user, kinds=kinds), text)
+    matches = find_units(dashboards.dashboard_units(request.user, kinds=kinds), text)
     return render(request, "reports/dashboard_picker_results.html", {
-        "q": text, "matches": matches, "match_limit": dashboards.UNIT_MATCHES, "period_pk": period})
+        "q": text, "matches": matches, "match_limit": UNIT_MATCHES, "period_pk": period})
 
 
 @login_required

@@ -7,10 +7,11 @@ from django.conf import settings
 from plans.models import Document
 from units.evidence import EvidenceRefused, check_evidence_file
 from units.models import Unit
+from units.search import unit_label
 
 from .fields import VietnameseDecimalField, VietnameseTextField, format_number
 from .models import Category, IndicatorKind, ProgressStatus, ProgressValue
-from .selection import SelectionForm, unit_label
+from .selection import SelectionForm
 
 ACHIEVED_CHOICES = [("", "— Chưa đánh giá —"), ("yes", "Đã đạt"), ("no", "Chưa đạt")]
 VALUE_COLUMN = ProgressValue._meta.get_field("value")  # numerator and denominator are the same: 16 digits, 4 places

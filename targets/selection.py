@@ -1,8 +1,6 @@
 """Which unit, plan and period a page shows: the plans that apply to a unit, and the one form that reads
 the choice from the query string (?unit=…&plan=…&period=…) for every page that offers one."""
 
-import re
-import unicodedata
 from functools import partial
 
 from django import forms
@@ -12,6 +10,7 @@ from django.db.models import QuerySet
 from periods.models import current_period
 from plans.models import Document
 from units import access
+from units.search import TRAIL_RELATED, unit_label
 
 
 def plans_for(unit):
@@ -36,42 +35,6 @@ class ObjectChoiceField(forms.ChoiceField):
 
     def clean(self, value):
         return self.objects.get(super().clean(value))
-
-
-def unit_label(unit):
-    return unit.short_name or unit.name
-
-
-# What a unit's trail needs loaded with it: a school sits at depth 3 (Trung ương / province / commune / school),
-# one under a former district at depth 4.
-TRAIL_RELATED = "parent__parent__parent"
-
-
-def unit_trail(unit):
-    """The names of the unit's ancestors below the national root, from the top ("Thành phố Hải Phòng ›
-    Phường A" for a school of A), read from the parents loaded with it (select_related(TRAIL_RELATED))."""
-    names, node = [], unit
-    while node.depth > 1 and node.parent_id:
-        node = node.parent
-        names.append(unit_label(node))
-    return " › ".join(reversed(names))
-
-
-# Each Vietnamese vowel with every tone and diacritic it can carry (and đ with d), both cases.
-_VARIANTS = {base: letters + letters.upper() for base, letters in {
-    "a": "aàáảãạăằắẳẵặâầấẩẫậ", "d": "dđ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị",
-    "o": "oòóỏõọôồốổỗộơờớởỡợ", "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ"}.items()}
-
-
-def accent_free_pattern(text):
-    """A regular expression matching `text` whatever its accents, in a name that has them ("duong kinh",
-    "Dương Kinh" and "dưởng kính" all find "Phường Dương Kinh"): the same in PostgreSQL and SQLite, so
-    that a search needs no column of unaccented names."""
-    parts = []
-    for char in text:
-        base = unicodedata.normalize("NFD", char.lower().replace("đ", "d"))[:1]
-        parts.append(f"[{_VARIANTS[base]}]" if base in _VARIANTS else re.escape(char))
-    return "".join(parts)
 
 
 class UnitSearchForm(forms.Form):

@@ -18,7 +18,9 @@ from . import access, account_import
 from .links import absolute_url
 from .maintenance import open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
+from .search import unit_scope
 from .textfields import NulRefusedInVietnamese
+from .widgets import SearchesUnits, UnitSearchField
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +41,6 @@ class VietnameseEmailField(NulRefusedInVietnamese, forms.EmailField):
 
 class VietnameseUsernameField(NulRefusedInVietnamese, UsernameField):
     """A login name (Unicode-normalised as Django's own)."""
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})"
 
 
 def role_choices():
@@ -84,14 +81,32 @@ def role_field():
                   "phường trong tỉnh, hãy giao “Cán bộ cấp trên (theo dõi)”.")
 
 
-class AccountCreateForm(forms.Form):
+@unit_scope("tai-khoan")
+def account_units(admin):
+    """The units in which the administrator creates accounts and gives roles."""
+    return access.administered_units(admin).current()
+
+
+@unit_scope("don-vi-cap-tren")
+def parent_units(admin):
+    """The units a new unit may be added under."""
+    return access.maintained_units(admin).current().exclude(kind=UnitKind.SCHOOL)
+
+
+@unit_scope("xa-phuong")
+def maintained_communes(admin):
+    """The wards and communes the administrator merges."""
+    return access.maintained_units(admin).current().filter(kind=UnitKind.COMMUNE)
+
+
+class AccountCreateForm(SearchesUnits, forms.Form):
     username = VietnameseUsernameField(
         label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
         help_text="Ví dụ: hieutruong.mnhoanghia. Chữ, số và các dấu . @ + - _",
         error_messages={"required": "Hãy nhập tên đăng nhập."})
     full_name = full_name_field()
     email = account_email_field("Thư đặt mật khẩu được gửi tới địa chỉ này.")
-    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+    unit = UnitSearchField(label="Đơn vị", scope="tai-khoan",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
     role = role_field()
@@ -103,7 +118,7 @@ class AccountCreateForm(forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = access.administered_units(admin).current()
+        self.fields["unit"].for_user(admin)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -135,8 +150,8 @@ class AccountCreateForm(forms.Form):
         return data
 
 
-class RoleGrantForm(forms.Form):
-    unit = UnitChoiceField(label="Đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+class RoleGrantForm(SearchesUnits, forms.Form):
+    unit = UnitSearchField(label="Đơn vị", scope="tai-khoan",
                            error_messages={"required": "Hãy chọn đơn vị.",
                                            "invalid_choice": "Đơn vị không thuộc phạm vi bạn quản trị."})
     role = role_field()
@@ -145,7 +160,7 @@ class RoleGrantForm(forms.Form):
     def __init__(self, *args, admin, account, **kwargs):
         super().__init__(*args, **kwargs)
         self.admin, self.account = admin, account
-        self.fields["unit"].queryset = access.administered_units(admin).current()
+        self.fields["unit"].for_user(admin)
 
     def clean(self):
         data = super().clean()
@@ -225,8 +240,8 @@ PARENT_KINDS = {
 }
 
 
-class UnitCreateForm(forms.Form):
-    parent = UnitChoiceField(label="Thuộc đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+class UnitCreateForm(SearchesUnits, forms.Form):
+    parent = UnitSearchField(label="Thuộc đơn vị", scope="don-vi-cap-tren",
                              error_messages={"required": "Hãy chọn đơn vị cấp trên.",
                                              "invalid_choice": "Đơn vị cấp trên không thuộc phạm vi bạn quản trị."})
     kind = forms.ChoiceField(label="Loại đơn vị", choices=[(k.value, k.label) for k in NEW_UNIT_KINDS],
@@ -248,8 +263,7 @@ class UnitCreateForm(forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = access.maintained_units(admin).current().exclude(
-            kind=UnitKind.SCHOOL)
+        self.fields["parent"].for_user(admin)
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -301,13 +315,13 @@ class UnitCloseForm(forms.Form):
         return day
 
 
-class UnitMergeForm(forms.Form):
+class UnitMergeForm(SearchesUnits, forms.Form):
     predecessors = forms.ModelMultipleChoiceField(
         label="Các xã/phường được sáp nhập", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Hãy chọn ít nhất một xã/phường được sáp nhập.",
                         "invalid_choice": "Xã/phường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động.",
                         "invalid_pk_value": "Lựa chọn không hợp lệ."})
-    successor = UnitChoiceField(label="Sáp nhập vào", queryset=Unit.objects.none(), empty_label="— Chọn xã/phường —",
+    successor = UnitSearchField(label="Sáp nhập vào", scope="xa-phuong", empty_label="— Chọn xã/phường —",
                                 error_messages={"required": "Hãy chọn xã/phường tiếp nhận.",
                                                 "invalid_choice": "Xã/phường tiếp nhận không thuộc phạm vi bạn "
                                                                   "quản trị hoặc đã ngừng hoạt động."})
@@ -318,9 +332,8 @@ class UnitMergeForm(forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        communes = access.maintained_units(admin).current().filter(kind=UnitKind.COMMUNE)
-        self.fields["predecessors"].queryset = communes
-        self.fields["successor"].queryset = communes
+        self.fields["predecessors"].queryset = maintained_communes(admin)
+        self.fields["successor"].for_user(admin)
 
     def clean(self):
         data = super().clean()

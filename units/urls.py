@@ -21,6 +21,7 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/sua/", views_accounts.account_edit, name="account_edit"),
     path("tai-khoan/<int:pk>/mat-khau-tam/", views_accounts.account_set_password, name="account_set_password"),
     path("don-vi/", views_units.unit_list, name="unit_list"),
+    path("don-vi/tim/", views_units.unit_field_search, name="unit_field_search"),
     path("don-vi/them/", views_units.unit_create, name="unit_create"),
     path("don-vi/sap-nhap/", views_units.unit_merge, name="unit_merge"),
     path("don-vi/<int:pk>/doi-ten/", views_units.unit_rename, name="unit_rename"),

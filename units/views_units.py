@@ -1,11 +1,14 @@
 """Units maintenance by a province-level administrator (units/access.py: maintained_units): browse the tree,
 add a unit, rename, close from a date, merge wards keeping their history."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Length
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +17,7 @@ from . import access
 from .forms import UnitCloseForm, UnitCreateForm, UnitMergeForm, UnitRenameForm
 from .maintenance import add_unit, close_unit, merge_communes, rename_unit
 from .models import AdminEvent, Unit, UnitSuccession
+from .search import SCOPES, UNIT_MATCHES, find_units, unit_label
 
 EVENTS_SHOWN = 30
 
@@ -103,3 +107,20 @@ def unit_merge(request):
 
 def _list_url():
     return reverse("units:unit_list")
+
+
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,60}$")
+
+
+@login_required
+def unit_field_search(request):
+    """The matches of a unit field's search box (htmx, units/widgets.py): the units of the field's scope, as the
+    user may choose them there, whose name or code holds the text; radio buttons named as the field."""
+    scope, name = request.GET.get("scope", ""), request.GET.get("name", "")
+    if scope not in SCOPES or not FIELD_NAME.match(name):
+        raise Http404("Không có ô chọn đơn vị này.")
+    text = (request.GET.get(f"{name}_q") or "").strip()[:100]
+    matches = find_units(SCOPES[scope](request.user), text)
+    return render(request, "units/unit_field_matches.html", {
+        "name": name, "q": text, "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
+        "limited": len(matches) >= UNIT_MATCHES, "match_limit": UNIT_MATCHES})

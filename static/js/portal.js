@@ -135,6 +135,28 @@
   window.addEventListener("beforeprint", function () { sizeChartsFor(true); });
   window.addEventListener("afterprint", function () { sizeChartsFor(false); });
 
+  // A unit field's search (units/widgets.py): Enter in its box searches instead of sending the form, and the
+  // unit chosen among the matches becomes the chosen one, so that the next search does not take it away.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.matches("[data-unit-field] input[type=search]")) { return; }
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  });
+  document.addEventListener("change", function (event) {
+    var radio = event.target;
+    if (!radio.matches || !radio.matches("[data-unit-field] .unit-field-matches input[type=radio]")) { return; }
+    var field = radio.closest("[data-unit-field]");
+    var chosen = field.querySelector(".unit-field-chosen");
+    var label = radio.closest("label");
+    chosen.textContent = "";
+    chosen.appendChild(label);
+    radio.checked = true;
+    var item = field.querySelector(".unit-field-matches li:empty");
+    if (item) { item.remove(); }
+    announce("Đã chọn " + label.textContent.trim().replace(/\s+/g, " "));
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     labelScrollingFrames(document);
     document.querySelectorAll("form").forEach(countMissing);

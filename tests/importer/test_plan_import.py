@@ -382,7 +382,7 @@ def test_the_upload_needs_a_file_and_a_unit_the_officer_may_change(client, perso
     client.force_login(personas["officer_a"])
     assertContains(client.post(reverse("importer:plan_import_upload"), {"unit": tree["A"].pk}), "Trường này là bắt buộc")
     response = upload(client, tree["B"], sample(HIEN_THANH))
-    assertContains(response, "Hãy chọn một lựa chọn hợp lệ")
+    assertContains(response, "Bạn không được nhập kế hoạch cho đơn vị này")
     assert not PlanImport.objects.exists()
 
 

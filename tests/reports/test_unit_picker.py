@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.dashboards import UNIT_MATCHES
 from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
+from units.search import UNIT_MATCHES
 
 SEARCH = reverse("reports:unit_search")
 DASHBOARD = reverse("reports:dashboard_unit")

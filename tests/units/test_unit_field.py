@@ -1,0 +1,175 @@
+"""The unit fields of the forms (units/widgets.py): a list while the scope is small, a search beyond that, so that
+no form grows with the number of schools (issue 13), and a search that finds only what the form accepts."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from api.models import ServiceAccount
+from plans.models import PlanImport
+from tests.factories import make_unit, make_user
+from units import widgets
+from units.models import Membership, Role, Unit
+
+User = get_user_model()
+CREATE = reverse("units:account_create")
+SEARCH = reverse("units:unit_field_search")
+OPTION = re.compile(r"<option value=\"(\d+)\"")
+RADIO = re.compile(r'<input type="radio" name="unit" value="(\d+)"( checked)?>')
+
+
+def add_schools(commune, n, first=0):
+    return [make_unit(f"{commune.code}-S{i}", f"Trường Mầm non Thử {i}", "school", commune, levels=["mn"])
+            for i in range(first, first + n)]
+
+
+@pytest.fixture
+def small_lists(monkeypatch):
+    """A scope of more than three units is searched (the real limit, 150, would need 150 units per test)."""
+    monkeypatch.setattr(widgets, "LIST_LIMIT", 3)
+
+
+def test_a_small_scope_is_a_list_of_its_units_only(client, admins, tree):
+    client.force_login(admins["admin_a"])
+    page = client.get(CREATE).content.decode()
+    assert set(map(int, OPTION.findall(page))) == {tree[c].pk for c in ("A", "A-VHXH", "A-TH1", "A-THCS")}
+    assert 'name="unit_q"' not in page
+
+
+def test_a_large_scope_is_searched_and_the_page_does_not_grow_with_it(client, admins, tree, small_lists):
+    client.force_login(admins["admin_hp"])
+    add_schools(tree["A"], 5)
+    first = client.get(CREATE)
+    add_schools(tree["B"], 40)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(CREATE)
+    page = second.content.decode()
+    assert 'name="unit_q"' in page and not OPTION.findall(page) and not RADIO.findall(page)
+    assert "Chưa chọn đơn vị" in page and 'for="id_unit"' in page and 'id="id_unit"' in page
+    assert len(second.content) == len(first.content)  # 40 schools more, not a byte more
+    with CaptureQueriesContext(connection) as fewer:
+        client.get(CREATE)
+    assert len(queries) == len(fewer)
+
+
+def test_the_search_finds_units_of_the_scope_whatever_the_accents_with_their_trail(client, admins, tree, small_lists):
+    client.force_login(admins["admin_hp"])
+    add_schools(tree["B"], 4)
+    response = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "truong mam non thu 2"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert RADIO.findall(page) == [(str(Unit.objects.get(code="B-S2").pk), "")]
+    assert "Thành phố Hải Phòng › Phường B" in page
+    empty = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "không có đâu"}).content.decode()
+    assert "Không tìm thấy đơn vị nào có tên hoặc mã chứa “không có đâu”" in empty
+
+
+def test_the_search_of_another_ward_s_administrator_finds_nothing_of_a(client, admins, tree):
+    client.force_login(admins["admin_b"])
+    page = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "Tiểu học"}).content.decode()
+    assert not RADIO.findall(page) and "A1" not in page
+    mine = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "Mầm non"}).content.decode()
+    assert RADIO.findall(mine) == [(str(tree["B-MN"].pk), "")]
+
+
+@pytest.mark.parametrize("query", [
+    {"scope": "khong-co", "name": "unit", "unit_q": "A"},
+    {"scope": "tai-khoan", "name": "<script>", "unit_q": "A"},
+    {"name": "unit"},
+])
+def test_an_unknown_scope_or_a_malformed_field_name_is_not_found(client, admins, query):
+    client.force_login(admins["admin_hp"])
+    assert client.get(SEARCH, query).status_code == 404
+
+
+def test_signing_in_comes_before_searching(client):
+    response = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "A"})
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_without_javascript_the_search_button_shows_the_matches_keeps_what_was_typed_and_saves_nothing(
+        client, admins, tree, small_lists):
+    client.force_login(admins["admin_hp"])
+    add_schools(tree["A"], 4)
+    response = client.post(CREATE, {"username": "hieutruong.thu1", "full_name": "Lê Thị Hoa", "email": "",
+                                    "role": Role.SCHOOL_STAFF, "unit_q": "Thử 1", "unit_search": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert RADIO.findall(page) == [(str(Unit.objects.get(code="A-S1").pk), "")]
+    assert 'value="hieutruong.thu1"' in page and 'value="Lê Thị Hoa"' in page and 'value="Thử 1"' in page
+    assert "field-error" not in page and "errorbox" not in page  # nothing was wrong: it searched
+    assert not User.objects.filter(username="hieutruong.thu1").exists()
+
+
+def test_a_unit_chosen_among_the_matches_is_saved_and_one_outside_the_scope_is_refused(
+        client, admins, tree, small_lists):
+    client.force_login(admins["admin_a"])
+    (school,) = add_schools(tree["A"], 1)
+    other = make_unit("B-TH", "Trường Tiểu học B2", "school", tree["B"], levels=["th"])
+    refused = client.post(CREATE, {"username": "hieutruong.b2", "full_name": "Lê Văn Nam", "password": "Mat-khau-2026!x",
+                                   "role": Role.SCHOOL_STAFF, "unit": other.pk, "unit_q": "B2"})
+    assert "Đơn vị không thuộc phạm vi bạn quản trị." in refused.content.decode()
+    assert not User.objects.filter(username="hieutruong.b2").exists()
+    # the page sent back does not show the refused unit as chosen (nor name it), and offers the search again
+    assert RADIO.findall(refused.content.decode()) == [] and "Trường Tiểu học B2" not in refused.content.decode()
+    assert 'name="unit_q"' in refused.content.decode()
+    response = client.post(CREATE, {"username": "hieutruong.s0", "full_name": "Lê Văn Nam", "password": "Mat-khau-2026!x",
+                                    "role": Role.SCHOOL_STAFF, "unit": school.pk, "unit_q": "Thử 0"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user__username="hieutruong.s0").unit == school
+
+
+def test_a_form_sent_back_with_an_error_keeps_the_unit_chosen(client, admins, tree, small_lists):
+    client.force_login(admins["admin_hp"])
+    (school,) = add_schools(tree["B"], 1)
+    add_schools(tree["A"], 4)
+    response = client.post(CREATE, {"username": "", "full_name": "Lê Văn Nam", "role": Role.SCHOOL_STAFF,
+                                    "unit": school.pk})
+    page = response.content.decode()
+    assert "Hãy nhập tên đăng nhập." in page
+    assert RADIO.findall(page) == [(str(school.pk), " checked")]
+    assert "Trường Mầm non Thử 0" in page and "Thành phố Hải Phòng › Phường B" in page
+
+
+def test_the_plan_upload_offers_the_units_the_officer_changes_starting_on_its_own(client, personas, tree, small_lists):
+    add_schools(tree["A"], 4)
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("importer:plan_import_upload")).content.decode()
+    assert RADIO.findall(page) == [(str(tree["A"].pk), " checked")]  # no blank: the ward itself to start with
+    found = client.get(SEARCH, {"scope": "ke-hoach", "name": "unit", "unit_q": "Trường"}).content.decode()
+    codes = set(Unit.objects.filter(pk__in=[pk for pk, _ in RADIO.findall(found)]).values_list("code", flat=True))
+    assert "B-MN" not in codes and {"A-TH1", "A-S0"} <= codes
+    client.force_login(personas["officer_b"])
+    assert "A-S0" not in client.get(SEARCH, {"scope": "ke-hoach", "name": "unit", "unit_q": "Thử"}).content.decode()
+    assert not PlanImport.objects.exists()
+
+
+def test_a_service_account_is_created_at_a_unit_found_by_the_search(client, personas, tree, small_lists):
+    (school,) = add_schools(tree["A"], 1)
+    add_schools(tree["A"], 3, first=1)
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("api:service_account_list")).content.decode()
+    assert 'name="unit_q"' in page and "Chưa chọn đơn vị" in page
+    found = client.get(SEARCH, {"scope": "he-thong", "name": "unit", "unit_q": "Thử 0"}).content.decode()
+    assert RADIO.findall(found) == [(str(school.pk), "")]
+    response = client.post(reverse("api:service_account_list"), {"name": "Phần mềm trường", "unit": school.pk,
+                                                                 "access": "read", "lifetime": "90"})
+    assert response.status_code == 200 and ServiceAccount.objects.filter(unit=school).count() == 1
+    client.force_login(personas["officer_b"])
+    assert not RADIO.findall(client.get(SEARCH, {"scope": "he-thong", "name": "unit",
+                                                 "unit_q": "Thử 0"}).content.decode())
+
+
+def test_a_merge_finds_the_receiving_ward_by_search(client, tree, small_lists):
+    admin = make_user("quantri.tinh", tree["HP"], Role.UNIT_ADMIN)
+    for i in range(4):
+        make_unit(f"X{i}", f"Xã Thử {i}", "commune", tree["HP"])
+    client.force_login(admin)
+    page = client.get(reverse("units:unit_merge")).content.decode()
+    assert 'name="successor_q"' in page
+    found = client.get(SEARCH, {"scope": "xa-phuong", "name": "successor", "successor_q": "xa thu 3"}).content.decode()
+    assert re.findall(r'name="successor" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
