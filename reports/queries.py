@@ -84,6 +84,10 @@ class StateCounts:
     def rate(self):
         return ReportingRate(self.reported, self.schools)
 
+    def late(self, period, today=None):
+        """How many schools are late: not started or a draft after the deadline (none before it)."""
+        return self.not_started + self.draft if (today or timezone.localdate()) > period.deadline else 0
+
     def labelled(self, period, today=None):
         """[(label, state, n)] as state_counts gives them: after the deadline, not started and drafts are late."""
         late = (today or timezone.localdate()) > period.deadline
@@ -114,6 +118,15 @@ def _child_below(unit):
     depth = unit.depth
     return Case(When(depth=depth + 1, then=F("pk")), When(depth=depth + 2, then=F("parent_id")),
                 When(depth=depth + 3, then=F("parent__parent_id")), default=F("parent__parent__parent_id"))
+
+
+def late_schools(unit, period, limit, today=None):
+    """The first `limit` schools under the unit late with their report for the period (not started or a draft
+    after the deadline; none before it), in the tree's order: one query."""
+    if (today or timezone.localdate()) <= period.deadline:
+        return []
+    late = Q(report__isnull=True) | Q(report__status=ReportStatus.DRAFT)
+    return list(_schools_with_report(unit, period).filter(late).order_by("path")[:limit])
 
 
 def state_totals(unit, period):

@@ -49,15 +49,25 @@ def home(request):
     return render(request, "reports/home.html", context)
 
 
+HOME_LIST = 10  # what a block of the home page lists at most: the rest is counted, with a link to the page listing it
+
+
 def _officer_block(unit, period):
-    rows = queries.completeness(unit, period)
-    return {"unit": unit, "awaiting_update": queries.targets_awaiting_update(unit, period),
-            "awaiting_review": queries.reports_awaiting_review([unit]),
+    """An officer's work at `unit`, in a fixed number of queries whatever the schools below (a ministry officer
+    follows 45,000): the counts in SQL, the first HOME_LIST reports to review and late schools named."""
+    total = queries.state_totals(unit, period)
+    awaiting_review = queries.reports_awaiting_review([unit])
+    awaiting_update = queries.targets_awaiting_update(unit, period)
+    to_review = list(awaiting_review.order_by("submitted_at", "pk")[:HOME_LIST])
+    to_review_count = len(to_review) if len(to_review) < HOME_LIST else awaiting_review.count()
+    return {"unit": unit, "awaiting_update": list(awaiting_update[:8]), "awaiting_update_count": awaiting_update.count(),
+            "awaiting_review": to_review, "awaiting_review_count": to_review_count,
+            "awaiting_review_more": to_review_count - len(to_review),
             # the unit's own reports the level above returned: to finalise again
             "returned": list(OutgoingReport.objects.filter(unit=unit, status=OutgoingStatus.RETURNED)
                              .select_related("document", "period").order_by("-answered_at")),
-            "rate": queries.reporting_rate(unit, period, rows).percent,
-            "late": [r for r in rows if r.state == queries.LATE], "counts": queries.state_counts(rows)}
+            "rate": total.rate.percent, "late": queries.late_schools(unit, period, HOME_LIST),
+            "late_count": total.late(period), "counts": total.labelled(period)}
 
 
 def _school_block(school, period):

@@ -67,9 +67,9 @@ def test_the_principal_sees_every_returned_report(client, personas, tree, period
 
 @pytest.mark.parametrize(("persona", "queries", "shown"), [
     # session, the user with its memberships (scope and navigation), current period, then for phường A: its schools,
-    # their reports, their period exceptions (completeness), the reports awaiting review (with school and
-    # period), the targets with nothing entered (with indicator and plan)
-    # (and the unit's reports returned from above)
+    # the counts of its schools' report states (one aggregate), the first reports awaiting review (with school
+    # and period; counted apart only when the list is full), the first targets with nothing entered (with
+    # indicator and plan) and their count, the unit's reports returned from above, the first late schools
     ("officer_a", 9, "Trường Tiểu học số 6 — "),
     # session, the user with its memberships, current period, the school's report, its returned reports (with period)
     ("principal_a", 5, "Bổ sung số liệu kỳ 6 — "),
@@ -125,3 +125,18 @@ def test_a_report_the_level_above_returned_is_on_the_officers_list(client, perso
     assert f'href="{reverse("reports:outgoing_detail", args=[report.pk])}"' in page
     client.force_login(personas["officer_b"])  # phường B's officer: not theirs
     assert "Thiếu số liệu trường Mầm non" not in client.get(HOME).content.decode()
+
+
+def test_a_ward_with_many_schools_gets_counts_and_the_first_names_not_every_school(client, personas, tree, period, plan):
+    """A ministry officer follows 45,000 schools: the home page named every late one (2 MB at the national preset)."""
+    add_rows(tree, period, plan, 36)  # 12 submitted, 24 late (12 drafts, 12 not started), and A1, A2 not started
+    client.force_login(personas["officer_a"])
+    page = client.get(HOME).content.decode()
+    late_list = page.split("<h3>Trường trễ hạn</h3>")[1].split("</ul>")[0]
+    assert late_list.count("<li>") == 10
+    assert "Xem tất cả 26 trường trễ hạn tại trang tình hình nộp báo cáo" in page
+    assert '<div class="stat">26</div>trường trễ hạn nộp' in page
+    review_list = page.split("<h3>Báo cáo chờ duyệt</h3>")[1].split("</ul>")[0]
+    assert review_list.count("<li>") == 10
+    assert "Còn 2 báo cáo chờ duyệt khác" in page and '<div class="stat">12</div>báo cáo của trường chờ duyệt' in page
+    assert "Xem tất cả 36 chỉ tiêu chưa cập nhật" in page
