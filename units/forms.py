@@ -20,7 +20,7 @@ from .maintenance import open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
 from .search import unit_scope
 from .textfields import NulRefusedInVietnamese
-from .widgets import SearchesUnits, UnitSearchField
+from .widgets import SearchesUnits, UnitSearchField, UnitSearchMultipleField
 
 logger = logging.getLogger(__name__)
 
@@ -316,8 +316,8 @@ class UnitCloseForm(forms.Form):
 
 
 class UnitMergeForm(SearchesUnits, forms.Form):
-    predecessors = forms.ModelMultipleChoiceField(
-        label="Các xã/phường được sáp nhập", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+    predecessors = UnitSearchMultipleField(
+        label="Các xã/phường được sáp nhập", scope="xa-phuong",
         error_messages={"required": "Hãy chọn ít nhất một xã/phường được sáp nhập.",
                         "invalid_choice": "Xã/phường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động.",
                         "invalid_pk_value": "Lựa chọn không hợp lệ."})
@@ -332,7 +332,7 @@ class UnitMergeForm(SearchesUnits, forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["predecessors"].queryset = maintained_communes(admin)
+        self.fields["predecessors"].for_user(admin)
         self.fields["successor"].for_user(admin)
 
     def clean(self):

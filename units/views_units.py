@@ -123,4 +123,5 @@ def unit_field_search(request):
     matches = find_units(SCOPES[scope](request.user), text)
     return render(request, "units/unit_field_matches.html", {
         "name": name, "q": text, "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
-        "limited": len(matches) >= UNIT_MATCHES, "match_limit": UNIT_MATCHES})
+        "limited": len(matches) >= UNIT_MATCHES, "match_limit": UNIT_MATCHES,
+        "input_type": "checkbox" if request.GET.get("multiple") else "radio"})

@@ -18,9 +18,9 @@ LIST_LIMIT = 150  # a scope this small is a plain list
 class UnitSearchWidget(forms.Widget):
     template_name = "units/unit_field.html"
 
-    def __init__(self, attrs=None, *, scope="", empty_label="— Chọn đơn vị —"):
+    def __init__(self, attrs=None, *, scope="", empty_label="— Chọn đơn vị —", multiple=False):
         super().__init__(attrs)
-        self.scope, self.empty_label = scope, empty_label
+        self.scope, self.empty_label, self.multiple = scope, empty_label, multiple
         self.queryset, self.text = None, ""
 
     def use_required_attribute(self, initial):
@@ -28,6 +28,8 @@ class UnitSearchWidget(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         self.text = (data.get(f"{name}_q") or "").strip()[:100]
+        if self.multiple:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
         return data.get(name)
 
     def value_omitted_from_data(self, data, files, name):
@@ -35,41 +37,46 @@ class UnitSearchWidget(forms.Widget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        pk = getattr(value, "pk", value)
-        queryset = self.queryset if self.queryset is not None else []
-        chosen = listed = None
-        if queryset != []:
+        values = value if self.multiple else [value]
+        pks = [_pk(getattr(v, "pk", v)) for v in values or [] if v not in (None, "")]
+        pks = [pk for pk in pks if pk is not None]
+        queryset = self.queryset
+        chosen, listed, matches = [], None, []
+        if queryset is not None:
             first = list(queryset.select_related("parent")[:LIST_LIMIT + 1])
             if len(first) <= LIST_LIMIT:
                 listed = [(unit.pk, f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})") for unit in first]
-            elif pk not in (None, ""):
-                try:
-                    chosen = queryset.select_related(TRAIL_RELATED).filter(pk=int(pk)).first()
-                except (TypeError, ValueError):
-                    chosen = None
-            elif self.empty_label is None:  # a field that needs no blank starts on the first unit of its scope
-                chosen = queryset.select_related(TRAIL_RELATED).first()
-        matches = find_units(queryset, self.text) if listed is None and self.text and queryset != [] else []
+            else:
+                if pks:
+                    chosen = list(queryset.select_related(TRAIL_RELATED).filter(pk__in=pks).order_by("path"))
+                elif self.empty_label is None and not self.multiple:  # no blank: the first unit of its scope
+                    chosen = list(queryset.select_related(TRAIL_RELATED)[:1])
+                if self.text:
+                    matches = [(unit, trail) for unit, trail in find_units(queryset, self.text) if unit not in chosen]
         context["widget"].update({
-            "listed": listed, "value": str(pk) if pk not in (None, "") else "", "empty_label": self.empty_label,
-            "chosen": chosen and (chosen, unit_label(chosen), unit_trail(chosen)), "q": self.text,
-            "matches": [(unit, unit_label(unit), trail) for unit, trail in matches if unit != chosen],
+            "listed": listed, "values": [str(pk) for pk in pks], "empty_label": self.empty_label,
+            "input_type": "checkbox" if self.multiple else "radio", "multiple": self.multiple,
+            "chosen": [(unit, unit_label(unit), unit_trail(unit)) for unit in chosen], "q": self.text,
+            "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
             "match_limit": UNIT_MATCHES, "limited": len(matches) >= UNIT_MATCHES,
-            "search_url": f"{reverse('units:unit_field_search')}?scope={self.scope}&name={name}",
+            "search_url": f"{reverse('units:unit_field_search')}?scope={self.scope}&name={name}"
+                          f"{'&multiple=1' if self.multiple else ''}",
         })
         return context
 
 
-class UnitSearchField(forms.ModelChoiceField):
-    """One unit of a registered scope (units.search.unit_scope); `for_user(user)` sets the units offered."""
+def _pk(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
-    def __init__(self, *, scope, empty_label="— Chọn đơn vị —", **kwargs):
-        self.scope = scope
-        kwargs.setdefault("widget", UnitSearchWidget(scope=scope, empty_label=empty_label))
-        super().__init__(queryset=kwargs.pop("queryset", None) or _none(), empty_label=empty_label, **kwargs)
+
+class _ScopedUnits:
+    """The units a field offers come from its registered scope (units.search.unit_scope): `for_user(user)`."""
 
     def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
+        forms.ModelChoiceField._set_queryset(self, queryset)
         self.widget.queryset = self.queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
@@ -80,6 +87,24 @@ class UnitSearchField(forms.ModelChoiceField):
 
     def label_from_instance(self, unit):
         return f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})"
+
+
+class UnitSearchField(_ScopedUnits, forms.ModelChoiceField):
+    """One unit of a registered scope."""
+
+    def __init__(self, *, scope, empty_label="— Chọn đơn vị —", **kwargs):
+        self.scope = scope
+        kwargs.setdefault("widget", UnitSearchWidget(scope=scope, empty_label=empty_label))
+        super().__init__(queryset=_none(), empty_label=empty_label, **kwargs)
+
+
+class UnitSearchMultipleField(_ScopedUnits, forms.ModelMultipleChoiceField):
+    """Units of a registered scope, any number of them: check boxes in the list or among the matches."""
+
+    def __init__(self, *, scope, **kwargs):
+        self.scope = scope
+        kwargs.setdefault("widget", UnitSearchWidget(scope=scope, multiple=True))
+        super().__init__(queryset=_none(), **kwargs)
 
 
 def _none():
@@ -94,7 +119,7 @@ class SearchesUnits:
     def full_clean(self):
         self.searching = self.is_bound and any(
             f"{self.add_prefix(name)}_search" in self.data
-            for name, field in self.fields.items() if isinstance(field, UnitSearchField))
+            for name, field in self.fields.items() if isinstance(field, _ScopedUnits))
         if self.searching:
             self._errors, self.cleaned_data = ErrorDict(), {}
             return

@@ -145,11 +145,12 @@
   });
   document.addEventListener("change", function (event) {
     var radio = event.target;
-    if (!radio.matches || !radio.matches("[data-unit-field] .unit-field-matches input[type=radio]")) { return; }
+    if (!radio.matches || !radio.matches("[data-unit-field] .unit-field-matches input")) { return; }
+    if (!radio.checked) { return; }
     var field = radio.closest("[data-unit-field]");
     var chosen = field.querySelector(".unit-field-chosen");
     var label = radio.closest("label");
-    chosen.textContent = "";
+    if (radio.type === "radio" || !chosen.querySelector("label")) { chosen.textContent = ""; }
     chosen.appendChild(label);
     radio.checked = true;
     var item = field.querySelector(".unit-field-matches li:empty");

@@ -2,6 +2,7 @@
 no form grows with the number of schools (issue 13), and a search that finds only what the form accepts."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ from api.models import ServiceAccount
 from plans.models import PlanImport
 from tests.factories import make_unit, make_user
 from units import widgets
-from units.models import Membership, Role, Unit
+from units.models import Membership, Role, Unit, UnitSuccession
 
 User = get_user_model()
 CREATE = reverse("units:account_create")
@@ -164,12 +165,27 @@ def test_a_service_account_is_created_at_a_unit_found_by_the_search(client, pers
                                                  "unit_q": "Thử 0"}).content.decode())
 
 
-def test_a_merge_finds_the_receiving_ward_by_search(client, tree, small_lists):
+def test_a_merge_finds_its_wards_by_search_and_merges_those_checked(client, tree, small_lists):
     admin = make_user("quantri.tinh", tree["HP"], Role.UNIT_ADMIN)
     for i in range(4):
         make_unit(f"X{i}", f"Xã Thử {i}", "commune", tree["HP"])
     client.force_login(admin)
     page = client.get(reverse("units:unit_merge")).content.decode()
-    assert 'name="successor_q"' in page
+    assert 'name="successor_q"' in page and 'name="predecessors_q"' in page and "Xã Thử 2" not in page
     found = client.get(SEARCH, {"scope": "xa-phuong", "name": "successor", "successor_q": "xa thu 3"}).content.decode()
-    assert re.findall(r'name="successor" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
+    assert re.findall(r'type="radio" name="successor" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
+    several = client.get(SEARCH, {"scope": "xa-phuong", "name": "predecessors", "multiple": "1",
+                                  "predecessors_q": "thử"}).content.decode()
+    assert len(re.findall(r'type="checkbox" name="predecessors"', several)) == 4
+    # without JavaScript: the search keeps the wards checked so far, and lists the others found
+    x0, x1, x3 = (Unit.objects.get(code=code) for code in ("X0", "X1", "X3"))
+    page = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk], "predecessors_q": "xã thử 1",
+                                                     "predecessors_search": "1", "legal_basis": "NQ 1669"}).content.decode()
+    assert re.findall(r'type="checkbox" name="predecessors" value="(\d+)"( checked)?', page) == [
+        (str(x0.pk), " checked"), (str(x1.pk), "")]
+    assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=x0.pk).valid_to is None  # nothing merged
+    response = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk, x1.pk], "successor": x3.pk,
+                                                         "effective_on": "01/01/2026", "legal_basis": "NQ 1669"})
+    assert response.status_code == 302
+    assert set(Unit.objects.filter(code__in=["X0", "X1"]).values_list("valid_to", flat=True)) == {date(2025, 12, 31)}
+    assert set(UnitSuccession.objects.values_list("successor__code", flat=True)) == {"X3"}
