@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from units import evidence
 from units.models import Unit
+from units.search import unit_scope
 from units.textfields import NulRefusedInVietnamese
+from units.widgets import SearchesUnits, UnitSearchField
 
 from .actions import amendable_state, reported_state, state_fingerprint
-from .models import Document, DocumentStatus, TaskStatus
+from .models import Document, DocumentStatus, Task, TaskStatus
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
               "error_messages": {"invalid": "Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, ví dụ 15/01/2026."}}
@@ -158,10 +160,21 @@ class TaskUpdateForm(forms.Form):
         return uploaded
 
 
-class TaskAssignForm(forms.Form):
+@unit_scope("nhiem-vu")
+def task_lead_units(user, task_pk):
+    """The units a task may be handed to: those below its present lead unit (or its issuer) whose data the user
+    changes. None for a task that does not exist."""
+    task = Task.objects.select_related("lead_unit", "document__issuer").filter(pk=task_pk).first()
+    if task is None:
+        return Unit.objects.none()
+    top = task.lead_unit or task.document.issuer
+    return Unit.objects.current().writable_by(user).in_subtree(top, include_self=False).order_by("path")
+
+
+class TaskAssignForm(SearchesUnits, forms.Form):
     """Handing a task to a lower unit: one of the units below the present lead unit (or the issuer)."""
 
-    lead_unit = forms.ModelChoiceField(label="Giao cho đơn vị", queryset=Unit.objects.none(), empty_label="— Chọn đơn vị —",
+    lead_unit = UnitSearchField(label="Giao cho đơn vị", scope="nhiem-vu",
                                        error_messages={"required": "Hãy chọn đơn vị được giao.",
                                                        "invalid_choice": "Chỉ giao được cho một đơn vị cấp dưới "
                                                                          "của đơn vị đang chủ trì."})
@@ -170,9 +183,7 @@ class TaskAssignForm(forms.Form):
 
     def __init__(self, *args, task, user, **kwargs):
         super().__init__(*args, **kwargs)
-        top = task.lead_unit or task.document.issuer
-        self.fields["lead_unit"].queryset = (Unit.objects.current().writable_by(user).in_subtree(top, include_self=False)
-                                             .order_by("path"))
+        self.fields["lead_unit"].for_user(user, of=task.pk)
 
 
 class TaskFilterForm(forms.Form):

@@ -62,7 +62,8 @@ def find_units(units, text, limit=UNIT_MATCHES):
 
 # ---- the scopes a unit field searches (units/widgets.py) ----
 
-SCOPES = {}  # key -> function(user) giving the units the user may choose in such a field
+SCOPES = {}  # key -> function(user) giving the units the user may choose in such a field; function(user, of)
+# for a scope that depends on an object of the page (the task a unit is chosen for: its primary key, `of`)
 
 
 def unit_scope(key):
@@ -74,3 +75,8 @@ def unit_scope(key):
         SCOPES[key] = function
         return function
     return register
+
+
+def scope_units(key, user, of=None):
+    """The units of scope `key` for the user (and the page's object `of`, for a scope that takes one)."""
+    return SCOPES[key](user) if of is None else SCOPES[key](user, of)

@@ -10,7 +10,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.urls import reverse
 
-from .search import SCOPES, TRAIL_RELATED, UNIT_MATCHES, find_units, unit_label, unit_trail
+from .search import TRAIL_RELATED, UNIT_MATCHES, find_units, scope_units, unit_label, unit_trail
 
 LIST_LIMIT = 150  # a scope this small is a plain list
 
@@ -21,7 +21,7 @@ class UnitSearchWidget(forms.Widget):
     def __init__(self, attrs=None, *, scope="", empty_label="— Chọn đơn vị —", multiple=False):
         super().__init__(attrs)
         self.scope, self.empty_label, self.multiple = scope, empty_label, multiple
-        self.queryset, self.text = None, ""
+        self.queryset, self.text, self.of = None, "", None
 
     def use_required_attribute(self, initial):
         return False  # a radio group or a search: the form's own message says what is missing
@@ -60,7 +60,7 @@ class UnitSearchWidget(forms.Widget):
             "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
             "match_limit": UNIT_MATCHES, "limited": len(matches) >= UNIT_MATCHES,
             "search_url": f"{reverse('units:unit_field_search')}?scope={self.scope}&name={name}"
-                          f"{'&multiple=1' if self.multiple else ''}",
+                          f"{'&multiple=1' if self.multiple else ''}{f'&of={self.of}' if self.of is not None else ''}",
         })
         return context
 
@@ -81,8 +81,11 @@ class _ScopedUnits:
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
-    def for_user(self, user):
-        self.queryset = SCOPES[self.scope](user)
+    def for_user(self, user, of=None):
+        """The units of the field's scope for `user` (and `of`, the pk of the page's object, for a scope that
+        depends on it: the search is asked for the same)."""
+        self.queryset = scope_units(self.scope, user, of)
+        self.widget.of = of
         return self
 
     def label_from_instance(self, unit):

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.models import ServiceAccount
-from plans.models import PlanImport
-from tests.factories import make_unit, make_user
+from plans.models import PlanImport, Task
+from tests.factories import make_document, make_unit, make_user
 from units import widgets
 from units.models import Membership, Role, Unit, UnitSuccession
 
@@ -189,3 +189,24 @@ def test_a_merge_finds_its_wards_by_search_and_merges_those_checked(client, tree
     assert response.status_code == 302
     assert set(Unit.objects.filter(code__in=["X0", "X1"]).values_list("valid_to", flat=True)) == {date(2025, 12, 31)}
     assert set(UnitSuccession.objects.values_list("successor__code", flat=True)) == {"X3"}
+
+
+def test_a_task_is_handed_to_a_unit_found_below_its_lead_and_nowhere_else(client, personas, tree, small_lists):
+    add_schools(tree["A"], 4)
+    task = Task.objects.create(document=make_document(tree["A"]), text="Rà soát đội ngũ giáo viên", lead_unit=tree["A"])
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("plans:task_detail", args=[task.pk])).content.decode()
+    assert 'name="lead_unit_q"' in page and f"of={task.pk}" in page
+    found = client.get(SEARCH, {"scope": "nhiem-vu", "of": task.pk, "name": "lead_unit",
+                                "lead_unit_q": "Trường"}).content.decode()
+    codes = set(Unit.objects.filter(pk__in=re.findall(r'name="lead_unit" value="(\d+)"', found))
+                .values_list("code", flat=True))
+    assert codes == {"A-TH1", "A-THCS", "A-S0", "A-S1", "A-S2", "A-S3"}  # below A, not A itself nor B's
+    client.force_login(personas["officer_b"])
+    assert 'name="lead_unit"' not in client.get(SEARCH, {"scope": "nhiem-vu", "of": task.pk, "name": "lead_unit",
+                                                        "lead_unit_q": "Trường"}).content.decode()
+    for query in ({"scope": "nhiem-vu", "name": "lead_unit"}, {"scope": "tai-khoan", "of": task.pk, "name": "unit"},
+                  {"scope": "nhiem-vu", "of": "1 OR 1=1", "name": "lead_unit"}):
+        assert client.get(SEARCH, query).status_code == 404
+    gone = client.get(SEARCH, {"scope": "nhiem-vu", "of": 987654, "name": "lead_unit", "lead_unit_q": "Trường"})
+    assert gone.status_code == 200 and 'name="lead_unit"' not in gone.content.decode()
