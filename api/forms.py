@@ -36,7 +36,7 @@ class ServiceAccountForm(SearchesUnits, forms.Form):
 
     name = forms.CharField(label="Tên hệ thống", max_length=120,
                            help_text="Ví dụ: Phần mềm quản lý trường học của Trường Tiểu học A1.")
-    unit = UnitSearchField(label="Đơn vị", scope="he-thong",
+    unit = UnitSearchField(label="Đơn vị", tree_labels=False, scope="he-thong",
                                   help_text="Hệ thống chỉ đọc (và ghi) dữ liệu của đơn vị này và các đơn vị trực thuộc.",
                                   error_messages={"required": "Hãy chọn đơn vị.",
                                                   "invalid_choice": "Hãy chọn một đơn vị trong danh sách."})

@@ -47,7 +47,7 @@ def changeable_units(user):
 class PlanUploadForm(SearchesUnits, forms.Form):
     """The file to read and the unit whose plan it is."""
 
-    unit = UnitSearchField(label="Đơn vị ban hành kế hoạch", scope="ke-hoach", empty_label=None,
+    unit = UnitSearchField(label="Đơn vị ban hành kế hoạch", tree_labels=False, scope="ke-hoach", empty_label=None,
                            error_messages={"required": "Hãy chọn đơn vị ban hành kế hoạch.",
                                            "invalid_choice": "Bạn không được nhập kế hoạch cho đơn vị này."})
     # an empty file reaches clean_file, whose message says what is wrong with it

@@ -420,46 +420,80 @@ def status_counts(statuses):
     return counts
 
 
+CHILDREN_SHOWN = 5  # a target or task made concrete by at most this many lower units lists their items
+LOWER_PLANS_SHOWN = 30  # the lower plans named on the page; the others are counted
+
+
 @dataclass
 class Coverage:
-    """How a plan is carried down: which targets and tasks lower plans make concrete, which none picks up."""
+    """How a plan is carried down: which targets and tasks lower plans make concrete, which none picks up.
 
-    targets: list  # [(target, [child targets])]
-    tasks: list  # [(task, [child tasks])]
+    `targets`, `tasks`: [(item, [child items], number of lower units that made it concrete, number of lower plans
+    that did not)]: the child items are
+    listed for an item at most CHILDREN_SHOWN units took up, counted beyond (a province plan's target is taken up by
+    a hundred communes, the Politburo's by thousands of plans). `lower_plans`: the first LOWER_PLANS_SHOWN of the
+    `lower_count` lower plans that declare they implement it."""
+
+    targets: list
+    tasks: list
     lower_plans: list
+    lower_count: int
 
     @property
     def uncovered_targets(self):
-        return [t for t, children in self.targets if not children]
+        return [t for t, children, units, missing in self.targets if not units]
 
     @property
     def uncovered_tasks(self):
-        return [t for t, children in self.tasks if not children]
+        return [t for t, children, units, missing in self.tasks if not units]
+
+    @property
+    def lower_more(self):
+        return self.lower_count - len(self.lower_plans)
+
+
+def _units_per_parent(children):
+    """{parent pk: how many lower units have an item under it}, one grouped query."""
+    return dict(children.values("parent").annotate(n=Count("document__issuer", distinct=True))
+                .order_by().values_list("parent", "n"))
 
 
 def plan_coverage(document, unit=None):
-    """The plan's targets and tasks with the lower plans' items that make them concrete (five queries)."""
+    """The plan's targets and tasks with the lower plans' items that make them concrete: seven queries whatever the
+    number of lower plans (the items listed only where few units took them up; the others counted)."""
     from plans.models import Task
 
     from .models import Target
 
     below = Q(document__issuer__path__startswith=unit.path) if unit is not None else Q()
+    child_targets = Target.objects.filter(below, parent__document=document)
+    child_tasks = Task.objects.filter(below, parent__document=document)
+    target_units, task_units = _units_per_parent(child_targets), _units_per_parent(child_tasks)
+    few = [pk for pk, n in target_units.items() if n <= CHILDREN_SHOWN]
     children, listed = {}, set()
-    for child in (Target.objects.filter(below, parent__document=document)
-                  .select_related("document", "document__issuer", "indicator").order_by("document__issuer__path", "order")):
+    for child in (child_targets.filter(parent__in=few).select_related("document", "document__issuer", "indicator")
+                  .order_by("document__issuer__path", "order")):
         # a lower plan stating the same target in two sections makes it concrete once, not twice (fold_repeats)
         if (child.parent_id, child.document_id, child.indicator_id) not in listed:
             listed.add((child.parent_id, child.document_id, child.indicator_id))
             children.setdefault(child.parent_id, []).append(child)
+    few_tasks = [pk for pk, n in task_units.items() if n <= CHILDREN_SHOWN]
     task_children = {}
-    for child in Task.objects.filter(below, parent__document=document).select_related("document", "document__issuer"):
+    for child in child_tasks.filter(parent__in=few_tasks).select_related("document", "document__issuer"):
         task_children.setdefault(child.parent_id, []).append(child)
-    targets = [(t, children.get(t.pk, [])) for t in document.targets.targets().select_related("indicator").order_by("order")]
-    tasks = [(t, task_children.get(t.pk, [])) for t in document.tasks.select_related("group", "lead_unit")]
-    lower = document.implemented_by.select_related("issuer").order_by("issuer__path")
+    lower = document.implemented_by.all()
     if unit is not None:
         lower = lower.filter(issuer__path__startswith=unit.path)
-    return Coverage(targets=targets, tasks=tasks, lower_plans=list(lower))
+    shown = list(lower.select_related("issuer").order_by("issuer__path")[:LOWER_PLANS_SHOWN])
+    count = len(shown) if len(shown) < LOWER_PLANS_SHOWN else lower.count()
+
+    def row(item, items, units):
+        return (item, items.get(item.pk, []), units.get(item.pk, 0), max(count - units.get(item.pk, 0), 0))
+
+    targets = [row(t, children, target_units)
+               for t in document.targets.targets().select_related("indicator").order_by("order")]
+    tasks = [row(t, task_children, task_units) for t in document.tasks.select_related("group", "lead_unit")]
+    return Coverage(targets=targets, tasks=tasks, lower_plans=shown, lower_count=count)
 
 
 @dataclass

@@ -22,6 +22,7 @@ class UnitSearchWidget(forms.Widget):
         super().__init__(attrs)
         self.scope, self.empty_label, self.multiple = scope, empty_label, multiple
         self.queryset, self.text, self.of = None, "", None
+        self.label = tree_label
 
     def use_required_attribute(self, initial):
         return False  # a radio group or a search: the form's own message says what is missing
@@ -45,7 +46,7 @@ class UnitSearchWidget(forms.Widget):
         if queryset is not None:
             first = list(queryset.select_related("parent")[:LIST_LIMIT + 1])
             if len(first) <= LIST_LIMIT:
-                listed = [(unit.pk, f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})") for unit in first]
+                listed = [(unit.pk, self.label(unit)) for unit in first]
             else:
                 if pks:
                     chosen = list(queryset.select_related(TRAIL_RELATED).filter(pk__in=pks).order_by("path"))
@@ -65,6 +66,11 @@ class UnitSearchWidget(forms.Widget):
         return context
 
 
+def tree_label(unit):
+    """A unit in a list of its scope: indented by its depth, with its code ("— — Trường Tiểu học A1 (A-TH1)")."""
+    return f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})"
+
+
 def _pk(value):
     try:
         return int(value)
@@ -78,6 +84,7 @@ class _ScopedUnits:
     def _set_queryset(self, queryset):
         forms.ModelChoiceField._set_queryset(self, queryset)
         self.widget.queryset = self.queryset
+        self.widget.label = self.label_from_instance
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
@@ -89,14 +96,14 @@ class _ScopedUnits:
         return self
 
     def label_from_instance(self, unit):
-        return f"{'— ' * max(unit.depth - 1, 0)}{unit.name} ({unit.code})"
+        return tree_label(unit) if self.tree_labels else unit.name
 
 
 class UnitSearchField(_ScopedUnits, forms.ModelChoiceField):
     """One unit of a registered scope."""
 
-    def __init__(self, *, scope, empty_label="— Chọn đơn vị —", **kwargs):
-        self.scope = scope
+    def __init__(self, *, scope, empty_label="— Chọn đơn vị —", tree_labels=True, **kwargs):
+        self.scope, self.tree_labels = scope, tree_labels
         kwargs.setdefault("widget", UnitSearchWidget(scope=scope, empty_label=empty_label))
         super().__init__(queryset=_none(), empty_label=empty_label, **kwargs)
 
@@ -104,8 +111,8 @@ class UnitSearchField(_ScopedUnits, forms.ModelChoiceField):
 class UnitSearchMultipleField(_ScopedUnits, forms.ModelMultipleChoiceField):
     """Units of a registered scope, any number of them: check boxes in the list or among the matches."""
 
-    def __init__(self, *, scope, **kwargs):
-        self.scope = scope
+    def __init__(self, *, scope, tree_labels=True, **kwargs):
+        self.scope, self.tree_labels = scope, tree_labels
         kwargs.setdefault("widget", UnitSearchWidget(scope=scope, multiple=True))
         super().__init__(queryset=_none(), **kwargs)
 

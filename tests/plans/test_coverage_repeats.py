@@ -21,4 +21,5 @@ def test_a_target_stated_twice_below_is_listed_once(tree):
 
     coverage = plan_coverage(city)
 
-    assert [(t, [c.pk for c in children]) for t, children in coverage.targets] == [(whole, [first.pk, other.pk])]
+    assert [(t, [c.pk for c in children], units) for t, children, units, _ in coverage.targets] == [
+        (whole, [first.pk, other.pk], 2)]

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from plans.models import Document, DocumentStatus, Task, TaskGroup
 from reports.dashboards import trend_periods
 from reports.models import ReportItem, ReportStatus, SchoolReport
+from targets import queries as target_queries
 from targets.fields import format_number
 from targets.models import ProgressValue, Target, TargetResponsibility
 from targets.queries import plan_ownership, plan_statuses, status_counts
@@ -506,12 +507,45 @@ def test_the_coverage_page_takes_a_fixed_number_of_queries(
     client, personas, plan, coverage, periods, django_assert_num_queries
 ):
     login(client, personas["officer_a"])
-    # session, the user with its memberships, document, the unit asked for, period; coverage: child targets, child tasks,
-    # targets, tasks, lower plans; ownership: responsibilities, missing (no responsible unit to load here)
-    with django_assert_num_queries(11):
+    # session, the user with its memberships, document, the unit asked for, period; coverage: how many lower units
+    # took up each target, each task (two grouped counts, so that the items are listed only where few did: 28/11),
+    # their child targets, child tasks, targets, tasks, lower plans; ownership: responsibilities, missing (no
+    # responsible unit to load here)
+    with django_assert_num_queries(13):
         response = client.get(coverage_url(plan["document"]), {"period": periods[2].pk})
     assertContains(response, "Chỉ tiêu (5 / 6 chưa được cấp dưới cụ thể hóa)")
     assertContains(response, "Nhiệm vụ (1 / 2 chưa được cấp dưới cụ thể hóa)")
+
+
+def test_a_target_many_lower_plans_took_up_is_counted_not_listed_and_the_page_does_not_grow(
+        client, personas, tree, plan, coverage, django_assert_max_num_queries):
+    """A province plan's target is taken up by a hundred communes (890 KB of page at the synthetic province): past
+    CHILDREN_SHOWN units the page counts them, and names the lower plans only up to LOWER_PLANS_SHOWN."""
+    rate = plan["rate"]
+    login(client, personas["officer_a"])
+
+    def add_schools_taking_up(first, n):
+        for i in range(first, first + n):
+            school = make_unit(f"A-CT{i}", f"Trường Thử {i}", "school", tree["A"], levels=["th"])
+            own = make_document(school, f"{i}/KH-CT", f"Kế hoạch của trường thử {i}")
+            own.implements.add(plan["document"])
+            make_target(own, rate.indicator, 1, Decimal(90), parent=rate)
+
+    add_schools_taking_up(0, target_queries.CHILDREN_SHOWN + 1)
+    # at most: the 13 of the page above, and the count of the lower plans when more than are named
+    with django_assert_max_num_queries(14):
+        first = client.get(coverage_url(plan["document"]))
+    add_schools_taking_up(10, target_queries.LOWER_PLANS_SHOWN)
+    with django_assert_max_num_queries(14):
+        second = client.get(coverage_url(plan["document"]))
+    page = second.content.decode()
+    lower = 1 + target_queries.CHILDREN_SHOWN + 1 + target_queries.LOWER_PLANS_SHOWN  # with A1's plan
+    assert f"{target_queries.CHILDREN_SHOWN + 2 + target_queries.LOWER_PLANS_SHOWN} đơn vị cấp dưới đã cụ thể hóa" in page
+    assert "Trường Thử 3</a>" not in page and "Trường Thử 3" not in page.split('id="coverage-targets"')[1]
+    assert f"{lower} kế hoạch cấp dưới; {target_queries.LOWER_PLANS_SHOWN} kế hoạch đầu tiên" in page
+    assert f"… và {lower - target_queries.LOWER_PLANS_SHOWN} kế hoạch khác." in page
+    assert "1 kế hoạch cấp dưới chưa" not in first.content.decode()
+    assert len(second.content) < len(first.content) + 4000  # 30 more plans, no more rows
 
 
 def test_officer_b_cannot_open_the_coverage_of_a_plan_of_a(client, personas, plan, coverage):
