@@ -5,11 +5,12 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from units import evidence
 from units.models import Unit
-from units.search import unit_scope
+from units.search import accent_free_pattern, unit_scope
 from units.textfields import NulRefusedInVietnamese
 from units.widgets import SearchesUnits, UnitSearchField
 
@@ -184,6 +185,25 @@ class TaskAssignForm(SearchesUnits, forms.Form):
     def __init__(self, *args, task, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].for_user(user, of=task.pk)
+
+
+class PlanFilterForm(forms.Form):
+    """What the plan list is narrowed to: a text in the number, title or issuer (any accents), a status."""
+
+    q = forms.CharField(label="Tìm kế hoạch", max_length=100, required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Số hiệu, tên hoặc đơn vị ban hành"}))
+    status = forms.ChoiceField(label="Trạng thái", required=False, choices=[("", "Tất cả")] + DocumentStatus.choices)
+
+    def filtered(self, documents):
+        data = self.cleaned_data if self.is_valid() else {}
+        text = (data.get("q") or "").strip()
+        if text:
+            pattern = accent_free_pattern(text)
+            documents = documents.filter(Q(number__icontains=text) | Q(title__iregex=pattern)
+                                         | Q(issuer__name__iregex=pattern) | Q(issuer__short_name__iregex=pattern))
+        if data.get("status"):
+            documents = documents.filter(status=data["status"])
+        return documents
 
 
 class TaskFilterForm(forms.Form):

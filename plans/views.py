@@ -23,6 +23,7 @@ from .actions import (
 from .forms import (
     PlanAmendForm,
     PlanEnactForm,
+    PlanFilterForm,
     PlanReplaceForm,
     TaskAssignForm,
     TaskFilterForm,
@@ -40,14 +41,22 @@ def plan_public_list(request):
 # ---- a plan's page and the steps of its life ----
 
 
+PLANS_PER_PAGE = 50
+
+
 @login_required
 def plan_list(request):
-    """The plans issued in the user's scope, drafts first (what a leader has to sign), then by unit."""
+    """The plans issued in the user's scope, drafts first (what a leader has to sign), then by unit; searched and
+    paged, since a ministry's scope holds the plans of 45,000 schools."""
     plans = Document.objects.plans().values("pk")
-    documents = (Document.objects.filter(access.unit_condition(request.user, "issuer"))
-                 .filter(Q(pk__in=plans) | Q(status=DocumentStatus.DRAFT))
-                 .select_related("issuer").order_by("status", "issuer__path", "-issued_on", "title"))
-    return render(request, "plans/plan_list.html", {"documents": documents})
+    form = PlanFilterForm(request.GET or None)
+    documents = form.filtered(Document.objects.filter(access.unit_condition(request.user, "issuer"))
+                              .filter(Q(pk__in=plans) | Q(status=DocumentStatus.DRAFT))
+                              .select_related("issuer").order_by("status", "issuer__path", "-issued_on", "title", "pk"))
+    page = Paginator(documents, PLANS_PER_PAGE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(request, "plans/plan_list.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
 def _plan(request, pk, action="view"):

@@ -234,7 +234,30 @@ def test_the_plan_list_reads_a_fixed_number_of_queries(client, personas, tree, n
     for i in range(n_plans):
         make_document(tree["A"], number=f"{i}/KH-UBND", status=DocumentStatus.DRAFT)
     client.force_login(personas["officer_a"])
-    # session + user, memberships, the plans with their issuers
+    # session + user, memberships, the count of plans (paged), the plans with their issuers
     with django_assert_max_num_queries(6):
         page = client.get("/ke-hoach/")
-    assert page.content.decode().count("Dự thảo") == n_plans
+    table = page.content.decode().split('id="plan-table"')[1]  # the status filter offers "Dự thảo" too
+    assert table.count("Dự thảo") == n_plans
+
+
+def test_the_plan_list_is_searched_whatever_the_accents_and_paged(client, personas, tree):
+    from plans.views import PLANS_PER_PAGE
+
+    for i in range(PLANS_PER_PAGE + 5):
+        make_document(tree["A"], number=f"{i}/KH-UBND", title=f"Kế hoạch phát triển giáo dục mầm non số {i}",
+                      status=DocumentStatus.DRAFT)
+    make_document(tree["A"], number="77/KH-UBND", title="Kế hoạch chuyển đổi số trong trường học",
+                  status=DocumentStatus.DRAFT)
+    make_document(tree["B"], number="78/KH-UBND", title="Kế hoạch chuyển đổi số của phường B",
+                  status=DocumentStatus.DRAFT)
+    client.force_login(personas["officer_a"])
+    first = client.get("/ke-hoach/").content.decode()
+    assert first.split('id="plan-table"')[1].count("<tr>") == PLANS_PER_PAGE + 1  # the header row and a page
+    assert f"{PLANS_PER_PAGE + 6} kế hoạch." in first and "Trang 1/2" in first and "trang=2" in first
+    found = client.get("/ke-hoach/", {"q": "chuyen doi so"}).content.decode()
+    assert "77/KH-UBND" in found and "78/KH-UBND" not in found  # phường B's is not officer A's
+    assert "1 kế hoạch phù hợp." in found
+    assert f"{PLANS_PER_PAGE + 6} kế hoạch phù hợp." in client.get("/ke-hoach/", {"status": "draft"}).content.decode()
+    for query in ({"status": "in_force"}, {"q": "không có kế hoạch này"}):
+        assert "Không có kế hoạch nào phù hợp." in client.get("/ke-hoach/", query).content.decode()
