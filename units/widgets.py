@@ -44,7 +44,8 @@ class UnitSearchWidget(forms.Widget):
         queryset = self.queryset
         chosen, listed, matches = [], None, []
         if queryset is not None:
-            first = list(queryset.select_related("parent")[:LIST_LIMIT + 1])
+            # one query: at most LIST_LIMIT + 1 units, with what a label of the list shows
+            first = list(queryset.only("pk", "name", "code", "depth", "short_name", "path")[:LIST_LIMIT + 1])
             if len(first) <= LIST_LIMIT:
                 listed = [(unit.pk, self.label(unit)) for unit in first]
             else:
