@@ -164,8 +164,8 @@ class TaskUpdateForm(forms.Form):
 @unit_scope("nhiem-vu")
 def task_lead_units(user, task_pk):
     """The units a task may be handed to: those below its present lead unit (or its issuer) whose data the user
-    changes. None for a task that does not exist."""
-    task = Task.objects.select_related("lead_unit", "document__issuer").filter(pk=task_pk).first()
+    changes. None for a task that does not exist or that the user may not hand over."""
+    task = Task.objects.assignable_by(user).select_related("lead_unit", "document__issuer").filter(pk=task_pk).first()
     if task is None:
         return Unit.objects.none()
     top = task.lead_unit or task.document.issuer

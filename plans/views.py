@@ -223,8 +223,8 @@ def task_update(request, pk):
 def task_assign(request, pk):
     task = _task(request, pk, action="assign")
     form = TaskAssignForm(request.POST, task=task, user=request.user)
-    if not form.is_valid():
-        return _task_page(request, task, assign_form=form, status=400)
+    if not form.is_valid():  # refused, or the units its search found (no JavaScript): the page again
+        return _task_page(request, task, assign_form=form, status=200 if form.searching else 400)
     unit = form.cleaned_data["lead_unit"]
     try:
         # the state and due date stay as this request read them: a report saved meanwhile is not undone

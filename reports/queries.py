@@ -126,7 +126,7 @@ def late_schools(unit, period, limit, today=None):
     if (today or timezone.localdate()) <= period.deadline:
         return []
     late = Q(report__isnull=True) | Q(report__status=ReportStatus.DRAFT)
-    return list(_schools_with_report(unit, period).filter(late).order_by("path")[:limit])
+    return list(_schools_with_report(unit, period).filter(late).select_related("parent").order_by("path")[:limit])
 
 
 def state_totals(unit, period):

@@ -25,7 +25,8 @@ def plan_coverage_view(request, pk):
     period = choice.period
     return render(request, "reports/plan_coverage.html", {
         "document": document, "unit": unit, "period": period, "periods": choice.periods,
-        "coverage": plan_coverage(document, unit), "ownership": plan_ownership(document, period),
+        "coverage": plan_coverage(document, unit, page=request.GET.get("trang")),
+        "ownership": plan_ownership(document, period),
     })
 
 

@@ -9,6 +9,7 @@ reported, never the average of their percentages.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -420,23 +421,23 @@ def status_counts(statuses):
     return counts
 
 
-CHILDREN_SHOWN = 5  # a target or task made concrete by at most this many lower units lists their items
-LOWER_PLANS_SHOWN = 30  # the lower plans named on the page; the others are counted
+CHILDREN_SHOWN = 5  # a target or task made concrete by at most this many lower plans lists their items
+LOWER_PLANS_SHOWN = 30  # the lower plans named on a page of the coverage (paged)
 
 
 @dataclass
 class Coverage:
     """How a plan is carried down: which targets and tasks lower plans make concrete, which none picks up.
 
-    `targets`, `tasks`: [(item, [child items], number of lower units that made it concrete, number of lower plans
-    that did not)]: the child items are
-    listed for an item at most CHILDREN_SHOWN units took up, counted beyond (a province plan's target is taken up by
-    a hundred communes, the Politburo's by thousands of plans). `lower_plans`: the first LOWER_PLANS_SHOWN of the
-    `lower_count` lower plans that declare they implement it."""
+    `targets`, `tasks`: [(item, [child items], number of lower plans that made it concrete, number of the lower plans
+    declaring they implement it that did not)]: the child items are listed for an item at most CHILDREN_SHOWN plans
+    took up, counted beyond (a province plan's target is taken up by a hundred communes, the Politburo's by
+    thousands of plans). `lower_plans`: a page (LOWER_PLANS_SHOWN) of the lower plans that declare they implement
+    it, `lower_count` of them in all."""
 
     targets: list
     tasks: list
-    lower_plans: list
+    lower_plans: object  # a Paginator page
     lower_count: int
 
     @property
@@ -447,29 +448,32 @@ class Coverage:
     def uncovered_tasks(self):
         return [t for t, children, units, missing in self.tasks if not units]
 
-    @property
-    def lower_more(self):
-        return self.lower_count - len(self.lower_plans)
+def _plans_per_parent(children, lower):
+    """{parent pk: (how many lower plans have an item under it, how many of the plans in `lower` do)}: one
+    grouped query."""
+    declared = Q(document__in=lower.values("pk"))
+    return {row["parent"]: (row["n"], row["declared"]) for row in children.values("parent").annotate(
+        n=Count("document", distinct=True), declared=Count("document", distinct=True, filter=declared)).order_by()}
 
 
-def _units_per_parent(children):
-    """{parent pk: how many lower units have an item under it}, one grouped query."""
-    return dict(children.values("parent").annotate(n=Count("document__issuer", distinct=True))
-                .order_by().values_list("parent", "n"))
-
-
-def plan_coverage(document, unit=None):
-    """The plan's targets and tasks with the lower plans' items that make them concrete: seven queries whatever the
-    number of lower plans (the items listed only where few units took them up; the others counted)."""
+def plan_coverage(document, unit=None, page=None):
+    """The plan's targets and tasks with the lower plans' items that make them concrete: at most nine queries
+    whatever the number of lower plans (the items listed only where few plans took them up; the others counted),
+    and a page of the lower plans."""
     from plans.models import Task
 
     from .models import Target
 
     below = Q(document__issuer__path__startswith=unit.path) if unit is not None else Q()
+    lower = document.implemented_by.all()
+    if unit is not None:
+        lower = lower.filter(issuer__path__startswith=unit.path)
+    shown = Paginator(lower.select_related("issuer").order_by("issuer__path", "pk"), LOWER_PLANS_SHOWN).get_page(page)
+    count = shown.paginator.count
     child_targets = Target.objects.filter(below, parent__document=document)
     child_tasks = Task.objects.filter(below, parent__document=document)
-    target_units, task_units = _units_per_parent(child_targets), _units_per_parent(child_tasks)
-    few = [pk for pk, n in target_units.items() if n <= CHILDREN_SHOWN]
+    target_plans, task_plans = _plans_per_parent(child_targets, lower), _plans_per_parent(child_tasks, lower)
+    few = [pk for pk, (n, _) in target_plans.items() if n <= CHILDREN_SHOWN]
     children, listed = {}, set()
     for child in (child_targets.filter(parent__in=few).select_related("document", "document__issuer", "indicator")
                   .order_by("document__issuer__path", "order")):
@@ -477,22 +481,18 @@ def plan_coverage(document, unit=None):
         if (child.parent_id, child.document_id, child.indicator_id) not in listed:
             listed.add((child.parent_id, child.document_id, child.indicator_id))
             children.setdefault(child.parent_id, []).append(child)
-    few_tasks = [pk for pk, n in task_units.items() if n <= CHILDREN_SHOWN]
+    few_tasks = [pk for pk, (n, _) in task_plans.items() if n <= CHILDREN_SHOWN]
     task_children = {}
     for child in child_tasks.filter(parent__in=few_tasks).select_related("document", "document__issuer"):
         task_children.setdefault(child.parent_id, []).append(child)
-    lower = document.implemented_by.all()
-    if unit is not None:
-        lower = lower.filter(issuer__path__startswith=unit.path)
-    shown = list(lower.select_related("issuer").order_by("issuer__path")[:LOWER_PLANS_SHOWN])
-    count = len(shown) if len(shown) < LOWER_PLANS_SHOWN else lower.count()
 
-    def row(item, items, units):
-        return (item, items.get(item.pk, []), units.get(item.pk, 0), max(count - units.get(item.pk, 0), 0))
+    def row(item, items, plans):
+        taken, declared = plans.get(item.pk, (0, 0))
+        return (item, items.get(item.pk, []), taken, count - declared)
 
-    targets = [row(t, children, target_units)
+    targets = [row(t, children, target_plans)
                for t in document.targets.targets().select_related("indicator").order_by("order")]
-    tasks = [row(t, task_children, task_units) for t in document.tasks.select_related("group", "lead_unit")]
+    tasks = [row(t, task_children, task_plans) for t in document.tasks.select_related("group", "lead_unit")]
     return Coverage(targets=targets, tasks=tasks, lower_plans=shown, lower_count=count)
 
 

@@ -112,34 +112,40 @@ def _report_link(request, account):
 def account_detail(request, pk):
     account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile__home_unit"),
                                            pk)
+    return _account_page(request, account, RoleGrantForm(admin=request.user, account=account))
+
+
+def _account_page(request, account, grant_form, status=200):
+    """The account's page; `grant_form`: the role grant form, bound when it comes back with its errors or with the
+    units its search found (no JavaScript), so that nothing chosen or typed is lost."""
     roles = list(account.memberships.select_related("unit").order_by("-is_active", "unit__path", "role"))
     events = account.admin_events.select_related("unit", "by").order_by("-at", "-pk")[:100]
     return render(request, "units/account_detail.html", {
-        "account": account, "roles": roles, "events": events,
-        "grant_form": RoleGrantForm(admin=request.user, account=account),
+        "account": account, "roles": roles, "events": events, "grant_form": grant_form,
         "can_give_roles": access.can_give_roles(request.user, account),
         "can_change": access.can_change_account(request.user, account, [m for m in roles if m.is_active]),
         "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_role(request.user, m)},
-    })
+    }, status=status)
 
 
 @login_required
 @require_POST
 def role_grant(request, pk):
-    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile__home_unit"),
+                                           pk)
     if not access.can_give_roles(request.user, account):
         raise PermissionDenied(access.SELF_GRANT_REFUSAL)
     form = RoleGrantForm(request.POST, admin=request.user, account=account)
-    if form.is_valid():
-        try:
-            grant_role(account=account, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"],
-                       title=form.cleaned_data["title"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Đã giao vai trò.")
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    if not form.is_valid():
+        # the page again with the form as sent: its errors, or the units its search found (nothing saved)
+        return _account_page(request, account, form, status=200 if form.searching else 400)
+    try:
+        grant_role(account=account, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"],
+                   title=form.cleaned_data["title"], by=request.user)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _account_page(request, account, form, status=400)
+    messages.success(request, "Đã giao vai trò.")
     return redirect("units:account_detail", account.pk)
 
 

@@ -18,6 +18,7 @@ from .forms import UnitCloseForm, UnitCreateForm, UnitMergeForm, UnitRenameForm
 from .maintenance import add_unit, close_unit, merge_communes, rename_unit
 from .models import AdminEvent, Unit, UnitSuccession
 from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label
+from .widgets import MATCH
 
 EVENTS_SHOWN = 30
 
@@ -109,24 +110,27 @@ def _list_url():
     return reverse("units:unit_list")
 
 
-FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,60}$")
-OBJECT_PK = re.compile(r"^[1-9][0-9]{0,17}$")
+FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,60}")
+OBJECT_PK = re.compile(r"[1-9][0-9]{0,17}")
 
 
 @login_required
 def unit_field_search(request):
     """The matches of a unit field's search box (htmx, units/widgets.py): the units of the field's scope, as the
-    user may choose them there, whose name or code holds the text; radio buttons named as the field."""
+    user may choose them there, whose name or code holds the text, less those already chosen (sent with the
+    text); check boxes or radio buttons named as the field's matches."""
     scope, name, of = request.GET.get("scope", ""), request.GET.get("name", ""), request.GET.get("of")
-    if scope not in SCOPES or not FIELD_NAME.match(name) or (of is not None and not OBJECT_PK.match(of)):
+    if scope not in SCOPES or not FIELD_NAME.fullmatch(name) or (of is not None and not OBJECT_PK.fullmatch(of)):
         raise Http404("Không có ô chọn đơn vị này.")
     text = (request.GET.get(f"{name}_q") or "").strip()[:100]
     try:
         units = scope_units(scope, request.user, None if of is None else int(of))
     except TypeError:  # a scope asked without the object it depends on, or with one it takes none of
         raise Http404("Không có ô chọn đơn vị này.") from None
-    matches = find_units(units, text)
+    found = find_units(units, text)
+    chosen = set(request.GET.getlist(name))
     return render(request, "units/unit_field_matches.html", {
-        "name": name, "q": text, "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
-        "limited": len(matches) >= UNIT_MATCHES, "match_limit": UNIT_MATCHES,
+        "name": f"{name}{MATCH}", "q": text,
+        "matches": [(unit, unit_label(unit), trail) for unit, trail in found if str(unit.pk) not in chosen],
+        "limited": len(found) >= UNIT_MATCHES, "match_limit": UNIT_MATCHES,
         "input_type": "checkbox" if request.GET.get("multiple") else "radio"})

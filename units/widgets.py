@@ -13,6 +13,7 @@ from django.urls import reverse
 from .search import TRAIL_RELATED, UNIT_MATCHES, find_units, scope_units, unit_label, unit_trail
 
 LIST_LIMIT = 150  # a scope this small is a plain list
+MATCH = "__match"  # the suffix of the matches' name (see value_from_datadict)
 
 
 class UnitSearchWidget(forms.Widget):
@@ -28,13 +29,18 @@ class UnitSearchWidget(forms.Widget):
         return False  # a radio group or a search: the form's own message says what is missing
 
     def value_from_datadict(self, data, files, name):
+        """The units chosen: those checked in the chosen area (`name`) and among the matches (`name__match`, a
+        group of its own so that the keyboard reaches each match; JavaScript moves a match chosen to the chosen
+        area, without it the form sends both and a match checked wins over the unit chosen before)."""
         self.text = (data.get(f"{name}_q") or "").strip()[:100]
         if self.multiple:
-            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
-        return data.get(name)
+            if not hasattr(data, "getlist"):
+                return data.get(name)
+            return list(dict.fromkeys(data.getlist(name) + data.getlist(f"{name}{MATCH}")))
+        return data.get(f"{name}{MATCH}") or data.get(name)
 
     def value_omitted_from_data(self, data, files, name):
-        return name not in data
+        return name not in data and f"{name}{MATCH}" not in data
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -42,7 +48,7 @@ class UnitSearchWidget(forms.Widget):
         pks = [_pk(getattr(v, "pk", v)) for v in values or [] if v not in (None, "")]
         pks = [pk for pk in pks if pk is not None]
         queryset = self.queryset
-        chosen, listed, matches = [], None, []
+        chosen, listed, matches, limited = [], None, [], False
         if queryset is not None:
             # one query: at most LIST_LIMIT + 1 units, with what a label of the list shows
             first = list(queryset.only("pk", "name", "code", "depth", "short_name", "path")[:LIST_LIMIT + 1])
@@ -54,13 +60,15 @@ class UnitSearchWidget(forms.Widget):
                 elif self.empty_label is None and not self.multiple:  # no blank: the first unit of its scope
                     chosen = list(queryset.select_related(TRAIL_RELATED)[:1])
                 if self.text:
-                    matches = [(unit, trail) for unit, trail in find_units(queryset, self.text) if unit not in chosen]
+                    found = find_units(queryset, self.text)
+                    limited = len(found) >= UNIT_MATCHES  # before the units chosen are taken out
+                    matches = [(unit, trail) for unit, trail in found if unit not in chosen]
         context["widget"].update({
             "listed": listed, "values": [str(pk) for pk in pks], "empty_label": self.empty_label,
             "input_type": "checkbox" if self.multiple else "radio", "multiple": self.multiple,
             "chosen": [(unit, unit_label(unit), unit_trail(unit)) for unit in chosen], "q": self.text,
             "matches": [(unit, unit_label(unit), trail) for unit, trail in matches],
-            "match_limit": UNIT_MATCHES, "limited": len(matches) >= UNIT_MATCHES,
+            "match_limit": UNIT_MATCHES, "limited": limited, "match_name": f"{name}{MATCH}",
             "search_url": f"{reverse('units:unit_field_search')}?scope={self.scope}&name={name}"
                           f"{'&multiple=1' if self.multiple else ''}{f'&of={self.of}' if self.of is not None else ''}",
         })
@@ -126,6 +134,8 @@ def _none():
 class SearchesUnits:
     """A form with UnitSearchFields: sent by a field's "Tìm" button (no JavaScript), it is not valid, shows no
     error and saves nothing; it comes back with the matches and what was typed."""
+
+    searching = False  # until the form is cleaned
 
     def full_clean(self):
         self.searching = self.is_bound and any(

@@ -144,15 +144,24 @@
     if (window.htmx) { window.htmx.trigger(box, "search"); }
   });
   document.addEventListener("change", function (event) {
-    var radio = event.target;
-    if (!radio.matches || !radio.matches("[data-unit-field] .unit-field-matches input")) { return; }
-    if (!radio.checked) { return; }
-    var field = radio.closest("[data-unit-field]");
+    var input = event.target;
+    if (!input.matches || !input.matches("[data-unit-field] .unit-field-matches input") || !input.checked) { return; }
+    var field = input.closest("[data-unit-field]");
     var chosen = field.querySelector(".unit-field-chosen");
-    var label = radio.closest("label");
-    if (radio.type === "radio" || !chosen.querySelector("label")) { chosen.textContent = ""; }
+    var label = input.closest("label");
+    var name = input.name.replace(/__match$/, "");
+    var already = chosen.querySelector("input[value='" + input.value + "']");
+    if (already) {  // chosen before (a check box): checked again there, not listed twice
+      already.checked = true;
+      label.closest("li").remove();
+      already.focus();
+      return;
+    }
+    if (input.type === "radio" || !chosen.querySelector("label")) { chosen.textContent = ""; }
+    input.name = name;  // the field's own name, in the chosen area's group
     chosen.appendChild(label);
-    radio.checked = true;
+    input.checked = true;
+    input.focus();  // the keyboard stays on the unit just chosen
     var item = field.querySelector(".unit-field-matches li:empty");
     if (item) { item.remove(); }
     announce("Đã chọn " + label.textContent.trim().replace(/\s+/g, " "));

@@ -12,6 +12,16 @@ from units.models import Membership, Role
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def tab_to_first_match(page):
+    """Tab from the search box (past the list's scrolling frame, when it has one): the name of what has focus."""
+    page.focus("#id_unit")
+    for _ in range(2):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "INPUT":
+            break
+    return page.evaluate("document.activeElement.name")
+
+
 def test_an_administrator_finds_a_school_by_search_and_keeps_it_while_searching_again(
         live_server, browser, tree, monkeypatch):
     monkeypatch.setattr(widgets, "LIST_LIMIT", 3)  # the city's eight units and more are searched
@@ -33,7 +43,10 @@ def test_an_administrator_finds_a_school_by_search_and_keeps_it_while_searching_
     phone.fill("#id_unit", "hoa sen 2")  # without accents
     phone.wait_for_selector(".unit-field-matches li")
     assert phone.locator(".unit-field-matches li").count() == 1
-    phone.check(".unit-field-matches input[type=radio]")
+    # by keyboard: Tab reaches the match, Space chooses it, and the focus stays on the unit chosen
+    assert tab_to_first_match(phone) == "unit__match"
+    phone.keyboard.press("Space")
+    assert phone.evaluate("[document.activeElement.name, document.activeElement.checked]") == ["unit", True]
     assert "Trường Mầm non Hoa Sen 2" in phone.inner_text(".unit-field-chosen")
 
     phone.fill("#id_unit", "tiểu học")
@@ -41,6 +54,7 @@ def test_an_administrator_finds_a_school_by_search_and_keeps_it_while_searching_
     phone.wait_for_selector(".unit-field-matches li >> text=Trường Tiểu học A1")
     assert phone.url.endswith("/quan-tri/tai-khoan/tao/") and phone.input_value("#id_username") == "hieutruong.hoasen2"
     assert phone.is_checked(".unit-field-chosen input[type=radio]")  # the school chosen is still the choice
+    assert tab_to_first_match(phone) == "unit__match"  # though a unit is chosen, the matches are reached
     assert small_touch_targets(phone) == [] and controls_outside_viewport(phone) == []
 
     phone.select_option("#id_role", Role.SCHOOL_STAFF)
@@ -48,3 +62,25 @@ def test_an_administrator_finds_a_school_by_search_and_keeps_it_while_searching_
     phone.click("main .actions button[type=submit]")
     phone.wait_for_selector("text=Đã tạo tài khoản hieutruong.hoasen2")
     assert Membership.objects.get(user__username="hieutruong.hoasen2").unit.code == "B-MN2"
+
+
+def test_a_ward_checked_twice_in_the_merge_search_is_chosen_once(live_server, browser, tree, monkeypatch):
+    monkeypatch.setattr(widgets, "LIST_LIMIT", 3)
+    for i in range(4):
+        make_unit(f"X{i}", f"Xã Thử {i}", "commune", tree["HP"])
+    make_user("quantri.tinh", tree["HP"], Role.UNIT_ADMIN)
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN").new_page()
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "quantri.tinh")
+    page.fill("#id_password", "Mat-khau-2026")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/quan-tri/don-vi/sap-nhap/")
+    page.fill("#id_predecessors", "xa thu")
+    page.wait_for_selector("#id_predecessors-matches li")
+    page.check("#id_predecessors-matches li:nth-child(1) input")
+    page.check("#id_predecessors-matches li:nth-child(1) input")  # the next ward, now first
+    page.fill("#id_predecessors", "xã thử")  # searched again: the wards chosen are not offered again
+    page.wait_for_function("document.querySelectorAll('#id_predecessors-matches li').length === 2")
+    chosen = page.locator("#id_predecessors-chosen input[type=checkbox]")
+    assert chosen.count() == 2 and all(chosen.nth(i).is_checked() for i in range(2))

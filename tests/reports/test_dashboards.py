@@ -507,11 +507,11 @@ def test_the_coverage_page_takes_a_fixed_number_of_queries(
     client, personas, plan, coverage, periods, django_assert_num_queries
 ):
     login(client, personas["officer_a"])
-    # session, the user with its memberships, document, the unit asked for, period; coverage: how many lower units
-    # took up each target, each task (two grouped counts, so that the items are listed only where few did: 28/11),
-    # their child targets, child tasks, targets, tasks, lower plans; ownership: responsibilities, missing (no
-    # responsible unit to load here)
-    with django_assert_num_queries(13):
+    # session, the user with its memberships, document, the unit asked for, period; coverage: the lower plans
+    # (counted, then a page), how many lower plans took up each target, each task (two grouped counts, so that the
+    # items are listed only where few did: 28/11), their child targets, child tasks, targets, tasks; ownership:
+    # responsibilities, missing (no responsible unit to load here)
+    with django_assert_num_queries(14):
         response = client.get(coverage_url(plan["document"]), {"period": periods[2].pk})
     assertContains(response, "Chỉ tiêu (5 / 6 chưa được cấp dưới cụ thể hóa)")
     assertContains(response, "Nhiệm vụ (1 / 2 chưa được cấp dưới cụ thể hóa)")
@@ -532,19 +532,23 @@ def test_a_target_many_lower_plans_took_up_is_counted_not_listed_and_the_page_do
             make_target(own, rate.indicator, 1, Decimal(90), parent=rate)
 
     add_schools_taking_up(0, target_queries.CHILDREN_SHOWN + 1)
-    # at most: the 13 of the page above, and the count of the lower plans when more than are named
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14):  # the page above's, at most
         first = client.get(coverage_url(plan["document"]))
     add_schools_taking_up(10, target_queries.LOWER_PLANS_SHOWN)
     with django_assert_max_num_queries(14):
         second = client.get(coverage_url(plan["document"]))
     page = second.content.decode()
-    lower = 1 + target_queries.CHILDREN_SHOWN + 1 + target_queries.LOWER_PLANS_SHOWN  # with A1's plan
-    assert f"{target_queries.CHILDREN_SHOWN + 2 + target_queries.LOWER_PLANS_SHOWN} đơn vị cấp dưới đã cụ thể hóa" in page
-    assert "Trường Thử 3</a>" not in page and "Trường Thử 3" not in page.split('id="coverage-targets"')[1]
-    assert f"{lower} kế hoạch cấp dưới; {target_queries.LOWER_PLANS_SHOWN} kế hoạch đầu tiên" in page
-    assert f"… và {lower - target_queries.LOWER_PLANS_SHOWN} kế hoạch khác." in page
-    assert "1 kế hoạch cấp dưới chưa" not in first.content.decode()
+    # A1's plan (its own target under the rate) and the schools' plans, all declaring they implement A's plan
+    lower = 1 + target_queries.CHILDREN_SHOWN + 1 + target_queries.LOWER_PLANS_SHOWN
+    rate_row = page.split('id="coverage-targets"')[1].split("</tr>")[1]
+    assert f"{lower} kế hoạch cấp dưới đã cụ thể hóa" in rate_row and "chưa" not in rate_row
+    other_row = page.split('id="coverage-targets"')[1].split("</tr>")[2]
+    assert "Chưa kế hoạch cấp dưới nào cụ thể hóa" in other_row
+    assert "Trường Thử 3" not in page.split('id="coverage-targets"')[1]  # counted, not listed
+    assert f"{lower} kế hoạch cấp dưới, theo danh mục đơn vị; trang 1/2" in page
+    assert page.count("<li>Kế hoạch") == target_queries.LOWER_PLANS_SHOWN and 'rel="next"' in page
+    rest = client.get(coverage_url(plan["document"]), {"trang": 2}).content.decode()
+    assert rest.count("<li>Kế hoạch") == lower - target_queries.LOWER_PLANS_SHOWN and "trang 2/2" in rest
     assert len(second.content) < len(first.content) + 4000  # 30 more plans, no more rows
 
 

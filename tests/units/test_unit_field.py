@@ -15,12 +15,14 @@ from plans.models import PlanImport, Task
 from tests.factories import make_document, make_unit, make_user
 from units import widgets
 from units.models import Membership, Role, Unit, UnitSuccession
+from units.search import UNIT_MATCHES
 
 User = get_user_model()
 CREATE = reverse("units:account_create")
 SEARCH = reverse("units:unit_field_search")
 OPTION = re.compile(r"<option value=\"(\d+)\"")
-RADIO = re.compile(r'<input type="radio" name="unit" value="(\d+)"( checked)?>')
+RADIO = re.compile(r'<input type="radio" name="unit" value="(\d+)"( checked)?>')  # the unit chosen
+MATCH = re.compile(r'<input type="radio" name="unit__match" value="(\d+)">')  # the search's matches (a group apart)
 
 
 def add_schools(commune, n, first=0):
@@ -63,7 +65,7 @@ def test_the_search_finds_units_of_the_scope_whatever_the_accents_with_their_tra
     response = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "truong mam non thu 2"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert RADIO.findall(page) == [(str(Unit.objects.get(code="B-S2").pk), "")]
+    assert MATCH.findall(page) == [str(Unit.objects.get(code="B-S2").pk)]
     assert "Thành phố Hải Phòng › Phường B" in page
     empty = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "không có đâu"}).content.decode()
     assert "Không tìm thấy đơn vị nào có tên hoặc mã chứa “không có đâu”" in empty
@@ -72,9 +74,9 @@ def test_the_search_finds_units_of_the_scope_whatever_the_accents_with_their_tra
 def test_the_search_of_another_ward_s_administrator_finds_nothing_of_a(client, admins, tree):
     client.force_login(admins["admin_b"])
     page = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "Tiểu học"}).content.decode()
-    assert not RADIO.findall(page) and "A1" not in page
+    assert not MATCH.findall(page) and "A1" not in page
     mine = client.get(SEARCH, {"scope": "tai-khoan", "name": "unit", "unit_q": "Mầm non"}).content.decode()
-    assert RADIO.findall(mine) == [(str(tree["B-MN"].pk), "")]
+    assert MATCH.findall(mine) == [str(tree["B-MN"].pk)]
 
 
 @pytest.mark.parametrize("query", [
@@ -100,7 +102,7 @@ def test_without_javascript_the_search_button_shows_the_matches_keeps_what_was_t
                                     "role": Role.SCHOOL_STAFF, "unit_q": "Thử 1", "unit_search": "1"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert RADIO.findall(page) == [(str(Unit.objects.get(code="A-S1").pk), "")]
+    assert MATCH.findall(page) == [str(Unit.objects.get(code="A-S1").pk)]
     assert 'value="hieutruong.thu1"' in page and 'value="Lê Thị Hoa"' in page and 'value="Thử 1"' in page
     assert "field-error" not in page and "errorbox" not in page  # nothing was wrong: it searched
     assert not User.objects.filter(username="hieutruong.thu1").exists()
@@ -142,7 +144,7 @@ def test_the_plan_upload_offers_the_units_the_officer_changes_starting_on_its_ow
     page = client.get(reverse("importer:plan_import_upload")).content.decode()
     assert RADIO.findall(page) == [(str(tree["A"].pk), " checked")]  # no blank: the ward itself to start with
     found = client.get(SEARCH, {"scope": "ke-hoach", "name": "unit", "unit_q": "Trường"}).content.decode()
-    codes = set(Unit.objects.filter(pk__in=[pk for pk, _ in RADIO.findall(found)]).values_list("code", flat=True))
+    codes = set(Unit.objects.filter(pk__in=MATCH.findall(found)).values_list("code", flat=True))
     assert "B-MN" not in codes and {"A-TH1", "A-S0"} <= codes
     client.force_login(personas["officer_b"])
     assert "A-S0" not in client.get(SEARCH, {"scope": "ke-hoach", "name": "unit", "unit_q": "Thử"}).content.decode()
@@ -156,12 +158,12 @@ def test_a_service_account_is_created_at_a_unit_found_by_the_search(client, pers
     page = client.get(reverse("api:service_account_list")).content.decode()
     assert 'name="unit_q"' in page and "Chưa chọn đơn vị" in page
     found = client.get(SEARCH, {"scope": "he-thong", "name": "unit", "unit_q": "Thử 0"}).content.decode()
-    assert RADIO.findall(found) == [(str(school.pk), "")]
+    assert MATCH.findall(found) == [str(school.pk)]
     response = client.post(reverse("api:service_account_list"), {"name": "Phần mềm trường", "unit": school.pk,
                                                                  "access": "read", "lifetime": "90"})
     assert response.status_code == 200 and ServiceAccount.objects.filter(unit=school).count() == 1
     client.force_login(personas["officer_b"])
-    assert not RADIO.findall(client.get(SEARCH, {"scope": "he-thong", "name": "unit",
+    assert not MATCH.findall(client.get(SEARCH, {"scope": "he-thong", "name": "unit",
                                                  "unit_q": "Thử 0"}).content.decode())
 
 
@@ -173,16 +175,16 @@ def test_a_merge_finds_its_wards_by_search_and_merges_those_checked(client, tree
     page = client.get(reverse("units:unit_merge")).content.decode()
     assert 'name="successor_q"' in page and 'name="predecessors_q"' in page and "Xã Thử 2" not in page
     found = client.get(SEARCH, {"scope": "xa-phuong", "name": "successor", "successor_q": "xa thu 3"}).content.decode()
-    assert re.findall(r'type="radio" name="successor" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
+    assert re.findall(r'type="radio" name="successor__match" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
     several = client.get(SEARCH, {"scope": "xa-phuong", "name": "predecessors", "multiple": "1",
                                   "predecessors_q": "thử"}).content.decode()
-    assert len(re.findall(r'type="checkbox" name="predecessors"', several)) == 4
+    assert len(re.findall(r'type="checkbox" name="predecessors__match"', several)) == 4
     # without JavaScript: the search keeps the wards checked so far, and lists the others found
     x0, x1, x3 = (Unit.objects.get(code=code) for code in ("X0", "X1", "X3"))
     page = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk], "predecessors_q": "xã thử 1",
                                                      "predecessors_search": "1", "legal_basis": "NQ 1669"}).content.decode()
-    assert re.findall(r'type="checkbox" name="predecessors" value="(\d+)"( checked)?', page) == [
-        (str(x0.pk), " checked"), (str(x1.pk), "")]
+    assert re.findall(r'type="checkbox" name="predecessors(__match)?" value="(\d+)"( checked)?', page) == [
+        ("", str(x0.pk), " checked"), ("__match", str(x1.pk), "")]
     assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=x0.pk).valid_to is None  # nothing merged
     response = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk, x1.pk], "successor": x3.pk,
                                                          "effective_on": "01/01/2026", "legal_basis": "NQ 1669"})
@@ -199,14 +201,54 @@ def test_a_task_is_handed_to_a_unit_found_below_its_lead_and_nowhere_else(client
     assert 'name="lead_unit_q"' in page and f"of={task.pk}" in page
     found = client.get(SEARCH, {"scope": "nhiem-vu", "of": task.pk, "name": "lead_unit",
                                 "lead_unit_q": "Trường"}).content.decode()
-    codes = set(Unit.objects.filter(pk__in=re.findall(r'name="lead_unit" value="(\d+)"', found))
+    codes = set(Unit.objects.filter(pk__in=re.findall(r'name="lead_unit__match" value="(\d+)"', found))
                 .values_list("code", flat=True))
     assert codes == {"A-TH1", "A-THCS", "A-S0", "A-S1", "A-S2", "A-S3"}  # below A, not A itself nor B's
     client.force_login(personas["officer_b"])
-    assert 'name="lead_unit"' not in client.get(SEARCH, {"scope": "nhiem-vu", "of": task.pk, "name": "lead_unit",
+    assert 'name="lead_unit__match"' not in client.get(SEARCH, {"scope": "nhiem-vu", "of": task.pk, "name": "lead_unit",
                                                         "lead_unit_q": "Trường"}).content.decode()
     for query in ({"scope": "nhiem-vu", "name": "lead_unit"}, {"scope": "tai-khoan", "of": task.pk, "name": "unit"},
                   {"scope": "nhiem-vu", "of": "1 OR 1=1", "name": "lead_unit"}):
         assert client.get(SEARCH, query).status_code == 404
     gone = client.get(SEARCH, {"scope": "nhiem-vu", "of": 987654, "name": "lead_unit", "lead_unit_q": "Trường"})
-    assert gone.status_code == 200 and 'name="lead_unit"' not in gone.content.decode()
+    assert gone.status_code == 200 and 'name="lead_unit__match"' not in gone.content.decode()
+
+
+def test_giving_a_role_without_javascript_searches_keeps_the_form_and_an_error_comes_back_on_the_page(
+        client, admins, tree, small_lists):
+    add_schools(tree["A"], 4)
+    account = make_user("giaovien.moi", tree["A-TH1"], Role.SCHOOL_STAFF)
+    client.force_login(admins["admin_hp"])
+    grant = reverse("units:role_grant", args=[account.pk])
+    searched = client.post(grant, {"role": Role.SCHOOL_STAFF, "title": "Tổ trưởng", "unit_q": "Thử 2",
+                                   "unit_search": "1"})
+    page = searched.content.decode()
+    assert searched.status_code == 200 and MATCH.findall(page) == [str(Unit.objects.get(code="A-S2").pk)]
+    assert 'value="Tổ trưởng"' in page and "field-error" not in page
+    assert account.memberships.count() == 1
+    refused = client.post(grant, {"role": Role.SCHOOL_STAFF, "title": "Tổ trưởng", "unit": tree["A"].pk})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and account.memberships.count() == 1
+    assert 'value="Tổ trưởng"' in page and "field-error" in page  # a school role needs a school: said on the page
+    given = client.post(grant, {"role": Role.SCHOOL_STAFF, "unit": tree["A"].pk,
+                                "unit__match": Unit.objects.get(code="A-S2").pk})  # the match checked wins
+    assert given.status_code == 302 and account.memberships.filter(unit__code="A-S2").exists()
+
+
+def test_the_search_leaves_out_the_units_already_chosen_but_still_says_when_it_stopped_at_the_limit(
+        client, tree, small_lists):
+    client.force_login(make_user("quantri.tinh", tree["HP"], Role.UNIT_ADMIN))
+    communes = [make_unit(f"X{i:02}", f"Xã Thử {i:02}", "commune", tree["HP"]) for i in range(UNIT_MATCHES + 2)]
+    query = {"scope": "xa-phuong", "name": "predecessors", "multiple": "1", "predecessors_q": "Thử",
+             "predecessors": [communes[0].pk, communes[1].pk]}
+    page = client.get(SEARCH, query).content.decode()
+    found = re.findall(r'name="predecessors__match" value="(\d+)"', page)
+    assert len(found) == UNIT_MATCHES - 2 and str(communes[0].pk) not in found and str(communes[2].pk) in found
+    assert f"Chỉ hiện {UNIT_MATCHES} đơn vị đầu tiên" in page  # twenty found, two of them chosen: there are more
+
+
+@pytest.mark.parametrize("query", [{"scope": "tai-khoan", "name": "unit\n", "unit_q": "A"},
+                                   {"scope": "nhiem-vu", "name": "lead_unit", "of": "1\n"}])
+def test_a_name_or_an_object_with_a_trailing_line_break_is_not_found(client, admins, query):
+    client.force_login(admins["admin_hp"])
+    assert client.get(SEARCH, query).status_code == 404
