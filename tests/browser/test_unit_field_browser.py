@@ -4,12 +4,21 @@ and creates the account at the school chosen."""
 
 import pytest
 
+from tests.browser.conftest import sign_in
 from tests.browser.layout import controls_outside_viewport, small_touch_targets
 from tests.factories import make_unit, make_user
 from units import widgets
 from units.models import Membership, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def phone_signed_in(browser, base, username):
+    """A 390 × 844 page signed in as `username` (the factories' password)."""
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                               timezone_id="Asia/Ho_Chi_Minh").new_page()
+    sign_in(page, base, username, password="Mat-khau-2026")
+    return page
 
 
 def tab_to_first_match(page):
@@ -28,13 +37,7 @@ def test_an_administrator_finds_a_school_by_search_and_keeps_it_while_searching_
     for i in range(4):
         make_unit(f"B-MN{i}", f"Trường Mầm non Hoa Sen {i}", "school", tree["B"], levels=["mn"])
     make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
-                                timezone_id="Asia/Ho_Chi_Minh").new_page()
-    phone.goto(f"{live_server.url}/dang-nhap/")
-    phone.fill("#id_username", "quantri.sgd")
-    phone.fill("#id_password", "Mat-khau-2026")
-    phone.click("main button[type=submit]")
-    phone.wait_for_load_state()
+    phone = phone_signed_in(browser, live_server.url, "quantri.sgd")
     phone.goto(f"{live_server.url}/quan-tri/tai-khoan/tao/")
     assert phone.locator("select#id_unit").count() == 0 and "Chưa chọn đơn vị" in phone.inner_text(".unit-field")
 
@@ -69,12 +72,7 @@ def test_a_ward_checked_twice_in_the_merge_search_is_chosen_once(live_server, br
     for i in range(4):
         make_unit(f"X{i}", f"Xã Thử {i}", "commune", tree["HP"])
     make_user("quantri.tinh", tree["HP"], Role.UNIT_ADMIN)
-    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN").new_page()
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", "quantri.tinh")
-    page.fill("#id_password", "Mat-khau-2026")
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    page = phone_signed_in(browser, live_server.url, "quantri.tinh")
     page.goto(f"{live_server.url}/quan-tri/don-vi/sap-nhap/")
     page.fill("#id_predecessors", "xa thu")
     page.wait_for_selector("#id_predecessors-matches li")
