@@ -115,7 +115,6 @@ def school_report_detail(request, school_pk, period_pk):
     if report is None and not school.is_in_force_during(period.start, period.end):
         raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     can_fill = access.can_fill_school_report(request.user, school)
-    locked = period.is_locked_for_user(request.user, school)
     items = actions.applicable_items(school)
     form, conflict, conflict_message = None, None, ""
     if request.method == "POST":
@@ -143,15 +142,28 @@ def school_report_detail(request, school_pk, period_pk):
             messages.error(request, "Báo cáo chưa được lưu: hãy sửa các ô báo lỗi bên dưới.")
     if form is None:
         form = SchoolReportForm(initial=_initial(report, items), items=items)
+    return _school_report_page(request, school, period, report, form, items=items, conflict=conflict,
+                               conflict_message=conflict_message)
+
+
+def _school_report_page(request, school, period, report, form=None, *, items=None, conflict=None,
+                        conflict_message="", return_form=None, status=200):
+    """A school's report page; `return_form`: the officer's return or reopening, bound when it comes back refused
+    (its comment kept, the reason shown)."""
+    items = items if items is not None else actions.applicable_items(school)
+    if form is None:
+        form = SchoolReportForm(initial=_initial(report, items), items=items)
+    can_fill = access.can_fill_school_report(request.user, school)
+    locked = period.is_locked_for_user(request.user, school)
     context = {
-        "school": school, "period": period, "report": report, "form": form, "conflict": conflict, "locked": locked,
-        "conflict_message": conflict_message,
+        "school": school, "period": period, "report": report, "form": form, "conflict": conflict,
+        "locked": locked, "conflict_message": conflict_message,
         "editable": can_fill and (report is None or report.is_editable) and not locked,
-        "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
+        "can_review": access.can_review_school(request.user, school), "return_form": return_form or ReturnForm(),
         "events": _history(report),
         "missing": actions.missing_items(report) if report else items,
     }
-    return render(request, "reports/school_report_detail.html", context)
+    return render(request, "reports/school_report_detail.html", context, status=status)
 
 
 def _history(report):
@@ -205,16 +217,18 @@ def school_report_approve(request, pk):
 def school_report_return(request, pk):
     report = _review(request, pk)
     form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
-    else:
+    if form.is_valid():
         try:
             actions.return_school_report(report=report, by=request.user, comment=form.cleaned_data["comment"],
                                          expected_version=form.cleaned_data["version"])
-            messages.success(request, f"Đã trả lại báo cáo của {report.school} để chỉnh sửa.")
         except actions.WorkflowError as error:
-            messages.error(request, str(error))
-    return redirect("reports:school_report_detail", report.school_id, report.period_id)
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Đã trả lại báo cáo của {report.school} để chỉnh sửa.")
+            return redirect("reports:school_report_detail", report.school_id, report.period_id)
+    # the page again, the report as it now stands, with the comment typed and why it was refused: nothing is lost
+    report.refresh_from_db()
+    return _school_report_page(request, report.school, report.period, report, return_form=form, status=400)
 
 
 COMPLETENESS_KINDS = [UnitKind.CENTRAL, UnitKind.PROVINCE, UnitKind.COMMUNE]  # the units that follow schools

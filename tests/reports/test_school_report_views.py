@@ -352,8 +352,25 @@ def test_the_officer_sees_the_review_buttons(client, personas, tree, period, sub
 
 
 def test_returning_without_a_comment_is_refused(client, personas, tree, period, submitted):
-    response = login(client, personas["officer_a"]).post(return_url(submitted), seen(submitted, comment="  "), follow=True)
-    assertContains(response, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.")
+    # the report's page again (400), not a redirect: the refusal is said beside the comment box
+    response = login(client, personas["officer_a"]).post(return_url(submitted), seen(submitted, comment="  "))
+    assertContains(response, "Hãy ghi ý kiến để trường biết cần chỉnh sửa gì.", status_code=400)
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
+
+
+def test_a_return_refused_keeps_the_comment_typed_and_says_why(client, personas, tree, period, submitted):
+    """The officer typed a long reason while the report moved on (or the reason was too long): the page comes
+    back with what was typed, not a redirect that dropped it."""
+    comment = "Số giáo viên đạt chuẩn chưa khớp hồ sơ; bổ sung minh chứng phòng học. " * 3
+    data = seen(submitted, comment=comment)
+    data["version"] = str(int(data["version"]) - 1)  # the page the officer had open is older than the report
+    response = login(client, personas["officer_a"]).post(return_url(submitted), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and 'id="return-refused"' in page
+    assert comment.strip() in page  # in the comment box again
+    assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
+    too_long = login(client, personas["officer_a"]).post(return_url(submitted), seen(submitted, comment="x" * 2001))
+    assert "Ý kiến trả lại dài quá 2.000 ký tự." in too_long.content.decode() and "x" * 2001 in too_long.content.decode()
     assert report_of(tree["A-TH1"], period).status == ReportStatus.SUBMITTED
 
 

@@ -129,8 +129,10 @@ def test_returning_a_report_approved_since_the_page_was_shown_is_refused_and_kee
 
     report = SchoolReport.objects.get(pk=submitted.pk)
     assert report.status == ReportStatus.APPROVED and report_values(report) == 1
-    assertContains(response, "officer_a2 — duyệt lúc")
-    assertContains(response, "Trạng thái hiện tại: Đã duyệt.")
+    # the report's page again, refused (400), with the comment typed kept (28/11: it was a redirect that dropped it)
+    assertContains(response, "officer_a2 — duyệt lúc", status_code=400)
+    assertContains(response, "Trạng thái hiện tại: Đã duyệt.", status_code=400)
+    assertContains(response, "Sửa số giáo viên</textarea>", status_code=400)
     assert not ReportEvent.objects.filter(report=report, action__in=["returned", "reopened"]).exists()
 
 
@@ -144,7 +146,8 @@ def test_reopening_with_the_version_of_an_approved_page_works_once(client, perso
     again = client.post(url, {"version": approved.version, "comment": "Mở lại để sửa"}, follow=True)
 
     assertContains(first, "Đã trả lại báo cáo của Trường Tiểu học A1 để chỉnh sửa.")
-    assertContains(again, "officer_a — mở lại để chỉnh sửa lúc")
+    assertContains(again, "officer_a — mở lại để chỉnh sửa lúc", status_code=400)  # refused, said on the page
+    assertContains(again, "Ý kiến bạn đã viết (chưa gửi): “Mở lại để sửa”", status_code=400)  # and not lost
     assert ReportEvent.objects.filter(report=submitted, action="reopened").count() == 1
 
 
@@ -153,7 +156,8 @@ def test_a_review_without_the_version_is_refused(client, personas, tree, period,
     client.force_login(personas["officer_a"])
     response = client.post(reverse(f"reports:school_report_{step}", args=[submitted.pk]), {"comment": "Sửa lại"},
                            follow=True)
-    assertContains(response, STALE_PAGE)
+    # an approval is refused with a redirect to the page, a return with the page itself (its comment kept)
+    assertContains(response, STALE_PAGE, status_code=400 if step == "return" else 200)
     assert SchoolReport.objects.get(pk=submitted.pk).status == ReportStatus.SUBMITTED
 
 
