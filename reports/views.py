@@ -8,9 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from periods.models import SCHOOL_REPORT_KINDS, Period, current_period
+from periods.models import SCHOOL_REPORT_KINDS, Period, PeriodException, current_period
 from targets.selection import SelectionForm, UnitSearchForm, plans_for
 from units import access
 from units.models import Role, UnitKind
@@ -295,22 +295,27 @@ def _completeness_url():
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_exception(request, period_pk):
     """The level above reopens a unit's entry after the lock: a ward's officer for a school (from the
-    completeness page), the province's officer for a ward (from the inbox)."""
+    completeness page), the province's officer for a ward (from the inbox). The pages carry the form folded in
+    each row; a refusal comes back on a page of its own with what was typed and why (GET `?unit=`: that page,
+    empty), never a redirect that drops the reason written."""
     period = get_object_or_404(Period, pk=period_pk)
-    form = ExceptionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Chưa mở được: " + "; ".join(e for errs in form.errors.values() for e in errs))
-        # back to the page the form was on: the inbox for a ward, the completeness page for a school
-        raw = request.POST.get("unit", "")
-        unit = (access.visible_units(request.user).filter(pk=raw).first()
-                if raw.isascii() and raw.isdigit() else None)
-        return redirect(_exception_return(unit, period) if unit else f"{_completeness_url()}?period={period.pk}")
-    unit = access.get_unit_for_user(request, form.cleaned_data["unit"])
+    data = request.POST if request.method == "POST" else None
+    raw = (data or request.GET).get("unit", "")
+    unit = (access.visible_units(request.user).filter(pk=raw).select_related("parent").first()
+            if raw.isascii() and raw.isdigit() else None)
+    if unit is None:  # another unit's, or none: nothing of it is told
+        raise Http404("Không tìm thấy đơn vị cần mở nhập.")
+    form = ExceptionForm(data, initial={"unit": unit.pk})
     if not access.can_reopen_entry(request.user, unit):
         raise PermissionDenied("Chỉ cán bộ phụ trách của cấp trên mới gia hạn được.")
+    if data is None or not form.is_valid():
+        granted = PeriodException.objects.filter(period=period, unit=unit).first()
+        return render(request, "reports/period_exception.html", {
+            "period": period, "unit": unit, "form": form, "granted": granted,
+            "back": _exception_return(unit, period)}, status=200 if data is None else 400)
     exception = actions.grant_period_exception(period=period, unit=unit, by=request.user,
                                                open_until=form.cleaned_data["open_until"],
                                                reason=form.cleaned_data["reason"])

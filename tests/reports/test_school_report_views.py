@@ -547,18 +547,63 @@ def test_granting_again_moves_the_schools_exception(client, personas, tree, item
     assert list(PeriodException.objects.values_list("unit", "open_until")) == [(tree["A-TH1"].pk, open_until)]
 
 
-def test_a_refused_reopening_returns_to_the_unit_and_period_it_was_asked_for(client, personas, tree, items,
-                                                                             locked_period):
+def test_a_refused_reopening_comes_back_with_the_reason_typed(client, personas, tree, items, locked_period):
+    # the folded form of the completeness page, refused: its page comes back with the date and reason typed and
+    # why, instead of a redirect that dropped the reason (what a refusal did until 28/11/2026)
     login(client, personas["officer_a"])
     past = timezone.localdate() - timedelta(days=2)
     response = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
-                           {"unit": tree["A-TH1"].pk, "open_until": past.isoformat(), "reason": "Mất điện"})
-    assert response.url == f"{reverse('reports:period_completeness')}?unit={tree['A'].pk}&period={locked_period.pk}"
+                           {"unit": tree["A-TH1"].pk, "open_until": past.isoformat(), "reason": "Mất điện <b>cả tuần</b>"})
+    assert response.status_code == 400
+    assertContains(response, "Mở nhập số liệu sau hạn: Trường Tiểu học A1", status_code=400)
+    assertContains(response, "Ngày mở nhập đến đã qua", status_code=400)
+    assertContains(response, 'value="Mất điện &lt;b&gt;cả tuần&lt;/b&gt;"', status_code=400)
+    assertContains(response, f'value="{past.isoformat()}"', status_code=400)
+    back = f"{reverse('reports:period_completeness')}?unit={tree['A'].pk}&amp;period={locked_period.pk}"
+    assertContains(response, f'href="{back}"', status_code=400)
     assert not PeriodException.objects.exists()
-    # another ward's school: nothing of it is told, the period's page without a unit
-    response = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
-                           {"unit": tree["B-MN"].pk, "open_until": past.isoformat(), "reason": "Mất điện"})
-    assert response.url == f"{reverse('reports:period_completeness')}?period={locked_period.pk}"
+
+    too_long = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
+                           {"unit": tree["A-TH1"].pk, "open_until": (past + timedelta(days=9)).isoformat(),
+                            "reason": "x" * 256})
+    assertContains(too_long, "Lý do dài quá 255 ký tự.", status_code=400)
+    assert not PeriodException.objects.exists()
+
+    # sent again from that page, corrected: granted, back to the completeness page
+    granted = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
+                          {"unit": tree["A-TH1"].pk, "open_until": (past + timedelta(days=9)).isoformat(),
+                           "reason": "Mất điện cả tuần"})
+    assert granted.url == f"{reverse('reports:period_completeness')}?unit={tree['A'].pk}&period={locked_period.pk}"
+    assert PeriodException.objects.get().reason == "Mất điện cả tuần"
+
+
+def test_the_reopening_page_shows_the_exception_granted(client, personas, tree, items, locked_period):
+    login(client, personas["officer_a"])
+    grant_exception(client, tree["A-TH1"], locked_period, days=3)
+    page = client.get(reverse("reports:period_exception", args=[locked_period.pk]), {"unit": tree["A-TH1"].pk})
+    open_until = timezone.localdate() + timedelta(days=3)
+    assertContains(page, f"Đang mở đến ngày {open_until:%d/%m/%Y} (lý do: Trường bị mất điện).")
+    assertContains(page, 'name="reason"')
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_reopening_of_another_wards_school_tells_nothing_of_it(client, personas, tree, items, locked_period,
+                                                                  method):
+    login(client, personas["officer_a"])
+    past = timezone.localdate() - timedelta(days=2)
+    data = {"unit": tree["B-MN"].pk, "open_until": past.isoformat(), "reason": "Mất điện"}
+    response = getattr(client, method)(reverse("reports:period_exception", args=[locked_period.pk]), data)
+    assert response.status_code == 404
+    assert "Trường Mầm non B1" not in response.content.decode()
+    assert not PeriodException.objects.exists()
+
+
+def test_the_reopening_page_is_refused_to_the_schools_own_staff_and_leader(client, personas, tree, items,
+                                                                           locked_period):
+    for persona in ("principal_a", "leader_a"):
+        response = login(client, personas[persona]).get(
+            reverse("reports:period_exception", args=[locked_period.pk]), {"unit": tree["A-TH1"].pk})
+        assert response.status_code == 403, persona
 
 
 @pytest.mark.parametrize(("persona", "status"), [("officer_b", 404), ("principal_a", 403), ("leader_a", 403)])
