@@ -25,6 +25,7 @@ urlpatterns = [
     path("ke-hoach/", include("plans.urls")),  # a plan's page and life; /ke-hoach/nhiem-vu/ the tasks
     path("cong-khai/", include((plan_public_urlpatterns + report_public_urlpatterns, "public"))),
     path("api/", include("api.urls")),
+    path("quan-tri/ky-bao-cao/", include("periods.urls")),  # the reporting periods, by the system administrator
     path("quan-tri/", include("units.urls")),  # accounts, roles and units, run by each unit's administrator
     path("admin/", admin.site.urls),
 ]

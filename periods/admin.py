@@ -1,28 +1,7 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
+from .forms import PeriodForm
 from .models import Period, PeriodException
-
-
-class PeriodForm(forms.ModelForm):
-    """A period once per kind and school year (or year): a second "Học kỳ I năm học 2027-2028" under another code
-    would show twice in every period picker and split the schools' reports between the two."""
-
-    class Meta:
-        model = Period
-        fields = ["code", "kind", "school_year", "year", "start", "end", "deadline", "lock_after_days"]
-
-    def clean(self):
-        data = super().clean()
-        kind, school_year, year = data.get("kind"), data.get("school_year"), data.get("year")
-        same = Period.objects.filter(kind=kind)
-        same = same.filter(school_year=school_year) if school_year else same.filter(school_year="", year=year)
-        if kind and (school_year or year) and same.exclude(pk=self.instance.pk).exists():
-            existing = same.exclude(pk=self.instance.pk).first()
-            raise ValidationError(f"Đã có kỳ “{existing.name}” (mã {existing.code}): mỗi loại kỳ chỉ có một kỳ cho "
-                                  "một năm học hoặc một năm. Hãy sửa kỳ đã có thay vì tạo kỳ mới.")
-        return data
 
 
 @admin.register(Period)

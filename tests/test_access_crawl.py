@@ -87,6 +87,8 @@ KWARG_OBJECTS = {
                                                         "account_deactivate", "account_reactivate",
                                                         "account_send_link", "account_edit", "account_set_password")},
     ("units:role_revoke", "membership_pk"): "membership",
+    ("periods:period_edit", "pk"): "period",
+    ("periods:period_delete", "pk"): "period",
     ("units:unit_rename", "pk"): "school",
     ("units:unit_close", "pk"): "school",
 }
@@ -111,6 +113,10 @@ WRITES = {"targets:value_edit", "targets:evidence_upload", "reports:school_repor
           "importer:plan_import_arrange", "importer:plan_import_tasks", "importer:plan_import_section_horizon", "importer:plan_import_cited",
           "plans:plan_enact", "plans:plan_amend", "plans:plan_replace", "plans:task_update", "plans:task_assign",
           "targets:target_revise"}
+
+# the reporting periods are the system administrator's alone: every persona is refused them, reads and writes
+SYSTEM_ADMIN_ONLY = {"periods:period_list", "periods:period_create", "periods:period_school_year",
+                     "periods:period_edit", "periods:period_delete"}
 
 # the personas of tests/conftest.py: the top of what each reads, and what each may change
 SCOPE_ROOTS = {"officer_a": "A", "principal_a": "A-TH1", "leader_a": "A", "officer_b": "B",
@@ -359,7 +365,8 @@ def test_the_persona_is_refused_everything_outside_its_scope(client, tree, perso
                 expect("POST", url, {404, 405})
                 continue
             scoped = [(kind, obj) for kind, obj in objects if kind != "period"]
-            if name in WRITES and scoped and not may_change(tree, persona, name, *scoped[0]):
+            refused_here = name in WRITES and scoped and not may_change(tree, persona, name, *scoped[0])
+            if name in SYSTEM_ADMIN_ONLY or refused_here:
                 expect("GET", url, {403, 405})
                 expect("POST", url, {403, 405})
             elif name in READS:
@@ -369,6 +376,12 @@ def test_the_persona_is_refused_everything_outside_its_scope(client, tree, perso
                     problems.append(f"{persona} GET {url}: {response.status_code}, expected 200 (in scope)")
                 problems += leaks(tree, persona, url, response)
 
+    for name, kwargs in crawled_patterns():
+        if not kwargs and name in SYSTEM_ADMIN_ONLY:
+            expect("GET", reverse(name), {403, 405})
+            expect("POST", reverse(name), {403, 405}, {"school_year": "2030-2031", "kind": "year", "year": "2030",
+                                                       "start": "2030-01-01", "end": "2030-12-31",
+                                                       "deadline": "2030-12-15", "lock_after_days": "7"})
     for name, kwargs in crawled_patterns():
         if kwargs:
             continue
