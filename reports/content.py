@@ -40,7 +40,7 @@ from . import queries
 from .consolidation import short_commune_name
 from .models import ReportSections, ReportStatus, SchoolReport
 
-VIETNAMESE_MONTH_DAY = "ngày {d:02d} tháng {m:02d} năm {y}"
+VIETNAMESE_MONTH_DAY = "ngày {d} tháng {m} năm {y}"
 COMPLETION_NOTE = ("Tỷ lệ hoàn thành là kết quả kỳ báo cáo so với chỉ tiêu của mốc đang hướng tới, tối đa 100% "
                    "(với chỉ tiêu “không vượt quá”, là chỉ tiêu so với kết quả); không tính cho chỉ tiêu về mức độ, "
                    "mốc hoàn thành hoặc chỉ tiêu bằng 0.")
@@ -241,7 +241,7 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
     own = own_plan(unit, document)
     below = list(unit.children.current().filter(kind=level.kind).order_by("name"))
     subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các {level.plural}, {period.name}"
-    leader, position = _leader(unit)
+    _leader_name, position = _leader(unit)
     return ReportCover(
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
         number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
@@ -249,7 +249,8 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
         title="BÁO CÁO", subject=subject + (" (bản xem trước)" if preview else ""),
         opening=_opening(unit, own, period, verb="tổng hợp", whose=f" của các {level.plural} trực thuộc"),
         period_name=period.name, recipients=_recipients(unit, below=level.plural),
-        signer_title=_signer_title(unit, position), signer_name=leader, communes=len(below),
+        # no approval step for a consolidation: the signature's lines, the name left for the signer's hand
+        signer_title=_signer_title(unit, position), signer_name="", communes=len(below),
         sent=[short_commune_name(c.name) for c in below if c.code in sent_codes],
         missing=[short_commune_name(c.name) for c in below if c.code not in sent_codes],
         preview=preview, below=level.plural, below_one=level.one, below_header=level.header,
@@ -279,9 +280,10 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
     everything = plan_targets([document])[document.pk]
     roots = subtree_roots([unit])
     statuses = fold_repeats(plan_statuses(_judged(everything), unit, period, roots=roots))
-    if signer_name is None:  # the leader's name and, from their title, the lines above it (a deputy: KT.)
-        signer_name, position = _leader(unit)
-        signer_title = signer_title or _signer_title(unit, position)
+    if signer_name is None:  # a draft: the lines above the signature from the leader's title (a deputy: KT.), the
+        # name left blank; it is printed only once the leader approves the report (outgoing.approve_report)
+        _name, position = _leader(unit)
+        signer_name, signer_title = "", signer_title or _signer_title(unit, position)
     return _content(
         unit=unit, document=document, period=period, everything=everything, statuses=statuses,
         leads=lead_names([document]),
@@ -341,7 +343,7 @@ def _figures_contents(pairs, period, report_date):
     departments = _departments(units)
     return [_content(unit=unit, document=plan, period=period, everything=targets[plan.pk], leads=leads,
                      statuses=fold_repeats([evaluated[(unit.pk, t.pk)] for t in _judged(targets[plan.pk])]),
-                     rate=rates[unit.pk], report_date=report_date, signer_name=leaders.get(unit.pk, ("", ""))[0],
+                     rate=rates[unit.pk], report_date=report_date, signer_name="",  # a draft: no name
                      signer_title=_signer_title(unit, leaders.get(unit.pk, ("", ""))[1]),
                      recipients=_recipients(unit, departments=departments))
             for unit, plan in pairs]
@@ -465,7 +467,10 @@ def _body_name(unit):
 
 
 def _place(unit):
-    """Where the report is dated: the unit's place, the capital for the country's."""
+    """Where the report is dated: the unit's place, the capital for the country's; a school's is its commune's
+    ("Dương Kinh, ngày …", not the school's own name)."""
+    if not unit.place_name and unit.kind == UnitKind.SCHOOL and unit.parent_id:
+        return _place(unit.parent)
     return unit.place_name or (CAPITAL if unit.kind == UnitKind.CENTRAL else unit.short_name or unit.name)
 
 
@@ -510,7 +515,10 @@ def _issuer_abbreviation(unit):
 
 
 def _long_date(day: date):
-    return VIETNAMESE_MONTH_DAY.format(d=day.day, m=day.month, y=day.year)
+    """“ngày 05 tháng 01 năm 2026”, “ngày 15 tháng 5 năm 2026”: Nghị định 30/2020, Phụ lục I, writes a 0 before a
+    day below 10 and before the months 1 and 2 only."""
+    return VIETNAMESE_MONTH_DAY.format(d=f"{day.day:02d}", m=f"{day.month:02d}" if day.month <= 2 else day.month,
+                                       y=day.year)
 
 
 def _opening(unit, document, period, *, verb="báo cáo", whose=""):

@@ -1,6 +1,7 @@
 """What a periodic report says (reports.content.build_report_content), assembled once for the Excel and the
 PDF: the queries it takes do not grow with the plan's targets, tasks, schools or figures."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,25 @@ def test_a_figure_added_up_from_units_below_says_how_many_reported_it(tree, plan
     data = ward["Tỷ lệ giáo viên đạt chuẩn"].__dict__ | {}
     data.pop("reporting_units")
     assert ReportRow.from_json(data).result_note == ""
+
+
+@pytest.mark.parametrize(("day", "written"), [
+    (date(2026, 5, 3), "ngày 03 tháng 5 năm 2026"), (date(2026, 1, 15), "ngày 15 tháng 01 năm 2026"),
+    (date(2026, 2, 9), "ngày 09 tháng 02 năm 2026"), (date(2026, 11, 28), "ngày 28 tháng 11 năm 2026"),
+    (date(2026, 3, 10), "ngày 10 tháng 3 năm 2026"),
+])
+def test_the_date_line_pads_days_below_ten_and_only_the_months_one_and_two(day, written):
+    # Nghị định 30/2020, Phụ lục I; until 28/11/2026 every month was padded ("tháng 05")
+    from reports.content import _long_date
+
+    assert _long_date(day) == written
+
+
+def test_a_schools_report_is_dated_at_its_communes_place(tree, plan, period):
+    from reports.content import _place
+
+    tree["A"].place_name = "Dương Kinh"
+    tree["A"].save()
+    school = type(tree["A-TH1"]).objects.get(pk=tree["A-TH1"].pk)
+    assert _place(school) == "Dương Kinh"  # not the school's own short name
+    assert _place(tree["A"]) == "Dương Kinh"
