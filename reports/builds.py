@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -293,7 +293,7 @@ def assemble(*, kind, unit, document, period):
     about a second for a province's 120 communes, one step between two heartbeats of the build).
     """
     if kind == ReportBuild.Kind.CONSOLIDATED:
-        contents = _received_contents(unit, period)
+        contents = _received_contents(unit, document, period)
         if contents:
             return contents, consolidation_cover(unit=unit, document=document, period=period,
                                                  sent_codes={c.unit_code for c in contents})
@@ -304,9 +304,14 @@ def assemble(*, kind, unit, document, period):
     return contents, contents[0].subject
 
 
-def _received_contents(unit, period):
-    """The frozen contents of the reports the unit received for the period."""
-    reports = OutgoingReport.objects.filter(recipient=unit, period=period).select_related("unit").order_by("unit__name")
+def _received_contents(unit, document, period):
+    """The frozen contents of the reports the unit received for the period on plans carrying out `document` (the
+    document itself, or a plan implementing it directly or through one plan between: a ward's plan implementing the
+    city's, which implements the resolution); a report on another directive is not consolidated with them (until
+    28/11/2026 every report received for the period was)."""
+    carrying_out = Q(document=document) | Q(document__implements=document) | Q(document__implements__implements=document)
+    reports = (OutgoingReport.objects.filter(carrying_out, recipient=unit, period=period).distinct()
+               .select_related("unit").order_by("unit__name"))
     return [ReportContent.from_json(r.snapshot) for r in reports]
 
 

@@ -140,16 +140,38 @@ def test_the_parent_inbox_lists_who_sent_and_who_did_not(client, personas, tree,
     assert "Chưa gửi báo cáo" in page  # phường B
 
 
-def test_consolidation_reads_the_frozen_snapshots(client, personas, tree, plans, period):
+def test_consolidation_reads_the_frozen_snapshots(client, personas, tree, plans, period, rate):
+    city = plan_of(tree["HP"], rate, "3/KH-UBND")
+    plans["A"].implements.add(city)
+    plans["B"].implements.add(city)
     for officer, unit in (("officer_a", "A"), ("officer_b", "B")):
         client.force_login(personas[officer])
         finalise(client, tree[unit], plans[unit], period)
         send(client, OutgoingReport.objects.get(unit=tree[unit]))
     ProgressValue.objects.update(numerator=0)  # live data changed after sending: consolidation must not see it
-    contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plans["A"], period=period)
+    contents, title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=city, period=period)
     assert [c.unit_code for c in contents] == ["A", "B"]
     assert [c.rows[0].result for c in contents] == [75.0, 90.0]
     assert "bản xem trước" not in str(title)
+
+
+def test_consolidation_takes_only_the_reports_on_plans_carrying_out_the_one_chosen(client, personas, tree, plans,
+                                                                                   period, rate):
+    # B's report is on a plan that carries out another directive: not consolidated with A's (until 28/11/2026
+    # every report received for the period was, whatever the plan chosen)
+    resolution = plan_of(tree["VN"], rate, "71-NQ/TW")
+    city = plan_of(tree["HP"], rate, "3/KH-UBND")
+    city.implements.add(resolution)
+    plans["A"].implements.add(city)
+    plans["B"].implements.add(plan_of(tree["HP"], rate, "9/KH-UBND"))
+    for officer, unit in (("officer_a", "A"), ("officer_b", "B")):
+        client.force_login(personas[officer])
+        finalise(client, tree[unit], plans[unit], period)
+        send(client, OutgoingReport.objects.get(unit=tree[unit]))
+    for chosen in (city, resolution):  # directly, and through the city's plan
+        contents, _title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=chosen,
+                                    period=period)
+        assert [c.unit_code for c in contents] == ["A"], chosen
 
 
 def test_another_wards_officer_cannot_finalise_or_see_the_report(client, personas, tree, plans, period):
