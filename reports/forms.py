@@ -153,11 +153,29 @@ class ExceptionForm(forms.Form):
     reason = VietnameseTextField(label="Lý do", max_length=255,
                                  error_messages={"max_length": "Lý do dài quá 255 ký tự."})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["open_until"].widget.attrs["max"] = latest_reopening(timezone.localdate()).isoformat()
+
     def clean_open_until(self):
         day = self.cleaned_data["open_until"]
-        if day < timezone.localdate():
+        today = timezone.localdate()
+        if day < today:
             raise forms.ValidationError("Ngày mở nhập đến đã qua: hãy chọn hôm nay hoặc một ngày sau.")
+        latest = latest_reopening(today)
+        if day > latest:
+            # entry reopened for years would be a period that never locks
+            raise forms.ValidationError(f"Chỉ mở nhập được tối đa một năm: hãy chọn một ngày đến hết "
+                                        f"{latest:%d/%m/%Y}.")
         return day
+
+
+def latest_reopening(today):
+    """The last day entry may be reopened until: one year after today (28/02 for a 29/02)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
 
 
 class ReportUploadForm(forms.Form):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from periods.models import PeriodException
 from reports import outgoing
+from reports import forms as reports_forms
 from reports.content import ReportContent
 from reports.forms import ExceptionForm, ReturnForm
 from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus, ReportSections
@@ -469,3 +470,31 @@ def test_a_stale_answer_still_redirects_with_the_stale_message(client, personas,
     client.force_login(personas["reviewer"])
     response = post(client, "outgoing_answer", report, version="", decision="acknowledge")
     assert "Trang bạn đang xem đã cũ" in response.content.decode()
+
+
+def test_a_reopening_ends_within_a_year(client, personas, tree, period):
+    # 31/12/9999 reopened entry for ever (audit): one year after today at the latest, said in Vietnamese
+    today = timezone.localdate()
+    latest = reports_forms.latest_reopening(today)
+    assert (latest - today).days in (365, 366)
+    form = ExceptionForm({"unit": tree["A-TH1"].pk, "open_until": "9999-12-31", "reason": "Bổ sung"})
+    assert not form.is_valid()
+    assert form.errors["open_until"] == [f"Chỉ mở nhập được tối đa một năm: hãy chọn một ngày đến hết "
+                                         f"{latest:%d/%m/%Y}."]
+    assert not ExceptionForm({"unit": tree["A-TH1"].pk, "open_until": (latest + timedelta(days=1)).isoformat(),
+                              "reason": "Bổ sung"}).is_valid()
+    assert ExceptionForm({"unit": tree["A-TH1"].pk, "open_until": latest.isoformat(), "reason": "Bổ sung"}).is_valid()
+    assert f'max="{latest.isoformat()}"' in str(ExceptionForm()["open_until"])
+    client.force_login(personas["officer_a"])
+    response = client.post(reverse("reports:period_exception", args=[period.pk]),
+                           {"unit": tree["A-TH1"].pk, "open_until": "31/12/9999", "reason": "Mở mãi"})
+    assert response.status_code == 400
+    assert "Chỉ mở nhập được tối đa một năm" in response.content.decode()
+    assert not PeriodException.objects.exists()
+
+
+def test_the_latest_reopening_of_a_29_february_is_the_28th():
+    from datetime import date
+
+    assert reports_forms.latest_reopening(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert reports_forms.latest_reopening(date(2026, 6, 30)) == date(2027, 6, 30)
