@@ -333,13 +333,31 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
             if baseline is None:
                 baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
             entry = entries.get((unit_id, target_id, now_id)) if entries else None
-            figure = known[-1][1] if known else None
+            judged = latest_complete(known)
+            figure = judged[1] if judged else None
             evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=as_of,
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None)
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
-                entry=entry, rolled=rolled, figure_from=known[-1][0] if known and known[-1][0].id != now_id else None)
+                entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None)
     return result
+
+
+def latest_complete(known):
+    """Of a target's figures [(period, Figure)], oldest first, the (period, figure) it is judged on: the latest, unless
+    that is a roll-up from fewer than half the units whose reports made the last complete figure before it (one
+    school of eight has reported this semester: 1/1 schools at national standard would read "100%, Đạt" for a
+    ward whose last complete figure was 3/8). A provisional figure stays in the trend; the status waits for the
+    rest of the units and, meanwhile, is the last complete figure's, its period named on the pages (figure_from).
+    A figure entered for the target by its unit is never provisional; a subtree that shrank (a school closed) is
+    judged on its new figure as soon as half of it has reported."""
+    chosen, complete_units = None, 0
+    for period, figure in known:
+        units = None if figure.entered else figure.reporting_units
+        if units is None or units * 2 >= complete_units:
+            chosen = (period, figure)
+            complete_units = units or 0
+    return chosen
 
 
 def _entries(targets, units, periods):

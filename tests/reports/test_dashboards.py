@@ -641,3 +641,25 @@ def test_the_public_list_shows_only_public_plans(client, tree, plan, plan_b, per
     assertContains(response, plan["document"].title)
     assertContains(response, reverse("public:plan_public", args=[plan["document"].pk]))
     assertNotContains(response, plan_b["document"].title)
+
+
+def test_one_schools_report_of_the_semester_does_not_decide_the_wards_status(tree, periods):
+    """The phone audit of 28/11/2026: one school of eight reporting "đạt chuẩn" turned the ward's "3/8 schools at
+    national standard" into "100%, Đạt". A roll-up from fewer than half the units of the last complete figure is
+    provisional: the ward is judged on that last complete figure, its period named, until half have reported."""
+    p1, p2, p3 = periods
+    schools = [tree["A-TH1"], tree["A-THCS"]] + [
+        make_unit(f"A-S{n}", f"Trường Tiểu học A-S{n}", "school", tree["A"], levels=["th"]) for n in range(2)]
+    document = make_document(tree["A"], "15/KH-UBND", "Kế hoạch của phường A")
+    standard = make_indicator("truong-dat-chuan", "Tỷ lệ trường đạt chuẩn quốc gia", "rate", "ratio_of_sums", "%")
+    target = make_target(document, standard, 1, Decimal(40), category="facilities")
+    rate_values(standard, p2, {school: (1 if n == 0 else 0, 1) for n, school in enumerate(schools)})  # 1/4: 25%
+    rate_values(standard, p3, {schools[1]: (1, 1)})  # one school this semester, at standard: 100% of 1
+
+    [status] = plan_statuses([target], tree["A"], p3, trend_periods(p3))
+    assert (status.figure.value, status.figure_from) == (25, p2) and status.status != "met"
+    assert [value for _period, value in status.series][-1] == 100  # the provisional figure stays in the trend
+
+    rate_values(standard, p3, {schools[2]: (0, 1)})  # half of the schools now: the semester's figure, 1/2
+    [status] = plan_statuses([target], tree["A"], p3, trend_periods(p3))
+    assert (status.figure.value, status.figure_from) == (50, None)
