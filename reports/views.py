@@ -303,9 +303,9 @@ def period_exception(request, period_pk):
     empty), never a redirect that drops the reason written."""
     period = get_object_or_404(Period, pk=period_pk)
     data = request.POST if request.method == "POST" else None
-    raw = (data or request.GET).get("unit", "")
-    unit = (access.visible_units(request.user).filter(pk=raw).select_related("parent").first()
-            if raw.isascii() and raw.isdigit() else None)
+    wanted = access.parse_id((data or request.GET).get("unit"))
+    unit = (access.visible_units(request.user).filter(pk=wanted).select_related("parent").first()
+            if wanted is not None else None)
     if unit is None:  # another unit's, or none: nothing of it is told
         raise Http404("Không tìm thấy đơn vị cần mở nhập.")
     form = ExceptionForm(data, initial={"unit": unit.pk})

@@ -84,7 +84,7 @@ def _refused(request, message):
     messages.error(request, message)
     # back to the dashboard the form was on: its unit and period as chosen, not the user's defaults
     chosen = {key: request.POST.get(key, "") for key in ("unit", "period")}
-    query = urlencode({key: value for key, value in chosen.items() if value.isascii() and value.isdigit()})
+    query = urlencode({key: value for key, value in chosen.items() if access.parse_id(value) is not None})
     return redirect(f"{reverse('reports:dashboard_unit')}{'?' + query if query else ''}")
 
 
@@ -115,8 +115,8 @@ def build_download(request, pk, fmt):
 def build_list(request):
     tasks.sweep_stale_builds()
     shown = ReportBuild.objects.visible_to(request.user).select_related("unit", "document", "period", "requested_by")
-    unit = request.GET.get("unit", "")
-    if (unit.isascii() and unit.isdigit()):
+    unit = access.parse_id(request.GET.get("unit"))
+    if unit is not None:
         shown = shown.filter(unit_id=unit)
     page = Paginator(shown.order_by("-created_at", "-pk"), BUILDS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "reports/build_list.html", {"page": page, "unit_filter": unit if (unit.isascii() and unit.isdigit()) else ""})
+    return render(request, "reports/build_list.html", {"page": page, "unit_filter": "" if unit is None else str(unit)})

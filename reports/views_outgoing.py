@@ -59,7 +59,7 @@ def report_finalise(request):
                 unit=unit, document=document, period=period, number=number,
                 narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user,
                 seen_narratives=request.POST.get("seen", ""),
-                expected_version=int(version) if version.isdigit() else None)
+                expected_version=access.parse_id(version))
         except outgoing.StaleOutgoingError as stale:
             messages.error(request, str(stale))
             return redirect("reports:outgoing_detail", stale.report.pk)

@@ -17,8 +17,8 @@ from units import access
 def plan_coverage_view(request, pk):
     document = access.get_object_for_user(request.user, Document.objects.select_related("issuer"), pk)
     # the lower plans shown are those within the user's scope: the unit asked for, else their own
-    wanted = request.GET.get("unit", "")
-    unit = access.visible_units(request.user).filter(pk=wanted).first() if (wanted.isascii() and wanted.isdigit()) else None
+    wanted = access.parse_id(request.GET.get("unit"))
+    unit = access.visible_units(request.user).filter(pk=wanted).first() if wanted is not None else None
     if unit is None and not access.is_system_admin(request.user):
         unit = next(iter(access.scope_roots(request.user)), None)
     choice = SelectionForm(request.GET, periods=Period.objects.order_by("-end"))

@@ -102,7 +102,8 @@ class SelectionForm(forms.Form):
 
     def _looked_up(self, pk):
         """The unit `pk` if the QuerySet of units offered holds it (one query)."""
-        if not pk or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > access.MAX_ID:
+        pk = access.parse_id(pk)
+        if pk is None:
             return None
         return self.units.select_related(TRAIL_RELATED).filter(pk=pk).first()
 

@@ -393,6 +393,22 @@ def maintained_units(user):
 
 
 MAX_ID = 2**63 - 1  # the largest key a 64-bit column holds: anything above names no row
+MAX_ID_DIGITS = len(str(MAX_ID))
+
+
+def parse_id(value):
+    """The id a query string, a form or a URL names, as an int; None for anything that cannot be a row's key (not
+    ASCII digits, or beyond 64 bits: the database would overflow, and int() refuses more than 4,300 digits).
+    Every id read from a request goes through here: a bad one is ignored or a 404, never a server error."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_ID else None
+    text = str(value)
+    if not text or len(text) > MAX_ID_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def get_object_for_user(user, queryset, pk, action="view", refusal=None):
@@ -402,7 +418,8 @@ def get_object_for_user(user, queryset, pk, action="view", refusal=None):
     `visible_to(user)` and the method named for the action in ACTIONS.
     """
     model = queryset.model
-    if pk is None or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > MAX_ID:
+    pk = parse_id(pk)
+    if pk is None:
         raise Http404(f"Không tìm thấy {model._meta.verbose_name}.")
     found = queryset.visible_to(user).filter(pk=pk)
     if action != "view":  # one query still: whether the action is allowed comes as an annotation
@@ -417,9 +434,10 @@ def get_object_for_user(user, queryset, pk, action="view", refusal=None):
 
 
 def _checked_pk(pk, label):
-    if pk is None or not (str(pk).isascii() and str(pk).isdigit()) or int(pk) > MAX_ID:
+    pk = parse_id(pk)
+    if pk is None:
         raise Http404(f"Không tìm thấy {label}.")
-    return int(pk)
+    return pk
 
 
 def get_account_for_admin(user, queryset, pk):

@@ -49,7 +49,8 @@ def unit_list(request):
 @login_required
 def unit_create(request):
     _require_maintainer(request.user)
-    initial = {"parent": request.GET.get("parent")} if request.GET.get("parent", "").isdigit() else {}
+    parent = access.parse_id(request.GET.get("parent"))
+    initial = {"parent": parent} if parent is not None else {}
     form = UnitCreateForm(request.POST or None, admin=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -111,7 +112,6 @@ def _list_url():
 
 
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,60}")
-OBJECT_PK = re.compile(r"[1-9][0-9]{0,17}")
 
 
 @login_required
@@ -120,11 +120,12 @@ def unit_field_search(request):
     user may choose them there, whose name or code holds the text, less those already chosen (sent with the
     text); check boxes or radio buttons named as the field's matches."""
     scope, name, of = request.GET.get("scope", ""), request.GET.get("name", ""), request.GET.get("of")
-    if scope not in SCOPES or not FIELD_NAME.fullmatch(name) or (of is not None and not OBJECT_PK.fullmatch(of)):
+    of_pk = access.parse_id(of)
+    if scope not in SCOPES or not FIELD_NAME.fullmatch(name) or (of is not None and not of_pk):
         raise Http404("Không có ô chọn đơn vị này.")
     text = (request.GET.get(f"{name}_q") or "").strip()[:100]
     try:
-        units = scope_units(scope, request.user, None if of is None else int(of))
+        units = scope_units(scope, request.user, of_pk)
     except TypeError:  # a scope asked without the object it depends on, or with one it takes none of
         raise Http404("Không có ô chọn đơn vị này.") from None
     found = find_units(units, text)

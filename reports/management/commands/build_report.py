@@ -10,6 +10,7 @@ from plans.models import Document
 from reports import builds
 from reports.models import ReportBuild
 from targets.selection import plans_for
+from units import access
 from units.models import Unit
 
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         unit_obj = Unit.objects.filter(code=unit).first()
         if unit_obj is None:
             raise CommandError(f"Không tìm thấy đơn vị có mã “{unit}”.")
-        document = Document.objects.filter(pk=plan).first() if plan.isdigit() else None
+        plan_pk = access.parse_id(plan)
+        document = Document.objects.filter(pk=plan_pk).first() if plan_pk is not None else None
         if document is None:
             raise CommandError(f"Không tìm thấy kế hoạch có mã số “{plan}”.")
         if document not in plans_for(unit_obj):
