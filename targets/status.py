@@ -100,6 +100,11 @@ def evaluate(target, horizon, value, *, as_of, baseline=None, start=None, achiev
     if comparator == Comparator.MAINTAIN:
         return Evaluation(Status.MET if value >= goal else Status.BEHIND, value, goal, goal,
                           _completion(value, goal, None, lower=False))
+    if horizon.deadline is None:
+        # "không nêu thời hạn": no path to be on, the goal is due now; short of it, it is not reached yet (until
+        # 28/11/2026 the path ran from the first figure to the year's end, so a first figure of 0 against 100% read
+        # "Đúng tiến độ")
+        baseline = start = None
     return _towards(value, goal, baseline, start, deadline, as_of, lower=lower_is_better)
 
 

@@ -359,3 +359,13 @@ def test_completion_is_the_share_of_the_way_from_the_baseline():
     assert judge("lte", 2, 4, baseline=5).completion.quantize(D("0.01")) == D("33.33")
     # lower is better without a baseline: the goal over the value
     assert judge("lte", 2, 4, start=None).completion == 50
+
+
+@pytest.mark.parametrize("value", ["0", "12.5", "82"])
+def test_a_target_without_a_deadline_short_of_its_goal_is_not_on_track(value):
+    # "không nêu thời hạn": the phone audit of 28/11/2026 entered 0 against 100% as the first figure and read
+    # "Đúng tiến độ" (the path ran from that same figure); there is no path, the goal is due
+    as_of = date(2027, 1, 15)
+    evaluation = judge("gte", 100, value, as_of=as_of, baseline=value, start=as_of, deadline=None)
+    assert evaluation.status == Status.AT_RISK
+    assert judge("gte", 100, "100", as_of=as_of, baseline="0", start=as_of, deadline=None).status == Status.MET
