@@ -147,10 +147,16 @@ class TaskUpdateForm(forms.Form):
                                                "empty": "Tệp rỗng."})
     seen = SeenField()
 
-    def __init__(self, *args, task, **kwargs):
+    def __init__(self, *args, task, leads=True, **kwargs):
+        """`leads`: whether the user sets the task's state and due date (a writer of its lead unit); a coordinating
+        unit's report keeps them as they are (the fields shown, disabled: what is posted for them is ignored)."""
         state = reported_state(task)
         kwargs.setdefault("initial", {**state, "seen": state_fingerprint(state)})
         super().__init__(*args, **kwargs)
+        if not leads:
+            for name in ("status", "due_date"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Do đơn vị chủ trì cập nhật; đơn vị phối hợp báo cáo phần việc của mình."
 
     def clean_evidence(self):
         uploaded = self.cleaned_data.get("evidence")

@@ -335,6 +335,12 @@ class TaskQuerySet(models.QuerySet):
         no lead unit is named)."""
         return self.filter(pk__in=Task.objects.filter(_responsible(lambda f: access.write_condition(user, f))))
 
+    def led_by_writer(self, user):
+        """Tasks whose state and due date the user sets: writers of the lead unit (of the issuer when none is named).
+        A coordinating unit reports its part (a note, evidence), not the task's state for everyone."""
+        return self.filter(access.write_condition(user, "lead_unit") | (
+            Q(lead_unit__isnull=True) & access.write_condition(user, "document__issuer")))
+
     def assignable_by(self, user):
         """Tasks the user may hand to a lower unit: officers of the lead unit (of the issuer when none is named)."""
         lead = access.write_condition(user, "lead_unit") | (

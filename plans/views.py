@@ -160,6 +160,11 @@ def _task(request, pk, action="view"):
                                       refusal="Chỉ đơn vị chủ trì hoặc phối hợp mới cập nhật được nhiệm vụ này.")
 
 
+def _leads(user, task):
+    """Whether the user sets the task's state and due date (Task.objects.led_by_writer), not only reports its part."""
+    return Task.objects.led_by_writer(user).filter(pk=task.pk).exists()
+
+
 def _reads_task_work(user, task):
     """Whether the user reads the working data (notes, names, evidence) of the unit that leads the task, as a
     target's page decides it for the plan's issuer (units.access.reads_working_data)."""
@@ -185,7 +190,7 @@ def _task_page(request, task, update_form=None, assign_form=None, conflict=None,
         "task": task, "today": timezone.localdate(),
         "coordinating": task.coordinating_units.order_by("path"),
         "updates": _task_updates(request.user, task), "working": _reads_task_work(request.user, task),
-        "update_form": (update_form or TaskUpdateForm(task=task)) if writable else None,
+        "update_form": (update_form or TaskUpdateForm(task=task, leads=_leads(request.user, task))) if writable else None,
         "assign_form": (assign_form or TaskAssignForm(task=task, user=request.user)) if assignable else None,
         "conflict": conflict,
     }
@@ -201,7 +206,7 @@ def task_detail(request, pk):
 @require_POST
 def task_update(request, pk):
     task = _task(request, pk, action="change")
-    form = TaskUpdateForm(request.POST, request.FILES, task=task)
+    form = TaskUpdateForm(request.POST, request.FILES, task=task, leads=_leads(request.user, task))
     if not form.is_valid():
         return _task_page(request, task, update_form=form, status=400)
     data = form.cleaned_data

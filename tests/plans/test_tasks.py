@@ -1,6 +1,7 @@
 """The "Nhiệm vụ" pages: each responsible unit (lead or coordinating) sees its tasks, reports their state with a
 note and evidence, the officer hands a task to a lower unit; overdue tasks for the dashboards and reports."""
 
+import re
 from datetime import date
 
 import pytest
@@ -118,6 +119,22 @@ def test_a_coordinating_school_reports_too(client, personas, tasks):
     client.force_login(personas["principal_a"])
     assert post_update(client, tasks["office"], status="in_progress").status_code == 302
     assert tasks["office"].updates.get().created_by == personas["principal_a"]
+
+
+def test_a_coordinating_school_reports_its_part_but_not_the_tasks_state_or_deadline(client, personas, tasks):
+    # the security audit of 28/11/2026: a coordinating school set the ward office's task "done", due in 2099
+    client.force_login(personas["principal_a"])
+    page = client.get(f"/ke-hoach/nhiem-vu/{tasks['office'].pk}/").content.decode()
+    assert re.search(r'<select name="status"[^>]*disabled', page) and "Do đơn vị chủ trì cập nhật" in page
+    assert post_update(client, tasks["office"], status="done", due_date="01/01/2099",
+                       note="Trường đã rà soát xong").status_code == 302
+    task = Task.objects.get(pk=tasks["office"].pk)
+    assert (task.status, task.due_date) == (TaskStatus.IN_PROGRESS, date(2026, 6, 30))
+    assert task.updates.get().note == "Trường đã rà soát xong"  # its part, reported
+    # the ward (the lead office's parent) sets them
+    client.force_login(personas["officer_a"])
+    assert post_update(client, tasks["office"], status="done", due_date="01/01/2027").status_code == 302
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.DONE
 
 
 @pytest.mark.parametrize("persona, status", [("leader_a", 403), ("reviewer", 403), ("officer_b", 404),
