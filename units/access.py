@@ -299,6 +299,10 @@ def can_receive_report(user, unit):
 GRANTABLE_ROLES = [Role.LEADER, Role.OFFICER, Role.SCHOOL_STAFF, Role.REVIEWER, Role.UNIT_ADMIN]
 ADMIN_REFUSAL = "Chỉ quản trị viên tài khoản của đơn vị mới dùng được trang quản trị này."
 SELF_GRANT_REFUSAL = "Bạn không thể tự giao vai trò cho tài khoản của mình: hãy nhờ quản trị viên cấp trên."
+PEER_GRANT_REFUSAL = ("Tài khoản này là quản trị viên cùng cấp hoặc cấp trên của bạn: chỉ quản trị viên cấp trên "
+                      "mới giao thêm vai trò cho tài khoản này.")
+PEER_ADMIN_GRANT_REFUSAL = ("Vai trò quản trị viên chỉ giao được ở đơn vị cấp dưới phạm vi bạn quản trị; quản trị "
+                            "viên cùng cấp với bạn do quản trị viên cấp trên giao.")
 UNITS_REFUSAL = "Chỉ quản trị viên cấp tỉnh/thành phố (hoặc Sở GD&ĐT) mới sửa được danh mục đơn vị."
 
 
@@ -343,34 +347,57 @@ def _in_subtrees(field, units):
     return condition
 
 
-def administers_above(user, unit):
-    """Whether the user administers a unit strictly above `unit` (or the whole portal)."""
-    return is_system_admin(user) or any(unit.is_in_subtree_of(root) and unit.pk != root.pk
+def administers_above(user, reach):
+    """Whether the user administers a scope strictly larger than `reach` (the top of a role's scope: scope_root),
+    or the whole portal. A role reaching as far as one of the user's own scopes, or further, is not below it: an
+    administrator placed in the Sở reaches the province, and so does a peer placed in the Sở or in the province."""
+    return is_system_admin(user) or any(reach.is_in_subtree_of(root) and reach.pk != root.pk
                                         for root in admin_roots(user))
 
 
 def can_administer_role(user, membership):
-    """Whether the user may revoke `membership`, and change an account holding it: a role in the user's scope;
-    an administrator's role only from above. A peer administrator of the same unit would otherwise revoke the
-    other's role, or set its password or its e-mail address and sign in as it."""
+    """Whether the user may give or revoke `membership`, and change an account holding it: a role whose whole
+    scope (scope_root: a reviewer's or an administrator's in a Sở reaches the province) lies in the user's
+    scope; an administrator's role only when its scope lies strictly below the user's. A peer administrator (the
+    same unit, or a Sở and its province, which reach the same units) would otherwise revoke the other's role, or set
+    its password or e-mail address and sign in as it; nor does an administrator make a peer of itself."""
+    reach = scope_root(membership)
     if membership.role == Role.UNIT_ADMIN:
-        return administers_above(user, membership.unit)
-    return can_administer_unit(user, membership.unit)
+        return administers_above(user, reach)
+    return can_administer_unit(user, reach) and can_administer_unit(user, membership.unit)
+
+
+def can_grant_role(user, unit, role):
+    """Whether the user may give a role in `unit`: one it would then administer (can_administer_role)."""
+    return role in GRANTABLE_ROLES and can_administer_role(user, Membership(unit=unit, role=role))
+
+
+def grant_refusal(role):
+    """Why a role the user may not give (can_grant_role) is refused, in Vietnamese."""
+    if role == Role.UNIT_ADMIN:
+        return PEER_ADMIN_GRANT_REFUSAL
+    return "Vai trò này có phạm vi rộng hơn phạm vi bạn quản trị."
 
 
 def can_change_account(user, account, account_memberships):
-    """Whether the user may deactivate or reactivate `account`, set its password, name or address: every role it
-    holds is one the user administers (an account also serving another ward is that ward's business too; a
-    peer administrator is its superiors'), and it is not the user's own."""
+    """Whether the user may deactivate or reactivate `account`, set its password, name or address, or send it the
+    set-password e-mail: every role it holds is one the user administers (an account also serving another ward
+    is that ward's business too; a peer administrator is its superiors'), and it is not the user's own."""
     if account.pk == user.pk:
         return False
     return all(can_administer_role(user, m) for m in account_memberships)
 
 
-def can_give_roles(user, account):
+def can_give_roles(user, account, account_memberships=None):
     """Whether the user may give `account` a role: never its own (an administrator would make itself a leader
-    or an officer); another administrator, above or beside it, does that."""
-    return account.pk != user.pk
+    or an officer), nor an account holding an administrator's role the user does not administer (a peer's or a
+    superior's); the administrator above does that. `account_memberships`: its active roles, if already read."""
+    if account.pk == user.pk:
+        return False
+    if account_memberships is None:
+        account_memberships = Membership.objects.active().filter(user=account, role=Role.UNIT_ADMIN).select_related(
+            "unit__parent")
+    return all(can_administer_role(user, m) for m in account_memberships if m.role == Role.UNIT_ADMIN)
 
 
 def maintenance_roots(user):

@@ -172,7 +172,7 @@ def _check_rows(raw, admin):
                        .values_list("username", flat=True)} if usernames else set()
     taken_emails = {e.lower() for e in users.filter(email__in=[t[2] for t in texts.values() if t[2]])
                     .values_list("email", flat=True)} if emails else set()
-    units = {unit.code: unit for unit in access.administered_units(admin).current()
+    units = {unit.code: unit for unit in access.administered_units(admin).current().select_related("parent")
              .filter(code__in={t[3].upper() for t in texts.values() if t[3]})}
     roles = role_labels()
     seen_usernames, seen_emails = {}, {}
@@ -231,6 +231,8 @@ def _check_rows(raw, admin):
             error("E", f"Vai trò “{role_label}” không hợp lệ: chọn một trong {', '.join(roles)}.")
         elif role == Role.SCHOOL_STAFF and unit is not None and unit.kind != UnitKind.SCHOOL:
             error("E", f"Vai trò cán bộ trường chỉ gán cho một trường học; “{unit.name}” không phải trường học.")
+        elif unit is not None and not access.can_grant_role(admin, unit, role):
+            error("E", access.grant_refusal(role))
         if len(title) > 120:
             error("F", "Chức vụ dài quá 120 ký tự.")
         rows.append(AccountRow(username, full_name, email.lower(), unit, role, title))

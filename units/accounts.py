@@ -33,7 +33,10 @@ def split_full_name(full_name):
 @transaction.atomic
 def create_account(*, username, full_name, email, unit, role, by, title="", password="", imported=False):
     """A new account with one role in `unit`. Without a password it can only be opened from the set-password
-    e-mail (send_password_link); with one set by the administrator it must be changed at the first sign-in."""
+    e-mail (send_password_link); with one set by the administrator it must be changed at the first sign-in.
+    Refused for a role the administrator `by` may not give (whatever page or command calls this)."""
+    if by is not None and not access.can_grant_role(by, unit, role):
+        raise ValidationError(access.grant_refusal(role))
     first_name, last_name = split_full_name(full_name)
     user = get_user_model()(username=username, first_name=first_name, last_name=last_name, email=email)
     if password:
@@ -54,7 +57,9 @@ def grant_role(*, account, unit, role, by, title=""):
     """Give `account` the role in `unit` (a role taken earlier is given back); refused if it holds it already,
     and to one's own account whatever page or command calls this."""
     if by is not None and not access.can_give_roles(by, account):
-        raise ValidationError(access.SELF_GRANT_REFUSAL)
+        raise ValidationError(access.SELF_GRANT_REFUSAL if account.pk == by.pk else access.PEER_GRANT_REFUSAL)
+    if by is not None and not access.can_grant_role(by, unit, role):
+        raise ValidationError(access.grant_refusal(role))
     membership = Membership.objects.select_for_update().filter(user=account, unit=unit, role=role).first()
     if membership is not None and membership.is_active:
         raise ValidationError("Tài khoản đã có vai trò này tại đơn vị này.")

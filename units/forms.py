@@ -54,6 +54,12 @@ def check_role_in_unit(role, unit):
         raise ValidationError("Vai trò cán bộ trường chỉ gán cho một trường học.")
 
 
+def check_role_granted_by(admin, role, unit):
+    """A role the administrator may give there (units/access.py: never an administrator's role at its own level)."""
+    if role and unit is not None and not access.can_grant_role(admin, unit, role):
+        raise ValidationError(access.grant_refusal(role))
+
+
 class AccountSearchForm(forms.Form):
     q = VietnameseTextField(label="Tìm tên đăng nhập, họ tên, thư điện tử", max_length=100, required=False)
 
@@ -118,6 +124,7 @@ class AccountCreateForm(SearchesUnits, forms.Form):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
+        self.admin = admin
         self.fields["unit"].for_user(admin)
 
     def clean_username(self):
@@ -136,6 +143,7 @@ class AccountCreateForm(SearchesUnits, forms.Form):
         data = super().clean()
         try:
             check_role_in_unit(data.get("role"), data.get("unit"))
+            check_role_granted_by(self.admin, data.get("role"), data.get("unit"))
         except ValidationError as error:
             self.add_error("role", error)
         if not data.get("email") and not data.get("password") and "email" not in self.errors:
@@ -165,10 +173,12 @@ class RoleGrantForm(SearchesUnits, forms.Form):
     def clean(self):
         data = super().clean()
         if not access.can_give_roles(self.admin, self.account):
-            raise ValidationError(access.SELF_GRANT_REFUSAL)
+            raise ValidationError(access.SELF_GRANT_REFUSAL if self.account.pk == self.admin.pk
+                                  else access.PEER_GRANT_REFUSAL)
         unit, role = data.get("unit"), data.get("role")
         try:
             check_role_in_unit(role, unit)
+            check_role_granted_by(self.admin, role, unit)
         except ValidationError as error:
             self.add_error("role", error)
         if unit and role and Membership.objects.active().filter(user=self.account, unit=unit, role=role).exists():

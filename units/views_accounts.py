@@ -57,7 +57,7 @@ def _changeable_account(request, pk, refusal=CHANGE_REFUSAL):
     """The account `pk` if the user may change it as a whole (404 outside the scope, 403 for one's own account
     or one holding a role outside the scope): the rule of deactivation, for every change of the account itself."""
     account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile"), pk)
-    roles = list(account.memberships.active().select_related("unit"))
+    roles = list(account.memberships.active().select_related("unit__parent"))
     if not access.can_change_account(request.user, account, roles):
         raise PermissionDenied(refusal)
     return account
@@ -118,12 +118,14 @@ def account_detail(request, pk):
 def _account_page(request, account, grant_form, status=200):
     """The account's page; `grant_form`: the role grant form, bound when it comes back with its errors or with the
     units its search found (no JavaScript), so that nothing chosen or typed is lost."""
-    roles = list(account.memberships.select_related("unit").order_by("-is_active", "unit__path", "role"))
+    roles = list(account.memberships.select_related("unit__parent").order_by("-is_active", "unit__path", "role"))
+    active = [m for m in roles if m.is_active]
     events = account.admin_events.select_related("unit", "by").order_by("-at", "-pk")[:100]
     return render(request, "units/account_detail.html", {
         "account": account, "roles": roles, "events": events, "grant_form": grant_form,
-        "can_give_roles": access.can_give_roles(request.user, account),
-        "can_change": access.can_change_account(request.user, account, [m for m in roles if m.is_active]),
+        "own_account": account.pk == request.user.pk,
+        "can_give_roles": access.can_give_roles(request.user, account, active),
+        "can_change": access.can_change_account(request.user, account, active),
         "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_role(request.user, m)},
     }, status=status)
 
@@ -134,7 +136,7 @@ def role_grant(request, pk):
     account = access.get_account_for_admin(request.user, User.objects.select_related("account_profile__home_unit"),
                                            pk)
     if not access.can_give_roles(request.user, account):
-        raise PermissionDenied(access.SELF_GRANT_REFUSAL)
+        raise PermissionDenied(access.SELF_GRANT_REFUSAL if account.pk == request.user.pk else access.PEER_GRANT_REFUSAL)
     form = RoleGrantForm(request.POST, admin=request.user, account=account)
     if not form.is_valid():
         # the page again with the form as sent: its errors, or the units its search found (nothing saved)
@@ -153,7 +155,7 @@ def role_grant(request, pk):
 @require_POST
 def role_revoke(request, pk, membership_pk):
     # a role of another account: not found, before anything about the account is told
-    membership = get_object_or_404(Membership.objects.active().select_related("unit", "user"), pk=membership_pk,
+    membership = get_object_or_404(Membership.objects.active().select_related("unit__parent", "user"), pk=membership_pk,
                                    user_id=pk)
     account = access.get_account_for_admin(request.user, User.objects.all(), pk)
     if not access.can_administer_unit(request.user, membership.unit):
@@ -180,7 +182,8 @@ def account_set_active(request, pk, active):
 @login_required
 @require_POST
 def account_send_link(request, pk):
-    account = access.get_account_for_admin(request.user, User.objects.all(), pk)
+    # the rule of every change of the account: not one's own, nor a peer's or a superior's
+    account = _changeable_account(request, pk)
     if not account.is_active:  # the link would open nothing: the reset page ignores deactivated accounts
         messages.error(request, f"{INACTIVE_REFUSAL} khi gửi thư đặt mật khẩu.")
     elif not account.email:
