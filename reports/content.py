@@ -296,7 +296,7 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
              "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
             for t in document.tasks.select_related("group", "lead_unit")],
         narratives=narratives if narratives is not None else [] if figures_only else school_narratives(unit, period),
-        raw=[] if figures_only or streams_raw_values(unit) else raw_values([s.target for s in statuses], period,
+        raw=[] if figures_only or streams_raw_values(unit) else raw_values(statuses, period,
                                                                             roots[unit.pk]),
         own_sections=own_sections if own_sections is not None else {} if figures_only else unit_sections(
             unit, document, period),
@@ -626,11 +626,21 @@ def school_narratives(unit, period):
             if r.highlights or r.difficulties or r.proposals]
 
 
-def raw_values(targets, period, roots):
+def raw_values(statuses, period, roots):
     """The figures behind the table: one row per unit, indicator and period, from the same units as the
     table (the subtree and its predecessors', `roots`) and the values it reads (those of no target,
-    and those entered for these targets)."""
-    return list(_raw_rows(targets, period, _under(roots)))
+    and those entered for these targets), of the period each target's figure is from: the chosen period's, and
+    an earlier one's for a target judged on an earlier figure (nothing yet, or too little, for the chosen period;
+    until 28/11/2026 the sheet listed the chosen period's only, empty while the table showed earlier figures)."""
+    by_period = {period.pk: (period, [])}
+    for status in statuses:
+        chosen = status.figure_from or period
+        by_period.setdefault(chosen.pk, (chosen, []))[1].append(status.target)
+    where, rows = _under(roots), []
+    for each, targets in sorted(by_period.values(), key=lambda item: (item[0].pk != period.pk, -item[0].end.toordinal())):
+        if targets:
+            rows += _raw_rows(targets, each, where)
+    return rows
 
 
 def _under(roots):

@@ -202,3 +202,20 @@ def test_a_schools_report_is_dated_at_its_communes_place(tree, plan, period):
     school = type(tree["A-TH1"]).objects.get(pk=tree["A-TH1"].pk)
     assert _place(school) == "Dương Kinh"  # not the school's own short name
     assert _place(tree["A"]) == "Dương Kinh"
+
+
+def test_the_figures_behind_the_table_are_those_of_the_period_each_figure_is_from(tree, plan, period):
+    # the documents audit of 28/11/2026: "Số liệu gốc" held only its header while the table showed the figures of
+    # the semester before (nothing reported yet for the chosen one)
+    from datetime import timedelta
+
+    from tests.factories import make_period
+
+    earlier = make_period(code="hk-truoc", kind="semester_2", school_year=period.school_year,
+                          start=period.start - timedelta(150), end=period.start - timedelta(1),
+                          deadline=period.start + timedelta(5))
+    add_rows(tree, plan, earlier, 2)
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    assert [row.result for row in content.rows] == [1.0, 75.0]  # the earlier semester's figures, judged
+    assert [(raw["unit_code"], raw["period"]) for raw in content.raw_values] == [
+        ("A-S0", earlier.name), ("A-S1", earlier.name)]
