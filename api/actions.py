@@ -6,21 +6,36 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, ApiWrite, ServiceAccount, new_token, token_digest
+from .models import ApiToken, ApiWrite, ServiceAccount, may_issue, new_token, token_digest
+
+ISSUE_REFUSAL = ("Bạn không tạo được khóa cho tài khoản dịch vụ này: tài khoản ghi dữ liệu với vai trò mà chính bạn "
+                 "không có ở đơn vị đó (với trường học: cán bộ của trường).")
 
 
 @transaction.atomic
 def issue_token(*, user, name, can_write, by, expires_at=None):
-    """A new token for the user (a person, or a service account's identity): (row, the token shown once)."""
+    """A new token for the user (a person, or a service account's identity): (row, the token shown once). For a
+    service account, refused (IssueRefused) to a user who may not issue it (may_issue): the token acts with the
+    account's role, and lapses when its issuer leaves or loses that role."""
+    account = getattr(user, "service_account", None)
+    if account is not None and not may_issue(by, account.unit, account.can_write):
+        raise IssueRefused(ISSUE_REFUSAL)
     prefix, token = new_token()
     row = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=token_digest(token), can_write=can_write,
                                   created_by=by, expires_at=expires_at)
     return row, token
 
 
+class IssueRefused(PermissionError):
+    """The user may not create this service account, or issue a token for it (api.models.may_issue)."""
+
+
 @transaction.atomic
 def create_service_account(*, unit, name, can_write, by):
-    """A service account for a system at the unit, with its first token: (account, the token shown once)."""
+    """A service account for a system at the unit, with its first token: (account, the token shown once). Refused
+    (IssueRefused) to a user whose own role there does not write as the account would."""
+    if not may_issue(by, unit, can_write):
+        raise IssueRefused(ISSUE_REFUSAL)
     user = get_user_model()(username=f"dich-vu-{unit.code.lower()}-{secrets.token_hex(3)}"[:150],
                             first_name=name[:150], is_active=True)
     user.set_unusable_password()

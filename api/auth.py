@@ -2,7 +2,8 @@
 
 A personal token acts as its user: units/access.py applies that user's memberships as on the pages. A service
 account's token acts with one role at one unit (ServiceAccount.role) and holds no membership row, so it never
-appears where the pages look for a unit's people (the leader who signs a report, the staff reminded by mail).
+appears where the pages look for a unit's people (the leader who signs a report, the staff reminded by mail). It
+works only while the person who issued it is active and still holds that role there (api.models.may_issue).
 """
 
 from datetime import timedelta
@@ -16,10 +17,12 @@ from rest_framework.throttling import SimpleRateThrottle
 from units import access
 from units.models import Membership
 
-from .models import TOKEN_PREFIX, ApiToken
+from .models import TOKEN_PREFIX, ApiToken, issuer_still_allows
 
 INVALID = "Khóa truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi."
 READ_ONLY = "Khóa truy cập này chỉ được đọc dữ liệu."
+ISSUER_GONE = ("Khóa truy cập này không còn hiệu lực: người cấp khóa đã ngừng tài khoản hoặc không còn vai trò tại "
+               "đơn vị của tài khoản dịch vụ. Hãy nhờ cán bộ phụ trách của đơn vị tạo khóa mới.")
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
 
 
@@ -29,7 +32,7 @@ def find_token(text):
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     row = (ApiToken.objects.active().filter(prefix=parts[1])
-           .select_related("user", "user__service_account", "user__service_account__unit",
+           .select_related("user", "created_by", "user__service_account", "user__service_account__unit",
                            "user__service_account__unit__parent").first())
     return row if row is not None and row.matches(text) else None
 
@@ -57,6 +60,8 @@ class BearerTokenAuthentication(BaseAuthentication):
         if account is not None:
             if not account.is_active:
                 raise exceptions.AuthenticationFailed(INVALID)
+            if not issuer_still_allows(token, account):
+                raise exceptions.AuthenticationFailed(ISSUER_GONE)
             act_as_service_account(token.user, account)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:

@@ -3,9 +3,11 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from units.models import Unit
+from units.models import Unit, UnitKind
 from units.search import unit_scope
 from units.widgets import SearchesUnits, UnitSearchField
+
+from .models import may_issue
 
 ACCESS = [("read", "Chỉ đọc"), ("write", "Đọc và ghi")]
 LIFETIMES = [("90", "90 ngày"), ("365", "1 năm"), ("30", "30 ngày"), ("", "Không hết hạn")]
@@ -46,4 +48,19 @@ class ServiceAccountForm(SearchesUnits, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["unit"].for_user(user)
+
+    def clean(self):
+        data = super().clean()
+        unit, can_write = data.get("unit"), data.get("access") == "write"
+        if unit is not None and can_write and not may_issue(self.user, unit, can_write):
+            self.add_error("access", WRITE_REFUSAL_SCHOOL if unit.kind == UnitKind.SCHOOL else WRITE_REFUSAL)
+        return data
+
+
+WRITE_REFUSAL_SCHOOL = ("Chỉ cán bộ của chính trường mới tạo được tài khoản dịch vụ “Đọc và ghi” cho trường (hệ thống "
+                        "sẽ nhập và nộp báo cáo của trường, việc cán bộ phường, xã không làm). Bạn có thể tạo tài "
+                        "khoản “Chỉ đọc”.")
+WRITE_REFUSAL = ("Tài khoản dịch vụ “Đọc và ghi” chỉ tạo được ở đơn vị mà chính bạn là cán bộ phụ trách (hoặc "
+                 "cán bộ phụ trách của cấp trên). Bạn có thể tạo tài khoản “Chỉ đọc”.")

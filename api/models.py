@@ -69,9 +69,33 @@ class ServiceAccount(models.Model):
     def role(self):
         """The role its requests carry at its unit: a reader reads like a leader; a writer changes data like the
         unit's officer, or for a school like its own staff (who fill in the school's report)."""
-        if not self.can_write:
-            return Role.LEADER
-        return Role.SCHOOL_STAFF if self.unit.kind == UnitKind.SCHOOL else Role.OFFICER
+        return role_at(self.unit, self.can_write)
+
+
+def role_at(unit, can_write):
+    """The role a service account at `unit` acts with (ServiceAccount.role)."""
+    if not can_write:
+        return Role.LEADER
+    return Role.SCHOOL_STAFF if unit.kind == UnitKind.SCHOOL else Role.OFFICER
+
+
+def may_issue(user, unit, can_write):
+    """Whether `user` may create a service account at `unit`, or issue a token for one: a unit whose data the
+    user changes; one that writes, only where the user's own role writes that unit's data the same way
+    (units.access.holds_role): its officers (or those above) for a ward or an office, the school's own staff for
+    a school, never an officer for a school (the account would fill in and submit the report the officer
+    approves). A token acts with the account's role: never one its issuer lacks."""
+    if not access.can_change_unit(user, unit):
+        return False
+    return not can_write or access.holds_role(user, unit, role_at(unit, can_write))
+
+
+def issuer_still_allows(token, account):
+    """Whether a service account's token still works: the person who issued it (and saw it) is active and may still
+    issue it (may_issue). A service account belongs to its unit and outlives its creator; a token does not outlive
+    its issuer's departure or loss of the role: the unit's officers issue a new one."""
+    issuer = token.created_by
+    return issuer is not None and issuer.is_active and may_issue(issuer, account.unit, account.can_write)
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -5,6 +5,8 @@ A new token is shown once, in the answer to the request that created it; only it
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
@@ -14,7 +16,7 @@ from units.models import Unit
 
 from . import actions
 from .forms import ServiceAccountForm, TokenForm, service_units
-from .models import ApiToken, ServiceAccount
+from .models import ApiToken, ServiceAccount, issuer_still_allows, may_issue
 
 
 def _shown_once(response):
@@ -55,10 +57,25 @@ def service_account_list(request):
             can_write=form.cleaned_data["access"] == "write", by=request.user)
         created = {"account": account, "token": created}
         form = ServiceAccountForm(user=request.user)
-    accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
-                .prefetch_related("user__api_tokens"))
     return _shown_once(render(request, "api/service_account_list.html", {
-        "form": form, "created": created, "accounts": accounts, "can_create": units.exists()}))
+        "form": form, "created": created, "accounts": _managed_accounts(request.user), "can_create": units.exists()}))
+
+
+def _managed_accounts(user):
+    """The service accounts the user manages, each marked whether the user may issue it a token (`issuable`), each
+    token whether it has lapsed with its issuer (`lapsed`: deactivated, or no longer holding the role)."""
+    accounts = list(ServiceAccount.objects.writable_by(user).select_related("unit__parent", "created_by")
+                    .prefetch_related(Prefetch("user__api_tokens",
+                                               ApiToken.objects.select_related("created_by"))))
+    issuers = {}
+    for account in accounts:
+        account.issuable = may_issue(user, account.unit, account.can_write)
+        for token in account.user.api_tokens.all():
+            if token.revoked_at is None:
+                # one memberships query per issuer, however many tokens they issued
+                token.created_by = issuers.setdefault(token.created_by_id, token.created_by)
+                token.lapsed = not issuer_still_allows(token, account)
+    return accounts
 
 
 def _account(request, pk):
@@ -73,13 +90,15 @@ def service_token_issue(request, pk):
     if not account.is_active:
         messages.error(request, "Tài khoản dịch vụ đã ngừng hoạt động.")
         return redirect("api:service_account_list")
-    _, token = actions.issue_token(user=account.user, name=account.name, can_write=account.can_write, by=request.user)
-    accounts = (ServiceAccount.objects.writable_by(request.user).select_related("unit", "created_by")
-                .prefetch_related("user__api_tokens"))
+    try:
+        _, token = actions.issue_token(user=account.user, name=account.name, can_write=account.can_write,
+                                       by=request.user)
+    except actions.IssueRefused as refused:
+        raise PermissionDenied(str(refused)) from None
     units = service_units(request.user)
     return _shown_once(render(request, "api/service_account_list.html", {
         "form": ServiceAccountForm(user=request.user), "created": {"account": account, "token": token},
-        "accounts": accounts, "can_create": units.exists()}))
+        "accounts": _managed_accounts(request.user), "can_create": units.exists()}))
 
 
 @login_required

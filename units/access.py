@@ -242,6 +242,19 @@ def can_change_unit(user, unit):
     return False
 
 
+def holds_role(user, unit, role):
+    """Whether the user's own memberships give it, at `unit`, what `role` there gives: an officer's role at the unit
+    or above it (an officer's rules reach everything below its unit), any other role at the unit itself. A
+    service account acting with `role` at `unit` (api/) never holds a role its creator lacks: an officer of a
+    ward does not fill in and submit, through a system, the report of a school it then approves."""
+    if is_system_admin(user):
+        return True
+    for m in _memberships(user):
+        if m.role == role and (m.unit_id == unit.pk or (role == Role.OFFICER and unit.is_in_subtree_of(m.unit))):
+            return True
+    return False
+
+
 def can_review_school(user, school):
     """Commune officers review (approve, return, remind, reopen) the reports of schools below them."""
     if is_system_admin(user):

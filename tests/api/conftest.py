@@ -105,11 +105,12 @@ def api_as(token_for):
 
 @pytest.fixture
 def service(tree, personas):
-    """Service accounts of ward A, created by its officer: one that reads, one that writes; and one of A's school."""
+    """Service accounts of ward A, created by its officer: one that reads, one that writes; and one of A's school,
+    which writes only when the school's own staff create it (`by`)."""
 
-    def make(unit="A", can_write=False):
+    def make(unit="A", can_write=False, by="officer_a"):
         account, token = create_service_account(unit=tree[unit], name=f"Hệ thống của {unit}", can_write=can_write,
-                                                by=personas["officer_a"])
+                                                by=personas[by])
         return account, client_with(token)
 
     return make

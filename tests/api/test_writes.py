@@ -273,7 +273,7 @@ def test_only_the_schools_staff_fill_its_report(world, tree, period, api_as, per
 
 
 def test_a_schools_writing_service_account_fills_its_report(world, tree, period, service):
-    _, client = service("A-TH1", can_write=True)
+    _, client = service("A-TH1", can_write=True, by="principal_a")
     response = client.put(report_url(tree["A-TH1"], period), {"version": 1, "entries": {"so-giao-vien": 12}},
                           format="json")
     assert response.status_code == 200, response.json()
