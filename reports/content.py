@@ -294,7 +294,7 @@ def build_report_content(*, unit, document, period, number="", report_date=None,
         tasks=[] if figures_only else [
             {"group": t.group.number if t.group else "", "text": t.text, "status": t.get_status_display(),
              "lead": t.lead_unit.name if t.lead_unit else t.lead_text}
-            for t in document.tasks.select_related("group", "lead_unit")],
+            for t in _reported_tasks(unit, document).select_related("group", "lead_unit")],
         narratives=narratives if narratives is not None else [] if figures_only else school_narratives(unit, period),
         raw=[] if figures_only or streams_raw_values(unit) else raw_values(statuses, period,
                                                                             roots[unit.pk]),
@@ -342,7 +342,8 @@ def _figures_contents(pairs, period, report_date):
     leaders = _leaders(units)
     departments = _departments(units)
     return [_content(unit=unit, document=plan, period=period, everything=targets[plan.pk], leads=leads,
-                     statuses=fold_repeats([evaluated[(unit.pk, t.pk)] for t in _judged(targets[plan.pk])]),
+                     statuses=fold_repeats([evaluated[(unit.pk, t.pk)] for t in _judged(targets[plan.pk])
+                                            if not evaluated[(unit.pk, t.pk)].outside]),
                      rate=rates[unit.pk], report_date=report_date, signer_name="",  # a draft: no name
                      signer_title=_signer_title(unit, leaders.get(unit.pk, ("", ""))[1]),
                      recipients=_recipients(unit, departments=departments))
@@ -375,6 +376,14 @@ def lead_names(documents):
                             .order_by("pk").values_list("target_id", "unit__name")):
         leads.setdefault(target_id, []).append(name)
     return leads
+
+
+def _reported_tasks(unit, document):
+    """The tasks a unit's report lists: every task of its own plan; of a plan issued above it, those it or a unit
+    below it leads or coordinates (a school's report does not list the ward's sixty tasks)."""
+    if document.issuer_id == unit.pk:
+        return document.tasks.all()
+    return document.tasks.responsible_in_subtree(unit)
 
 
 def _judged(targets):

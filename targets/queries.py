@@ -238,6 +238,9 @@ class TargetStatus:
     sections: list = field(default_factory=list)  # the plan's sections stating the target (fold_repeats)
     # the period of the figure judged when it is an earlier one's (nothing yet for the chosen period): pages say so
     figure_from: object = None
+    # a target about named units none of which is in the unit's subtree ("Trường MN Hòa Nghĩa đạt chuẩn" at another
+    # school): nothing to judge there, and the unit's lists and reports leave it out (plan_statuses)
+    outside: bool = False
 
     @property
     def status(self):
@@ -339,7 +342,8 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None)
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
-                entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None)
+                entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None,
+                outside=bool(named_units) and not within)
     return result
 
 
@@ -387,10 +391,11 @@ def _named_within(target, unit, named, roots):
 
 
 def plan_statuses(targets, unit, period, trend_periods=None, *, roots=None):
-    """[TargetStatus] of the targets at one unit for a period, in the targets' order (evaluate_targets)."""
+    """[TargetStatus] of the targets at one unit for a period, in the targets' order (evaluate_targets), without
+    the targets about named units outside the unit's subtree (TargetStatus.outside: another school's)."""
     targets = list(targets)
     statuses = evaluate_targets(targets, [unit], period, trend_periods, roots=roots)
-    return [statuses[(unit.pk, target.pk)] for target in targets]
+    return [status for status in (statuses[(unit.pk, target.pk)] for target in targets) if not status.outside]
 
 
 def repeat_key(target, whole=None):

@@ -219,3 +219,13 @@ def test_the_figures_behind_the_table_are_those_of_the_period_each_figure_is_fro
     assert [row.result for row in content.rows] == [1.0, 75.0]  # the earlier semester's figures, judged
     assert [(raw["unit_code"], raw["period"]) for raw in content.raw_values] == [
         ("A-S0", earlier.name), ("A-S1", earlier.name)]
+
+
+def test_a_report_on_a_plan_issued_above_lists_the_units_own_tasks(tree, plan, period):
+    office_task = Task.objects.create(document=plan, text="Rà soát đội ngũ", lead_unit=tree["A-VHXH"])
+    school_task = Task.objects.create(document=plan, text="Xây dựng thư viện thân thiện", lead_unit=tree["A-VHXH"])
+    school_task.coordinating_units.set([tree["A-TH1"]])
+    own = build_report_content(unit=tree["A"], document=plan, period=period)
+    assert [t["text"] for t in own.tasks] == [office_task.text, school_task.text]
+    at_school = build_report_content(unit=tree["A-TH1"], document=plan, period=period)
+    assert [t["text"] for t in at_school.tasks] == [school_task.text]

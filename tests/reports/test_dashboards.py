@@ -663,3 +663,23 @@ def test_one_schools_report_of_the_semester_does_not_decide_the_wards_status(tre
     rate_values(standard, p3, {schools[2]: (0, 1)})  # half of the schools now: the semester's figure, 1/2
     [status] = plan_statuses([target], tree["A"], p3, trend_periods(p3))
     assert (status.figure.value, status.figure_from) == (50, None)
+
+
+def test_a_target_about_another_school_is_left_out_at_a_school(tree, periods):
+    # the documents audit of 28/11/2026: a school's dashboard and report listed the ward's milestones of the other
+    # schools ("… — Trường Mầm non B"), each "Chưa có số liệu"
+    p3 = periods[2]
+    document = make_document(tree["A"], "16/KH-UBND", "Kế hoạch của phường A")
+    recognised = make_indicator("dat-chuan-qg", "Trường đạt chuẩn quốc gia", "milestone", "none")
+    rooms = make_indicator("phong-hoc", "Số phòng học thông minh", "count", "sum", "phòng")
+    a1_target = make_target(document, recognised, 1, None, comparator="achieve", category="facilities")
+    a1_target.scope_units.add(tree["A-TH1"])
+    a2_target = make_target(document, recognised, 2, None, comparator="achieve", category="facilities")
+    a2_target.scope_units.add(tree["A-THCS"])
+    everyone = make_target(document, rooms, 3, Decimal(4), category="facilities")
+    targets = [a1_target, a2_target, everyone]
+
+    at_school = plan_statuses(targets, tree["A-TH1"], p3, trend_periods(p3))
+    assert [s.target for s in at_school] == [a1_target, everyone]
+    at_ward = plan_statuses(targets, tree["A"], p3, trend_periods(p3))
+    assert [s.target for s in at_ward] == targets  # the issuer judges every named school
