@@ -12,7 +12,9 @@ Everything a user typed (indicator names, goals, tasks, unit names) is written a
 never evaluates, even if it begins with "=", "+", "-" or "@" (see `text`).
 """
 
+import functools
 import io
+import math
 import re
 import textwrap
 from decimal import Decimal
@@ -24,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from targets.models import IndicatorKind
 
 from .consolidation import commune_figures, commune_name
-from .content import COMPLETION_NOTE, projection_scale_lines
+from .content import COMPLETION_NOTE
 
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
 PROJECTION_SHEET = "Quy mô dự kiến"
@@ -41,7 +43,16 @@ TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 16, 30]
 TASK_HEADERS = ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
 TASK_WIDTHS = [6, 9, 90, 34, 16]
 RAW_HEADERS = ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
-RAW_WIDTHS = [18, 34, 52, 28, 11, 11, 11]
+# a sheet of figures sizes its columns from what they hold (_text_widths): its texts (code, unit, indicator, period)
+# between the (narrowest, widest) of their column, wrapped past the widest; its numbers NUMBER_WIDTH, or as wide as
+# the longest one takes. The consolidation's figures have the commune's name (BELOW_WIDTHS) before them.
+RAW_TEXT_WIDTHS = [(12, 30), (12, 40), (16, 70), (14, 30)]
+BELOW_WIDTHS = (14, 40)
+NUMBER_WIDTH = 10
+# column widths a character takes at 12 pt, on the safe side: a capital ("DK-THTHCS-TANTHANH"), a digit (8 pixels of
+# a 7-pixel unit), anything else as CHARS_PER_WIDTH; and a cell's padding
+CAPITAL_WIDTH, DIGIT_WIDTH, CELL_PADDING = 1.3, 1.15, 2
+PROJECTION_SCALE_HEADERS = ["Chỉ tiêu", "Đơn vị tính", "Dự kiến", "Thời hạn"]
 CONSOLIDATED_HEADERS = ["Mã đơn vị", "Xã, phường", "Tiêu chí", "STT", "Chỉ tiêu", "Đơn vị tính",
                         "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]
 CONSOLIDATED_WIDTHS = [14, 26, 22, 6, 52, 10, 26, 13, 12, 16]
@@ -69,7 +80,11 @@ CHARS_PER_WIDTH = 1.05
 PIXELS_PER_WIDTH = 7  # XlsxWriter's column width unit in pixels: a width of 52 is stored as 52
 MM_PER_INCH = 25.4
 CENTRE = {"align": "center", "valign": "vcenter", "text_wrap": True}
+# a table's cells all start at the top of their row, where its wrapped text starts (a figure at the bottom of a
+# row of several lines reads as the next row's)
 WRAP = {"valign": "top", "text_wrap": True}
+TOP = {"valign": "top"}
+TOP_CENTRE = {"align": "center", "valign": "top", "text_wrap": True}
 HEADER_FILL = {"pattern": 1, "bg_color": "#DDE7F3"}
 GROUP_FILL = {"pattern": 1, "bg_color": "#EFEFEF"}
 GRID = {"border": 1, "border_color": "#999999"}
@@ -219,52 +234,76 @@ def _summary_sheet(workbook, content):
 
     _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
                  for header in TARGET_HEADERS])
+    # every cell of the table at the top of its row, with the first line of the target's wrapped text; a section's
+    # heading row keeps the default height (an odd one would move the page breaks)
     for index, group in enumerate(content.groups):
-        _append(ws, [_styled(ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=CENTRE,
+        _append(ws, [_styled(ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=TOP_CENTRE,
                              fill=GROUP_FILL, border=GRID),
-                     _styled(group.label, font=BOLD, fill=GROUP_FILL, border=GRID),
-                     *[_styled(None, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
+                     _styled(group.label, font=BOLD, alignment=TOP, fill=GROUP_FILL, border=GRID),
+                     *[_styled(None, alignment=TOP, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
             result, result_format = result_number(row.result, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
             _append(ws, [
-                _styled(_int_or_text(row.number), alignment=CENTRE, border=GRID),
+                _styled(_int_or_text(row.number), alignment=TOP_CENTRE, border=GRID),
                 _styled(_indicator_text(row), alignment=WRAP, border=GRID),
-                _styled(row.unit_label, alignment=CENTRE, border=GRID),
-                _styled(baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), border=GRID),
+                _styled(row.unit_label, alignment=TOP_CENTRE, border=GRID),
+                _styled(baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), alignment=TOP,
+                        border=GRID),
                 _styled(row.goal, alignment=WRAP, border=GRID),
-                _styled(result, number_format=result_format, border=GRID),
-                _styled(_share(row.completion), number_format=PERCENT, border=GRID),
+                _styled(result, number_format=result_format, alignment=TOP, border=GRID),
+                _styled(_share(row.completion), number_format=PERCENT, alignment=TOP, border=GRID),
                 _styled(row.status_label, alignment=WRAP, border=GRID),
                 _styled(row.lead, alignment=WRAP, border=GRID),
             ])
 
 
 def _projection_sheet(workbook, table):
-    """The plan's projection figures as the plan prints them: one row per indicator, school years as columns;
-    then the figures of its scale that are not by school year."""
-    years = table.get("years", [])
-    ws = _new_sheet(workbook, PROJECTION_SHEET, [46, 10, *[14] * len(years)], header_row=2)
+    """The plan's projection figures as the plan prints them: one row per indicator, school years as columns; then
+    the figures of its scale that are not by school year, a table of their own (indicator, unit, figure, deadline).
+    Every figure a number in its cell; the unit in a column of its own, left out when the plan gives none."""
+    years, rows, scale = table.get("years", []), table.get("rows", []), table.get("scale", [])
+    unit_columns = 1 if any(item["unit_label"] for item in [*rows, *scale]) else 0
+    figures = max(len(years), len(PROJECTION_SCALE_HEADERS) - 2 if scale else 0)  # the columns right of the unit
+    ws = _new_sheet(workbook, PROJECTION_SHEET, [46, *[10] * unit_columns, *[14] * figures], header_row=2)
     _append(ws, [_styled("Quy mô trường, lớp, học sinh dự kiến theo kế hoạch", font=TITLE_FONT)])
-    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
-                 for header in ["Chỉ tiêu", "Đơn vị tính", *[f"Năm học {year}" for year in years]]])
-    for row in table.get("rows", []):
-        _append(ws, [_styled(row["indicator"], alignment=WRAP, border=GRID),
-                     _styled(row["unit_label"], alignment=CENTRE, border=GRID),
-                     *[_styled(value, number_format=_count_format(value), border=GRID) for value in row["values"]]])
-    if table.get("scale"):
-        _append(ws, [])
-        for line in projection_scale_lines(table):
-            _append(ws, [_styled(line, alignment=WRAP)])
+
+    def header(indicator, unit, *labels):
+        return [_styled(label, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+                for label in [indicator, *[unit] * unit_columns, *labels]]
+
+    def first(item):  # the indicator, and its unit if the sheet has the column
+        return [_styled(item["indicator"], alignment=WRAP, border=GRID),
+                *[_styled(item["unit_label"], alignment=TOP_CENTRE, border=GRID)] * unit_columns]
+
+    if rows:
+        _append(ws, header("Chỉ tiêu", "Đơn vị tính", *[f"Năm học {year}" for year in years]))
+    for row in rows:
+        _append(ws, [*first(row), *[_styled(value, number_format=_count_format(value), alignment=TOP, border=GRID)
+                                    for value in row["values"]]])
+    if scale:
+        if rows:
+            _append(ws, [])
+        _append(ws, header(*PROJECTION_SCALE_HEADERS))
+        for item in scale:
+            _append(ws, [*first(item),
+                         _styled(item["value"], number_format=_count_format(item["value"]), alignment=TOP,
+                                 border=GRID),
+                         _styled(item["label"], alignment=WRAP, border=GRID)])
 
 
 def _task_sheet(workbook, content):
+    """The plan's tasks, a bordered table whose cells all start at the top of their row, with the task's text."""
     ws = _new_sheet(workbook, TASK_SHEET, TASK_WIDTHS, header_row=1)
-    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in TASK_HEADERS])
+    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+                 for header in TASK_HEADERS])
     ws.autofilter(0, 0, len(content.tasks), len(TASK_HEADERS) - 1)
     for index, task in enumerate(content.tasks, 1):
-        _append(ws, [index, text(task["group"]), _styled(task["text"], alignment=WRAP),
-                     _styled(task["lead"], alignment=WRAP), text(task["status"])])
+        _append(ws, [_styled(index, alignment=TOP_CENTRE, border=GRID),
+                     _styled(task["group"], alignment=TOP_CENTRE, border=GRID),
+                     _styled(task["text"], alignment=WRAP, border=GRID),
+                     _styled(task["lead"], alignment=WRAP, border=GRID),
+                     _styled(task["status"], alignment=WRAP, border=GRID)])
 
 
 EXCEL_ROWS = 1_048_576  # the rows an Excel sheet holds
@@ -275,40 +314,107 @@ PROGRESS_ROWS = 10_000
 
 def _raw_sheets(workbook, content, parts, *, on_progress=None):
     """The figures behind the tables, one row per school, indicator and period: a sheet per part (name, rows),
-    each going on in another sheet at Excel's last row (EXCEL_ROWS, the header included)."""
+    each going on in another sheet at Excel's last row (EXCEL_ROWS, the header included). The texts' columns as
+    wide as their longest text (up to a limit, past which it wraps) when the rows are a list; rows read as they
+    are written (the country's) have the widest columns."""
     limit = EXCEL_ROWS
     rates = {row.indicator for row in content.rows if row.is_rate}
     names, written = set(), 0
+
+    def texts(value):
+        return value["unit_code"], value["unit"], value["indicator"], value["period"]
+
     for name, rows in parts:
-        ws = _raw_sheet(workbook, _sheet_name(name, names))
+        widths = _text_widths(RAW_TEXT_WIDTHS, map(texts, rows) if isinstance(rows, (list, tuple)) else None)
+        ws = _raw_sheet(workbook, _sheet_name(name, names), RAW_HEADERS, widths)
         for value in rows:
             if ws.report_rows >= limit:
-                _filter(ws)
-                ws = _raw_sheet(workbook, _sheet_name(name, names, continued=True))
+                _finish_raw_sheet(ws)
+                ws = _raw_sheet(workbook, _sheet_name(name, names, continued=True), RAW_HEADERS, widths)
             figure = value["value"]
             # a figure from counts is a rate in percent (ProgressValue.effective_value)
             is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
-            _append(ws, [text(value["unit_code"]), text(value["unit"]), text(value["indicator"]),
-                         text(value["period"]),
-                         # counts go out as plain numbers (Excel's General format shows them as they are)
-                         _plain_number(value["numerator"]), _plain_number(value["denominator"]),
-                         number(_share(figure), PERCENT) if is_rate else number(figure, _count_format(figure))],
-                    fit=False)  # no cell wraps
+            numerator, denominator = _plain_number(value["numerator"]), _plain_number(value["denominator"])
+            _raw_row(ws, texts(value), [(numerator, _count_format(numerator)),
+                                        (denominator, _count_format(denominator)),
+                                        (_share(figure), PERCENT) if is_rate else (figure, _count_format(figure))])
             written += 1
             if on_progress is not None and written % PROGRESS_ROWS == 0:
                 on_progress()
-        _filter(ws)
+        _finish_raw_sheet(ws)
 
 
-def _raw_sheet(workbook, name):
-    ws = _new_sheet(workbook, name, RAW_WIDTHS, header_row=1)
-    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
+def _raw_sheet(workbook, name, headers, text_widths):
+    """A sheet of figures: its texts' columns `text_widths` wide, then its numbers' (widened as they are written)."""
+    widths = [*text_widths, *[NUMBER_WIDTH] * (len(headers) - len(text_widths))]
+    ws = _new_sheet(workbook, name, widths, header_row=1)
+    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID) for header in headers])
+    ws.report_extremes = {}  # (column, number format) -> [the lowest figure, the highest] written in it
     return ws
 
 
-def _filter(ws):
-    """The header's filter over the rows written."""
-    ws.autofilter(0, 0, ws.report_rows - 1, len(RAW_HEADERS) - 1)
+def _raw_row(ws, texts, figures):
+    """A row of a sheet of figures: its texts, wrapped, and its (number, number format) figures, each a real number
+    in its format; every cell bordered, at the top of the row."""
+    cells = []
+    for value in texts:
+        value = text(value)
+        cells.append(Cell(value.value, RAW_QUOTED) if isinstance(value, Cell) else Cell(value, RAW_TEXT))
+    extremes = ws.report_extremes
+    for column, (value, number_format) in enumerate(figures, len(texts)):
+        cells.append(Cell(value, RAW_FIGURE if value is None else _figure_style(number_format)))
+        if value is not None:
+            seen = extremes.get((column, number_format))
+            if seen is None:
+                extremes[column, number_format] = [value, value]
+            elif value < seen[0]:
+                seen[0] = value
+            elif value > seen[1]:
+                seen[1] = value
+    _append(ws, cells)
+
+
+def _finish_raw_sheet(ws):
+    """The header's filter over the rows written, and each column of numbers as wide as its longest one takes."""
+    ws.autofilter(0, 0, ws.report_rows - 1, len(ws.report_widths) - 1)
+    for (column, number_format), figures in ws.report_extremes.items():
+        width = max(_number_width(value, number_format) for value in figures)
+        if width > ws.report_widths[column]:
+            ws.set_column_pixels(column, column, width * PIXELS_PER_WIDTH)
+            ws.report_widths[column] = width
+
+
+def _text_widths(limits, rows):
+    """The widths of the columns of texts: each as wide as its longest text takes on one line, between the
+    (narrowest, widest) of `limits`; the widest without `rows` (rows read as they are written)."""
+    if rows is None:
+        return [widest for _narrowest, widest in limits]
+    columns = [set() for _limit in limits]  # each text measured once: the rows repeat units, indicators and periods
+    for texts in rows:
+        for column, value in zip(columns, texts, strict=True):
+            column.add(value)
+    longest = [max((_text_width(value) for value in column if isinstance(value, str)), default=0) for column in columns]
+    return [min(max(math.ceil(width) + CELL_PADDING, narrowest), widest)
+            for width, (narrowest, widest) in zip(longest, limits, strict=True)]
+
+
+def _text_width(value):
+    """The column width a text takes on one line, at 12 pt (its longest line's)."""
+    return max(sum(CAPITAL_WIDTH if char.isupper() else DIGIT_WIDTH if char.isdigit() else 1 / CHARS_PER_WIDTH
+                   for char in line) for line in value.split("\n"))
+
+
+def _number_width(value, number_format):
+    """The column width a figure takes in its number format (as an English Excel shows it: "1,318", "37.5%")."""
+    if number_format == PERCENT:
+        shown = f"{value * 100:,.1f}%"
+    elif number_format == DECIMAL:
+        shown = f"{value:,.2f}"
+    elif number_format == COUNT:
+        shown = f"{value:,.0f}"
+    else:  # a level or a milestone: "mức 3", "Chưa đạt"
+        shown = "Chưa đạt"
+    return math.ceil(len(shown) * DIGIT_WIDTH) + CELL_PADDING
 
 
 def _sheet_name(name, taken, *, continued=False):
@@ -326,20 +432,20 @@ def _sheet_name(name, taken, *, continued=False):
 
 
 def _figures_sheet(workbook, contents, below="Xã, phường"):
-    """A province's sheet of figures: each commune's figure per indicator (reports.consolidation) with
-    the counts a rate comes from. Counts go out as plain numbers, without a format of their own."""
-    headers, widths = [below, *RAW_HEADERS], [26, *RAW_WIDTHS]
-    ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
-    _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
-    figures = [commune_figures(content) for content in contents]
-    ws.autofilter(0, 0, sum(len(rows) for rows in figures), len(headers) - 1)
-    for rows in figures:
-        for value in rows:
-            commune = text(value["unit"])
-            _append(ws, [commune, text(value["unit_code"]), commune, text(value["indicator"]),
-                         text(value["period"]), _plain_number(value["numerator"]),
-                         _plain_number(value["denominator"]), number(*result_number(value["value"], value["kind"]))],
-                    fit=False)  # no cell wraps
+    """A province's sheet of figures: each commune's figure per indicator (reports.consolidation) with the counts a
+    rate comes from, laid out as a unit's (_raw_sheets), the commune's name first."""
+    headers = [below, *RAW_HEADERS]
+    figures = [value for content in contents for value in commune_figures(content)]
+
+    def texts(value):
+        return value["unit"], value["unit_code"], value["unit"], value["indicator"], value["period"]
+
+    ws = _raw_sheet(workbook, RAW_SHEET, headers, _text_widths([BELOW_WIDTHS, *RAW_TEXT_WIDTHS], map(texts, figures)))
+    for value in figures:
+        numerator, denominator = _plain_number(value["numerator"]), _plain_number(value["denominator"])
+        _raw_row(ws, texts(value), [(numerator, _count_format(numerator)), (denominator, _count_format(denominator)),
+                                    result_number(value["value"], value["kind"])])
+    _finish_raw_sheet(ws)
 
 
 class _Sheet(Worksheet):
@@ -461,6 +567,8 @@ def _lines(value, width):
     if not isinstance(value, Cell) or not isinstance(value.value, str) or ("text_wrap", True) not in value.style:
         return 1
     per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    if len(value.value) <= per_line and "\n" not in value.value:  # most cells: one line, without textwrap's work
+        return 1
     # wrapped at spaces, as Excel and LibreOffice do: a word that does not fit goes whole to the next line
     return sum(len(textwrap.wrap(line, per_line, break_on_hyphens=False)) or 1 for line in value.value.split("\n"))
 
@@ -471,6 +579,17 @@ def _style_key(*styles):
     for style in styles:
         merged.update(style)
     return tuple(sorted(merged.items()))
+
+
+RAW_TEXT = _style_key(WRAP, GRID)  # a text of a sheet of figures (_raw_row)
+RAW_QUOTED = _style_key(WRAP, GRID, QUOTED)
+RAW_FIGURE = _style_key(TOP, GRID)
+
+
+@functools.cache
+def _figure_style(number_format):
+    """The style of a figure of a sheet of figures in its number format."""
+    return _style_key(TOP, GRID, {"num_format": number_format})
 
 
 def _styled(value, *, font=None, alignment=None, fill=None, border=None, number_format=None):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -34,6 +35,7 @@ from targets.fields import format_number, parse_vietnamese_number
 from .actions import Upload, applicable_items, upload_refusal
 from .entries import NARRATIVE, check_entries
 from .models import ItemKind
+from .report_xlsx import FONT_NAME, FONT_SIZE, LINE_HEIGHT
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,6 @@ GENERATED_FORMAT = "%Y-%m-%d %H:%M:%S"
 FORMAT = "nq71-bao-cao-truong/1"
 HEADERS = ["STT", "Mã mục", "Nội dung", "Giá trị", "Ghi chú"]
 WIDTHS = {"A": 6, "B": 22, "C": 58, "D": 14, "E": 34}  # characters
-LINE_HEIGHT = 15  # points, a line of the default 11-point type
 HEADER_ROW = 4
 CODE_COL, VALUE_COL = 2, 4  # B holds the item code, D the figure (or the narrative text)
 VALUE_LETTER = "D"
@@ -77,6 +78,16 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
 ALARM_FILL = PatternFill("solid", fgColor="F8C9C4")
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+
+def _font(**properties):
+    """A font of the form: Times New Roman, 12 pt unless `size` says otherwise, as the report workbooks
+    (reports/report_xlsx.py); a Font without a name is shown in the spreadsheet's default."""
+    return Font(**{"name": FONT_NAME, "size": FONT_SIZE, "family": 1, **properties})
+
+
+BODY_FONT = _font()
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,10 @@ def build_report_template(school, period, report):
     items = applicable_items(school)
     values = {entry.item_id: entry.value for entry in report.entries.all()} if report else {}
     workbook = Workbook()
+    # the font of every cell without one of its own (what is typed in, the hidden sheet): openpyxl has no setting for
+    # it but the first font of the workbook's list and the "Normal" style, which Excel and LibreOffice use
+    workbook._fonts = IndexedList([BODY_FONT])
+    workbook._named_styles["Normal"].font = BODY_FONT
     sheet = workbook.active
     sheet.title = SHEET
     _write_title(sheet, school, period, report)
@@ -116,10 +131,10 @@ def build_report_template(school, period, report):
 
 def _write_title(sheet, school, period, report):
     sheet["A1"] = f"BÁO CÁO {period.name.upper()}"
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = _font(bold=True, size=14)
     sheet["A2"] = (f"Trường: {school.name} (mã {school.code}) · Kỳ báo cáo: {period.name} · "
                    f"Hạn nộp: {period.deadline:%d/%m/%Y}")
-    sheet["A2"].font = Font(bold=True)
+    sheet["A2"].font = _font(bold=True)
     version = report.version if report else 0
     sheet["A3"] = (
         "Nhập số liệu vào các ô nền vàng của cột “Giá trị” và phần đánh giá ở cuối trang; không sửa cột "
@@ -127,13 +142,13 @@ def _write_title(sheet, school, period, report):
         f"Mẫu tải về lúc {timezone.localtime():%H:%M %d/%m/%Y} (phiên bản báo cáo {version})."
     )
     sheet["A3"].alignment = WRAP
-    sheet["A3"].font = Font(italic=True, size=9)
+    sheet["A3"].font = _font(italic=True, size=9)
     sheet.row_dimensions[3].height = 36
     for row in (1, 2, 3):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
     for column, label in enumerate(HEADERS, start=1):
         cell = sheet.cell(HEADER_ROW, column, label)
-        cell.font = Font(bold=True)
+        cell.font = _font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -154,7 +169,7 @@ def _write_items(sheet, items, values):
         row += 1
         sheet.cell(row, 1, f"{ROMAN[number] if number < len(ROMAN) else number + 1}. {section}")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
-        sheet.cell(row, 1).font = Font(bold=True)
+        sheet.cell(row, 1).font = _font(bold=True)
         for column in range(1, len(HEADERS) + 1):
             sheet.cell(row, column).fill = SECTION_FILL
             sheet.cell(row, column).border = BORDER
@@ -162,7 +177,9 @@ def _write_items(sheet, items, values):
             row += 1
             rows[item.code] = row
             sheet.cell(row, 1, position).alignment = Alignment(horizontal="center", vertical="top")
-            sheet.cell(row, CODE_COL, item.code).font = Font(color="777777", size=9)
+            code = sheet.cell(row, CODE_COL, item.code)
+            code.font = _font(color="777777", size=9)
+            code.alignment = TOP
             sheet.cell(row, 3, item.label).alignment = WRAP
             value = sheet.cell(row, VALUE_COL, _cell_value(item, values.get(item.id)))
             value.protection = UNLOCKED
@@ -230,7 +247,7 @@ def _hint(item, shown):
 
 
 def _write_narrative(sheet, row, report):
-    sheet.cell(row, 1, "Đánh giá chung").font = Font(bold=True)
+    sheet.cell(row, 1, "Đánh giá chung").font = _font(bold=True)
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
     for column in range(1, len(HEADERS) + 1):
         sheet.cell(row, column).fill = SECTION_FILL
@@ -239,8 +256,10 @@ def _write_narrative(sheet, row, report):
                              operator="lessThanOrEqual", formula1=str(MAX_TEXT))
     for field, label in NARRATIVE:
         row += 1
-        sheet.cell(row, CODE_COL, NARRATIVE_KEYS[field]).font = Font(color="777777", size=9)
-        sheet.cell(row, 3, label).font = Font(bold=True)
+        code = sheet.cell(row, CODE_COL, NARRATIVE_KEYS[field])
+        code.font = _font(color="777777", size=9)
+        code.alignment = TOP
+        sheet.cell(row, 3, label).font = _font(bold=True)
         sheet.cell(row, 3).alignment = WRAP
         text = sheet.cell(row, VALUE_COL, getattr(report, field, "") or None)
         if text.data_type == "f":

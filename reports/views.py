@@ -337,7 +337,7 @@ def school_report_xlsx(request, school_pk, period_pk):
     period = _school_period(period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
     content = school_form_xlsx.build_report_template(school, period, report)
-    filename = f"bao-cao-{school.code}-{period.code}.xlsx"
+    filename = f"mau-nhap-bao-cao-{school.code}-{period.code}.xlsx"
     return HttpResponse(content, content_type=school_form_xlsx.XLSX_CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 

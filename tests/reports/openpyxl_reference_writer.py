@@ -1,6 +1,9 @@
 # A frozen copy of reports/report_xlsx.py as it was when it wrote with openpyxl: the reference the XlsxWriter
 # version is compared against (tests/reports/test_report_xlsx_equivalence.py). Verbatim but for its imports,
-# made absolute; do not edit.
+# made absolute, and the layout changed since in both (edit it only so, the same change as there):
+# - 28/11/2026: every cell of the tables at the top of its row, the tasks bordered; the projection's scale a table
+#   of figures and its unit column only when a unit is given; the sheets of figures sized from what they hold
+#   (reports.report_xlsx._text_widths and _number_width, imported), texts wrapped, counts in #,##0, all bordered.
 
 """The progress report as an Excel workbook for the officer above: a commune's report, and a province's
 consolidation across its communes.
@@ -27,7 +30,15 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from reports.consolidation import commune_figures, commune_name
-from reports.content import COMPLETION_NOTE, projection_scale_lines
+from reports.content import COMPLETION_NOTE
+from reports.report_xlsx import (
+    BELOW_WIDTHS,
+    NUMBER_WIDTH,
+    PROJECTION_SCALE_HEADERS,
+    RAW_TEXT_WIDTHS,
+    _number_width,
+    _text_widths,
+)
 from targets.models import IndicatorKind
 
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
@@ -45,7 +56,6 @@ TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 16, 30]
 TASK_HEADERS = ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
 TASK_WIDTHS = [6, 9, 90, 34, 16]
 RAW_HEADERS = ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
-RAW_WIDTHS = [18, 34, 52, 28, 11, 11, 11]
 CONSOLIDATED_HEADERS = ["Mã đơn vị", "Xã, phường", "Tiêu chí", "STT", "Chỉ tiêu", "Đơn vị tính",
                         "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]
 CONSOLIDATED_WIDTHS = [14, 26, 22, 6, 52, 10, 26, 13, 12, 16]
@@ -67,6 +77,8 @@ CHARS_PER_WIDTH = 1.05
 MM_PER_INCH = 25.4
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
+TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
 GROUP_FILL = PatternFill("solid", fgColor="EFEFEF")
 THIN = Side(style="thin", color="999999")
@@ -210,21 +222,22 @@ def _summary_sheet(workbook, content):
     _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
                for header in TARGET_HEADERS])
     for index, group in enumerate(content.groups):
-        _append(ws, [_styled(ws, ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD, alignment=CENTRE,
-                           fill=GROUP_FILL, border=GRID),
-                   _styled(ws, group.label, font=BOLD, fill=GROUP_FILL, border=GRID),
-                   *[_styled(ws, None, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
+        _append(ws, [_styled(ws, ROMAN[index] if index < len(ROMAN) else str(index + 1), font=BOLD,
+                             alignment=TOP_CENTRE, fill=GROUP_FILL, border=GRID),
+                   _styled(ws, group.label, font=BOLD, alignment=TOP, fill=GROUP_FILL, border=GRID),
+                   *[_styled(ws, None, alignment=TOP, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
             result, result_format = result_number(row.result, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
             _append(ws, [
-                _styled(ws, _int_or_text(row.number), alignment=CENTRE, border=GRID),
+                _styled(ws, _int_or_text(row.number), alignment=TOP_CENTRE, border=GRID),
                 _styled(ws, _indicator_text(row), alignment=WRAP, border=GRID),
-                _styled(ws, row.unit_label, alignment=CENTRE, border=GRID),
-                _styled(ws, baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), border=GRID),
+                _styled(ws, row.unit_label, alignment=TOP_CENTRE, border=GRID),
+                _styled(ws, baseline, number_format=PERCENT if row.is_rate else _count_format(baseline), alignment=TOP,
+                        border=GRID),
                 _styled(ws, row.goal, alignment=WRAP, border=GRID),
-                _styled(ws, result, number_format=result_format, border=GRID),
-                _styled(ws, _share(row.completion), number_format=PERCENT, border=GRID),
+                _styled(ws, result, number_format=result_format, alignment=TOP, border=GRID),
+                _styled(ws, _share(row.completion), number_format=PERCENT, alignment=TOP, border=GRID),
                 _styled(ws, row.status_label, alignment=WRAP, border=GRID),
                 _styled(ws, row.lead, alignment=WRAP, border=GRID),
             ])
@@ -232,63 +245,92 @@ def _summary_sheet(workbook, content):
 
 def _projection_sheet(workbook, table):
     """The plan's projection figures as the plan prints them: one row per indicator, school years as columns;
-    then the figures of its scale that are not by school year."""
-    years = table.get("years", [])
-    ws = _new_sheet(workbook, PROJECTION_SHEET, [46, 10, *[14] * len(years)], header_row=2)
+    then the figures of its scale that are not by school year, a table of their own."""
+    years, rows, scale = table.get("years", []), table.get("rows", []), table.get("scale", [])
+    units = 1 if any(item["unit_label"] for item in [*rows, *scale]) else 0
+    figures = max(len(years), len(PROJECTION_SCALE_HEADERS) - 2 if scale else 0)
+    ws = _new_sheet(workbook, PROJECTION_SHEET, [46, *[10] * units, *[14] * figures], header_row=2)
     _append(ws, [_styled(ws, "Quy mô trường, lớp, học sinh dự kiến theo kế hoạch", font=TITLE_FONT)])
-    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
-               for header in ["Chỉ tiêu", "Đơn vị tính", *[f"Năm học {year}" for year in years]]])
-    for row in table.get("rows", []):
-        _append(ws, [_styled(ws, row["indicator"], alignment=WRAP, border=GRID),
-                   _styled(ws, row["unit_label"], alignment=CENTRE, border=GRID),
-                   *[_styled(ws, value, number_format=_count_format(value), border=GRID) for value in row["values"]]])
-    if table.get("scale"):
-        _append(ws, [])
-        for line in projection_scale_lines(table):
-            _append(ws, [_styled(ws, line, alignment=WRAP)])
+
+    def header(indicator, unit, *labels):
+        return [_styled(ws, label, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+                for label in [indicator, *[unit] * units, *labels]]
+
+    def first(item):
+        cells = [_styled(ws, item["indicator"], alignment=WRAP, border=GRID)]
+        if units:
+            cells.append(_styled(ws, item["unit_label"], alignment=TOP_CENTRE, border=GRID))
+        return cells
+
+    if rows:
+        _append(ws, header("Chỉ tiêu", "Đơn vị tính", *[f"Năm học {year}" for year in years]))
+    for row in rows:
+        _append(ws, [*first(row), *[_styled(ws, value, number_format=_count_format(value), alignment=TOP, border=GRID)
+                                    for value in row["values"]]])
+    if scale:
+        if rows:
+            _append(ws, [])
+        _append(ws, header(*PROJECTION_SCALE_HEADERS))
+        for item in scale:
+            _append(ws, [*first(item), _styled(ws, item["value"], number_format=_count_format(item["value"]),
+                                               alignment=TOP, border=GRID),
+                         _styled(ws, item["label"], alignment=WRAP, border=GRID)])
 
 
 def _task_sheet(workbook, content):
     ws = _new_sheet(workbook, TASK_SHEET, TASK_WIDTHS, header_row=1)
-    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in TASK_HEADERS])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
+                 for header in TASK_HEADERS])
     ws.auto_filter.ref = f"A1:{get_column_letter(len(TASK_HEADERS))}{len(content.tasks) + 1}"
     for index, task in enumerate(content.tasks, 1):
-        _append(ws, [index, text(ws, task["group"]), _styled(ws, task["text"], alignment=WRAP),
-                   _styled(ws, task["lead"], alignment=WRAP), text(ws, task["status"])])
+        _append(ws, [_styled(ws, index, alignment=TOP_CENTRE, border=GRID),
+                     _styled(ws, task["group"], alignment=TOP_CENTRE, border=GRID),
+                     _styled(ws, task["text"], alignment=WRAP, border=GRID),
+                     _styled(ws, task["lead"], alignment=WRAP, border=GRID),
+                     _styled(ws, task["status"], alignment=WRAP, border=GRID)])
 
 
 def _raw_sheet(workbook, content):
     """The figures behind the tables, one row per school, indicator and period."""
-    ws = _new_sheet(workbook, RAW_SHEET, RAW_WIDTHS, header_row=1)
-    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in RAW_HEADERS])
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(RAW_HEADERS))}{len(content.raw_values) + 1}"
     rates = {row.indicator for row in content.rows if row.is_rate}
+    rows = []
     for value in content.raw_values:
         figure = value["value"]
         # a figure from counts is a rate in percent (ProgressValue.effective_value)
         is_rate = (value["numerator"] is not None and bool(value["denominator"])) or value["indicator"] in rates
-        _append(ws, [text(ws, value["unit_code"]), text(ws, value["unit"]), text(ws, value["indicator"]),
-                   text(ws, value["period"]),
-                   # counts go out as plain numbers (Excel's General format shows them as they are)
-                   _plain_number(value["numerator"]), _plain_number(value["denominator"]),
-                   number(ws, _share(figure), PERCENT) if is_rate else number(ws, figure, _count_format(figure))])
+        numerator, denominator = _plain_number(value["numerator"]), _plain_number(value["denominator"])
+        rows.append(((value["unit_code"], value["unit"], value["indicator"], value["period"]),
+                     [(numerator, _count_format(numerator)), (denominator, _count_format(denominator)),
+                      (_share(figure), PERCENT) if is_rate else (figure, _count_format(figure))]))
+    _figures_table(workbook, RAW_HEADERS, RAW_TEXT_WIDTHS, rows)
 
 
 def _figures_sheet(workbook, contents, below="Xã, phường"):
     """A province's sheet of figures: each commune's figure per indicator (reports.consolidation) with
-    the counts a rate comes from. Counts go out as plain numbers: a styled cell per count made the
-    province's sheet several times slower."""
-    headers, widths = [below, *RAW_HEADERS], [26, *RAW_WIDTHS]
+    the counts a rate comes from."""
+    rows = []
+    for value in [value for content in contents for value in commune_figures(content)]:
+        numerator, denominator = _plain_number(value["numerator"]), _plain_number(value["denominator"])
+        rows.append(((value["unit"], value["unit_code"], value["unit"], value["indicator"], value["period"]),
+                     [(numerator, _count_format(numerator)), (denominator, _count_format(denominator)),
+                      result_number(value["value"], value["kind"])]))
+    _figures_table(workbook, [below, *RAW_HEADERS], [BELOW_WIDTHS, *RAW_TEXT_WIDTHS], rows)
+
+
+def _figures_table(workbook, headers, limits, rows):
+    """A sheet of figures from its rows (texts, [(number, number format)]): texts wrapped, numbers formatted."""
+    widths = [*_text_widths(limits, [texts for texts, _figures in rows]), *[NUMBER_WIDTH] * (len(headers) - len(limits))]
+    for _texts, figures in rows:
+        for column, (value, number_format) in enumerate(figures, len(limits)):
+            if value is not None:
+                widths[column] = max(widths[column], _number_width(value, number_format))
     ws = _new_sheet(workbook, RAW_SHEET, widths, header_row=1)
-    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
-    figures = [commune_figures(content) for content in contents]
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sum(len(rows) for rows in figures) + 1}"
-    for rows in figures:
-        for value in rows:
-            commune = text(ws, value["unit"])
-            _append(ws, [commune, text(ws, value["unit_code"]), commune, text(ws, value["indicator"]),
-                       text(ws, value["period"]), _plain_number(value["numerator"]),
-                       _plain_number(value["denominator"]), number(ws, *result_number(value["value"], value["kind"]))])
+    _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID) for header in headers])
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    for texts, figures in rows:
+        _append(ws, [*[_styled(ws, value, alignment=WRAP, border=GRID) for value in texts],
+                     *[_styled(ws, value, number_format=number_format, alignment=TOP, border=GRID)
+                       for value, number_format in figures]])
 
 
 def _new_sheet(workbook, title, widths, *, header_row):

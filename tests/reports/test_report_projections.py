@@ -75,7 +75,10 @@ def test_the_workbook_has_a_sheet_of_the_projection_table(tree, plan, period):
     assert rows[1] == ["Chỉ tiêu", "Đơn vị tính", "Năm học 2025-2026", "Năm học 2026-2027"]
     assert rows[2] == ["Số lớp mầm non", "lớp", 45, 47]
     assert rows[3] == ["Số học sinh mầm non", "học sinh", 1318, 1290]
-    assert rows[-1][0] == "Số trường công lập: 8 trường (đến năm 2030)"
+    # the scale by 2030, a table of its own: the figure a number, the unit in its column
+    assert rows[-2:] == [["Chỉ tiêu", "Đơn vị tính", "Dự kiến", "Thời hạn"],
+                         ["Số trường công lập", "trường", 8, "đến năm 2030"]]
+    assert book[PROJECTION_SHEET].cell(len(rows), 3).number_format == "#,##0"
 
 
 def test_the_plan_page_include_shows_the_table_without_a_query(tree, plan, django_assert_num_queries):

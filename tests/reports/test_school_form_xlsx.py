@@ -491,7 +491,7 @@ def test_the_download_is_named_after_school_and_period_and_opens(client, tree, p
     response = client.get(reverse("reports:school_report_xlsx", args=[tree["A-TH1"].pk, period.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == school_form_xlsx.XLSX_CONTENT_TYPE
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-A-TH1-2025-2026-hk1.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="mau-nhap-bao-cao-A-TH1-2025-2026-hk1.xlsx"'
     sheet = workbook_of(response.content)[school_form_xlsx.SHEET]
     assert sheet.cell(rows_by_code(sheet)["so-gv"], 4).value == 30
 
