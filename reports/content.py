@@ -687,7 +687,9 @@ def raw_value_sheets(unit, document, period):
     """The figures behind the table of `unit`'s report (streams_raw_values) by the provinces below it: [(name,
     rows)], each province's rows (raw_values' rows of its subtree and its predecessors') read only as they are
     consumed, in chunks; first, under the unit's own name, those of its units outside every province (the central
-    bodies' own figures), if any. The targets are the plan's, as its report evaluates them."""
+    bodies' own figures), if any. The targets are the plan's, as its report evaluates them; the values are the chosen
+    period's only (raw_values, which a province's content carries, also lists an earlier period's values for the
+    targets judged on them: at the country's size that would take the evaluation's periods here too)."""
     from units.models import Unit
 
     targets = _judged(plan_targets([document])[document.pk])

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from periods.models import PeriodException
-from reports import outgoing
 from reports import forms as reports_forms
+from reports import outgoing
 from reports.content import ReportContent
 from reports.forms import ExceptionForm, ReturnForm
 from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus, ReportSections
