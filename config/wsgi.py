@@ -4,6 +4,10 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# served by a WSGI server (gunicorn): production unless told otherwise. DEBUG's default (on) is for manage.py on a
+# developer's machine; a server started without it would show Django's technical pages (every URL of the portal)
+# to anyone, so here it defaults to off, and then the settings refuse to start without a SECRET_KEY of its own.
+os.environ.setdefault("DEBUG", "off")
 application = get_wsgi_application()
 # what loading the project created lives as long as the worker: out of the collector's reach (its garbage collected
 # first), a full collection walks only what requests left (config/settings.py sets how often it runs)

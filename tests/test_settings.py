@@ -66,3 +66,18 @@ def test_every_process_collects_cycles_less_often_and_the_server_freezes_what_it
     assert result.returncode != 0 and "GC_THRESHOLD must be three whole numbers" in result.stderr
     result = run_manage("shell", "--verbosity", "0", "-c", "import gc; print(*gc.get_threshold())", GC_THRESHOLD="5000,10,10")
     assert result.stdout.split() == ["5000", "10", "10"], result.stderr
+
+
+def test_a_wsgi_server_started_without_debug_set_runs_as_production():
+    # the security audit of 28/11/2026: DEBUG on by default put Django's technical pages (every URL) in front of
+    # anyone reaching a server started without the variable; config/wsgi.py makes it off under a WSGI server
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL")}
+    code = "import config.wsgi; from django.conf import settings; print(settings.DEBUG)"
+    refused = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "SECRET_KEY must be set when DEBUG is off" in refused.stderr
+    served = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=env | {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "nq71.example.vn"})
+    assert served.stdout.split()[-1:] == ["False"], served.stderr
+    developer = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                               env=env | {"DEBUG": "on"})
+    assert developer.stdout.split()[-1:] == ["True"], developer.stderr
