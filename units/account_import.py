@@ -5,8 +5,10 @@ created unless the whole file is valid (import_accounts runs in one transaction)
 
 import io
 import logging
+import struct
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,11 +17,12 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import access
+from . import access, office_files
 from .accounts import create_account
 from .models import Role, UnitKind
 
@@ -34,6 +37,12 @@ MAX_ROWS = 2000
 ZIP_MAGIC = b"PK\x03\x04"
 UNREADABLE = ("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải tệp .xlsx. Hãy dùng mẫu tải từ Cổng, "
               "lưu lại dạng .xlsx rồi tải lên.")
+TOO_LARGE_UNZIPPED = ("Tệp Excel quá lớn khi giải nén, không phải danh sách tài khoản theo mẫu của Cổng. Hãy tải mẫu "
+                      "từ Cổng, điền danh sách rồi tải lên.")
+# what reading a damaged zip or its XML raises: a bad header or checksum, a broken deflate stream, offsets outside
+# the file, an unknown compression, XML that is not
+UNREADABLE_ZIP = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
+                  OverflowError, RuntimeError, NotImplementedError, IndexError, struct.error, etree.XMLSyntaxError)
 
 
 @dataclass(frozen=True)
@@ -130,12 +139,19 @@ def _check_container(uploaded_file):
         return "Tệp không phải là tệp Excel .xlsx. Hãy tải mẫu từ Cổng, điền danh sách rồi tải lên."
     try:
         with zipfile.ZipFile(uploaded_file) as archive:
-            names = [name.lower() for name in archive.namelist()]
+            members = office_files.check_directory(archive)
+            names = [member.filename.lower() for member in members]
             if any(name.endswith("vbaproject.bin") for name in names):
                 return "Tệp có chứa macro, không được chấp nhận. Hãy lưu lại dạng .xlsx rồi tải lên."
             if "xl/workbook.xml" not in names:
                 return "Tệp không phải là tệp Excel .xlsx. Hãy tải mẫu từ Cổng, điền danh sách rồi tải lên."
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            # openpyxl reads the shared strings, styles... whole: their XML is read as a stream first, bounded
+            office_files.check_xml_parts(archive, members)
+    except office_files.TooLarge as too_large:
+        logger.info("account list too large unzipped: %s", too_large)
+        return TOO_LARGE_UNZIPPED
+    except UNREADABLE_ZIP as error:
+        logger.info("unreadable account list: %r", error)
         return UNREADABLE
     finally:
         uploaded_file.seek(0)

@@ -17,6 +17,10 @@ import re
 import zipfile
 from pathlib import Path
 
+from lxml import etree
+
+from units import office_files
+
 from .errors import ExtractionError
 from .plan import has_plan_structure
 from .targets import find_anchors
@@ -29,6 +33,7 @@ MAX_ZIP_MEMBERS = 500  # parts of a .docx: a plan has 10 to 40, more with many p
 MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # all the parts of a .docx unzipped, pictures included
 MAX_XML_BYTES = 20 * 1024 * 1024  # its XML parts unzipped, which are parsed whole
 MAX_PARAGRAPHS = 30_000  # in a .docx's XML, table cells' paragraphs included
+MAX_XML_ELEMENTS = office_files.MAX_XML_ELEMENTS  # in a .docx's XML, read as a stream before python-docx parses it
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -212,9 +217,11 @@ def _read_docx(data, name):
 
 def check_docx(data, name):
     """Refuse a .docx whose zip directory announces too many parts or too many bytes unzipped (a zip bomb),
-    or whose XML holds too many paragraphs, before python-docx unzips and parses it whole.
+    or whose XML holds too many elements or paragraphs, before python-docx unzips and parses it whole.
 
-    The sizes in the directory bound what is unzipped: zipfile stops reading a part at its stated size.
+    The sizes in the directory bound what is unzipped: zipfile stops reading a part at its stated size. The XML
+    parts are read as a stream that keeps nothing (units/office_files.py, the check every upload shares): 20 MB of
+    empty elements would be a tree of gigabytes in python-docx.
     """
     if not data.startswith(ZIP_MAGIC):
         raise ExtractionError(_damaged_docx(name))
@@ -223,19 +230,32 @@ def check_docx(data, name):
                "rồi tải lên.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            if len(members) > MAX_ZIP_MEMBERS:
-                raise ExtractionError(
-                    f"Không đọc được tệp Word “{name}”: tệp gồm {_thousands(len(members))} phần, nhiều hơn hẳn một văn "
-                    "bản Word. Hãy mở tệp bằng Word, lưu lại thành .docx hoặc .pdf rồi tải lên.")
-            if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-                raise ExtractionError(too_big)
-            xml = [member for member in members if not member.is_dir() and _is_xml(archive, member)]
+            try:
+                members = office_files.check_directory(archive, max_bytes=MAX_UNZIPPED_BYTES,
+                                                       max_members=MAX_ZIP_MEMBERS)
+            except office_files.TooLarge as too_large:
+                if too_large.bound == "members":
+                    raise ExtractionError(
+                        f"Không đọc được tệp Word “{name}”: tệp gồm {_thousands(too_large.found)} phần, nhiều hơn hẳn "
+                        "một văn bản Word. Hãy mở tệp bằng Word, lưu lại thành .docx hoặc .pdf rồi tải lên.") from None
+                raise ExtractionError(too_big) from None
+            xml = [member for member in members if office_files.is_xml(archive, member)]
             if sum(member.file_size for member in xml) > MAX_XML_BYTES:
                 raise ExtractionError(too_big)
-            paragraphs = 0
+            paragraphs, elements = 0, 0
             for member in xml:
-                paragraphs += _count_paragraphs(archive, member, MAX_PARAGRAPHS - paragraphs)
+                try:
+                    found, counted = office_files.scan_part(archive, member, max_bytes=MAX_XML_BYTES,
+                                                            max_elements=MAX_XML_ELEMENTS - elements,
+                                                            tag=_WORD_PARAGRAPH)
+                except office_files.TooLarge:
+                    raise ExtractionError(
+                        f"Không đọc được tệp Word “{name}”: văn bản có hơn {_thousands(MAX_XML_ELEMENTS)} thành phần "
+                        "(có thể là tệp bị hỏng hoặc tệp nén độc hại). Hãy mở tệp bằng Word, lưu lại thành .docx "
+                        "hoặc .pdf rồi tải lên.") from None
+                except etree.XMLSyntaxError:
+                    continue  # python-docx decides whether a part it needs is damaged
+                elements, paragraphs = elements + found, paragraphs + counted
                 if paragraphs > MAX_PARAGRAPHS:
                     raise ExtractionError(
                         f"Không đọc được tệp Word “{name}”: văn bản có hơn {_thousands(MAX_PARAGRAPHS)} đoạn, quá dài "
@@ -245,31 +265,6 @@ def check_docx(data, name):
     except Exception as error:
         # a damaged directory or part (BadZipFile, zlib.error, EOFError...), an unknown compression, an encrypted part
         raise ExtractionError(_damaged_docx(name)) from error
-
-
-def _is_xml(archive, member):
-    """Whether a part's first bytes read as XML (a picture's do not): those are the parts that get parsed."""
-    with archive.open(member) as stream:
-        head = stream.read(64)
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-
-
-def _count_paragraphs(archive, member, limit):
-    """The <w:p> elements of one XML part, read as a stream and counted up to just over ``limit``."""
-    from lxml import etree
-
-    count = 0
-    with archive.open(member) as stream:
-        try:
-            for _event, element in etree.iterparse(stream, events=("end",), tag=_WORD_PARAGRAPH, resolve_entities=False,
-                                                   no_network=True, load_dtd=False, huge_tree=False):
-                count += 1
-                if count > limit:
-                    break
-                element.clear(keep_tail=True)
-        except etree.XMLSyntaxError:
-            pass  # python-docx decides whether a part it needs is damaged
-    return count
 
 
 def _table_lines(table):

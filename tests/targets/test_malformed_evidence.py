@@ -7,6 +7,7 @@ import io
 import random
 import re
 import struct
+import time
 import zlib
 from datetime import date, timedelta
 from decimal import Decimal
@@ -239,6 +240,19 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(client, personas, en
     response = upload(client, entered, "lon.pdf", files.pdf() + b"\n%" + b"0" * (1024 * 1024))
     assert "Tệp quá lớn: tối đa 1 MB." in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_a_word_file_of_a_hundred_megabytes_of_empty_elements_is_refused_fast(client, personas, entered, media):
+    # the audit's 97 KB .docx whose document.xml unzips to 99.6 MB of <a/>: 10 s and 3.2 GB as an lxml tree
+    from tests.units.test_office_files import docx_bomb
+
+    client.force_login(personas["officer_a"])
+    start = time.perf_counter()
+    response = upload(client, entered, "bien-ban.docx", docx_bomb(99_600_000))
+    assert time.perf_counter() - start < 3
+    assert "Tệp Word/Excel quá lớn khi giải nén, không được chấp nhận." in page_text(response)
+    assert not Evidence.objects.exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]
 
 
 # --- names ---------------------------------------------------------------------------------------
