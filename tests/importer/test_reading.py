@@ -120,6 +120,16 @@ def test_a_word_file_of_too_many_paragraphs_is_refused_before_python_docx_reads_
                        "Hãy tách thành nhiều tệp hoặc bỏ các phụ lục rồi tải lên lại.")
 
 
+def test_a_word_file_of_millions_of_empty_elements_is_refused_before_a_tree_is_built(tmp_path):
+    # under the caps on bytes (15 MB of XML), but 3.9 million elements: a tree of gigabytes in python-docx (the
+    # shared stream check of units/office_files.py, as for evidence files)
+    data = word_file("<a/>", size=15 * 1024 * 1024)
+    start = time.perf_counter()
+    message = refusal(data, "rong.docx")
+    assert time.perf_counter() - start < 3
+    assert message.startswith("Không đọc được tệp Word “rong.docx”: văn bản có hơn 1.000.000 thành phần")
+
+
 def test_paragraphs_are_counted_whatever_the_namespace_prefix():
     body = f'<x:p xmlns:x="{W}"><x:r><x:t>a</x:t></x:r></x:p>' * (MAX_PARAGRAPHS + 1)
     assert "hơn 30.000 đoạn" in refusal(word_file(body), "tien-to.docx")
