@@ -83,10 +83,10 @@ def build_template(admin):
     header_fill = PatternFill("solid", fgColor="DDE7F3")
     for index, (letter, label) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=label)
-        cell.font, cell.fill = Font(bold=True), header_fill
+        cell.font, cell.fill, cell.data_type = Font(bold=True), header_fill, "s"
         sheet.column_dimensions[letter].width = 28
     sheet.append(["hieutruong.vidu", "Nguyễn Văn An", "an.nv@example.vn", "MA-DON-VI", "Cán bộ trường", "Hiệu trưởng"])
-    for cell in sheet[2]:
+    for cell in office_files.as_text(sheet[2]):
         cell.font = Font(italic=True, color="888888")
     roles = DataValidation(type="list", formula1='"' + ",".join(role_labels()) + '"', allow_blank=True,
                            showErrorMessage=True, errorTitle="Vai trò", error="Hãy chọn một vai trò trong danh sách.")
@@ -95,10 +95,12 @@ def build_template(admin):
     sheet.freeze_panes = "A2"
     units = workbook.create_sheet(UNITS_SHEET)
     units.append(["Mã đơn vị", "Tên đơn vị", "Loại"])
-    for cell in units[1]:
+    for cell in office_files.as_text(units[1]):
         cell.font, cell.fill = Font(bold=True), header_fill
     for unit in access.administered_units(admin).current().order_by("path"):
+        # every text a user typed (a unit's name) written as text, never as a formula
         units.append([unit.code, unit.name, unit.get_kind_display()])
+        office_files.as_text(units[units.max_row])
     units.column_dimensions["A"].width, units.column_dimensions["B"].width = 24, 50
     workbook.properties.creator = "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW"
     buffer = io.BytesIO()

@@ -103,3 +103,16 @@ def check_xml_parts(archive, members=None, *, max_elements=MAX_XML_ELEMENTS, max
                 raise TooLarge("elements", max_elements) from None
             raise
         remaining -= elements
+
+
+# ---- writing: what a workbook the portal makes says is text stays text ----
+
+
+def as_text(cells):
+    """Mark every cell of `cells` holding a string as text: openpyxl writes a string that begins with "=" as a
+    formula, so a unit named '=HYPERLINK("http://…","x")' would be a live link or computation in the workbook a
+    user downloads (formula injection). The cells; numbers and empty cells are left as they are."""
+    for cell in cells:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    return cells

@@ -3,6 +3,7 @@ administrator's scope only, a set-password e-mail for each new account."""
 
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -155,3 +156,24 @@ def test_checking_a_list_takes_a_fixed_number_of_queries(client, tree, admin_a, 
     with django_assert_max_num_queries(6):
         response = client.post(IMPORT, {"file": workbook_of(bad)})
     assert len(errors_of(response)) == 40
+
+
+def test_a_unit_named_as_a_formula_is_written_as_text_in_the_template(client, tree, admin_a):
+    # audit: a unit renamed '=HYPERLINK("http://evil.example/","x")' was a live formula in the template's unit sheet
+    evil = '=HYPERLINK("http://evil.example/","x")'
+    tree["A-TH1"].name = evil
+    tree["A-TH1"].save()
+    tree["A-VHXH"].name = "+cmd|' /C calc'!A0"
+    tree["A-VHXH"].save()
+    client.force_login(admin_a)
+    content = client.get(TEMPLATE).content
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    cells = {row[0].value: row[1] for row in workbook[UNITS_SHEET].iter_rows(min_row=2)}
+    assert cells["A-TH1"].value == evil and cells["A-TH1"].data_type == "s"
+    assert cells["A-VHXH"].data_type == "s"
+    # not a formula anywhere in the file
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
+    assert all(cell.data_type == "s" for row in workbook[UNITS_SHEET].iter_rows() for cell in row
+               if cell.value is not None)
