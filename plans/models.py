@@ -37,10 +37,35 @@ class InUseManager(models.Manager):
         return super().get_queryset().filter(archived_at__isnull=True)
 
 
+def readable_condition(user, prefix=""):
+    """A Q true when the document (at `prefix`: "" for Document, "document__" for a task) is one the user reads:
+    issued in the user's scope, or a directive issued above it that is signed. A draft is not a directive yet: it
+    is read by its issuing unit's people and those above them (who read the issuer's subtree), never by the units
+    below it (a ward's draft plan is not its schools' to read)."""
+    if access.is_system_admin(user):
+        return Q()
+    issuer = f"{prefix}issuer"
+    return access.unit_condition(user, issuer) | (access.above_condition(user, issuer)
+                                                  & ~Q(**{f"{prefix}status": DocumentStatus.DRAFT}))
+
+
+def no_draft_from_above(user, prefix="document__"):
+    """A Q true unless the document at `prefix` is a draft issued above the user's scope (readable_condition), for
+    the lists that reach a plan's tasks through their lead or coordinating units rather than through the plan."""
+    if access.is_system_admin(user):
+        return Q()
+    return ~Q(**{f"{prefix}status": DocumentStatus.DRAFT}) | access.unit_condition(user, f"{prefix}issuer")
+
+
+def no_draft_from_above_unit(unit, prefix="document__"):
+    """The same for a unit's pages (dashboards, reports): a draft counts only at its issuer and the units above it."""
+    return ~Q(**{f"{prefix}status": DocumentStatus.DRAFT}) | Q(**{f"{prefix}issuer__path__startswith": unit.path})
+
+
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents issued in the user's scope, and the directives issued above it."""
-        return self.filter(access.unit_condition(user, "issuer") | access.above_condition(user, "issuer"))
+        """Documents issued in the user's scope, and the signed directives issued above it (readable_condition)."""
+        return self.filter(readable_condition(user))
 
     def writable_by(self, user):
         """Documents whose issuer the user may change."""
@@ -62,7 +87,8 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(status=DocumentStatus.IN_FORCE)
 
     def public(self):
-        return self.filter(is_public=True)
+        """The plans marked public, once signed: a draft is not published."""
+        return self.filter(is_public=True).exclude(status=DocumentStatus.DRAFT)
 
     def basis_for(self, unit):
         """The signed documents a plan of `unit` may be issued on the basis of: those of the unit itself, of the
@@ -348,15 +374,19 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(lead).exclude(lead_unit__kind="school")
 
     def responsible_in_scope(self, user):
-        """The tasks of the "Nhiệm vụ" page: led or coordinated by a unit the user reads (one row each)."""
-        return self.filter(pk__in=Task.objects.filter(_responsible(lambda f: access.unit_condition(user, f))))
+        """The tasks of the "Nhiệm vụ" page: led or coordinated by a unit the user reads (one row each), less those
+        of a draft issued above the user's scope (not a directive yet)."""
+        responsible = Task.objects.filter(_responsible(lambda f: access.unit_condition(user, f)))
+        return self.filter(pk__in=responsible).filter(no_draft_from_above(user))
 
     def led_in_scope(self, user):
         return self.filter(access.unit_condition(user, "lead_unit")
-                           | (Q(lead_unit__isnull=True) & access.unit_condition(user, "document__issuer")))
+                           | (Q(lead_unit__isnull=True) & access.unit_condition(user, "document__issuer"))
+                           ).filter(no_draft_from_above(user))
 
     def coordinated_in_scope(self, user):
-        return self.filter(pk__in=Task.objects.filter(access.unit_condition(user, "coordinating_units")))
+        return self.filter(pk__in=Task.objects.filter(access.unit_condition(user, "coordinating_units"))
+                           ).filter(no_draft_from_above(user))
 
     def responsible_in_subtree(self, unit):
         """Tasks led or coordinated by the unit or a unit below it (one row each)."""
@@ -436,7 +466,7 @@ class TaskUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Reports on the tasks of the user's "Nhiệm vụ" page and of the plans issued in the user's scope."""
         tasks = Task.objects.filter(_responsible(lambda f: access.unit_condition(user, f))
-                                    | access.unit_condition(user, "document__issuer"))
+                                    | access.unit_condition(user, "document__issuer")).filter(no_draft_from_above(user))
         return self.filter(task__in=tasks)
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from periods.models import Period, PeriodKind
-from plans.models import Task, TaskStatus
+from plans.models import DocumentStatus, Task, TaskStatus
 from units.links import absolute_url
 from units.models import Membership, Role, UnitKind
 
@@ -196,6 +196,7 @@ def send_task_overdue_notifications(today=None):
     today = today or timezone.localdate()
     tasks = list(Task.objects.filter(due_date__lt=today, due_date__gte=today - timedelta(days=OVERDUE_WINDOW),
                                      lead_unit__isnull=False).exclude(status=TaskStatus.DONE)
+                 .exclude(document__status=DocumentStatus.DRAFT)  # a draft's deadline binds no one yet
                  .select_related("lead_unit", "document"))
     units = {t.lead_unit_id for t in tasks} | {t.lead_unit.parent_id for t in tasks if t.lead_unit.parent_id}
     officers = {}

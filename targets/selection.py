@@ -8,16 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from periods.models import current_period
-from plans.models import Document
+from plans.models import Document, no_draft_from_above_unit
 from units import access
 from units.search import TRAIL_RELATED, unit_label
 
 
 def plans_for(unit):
     """Plans with targets that apply to the unit: its own first, then those issued above it (by its
-    ancestors or by the bodies of their level, such as the Politburo or the city Party committee)."""
+    ancestors or by the bodies of their level, such as the Politburo or the city Party committee) and signed: a
+    draft applies only at its issuer (and is read above it), not yet to the units below."""
     plans = (Document.objects.filter(access.issued_above_condition(unit), targets__is_projection=False)
-             .distinct().select_related("issuer"))
+             .filter(no_draft_from_above_unit(unit, prefix="")).distinct().select_related("issuer"))
     return sorted(plans, key=lambda d: (d.issuer_id != unit.pk, -d.issuer.depth, d.title))
 
 
