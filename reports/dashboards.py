@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.text import Truncator
 
 from periods.models import trend_periods
 from plans.models import Task
@@ -18,6 +17,7 @@ from targets.models import EVALUATION_CRITERIA, Category, Target
 from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts
 from targets.status import STATUS_ORDER, Status
 from units import access
+from units.collation import vietnamese_sort_key
 from units.models import Unit, UnitKind
 
 from . import queries
@@ -124,8 +124,8 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     One criterion at a time keeps the table readable (and a province of 120 communes fast); every row
     is evaluated (sorting and the columns need them all, in the same queries) but a page is rendered.
     """
-    children = list(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
-                    .with_lineage_mark().order_by("name"))
+    children = sorted(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
+                      .with_lineage_mark(), key=_name_key)  # by the name each row shows, in Vietnamese order
     plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
                         .order_by("order"))
     attach_details(plan_targets)  # the columns' names read the named units
@@ -141,7 +141,9 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     for target in targets:  # one column per indicator (plans repeat a target in several sections)
         if target.indicator_id not in seen and any(statuses[(c.pk, target.pk)].value is not None for c in children):
             seen.add(target.indicator_id)
-            target.column_label = Truncator(target.display_name).chars(70)  # every cell of the column names it
+            # every cell of the column names it, in full: a phone's card shows the name above the figure (the
+            # table's head, which shortens it, is hidden there); the sort menu shortens it itself
+            target.column_label = target.display_name
             columns.append(target)
     rows = []
     for child in children:
@@ -152,9 +154,15 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
             "categories": categories, "category": category}
 
 
+def _name_key(unit):
+    """The drill-down's order by name ("Tên đơn vị"): the name its row shows, "MN Hải Thành" before "MN Hòa Nghĩa"
+    (not code-point order, which puts "Hòa" first)."""
+    return vietnamese_sort_key(unit.short_name or unit.name)
+
+
 def _sorted(rows, columns, sort):
-    if sort == "behind":
-        return sorted(rows, key=lambda r: (-r.behind, r.unit.name))
+    if sort == "behind":  # ties stay in name order (sorted is stable; the rows come in name order)
+        return sorted(rows, key=lambda r: -r.behind)
     if sort and sort.startswith("t"):
         index = next((i for i, t in enumerate(columns) if f"t{t.pk}" == sort), None)
         if index is not None:

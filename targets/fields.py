@@ -158,7 +158,12 @@ def format_result(value, kind, unit_label=""):
         return "Đã đạt" if value else "Chưa đạt"
     if kind == IndicatorKind.LEVEL:
         return f"mức {format_number(_decimal(value))}"
-    return f"{format_number(_decimal(value), 2)} {unit_label or ''}".strip()
+    figure = format_number(_decimal(value), 2)
+    if (unit_label or "").strip() == "%":
+        # an index stated in percent is written as the rates are: "12,5%", "0%" (not "12,50 %"); its
+        # two places are kept, only the trailing zeros go
+        return f"{figure.rstrip('0').rstrip(',') if ',' in figure else figure}%"
+    return f"{figure} {unit_label or ''}".strip()
 
 
 def _decimal(value):

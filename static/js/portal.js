@@ -34,12 +34,15 @@
     if (open) { var first = menu.querySelector("a, button"); if (first) { first.focus(); } }
   });
 
-  // Confirmation and feedback on forms: a button or form with data-confirm asks first; one with
-  // data-busy-text is disabled once sent and shows that step instead of its label (no double sending).
+  // Confirmation and feedback on forms: a button or form with data-confirm asks first, and so does the
+  // chosen radio button with data-confirm (the answer to a report: acknowledge or return, each its own
+  // question); one with data-busy-text is disabled once sent and shows that step instead of its label (no
+  // double sending).
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
-    var question = (button && button.dataset.confirm) || form.dataset.confirm;
+    var chosen = form.querySelector("input[type=radio][data-confirm]:checked");
+    var question = (button && button.dataset.confirm) || (chosen && chosen.dataset.confirm) || form.dataset.confirm;
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
     if (form.dataset.busy === "true") { event.preventDefault(); return; }
     var busy = (button && button.dataset.busyText) || form.dataset.busyText;

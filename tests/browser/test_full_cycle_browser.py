@@ -206,6 +206,8 @@ def test_a_province_runs_a_whole_cycle_through_pages(live_server, page, settings
     sign_in(page, base, "theodoi.sgd", PASSWORDS["theodoi.sgd"])
     assert f"Phường Hòa An — Kế hoạch {PLAN}" in page.inner_text(".overview-block")
     page.click(f"text=Phường Hòa An — Kế hoạch {PLAN}")
+    page.check("#answer input[value=acknowledge]")  # nothing is chosen beforehand
+    page.once("dialog", lambda dialog: dialog.accept())  # "Xác nhận đã nhận báo cáo …? …"
     page.click("#answer button[type=submit]")
     page.wait_for_selector("text=Đã xác nhận đã nhận báo cáo.")
     sign_out(page)

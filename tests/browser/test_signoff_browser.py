@@ -60,6 +60,8 @@ def test_a_report_is_approved_sent_and_acknowledged_through_the_pages(live_serve
     sign_in(page, base, "reviewer", PASSWORD)
     assert "Phường A — Kế hoạch 12/KH-UBND" in page.inner_text(".overview-block")
     page.click("text=Phường A — Kế hoạch 12/KH-UBND")
+    page.check("#answer input[value=acknowledge]")  # nothing is chosen beforehand
+    page.once("dialog", lambda dialog: dialog.accept())  # "Xác nhận đã nhận báo cáo …? …"
     page.click("#answer button[type=submit]")
     page.wait_for_selector("text=Đã xác nhận đã nhận báo cáo.")
     sign_out(page)

@@ -155,6 +155,14 @@ def test_format_number_writes_nothing_for_no_value(value):
         (0.82, "index", "", "0,82"),
         (Decimal("258"), "count", "học sinh", "258 học sinh"),  # a growth target's figure is a count, not a %
         (None, "rate", "%", "—"),
+        # an index in percent is written as the rates are: no trailing zero, no space before "%"
+        (Decimal("12.5"), "index", "%", "12,5%"),
+        (Decimal("12.50"), "index", " % ", "12,5%"),
+        (Decimal("0"), "index", "%", "0%"),
+        (Decimal("7.25"), "index", "%", "7,25%"),
+        (Decimal("40.00"), "index", "%", "40%"),
+        (Decimal("1250.5"), "count", "%", "1.250,5%"),
+        (12.5, "index", "%", "12,5%"),  # a float read back from a frozen report
     ],
 )
 def test_a_result_is_written_from_its_value_and_its_kind(value, kind, unit_label, expected):
