@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -31,6 +32,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from targets.fields import format_number, parse_vietnamese_number
+from units.office_files import TooLarge, as_text, check_directory, check_xml_parts
 
 from .actions import Upload, applicable_items, upload_refusal
 from .entries import NARRATIVE, check_entries
@@ -180,7 +182,7 @@ def _write_items(sheet, items, values):
             code = sheet.cell(row, CODE_COL, item.code)
             code.font = _font(color="777777", size=9)
             code.alignment = TOP
-            sheet.cell(row, 3, item.label).alignment = WRAP
+            as_text([sheet.cell(row, 3, item.label)])[0].alignment = WRAP
             value = sheet.cell(row, VALUE_COL, _cell_value(item, values.get(item.id)))
             value.protection = UNLOCKED
             value.fill = INPUT_FILL
@@ -307,6 +309,7 @@ def _write_meta(workbook, school, period, report):
                 ("generated_at", timezone.localtime().strftime(GENERATED_FORMAT)),
                 ("download", secrets.token_hex(8))]:  # this download's mark (upload_of)
         meta.append(row)
+        as_text(meta[meta.max_row])  # a school named "=HYPERLINK(…)" stays text, not a formula
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 
@@ -365,8 +368,15 @@ def _check_container(uploaded_file):
                 return not_xlsx
             if any(name.endswith("vbaproject.bin") for name in members):
                 return macros
-            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members.values()) > MAX_UNZIPPED_BYTES:
-                return "Tệp Excel quá lớn khi giải nén, không phải mẫu báo cáo của Cổng. Hãy dùng mẫu tải từ Cổng."
+            too_large = "Tệp Excel quá lớn khi giải nén, không phải mẫu báo cáo của Cổng. Hãy dùng mẫu tải từ Cổng."
+            try:  # the shared bounds of every Office file read (units.office_files): size, parts, XML elements
+                check_directory(archive, max_bytes=MAX_UNZIPPED_BYTES, max_members=MAX_ZIP_MEMBERS)
+                check_xml_parts(archive)
+            except TooLarge:
+                return too_large
+            except etree.XMLSyntaxError as error:
+                logger.info("damaged report upload: %r", error)
+                return UNREADABLE
             if b"macroenabled" in archive.read(members["[content_types].xml"]).lower():
                 return macros
             for member in members.values():  # every member's checksum: a flipped byte is found here, not later

@@ -689,3 +689,17 @@ def test_nor_through_the_api(tree, personas, school_year):
                           format="json")
     assert response.status_code == 404 and response.json()["detail"] == "Trường chỉ lập báo cáo theo học kỳ."
     assert not SchoolReport.objects.exists()
+
+
+def test_a_school_named_as_a_formula_is_text_in_the_form(tree, period):
+    # the security audit of 28/11/2026: the hidden _meta sheet held a school renamed '=HYPERLINK(…)' as a formula
+    from openpyxl import load_workbook
+
+    from reports.school_form_xlsx import build_report_template
+
+    school = tree["A-TH1"]
+    school.name = '=HYPERLINK("http://evil.example/","x")'
+    school.save()
+    workbook = load_workbook(io.BytesIO(build_report_template(school, period, None)))
+    cells = [cell for row in workbook["_meta"].iter_rows() for cell in row if cell.value == school.name]
+    assert cells and all(cell.data_type == "s" for cell in cells)
