@@ -48,8 +48,8 @@ COMPLETION_NOTE = ("Tỷ lệ hoàn thành là kết quả kỳ báo cáo so v�
 
 @dataclass
 class ReportRow:
-    """A line of the target table (STT, chỉ tiêu, ĐVT, giá trị nền, chỉ tiêu theo mốc, kết quả, tỷ lệ
-    hoàn thành, đánh giá, đơn vị chủ trì) and the trend the charts draw."""
+    """A line of the target table (STT, chỉ tiêu, ĐVT, giá trị nền, chỉ tiêu theo mốc, kết quả, cần đạt đến nay,
+    tỷ lệ hoàn thành, đánh giá, đơn vị chủ trì) and the trend the charts draw."""
 
     number: str
     indicator: str
@@ -71,6 +71,11 @@ class ReportRow:
     # how many units below reported the figure when it is added up from them (not entered for the target): a ward's
     # "100% Đạt" from one school of eight is read as such; None for a figure entered, or a school's own
     reporting_units: int | None = None
+    # "Cần đạt đến nay", as the dashboard shows it: where the target should be by the end of the period on the straight
+    # path from its baseline to its deadline (targets.status.Evaluation.expected), in the indicator's unit; None where
+    # there is no path (a milestone, no baseline nor earlier figure) or the target is met. Snapshots frozen before
+    # 28/11/2026 have none.
+    expected: float | None = None
 
     @property
     def is_rate(self):
@@ -90,6 +95,11 @@ class ReportRow:
     @property
     def result_text(self):
         return format_result(self.result, self.kind, self.unit_label)
+
+    @property
+    def expected_text(self):
+        """ "Cần đạt đến nay" written as the result is ("50,4%", "1.250 người"); "" where there is none."""
+        return "" if self.expected is None else format_result(self.expected, self.kind, self.unit_label)
 
     @classmethod
     def from_json(cls, data):
@@ -576,6 +586,7 @@ def _groups(statuses, leads, added_up=True):
             reporting_units=item.figure.reporting_units if (
                 added_up and item.figure is not None and not item.figure.entered and item.figure.reporting_units)
             else None,
+            expected=_float(evaluation.expected) if evaluation.status != Status.MET else None,
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -711,9 +722,9 @@ def _raw_query(targets, period, where):
 
 
 def _recipients(unit, *, below="", departments=None):
-    """ "Nơi nhận": the level above and the Sở GD&ĐT (to report to), the unit's leaders, the archive; a
-    consolidation also goes back to the units it took (`below`: their name, "xã, phường"). `departments`: _departments() of several units,
-    read once for all of them."""
+    """ "Nơi nhận": the level above and the Sở GD&ĐT (a commune's: to report to; a province's own: for information),
+    the unit's leaders, the archive; a consolidation also goes back to the units it took (`below`: their name, "xã,
+    phường"). `departments`: _departments() of several units, read once for all of them."""
     if unit.kind == UnitKind.CENTRAL:
         above = ["Chính phủ, Thủ tướng Chính phủ (để báo cáo);"]
     elif not unit.parent_id:
@@ -726,7 +737,10 @@ def _recipients(unit, *, below="", departments=None):
         above = [f"{'UBND ' + name if territorial else name} (để báo cáo);"]
     departments = _departments([unit]) if departments is None else departments
     department = departments.get(_province_of(unit))
-    return [*above, *([f"{department.name} (để báo cáo);"] if department else []),
+    # a commune reports to its province's Sở GD&ĐT; a province's People's Committee does not report to its own
+    # department, which has it for information (until 28/11/2026 a city's reports went to its Sở "để báo cáo")
+    purpose = "để biết" if unit.kind == UnitKind.PROVINCE else "để báo cáo"
+    return [*above, *([f"{department.name} ({purpose});"] if department else []),
             *([f"UBND các {below};"] if below else []), "Lãnh đạo đơn vị;", "Lưu: VT."]
 
 

@@ -193,9 +193,10 @@ def _row(row):
         "baseline": "" if row.baseline is None else (
             format_percent(row.baseline) if row.is_rate
             else format_number(Decimal(str(row.baseline)), 2)),
-        "result": row.result_text, "completion": format_percent(row.completion), "status": row.status,
+        "result": row.result_text, "expected": row.expected_text,
+        "completion": format_percent(row.completion), "status": row.status,
         "status_label": row.status_label, "colour": STATUS_COLOURS.get(row.status, "#777"),
-        "trend": sparkline_svg([value for _period, value in row.trend]),
+        "trend": sparkline_svg([value for _period, value in row.trend], width_mm=10),  # in its 12 mm column
     }
 
 

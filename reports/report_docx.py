@@ -39,6 +39,9 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
 LATE_TASKS_SHOWN = 15
+# the target table's columns across the 165 mm between the margins: STT, the target, its goal, the result, where it
+# should be by now ("Cần đạt đến nay"), the completion, the status
+TARGET_WIDTHS_MM = [12, 50, 29, 21, 18, 16, 19]
 LEFT_ALIGNED = {"Đánh giá", "Chỉ tiêu", "Đơn vị chủ trì", "Các xã chậm tiến độ"}  # columns of names, not figures
 
 
@@ -78,15 +81,17 @@ def write_report_docx(content) -> bytes:
     _paragraph(doc, COMPLETION_NOTE, indent=True)
     for index, group in enumerate(content.groups, 1):
         _heading(doc, f"{index}. {group.label}")
-        rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá"]]
+        rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo", "Cần đạt đến nay", "Tỷ lệ hoàn thành",
+                 "Đánh giá"]]
         for row in group.rows:
             name = row.indicator + (f"\n(Kế hoạch nêu tại các mục: {'; '.join(row.sections)})" if row.sections else "")
             if not common_lead and row.lead:
                 name += f"\n(Chủ trì: {row.lead})"
             # a result of an earlier period (nothing yet for this one) says which
             result = row.result_text + (f"\n({row.result_note})" if row.result_note else "")
-            rows.append([row.number, name, row.goal, result, format_percent(row.completion), row.status_label])
-        _table(doc, rows, widths=[13, 60, 32, 21, 20, 19])
+            rows.append([row.number, name, row.goal, result, row.expected_text, format_percent(row.completion),
+                         row.status_label])
+        _table(doc, rows, widths=TARGET_WIDTHS_MM)
     if content.projections:
         _heading(doc, f"{len(content.groups) + 1}. Quy mô trường, lớp, học sinh dự kiến theo kế hoạch")
         for line in projection_scale_lines(content.projections):

@@ -23,23 +23,31 @@ from typing import NamedTuple
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from plans.models import TaskStatus
 from targets.models import IndicatorKind
 
 from .consolidation import commune_figures, commune_name
-from .content import COMPLETION_NOTE
+from .content import COMPLETION_NOTE, ReportCover, own_section_blocks
 
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
+TEXT_SHEET = "Báo cáo"  # the report's text after its table: the unit's sections, the schools', "Nơi nhận", signature
 PROJECTION_SHEET = "Quy mô dự kiến"
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
 DECIMAL = "0.00"
 LEVEL = '"mức "0'
+LEVEL_DECIMAL = '"mức "0.00'
 MILESTONE = '"Đã đạt";"Đã đạt";"Chưa đạt"'  # 1 reads "Đã đạt", 0 "Chưa đạt": still a number to count
 
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo",
-                  "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
-TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 16, 30]
+                  "Cần đạt đến nay", "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
+TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 12, 16, 30]
+# the text sheet, printed portrait: its paragraphs over both columns; "Nơi nhận" in the first, the signature in the
+# second, as the PDF sets them side by side
+TEXT_WIDTHS = [54, 35]
+SIGNATURE_SPACE = 4  # blank rows between the signer's title and name, where the report is signed (about 22 mm)
+TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
 TASK_HEADERS = ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
 TASK_WIDTHS = [6, 9, 90, 34, 16]
 RAW_HEADERS = ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
@@ -72,8 +80,13 @@ BODY_FONT = {"font_name": FONT_NAME, "font_size": FONT_SIZE, "font_family": 1, "
 BOLD = {"bold": True}
 TITLE_FONT = {"bold": True, "font_size": 14}
 ITALIC = {"italic": True}
+RECIPIENTS_LABEL = {"bold": True, "italic": True}
+RECIPIENT_SIZE = 11  # the recipients' lines in 11 pt, under "Nơi nhận:" in 12 (Nghị định 30/2020)
+RECIPIENT_FONT = {"font_size": RECIPIENT_SIZE}
 UNDERLINED = {"bold": True, "underline": 1}
 LINE_HEIGHT = 16  # points per line of 12 pt Times New Roman
+# the lines a row of text is given at most (Excel's rows are at most 409 pt): a longer paragraph goes on in the next
+MAX_LINES = 24
 # characters of Vietnamese text per unit of column width, at 12 pt: an average, on the safe side (capitals, "—" and
 # diacritics are wider; 1.15 left a 59-character name on one line of 36 pt where LibreOffice wrapped it)
 CHARS_PER_WIDTH = 1.05
@@ -99,7 +112,8 @@ class Cell(NamedTuple):
 
 
 def write_report_xlsx(content, raw_sheets=None, on_progress=None) -> bytes:
-    """The workbook of one unit's report: summary and target table, tasks, and the raw figures.
+    """The workbook of one unit's report: summary and target table, the report's text with "Nơi nhận" and the
+    signature, the plan's projections, tasks, and the raw figures.
 
     `raw_sheets`: the raw figures as [(sheet name, rows)], read as they are written (the country's, by province:
     content.raw_value_sheets), instead of the content's; the workbook is then written row by row to temporary
@@ -108,6 +122,7 @@ def write_report_xlsx(content, raw_sheets=None, on_progress=None) -> bytes:
     buffer = io.BytesIO()
     workbook = _workbook(buffer, streamed=raw_sheets is not None)
     _summary_sheet(workbook, content)
+    _text_sheet(workbook, content)
     if content.projections:
         _projection_sheet(workbook, content.projections)
     _task_sheet(workbook, content)
@@ -119,22 +134,33 @@ def write_report_xlsx(content, raw_sheets=None, on_progress=None) -> bytes:
 
 def write_consolidated_xlsx(contents, title) -> bytes:
     """A parent's workbook across its communes: one row per commune and target, then each commune's
-    figure per indicator with the counts behind it.
+    figure per indicator with the counts behind it. `title`: the report's cover (content.ReportCover), whose official
+    header (issuing body, number, motto, place and date, title and subject) heads the table as a unit's workbook's
+    does (until 28/11/2026 only its subject line, in A1), or a bare title.
 
-    No per-cell style but number formats (and the quote prefix of a text that looks like a formula):
+    No per-cell style in the table but number formats (and the quote prefix of a text that looks like a formula):
     the rows of a province stay cheap to write.
     """
     # the column naming the units consolidated: a province's communes, the country's provinces (ReportCover)
-    below = getattr(title, "below_header", "Xã, phường")
+    cover = title if isinstance(title, ReportCover) else None
+    below = cover.below_header if cover else "Xã, phường"
     headers = [below if header == "Xã, phường" else header for header in CONSOLIDATED_HEADERS]
     title = str(title)  # a consolidated report's cover reads as its subject line
     buffer = io.BytesIO()
     workbook = _workbook(buffer)
-    ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=2)
-    _append(ws, [_styled(title, font=TITLE_FONT)])
+    last = len(CONSOLIDATED_HEADERS) - 1
+    # the header, then the title and the subject, over the table's header
+    header_row = _header_rows(cover) + 3 if cover else 2
+    ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=header_row)
+    if cover:
+        _official_header(ws, cover, last)
+        _append(ws, [_styled(cover.title, font=TITLE_FONT, alignment=CENTRE)], fit=False, merges=[(0, last)])
+        _paragraph(ws, cover.subject, (0, last), font=BOLD, alignment=CENTRE)  # a plan named by its title: two lines
+    else:
+        _append(ws, [_styled(title, font=TITLE_FONT)])
     _append(ws, [_styled(header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
     rows = sum(len(content.rows) for content in contents)
-    ws.autofilter(1, 0, rows + 1, len(CONSOLIDATED_HEADERS) - 1)
+    ws.autofilter(header_row - 1, 0, header_row - 1 + rows, last)
     for content in contents:
         commune = text(commune_name(content))
         code = text(content.unit_code)
@@ -194,25 +220,35 @@ def result_number(value, kind):
     return value, _count_format(value)
 
 
-def _summary_sheet(workbook, content):
-    header_rows = max(len(content.issuer_lines), 2) + 1  # issuing body and motto, then "Số" / place and date
-    table_row = header_rows + 7  # after the title, subject, period, status labels, counts and a blank line
-    ws = _new_sheet(workbook, SUMMARY_SHEET, TARGET_WIDTHS, header_row=table_row)
-    last = len(TARGET_HEADERS) - 1
+def _header_rows(c):
+    """The rows of the official header (_official_header): the issuing body's lines beside the motto's, then "Số" /
+    place and date."""
+    return max(len(c.issuer_lines), 2) + 1
 
-    national = (["ĐẢNG CỘNG SẢN VIỆT NAM"] if content.is_party else
+
+def _official_header(ws, c, last):
+    """The official header of a report or a consolidation's cover `c` (Nghị định 30/2020): the issuing body (its
+    parent's line regular, its own bold) over A:C, the national title and motto (or "ĐẢNG CỘNG SẢN VIỆT NAM") over E
+    to the `last` column; then the number under the one and the place and date, in italics, under the other."""
+    national = (["ĐẢNG CỘNG SẢN VIỆT NAM"] if c.is_party else
                 ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
-    issuer = content.issuer_lines
-    # the issuing body over A:C, the motto over E to the last column
+    issuer = c.issuer_lines
     header_merges = [(0, 2), (4, last)]
-    for index in range(header_rows - 1):
+    for index in range(_header_rows(c) - 1):
         left = _styled(issuer[index] if index < len(issuer) else None, alignment=CENTRE,
-                       font=BOLD if len(issuer) - content.issuer_bold <= index < len(issuer) else None)
+                       font=BOLD if len(issuer) - c.issuer_bold <= index < len(issuer) else None)
         right = _styled(national[index] if index < len(national) else None, alignment=CENTRE,
                         font=UNDERLINED if index == len(national) - 1 else BOLD)
         _append(ws, [left, None, None, None, right], fit=False, merges=header_merges)
-    _append(ws, [_styled(content.number, alignment=CENTRE), None, None, None,
-                 _styled(content.place_date, font=ITALIC, alignment=CENTRE)], fit=False, merges=header_merges)
+    _append(ws, [_styled(c.number, alignment=CENTRE), None, None, None,
+                 _styled(c.place_date, font=ITALIC, alignment=CENTRE)], fit=False, merges=header_merges)
+
+
+def _summary_sheet(workbook, content):
+    table_row = _header_rows(content) + 7  # after the title, subject, period, status labels, counts and a blank line
+    ws = _new_sheet(workbook, SUMMARY_SHEET, TARGET_WIDTHS, header_row=table_row)
+    last = len(TARGET_HEADERS) - 1
+    _official_header(ws, content, last)
     for value, font in ((content.title, TITLE_FONT), (content.subject, BOLD),
                         (f"Kỳ báo cáo: {content.period_name}", ITALIC)):
         _append(ws, [_styled(value, font=font, alignment=CENTRE)], fit=False, merges=[(0, last)])
@@ -243,6 +279,7 @@ def _summary_sheet(workbook, content):
                      *[_styled(None, alignment=TOP, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
             result, result_format = result_number(row.result, row.kind)
+            expected, expected_format = expected_number(row.expected, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
             _append(ws, [
                 _styled(_int_or_text(row.number), alignment=TOP_CENTRE, border=GRID),
@@ -252,10 +289,93 @@ def _summary_sheet(workbook, content):
                         border=GRID),
                 _styled(row.goal, alignment=WRAP, border=GRID),
                 _styled(result, number_format=result_format, alignment=TOP, border=GRID),
+                _styled(expected, number_format=expected_format, alignment=TOP, border=GRID),
                 _styled(_share(row.completion), number_format=PERCENT, alignment=TOP, border=GRID),
                 _styled(row.status_label, alignment=WRAP, border=GRID),
                 _styled(row.lead, alignment=WRAP, border=GRID),
             ])
+
+
+def expected_number(value, kind):
+    """ "Cần đạt đến nay" as Excel holds it: as the result is (result_number), a level between two levels with its
+    decimals ("mức 1,50"); (None, None) where there is none (ReportRow.expected)."""
+    if value is not None and kind == IndicatorKind.LEVEL and not float(value).is_integer():
+        return value, LEVEL_DECIMAL
+    return result_number(value, kind)
+
+
+def _text_sheet(workbook, content):
+    """The report's text, after the table as in the PDF and the Word file: what the unit wrote itself (kết quả đạt
+    được; hạn chế, phương hướng, đề xuất), the tasks in a line (their list is the sheet "Nhiệm vụ"), the schools'
+    texts; then "Nơi nhận" on the left and the signature block on the right. A sheet of its own, printed portrait:
+    on the table's sheet its pages would repeat the table's header (until 28/11/2026 the workbook had none of it)."""
+    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True)
+    span = (0, len(TEXT_WIDTHS) - 1)
+    own = dict(own_section_blocks(content))
+
+    def heading(label):  # a row taller than its line: the heading at its foot (a cell's default), room above it
+        _append(ws, [_styled(label.upper(), font=BOLD)], fit=False, merges=[span], height=LINE_HEIGHT + 8)
+
+    def paragraphs(text, label=None):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for index, line in enumerate(lines):
+            _paragraph(ws, f"{label}: {line}" if label and index == 0 else line, span)
+
+    achievements = own.pop("Kết quả đạt được", "")
+    if achievements:
+        heading("Kết quả đạt được")
+        paragraphs(achievements)
+    heading("Tình hình thực hiện nhiệm vụ")
+    _paragraph(ws, _tasks_line(content.tasks), span)
+    heading("Ý kiến của các cơ sở giáo dục")
+    for index, narrative in enumerate(content.narratives, 1):
+        _append(ws, [_styled(f"{index}. {narrative.school}", font=BOLD, alignment=WRAP)], fit=False, merges=[span])
+        for label, text in (("Kết quả nổi bật", narrative.highlights), ("Khó khăn, vướng mắc", narrative.difficulties),
+                            ("Đề xuất, kiến nghị", narrative.proposals)):
+            if text:
+                paragraphs(text, label)
+    if not content.narratives:
+        _paragraph(ws, "Chưa có báo cáo đã duyệt của cơ sở giáo dục nào có ý kiến trong kỳ này.", span)
+    for label, text in own.items():
+        heading(label)
+        paragraphs(text)
+    _append(ws, [])
+    _closing(ws, content)
+
+
+def _tasks_line(tasks):
+    """The tasks in a line, by status, as the PDF counts them."""
+    if not tasks:
+        return "Kế hoạch chưa có nhiệm vụ được theo dõi."
+    counts = [(status.label, sum(1 for task in tasks if task["status"] == status.label)) for status in TASK_ORDER]
+    return (f"Kế hoạch có {len(tasks)} nhiệm vụ: " + "; ".join(f"{label.lower()} {count}" for label, count in counts)
+            + f". Danh mục đầy đủ với nội dung, đơn vị chủ trì và tình trạng ở trang “{TASK_SHEET}”.")
+
+
+def _closing(ws, c):
+    """ "Nơi nhận:" (bold italic, 12 pt) and the recipients (11 pt) in the first column; in the second, centred and
+    bold, the signer's title, room to sign and the signer's name (blank until the leader approves the report)."""
+    left = [_styled("Nơi nhận:", font=RECIPIENTS_LABEL, alignment=WRAP),
+            *[_styled(f"- {recipient}", font=RECIPIENT_FONT, alignment=WRAP) for recipient in c.recipients]]
+    right = [*[_styled(line.upper(), font=BOLD, alignment=TOP_CENTRE) for line in c.signer_title],
+             *[None] * SIGNATURE_SPACE, _styled(c.signer_name, font=BOLD, alignment=TOP_CENTRE)]
+    for index in range(max(len(left), len(right))):
+        cells = [left[index] if index < len(left) else None, right[index] if index < len(right) else None]
+        # the recipients' lines are in 11 pt: as many characters to a line as in a column 12/11 as wide at 12 pt
+        lines = max(_lines(cells[0], TEXT_WIDTHS[0] * FONT_SIZE / RECIPIENT_SIZE), _lines(cells[1], TEXT_WIDTHS[1]))
+        _append(ws, cells, fit=False, height=lines * LINE_HEIGHT + 4 if lines > 1 else None)
+
+
+def _paragraph(ws, text, span, *, font=None, alignment=WRAP):
+    """A paragraph of text over the merged columns `span` (first, last), wrapped, its row as high as its lines; a
+    paragraph of more than MAX_LINES lines goes on in the rows below, MAX_LINES lines at a time."""
+    first, last = span
+    per_line = max(int(sum(ws.report_widths[first:last + 1]) * CHARS_PER_WIDTH), 1)
+    lines = textwrap.wrap(text, per_line, break_on_hyphens=False, break_long_words=False) or [""]
+    for start in range(0, len(lines), MAX_LINES):
+        part = lines[start:start + MAX_LINES]
+        _append(ws, [*[None] * first, _styled(" ".join(part), font=font, alignment=alignment)], fit=False, merges=[span],
+                height=len(part) * LINE_HEIGHT + 4 if len(part) > 1 else None)
 
 
 def _projection_sheet(workbook, table):
@@ -470,15 +590,19 @@ class _Sheet(Worksheet):
                                           ("orientation", "portrait" if self.orientation else "landscape")])
 
 
-def _new_sheet(workbook, title, widths, *, header_row):
-    """A sheet set up before its first row: widths, frozen header, A4 landscape fitted to the width with
-    the header row repeated on every printed page."""
+def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
+    """A sheet set up before its first row: widths, frozen header, A4 landscape (or `portrait`) fitted to the width
+    with the header row repeated on every printed page (a sheet of text, `header_row` None, has none)."""
     ws = workbook.add_worksheet(title, worksheet_class=_Sheet)
     for index, width in enumerate(widths):
         ws.set_column_pixels(index, index, width * PIXELS_PER_WIDTH)
-    ws.freeze_panes(header_row, 0)
-    ws.repeat_rows(header_row - 1)
-    ws.set_landscape()
+    if header_row is not None:
+        ws.freeze_panes(header_row, 0)
+        ws.repeat_rows(header_row - 1)
+    if portrait:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
     # the margins of Nghị định 30/2020: 30 mm left, 15 mm right, 20 mm top and bottom (in inches)

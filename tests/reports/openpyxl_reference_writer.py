@@ -4,6 +4,10 @@
 # - 28/11/2026: every cell of the tables at the top of its row, the tasks bordered; the projection's scale a table
 #   of figures and its unit column only when a unit is given; the sheets of figures sized from what they hold
 #   (reports.report_xlsx._text_widths and _number_width, imported), texts wrapped, counts in #,##0, all bordered.
+# - 28/11/2026 (later): the target table's column "Cần đạt đến nay" (ReportRow.expected) after the result; the sheet
+#   "Báo cáo" after "Tổng hợp", portrait, no header row: the unit's own sections, the tasks in a line, the schools'
+#   texts, "Nơi nhận" and the signature block; a consolidation given its cover (content.ReportCover) heads its table
+#   with the official header, title and subject (a bare title: A1 as before).
 
 """The progress report as an Excel workbook for the officer above: a commune's report, and a province's
 consolidation across its communes.
@@ -29,8 +33,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from plans.models import TaskStatus
 from reports.consolidation import commune_figures, commune_name
-from reports.content import COMPLETION_NOTE
+from reports.content import COMPLETION_NOTE, ReportCover, own_section_blocks
 from reports.report_xlsx import (
     BELOW_WIDTHS,
     NUMBER_WIDTH,
@@ -42,17 +47,22 @@ from reports.report_xlsx import (
 from targets.models import IndicatorKind
 
 SUMMARY_SHEET, TASK_SHEET, RAW_SHEET = "Tổng hợp", "Nhiệm vụ", "Số liệu gốc"
+TEXT_SHEET = "Báo cáo"
 PROJECTION_SHEET = "Quy mô dự kiến"
 
 PERCENT = "0.0%"
 COUNT = "#,##0"
 DECIMAL = "0.00"
 LEVEL = '"mức "0'
+LEVEL_DECIMAL = '"mức "0.00'
 MILESTONE = '"Đã đạt";"Đã đạt";"Chưa đạt"'  # 1 reads "Đã đạt", 0 "Chưa đạt": still a number to count
 
 TARGET_HEADERS = ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc", "Kết quả kỳ báo cáo",
-                  "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
-TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 16, 30]
+                  "Cần đạt đến nay", "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
+TARGET_WIDTHS = [6, 52, 10, 11, 26, 13, 12, 12, 16, 30]
+TEXT_WIDTHS = [54, 35]
+SIGNATURE_SPACE = 4
+TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
 TASK_HEADERS = ["STT", "Nhóm", "Nhiệm vụ", "Đơn vị chủ trì", "Tình trạng"]
 TASK_WIDTHS = [6, 9, 90, 34, 16]
 RAW_HEADERS = ["Mã đơn vị", "Đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Tử số", "Mẫu số", "Giá trị"]
@@ -70,7 +80,11 @@ BOLD = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True)
 TITLE_FONT = Font(name=FONT_NAME, size=14, family=1, bold=True)
 ITALIC = Font(name=FONT_NAME, size=FONT_SIZE, family=1, italic=True)
 UNDERLINED = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True, underline="single")
+RECIPIENT_SIZE = 11
+RECIPIENTS_LABEL = Font(name=FONT_NAME, size=FONT_SIZE, family=1, bold=True, italic=True)
+RECIPIENT_FONT = Font(name=FONT_NAME, size=RECIPIENT_SIZE, family=1)
 LINE_HEIGHT = 16  # points per line of 12 pt Times New Roman
+MAX_LINES = 24
 # characters of Vietnamese text per unit of column width, at 12 pt: an average, on the safe side (capitals, "—" and
 # diacritics are wider; 1.15 left a 59-character name on one line of 36 pt where LibreOffice wrapped it)
 CHARS_PER_WIDTH = 1.05
@@ -89,6 +103,7 @@ def write_report_xlsx(content) -> bytes:
     """The workbook of one unit's report: summary and target table, tasks, and the raw figures."""
     workbook = _workbook()
     _summary_sheet(workbook, content)
+    _text_sheet(workbook, content)
     if content.projections:
         _projection_sheet(workbook, content.projections)
     _task_sheet(workbook, content)
@@ -105,15 +120,24 @@ def write_consolidated_xlsx(contents, title) -> bytes:
     the rows of a province stay cheap to write.
     """
     # the column naming the units consolidated: a province's communes, the country's provinces (ReportCover)
-    below = getattr(title, "below_header", "Xã, phường")
+    cover = title if isinstance(title, ReportCover) else None
+    below = cover.below_header if cover else "Xã, phường"
     headers = [below if header == "Xã, phường" else header for header in CONSOLIDATED_HEADERS]
     title = str(title)  # a consolidated report's cover reads as its subject line
     workbook = _workbook()
-    ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=2)
-    _append(ws, [_styled(ws, title, font=TITLE_FONT)])
+    header_row = _header_rows(cover) + 3 if cover else 2
+    ws = _new_sheet(workbook, SUMMARY_SHEET, CONSOLIDATED_WIDTHS, header_row=header_row)
+    last = get_column_letter(len(CONSOLIDATED_HEADERS))
+    if cover:
+        _official_header(ws, cover, last)
+        _append(ws, [_styled(ws, cover.title, font=TITLE_FONT, alignment=CENTRE)], fit=False)
+        ws.merged_cells.add(f"A{ws.report_rows}:{last}{ws.report_rows}")
+        _paragraph(ws, cover.subject, len(CONSOLIDATED_HEADERS), font=BOLD, alignment=CENTRE)
+    else:
+        _append(ws, [_styled(ws, title, font=TITLE_FONT)])
     _append(ws, [_styled(ws, header, font=BOLD, alignment=CENTRE, fill=HEADER_FILL) for header in headers])
     rows = sum(len(content.rows) for content in contents)
-    ws.auto_filter.ref = f"A2:{get_column_letter(len(CONSOLIDATED_HEADERS))}{rows + 2}"
+    ws.auto_filter.ref = f"A{header_row}:{last}{rows + header_row}"
     for content in contents:
         commune = text(ws, commune_name(content))
         code = text(ws, content.unit_code)
@@ -178,26 +202,35 @@ def result_number(value, kind):
     return value, _count_format(value)
 
 
-def _summary_sheet(workbook, content):
-    header_rows = max(len(content.issuer_lines), 2) + 1  # issuing body and motto, then "Số" / place and date
-    table_row = header_rows + 7  # after the title, subject, period, status labels, counts and a blank line
-    ws = _new_sheet(workbook, SUMMARY_SHEET, TARGET_WIDTHS, header_row=table_row)
-    last = get_column_letter(len(TARGET_HEADERS))
+def _header_rows(c):
+    return max(len(c.issuer_lines), 2) + 1  # issuing body and motto, then "Số" / place and date
 
-    national = (["ĐẢNG CỘNG SẢN VIỆT NAM"] if content.is_party else
+
+def _official_header(ws, c, last):
+    """The official header of a report or a consolidation's cover, `last` the letter of the last column."""
+    header_rows = _header_rows(c)
+    national = (["ĐẢNG CỘNG SẢN VIỆT NAM"] if c.is_party else
                 ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
-    issuer = content.issuer_lines
+    issuer = c.issuer_lines
     for index in range(header_rows - 1):
         left = _styled(ws, issuer[index] if index < len(issuer) else None, alignment=CENTRE,
-                       font=BOLD if len(issuer) - content.issuer_bold <= index < len(issuer) else None)
+                       font=BOLD if len(issuer) - c.issuer_bold <= index < len(issuer) else None)
         right = _styled(ws, national[index] if index < len(national) else None, alignment=CENTRE,
                         font=UNDERLINED if index == len(national) - 1 else BOLD)
         _append(ws, [left, None, None, None, right], fit=False)
-    _append(ws, [_styled(ws, content.number, alignment=CENTRE), None, None, None,
-                 _styled(ws, content.place_date, font=ITALIC, alignment=CENTRE)], fit=False)
+    _append(ws, [_styled(ws, c.number, alignment=CENTRE), None, None, None,
+                 _styled(ws, c.place_date, font=ITALIC, alignment=CENTRE)], fit=False)
     for row in range(1, header_rows + 1):  # the issuing body over A:C, the motto over E to the last column
         ws.merged_cells.add(f"A{row}:C{row}")
         ws.merged_cells.add(f"E{row}:{last}{row}")
+
+
+def _summary_sheet(workbook, content):
+    header_rows = _header_rows(content)
+    table_row = header_rows + 7  # after the title, subject, period, status labels, counts and a blank line
+    ws = _new_sheet(workbook, SUMMARY_SHEET, TARGET_WIDTHS, header_row=table_row)
+    last = get_column_letter(len(TARGET_HEADERS))
+    _official_header(ws, content, last)
     for offset, (value, font) in enumerate(((content.title, TITLE_FONT), (content.subject, BOLD),
                                             (f"Kỳ báo cáo: {content.period_name}", ITALIC)), 1):
         _append(ws, [_styled(ws, value, font=font, alignment=CENTRE)], fit=False)
@@ -228,6 +261,7 @@ def _summary_sheet(workbook, content):
                    *[_styled(ws, None, alignment=TOP, fill=GROUP_FILL, border=GRID) for _ in TARGET_HEADERS[2:]]])
         for row in group.rows:
             result, result_format = result_number(row.result, row.kind)
+            expected, expected_format = expected_number(row.expected, row.kind)
             baseline = row.baseline / 100 if row.baseline is not None and row.is_rate else row.baseline
             _append(ws, [
                 _styled(ws, _int_or_text(row.number), alignment=TOP_CENTRE, border=GRID),
@@ -237,10 +271,90 @@ def _summary_sheet(workbook, content):
                         border=GRID),
                 _styled(ws, row.goal, alignment=WRAP, border=GRID),
                 _styled(ws, result, number_format=result_format, alignment=TOP, border=GRID),
+                _styled(ws, expected, number_format=expected_format, alignment=TOP, border=GRID),
                 _styled(ws, _share(row.completion), number_format=PERCENT, alignment=TOP, border=GRID),
                 _styled(ws, row.status_label, alignment=WRAP, border=GRID),
                 _styled(ws, row.lead, alignment=WRAP, border=GRID),
             ])
+
+
+def expected_number(value, kind):
+    if value is not None and kind == IndicatorKind.LEVEL and not float(value).is_integer():
+        return value, LEVEL_DECIMAL
+    return result_number(value, kind)
+
+
+def _text_sheet(workbook, content):
+    """The report's text after its table, portrait, without a header row: the unit's sections, the tasks in a line,
+    the schools' texts, "Nơi nhận" and the signature block."""
+    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True)
+    columns = len(TEXT_WIDTHS)
+    own = dict(own_section_blocks(content))
+
+    def merged():
+        ws.merged_cells.add(f"A{ws.report_rows}:{get_column_letter(columns)}{ws.report_rows}")
+
+    def heading(label):
+        ws.row_dimensions[ws.report_rows + 1].height = LINE_HEIGHT + 8
+        _append(ws, [_styled(ws, label.upper(), font=BOLD)], fit=False)
+        merged()
+
+    def paragraphs(text, label=None):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        for index, line in enumerate(lines):
+            _paragraph(ws, f"{label}: {line}" if label and index == 0 else line, columns)
+
+    achievements = own.pop("Kết quả đạt được", "")
+    if achievements:
+        heading("Kết quả đạt được")
+        paragraphs(achievements)
+    heading("Tình hình thực hiện nhiệm vụ")
+    if content.tasks:
+        counts = [(status.label, sum(1 for task in content.tasks if task["status"] == status.label))
+                  for status in TASK_ORDER]
+        line = (f"Kế hoạch có {len(content.tasks)} nhiệm vụ: "
+                + "; ".join(f"{label.lower()} {count}" for label, count in counts)
+                + f". Danh mục đầy đủ với nội dung, đơn vị chủ trì và tình trạng ở trang “{TASK_SHEET}”.")
+    else:
+        line = "Kế hoạch chưa có nhiệm vụ được theo dõi."
+    _paragraph(ws, line, columns)
+    heading("Ý kiến của các cơ sở giáo dục")
+    for index, narrative in enumerate(content.narratives, 1):
+        _append(ws, [_styled(ws, f"{index}. {narrative.school}", font=BOLD, alignment=WRAP)], fit=False)
+        merged()
+        for label, text in (("Kết quả nổi bật", narrative.highlights), ("Khó khăn, vướng mắc", narrative.difficulties),
+                            ("Đề xuất, kiến nghị", narrative.proposals)):
+            if text:
+                paragraphs(text, label)
+    if not content.narratives:
+        _paragraph(ws, "Chưa có báo cáo đã duyệt của cơ sở giáo dục nào có ý kiến trong kỳ này.", columns)
+    for label, text in own.items():
+        heading(label)
+        paragraphs(text)
+    _append(ws, [])
+    left = [_styled(ws, "Nơi nhận:", font=RECIPIENTS_LABEL, alignment=WRAP),
+            *[_styled(ws, f"- {recipient}", font=RECIPIENT_FONT, alignment=WRAP) for recipient in content.recipients]]
+    right = [*[_styled(ws, line.upper(), font=BOLD, alignment=TOP_CENTRE) for line in content.signer_title],
+             *[None] * SIGNATURE_SPACE, _styled(ws, content.signer_name, font=BOLD, alignment=TOP_CENTRE)]
+    for index in range(max(len(left), len(right))):
+        cells = [left[index] if index < len(left) else None, right[index] if index < len(right) else None]
+        lines = max(_lines(cells[0], TEXT_WIDTHS[0] * FONT_SIZE / RECIPIENT_SIZE), _lines(cells[1], TEXT_WIDTHS[1]))
+        if lines > 1:
+            ws.row_dimensions[ws.report_rows + 1].height = lines * LINE_HEIGHT + 4
+        _append(ws, cells, fit=False)
+
+
+def _paragraph(ws, text, columns, *, font=None, alignment=WRAP):
+    """A paragraph over the first `columns` columns merged, wrapped, as many rows of at most MAX_LINES lines as it
+    takes."""
+    per_line = max(int(sum(ws.report_widths[:columns]) * CHARS_PER_WIDTH), 1)
+    lines = textwrap.wrap(text, per_line, break_on_hyphens=False, break_long_words=False) or [""]
+    for start in range(0, len(lines), MAX_LINES):
+        part = lines[start:start + MAX_LINES]
+        if len(part) > 1:
+            ws.row_dimensions[ws.report_rows + 1].height = len(part) * LINE_HEIGHT + 4
+        _append(ws, [_styled(ws, " ".join(part), font=font, alignment=alignment)], fit=False)
+        ws.merged_cells.add(f"A{ws.report_rows}:{get_column_letter(columns)}{ws.report_rows}")
 
 
 def _projection_sheet(workbook, table):
@@ -333,15 +447,17 @@ def _figures_table(workbook, headers, limits, rows):
                        for value, number_format in figures]])
 
 
-def _new_sheet(workbook, title, widths, *, header_row):
+def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
     """A write-only sheet set up before its first row (as write-only mode requires): widths, frozen
-    header, A4 landscape fitted to the width with the header row repeated on every printed page."""
+    header, A4 landscape (or `portrait`) fitted to the width with the header row repeated on every printed page
+    (none for `header_row` None)."""
     ws = workbook.create_sheet(title)
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
+    if header_row is not None:
+        ws.freeze_panes = f"A{header_row + 1}"
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages tall as needed

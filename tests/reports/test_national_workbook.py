@@ -192,8 +192,10 @@ def test_the_country_consolidates_its_provinces_in_every_format(country, tmp_pat
     assert hp["Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo"].reporting_units == 3  # Hải Phòng's three schools
 
     workbook = sheets_of(builds.write_file("xlsx", kind=ReportBuild.Kind.CONSOLIDATED, contents=contents, title=cover))
-    assert workbook["Tổng hợp"]["B2"].value == "Tỉnh, thành phố" and workbook[RAW_SHEET]["A1"].value == "Tỉnh, thành phố"
-    assert {row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=3, values_only=True)} == {
+    # the table under the cover's header (the Ministry's one line and the motto, "Số", title, subject)
+    assert workbook["Tổng hợp"]["A1"].value == "BỘ GIÁO DỤC VÀ ĐÀO TẠO"
+    assert workbook["Tổng hợp"]["B6"].value == "Tỉnh, thành phố" and workbook[RAW_SHEET]["A1"].value == "Tỉnh, thành phố"
+    assert {row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=7, values_only=True)} == {
         "Thành phố Hải Phòng", "Tỉnh Quảng Ninh"}
     words = " ".join(p.text for p in Document(io.BytesIO(builds.write_file(
         "docx", kind=ReportBuild.Kind.CONSOLIDATED, contents=contents, title=cover))).paragraphs)

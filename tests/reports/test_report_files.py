@@ -106,17 +106,20 @@ def find_row(sheet, column, value):
     raise AssertionError(f"{value!r} is not in column {column} of {sheet.title}")
 
 
-def pdf_text(data, tmp_path, first=None, last=None):
-    """The text pdftotext reads, whitespace collapsed (a line may wrap anywhere)."""
+def pdf_text(data, tmp_path, first=None, last=None, *, raw=False):
+    """The text pdftotext reads, whitespace collapsed (a line may wrap anywhere); `raw`: in the order the PDF
+    writes it, each cell's lines together, rather than line by line across the page."""
     path = tmp_path / "report.pdf"
     path.write_bytes(data)
     pages = (["-f", str(first)] if first else []) + (["-l", str(last)] if last else [])
-    out = subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["pdftotext", *pages, *(["-raw"] if raw else []), str(path), "-"], capture_output=True,
+                         text=True, check=True).stdout
     return " ".join(out.split())
 
 
-def page_texts(data, tmp_path):
-    return [pdf_text(data, tmp_path, page, page) for page in range(1, len(PdfReader(io.BytesIO(data)).pages) + 1)]
+def page_texts(data, tmp_path, *, raw=False):
+    return [pdf_text(data, tmp_path, page, page, raw=raw)
+            for page in range(1, len(PdfReader(io.BytesIO(data)).pages) + 1)]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +132,7 @@ def report_pdf():
 
 def test_the_workbook_has_its_three_sheets_and_the_official_header():
     book = workbook(write_report_xlsx(make_content()))
-    assert book.sheetnames == ["Tổng hợp", "Nhiệm vụ", "Số liệu gốc"]
+    assert book.sheetnames == ["Tổng hợp", "Báo cáo", "Nhiệm vụ", "Số liệu gốc"]  # "Báo cáo": the text, signed
     sheet = book["Tổng hợp"]
     assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG A", "Số: 45/BC-UBND"]
     assert sheet["A2"].font.b
@@ -150,7 +153,7 @@ def test_the_summary_counts_by_status_and_the_reporting_rate_are_numbers():
     sheet = workbook(write_report_xlsx(make_content()))["Tổng hợp"]
     labels = find_row(sheet, 2, "Tổng hợp đánh giá chỉ tiêu")
     counts = find_row(sheet, 2, "Số chỉ tiêu")
-    assert [c.value for c in labels[2:]] == ["Đạt", "Đúng tiến độ", "Có nguy cơ", "Chậm", "Chưa có số liệu",
+    assert [c.value for c in labels[2:9]] == ["Đạt", "Đúng tiến độ", "Có nguy cơ", "Chậm", "Chưa có số liệu",
                                               "Tổng số chỉ tiêu", "Tỷ lệ trường nộp báo cáo (8 trường)"]
     assert [c.value for c in counts[2:8]] == [1, 1, 0, 1, 1, 4]
     assert {c.number_format for c in counts[2:8]} == {"#,##0"}
@@ -161,7 +164,8 @@ def test_the_target_table_has_its_columns_and_is_grouped_by_criterion():
     sheet = workbook(write_report_xlsx(make_content()))["Tổng hợp"]
     header = find_row(sheet, 1, "STT")
     assert [c.value for c in header] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Giá trị nền", "Chỉ tiêu theo mốc",
-                                         "Kết quả kỳ báo cáo", "Tỷ lệ hoàn thành", "Đánh giá", "Đơn vị chủ trì"]
+                                         "Kết quả kỳ báo cáo", "Cần đạt đến nay", "Tỷ lệ hoàn thành", "Đánh giá",
+                                         "Đơn vị chủ trì"]
     below = [(cells[0].value, cells[1].value) for cells in sheet.iter_rows(min_row=header[0].row + 1)]
     assert below == [("I", "Đội ngũ"), (1, "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo"),
                      (2, "Số giáo viên được bồi dưỡng năng lực số"), ("II", "Chất lượng giáo dục"),
@@ -173,15 +177,16 @@ def test_results_are_numbers_with_their_number_formats():
     rate = find_row(sheet, 1, 1)
     assert (rate[3].value, rate[3].number_format) == (pytest.approx(0.35), "0.0%")  # baseline 35%
     assert (rate[5].value, rate[5].number_format) == (pytest.approx(0.575), "0.0%")  # shown 57,5%
-    assert (rate[6].value, rate[6].number_format) == (pytest.approx(0.71875), "0.0%")
-    assert [rate[7].value, rate[8].value] == ["Đúng tiến độ", "Phòng Văn hóa - Xã hội phường A"]
+    assert rate[6].value is None  # "Cần đạt đến nay": none given (tests/reports/test_report_document_audit.py)
+    assert (rate[7].value, rate[7].number_format) == (pytest.approx(0.71875), "0.0%")
+    assert [rate[8].value, rate[9].value] == ["Đúng tiến độ", "Phòng Văn hóa - Xã hội phường A"]
     count = find_row(sheet, 1, 2)
     assert (count[5].value, count[5].number_format) == (1318, "#,##0")
     index = find_row(sheet, 1, 3)
     assert (index[5].value, index[5].number_format) == (pytest.approx(0.82), "0.00")
     milestone = find_row(sheet, 1, 4)
     assert milestone[5].value == 0 and "Chưa đạt" in milestone[5].number_format
-    assert milestone[6].value is None  # no completion: an empty cell, not a dash
+    assert milestone[7].value is None  # no completion: an empty cell, not a dash
     for cells in (rate, count, index, milestone):
         assert cells[5].data_type == "n"
 
@@ -371,11 +376,13 @@ def test_a_long_table_breaks_across_pages_with_its_header_repeated_and_no_row_sp
     rows = [row(n, f"Tỷ lệ thử nghiệm số {n} của các trường trên địa bàn phường được theo dõi hằng kỳ")
             for n in range(1, 81)]
     content = make_content(groups=[ReportGroup("staff", "Đội ngũ", rows)], narratives=[], tasks=[])
-    pages = page_texts(write_report_pdf(content), tmp_path)
+    # each cell's lines together: the target's name is wrapped beside its goal's
+    pages = page_texts(write_report_pdf(content), tmp_path, raw=True)
     with_rows = [page for page in pages if "Tỷ lệ thử nghiệm số" in page]
     assert len(with_rows) >= 3
     for page in with_rows:
-        assert "STT Chỉ tiêu Chỉ tiêu theo mốc" in page  # the header on every page of the table
+        assert ("STT Chỉ tiêu Chỉ tiêu theo mốc Kết quả kỳ báo cáo Cần đạt đến nay Diễn biến Tỷ lệ hoàn thành "
+                "Đánh giá") in page  # the header on every page of the table
     for n in range(1, 81):
         name = f"Tỷ lệ thử nghiệm số {n} của các trường trên địa bàn phường được theo dõi hằng kỳ"
         assert sum(name in page for page in pages) == 1, n  # each row whole on one page

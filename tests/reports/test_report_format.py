@@ -111,6 +111,7 @@ def test_the_consolidated_pdf_has_the_official_blocks_and_the_period_once_in_its
              "(bản xem trước) Thực hiện Kế hoạch số 200/KH-UBND")
     assert title in text  # the period once in the title block, then the opening
     assert "0/2 xã, phường đã gửi báo cáo. Chưa gửi: Phường A, Phường B." in text
-    assert ("Nơi nhận: - Bộ Giáo dục và Đào tạo (để báo cáo); - Sở Giáo dục và Đào tạo Hải Phòng (để báo cáo); "
+    # the city's own Sở has the report for information: the city does not report to it (until 28/11/2026 "để báo cáo")
+    assert ("Nơi nhận: - Bộ Giáo dục và Đào tạo (để báo cáo); - Sở Giáo dục và Đào tạo Hải Phòng (để biết); "
             "- UBND các xã, phường;") in text
     assert "- Lãnh đạo đơn vị; - Lưu: VT. TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in text

@@ -8,8 +8,10 @@ from dataclasses import replace
 import pytest
 from openpyxl import load_workbook
 
+from reports.content import Narrative
 from reports.report_xlsx import write_consolidated_xlsx, write_report_xlsx
 from tests.reports import openpyxl_reference_writer as reference
+from tests.reports.test_report_document_audit import cover_of
 from tests.reports.test_report_files import FORMULAS, make_content, province, row
 from tests.reports.test_report_xlsx_layout import LONG
 
@@ -24,9 +26,13 @@ PROJECTIONS = {
 
 def full_content():
     """A commune report touching every branch of the writer: projections, long wrapped text, sections,
-    a level, a baseline, missing figures, text that looks like a formula, three issuer lines."""
+    a level, a baseline, missing figures, text that looks like a formula, three issuer lines; where targets should
+    be by now (a level between two levels); the unit's own sections, one longer than a row holds, and schools'
+    texts typed as formulas."""
     base = make_content()
-    extra = [row(5, LONG, kind="level", result=2.0, unit_label="mức", completion=None, baseline=1.0),
+    base.groups[0].rows[0].expected, base.groups[0].rows[1].expected = 50.4, 1250.5
+    extra = [replace(row(5, LONG, kind="level", result=2.0, unit_label="mức", completion=None, baseline=1.0),
+                     expected=1.5),
              row(6, "=SUM(A1:A9)", kind="count", result=None, completion=None, status="no_data",
                  label="Chưa có số liệu", goal="+84 912", lead="@Phòng"),
              replace(row(7, "Tỷ lệ trường đạt chuẩn quốc gia", baseline=40.0, result=62.25),
@@ -40,8 +46,12 @@ def full_content():
             "period": "Học kỳ I năm học 2025-2026", "numerator": None, "denominator": None, "value": 1318.0},
            {"unit": "Trường Tiểu học A2", "unit_code": "A-TH2", "indicator": "Tỷ lệ giáo viên đạt chuẩn trình độ đào tạo",
             "period": "Học kỳ I năm học 2025-2026", "numerator": 7.5, "denominator": 0.0, "value": None}]
+    own = {"achievements": f"{LONG}\n- {LONG}\n\n=SUM(A1)", "shortcomings": " ".join([LONG] * 40),
+           "proposals": "Đề nghị bổ sung biên chế."}
+    narratives = [*base.narratives, Narrative("Trường Mầm non A3", "", "-5 phòng học\nthiếu", "")]
     return replace(base, groups=groups, tasks=tasks, raw_values=raw, projections=PROJECTIONS,
-                   issuer_lines=["UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN", "PHƯỜNG A\x0b"], issuer_bold=2)
+                   issuer_lines=["UBND THÀNH PHỐ HẢI PHÒNG", "ỦY BAN NHÂN DÂN", "PHƯỜNG A\x0b"], issuer_bold=2,
+                   own_sections=own, narratives=narratives, signer_name="")
 
 
 COMMUNE_REPORTS = {
@@ -156,6 +166,24 @@ def test_a_consolidated_workbook_is_the_one_openpyxl_wrote(name):
     title = "Tổng hợp các xã thuộc thành phố Hải Phòng"
     assert differences(reference.write_consolidated_xlsx(contents(), title),
                        write_consolidated_xlsx(contents(), title)) == []
+
+
+COVERS = {
+    "a city": lambda contents: cover_of(contents),
+    "the country, one issuer line": lambda contents: cover_of(contents, issuer_lines=["BỘ GIÁO DỤC VÀ ĐÀO TẠO"],
+                                                               issuer_bold=1, below_header="Tỉnh, thành phố"),
+    "a Party body, a subject of two lines": lambda contents: cover_of(
+        contents, is_party=True, issuer_lines=["ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", "THÀNH ỦY"], issuer_bold=1,
+        subject=f"Tổng hợp kết quả thực hiện {LONG} {LONG}"),
+}
+
+
+@pytest.mark.parametrize("cover", COVERS)
+@pytest.mark.parametrize("name", ["three communes", "formula names", "no communes"])
+def test_a_consolidated_workbook_under_its_cover_is_the_one_openpyxl_wrote(name, cover):
+    contents = CONSOLIDATIONS[name]
+    assert differences(reference.write_consolidated_xlsx(contents(), COVERS[cover](contents())),
+                       write_consolidated_xlsx(contents(), COVERS[cover](contents()))) == []
 
 
 def test_the_comparison_sees_a_changed_cell_a_style_and_the_page_setup():
