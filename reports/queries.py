@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from periods.models import PeriodException
 from targets.models import ProgressValue, Target
+from units.collation import vietnamese_sort_key
 from units.models import Unit, UnitKind
 
 from .models import ReportStatus, SchoolReport
@@ -154,8 +155,9 @@ def completeness_by_child(unit, period):
     country, or a school directly below), with their schools' counts, and the total: two queries."""
     counts = state_counts_by_child(unit, period)
     children = (unit.children.current()
-                .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]) | Q(pk__in=list(counts)))
-                .order_by("name"))
+                .filter(Q(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL]) | Q(pk__in=list(counts))))
+    # in Vietnamese order ("Phường Hải An" before "Phường Hòa Bình"), not the database's code points
+    children = sorted(children, key=lambda child: vietnamese_sort_key(child.name))
     rows = [ChildRow(child, counts.get(child.pk, StateCounts())) for child in children]
     return rows, sum((row.counts for row in rows), StateCounts())
 

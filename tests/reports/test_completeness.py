@@ -270,3 +270,13 @@ def test_a_past_period_counts_the_schools_open_in_it_not_today_s(client, persona
     assert client.get(detail).status_code == 404
     assert client.post(detail, {"version": 0}).status_code == 404
     assert not SchoolReport.objects.filter(school=new).exists()
+
+
+def test_the_communes_are_listed_in_vietnamese_order(client, personas, tree, period, states):
+    # code points put "Phường Hòa Bình" (ò, U+00F2) before "Phường Hải An" (ả, U+1EA3) and "Phường Đông Hải" after Z
+    for code, name in (("HB", "Phường Hòa Bình"), ("HA", "Phường Hải An"), ("DH", "Phường Đông Hải"),
+                       ("DL", "Phường Dư Hàng")):
+        make_unit(code, name, "commune", tree["HP"])
+    response = client.force_login(personas["reviewer"]) or client.get(COMPLETENESS, {"period": period.pk})
+    assert [name for name, _counts in summary_rows(response)] == [
+        "Phường A", "Phường B", "Phường Dư Hàng", "Phường Đông Hải", "Phường Hải An", "Phường Hòa Bình"]
