@@ -126,7 +126,10 @@ def _account_page(request, account, grant_form, status=200):
         "own_account": account.pk == request.user.pk,
         "can_give_roles": access.can_give_roles(request.user, account, active),
         "can_change": access.can_change_account(request.user, account, active),
-        "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_role(request.user, m)},
+        # a role of a peer's (or a superior's) account is not revoked either, whatever the role (the review of
+        # 28/11/2026: a peer administrator's officer role could be)
+        "manageable_roles": {m.pk for m in roles if m.is_active and access.can_administer_role(request.user, m)}
+        if access.can_give_roles(request.user, account, active) else set(),
     }, status=status)
 
 
@@ -160,8 +163,8 @@ def role_revoke(request, pk, membership_pk):
     account = access.get_account_for_admin(request.user, User.objects.all(), pk)
     if not access.can_administer_unit(request.user, membership.unit):
         raise PermissionDenied("Vai trò này ở một đơn vị ngoài phạm vi bạn quản trị.")
-    if not access.can_administer_role(request.user, membership):
-        raise PermissionDenied(PEER_REFUSAL)
+    if not access.can_administer_role(request.user, membership) or not access.can_give_roles(request.user, account):
+        raise PermissionDenied(PEER_REFUSAL)  # nor any role of an account holding a role the user does not administer
     revoke_role(membership=membership, by=request.user)
     messages.success(request, f"Đã thu hồi vai trò {membership.get_role_display()} tại {membership.unit.name}.")
     return redirect("units:account_detail", account.pk)

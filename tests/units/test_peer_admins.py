@@ -163,3 +163,13 @@ def test_the_excel_list_gives_no_administrator_s_role_at_one_s_own_level(admins)
     rows, errors = read_accounts(upload, admins["admin_hp"])
     assert rows == []
     assert [str(e) for e in errors] == [f"{SHEET}!E2: {access.PEER_ADMIN_GRANT_REFUSAL}"]
+
+
+def test_a_peer_administrators_other_roles_are_not_revoked_either(client, tree, admins, sgd_peer, personas):
+    # the review of 28/11/2026: the peer's officer role (not an administrator's) could be revoked by the other
+    officer = Membership.objects.create(user=sgd_peer, unit=tree["SGDDT"], role=Role.OFFICER)
+    client.force_login(admins["admin_hp"])
+    page = client.get(reverse("units:account_detail", args=[sgd_peer.pk])).content.decode()
+    assert url("role_revoke", sgd_peer, officer.pk) not in page
+    assert client.post(url("role_revoke", sgd_peer, officer.pk)).status_code == 403
+    assert Membership.objects.get(pk=officer.pk).is_active
