@@ -94,17 +94,20 @@ def evaluate(target, horizon, value, *, as_of, baseline=None, start=None, achiev
         if baseline is None:
             return Evaluation(Status.ON_TRACK, value, None)
         return Evaluation(Status.MET if value >= baseline else Status.BEHIND, value, None)
+    if horizon.deadline is None:
+        # "không nêu thời hạn": no path to be on, the goal is due now; short of it, it is not reached yet (until
+        # 28/11/2026 the path ran from the first figure to the year's end, so a first figure of 0 against 100% read
+        # "Đúng tiến độ"). A baseline the plan states still counts for the completion; one taken from the first
+        # figure does not.
+        start = None
+        if getattr(target, "baseline_value", None) is None:
+            baseline = None
     if comparator == Comparator.RANGE:
         return _range(target, horizon, value, baseline, start, deadline, as_of)
     lower_is_better = comparator == Comparator.LTE or (comparator == Comparator.EQ and goal == 0)
     if comparator == Comparator.MAINTAIN:
         return Evaluation(Status.MET if value >= goal else Status.BEHIND, value, goal, goal,
                           _completion(value, goal, None, lower=False))
-    if horizon.deadline is None:
-        # "không nêu thời hạn": no path to be on, the goal is due now; short of it, it is not reached yet (until
-        # 28/11/2026 the path ran from the first figure to the year's end, so a first figure of 0 against 100% read
-        # "Đúng tiến độ")
-        baseline = start = None
     return _towards(value, goal, baseline, start, deadline, as_of, lower=lower_is_better)
 
 

@@ -369,3 +369,14 @@ def test_a_target_without_a_deadline_short_of_its_goal_is_not_on_track(value):
     evaluation = judge("gte", 100, value, as_of=as_of, baseline=value, start=as_of, deadline=None)
     assert evaluation.status == Status.AT_RISK
     assert judge("gte", 100, "100", as_of=as_of, baseline="0", start=as_of, deadline=None).status == Status.MET
+
+
+def test_a_range_without_a_deadline_short_of_it_is_not_on_track_and_a_stated_baseline_still_counts():
+    as_of = date(2027, 1, 15)
+    range_target = SimpleNamespace(comparator="range", value_kind="absolute")
+    evaluation = evaluate(range_target, horizon(80, None, value_max=85), D(0), as_of=as_of, baseline=D(0), start=as_of)
+    assert evaluation.status == Status.AT_RISK
+    # the plan's own baseline (60%) is kept for the completion: 70% is half the way to 80%
+    stated = SimpleNamespace(comparator="gte", value_kind="absolute", baseline_value=D(60))
+    evaluation = evaluate(stated, horizon(80, None), D(70), as_of=as_of, baseline=D(60), start=date(2025, 12, 31))
+    assert evaluation.status == Status.AT_RISK and evaluation.completion == 50
