@@ -1,11 +1,12 @@
 """What a system administrator does to the reporting periods from the portal (periods.views)."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .forms import NAMING_FIELDS, fingerprint, period_code
-from .models import Period, PeriodKind
+from .forms import NAMING_FIELDS, PeriodForm, fingerprint
+from .models import Period, PeriodKind, _period_name
 
 
 class StalePeriodError(Exception):
@@ -39,21 +40,30 @@ def school_year_specs(school_year):
 @transaction.atomic
 def create_school_year(school_year):
     """Create the school year's usual periods that do not exist yet (an existing period of the same kind and school
-    year, or year, is kept as it is): ([created], [kept])."""
-    created, kept = [], []
+    year, or year, is kept as it is): ([created], [kept]). Each new period passes the rules of the one-period form
+    (PeriodForm: its code free, its dates inside its year, semesters not overlapping); Học kỳ II starts the day after
+    a Học kỳ I kept with a later end. A period refused refuses them all (ValidationError, nothing created)."""
+    created, kept, refusals = [], [], []
     for kind, named_year, year, start, end, deadline in school_year_specs(school_year):
         same = Period.objects.filter(kind=kind)
-        same = same.filter(school_year=named_year) if named_year else same.filter(year=year)
-        existing = same.first()
+        existing = (same.filter(school_year=named_year) if named_year else same.filter(year=year)).first()
         if existing:
             kept.append(existing)
             continue
-        code = period_code(kind, named_year, year)
-        if Period.objects.filter(code=code).exists():  # the code taken by a period named otherwise: keep that one
-            kept.append(Period.objects.get(code=code))
+        if kind == PeriodKind.SEMESTER_2:
+            first = next((p for p in kept + created if p.kind == PeriodKind.SEMESTER_1), None)
+            if first is not None and first.end >= start:
+                start = first.end + timedelta(days=1)
+        form = PeriodForm({"kind": kind, "school_year": named_year, "year": year or "", "code": "",
+                           "start": start.isoformat(), "end": end.isoformat(), "deadline": deadline.isoformat(),
+                           "lock_after_days": 7})
+        if not form.is_valid():
+            name = _period_name(kind, named_year, year)
+            refusals += [f"{name}: {message}" for errors in form.errors.values() for message in errors]
             continue
-        created.append(Period.objects.create(code=code, kind=kind, school_year=named_year, year=year, start=start,
-                                             end=end, deadline=deadline))
+        created.append(form.save())
+    if refusals:
+        raise ValidationError(refusals)
     return created, kept
 
 

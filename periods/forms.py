@@ -94,15 +94,21 @@ class PeriodForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         kind, school_year, year = data.get("kind"), data.get("school_year") or "", data.get("year")
-        if not kind:
+        if not kind or self.has_error("school_year") or self.has_error("year"):
             return data
+        naming_fixed = self.fields["kind"].disabled  # in use: named as it is, even as an older form left it
         if kind in SCHOOL_YEAR_KINDS:
-            data["year"] = None  # a school year's period is named by the school year alone
+            if not naming_fixed:
+                data["year"] = None  # a school year's period is named by the school year alone
             if not school_year:
                 self.add_error("school_year", "Kỳ theo năm học cần ghi năm học, ví dụ 2027-2028.")
                 return data
+            if not 2000 <= int(school_year[:4]) <= 2100:
+                self.add_error("school_year", "Năm học phải trong khoảng 2000-2001 đến 2100-2101.")
+                return data
         else:
-            data["school_year"] = ""
+            if not naming_fixed:
+                data["school_year"] = ""
             if not year or not 2000 <= year <= 2100:
                 self.add_error("year", "Kỳ theo năm cần ghi năm, từ 2000 đến 2100, ví dụ 2027.")
                 return data

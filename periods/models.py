@@ -13,7 +13,7 @@ from django.utils import timezone
 from units import access
 from units.models import UnitKind
 
-SCHOOL_YEAR_RE = re.compile(r"^(\d{4})-(\d{4})$")
+SCHOOL_YEAR_RE = re.compile(r"\A([0-9]{4})-([0-9]{4})\Z")  # ASCII digits: "٢٠٢٧-٢٠٢٨" is no school year
 
 
 class PeriodKind(models.TextChoices):

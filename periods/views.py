@@ -4,7 +4,7 @@ reporting cycle without the Django admin)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,10 +32,10 @@ def period_list(request):
 def _list_page(request, school_year_form, status=200):
     today = timezone.localdate()
     periods = list(Period.objects.order_by("-start", "end"))
-    for period in periods:
-        period.state = ("Sắp tới" if today < period.start else "Đang diễn ra" if today <= period.end
-                        else "Chờ báo cáo" if today <= period.deadline else "Quá hạn, còn nhập" if today <= period.locks_on
-                        else "Đã khóa nhập")
+    for period in periods:  # the lock and the deadline first: a year's deadline (15/12) comes before its end
+        period.state = ("Sắp tới" if today < period.start else "Đã khóa nhập" if today > period.locks_on
+                        else "Quá hạn, còn nhập" if today > period.deadline else "Đang diễn ra" if today <= period.end
+                        else "Chờ báo cáo")
     return render(request, "periods/period_list.html", {"periods": periods, "school_year_form": school_year_form,
                                                         "today": today}, status=status)
 
@@ -55,7 +55,11 @@ def period_school_year(request):
     form = SchoolYearForm(request.POST)
     if not form.is_valid():
         return _list_page(request, form, status=400)
-    created, kept = actions.create_school_year(form.cleaned_data["school_year"])
+    try:
+        created, kept = actions.create_school_year(form.cleaned_data["school_year"])
+    except ValidationError as refused:  # nothing created: why, on the list with the school year typed
+        form.add_error("school_year", "Chưa tạo kỳ nào: " + "; ".join(refused.messages))
+        return _list_page(request, form, status=400)
     if created:
         messages.success(request, "Đã tạo " + ", ".join(p.name for p in created) + "."
                          + (" Đã có sẵn: " + ", ".join(p.name for p in kept) + "." if kept else ""))

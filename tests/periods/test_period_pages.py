@@ -4,12 +4,13 @@ refused in Vietnamese and saves nothing; a save from a page opened before someon
 what was typed kept."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from periods.models import Period, PeriodException
@@ -47,7 +48,8 @@ def test_a_school_years_usual_periods_are_created_at_once(admin, db):
     got = {p.code: (p.kind, p.school_year, p.year, p.start, p.end, p.deadline) for p in Period.objects.all()}
     assert got == {
         "hk1-cu": ("semester_1", "2027-2028", None, date(2027, 9, 8), date(2028, 1, 18), date(2028, 1, 28)),
-        "2027-2028-hk2": ("semester_2", "2027-2028", None, date(2028, 1, 16), date(2028, 5, 31), date(2028, 6, 10)),
+        # the day after the Học kỳ I kept, which ends on 18/01 (the usual 16/01 would overlap it)
+        "2027-2028-hk2": ("semester_2", "2027-2028", None, date(2028, 1, 19), date(2028, 5, 31), date(2028, 6, 10)),
         "2027-2028-nh": ("school_year", "2027-2028", None, date(2027, 9, 5), date(2028, 5, 31), date(2028, 6, 20)),
         "2028-6t": ("half_year", "", 2028, date(2028, 1, 1), date(2028, 6, 30), date(2028, 6, 20)),
         "2028": ("year", "", 2028, date(2028, 1, 1), date(2028, 12, 31), date(2028, 12, 15)),
@@ -65,6 +67,7 @@ def test_a_school_years_usual_periods_are_created_at_once(admin, db):
     ("2027", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),
     ("", "Hãy nhập năm học, ví dụ 2027-2028."),
     ("1899-1900", "Năm học phải trong khoảng 2000-2001 đến 2100-2101."),
+    ("٢٠٢٧-٢٠٢٨", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),  # other digits: no second set of semesters
 ])
 def test_a_wrong_school_year_is_refused_and_creates_nothing(admin, db, typed, message):
     response = admin.post(reverse("periods:period_school_year"), {"school_year": typed})
@@ -198,3 +201,40 @@ def test_the_list_reads_the_periods_in_a_fixed_number_of_queries(admin, db, djan
         page = admin.get(LIST)
     assert page.content.decode().count('<tr id="period-') == 15
     assertContains(page, "Kỳ báo cáo</a>")  # in the menu
+
+
+def test_a_school_year_whose_period_cannot_be_made_creates_none(admin, db):
+    # a code taken by a period of another kind: refused, said, and nothing of the year made (not "kept")
+    make_period(code="2028", kind="half_year", school_year="", year=2027, start=date(2027, 1, 1),
+                end=date(2027, 6, 30), deadline=date(2027, 6, 20))
+    response = admin.post(reverse("periods:period_school_year"), {"school_year": "2027-2028"})
+    assertContains(response, "Chưa tạo kỳ nào: Năm 2028: Đã có kỳ mang mã 2028", status_code=400)
+    assert Period.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["9999-0000", "0000-0001", "2099-2100"])
+def test_a_school_year_out_of_range_is_refused_not_a_server_error(admin, db, typed):
+    response = admin.post(reverse("periods:period_create"), {
+        "kind": "semester_1", "school_year": typed, "year": "", "code": "", "start": "05/09/2027",
+        "end": "15/01/2028", "deadline": "25/01/2028", "lock_after_days": "7"})
+    assert response.status_code == 400
+    assert not Period.objects.exists()
+
+
+def test_a_year_past_its_lock_date_is_shown_locked_before_its_end(admin, db):
+    today = timezone.localdate()
+    make_period(code="nam-nay", kind="year", school_year="", year=today.year, start=date(today.year, 1, 1),
+                end=today + timedelta(days=10), deadline=today - timedelta(days=20), lock_after_days=7)
+    row = re.search(r'<tr id="period-\d+">.*?</tr>', admin.get(LIST).content.decode(), re.S).group(0)
+    assert "Đã khóa nhập" in row
+
+
+def test_a_period_in_use_named_by_an_older_form_still_has_its_dates_moved(admin, tree, db):
+    # a semester saved with a year too (the admin form allowed it): its dates are edited, its naming left as it is
+    period = make_period(code="2029-2030-hk1", school_year="2029-2030", year=2029, start=date(2029, 9, 5),
+                         end=date(2030, 1, 15), deadline=date(2030, 1, 25))
+    PeriodException.objects.create(period=period, unit=tree["A-TH1"], open_until=date(2030, 2, 10), reason="Mất điện")
+    response = admin.post(edit_url(period), edit_data(admin, period, deadline="30/01/2030"))
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    period.refresh_from_db()
+    assert (period.year, period.deadline) == (2029, date(2030, 1, 30))
