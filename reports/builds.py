@@ -306,13 +306,24 @@ def assemble(*, kind, unit, document, period):
 
 def _received_contents(unit, document, period):
     """The frozen contents of the reports the unit received for the period on plans carrying out `document` (the
-    document itself, or a plan implementing it directly or through one plan between: a ward's plan implementing the
-    city's, which implements the resolution); a report on another directive is not consolidated with them (until
-    28/11/2026 every report received for the period was)."""
-    carrying_out = Q(document=document) | Q(document__implements=document) | Q(document__implements__implements=document)
+    document itself, or a plan implementing it through up to three plans between: a ward's plan implementing the
+    city's programme, which implements the Party committee's, which implements the resolution); a report on another
+    directive is not consolidated with them (until 28/11/2026 every report received for the period was). One per
+    unit below: a commune that sent one on the document and one on its own plan carrying it out is counted once, on
+    its own plan (its report of what it did), the latest sent."""
+    chain = "document"
+    carrying_out = Q(document=document)
+    for _step in range(4):
+        chain += "__implements"
+        carrying_out |= Q(**{chain: document})
     reports = (OutgoingReport.objects.filter(carrying_out, recipient=unit, period=period).distinct()
-               .select_related("unit").order_by("unit__name"))
-    return [ReportContent.from_json(r.snapshot) for r in reports]
+               .select_related("unit").order_by("unit__name", "unit_id", "-sent_at", "-pk"))
+    chosen = {}
+    for report in reports:  # per unit: its own plan's report before the document's, then the latest sent
+        best = chosen.get(report.unit_id)
+        if best is None or (best.document_id == document.pk and report.document_id != document.pk):
+            chosen[report.unit_id] = report
+    return [ReportContent.from_json(r.snapshot) for r in chosen.values()]
 
 
 def streamed_raw_sheets(*, kind, unit, document, period):

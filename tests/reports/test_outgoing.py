@@ -249,3 +249,23 @@ def test_a_reports_page_takes_the_same_queries_whatever_the_number_of_targets(
         response = client.get(reverse("reports:outgoing_detail", args=[report.pk]))
     assert "Báo cáo đã chốt: Phường A" in response.content.decode()
     assert "Phê duyệt báo cáo</button>" in response.content.decode()  # the leader approves before it is sent
+
+
+def test_a_commune_that_sent_on_the_plan_and_on_its_own_plan_is_consolidated_once(client, personas, tree, plans,
+                                                                                  period, rate):
+    # the review of 28/11/2026: one report per plan and period, so a commune could be counted twice; and a plan
+    # four steps from the resolution (ward → city → Party committee → resolution) was left out
+    resolution = plan_of(tree["VN"], rate, "71-NQ/TW")
+    party = plan_of(tree["HP"], rate, "02-CTr/TU")
+    party.implements.add(resolution)
+    city = plan_of(tree["HP"], rate, "10697/VP-VX")
+    city.implements.add(party)
+    plans["A"].implements.add(city)
+    client.force_login(personas["officer_a"])
+    for document in (plans["A"], resolution):
+        finalise(client, tree["A"], document, period)
+        send(client, OutgoingReport.objects.get(unit=tree["A"], document=document))
+    contents, _title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=resolution,
+                                period=period)
+    assert [c.unit_code for c in contents] == ["A"]
+    assert "12/KH-UBND" in contents[0].plan_label  # its report on its own plan, not the one on the resolution
