@@ -179,15 +179,20 @@ def _check_office_zip(data):
                 raise EvidenceRefused(SCRIPTED.format("macro hoặc ActiveX"))
             if "[content_types].xml" not in names:
                 raise EvidenceRefused(ACCEPTED)
-            types = []
+            scripted, main = [], []  # kept as read: the macro types seen, the main parts (at most two: one is right)
+
+            def content_type_of(element):
+                content_type = element.get("ContentType") or ""
+                if any(word in content_type.lower() for word in ("macroenabled", "vbaproject", "activex")):
+                    scripted[:] = [content_type]
+                elif (element.tag == f"{CONTENT_TYPES_NS}Override" and content_type in OOXML_MAIN
+                      and len(main) < 2):
+                    main.append((content_type, element.get("PartName") or ""))
+
             office_files.scan_part(archive, names["[content_types].xml"], max_elements=MAX_XML_ELEMENTS,
-                                   on_element=lambda el: types.append((el.tag, el.get("ContentType") or "",
-                                                                       el.get("PartName") or "")))
-            if any(word in content_type.lower() for _, content_type, _ in types
-                   for word in ("macroenabled", "vbaproject", "activex")):
+                                   on_element=content_type_of)
+            if scripted:
                 raise EvidenceRefused(SCRIPTED.format("macro"))
-            main = [(content_type, part) for tag, content_type, part in types
-                    if tag == f"{CONTENT_TYPES_NS}Override" and content_type in OOXML_MAIN]
             if len(main) != 1:
                 raise EvidenceRefused(ACCEPTED)
             kind, part = main[0]
