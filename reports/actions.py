@@ -34,6 +34,7 @@ from .models import (
     ReportStatus,
     ReportValue,
     SchoolReport,
+    SchoolReportAttachment,
     SchoolReportEntry,
     SchoolReportEntryChange,
 )
@@ -105,6 +106,39 @@ def get_or_start_report(*, school, period):
         raise WorkflowError(f"Trường chỉ lập báo cáo theo học kỳ, không lập báo cáo {period.name}.")
     report, _ = SchoolReport.objects.get_or_create(school=school, period=period)
     return report
+
+
+MAX_ATTACHMENTS = 20  # a report's evidence files: a few decisions and photos, not an archive
+
+
+@transaction.atomic
+def attach_to_report(*, school, period, uploaded, by):
+    """Keep a checked evidence file (targets.forms.EvidenceForm) with the school's report for the period, started if
+    need be: only while the report is editable and entry is open for the school (WorkflowError otherwise, nothing
+    kept, not even an empty report). The name the user gave is kept, cleaned, only to be shown and downloaded."""
+    from units.evidence import display_name
+
+    report = get_or_start_report(school=school, period=period)
+    report = SchoolReport.objects.select_for_update(of=("self",)).select_related("period", "school").get(pk=report.pk)
+    _check_editable(report, by)
+    if report.attachments.count() >= MAX_ATTACHMENTS:
+        raise WorkflowError(f"Báo cáo đã có {MAX_ATTACHMENTS} tệp minh chứng, không thêm được nữa: hãy gỡ bớt tệp không "
+                            "cần thiết hoặc gộp chúng lại.")
+    return SchoolReportAttachment.objects.create(
+        report=report, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+        content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
+
+
+@transaction.atomic
+def remove_attachment(*, attachment, by):
+    """Take an evidence file off the report while it is editable (WorkflowError otherwise); the file goes too."""
+    report = SchoolReport.objects.select_for_update(of=("self",)).select_related("period", "school").get(
+        pk=attachment.report_id)
+    _check_editable(report, by)
+    name = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def _lock(report, expected_version):

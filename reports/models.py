@@ -152,6 +152,43 @@ class SchoolReport(models.Model):
 
 
 
+def school_report_attachment_path(instance, filename):
+    """A generated name with the extension of what the file is (content_type, set from its content): the name the
+    uploader gave never reaches the disk."""
+    import uuid
+
+    from django.utils.text import slugify
+
+    from units.evidence import stored_extension
+
+    report = instance.report
+    folder = f"{slugify(report.period.code) or 'ky'}/{slugify(report.school.code) or 'truong'}"
+    return f"minh-chung-truong/{folder}/{uuid.uuid4().hex}{stored_extension(instance.content_type)}"
+
+
+class SchoolReportAttachment(models.Model):
+    """A file the school attaches to its report as evidence (a recognition decision, a photo, a spreadsheet…): added
+    and removed by the school's staff while the report is a draft or returned, read by whoever reads the report."""
+
+    report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.PROTECT,
+                               related_name="attachments")
+    file = models.FileField("tệp", upload_to=school_report_attachment_path, max_length=255)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("loại tệp", max_length=100)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người tải lên", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "minh chứng của báo cáo trường"
+        verbose_name_plural = "minh chứng của báo cáo trường"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class SchoolReportEntry(models.Model):
     """One raw figure of a school report."""
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from periods.models import SCHOOL_REPORT_KINDS, Period, PeriodException, current_period
+from targets.forms import EvidenceForm
 from targets.selection import SelectionForm, UnitSearchForm, plans_for
 from units import access
 from units.models import Role, UnitKind
@@ -24,6 +25,7 @@ from .models import (
     ReportEvent,
     ReportStatus,
     SchoolReport,
+    SchoolReportAttachment,
     SchoolReportEntryChange,
 )
 
@@ -161,6 +163,8 @@ def _school_report_page(request, school, period, report, form=None, *, items=Non
         "editable": can_fill and (report is None or report.is_editable) and not locked,
         "can_review": access.can_review_school(request.user, school), "return_form": return_form or ReturnForm(),
         "events": _history(report),
+        "attachments": list(report.attachments.select_related("uploaded_by")) if report else [],
+        "evidence_form": EvidenceForm(),
         "missing": actions.missing_items(report) if report else items,
     }
     return render(request, "reports/school_report_detail.html", context, status=status)
@@ -331,6 +335,68 @@ def _exception_return(unit, period):
 
 
 @login_required
+@require_POST
+def school_report_attach(request, school_pk, period_pk):
+    """The school's staff attach an evidence file to the report (a draft or returned, entry open): checked by its
+    whole content as every evidence file is (targets.forms.EvidenceForm); refused, nothing is kept."""
+    school = access.get_school_for_user(request, school_pk)
+    period = _school_period(period_pk)
+    if not access.can_fill_school_report(request.user, school):
+        raise PermissionDenied("Chỉ cán bộ của trường mới đính kèm được minh chứng cho báo cáo của trường.")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Chưa đính kèm: " + " ".join(form.errors.get("file", ["Tệp không hợp lệ."])))
+    else:
+        try:
+            attachment = actions.attach_to_report(school=school, period=period, uploaded=form.cleaned_data["file"],
+                                                  by=request.user)
+        except actions.WorkflowError as error:
+            messages.error(request, f"Chưa đính kèm: {error}")
+        else:
+            messages.success(request, f"Đã đính kèm “{attachment.original_name}”.")
+    return redirect(f"{reverse('reports:school_report_detail', args=[school.pk, period.pk])}#attachments")
+
+
+def _attachment(request, pk):
+    """An evidence file of a report the user reads (another unit's: not found)."""
+    attachment = get_object_or_404(SchoolReportAttachment.objects.select_related("report__school", "report__period"),
+                                   pk=pk)
+    access.get_school_for_user(request, attachment.report.school_id)
+    return attachment
+
+
+@login_required
+def school_report_attachment(request, pk):
+    from django.http import FileResponse
+
+    from units.evidence import EXTENSIONS, display_name
+
+    attachment = _attachment(request, pk)
+    # always a download, never shown in the browser, under the type it was checked as
+    content_type = attachment.content_type if attachment.content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, content_type=content_type,
+                            filename=display_name(attachment.original_name, attachment.content_type))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def school_report_attachment_remove(request, pk):
+    attachment = _attachment(request, pk)
+    report = attachment.report
+    if not access.can_fill_school_report(request.user, report.school):
+        raise PermissionDenied("Chỉ cán bộ của trường mới gỡ được minh chứng của báo cáo.")
+    try:
+        actions.remove_attachment(attachment=attachment, by=request.user)
+    except actions.WorkflowError as error:
+        messages.error(request, f"Chưa gỡ được tệp: {error}")
+    else:
+        messages.success(request, f"Đã gỡ tệp “{attachment.original_name}” khỏi báo cáo.")
+    return redirect(f"{reverse('reports:school_report_detail', args=[report.school_id, report.period_id])}#attachments")
+
+
+@login_required
 def school_report_xlsx(request, school_pk, period_pk):
     """The report as an Excel form to fill in offline, pre-filled with the figures entered so far."""
     school = access.get_school_for_user(request, school_pk)
@@ -380,6 +446,8 @@ def _upload_refused(request, school, period, errors):
         "editable": (report is None or report.is_editable) and not locked,
         "can_review": access.can_review_school(request.user, school), "return_form": ReturnForm(),
         "events": _history(report),
+        "attachments": list(report.attachments.select_related("uploaded_by")) if report else [],
+        "evidence_form": EvidenceForm(),
         "missing": actions.missing_items(report) if report else items,
         "upload_errors": errors,
     })

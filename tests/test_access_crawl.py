@@ -25,7 +25,14 @@ from django.utils import timezone
 
 from plans.models import PlanImport, PlanImportStatus, Task, TaskUpdate
 from reports.content import build_report_content
-from reports.models import BuildState, OutgoingReport, ReportBuild, ReportStatus, SchoolReport
+from reports.models import (
+    BuildState,
+    OutgoingReport,
+    ReportBuild,
+    ReportStatus,
+    SchoolReport,
+    SchoolReportAttachment,
+)
 from targets.actions import save_progress_value
 from targets.models import Evidence, ProgressValue
 from tests import evidence_files
@@ -57,6 +64,10 @@ KWARG_OBJECTS = {
     ("reports:school_report_xlsx", "period_pk"): "period",
     ("reports:school_report_upload", "school_pk"): "school",
     ("reports:school_report_upload", "period_pk"): "period",
+    ("reports:school_report_attach", "school_pk"): "school",
+    ("reports:school_report_attach", "period_pk"): "period",
+    ("reports:school_report_attachment", "pk"): "attachment",
+    ("reports:school_report_attachment_remove", "pk"): "attachment",
     ("reports:school_report_approve", "pk"): "school_report",
     ("reports:school_report_return", "pk"): "school_report",
     ("reports:period_remind", "period_pk"): "period",
@@ -102,10 +113,12 @@ KWARG_VALUES = {
 }
 # pages that read one object: in scope they answer 200 (so the crawler cannot pass by refusing everything)
 READS = {"targets:target_detail", "targets:value_row", "targets:evidence_download", "reports:outgoing_detail",
+         "reports:school_report_attachment",
          "reports:school_report_detail", "reports:school_report_xlsx", "reports:build_status", "reports:plan_coverage",
          "plans:plan_detail", "plans:task_detail", "plans:task_evidence_download"}
 # pages that change the object (or show the form to change it): in scope, a persona who may not change it gets 403
 WRITES = {"targets:value_edit", "targets:evidence_upload", "reports:school_report_upload",
+          "reports:school_report_attach", "reports:school_report_attachment_remove",
           "reports:school_report_approve", "reports:school_report_return", "reports:outgoing_send",
           "reports:outgoing_approve", "reports:outgoing_answer",
           "importer:plan_import_review", "importer:plan_import_decide", "importer:plan_import_create",
@@ -158,6 +171,7 @@ OBJECT_UNITS = {
     "evidence": lambda obj: ([obj.value.unit], False),
     "school": lambda obj: ([obj], False),
     "school_report": lambda obj: ([obj.school], False),
+    "attachment": lambda obj: ([obj.report.school], False),
     "build": lambda obj: ([obj.unit], False),
     "outgoing": lambda obj: ([obj.unit, obj.recipient], False),
     "plan_import": lambda obj: ([obj.unit], False),
@@ -253,6 +267,9 @@ def world(tree, personas, settings, tmp_path):
     schools = [tree["A-TH1"], tree["B-MN"]]
     school_reports = [SchoolReport.objects.create(school=s, period=period, status=ReportStatus.SUBMITTED)
                       for s in schools]
+    attachments = [SchoolReportAttachment.objects.create(
+        report=r, file=ContentFile(pdf, name="x.pdf"), original_name=f"minh-chung-{r.school.code}.pdf",
+        content_type="application/pdf", size=len(pdf)) for r in school_reports]
     builds = [ReportBuild.objects.create(unit=tree[c], document=documents[c], period=period, formats=["xlsx"],
                                          state=BuildState.SUCCEEDED) for c in ("A", "B")]
     outgoing = [OutgoingReport.objects.create(
@@ -273,6 +290,7 @@ def world(tree, personas, settings, tmp_path):
         "task": tasks, "task_update": task_updates,
         "period": [period], "target": list(targets.values()), "document": list(documents.values()),
         "evidence": evidence, "school": schools, "school_report": school_reports, "build": builds,
+        "attachment": attachments,
         "outgoing": outgoing, "plan_import": imports, "documents": documents,
         "account": [personas["principal_a"], personas["principal_b"]],
         "membership": [m for p in ("principal_a", "principal_b") for m in personas[p].memberships.all()],

@@ -309,11 +309,11 @@ def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_a
     save(3, 3)
     # session, the user with its memberships, the school, the period, the report, the items of the school's levels, its
     # figures, then for the missing items: the figures, the report's school and its items again; the events
-    # (with who), the figures each save changed (with their items)
-    with django_assert_num_queries(12):
+    # (with who), the figures each save changed (with their items), its evidence files (with who attached them)
+    with django_assert_num_queries(13):
         client.get(detail_url(school, period))
     save(len(codes), 4)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(detail_url(school, period))
     assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
     assert "Còn " not in response.content.decode()  # every item filled in
