@@ -391,9 +391,8 @@ def lead_names(documents):
 def _reported_tasks(unit, document):
     """The tasks a unit's report lists: every task of its own plan; of a plan issued above it, those it or a unit
     below it leads or coordinates (a school's report does not list the ward's sixty tasks)."""
-    if document.issuer_id == unit.pk:
-        return document.tasks.all()
-    return document.tasks.responsible_in_subtree(unit)
+    tasks = document.tasks.all() if document.issuer_id == unit.pk else document.tasks.responsible_in_subtree(unit)
+    return tasks.order_by("group__order", "order", "pk")  # the plan's order, ties in the order they were entered
 
 
 def _judged(targets):
