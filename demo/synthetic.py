@@ -33,7 +33,14 @@ from django.utils import timezone
 
 from periods.models import Period, PeriodKind
 from plans.models import Document, DocumentStatus, DocumentType
-from reports.models import ReportEvent, ReportStatus, SchoolReport, SchoolReportEntry, SchoolReportEntryChange
+from reports.models import (
+    ReportEvent,
+    ReportStatus,
+    SchoolReport,
+    SchoolReportAttachment,
+    SchoolReportEntry,
+    SchoolReportEntryChange,
+)
 from targets.fields import format_number
 from targets.models import (
     Aggregation,
@@ -256,6 +263,9 @@ def delete_synthetic():
     reports = SchoolReport.objects.filter(Q(school__in=units) | Q(period__in=periods))
     SchoolReportEntryChange.objects.filter(event__report__in=reports).delete()
     ReportEvent.objects.filter(report__in=reports).delete()
+    for attachment in SchoolReportAttachment.objects.filter(report__in=reports):  # the files too
+        attachment.file.delete(save=False)
+        attachment.delete()
     SchoolReportEntry.objects.filter(report__in=reports).delete()
     reports.delete()
     targets = Target.all_objects.filter(Q(indicator__in=indicators) | Q(document__issuer__in=units))

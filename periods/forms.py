@@ -178,6 +178,6 @@ class SchoolYearForm(forms.Form):
         first, second = int(school_year[:4]), int(school_year[-4:])
         if second != first + 1:
             raise ValidationError("Năm học phải có dạng 2027-2028 (hai năm liên tiếp).")
-        if not 2000 <= first <= 2100:
-            raise ValidationError("Năm học phải trong khoảng 2000-2001 đến 2100-2101.")
+        if not 2000 <= first <= 2099:  # its calendar year's periods are of the second year, at most 2100
+            raise ValidationError("Năm học phải trong khoảng 2000-2001 đến 2099-2100.")
         return school_year

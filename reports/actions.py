@@ -124,9 +124,12 @@ def attach_to_report(*, school, period, uploaded, by):
     if report.attachments.count() >= MAX_ATTACHMENTS:
         raise WorkflowError(f"Báo cáo đã có {MAX_ATTACHMENTS} tệp minh chứng, không thêm được nữa: hãy gỡ bớt tệp không "
                             "cần thiết hoặc gộp chúng lại.")
-    return SchoolReportAttachment.objects.create(
+    attachment = SchoolReportAttachment.objects.create(
         report=report, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
         content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
+    # a step of the report like a save: in its history, and a page opened before it submits nothing unseen
+    _step(report, by, ReportEvent.Action.ATTACHED, [], comment=attachment.original_name)
+    return attachment
 
 
 @transaction.atomic
@@ -138,6 +141,7 @@ def remove_attachment(*, attachment, by):
     name = attachment.file.name
     storage = attachment.file.storage
     attachment.delete()
+    _step(report, by, ReportEvent.Action.DETACHED, [], comment=attachment.original_name)  # who took which file off
     transaction.on_commit(lambda: storage.delete(name))
 
 

@@ -235,6 +235,8 @@ class ReportEvent(models.Model):
         RETURNED = "returned", "Trả lại"
         APPROVED = "approved", "Duyệt"
         REOPENED = "reopened", "Mở lại để chỉnh sửa"
+        ATTACHED = "attached", "Đính kèm minh chứng"
+        DETACHED = "detached", "Gỡ minh chứng"
 
     report = models.ForeignKey(SchoolReport, verbose_name="báo cáo", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("thao tác", max_length=16, choices=Action.choices)

@@ -343,6 +343,9 @@ def school_report_attach(request, school_pk, period_pk):
     period = _school_period(period_pk)
     if not access.can_fill_school_report(request.user, school):
         raise PermissionDenied("Chỉ cán bộ của trường mới đính kèm được minh chứng cho báo cáo của trường.")
+    if (not school.is_in_force_during(period.start, period.end)
+            and not SchoolReport.objects.filter(school=school, period=period).exists()):
+        raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Chưa đính kèm: " + " ".join(form.errors.get("file", ["Tệp không hợp lệ."])))
@@ -377,6 +380,7 @@ def school_report_attachment(request, pk):
     response = FileResponse(attachment.file.open("rb"), as_attachment=True, content_type=content_type,
                             filename=display_name(attachment.original_name, attachment.content_type))
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # a school's evidence is not kept by a shared cache
     return response
 
 

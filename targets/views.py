@@ -167,5 +167,6 @@ def evidence_download(request, pk):
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, content_type=content_type,
                             filename=display_name(evidence.original_name, evidence.content_type))
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # a unit's evidence is not kept by a shared cache
     return response
 

@@ -66,7 +66,8 @@ def test_a_school_years_usual_periods_are_created_at_once(admin, db):
     ("2027-2029", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),
     ("2027", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),
     ("", "Hãy nhập năm học, ví dụ 2027-2028."),
-    ("1899-1900", "Năm học phải trong khoảng 2000-2001 đến 2100-2101."),
+    ("1899-1900", "Năm học phải trong khoảng 2000-2001 đến 2099-2100."),
+    ("2100-2101", "Năm học phải trong khoảng 2000-2001 đến 2099-2100."),
     ("٢٠٢٧-٢٠٢٨", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),  # other digits: no second set of semesters
 ])
 def test_a_wrong_school_year_is_refused_and_creates_nothing(admin, db, typed, message):

@@ -142,3 +142,37 @@ def test_the_reports_page_reads_its_files_in_one_query(client, personas, tree, p
     with django_assert_max_num_queries(first):
         page = client.get(url)
     assert page.content.decode().count('href="/bao-cao/minh-chung/') == 5
+
+
+def test_attaching_and_removing_are_steps_of_the_report_in_its_history(client, personas, tree, period):
+    # the review of 28/11/2026: a file removed left no trace, and a page opened before it still submitted
+    client.force_login(personas["principal_a"])
+    attach(client, tree["A-TH1"], period)
+    report = SchoolReport.objects.get()
+    seen = report.version
+    attachment = SchoolReportAttachment.objects.get()
+    client.post(reverse("reports:school_report_attachment_remove", args=[attachment.pk]))
+    report.refresh_from_db()
+    assert report.version == seen + 1
+    assert list(report.events.order_by("pk").values_list("action", "comment")) == [
+        ("attached", "quyet-dinh-cong-nhan.pdf"), ("detached", "quyet-dinh-cong-nhan.pdf")]
+    page = client.get(reverse("reports:school_report_detail", args=[tree["A-TH1"].pk, period.pk]))
+    assertContains(page, "Gỡ minh chứng")
+
+
+def test_a_school_not_open_during_the_period_gets_no_report_by_an_attachment(client, personas, tree, period):
+    school = tree["A-TH1"]
+    school.valid_from = period.end + timedelta(days=1)
+    school.save()
+    client.force_login(personas["principal_a"])
+    upload = SimpleUploadedFile("x.pdf", evidence_files.pdf(), content_type="application/pdf")
+    response = client.post(reverse("reports:school_report_attach", args=[school.pk, period.pk]), {"file": upload})
+    assert response.status_code == 404
+    assert not SchoolReport.objects.exists()
+
+
+def test_a_download_is_kept_by_no_shared_cache(client, personas, tree, period):
+    client.force_login(personas["principal_a"])
+    attach(client, tree["A-TH1"], period)
+    download = client.get(reverse("reports:school_report_attachment", args=[SchoolReportAttachment.objects.get().pk]))
+    assert download["Cache-Control"] == "private, no-store"
