@@ -38,12 +38,36 @@
   // chosen radio button with data-confirm (the answer to a report: acknowledge or return, each its own
   // question); one with data-busy-text is disabled once sent and shows that step instead of its label (no
   // double sending).
+  // A form marked data-guard-unsaved (the school's report) that holds what was typed and not saved: sending another
+  // form of the page (attaching a file, uploading the Excel form) or leaving it asks first, since the page that
+  // comes back shows what was saved, not what was typed.
+  var UNSAVED = "Bạn có nội dung đã nhập trong báo cáo nhưng chưa lưu. Nếu tiếp tục, nội dung đó sẽ mất: hãy bấm "
+    + "“Lưu nháp” trước. Vẫn tiếp tục?";
+  function unsavedElsewhere(form) {
+    return Array.prototype.some.call(document.querySelectorAll("form[data-guard-unsaved][data-dirty=true]"),
+      function (guarded) { return guarded !== form; });
+  }
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-guard-unsaved")) { form.dataset.dirty = "true"; }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector("form[data-guard-unsaved][data-dirty=true]:not([data-sending=true])")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var button = event.submitter || form.querySelector("button[type=submit], button:not([type])");
     var chosen = form.querySelector("input[type=radio][data-confirm]:checked");
     var question = (button && button.dataset.confirm) || (chosen && chosen.dataset.confirm) || form.dataset.confirm;
+    var losing = !form.hasAttribute("hx-post") && unsavedElsewhere(form);
+    if (losing && !window.confirm(UNSAVED)) { event.preventDefault(); return; }
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    if (losing || form.hasAttribute("data-guard-unsaved")) {  // leaving the page on purpose: no second question
+      document.querySelectorAll("form[data-guard-unsaved]").forEach(function (guarded) { guarded.dataset.sending = "true"; });
+    }
     if (form.dataset.busy === "true") { event.preventDefault(); return; }
     var busy = (button && button.dataset.busyText) || form.dataset.busyText;
     if (!busy || form.hasAttribute("hx-post")) { return; }

@@ -154,3 +154,39 @@ def test_the_answer_to_a_report_is_chosen_then_confirmed(live_server, browser, t
     assert OutgoingReport.objects.get(pk=report.pk).status == OutgoingStatus.RETURNED
     assert refused == []
     context.close()
+
+
+def test_attaching_a_file_asks_first_when_the_report_holds_what_was_typed_and_not_saved(
+        live_server, browser, tree, personas, period, tmp_path, settings):
+    """Attaching evidence sends its own form: the page that comes back shows the report as saved, so figures typed
+    and not saved would go. With something typed, the portal asks; declined, nothing is sent and the figure stays."""
+    from reports.models import SchoolReportAttachment
+    from tests import evidence_files
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ensure_report_items()
+    evidence = tmp_path / "quyet-dinh.pdf"
+    evidence.write_bytes(evidence_files.pdf())
+    context, page, refused = open_page(browser)
+    log_in(page, live_server.url, "principal_a")
+    page.goto(f"{live_server.url}/bao-cao/truong/{tree['A-TH1'].pk}/ky/{period.pk}/")
+    field = page.locator("#report-form input[type=text], #report-form input[inputmode]").first
+    field.fill("36")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.set_input_files("#id_evidence_file", str(evidence))
+    page.click("#attach-form button[type=submit]")
+    page.wait_for_timeout(300)
+    assert questions and "chưa lưu" in questions[0]
+    assert not SchoolReportAttachment.objects.exists() and field.input_value() == "36"  # stayed, kept
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    with page.expect_navigation():
+        page.click("#attach-form button[type=submit]")
+    assert SchoolReportAttachment.objects.count() == 1
+    assert refused == []
+    context.close()
