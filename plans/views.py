@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units import access
+from units.evidence import evidence_response
 from units.models import Membership, Unit
 
 from .actions import (
@@ -250,6 +250,5 @@ def task_evidence_download(request, pk):
         pk)
     # a report the task's page does not show the user (the lead unit's working data, read from below) is not found
     update = get_object_or_404(_task_updates(request.user, update.task), pk=update.pk)
-    return FileResponse(update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name,
-                        content_type=update.evidence_type)
+    return evidence_response(update.evidence, update.evidence_name, update.evidence_type)
 

@@ -370,18 +370,10 @@ def _attachment(request, pk):
 
 @login_required
 def school_report_attachment(request, pk):
-    from django.http import FileResponse
-
-    from units.evidence import EXTENSIONS, display_name
+    from units.evidence import evidence_response
 
     attachment = _attachment(request, pk)
-    # always a download, never shown in the browser, under the type it was checked as
-    content_type = attachment.content_type if attachment.content_type in EXTENSIONS else "application/octet-stream"
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, content_type=content_type,
-                            filename=display_name(attachment.original_name, attachment.content_type))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"  # a school's evidence is not kept by a shared cache
-    return response
+    return evidence_response(attachment.file, attachment.original_name, attachment.content_type)
 
 
 @login_required

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from periods.models import Period, trend_periods
 from plans.models import Document
 from units import access
-from units.evidence import EXTENSIONS, display_name
+from units.evidence import evidence_response
 from units.models import Unit
 
 from .actions import PeriodLockedError, StaleValueError, attach_evidence, save_progress_value
@@ -162,11 +161,5 @@ def evidence_upload(request, pk, period_pk):
 @login_required
 def evidence_download(request, pk):
     evidence = access.get_object_for_user(request.user, Evidence.objects.select_related("value__unit"), pk)
-    # always a download, never shown in the browser, under the type it was checked as (older rows: cleaned again)
-    content_type = evidence.content_type if evidence.content_type in EXTENSIONS else "application/octet-stream"
-    response = FileResponse(evidence.file.open("rb"), as_attachment=True, content_type=content_type,
-                            filename=display_name(evidence.original_name, evidence.content_type))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"  # a unit's evidence is not kept by a shared cache
-    return response
+    return evidence_response(evidence.file, evidence.original_name, evidence.content_type)  # older rows: cleaned too
 

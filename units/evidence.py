@@ -263,3 +263,17 @@ def display_name(name, content_type):
         stem, _, extension = text.rpartition(".")
         text = f"{stem[:254 - len(extension)]}.{extension}"
     return text
+
+
+def evidence_response(file, name, content_type):
+    """An evidence file (a value's, a school report's, a task report's) as the one answer every download gives:
+    always a download, never shown in the browser, under the type it was checked as (anything else: octet-stream),
+    its name cleaned (display_name), nosniff, and kept by no shared cache."""
+    from django.http import FileResponse
+
+    checked = content_type if content_type in EXTENSIONS else "application/octet-stream"
+    response = FileResponse(file.open("rb"), as_attachment=True, content_type=checked,
+                            filename=display_name(name, content_type))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

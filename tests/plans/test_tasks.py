@@ -110,6 +110,8 @@ def test_the_lead_unit_reports_the_state_with_a_note_and_evidence(client, person
     assertContains(page, "bien-ban.pdf")
     download = client.get(f"/ke-hoach/nhiem-vu/minh-chung/{update.pk}/")
     assert download["Content-Disposition"].startswith("attachment")
+    # the one answer of every evidence download (units.evidence.evidence_response); this one had neither until 28/11
+    assert (download["X-Content-Type-Options"], download["Cache-Control"]) == ("nosniff", "private, no-store")
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     client.force_login(personas["officer_b"])
     assert client.get(f"/ke-hoach/nhiem-vu/minh-chung/{update.pk}/").status_code == 404
