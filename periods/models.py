@@ -122,6 +122,19 @@ class Period(models.Model):
     def locks_on(self):
         return self.deadline + timedelta(days=self.lock_after_days)
 
+    def state_label(self, today=None):
+        """Where the period stands, as the periods' list says it: to come, in progress, waiting for the reports,
+        past its deadline with entry still open, locked. The lock and the deadline first: a year's deadline (15/12)
+        comes before its end."""
+        today = today or timezone.localdate()
+        if today < self.start:
+            return "Sắp tới"
+        if today > self.locks_on:
+            return "Đã khóa nhập"
+        if today > self.deadline:
+            return "Quá hạn, còn nhập"
+        return "Đang diễn ra" if today <= self.end else "Chờ báo cáo"
+
     def is_overdue(self, today=None):
         return (today or timezone.localdate()) > self.deadline
 

@@ -32,10 +32,8 @@ def period_list(request):
 def _list_page(request, school_year_form, status=200):
     today = timezone.localdate()
     periods = list(Period.objects.order_by("-start", "end"))
-    for period in periods:  # the lock and the deadline first: a year's deadline (15/12) comes before its end
-        period.state = ("Sắp tới" if today < period.start else "Đã khóa nhập" if today > period.locks_on
-                        else "Quá hạn, còn nhập" if today > period.deadline else "Đang diễn ra" if today <= period.end
-                        else "Chờ báo cáo")
+    for period in periods:
+        period.state = period.state_label(today)
     return render(request, "periods/period_list.html", {"periods": periods, "school_year_form": school_year_form,
                                                         "today": today}, status=status)
 
