@@ -126,6 +126,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's plain widgets written in Python, the others through its templates (config/form_renderer.py)
+FORM_RENDERER = "config.form_renderer.WidgetRenderer"
+
 AUTHENTICATION_BACKENDS = [
     # first, so that a locked-out account or address is refused before its password is checked
     "axes.backends.AxesStandaloneBackend",

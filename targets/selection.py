@@ -18,8 +18,10 @@ def plans_for(unit):
     ancestors or by the bodies of their level, such as the Politburo or the city Party committee) and signed: a
     draft applies only at its issuer (and is read above it), not yet to the units below."""
     plans = (Document.objects.filter(access.issued_above_condition(unit), targets__is_projection=False)
-             .filter(no_draft_from_above_unit(unit, prefix="")).distinct().select_related("issuer"))
-    return sorted(plans, key=lambda d: (d.issuer_id != unit.pk, -d.issuer.depth, d.title))
+             .filter(no_draft_from_above_unit(unit, prefix="")).distinct().select_related("issuer")
+             .order_by())  # sorted here: the model's ordering would cost the query's compilation, not the order
+    return sorted(plans, key=lambda d: (d.issuer_id != unit.pk, -d.issuer.depth, d.title,  # then the newest first
+                                        -(d.issued_on.toordinal() if d.issued_on else 0), -(d.issued_year or 0), d.pk))
 
 
 class ObjectChoiceField(forms.ChoiceField):
