@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from periods.models import Period, PeriodKind
-from plans.models import Document, DocumentStatus, DocumentType
+from plans.models import Document, DocumentStatus, DocumentType, TaskUpdate
 from reports.models import (
     ReportEvent,
     ReportStatus,
@@ -57,6 +57,7 @@ from targets.models import (
     TargetRevision,
     ValueSource,
 )
+from units import stored_files
 from units.models import Membership, Role, Unit, UnitKind
 
 ROOT_CODE = "VN"
@@ -256,16 +257,18 @@ def delete_synthetic():
     periods = Period.objects.filter(code__startswith=CODE_PREFIX)
     values = ProgressValue.all_objects.filter(Q(unit__in=units) | Q(indicator__in=indicators) | Q(period__in=periods))
     ProgressValueChange.objects.filter(value__in=values).delete()
-    Evidence.objects.filter(value__in=values).delete()
+    evidence = Evidence.objects.filter(value__in=values)
+    files = [row.file for row in evidence.only("file")]  # deleted with the rows, once this commits
+    evidence.delete()
     # The public delete() would load every value into memory because changes and evidence cascade from
     # them; both were removed just above, so one DELETE is enough.
     deleted = values._raw_delete(values.db)
     reports = SchoolReport.objects.filter(Q(school__in=units) | Q(period__in=periods))
     SchoolReportEntryChange.objects.filter(event__report__in=reports).delete()
     ReportEvent.objects.filter(report__in=reports).delete()
-    for attachment in SchoolReportAttachment.objects.filter(report__in=reports):  # the files too
-        attachment.file.delete(save=False)
-        attachment.delete()
+    attachments = SchoolReportAttachment.objects.filter(report__in=reports)
+    files += [row.file for row in attachments.only("file")]
+    attachments.delete()
     SchoolReportEntry.objects.filter(report__in=reports).delete()
     reports.delete()
     targets = Target.all_objects.filter(Q(indicator__in=indicators) | Q(document__issuer__in=units))
@@ -273,6 +276,7 @@ def delete_synthetic():
     TargetHorizon.objects.filter(target__in=targets).delete()
     targets.filter(part_of__isnull=False).delete()
     targets.delete()
+    files += [row.evidence for row in TaskUpdate.objects.filter(task__document__issuer__in=units).only("evidence")]
     Document.all_objects.filter(issuer__in=units).delete()
     TargetResponsibility.objects.filter(unit__in=units).delete()
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
@@ -281,6 +285,7 @@ def delete_synthetic():
         Unit.objects.filter(pk__in=units, depth=depth).delete()
     indicators.delete()
     periods.delete()
+    stored_files.delete_on_commit(*files)
     return deleted
 
 

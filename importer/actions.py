@@ -30,6 +30,7 @@ from django.utils import timezone
 from plans.models import Document, DocumentStatus, DocumentType, PlanImport, PlanImportStatus, Task, TaskGroup
 from targets.actions import record_target_revisions
 from targets.models import Indicator, ResponsibilityRole, Target, TargetHorizon, TargetResponsibility
+from units import stored_files
 from units.models import Unit
 
 from . import gold, matching, reading_job, tasks
@@ -39,9 +40,10 @@ EDITABLE = ("indicator", "comparator", "value", "value_max", "unit", "level_labe
             "indicator_id", "parent_id")
 
 
-@transaction.atomic
+@stored_files.atomic
 def start_import(*, unit, uploaded_file, by):
-    """Store the file and an import in the reading state; its reading is queued once this commits.
+    """Store the file and an import in the reading state; its reading is queued once this commits (the file goes
+    again if the import is not saved).
 
     The file was checked by PlanUploadForm (kind, size); what is in it is the job's to read, so that a file
     that takes long or much memory to read costs a worker's child process, not the request.
@@ -49,7 +51,7 @@ def start_import(*, unit, uploaded_file, by):
     source_name = Path(getattr(uploaded_file, "name", "") or "tệp tải lên").name[:255]
     plan_import = PlanImport(unit=unit, uploaded_by=by, source_name=source_name, status=PlanImportStatus.READING,
                              progress="Đang chờ đọc tệp", heartbeat_at=timezone.now())
-    plan_import.source_file.save(source_name, uploaded_file, save=False)
+    stored_files.store(plan_import.source_file, source_name, uploaded_file)
     plan_import.save()
     tasks.enqueue_reading(plan_import)
     return plan_import

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plans.models import PlanImport, PlanImportStatus
+from units import stored_files
 
 from . import matching
 from .extraction import ExtractionError
@@ -145,8 +146,6 @@ def _record_failure(plan_import, message):
 def drop_file(plan_import):
     """Forget the stored upload (its text is kept, or the import is given up); deleted once this commits.
     The caller saves the import."""
-    name, storage = plan_import.source_file.name, plan_import.source_file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    stored_files.delete_on_commit(plan_import.source_file)
     plan_import.source_file = ""
 

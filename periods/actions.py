@@ -37,34 +37,70 @@ def school_year_specs(school_year):
     ]
 
 
+# about three months: a new semester left shorter by the other semester of its year, kept, says that one's dates
+# are wrong (a semester is four to five months)
+MIN_SEMESTER_DAYS = 90
+
+
 @transaction.atomic
 def create_school_year(school_year):
     """Create the school year's usual periods that do not exist yet (an existing period of the same kind and school
     year, or year, is kept as it is): ([created], [kept]). Each new period passes the rules of the one-period form
-    (PeriodForm: its code free, its dates inside its year, semesters not overlapping); Học kỳ II starts the day after
-    a Học kỳ I kept with a later end. A period refused refuses them all (ValidationError, nothing created)."""
+    (PeriodForm: its code free, its dates inside its year, semesters not overlapping); a new semester gives way to
+    the other semester of its year when that one is kept (_beside_kept_semester). A period refused refuses them all
+    (ValidationError, nothing created)."""
     created, kept, refusals = [], [], []
-    for kind, named_year, year, start, end, deadline in school_year_specs(school_year):
-        same = Period.objects.filter(kind=kind)
-        existing = (same.filter(school_year=named_year) if named_year else same.filter(year=year)).first()
-        if existing:
-            kept.append(existing)
+    specs = school_year_specs(school_year)
+    found = {kind: _existing(kind, named_year, year) for kind, named_year, year, *_dates in specs}
+    for kind, named_year, year, start, end, deadline in specs:
+        if found[kind]:
+            kept.append(found[kind])
             continue
-        if kind == PeriodKind.SEMESTER_2:
-            first = next((p for p in kept + created if p.kind == PeriodKind.SEMESTER_1), None)
-            if first is not None and first.end >= start:
-                start = first.end + timedelta(days=1)
+        name = _period_name(kind, named_year, year)
+        try:
+            start, end, deadline = _beside_kept_semester(kind, start, end, deadline, found)
+        except ValidationError as refused:
+            refusals += [f"{name}: {message}" for message in refused.messages]
+            continue
         form = PeriodForm({"kind": kind, "school_year": named_year, "year": year or "", "code": "",
                            "start": start.isoformat(), "end": end.isoformat(), "deadline": deadline.isoformat(),
                            "lock_after_days": 7})
         if not form.is_valid():
-            name = _period_name(kind, named_year, year)
             refusals += [f"{name}: {message}" for errors in form.errors.values() for message in errors]
             continue
         created.append(form.save())
     if refusals:
         raise ValidationError(refusals)
     return created, kept
+
+
+def _existing(kind, school_year, year):
+    same = Period.objects.filter(kind=kind)
+    return (same.filter(school_year=school_year) if school_year else same.filter(year=year)).first()
+
+
+def _beside_kept_semester(kind, start, end, deadline, found):
+    """A new semester's (start, end, deadline) beside the other semester of its year when that one is kept and its
+    usual dates would overlap it: Học kỳ II starts the day after a Học kỳ I that ends late, Học kỳ I ends the day
+    before a Học kỳ II that starts early (its report due as many days after its end as usual). ValidationError,
+    naming the kept semester, when that leaves less than MIN_SEMESTER_DAYS."""
+    first, second = found[PeriodKind.SEMESTER_1], found[PeriodKind.SEMESTER_2]
+    if kind == PeriodKind.SEMESTER_2 and first is not None and first.end >= start:
+        kept, start = first, first.end + timedelta(days=1)
+        squeezed = (f"phải bắt đầu sau ngày {first.end:%d/%m/%Y} nên không còn đủ {MIN_SEMESTER_DAYS} ngày đến "
+                    f"{end:%d/%m/%Y}. Hãy sửa ngày kết thúc của {first.name}")
+    elif kind == PeriodKind.SEMESTER_1 and second is not None and second.start <= end:
+        report_days = deadline - end
+        kept, end = second, second.start - timedelta(days=1)
+        deadline = end + report_days
+        squeezed = (f"phải kết thúc trước ngày {second.start:%d/%m/%Y} nên không còn đủ {MIN_SEMESTER_DAYS} ngày "
+                    f"kể từ {start:%d/%m/%Y}. Hãy sửa ngày bắt đầu của {second.name}")
+    else:
+        return start, end, deadline
+    if (end - start).days + 1 < MIN_SEMESTER_DAYS:
+        raise ValidationError(f"Trùng thời gian với {kept.name} đã có (mã {kept.code}, từ {kept.start:%d/%m/%Y} đến "
+                              f"{kept.end:%d/%m/%Y}): học kỳ này {squeezed} rồi tạo lại năm học.")
+    return start, end, deadline
 
 
 def in_use(period):

@@ -7,6 +7,8 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
+from units import stored_files
+
 from .models import Document, DocumentRevision, DocumentStatus, Task, TaskUpdate
 
 
@@ -122,12 +124,13 @@ def reported_state(task):
     return {"status": task.status, "due_date": task.due_date}
 
 
-@transaction.atomic
+@stored_files.atomic
 def update_task(*, task, status, due_date, note, by, seen, evidence=None, lead_unit=None):
     """Record a report on a task (state, due date, note, evidence, or a new lead unit) and apply it.
 
     `seen`: the fingerprint of reported_state() the report was made from; StaleEditError if the task changed
-    since (a report from a stale page would put back the state or due date someone else had just set)."""
+    since (a report from a stale page would put back the state or due date someone else had just set). The
+    evidence file goes again if the report is not saved."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     check_not_stale(seen=seen, current=task, state=reported_state(task),
                     history=task.updates.select_related("created_by"))
@@ -135,7 +138,8 @@ def update_task(*, task, status, due_date, note, by, seen, evidence=None, lead_u
                         due_date=due_date, lead_before=task.lead_unit, lead_unit=lead_unit or task.lead_unit,
                         note=note)
     if evidence is not None:
-        update.evidence, update.evidence_name, update.evidence_type = evidence, evidence.shown_name, evidence.checked_type
+        update.evidence_name, update.evidence_type = evidence.shown_name, evidence.checked_type
+        stored_files.store(update.evidence, evidence.name, evidence)
     update.save()
     task.status, task.due_date, task.lead_unit = status, due_date, update.lead_unit
     task.save(update_fields=["status", "due_date", "lead_unit"])

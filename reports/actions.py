@@ -22,7 +22,7 @@ from django.utils import timezone
 from periods.models import PeriodException
 from targets.fields import plain_decimal
 from targets.models import ProgressValue, ValueSource
-from units import access
+from units import access, stored_files
 from units.models import Membership, Role
 
 from . import builds, notifications, queries
@@ -111,11 +111,12 @@ def get_or_start_report(*, school, period):
 MAX_ATTACHMENTS = 20  # a report's evidence files: a few decisions and photos, not an archive
 
 
-@transaction.atomic
+@stored_files.atomic
 def attach_to_report(*, school, period, uploaded, by):
     """Keep a checked evidence file (targets.forms.EvidenceForm) with the school's report for the period, started if
     need be: only while the report is editable and entry is open for the school (WorkflowError otherwise, nothing
-    kept, not even an empty report). The name the user gave is kept, cleaned, only to be shown and downloaded."""
+    kept, not even an empty report, nor the file). The name the user gave is kept, cleaned, only to be shown and
+    downloaded."""
     from units.evidence import display_name
 
     report = get_or_start_report(school=school, period=period)
@@ -124,9 +125,11 @@ def attach_to_report(*, school, period, uploaded, by):
     if report.attachments.count() >= MAX_ATTACHMENTS:
         raise WorkflowError(f"Báo cáo đã có {MAX_ATTACHMENTS} tệp minh chứng, không thêm được nữa: hãy gỡ bớt tệp không "
                             "cần thiết hoặc gộp chúng lại.")
-    attachment = SchoolReportAttachment.objects.create(
-        report=report, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+    attachment = SchoolReportAttachment(
+        report=report, original_name=display_name(uploaded.name, uploaded.sniffed_type),
         content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
+    stored_files.store(attachment.file, uploaded.name, uploaded)
+    attachment.save()
     # a step of the report like a save: in its history, and a page opened before it submits nothing unseen
     _step(report, by, ReportEvent.Action.ATTACHED, [], comment=attachment.original_name)
     return attachment
@@ -138,11 +141,9 @@ def remove_attachment(*, attachment, by):
     report = SchoolReport.objects.select_for_update(of=("self",)).select_related("period", "school").get(
         pk=attachment.report_id)
     _check_editable(report, by)
-    name = attachment.file.name
-    storage = attachment.file.storage
     attachment.delete()
     _step(report, by, ReportEvent.Action.DETACHED, [], comment=attachment.original_name)  # who took which file off
-    transaction.on_commit(lambda: storage.delete(name))
+    stored_files.delete_on_commit(attachment.file)
 
 
 def _lock(report, expected_version):

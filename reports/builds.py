@@ -30,6 +30,7 @@ from django.utils import timezone
 from periods.models import Period, trend_periods
 from plans.models import Document, Task
 from targets.models import ProgressValue, Target, TargetHorizon, TargetResponsibility
+from units import stored_files
 from units.links import absolute_url
 from units.models import Membership, Role, Unit
 from units.storage_errors import is_storage_failure
@@ -227,15 +228,16 @@ def _beat(build):
         raise BuildTakenOver(build.pk)
 
 
+@stored_files.atomic
 def _succeed(build, files):
+    """Keep the files and record the success; neither (no file left behind) if one file cannot be written or
+    another run has the build."""
     stem = file_stem(build)
     for fmt, data in files.items():
-        getattr(build, f"{fmt}_file").save(f"{stem}.{fmt}", ContentFile(data), save=False)
+        stored_files.store(getattr(build, f"{fmt}_file"), f"{stem}.{fmt}", ContentFile(data))
     now = timezone.now()
     if not _held(build).update(state=BuildState.SUCCEEDED, finished_at=now, heartbeat_at=now, error="",
                                xlsx_file=build.xlsx_file, pdf_file=build.pdf_file, docx_file=build.docx_file):
-        for fmt in files:
-            getattr(build, f"{fmt}_file").delete(save=False)
         raise BuildTakenOver(build.pk)
     build.state, build.finished_at, build.heartbeat_at, build.error = BuildState.SUCCEEDED, now, now, ""
 

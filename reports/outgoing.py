@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from periods.models import PeriodException
-from units import access
+from units import access, stored_files
 from units.models import Unit, UnitKind
 
 from . import notifications
@@ -73,7 +73,7 @@ NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào n
                     "bảng điều khiển để lấy tệp Excel (số liệu gốc theo từng tỉnh), PDF và Word.")
 
 
-@transaction.atomic
+@stored_files.atomic
 def finalise_report(*, unit, document, period, number, narratives, by, seen_narratives=None, expected_version=None):
     """Freeze the report: a snapshot of its content and its Excel and PDF, which never change after, with the
     signature left without a name until the unit's leader approves it.
@@ -124,15 +124,16 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
 
 
 def _write_files(report, content):
-    """The report's files from its content: at finalising, and again at approval (the signature's name)."""
+    """The report's files from its content: at finalising, and again at approval (the signature's name). Those
+    they replace go once the step commits; they go themselves if it fails."""
     from .pdf import write_report_pdf
     from .report_docx import write_report_docx
     from .report_xlsx import write_report_xlsx
 
     stem = file_stem(report)
-    report.xlsx_file.save(f"{stem}.xlsx", ContentFile(write_report_xlsx(content)), save=False)
-    report.pdf_file.save(f"{stem}.pdf", ContentFile(write_report_pdf(content)), save=False)
-    report.docx_file.save(f"{stem}.docx", ContentFile(write_report_docx(content)), save=False)
+    stored_files.replace(report.xlsx_file, f"{stem}.xlsx", ContentFile(write_report_xlsx(content)))
+    stored_files.replace(report.pdf_file, f"{stem}.pdf", ContentFile(write_report_pdf(content)))
+    stored_files.replace(report.docx_file, f"{stem}.docx", ContentFile(write_report_docx(content)))
     report.save(update_fields=["xlsx_file", "pdf_file", "docx_file"])
 
 
@@ -173,7 +174,7 @@ def signature_name(user):
     return user.get_full_name() or user.username
 
 
-@transaction.atomic
+@stored_files.atomic
 def approve_report(*, report, by, expected_version):
     """The unit's leader approves the report as its page showed it: their name goes under the signature and
     the files are written again from the frozen snapshot (same figures); then it may be sent."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from periods.models import Period
 from plans.actions import check_not_stale
 from plans.models import Document, DocumentStatus
+from units import stored_files
 from units.evidence import display_name
 
 from .fields import plain_decimal
@@ -232,17 +233,19 @@ def _entered_values(keyed, *, lock=False):
             if (key := (row.target_id, row.unit_id, row.period_id)) in wanted}
 
 
-@transaction.atomic
+@stored_files.atomic
 def attach_evidence(*, value, uploaded, by):
     """Keep a checked evidence file (EvidenceForm) under a generated name (Evidence.file's evidence_path); the
     name the user gave is kept, cleaned, only to be shown and offered as the download's name. Refused once the
-    value's period is locked for its unit and `by` (PeriodLockedError), as the figure itself is."""
+    value's period is locked for its unit and `by` (PeriodLockedError), as the figure itself is. The file goes
+    again if its row is not saved."""
     if value.period.is_locked_for_user(by, value.unit):
         raise PeriodLockedError(value.period.lock_message(value.unit))
-    return Evidence.objects.create(
-        value=value, file=uploaded, original_name=display_name(uploaded.name, uploaded.sniffed_type),
-        content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by,
-    )
+    evidence = Evidence(value=value, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+                        content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
+    stored_files.store(evidence.file, uploaded.name, uploaded)
+    evidence.save()
+    return evidence
 
 
 # --- archiving: nothing that holds entered figures or their history is deleted ----------------------------

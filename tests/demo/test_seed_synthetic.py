@@ -8,15 +8,18 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from demo.synthetic import PLAN_TITLE, Size, themes
 from periods.models import Period
-from plans.models import Document
-from targets.models import Indicator, ProgressValue, Target, TargetHorizon
+from plans.models import Document, Task, TaskUpdate
+from reports.models import SchoolReport, SchoolReportAttachment
+from targets.models import Evidence, Indicator, ProgressValue, Target, TargetHorizon
 from targets.queries import rollup
 from tests.factories import make_unit, sign_in
+from tests.failed_writes import media_files
 from units.models import Membership, Unit
 
 SMALL = ["--communes", "3", "--schools-per-commune", "4", "--indicators", "6", "--periods", "3"]
@@ -168,3 +171,23 @@ def test_replace_rebuilds_and_leaves_other_units_alone(db):
     assert set(Unit.objects.filter(code__startswith="DK").values_list("code", flat=True)) == {"DK", "DK-TH1"}
     assert ProgressValue.objects.filter(pk=kept.pk).exists()
     assert Indicator.objects.filter(code="gv-dat-chuan").exists()
+
+
+def test_replace_deletes_the_old_runs_files_once_it_commits(seeded, settings, tmp_path,
+                                                              django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    value = ProgressValue.objects.filter(period__code__startswith="sy-").select_related("unit", "period").first()
+    evidence = Evidence(value=value, original_name="quyet-dinh.pdf", content_type="application/pdf", size=8)
+    evidence.file.save("quyet-dinh.pdf", ContentFile(b"%PDF-1.4"))
+    report, _ = SchoolReport.objects.get_or_create(school=value.unit, period=value.period)
+    attachment = SchoolReportAttachment(report=report, original_name="anh.png", content_type="image/png", size=8)
+    attachment.file.save("anh.png", ContentFile(b"\x89PNG"))
+    task = Task.objects.create(document=Document.objects.filter(title=PLAN_TITLE).first(), text="Rà soát")
+    TaskUpdate(task=task, status=task.status, note="Đã rà soát").evidence.save("bien-ban.pdf", ContentFile(b"%PDF"))
+    stored = media_files()
+    with django_capture_on_commit_callbacks() as callbacks:
+        seed("--replace")
+    assert len(stored) == 3 and media_files() == stored  # a failing run would roll back to rows naming them
+    for callback in callbacks:
+        callback()
+    assert media_files() == []

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfWriter
@@ -21,6 +22,7 @@ from periods.models import Period
 from plans.models import Document, DocumentStatus, PlanImport, PlanImportStatus
 from targets.models import Indicator, Target, TargetHorizon, TargetResponsibility
 from tests.factories import make_document
+from tests.failed_writes import insert_refused, media_files
 
 SAMPLES = ["ke-hoach-truong-th-hien-thanh.txt", "ke-hoach-phuong-kinh-mon.txt", "ke-hoach-phuong-duong-kinh.txt"]
 HIEN_THANH = "ke-hoach-truong-th-hien-thanh.txt"
@@ -67,6 +69,13 @@ def counts():
 
 
 # ---- upload and review ----------------------------------------------------------------------------
+
+
+def test_an_import_the_database_refuses_leaves_no_file(client, personas, tree):
+    client.force_login(personas["officer_a"])
+    with insert_refused("plans_planimport"), pytest.raises(IntegrityError):
+        upload(client, tree["A"], sample(HIEN_THANH))
+    assert not PlanImport.objects.exists() and media_files() == []
 
 
 @pytest.mark.parametrize("name", SAMPLES)

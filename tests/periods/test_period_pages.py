@@ -62,6 +62,40 @@ def test_a_school_years_usual_periods_are_created_at_once(admin, db):
     assertContains(admin.get(LIST), 'value="2028-2029"')
 
 
+def test_a_new_first_semester_ends_the_day_before_a_second_semester_kept_that_starts_early(admin, db):
+    # the second semester typed by hand from 10/01: the usual first one (to 15/01) would overlap it
+    kept = make_period(code="hk2-som", kind="semester_2", school_year="2027-2028", start=date(2028, 1, 10),
+                       end=date(2028, 5, 31), deadline=date(2028, 6, 10))
+    response = admin.post(reverse("periods:period_school_year"), {"school_year": "2027-2028"}, follow=True)
+    assertContains(response, "Đã tạo Học kỳ I năm học 2027-2028, Năm học 2027-2028, 6 tháng đầu năm 2028, Năm 2028. "
+                             "Đã có sẵn: Học kỳ II năm học 2027-2028.")
+    first = Period.objects.get(kind="semester_1", school_year="2027-2028")
+    # to the day before, its report due ten days after its end as usual
+    assert (first.code, first.start, first.end, first.deadline) == (
+        "2027-2028-hk1", date(2027, 9, 5), date(2028, 1, 9), date(2028, 1, 19))
+    assert Period.objects.get(pk=kept.pk).start == date(2028, 1, 10)
+
+
+@pytest.mark.parametrize(("kept", "message"), [
+    ({"code": "hk2-sai", "kind": "semester_2", "start": date(2027, 10, 1), "end": date(2028, 5, 31),
+      "deadline": date(2028, 6, 10)},
+     "Học kỳ I năm học 2027-2028: Trùng thời gian với Học kỳ II năm học 2027-2028 đã có (mã hk2-sai, từ 01/10/2027 "
+     "đến 31/05/2028): học kỳ này phải kết thúc trước ngày 01/10/2027 nên không còn đủ 90 ngày kể từ 05/09/2027. "
+     "Hãy sửa ngày bắt đầu của Học kỳ II năm học 2027-2028 rồi tạo lại năm học."),
+    ({"code": "hk1-sai", "kind": "semester_1", "start": date(2027, 9, 5), "end": date(2028, 4, 30),
+      "deadline": date(2028, 5, 10)},
+     "Học kỳ II năm học 2027-2028: Trùng thời gian với Học kỳ I năm học 2027-2028 đã có (mã hk1-sai, từ 05/09/2027 "
+     "đến 30/04/2028): học kỳ này phải bắt đầu sau ngày 30/04/2028 nên không còn đủ 90 ngày đến 31/05/2028. "
+     "Hãy sửa ngày kết thúc của Học kỳ I năm học 2027-2028 rồi tạo lại năm học."),
+])
+def test_a_semester_kept_that_leaves_too_little_of_the_other_is_named_and_nothing_is_created(admin, db, kept,
+                                                                                              message):
+    make_period(school_year="2027-2028", **kept)
+    response = admin.post(reverse("periods:period_school_year"), {"school_year": "2027-2028"})
+    assertContains(response, "Chưa tạo kỳ nào: " + message, status_code=400)
+    assert Period.objects.count() == 1
+
+
 @pytest.mark.parametrize(("typed", "message"), [
     ("2027-2029", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),
     ("2027", "Năm học phải có dạng 2027-2028 (hai năm liên tiếp)."),

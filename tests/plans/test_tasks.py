@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from pytest_django.asserts import assertContains, assertNotContains
 
 from plans.actions import reported_state, state_fingerprint
@@ -13,6 +14,7 @@ from plans.models import Task, TaskStatus, TaskUpdate
 from plans.queries import overdue_tasks_for_unit
 from tests import evidence_files
 from tests.factories import make_document
+from tests.failed_writes import insert_refused, media_files
 
 TODAY = date(2026, 11, 27)
 
@@ -115,6 +117,14 @@ def test_the_lead_unit_reports_the_state_with_a_note_and_evidence(client, person
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     client.force_login(personas["officer_b"])
     assert client.get(f"/ke-hoach/nhiem-vu/minh-chung/{update.pk}/").status_code == 404
+
+
+def test_a_report_the_database_refuses_leaves_no_evidence_file(client, personas, tasks, media):
+    client.force_login(personas["officer_a"])
+    evidence = SimpleUploadedFile("bien-ban.pdf", evidence_files.pdf(), content_type="application/pdf")
+    with insert_refused("plans_taskupdate"), pytest.raises(IntegrityError):
+        post_update(client, tasks["office"], evidence=evidence)
+    assert not TaskUpdate.objects.exists() and media_files() == []
 
 
 def test_a_coordinating_school_reports_too(client, personas, tasks):

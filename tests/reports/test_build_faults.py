@@ -2,6 +2,7 @@
 broker that lost its queue or is down when a build is asked for, messages delivered twice, and (in CI's
 PostgreSQL pass) a real worker killed with SIGKILL while its PDF child works. Figures in docs/robustness.md."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -21,10 +22,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from config.celery import SweepReportBuilds
+from config.storage import PortalFileSystemStorage
 from reports import builds, outgoing, tasks
 from reports.builds import open_build, run_build, stale_after, sweep_stale_builds
 from reports.models import BuildState, OutgoingReport, ReportBuild
 from tests.factories import make_document, make_indicator, make_period, make_target
+from tests.failed_writes import media_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BUILD_LIST = reverse("reports:build_list")
@@ -243,6 +246,26 @@ def test_a_build_page_with_nothing_to_take_back_costs_one_query_more(
     with django_assert_num_queries(4):
         client.get(reverse("reports:build_status", args=[build.pk]), HTTP_HX_REQUEST="true")
     assert broker.sent == []
+
+
+# --- the storage full ----------------------------------------------------------------------------------
+
+
+def test_a_build_whose_second_file_cannot_be_written_keeps_not_the_first(tree, plan, period, writer, monkeypatch):
+    save = PortalFileSystemStorage._save
+
+    def disk_full_for_the_pdf(storage, name, content):
+        if name.endswith(".pdf"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return save(storage, name, content)
+
+    monkeypatch.setattr(PortalFileSystemStorage, "_save", disk_full_for_the_pdf)
+    build = new_build(tree["A"], plan, period, formats=["xlsx", "pdf"], enqueued_at=timezone.now())
+    with pytest.raises(builds.TryAgain):
+        run_build(build.pk)
+    build.refresh_from_db()
+    assert build.state == BuildState.QUEUED and build.error.startswith("Máy chủ không ghi được tệp báo cáo")
+    assert not build.xlsx_file and media_files() == []
 
 
 # --- never twice at once -----------------------------------------------------------------------------

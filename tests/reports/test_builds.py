@@ -287,13 +287,14 @@ def test_a_whole_build_takes_the_same_queries_whatever_the_number_of_targets(
     # responsibilities, the periods of the trend, the values entered for the unit, the roll-ups of its
     # subtree, the reporting rate (one count of schools and reports), the plan's issuer, the tasks, the
     # schools' narratives, the unit's parent, the leader who signs, the raw figures; a heartbeat after the
-    # content and after each file (3); the files recorded, if the build is still this run's (1). The PDF child
-    # makes none. Since issue 11, two more: the unit's own sections and the Sở GD&ĐT of "Nơi nhận".
-    with django_assert_num_queries(26):
+    # content and after each file (3); the files recorded, if the build is still this run's, in a savepoint that
+    # removes them if not (3). The PDF child makes none. Since issue 11, two more: the unit's own sections and the
+    # Sở GD&ĐT of "Nơi nhận".
+    with django_assert_num_queries(28):
         run_build(first.pk)
     add_targets(5)
     second = build()
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(28):
         run_build(second.pk)
     second.refresh_from_db()
     assert second.state == BuildState.SUCCEEDED, second.error

@@ -21,6 +21,7 @@ from reports.content import ReportContent
 from reports.forms import ExceptionForm, ReturnForm
 from reports.models import OutgoingReport, OutgoingReportEvent, OutgoingStatus, ReportSections
 from tests.factories import make_document, make_indicator, make_period, make_target
+from tests.failed_writes import media_files
 
 
 @pytest.fixture(autouse=True)
@@ -201,6 +202,29 @@ def test_approving_with_the_version_of_an_older_page_is_refused(client, personas
     assert "Trang bạn đang xem đã cũ, thao tác chưa được thực hiện." in page and "admin phê duyệt lúc" in page
     report.refresh_from_db()
     assert report.approved_by == personas["admin"]
+
+
+def test_a_finalising_that_fails_after_its_files_are_written_keeps_none(tree, plan, period, personas, pdf_stub,
+                                                                          monkeypatch):
+    def unsent(report):  # the last step of finalising, after the files
+        raise RuntimeError("thông báo không gửi được")
+
+    monkeypatch.setattr(outgoing.notifications, "notify_report_to_approve", unsent)
+    with pytest.raises(RuntimeError):
+        prepared(tree, plan, period, personas)
+    assert not OutgoingReport.objects.exists() and media_files() == []
+
+
+def test_the_files_the_approval_writes_again_replace_the_old_ones_once_it_commits(
+        tree, plan, period, personas, pdf_stub, django_capture_on_commit_callbacks):
+    report = prepared(tree, plan, period, personas)
+    finalised = media_files()
+    with django_capture_on_commit_callbacks() as callbacks:
+        report = outgoing.approve_report(report=report, by=personas["leader_a"], expected_version=report.version)
+    assert len(finalised) == 3 and set(finalised) < set(media_files())  # the old ones kept until it commits
+    for callback in callbacks:
+        callback()
+    assert media_files() == sorted([report.xlsx_file.name, report.pdf_file.name, report.docx_file.name])
 
 
 # --- the unit above acknowledges or returns -------------------------------------------------------------------

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from reports import actions
 from reports.actions import MAX_ATTACHMENTS
 from reports.models import ReportStatus, SchoolReport, SchoolReportAttachment
 from tests import evidence_files
 from tests.factories import make_period
+from tests.failed_writes import media_files
 
 
 @pytest.fixture(autouse=True)
@@ -65,6 +67,16 @@ def test_a_refused_file_keeps_nothing_not_even_an_empty_report(client, personas,
     response = attach(client, tree["A-TH1"], period, content=content, name=name)
     assertContains(response, message)
     assert not SchoolReportAttachment.objects.exists() and not SchoolReport.objects.exists()
+
+
+def test_a_file_refused_once_it_is_written_is_not_kept(client, personas, tree, period, monkeypatch):
+    def refused(*args, **kwargs):  # the step that follows the file's row: a refusal after the file is written
+        raise actions.WorkflowError("Báo cáo vừa thay đổi.")
+
+    monkeypatch.setattr(actions, "_step", refused)
+    client.force_login(personas["principal_a"])
+    assertContains(attach(client, tree["A-TH1"], period), "Chưa đính kèm: Báo cáo vừa thay đổi.")
+    assert not SchoolReportAttachment.objects.exists() and media_files() == []
 
 
 def test_a_submitted_report_takes_no_file_and_loses_none(client, personas, tree, period):

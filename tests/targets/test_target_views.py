@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from targets.models import (
 )
 from tests import evidence_files
 from tests.factories import make_document, make_indicator, make_period, make_target, make_unit, make_user
+from tests.failed_writes import insert_refused, media_files
 
 PDF = evidence_files.pdf()  # a real one-page PDF: evidence is checked through and through (units.evidence)
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
@@ -548,6 +550,13 @@ def test_a_school_below_the_unit_is_told_nothing_of_its_evidence(
     assert not re.findall(EVIDENCE_LINK, page.content.decode())
     assertNotContains(page, "tệp</td>")
     assertNotContains(page, "quyet-dinh.pdf")
+
+
+def test_evidence_whose_row_the_database_refuses_leaves_no_file(client, personas, plan, period, media, entered):
+    login(client, personas["officer_a"])
+    with insert_refused("targets_evidence"), pytest.raises(IntegrityError):
+        upload(client, plan["rate"], period, "quyet-dinh.pdf", PDF)
+    assert not Evidence.objects.exists() and media_files() == []
 
 
 def test_officer_b_cannot_upload_evidence_to_a(client, personas, plan, period, media, entered):

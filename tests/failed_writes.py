@@ -1,0 +1,28 @@
+"""Writes that fail after their file is stored, and what they leave in MEDIA_ROOT: shared by the tests of every
+write that keeps a file (units.stored_files)."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, connection
+
+
+@contextmanager
+def insert_refused(table):
+    """The database refuses every INSERT into `table`, as a constraint would: the file the row names is written
+    by then (a FileField stores its file as the INSERT is made)."""
+
+    def refuse(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT") and f'"{table}"' in sql:
+            raise IntegrityError(f"INSERT into {table} refused by the test")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def media_files():
+    """The files under MEDIA_ROOT, by their names relative to it."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())

@@ -1,0 +1,127 @@
+"""units.stored_files: a file stored by a write that then fails goes with its rolled-back rows; a file whose row
+is deleted or replaced goes only once that commits. The writes that keep files are tested in their apps."""
+
+import logging
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import IntegrityError, transaction
+
+from plans.models import PlanImport
+from tests.failed_writes import insert_refused, media_files
+from units import stored_files
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def new_import(tree):
+    return PlanImport(unit=tree["A"], source_name="ke-hoach.txt", text="")
+
+
+@stored_files.atomic
+def keep_import(plan_import, *, fail=None):
+    stored_files.store(plan_import.source_file, "ke-hoach.txt", ContentFile(b"Ke hoach"))
+    plan_import.save()
+    if fail:
+        raise fail
+    return plan_import
+
+
+def test_a_write_that_commits_keeps_its_file(tree):
+    plan_import = keep_import(new_import(tree))
+    assert media_files() == [plan_import.source_file.name]
+    assert PlanImport.objects.get().source_file.read() == b"Ke hoach"
+
+
+def test_a_write_that_fails_after_storing_its_file_removes_it_with_its_rows(tree):
+    with pytest.raises(ValueError, match="từ chối"):
+        keep_import(new_import(tree), fail=ValueError("từ chối"))
+    assert not PlanImport.objects.exists() and media_files() == []
+
+
+def test_an_insert_the_database_refuses_leaves_no_file(tree):
+    with insert_refused("plans_planimport"), pytest.raises(IntegrityError):
+        keep_import(new_import(tree))
+    assert media_files() == []
+
+
+def test_an_inner_write_hands_its_file_to_the_outer_one_that_removes_it_if_it_fails(tree):
+    @stored_files.atomic
+    def outer():
+        keep_import(new_import(tree))
+        assert len(media_files()) == 1  # kept by the inner write, which committed its savepoint
+        raise ValueError("the outer write fails after")
+
+    with pytest.raises(ValueError):
+        outer()
+    assert not PlanImport.objects.exists() and media_files() == []
+
+
+def test_a_file_that_cannot_be_removed_does_not_hide_why_the_write_failed(tree, monkeypatch, caplog):
+    monkeypatch.setattr(FileSystemStorage, "delete", lambda self, name: 1 / 0)
+    with caplog.at_level(logging.ERROR), pytest.raises(ValueError, match="từ chối"):
+        keep_import(new_import(tree), fail=ValueError("từ chối"))
+    assert "not removed" in caplog.text
+
+
+def test_storing_outside_a_write_that_would_remove_the_file_is_refused(tree):
+    with pytest.raises(RuntimeError, match="stored_files.atomic"):
+        stored_files.store(new_import(tree).source_file, "ke-hoach.txt", ContentFile(b"x"))
+    assert media_files() == []
+
+
+def test_a_deleted_rows_file_goes_once_the_deletion_commits_and_not_on_a_rollback(
+        tree, django_capture_on_commit_callbacks):
+    plan_import = keep_import(new_import(tree))
+    with pytest.raises(ValueError), transaction.atomic():  # a deletion that is rolled back keeps the file
+        PlanImport.objects.filter(pk=plan_import.pk).delete()
+        stored_files.delete_on_commit(plan_import.source_file)
+        raise ValueError
+    with django_capture_on_commit_callbacks() as callbacks:
+        PlanImport.objects.filter(pk=plan_import.pk).delete()
+        stored_files.delete_on_commit(plan_import.source_file)
+    assert media_files() == [plan_import.source_file.name]  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert media_files() == []
+
+
+def test_a_replaced_file_goes_once_the_write_commits(tree, django_capture_on_commit_callbacks):
+    plan_import = keep_import(new_import(tree))
+    old = plan_import.source_file.name
+
+    @stored_files.atomic
+    def replace(fail=False):
+        stored_files.replace(plan_import.source_file, "ke-hoach.txt", ContentFile(b"Ke hoach moi"))
+        plan_import.save(update_fields=["source_file"])
+        if fail:
+            raise ValueError
+
+    with django_capture_on_commit_callbacks() as failed, pytest.raises(ValueError):
+        replace(fail=True)
+    assert failed == [] and media_files() == [old]  # the new file is removed, the old one kept
+    plan_import.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        replace()
+    assert media_files() == [plan_import.source_file.name] and plan_import.source_file.name != old
+
+
+def test_a_file_replaced_under_its_own_free_name_is_kept(tree, django_capture_on_commit_callbacks, monkeypatch):
+    # a field whose files are named by the row (a report's "bao-cao-da-chot/<unit>-<period>.pdf"), its file gone
+    # from the disk: the new file takes the same name, which must not be deleted as the replaced one
+    monkeypatch.setattr(PlanImport._meta.get_field("source_file"), "upload_to", "nhap-ke-hoach/")
+    plan_import = keep_import(new_import(tree))
+    plan_import.source_file.storage.delete(plan_import.source_file.name)
+
+    @stored_files.atomic
+    def replace():
+        stored_files.replace(plan_import.source_file, "ke-hoach.txt", ContentFile(b"Ke hoach moi"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        replace()
+    assert media_files() == ["nhap-ke-hoach/ke-hoach.txt"] == [plan_import.source_file.name]
