@@ -30,6 +30,7 @@ from importer.extraction.scoring import (
 )
 from importer.extraction.text import clean_text, outline
 from targets.models import Category
+from tests.limits import BLOWUP
 
 SEED = Path(__file__).resolve().parents[2] / "demo" / "seed_data"
 SAMPLES = ["ke-hoach-phuong-kinh-mon", "ke-hoach-phuong-duong-kinh", "ke-hoach-truong-th-hien-thanh"]
@@ -763,4 +764,4 @@ def test_a_64_kilobyte_line_is_read_in_well_under_five_seconds(shape):
     else:
         # a quote is the figure's words, not the whole line over again
         assert all(len(item["quote"]) < 2000 for item in plan["targets"] + plan["projections"])
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < BLOWUP

@@ -31,6 +31,7 @@ from importer.extraction.reading import (
     _row_cells,
 )
 from plans.models import Document, PlanImport, PlanImportStatus
+from tests.limits import BLOWUP
 
 SAMPLE = (SEED_DIR / "ke-hoach-truong-th-hien-thanh.txt").read_text(encoding="utf-8")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -115,7 +116,7 @@ def test_a_word_file_of_too_many_paragraphs_is_refused_before_python_docx_reads_
     data = word_file(paragraphs(["Năm học 2025-2026"] * 1000), size=200_000 * 45)
     start = time.perf_counter()
     message = refusal(data, "dai.docx")
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < BLOWUP  # python-docx alone: 18 s
     assert message == ("Không đọc được tệp Word “dai.docx”: văn bản có hơn 30.000 đoạn, quá dài đối với một kế hoạch. "
                        "Hãy tách thành nhiều tệp hoặc bỏ các phụ lục rồi tải lên lại.")
 
@@ -126,7 +127,7 @@ def test_a_word_file_of_millions_of_empty_elements_is_refused_before_a_tree_is_b
     data = word_file("<a/>", size=15 * 1024 * 1024)
     start = time.perf_counter()
     message = refusal(data, "rong.docx")
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < BLOWUP  # a tree of gigabytes before
     assert message.startswith("Không đọc được tệp Word “rong.docx”: văn bản có hơn 1.000.000 thành phần")
 
 
@@ -160,7 +161,7 @@ def test_the_five_megabyte_plan_of_150000_target_lines_is_refused_at_once():
     text = "KẾ HOẠCH\nI. MỤC TIÊU\n" + "- 100% giáo viên đạt chuẩn trình độ đào tạo;\n" * 150_000
     start = time.perf_counter()
     assert "dài hơn 1.000.000 ký tự" in refusal(text.encode(), "lon.txt")
-    assert time.perf_counter() - start < 5  # it ran past 30 s
+    assert time.perf_counter() - start < BLOWUP  # it ran past 30 s
 
 
 def test_a_plan_of_more_targets_than_an_officer_can_review_is_refused():
@@ -184,7 +185,7 @@ def test_a_table_merged_down_a_thousand_rows_is_read_in_one_pass():
     body = (paragraphs(["KẾ HOẠCH", "I. MỤC TIÊU"]) + f"<w:tbl>{first}{rows}</w:tbl>"
             + paragraphs(["II. TỔ CHỨC THỰC HIỆN", "Các trường triển khai."]))
     text = read_document(upload("bang.docx", word_file(body)))
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < BLOWUP  # 20 s for 800 rows before
     assert text.count("Năm học 2025-2026\t45\t") == 3000
 
 

@@ -23,6 +23,7 @@ from targets.actions import save_progress_value
 from targets.models import Evidence, ProgressValue, ProgressValueChange
 from tests import evidence_files as files
 from tests.factories import make_document, make_indicator, make_period, make_target
+from tests.limits import BLOWUP
 from tests.malformed import Case, check_refused, flashed, flipped, page_text, rewrite_zip, rows, truncated
 
 ACCEPTED = "Loại tệp không được chấp nhận: nội dung tệp không phải PDF, ảnh PNG/JPEG, Word hoặc Excel."
@@ -249,7 +250,7 @@ def test_a_word_file_of_a_hundred_megabytes_of_empty_elements_is_refused_fast(cl
     client.force_login(personas["officer_a"])
     start = time.perf_counter()
     response = upload(client, entered, "bien-ban.docx", docx_bomb(99_600_000))
-    assert time.perf_counter() - start < 3
+    assert time.perf_counter() - start < BLOWUP  # 10 s and 3.2 GB before
     assert "Tệp Word/Excel quá lớn khi giải nén, không được chấp nhận." in page_text(response)
     assert not Evidence.objects.exists()
     assert not [path for path in media.rglob("*") if path.is_file()]
