@@ -5,6 +5,7 @@ from targets.fields import VietnameseDecimalField, VietnameseTextField
 
 from .entries import NARRATIVE, check_entries
 from .models import ItemKind, SchoolReportEntry
+from .outgoing import INBOX_STATES, NOT_SENT
 from .school_form_xlsx import parse_report_upload
 
 YES_NO = [("", "— Chọn —"), ("1", "Có"), ("0", "Không")]
@@ -228,3 +229,21 @@ class ReportSectionsForm(forms.Form):
         if texts:
             ReportSections.objects.update_or_create(**self.key, defaults={**texts, "updated_by": by})
         return True
+
+
+class InboxFilterForm(forms.Form):
+    """What the inbox is narrowed to (reports.outgoing.inbox): a state, a text in the unit's name or code."""
+
+    state = forms.ChoiceField(label="Trạng thái", required=False, choices=[("", "Tất cả")] + INBOX_STATES)
+    q = VietnameseTextField(label="Tìm đơn vị gửi", max_length=100, required=False,
+                            widget=forms.TextInput(attrs={"type": "search", "placeholder": "Tên hoặc mã đơn vị"}))
+
+    def __init__(self, *args, lists_missing=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not lists_missing:  # a ward's inbox: its schools that sent nothing are not listed (outgoing.inbox)
+            self.fields["state"].choices = [c for c in self.fields["state"].choices if c[0] != NOT_SENT]
+
+    def choice(self):
+        """(state, text): a malformed value is dropped ("") rather than refused, so the inbox still opens."""
+        self.is_valid()
+        return self.cleaned_data.get("state", ""), self.cleaned_data.get("q", "").strip()

@@ -11,16 +11,21 @@ name: the figures stay those of the snapshot).
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
 from periods.models import PeriodException
 from units import access, stored_files
+from units.collation import vietnamese_sort_key
 from units.models import Unit, UnitKind
+from units.search import unit_matches
 
 from . import notifications
 from .actions import WorkflowError, person_name
@@ -245,24 +250,56 @@ def narratives_from_post(data, originals):
     return edited
 
 
+NOT_SENT = "not_sent"  # the inbox's state of a unit below that sent nothing for the period
+# the states the inbox is filtered on: nothing sent, then those of a report received
+INBOX_STATES = [(NOT_SENT, "Chưa gửi báo cáo"), (OutgoingStatus.SENT, "Chờ xác nhận"),
+                (OutgoingStatus.ACKNOWLEDGED, "Đã xác nhận đã nhận"), (OutgoingStatus.RETURNED, "Đã trả lại")]
+INBOX_PAGE = 50  # rows of a page of the inbox
+
+
 @dataclass
 class InboxRow:
     unit: Unit
     report: OutgoingReport | None
 
 
-def inbox(unit, period):
-    """Each commune directly below (the country: each province) with the report it sent for the period (or None),
-    and each school below that
-    sent one: schools report each semester through their own flow (period_completeness), so one that sent
-    nothing here is not listed as late. Two queries."""
-    # the units directly below that report up: a province's communes (a ward's schools), the country's provinces
+@dataclass
+class Inbox:
+    """A page of the inbox, and the counts of the whole inbox whatever its filter."""
+
+    rows: object  # the Paginator page of InboxRow
+    units: int  # the units below listed: the communes (the country: the provinces), the schools that sent
+    senders: int  # those of them that sent a report for the period
+    counts: list  # [(state, label, rows in that state)] in the order of INBOX_STATES
+
+
+def inbox(unit, period, *, state="", text="", page=None):
+    """One page (INBOX_PAGE rows; Paginator.get_page: a number out of range or malformed gives the last or the
+    first page) of what the units directly below sent for the period: a row for each report received and one
+    for each commune (the country: each province) that sent nothing; a school directly below is listed only
+    if it sent one: schools report each semester through their own flow (period_completeness), so one that
+    sent nothing here is not late. Only the rows in `state` (of INBOX_STATES; "": any) of the units matching
+    `text` (units.search.unit_matches), in Vietnamese order of the units' names, a unit's reports in the order
+    they were sent. Three queries whatever the number of units: the units below, the keys of the reports
+    received, the page's reports with their plans."""
     below = [UnitKind.PROVINCE] if unit.kind == UnitKind.CENTRAL else [UnitKind.COMMUNE, UnitKind.SCHOOL]
-    children = list(unit.children.current().filter(kind__in=below).order_by("name"))
-    received = {r.unit_id: r for r in OutgoingReport.objects.filter(recipient=unit, period=period, sent_at__isnull=False)
-                .select_related("document", "finalised_by")}
-    return [InboxRow(child, received.get(child.pk)) for child in children
-            if child.kind != UnitKind.SCHOOL or child.pk in received]
+    found = ExpressionWrapper(unit_matches(text), output_field=BooleanField()) if text else Value(True)
+    children = unit.children.current().filter(kind__in=below).annotate(found=found)
+    received = {}  # unit pk -> [(report pk, status)]
+    for pk, unit_id, status in (OutgoingReport.objects.filter(recipient=unit, period=period, sent_at__isnull=False)
+                                .order_by("sent_at", "pk").values_list("pk", "unit_id", "status")):
+        received.setdefault(unit_id, []).append((pk, status))
+    listed = [(child, received.get(child.pk, [(None, NOT_SENT)])) for child in children
+              if child.kind != UnitKind.SCHOOL or child.pk in received]
+    states = Counter(status for _, reports in listed for _, status in reports)
+    rows = sorted(((child, pk) for child, reports in listed if child.found for pk, status in reports
+                   if state in ("", status)), key=lambda row: (vietnamese_sort_key(row[0].name), row[0].pk))
+    page = Paginator(rows, INBOX_PAGE).get_page(page)
+    reports = (OutgoingReport.objects.select_related("document").defer("snapshot")
+               .in_bulk([pk for _, pk in page.object_list if pk]))
+    page.object_list = [InboxRow(child, reports.get(pk)) for child, pk in page.object_list]
+    return Inbox(page, units=len(listed), senders=sum(1 for _, reports in listed if reports[0][0]),
+                 counts=[(key, label, states[key]) for key, label in INBOX_STATES])
 
 
 def latest_received_period(unit, periods):
@@ -282,7 +319,8 @@ def entry_exceptions(user, rows, period, today=None):
     """After the period's lock date, the units of the inbox whose entry `user` may reopen (the level above:
     access.can_reopen_entry), each with the exception granted so far or None; empty before the lock. One query."""
     today = today or timezone.localdate()
-    units = [row.unit for row in rows if access.can_reopen_entry(user, row.unit)]
+    # each unit once, though it sent reports on several plans
+    units = list({row.unit.pk: row.unit for row in rows if access.can_reopen_entry(user, row.unit)}.values())
     if period is None or today <= period.locks_on or not units:
         return []
     granted = {e.unit_id: e for e in PeriodException.objects.filter(period=period, unit__in=units)}

@@ -17,7 +17,7 @@ from units.models import UnitKind
 from . import outgoing
 from .actions import WorkflowError
 from .content import ReportContent, school_narratives, signer_title
-from .forms import AnswerForm, ExceptionForm, ReportSectionsForm, VersionForm
+from .forms import AnswerForm, ExceptionForm, InboxFilterForm, ReportSectionsForm, VersionForm
 from .models import OutgoingReport, OutgoingStatus
 
 # what a report's page and its steps load with the report (one query)
@@ -184,11 +184,14 @@ def report_inbox(request):
     unit, period = choice.unit, choice.period
     if not request.GET.get("period"):  # open on the latest period something arrived for, not an empty current one
         period = outgoing.latest_received_period(unit, choice.periods) or period
-    rows = outgoing.inbox(unit, period)
+    filters = InboxFilterForm(request.GET, lists_missing=unit.kind != UnitKind.COMMUNE)
+    state, text = filters.choice()
+    inbox = outgoing.inbox(unit, period, state=state, text=text, page=request.GET.get("page"))
     return render(request, "reports/report_inbox.html", {
-        "unit": unit, "units": units, "period": period, "periods": choice.periods, "rows": rows,
-        "received": sum(1 for r in rows if r.report), "plans": choice.plans, "is_commune": unit.kind == "commune",
-        "reopenable": outgoing.entry_exceptions(request.user, rows, period), "exception_form": ExceptionForm(),
+        "unit": unit, "units": units, "period": period, "periods": choice.periods, "inbox": inbox,
+        "rows": inbox.rows, "filters": filters, "state": state, "filtered": bool(state or text), "plans": choice.plans,
+        "is_commune": unit.kind == UnitKind.COMMUNE, "exception_form": ExceptionForm(),
+        "reopenable": outgoing.entry_exceptions(request.user, inbox.rows, period),
         "sent": OutgoingReport.objects.filter(unit=unit, period=period).select_related("document"),
     })
 

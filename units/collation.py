@@ -6,6 +6,7 @@ ignored; the tones only decide between names spelled with the same letters (none
 nặng); spaces, digits and punctuation sort before every letter.
 """
 
+import functools
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # each letter precomposed (NFC), one character
@@ -14,14 +15,40 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # hu
 
 
 def vietnamese_sort_key(text):
-    """A sort key putting `text` in Vietnamese alphabetical order (letters, then tones, then the text itself)."""
+    """A sort key putting `text` in Vietnamese alphabetical order (letters, then tones, then the text itself).
+
+    Read a character at a time, each character's part of the key computed once (a list of 1,500 schools
+    sorts in milliseconds); a combining mark left alone (typed apart from its letter, and that NFC could not
+    join to it) sends the whole text the slow way, a letter with its marks at a time."""
+    text = text or ""
     letters, tones = [], []
-    for base, marks in _characters(unicodedata.normalize("NFD", (text or "").casefold())):
+    for char in unicodedata.normalize("NFC", text.casefold()):
+        key = _character_key(char)
+        if key is None:
+            return _decomposed_key(text)
+        letters += key[0]
+        tones += key[1]
+    return tuple(letters), tuple(tones), text
+
+
+@functools.lru_cache(maxsize=4096)
+def _character_key(char):
+    """(letters, tones) of one character; None for a combining mark (it belongs to the letter before)."""
+    if unicodedata.combining(char):
+        return None
+    letters, tones, _ = _decomposed_key(char)
+    return letters, tones
+
+
+def _decomposed_key(text):
+    """vietnamese_sort_key, a letter and its marks at a time."""
+    letters, tones = [], []
+    for base, marks in _characters(unicodedata.normalize("NFD", text.casefold())):
         letter = base + "".join(mark for mark in marks if mark not in _TONES)
         rank = _RANK.get(letter, _RANK.get(base))
         letters.append((1, rank) if rank is not None else (0, ord(base)))
         tones.append(next((_TONES[mark] for mark in marks if mark in _TONES), 0))
-    return tuple(letters), tuple(tones), text or ""
+    return tuple(letters), tuple(tones), text
 
 
 def _characters(decomposed):

@@ -237,6 +237,20 @@ class AccountImportForm(forms.Form):
 # ---- units ----
 
 
+class UnitFilterForm(forms.Form):
+    """What the unit list is narrowed to (units.search.unit_list_page): a text in the name or code, a kind."""
+
+    q = VietnameseTextField(label="Tìm theo tên hoặc mã", max_length=100, required=False,
+                            widget=forms.TextInput(attrs={"type": "search", "placeholder": "Ví dụ: Mầm non, A-TH1"}))
+    kind = forms.ChoiceField(label="Loại đơn vị", required=False, choices=[("", "Tất cả các loại")] + [
+        choice for choice in UnitKind.choices if choice[0] != UnitKind.CENTRAL])
+
+    def choice(self):
+        """(text, kind): a malformed value is dropped ("") rather than refused, so the list still opens."""
+        self.is_valid()
+        return self.cleaned_data.get("q", "").strip(), self.cleaned_data.get("kind", "")
+
+
 NEW_UNIT_KINDS = [UnitKind.COMMUNE, UnitKind.SCHOOL, UnitKind.COMMUNE_OFFICE, UnitKind.ORGANISATION,
                   UnitKind.RESIDENTIAL_GROUP, UnitKind.DEPARTMENT]
 # which kinds of unit may sit under which: a ward under the province, a school under a ward...

@@ -5,7 +5,12 @@ province, or of the country, to offer one."""
 import re
 import unicodedata
 
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .collation import vietnamese_sort_key
+from .models import UnitKind
 
 UNIT_MATCHES = 20  # what a search offers at most
 
@@ -46,16 +51,51 @@ def accent_free_pattern(text):
     return "".join(parts)
 
 
+def unit_matches(text):
+    """The condition on a unit that its name or short name holds `text` (any case, any accents) or its code does."""
+    name = accent_free_pattern(text)
+    return Q(name__iregex=name) | Q(short_name__iregex=name) | Q(code__icontains=text)
+
+
 def find_units(units, text, limit=UNIT_MATCHES):
-    """[(unit, its trail)] for the first `limit` of `units` whose name or short name holds `text` (any case,
-    any accents) or whose code does, the higher levels first: one query whatever the scope (the parents come
-    with each unit)."""
+    """[(unit, its trail)] for the first `limit` of `units` matching `text` (unit_matches), the higher levels
+    first: one query whatever the scope (the parents come with each unit)."""
     if not text:
         return []
-    name = accent_free_pattern(text)
-    found = Q(name__iregex=name) | Q(short_name__iregex=name) | Q(code__icontains=text)
-    matches = units.filter(found).select_related(TRAIL_RELATED).order_by("depth", "name")[:limit]
+    matches = units.filter(unit_matches(text)).select_related(TRAIL_RELATED).order_by("depth", "name")[:limit]
     return [(unit, unit_trail(unit)) for unit in matches]
+
+
+UNITS_PAGE = 50  # the rows of a page of the unit list
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(UnitKind.values)}  # as UnitKind declares them
+
+
+def unit_list_page(units, parent, *, text="", kind="", page=None, today=None):
+    """One page (UNITS_PAGE rows, Paginator.get_page: a page number out of range or malformed gives the last or
+    the first page) of the unit list of `parent`, taken from `units` (those the user maintains): the units
+    directly below it; with a text or a kind asked, every unit of its subtree matching the text (unit_matches)
+    and of that kind, each with its trail (`.trail`, "" otherwise).
+
+    Units in force first, then the higher levels, the kinds in the order UnitKind declares them, the names in
+    Vietnamese alphabetical order. Three queries whatever the number of units: the sort keys of all of them,
+    then the page's units with their parents and the number of units in force below each, their successors."""
+    today = today or timezone.localdate()
+    searching = bool(text or kind)
+    rows = units.in_subtree(parent, include_self=False) if searching else units.filter(parent=parent)
+    if text:
+        rows = rows.filter(unit_matches(text))
+    if kind:
+        rows = rows.filter(kind=kind)
+    keys = sorted(rows.values_list("pk", "name", "kind", "depth", "valid_to"), key=lambda row: (
+        row[4] is not None and row[4] < today, row[3], _KIND_ORDER.get(row[2], 0), vietnamese_sort_key(row[1])))
+    page = Paginator([row[0] for row in keys], UNITS_PAGE).get_page(page)
+    shown = (rows.annotate(open_children=Count("children", filter=Q(children__valid_to__isnull=True)
+                                               | Q(children__valid_to__gte=today)))
+             .select_related(TRAIL_RELATED).prefetch_related("successor_links__successor").in_bulk(page.object_list))
+    page.object_list = [shown[pk] for pk in page.object_list]
+    for unit in page.object_list:
+        unit.trail = unit_trail(unit) if searching else ""
+    return page
 
 
 

@@ -6,7 +6,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access
-from .forms import UnitCloseForm, UnitCreateForm, UnitMergeForm, UnitRenameForm
+from .forms import UnitCloseForm, UnitCreateForm, UnitFilterForm, UnitMergeForm, UnitRenameForm
 from .maintenance import add_unit, close_unit, merge_communes, rename_unit
 from .models import AdminEvent, Unit, UnitSuccession
-from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label
+from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label, unit_list_page
 from .widgets import MATCH
 
 EVENTS_SHOWN = 30
@@ -30,19 +29,21 @@ def _require_maintainer(user):
 
 @login_required
 def unit_list(request):
-    """The children of one unit (default: the top of the administrator's scope), with the recent changes."""
+    """The children of one unit (default: the top of the administrator's scope), or the units of its subtree
+    found by name, code or kind; paged; with the recent changes."""
     _require_maintainer(request.user)
     roots = access.maintenance_roots(request.user) or list(Unit.objects.filter(parent__isnull=True))
     parent_pk = request.GET.get("unit")
     parent = access.get_unit_for_maintenance(request.user, parent_pk) if parent_pk else roots[0]
+    form = UnitFilterForm(request.GET)
+    text, kind = form.choice()
     today = timezone.localdate()
-    children = (Unit.objects.filter(parent=parent).annotate(
-        open_children=Count("children", filter=Q(children__valid_to__isnull=True) | Q(children__valid_to__gte=today)))
-        .prefetch_related("successor_links__successor").order_by("valid_to", "kind", "name"))
-    chain = access.maintained_units(request.user).filter(path__in=parent.path_prefixes()).order_by(Length("path"))
-    events = (AdminEvent.objects.filter(unit__in=access.maintained_units(request.user).in_subtree(parent))
-              .select_related("unit", "by")[:EVENTS_SHOWN])
-    return render(request, "units/unit_list.html", {"parent": parent, "children": children, "chain": chain,
+    maintained = access.maintained_units(request.user)
+    page = unit_list_page(maintained, parent, text=text, kind=kind, page=request.GET.get("page"), today=today)
+    chain = maintained.filter(path__in=parent.path_prefixes()).order_by(Length("path"))
+    events = AdminEvent.objects.filter(unit__in=maintained.in_subtree(parent)).select_related("unit", "by")[:EVENTS_SHOWN]
+    return render(request, "units/unit_list.html", {"parent": parent, "page": page, "form": form,
+                                                    "searching": bool(text or kind), "chain": chain,
                                                     "events": events, "today": today})
 
 

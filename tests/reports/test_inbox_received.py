@@ -1,7 +1,10 @@
 """What arrives from below: the reviewer's home page lists it, the inbox opens on the latest period something
-arrived for, and a ward's inbox does not list its schools as late (their semester reports are another flow)."""
+arrived for, and a ward's inbox does not list its schools as late (their semester reports are another flow);
+the inbox is paged in Vietnamese order, filtered by state and unit name, in the same queries however many arrive."""
 
+import re
 from datetime import date, timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
@@ -10,6 +13,7 @@ from django.utils import timezone
 from reports.content import build_report_content
 from reports.models import OutgoingReport, OutgoingStatus
 from tests.factories import make_document, make_period, make_unit
+from units.models import Unit
 
 HOME = reverse("home")
 INBOX = reverse("reports:report_inbox")
@@ -94,3 +98,105 @@ def test_the_leaders_home_lists_the_reports_to_approve_and_others_do_not_see_the
     assert reverse("reports:outgoing_detail", args=[report.pk]) in page
     client.force_login(personas["reviewer"])
     assert reverse("reports:outgoing_detail", args=[report.pk]) not in client.get(HOME).content.decode()
+
+
+# --- paged, filtered (issue 13: a province receives from ~170 communes, the country from 34 provinces) -------------
+
+
+def receive_from(tree, period, names, status=OutgoingStatus.SENT):
+    """A commune of the city for each name, each having sent its report on the city's plan for the period (the
+    inbox reads no snapshot: an empty one does)."""
+    plan = make_document(tree["HP"], f"{Unit.objects.count()}/KH-UBND", "Kế hoạch của thành phố")
+    for name in names:
+        commune = make_unit(f"X{Unit.objects.count()}", name, "commune", tree["HP"])
+        OutgoingReport.objects.create(unit=commune, document=plan, period=period, snapshot={}, recipient=tree["HP"],
+                                      sent_at=timezone.now(), status=status)
+
+
+def inbox_units(response):
+    """The names of the units on the inbox's rows, in order."""
+    table = response.content.decode().split('id="inbox"')[1].split("</table>")[0]
+    return re.findall(r'<td class="card-title">([^<]*)</td>', table)
+
+
+def test_the_inbox_is_paged_in_vietnamese_order_with_its_counts(client, personas, tree, periods):
+    receive_from(tree, periods["now"], [f"Phường Hòa Bình {i:02}" for i in range(30)])
+    receive_from(tree, periods["now"], [f"Phường Hải An {i:02}" for i in range(25)])
+    client.force_login(personas["reviewer"])
+    first = client.get(INBOX, {"period": periods["now"].pk})
+    page = first.content.decode()
+    # "Hải" before "Hòa" (code points would put ò before ả); A and B sent nothing and are listed too
+    assert inbox_units(first) == (["Phường A", "Phường B"] + [f"Phường Hải An {i:02}" for i in range(25)]
+                                  + [f"Phường Hòa Bình {i:02}" for i in range(23)])
+    assert '<strong id="received-count">55/57</strong>' in page
+    assert "Chưa gửi báo cáo: 2" in page and "Chờ xác nhận: 55" in page
+    assert "Trang 1/2 (1–50 trong 57)" in page
+    second = client.get(INBOX, {"period": periods["now"].pk, "page": 2})
+    assert inbox_units(second) == [f"Phường Hòa Bình {i:02}" for i in range(23, 30)]
+    assert "Trang 2/2 (51–57 trong 57)" in second.content.decode()
+
+
+def test_the_inbox_filters_by_state_and_name_and_keeps_them_across_pages(client, personas, tree, periods):
+    receive_from(tree, periods["now"], [f"Phường Hòa Bình {i:02}" for i in range(55)])
+    receive_from(tree, periods["now"], ["Phường Hải An", "Phường Đông Hải"], status=OutgoingStatus.ACKNOWLEDGED)
+    client.force_login(personas["reviewer"])
+    asked = {"period": periods["now"].pk, "state": "sent", "q": "hoa binh"}  # typed without accents
+    first = client.get(INBOX, asked)
+    page = first.content.decode()
+    assert len(inbox_units(first)) == 50 and "Đang lọc: 55 dòng phù hợp." in page
+    assert '<strong id="received-count">57/59</strong>' in page  # the counts are the whole inbox's
+    assert "<strong>Chờ xác nhận: 55</strong>" in page and "Đã xác nhận đã nhận: 2</a>" in page
+    following = re.search(r'<a class="button" href="\?([^"]*)" rel="next">Trang sau →</a>', page).group(1)
+    assert parse_qs(following.replace("&amp;", "&")) == {
+        "period": [str(periods["now"].pk)], "state": ["sent"], "q": ["hoa binh"], "page": ["2"]}
+    second = client.get(f"{INBOX}?{following.replace('&amp;', '&')}")
+    assert inbox_units(second) == [f"Phường Hòa Bình {i:02}" for i in range(50, 55)]
+    acknowledged = client.get(INBOX, {"period": periods["now"].pk, "state": "acknowledged"})
+    assert inbox_units(acknowledged) == ["Phường Đông Hải", "Phường Hải An"]
+    missing = client.get(INBOX, {"period": periods["now"].pk, "state": "not_sent", "q": "Phường B"})
+    assert inbox_units(missing) == ["Phường B"]
+    nothing = client.get(INBOX, {"period": periods["now"].pk, "q": "Không có"})
+    assert inbox_units(nothing) == [] and "Không có dòng nào phù hợp với bộ lọc." in nothing.content.decode()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 2), ("-1", 2), ("999", 2), ("9" * 40, 2), ("", 1)])
+def test_a_bad_page_number_opens_the_first_or_the_last_page(client, personas, tree, periods, asked, shown):
+    receive_from(tree, periods["now"], [f"Phường số {i:02}" for i in range(55)])
+    client.force_login(personas["reviewer"])
+    response = client.get(INBOX, {"period": periods["now"].pk, "page": asked, "state": "bogus", "q": "x" * 500})
+    assert response.status_code == 200 and f"Trang {shown}/2" in response.content.decode()
+
+
+def test_a_commune_that_sent_on_two_plans_has_two_rows_and_counts_once(client, personas, tree, periods):
+    receive_from(tree, periods["now"], ["Phường Hải An"])
+    hai_an = Unit.objects.get(name="Phường Hải An")
+    send_from(hai_an, tree["HP"], periods["now"], personas["officer_a"], number="2/BC")
+    client.force_login(personas["reviewer"])
+    response = client.get(INBOX, {"period": periods["now"].pk})
+    assert inbox_units(response) == ["Phường A", "Phường B", "Phường Hải An", "Phường Hải An"]
+    assert '<strong id="received-count">1/3</strong>' in response.content.decode()
+
+
+@pytest.mark.parametrize("asked", [{}, {"state": "sent", "q": "phuong", "page": "2"}])
+def test_the_inbox_takes_the_same_queries_for_5_or_60_reports(client, personas, tree, periods, asked,
+                                                              django_assert_num_queries):
+    client.force_login(personas["reviewer"])
+    receive_from(tree, periods["now"], [f"Phường số {i:02}" for i in range(5)])
+    asked = {"period": periods["now"].pk, **asked}
+    # session, the user with its memberships, the periods, the city's communes, the keys of the reports they sent,
+    # the page's reports (with plan), the plans that apply to the city, the city's own finalised reports (with plan)
+    with django_assert_num_queries(8):
+        client.get(INBOX, asked)
+    receive_from(tree, periods["now"], [f"Phường số {i:02}" for i in range(5, 60)])
+    with django_assert_num_queries(8):
+        response = client.get(INBOX, asked)
+    assert len(inbox_units(response)) == (50 if "page" not in asked else 10)
+
+
+def test_a_ward_sees_only_its_own_inbox_whatever_unit_it_asks(client, personas, tree, periods):
+    send_from(tree["A-TH1"], tree["A"], periods["now"], personas["principal_a"], number="9/BC-TH")
+    client.force_login(personas["officer_b"])
+    response = client.get(INBOX, {"period": periods["now"].pk, "unit": tree["A"].pk, "q": "A1"})
+    page = response.content.decode()
+    assert "Báo cáo nhận từ cấp dưới — Phường B" in page
+    assert "Trường Tiểu học A1" not in page and "9/BC-TH" not in page

@@ -247,7 +247,7 @@ def test_the_countrys_report_is_not_finalised_to_be_sent_up(client, country, per
 def test_the_countrys_inbox_lists_its_provinces_and_offers_their_consolidation(client, country, personas):
     from reports.outgoing import inbox
 
-    assert [row.unit.code for row in inbox(country["vn"], country["period"])] == ["HP", "QN"]
+    assert [row.unit.code for row in inbox(country["vn"], country["period"]).rows] == ["HP", "QN"]
     from tests.factories import make_user
 
     client.force_login(make_user("canbo.bo", country["vn"], "officer"))

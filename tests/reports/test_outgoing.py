@@ -221,12 +221,12 @@ def test_the_inbox_takes_the_same_queries_whatever_the_number_of_reports(
         client, personas, tree, plans, rate, period, django_assert_num_queries):
     client.force_login(personas["reviewer"])
     add_senders(tree, rate, period, personas["officer_a"], 3)
-    # session, the user with its memberships, the periods, the city's communes, the reports they sent (with plan and who
-    # finalised), the plans that apply to the city, the city's own finalised reports (with plan)
-    with django_assert_num_queries(7):
+    # session, the user with its memberships, the periods, the city's communes, the keys of the reports they sent,
+    # the page's reports (with plan), the plans that apply to the city, the city's own finalised reports (with plan)
+    with django_assert_num_queries(8):
         client.get(INBOX, {"period": period.pk})
     add_senders(tree, rate, period, personas["officer_a"], 4)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(INBOX, {"period": period.pk})
     page = response.content.decode()
     assert '<strong id="received-count">7/9</strong>' in page

@@ -1,7 +1,9 @@
 """Units maintained through pages by a province-level administrator: add, rename, close from a date, merge
 wards with their history kept (the dashboards follow the successions)."""
 
+import re
 from datetime import date, timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -183,3 +185,92 @@ def test_the_unit_list_runs_a_fixed_number_of_queries(client, tree, admin_hp, dj
         many = page_of(client.get(url))
     assert few.count('<tr id="unit-') == 3 and many.count('<tr id="unit-') == 9
     assert "Trường Mầm non A-5" in many and "A-MN5" in many
+
+
+# --- paged and searched (issue 13: a province holds ~170 communes and ~1,500 schools) ------------------------------
+
+
+def listed(response):
+    """The units on the list's rows, in order: (name, trail or "")."""
+    table = page_of(response).split('id="units"')[1].split("</table>")[0]
+    rows = re.findall(r'<td class="card-title">(.*?)</td>', table)
+    return [(re.search(r"^(?:<a [^>]*>)?([^<]*)", row).group(1),
+             re.search(r'unit-trail">([^<]*)', row).group(1) if "unit-trail" in row else "") for row in rows]
+
+
+def add_communes(tree, names):
+    for name in names:
+        make_unit(f"X{Unit.objects.count()}", name, "commune", tree["HP"])
+
+
+def test_the_unit_list_is_paged_in_vietnamese_order(client, tree, admin_hp):
+    add_communes(tree, [f"Phường Hòa Bình {i:02}" for i in range(30)] + [f"Phường Hải An {i:02}" for i in range(25)])
+    client.force_login(admin_hp)
+    first = client.get(LIST)
+    # the department first (UnitKind's order), then the communes by name, "Hải" before "Hòa"
+    assert [name for name, _ in listed(first)] == (
+        ["Sở Giáo dục và Đào tạo Hải Phòng", "Phường A", "Phường B"] + [f"Phường Hải An {i:02}" for i in range(25)]
+        + [f"Phường Hòa Bình {i:02}" for i in range(22)])
+    assert "58 đơn vị trực thuộc Thành phố Hải Phòng." in page_of(first)
+    assert "Trang 1/2 (1–50 trong 58)" in page_of(first)
+    second = client.get(LIST, {"unit": tree["HP"].pk, "page": 2})
+    assert [name for name, _ in listed(second)] == [f"Phường Hòa Bình {i:02}" for i in range(22, 30)]
+
+
+def test_the_unit_list_finds_units_of_the_whole_subtree_with_their_trail(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    found = client.get(LIST, {"unit": tree["HP"].pk, "q": "mam non"})  # typed without accents
+    assert listed(found) == [("Trường Mầm non B1", "Thành phố Hải Phòng › Phường B")]
+    assert "1 đơn vị thuộc Thành phố Hải Phòng (mọi cấp) phù hợp." in page_of(found)
+    schools = client.get(LIST, {"unit": tree["HP"].pk, "kind": "school"})
+    assert listed(schools) == [("Trường Mầm non B1", "Thành phố Hải Phòng › Phường B"),
+                               ("Trường Tiểu học A1", "Thành phố Hải Phòng › Phường A"),
+                               ("Trường Tiểu học và THCS A2", "Thành phố Hải Phòng › Phường A")]
+    by_code = client.get(LIST, {"unit": tree["A"].pk, "q": "a-thcs"})
+    assert [name for name, _ in listed(by_code)] == ["Trường Tiểu học và THCS A2"]
+    nothing = client.get(LIST, {"unit": tree["B"].pk, "q": "A1"})  # A's school is not below B
+    assert listed(nothing) == [] and "Không có đơn vị nào thuộc Phường B phù hợp." in page_of(nothing)
+
+
+def test_the_unit_list_keeps_its_filters_across_pages(client, tree, admin_hp):
+    for i in range(55):
+        make_unit(f"A-MN{i}", f"Trường Mầm non Hoa Sen {i:02}", "school", tree["A"], levels=["mn"])
+    client.force_login(admin_hp)
+    first = client.get(LIST, {"unit": tree["HP"].pk, "q": "mầm non", "kind": "school"})
+    following = re.search(r'<a class="button" href="\?([^"]*)" rel="next">Trang sau →</a>', page_of(first)).group(1)
+    following = following.replace("&amp;", "&")
+    assert parse_qs(following) == {"unit": [str(tree["HP"].pk)], "q": ["mầm non"], "kind": ["school"], "page": ["2"]}
+    second = listed(client.get(f"{LIST}?{following}"))
+    assert [name for name, _ in second] == [f"Trường Mầm non Hoa Sen {i:02}" for i in range(49, 55)]
+    assert second[-1][1] == "Thành phố Hải Phòng › Phường A"
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 2), ("999", 2), ("9" * 40, 2), ("²", 1)])
+def test_a_bad_page_number_opens_the_first_or_the_last_page_of_units(client, tree, admin_hp, asked, shown):
+    add_communes(tree, [f"Phường số {i:02}" for i in range(55)])
+    client.force_login(admin_hp)
+    response = client.get(LIST, {"page": asked, "kind": "bogus", "q": "x" * 500})
+    assert response.status_code == 200 and f"Trang {shown}/2" in page_of(response)
+
+
+@pytest.mark.parametrize("asked", [{}, {"q": "phuong", "kind": "commune", "page": "2"}])
+def test_the_unit_list_takes_the_same_queries_for_5_or_60_units(client, tree, admin_hp, asked,
+                                                                django_assert_num_queries):
+    client.force_login(admin_hp)
+    add_communes(tree, [f"Phường số {i:02}" for i in range(5)])
+    asked = {"unit": tree["HP"].pk, **asked}
+    # session, the user with its memberships, the unit, the sort keys of the units listed, the page's units (with
+    # their parents and the units in force below them), their successions, the breadcrumb, the recent changes
+    with django_assert_num_queries(8):
+        client.get(LIST, asked)
+    add_communes(tree, [f"Phường số {i:02}" for i in range(5, 60)])
+    with django_assert_num_queries(8):
+        response = client.get(LIST, asked)
+    assert len(listed(response)) == (50 if "page" not in asked else 12)
+
+
+def test_another_provinces_administrator_finds_nothing_of_this_province(client, tree, other_province):
+    client.force_login(other_province["admin"])
+    response = client.get(LIST, {"q": "Phường", "kind": "commune"})
+    assert [name for name, _ in listed(response)] == ["Phường Hạ Long"]
+    assert client.get(LIST, {"unit": tree["A"].pk, "q": "Trường"}).status_code == 404
