@@ -63,6 +63,19 @@ def parse_annotation(path):
     return targets
 
 
+# A cell written "<<" is merged with the one on its left, "^^" with the one above, as Word merges header cells.
+MERGED = {"<<": (0, -1), "^^": (-1, 0)}
+
+
+def _merge(table, rows):
+    """Merge the cells marked in ``rows`` once all are filled, so that a merged cell keeps one text."""
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text in MERGED:
+                dr, dc = MERGED[text]
+                table.cell(r + dr, c + dc).merge(table.cell(r, c))
+
+
 def write_docx(lines, path):
     from docx import Document
 
@@ -78,7 +91,9 @@ def write_docx(lines, path):
             table.style = "Table Grid"
             for row, cells in zip(table.rows, rows, strict=True):
                 for cell, text in zip(row.cells, cells, strict=False):
-                    cell.text = text
+                    if text not in MERGED:
+                        cell.text = text
+            _merge(table, rows)
             continue
         if lines[index].strip():
             document.add_paragraph(lines[index])
@@ -110,10 +125,40 @@ def fold(text):
     return " ".join(text.split())
 
 
-def main():
-    sys.path.insert(0, str(HERE.parent.parent))
+def write_plan(source, built):
+    """Write a plan's source text as the file ``built`` names: .docx, .pdf or the text itself."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    if built.suffix == ".docx":
+        write_docx(lines, built)
+    elif built.suffix == ".pdf":
+        write_pdf(lines, built)
+    else:
+        built.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def write_gold(built, annotation, path):
+    """Write the gold JSON of a built plan from its annotation; print and count the quotes that do not stand in
+    the text the portal reads back from it."""
     from importer.extraction import read_document
 
+    targets = parse_annotation(annotation)
+
+    text = fold(re.sub(r"(?<=\w)-\n(?=\w)", "-", read_document(built)))
+    missing = [target["quote"] for target in targets if fold(target["quote"]) not in text]
+    for quote in missing:
+        print(f"{built.name}: quote not in the text read back: {quote}")
+    gold = {"source": built.name, "title": None, "issuer": None, "number": None, "date": None, "parents": [],
+            "targets": targets, "projections": [],
+            "ambiguous": [{"ref": None, "quote": None, "issue": "Annotation.",
+                           "decision": "Targets annotated by hand from the plan text before the extractor was "
+                                       "run on it; metadata, scope and section are not annotated."}]}
+    path.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{built.name}: {len(targets)} targets")
+    return len(missing)
+
+
+def main():
+    sys.path.insert(0, str(HERE.parent.parent))
     (HERE / "gold").mkdir(exist_ok=True)
     problems = 0
     wanted = set(sys.argv[1:])  # names to build (all when none), so that a new plan leaves the others' files be
@@ -125,27 +170,8 @@ def main():
         folder.mkdir(exist_ok=True)
         kind = FORMATS.get(name, "txt")
         built = folder / f"{name}.{kind}"
-        lines = source.read_text(encoding="utf-8").splitlines()
-        if kind == "docx":
-            write_docx(lines, built)
-        elif kind == "pdf":
-            write_pdf(lines, built)
-        else:
-            built.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-        targets = parse_annotation(HERE / "ann" / f"{name}.ann")
-        text = fold(re.sub(r"(?<=\w)-\n(?=\w)", "-", read_document(built)))
-        for target in targets:
-            if fold(target["quote"]) not in text:
-                problems += 1
-                print(f"{built.name}: quote not in the text read back: {target['quote']}")
-        gold = {"source": built.name, "title": None, "issuer": None, "number": None, "date": None, "parents": [],
-                "targets": targets, "projections": [],
-                "ambiguous": [{"ref": None, "quote": None, "issue": "Annotation.",
-                               "decision": "Targets annotated by hand from the plan text before the extractor was "
-                                           "run on it; metadata, scope and section are not annotated."}]}
-        (HERE / "gold" / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n",
-                                                   encoding="utf-8")
-        print(f"{built.relative_to(HERE)}: {len(targets)} targets")
+        write_plan(source, built)
+        problems += write_gold(built, HERE / "ann" / f"{name}.ann", HERE / "gold" / f"{name}.json")
     if problems:
         raise SystemExit(f"{problems} quotes not found")
 

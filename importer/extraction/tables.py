@@ -11,9 +11,13 @@ and periods across the top:
     Chỉ tiêu            2025-2026   2026-2027
     Số lớp mầm non      45          47
 
-Every figure becomes one projection, the period as its deadline; its quote is the row, and when a single
-header row names the columns ("Năm | Tỷ lệ phòng học kiên cố | …" over "2026 | 85% | …"), that column's name
-before the row. A cell is read as a figure ("95",
+and units down the side ("TT | Tên trường | Tỷ lệ phòng học kiên cố (%) | Số phòng học thông minh"): each
+figure a target of its column's indicator for the school (or village) its row names.
+
+Every figure becomes one projection, the period as its deadline; its quote is the row after its column's
+header cells as written, from top to bottom (a caption or a group spanning several columns, then the name;
+a row of units, "ĐVT | % | phòng", is read for the unit only), as a merge of header and row would quote it.
+A cell is read as a figure ("95",
 "98,5%", comparator '='), a bound ("≥ 95", "dưới 1%", "tối thiểu 90%"), a range ("80 - 85", "từ 80 đến
 85%"), a count with its noun ("18 phòng") or a level ("Mức độ 2", "cấp độ 3", achieved); anything else
 (words, a school year) is not a value. Rows exported from a PDF lose their tabs; a row that starts with a
@@ -122,7 +126,7 @@ def _table(before, block, issuer, horizon=None):
         header = _spaced_header([line.text for line in before], width)
         rows = header + rows
         block = [block[0]] * len(header) + block
-    for reader in (_periods_down, _periods_across, _value_column, _period_column):
+    for reader in (_periods_down, _periods_across, _units_down, _value_column, _period_column):
         proposals = reader(block, rows, issuer, horizon)
         first = next(proposals, None)
         if first is not None:
@@ -197,25 +201,131 @@ def _read_cell(cell):
 
 
 def _periods_down(block, rows, issuer, _horizon=None):
-    data = [index for index, row in enumerate(rows)
-            if row and period_of(row[0]) and any(_is_figure(cell) for cell in row[1:])]
+    """Periods down a column near the left ("Năm học", or after a "TT" column), indicators across: every
+    figure is named by its column's header, whose cells (a caption or a group above the names, a row of units
+    below them) go before the row in its quote, as a merge of the header and the row would."""
+    data = [index for index, row in enumerate(rows) if _period_at(row) is not None]
     if not data:
         return
-    header_rows = rows[max(0, data[0] - HEADER_ROWS):data[0]]
-    labels = _column_labels(header_rows, max(len(row) for row in rows))
-    names = _header_names(header_rows)
+    header = _Header(rows[max(0, data[0] - HEADER_ROWS):data[0]], max(len(row) for row in rows))
+    labels = _column_labels(header.rows, header.width)
+    for index in data:
+        row, line = rows[index], block[index]
+        start = _period_at(row)
+        quote = _Quote(line)
+        for column, cell in enumerate(row[start + 1:], start=start + 1):
+            if _is_figure(cell):
+                label, group = labels.get(column, (f"Cột {column}", None))
+                yield _projection(line, header.quote(column, quote.of(column)), cell, _unitless(label), group,
+                                  period_of(row[start]), issuer, header.unit(column))
+
+
+def _period_at(row):
+    """The column of a data row's period: the first cell, or the second after a number ("1 | Năm 2026 | …"),
+    when figures follow it."""
+    for column, cell in enumerate(row[:2]):
+        if period_of(cell):
+            return column if any(_is_figure(later) for later in row[column + 1:]) else None
+        if column == 0 and not re.fullmatch(r"\d{1,3}\.?", cell.strip()):
+            return None
+    return None
+
+
+# The header cell of the column naming the units a table gives figures for: "Tên trường", "Đơn vị", "Thôn".
+_UNITS_HEADER = re.compile(r"(?:tên\s+)?(?:trường(?:\s+học)?|đơn vị|cơ sở giáo dục|cơ sở|thôn|tổ dân phố|khu phố"
+                           r"|xã, phường|xã|phường)", re.IGNORECASE)
+_TOTAL = re.compile(r"(?:tổng|cộng|toàn\s+(?:xã|phường|đặc khu|huyện|tỉnh|thành phố|ngành))\b", re.IGNORECASE)
+_HEADER_PERIOD = re.compile(r"năm(?:\s+học)?\s+(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.IGNORECASE)
+
+
+def _units_down(block, rows, issuer, horizon=None):
+    """Units down the side, indicators across ("TT | Tên trường | Tỷ lệ phòng học kiên cố (%) | Số phòng học
+    thông minh"): each figure is a target of its column's indicator for the unit its row names (the scope), due
+    at a year its header states, else the heading's or the plan's. A row of totals ("Tổng cộng", "Toàn xã") is
+    the sum of the units' figures, not a target of its own; a table whose rows name periods is not this one."""
+    found = next(((index, column) for index, row in enumerate(rows[:HEADER_ROWS]) for column, cell in enumerate(row)
+                  if column < 3 and _UNITS_HEADER.fullmatch(cell.strip())), None)
+    if found is None:
+        return
+    header_index, name_column = found
+    data = [index for index in range(header_index + 1, len(rows))
+            if len(rows[index]) > name_column and _unit_name(rows[index][name_column])
+            and any(_is_figure(cell) for cell in rows[index][name_column + 1:])]
+    if not data or any(period_of(cell) for index in data for cell in rows[index]):
+        return
+    header = _Header(rows[header_index:data[0]], max(len(row) for row in rows))
     for index in data:
         row, line = rows[index], block[index]
         quote = _Quote(line)
-        for column, cell in enumerate(row[1:], start=1):
-            if _is_figure(cell):
-                label, group = labels.get(column, (f"Cột {column}", None))
-                row_quote = quote.of(column)
-                if column in names and group is None:
-                    # "Năm | Tỷ lệ phòng học được kiên cố hóa | …" over "2026 | 85% | …": the row does not say
-                    # what its figures are, its column's header does; the quote holds both, as a merge does
-                    row_quote = f"{names[column]} {row_quote}"
-                yield _projection(line, row_quote, cell, label, group, period_of(row[0]), issuer)
+        for column, cell in enumerate(row[name_column + 1:], start=name_column + 1):
+            if not _is_figure(cell) or not header.parts(column):
+                continue
+            year = _HEADER_PERIOD.search(" ".join(header.parts(column)))
+            period = (f"{year.group(1)}-{year.group(2)}" if year.group(2) else year.group(1)) if year else horizon
+            proposal = _projection(line, header.quote(column, quote.of(column)), cell,
+                                   _expand(_unitless(header.parts(column)[-1])), None, period, issuer,
+                                   header.unit(column))
+            yield dict(proposal, scope=fold_spaces(row[name_column])[:LONG])
+
+
+def _unit_name(cell):
+    """A row's unit as its name cell writes it, or "" for a row of totals or none."""
+    cell = cell.strip()
+    return "" if not cell or _TOTAL.match(cell) or _is_figure(cell) else cell
+
+
+# A row of units under a header: "ĐVT | % | phòng", "(%) | (%) | (trường)".
+_UNIT_CELL = re.compile(r"\(?\s*(?:%|‰|[^\W\d_]+(?:[\s/][^\W\d_]+)?)\s*\)?")
+_UNIT_ROW_MARK = re.compile(r"^\(?\s*%\s*\)?$|^(?:ĐVT|Đơn vị tính|Đơn vị)$", re.IGNORECASE)
+# A header cell over all the indicators that names none of them: "Chỉ tiêu phấn đấu", "Chỉ tiêu đến năm 2030".
+_CAPTION = re.compile(r"^(?:các\s+)?(?:chỉ tiêu|mục tiêu|kế hoạch|lộ trình|kết quả)\b", re.IGNORECASE)
+
+
+def _unitless(label):
+    """A name without the unit it ends with: "Tỷ lệ phòng học kiên cố (%)" -> "Tỷ lệ phòng học kiên cố"."""
+    return re.sub(r"\s*\((?:%|‰|[^\W\d_]+(?:[\s/][^\W\d_]+)?)\)$", "", label).strip() or label
+
+
+class _Header:
+    """The header rows above a table's first data row: what each column's cells say from top to bottom (a cell
+    merged across the columns after it counts for each), and the row of units, if any, apart."""
+
+    def __init__(self, header_rows, width):
+        units = [row for row in header_rows if _is_unit_row(row)]
+        self.units = units[-1] if units else []
+        self.rows = [row for row in header_rows if not _is_unit_row(row)]
+        self.width = width
+        self._parts = {}
+        for position, row in enumerate(self.rows):
+            current = ""
+            for column in range(width):
+                cell = fold_spaces(row[column]) if column < len(row) else ""
+                # a caption or group spans the empty cells after it; the last row's names do not
+                current = cell if cell or position == len(self.rows) - 1 else current
+                if column and current and not period_of(current) and not _is_figure(current):
+                    parts = self._parts.setdefault(column, [])
+                    if current not in parts:
+                        parts.append(current)
+
+    def parts(self, column):
+        return self._parts.get(column, [])
+
+    def quote(self, column, row_quote):
+        """The column's header cells before the row's quote."""
+        parts = self.parts(column)
+        return f"{' '.join(parts)[:LONG]} {row_quote}" if parts else row_quote
+
+    def unit(self, column):
+        """The unit its row of units or its name writes: "%" for "(%)"."""
+        written = self.units[column] if column < len(self.units) else ""
+        name = self.parts(column)[-1] if self.parts(column) else ""
+        return f"{written} %" if name.endswith("(%)") else written
+
+
+def _is_unit_row(row):
+    cells = [cell.strip() for cell in row[1:] if cell.strip()]
+    return bool(cells) and all(_UNIT_ROW_MARK.match(cell) or _UNIT_CELL.fullmatch(cell) and len(cell) <= 16
+                               for cell in cells) and any(_UNIT_ROW_MARK.match(cell) for cell in cells)
 
 
 def _periods_across(block, rows, issuer, _horizon=None):
@@ -301,15 +411,6 @@ def _period_column(block, rows, issuer, _horizon=None):
             yield _projection(line, quote.of(column), row[column], label, None, period, issuer)
 
 
-def _header_names(header_rows):
-    """{column: the header cell as written} when a single header row names the columns, one indicator each
-    ("Tỷ lệ trường đạt chuẩn quốc gia"); a grouped header ("Mầm non" over "Số lớp | Số HS") names none."""
-    if len(header_rows) != 1:
-        return {}
-    return {column: fold_spaces(cell)[:LONG] for column, cell in enumerate(header_rows[0])
-            if column and cell and not period_of(cell) and not _is_figure(cell)}
-
-
 def _column_labels(header_rows, width):
     """{column: (label, group)} from header rows, a group name spanning the empty cells after it."""
     filled = []
@@ -325,7 +426,7 @@ def _column_labels(header_rows, width):
         parts = [row[column] for row in filled if row[column]]
         if not parts:
             continue
-        group = parts[0] if len(parts) > 1 else None
+        group = parts[0] if len(parts) > 1 and not _CAPTION.match(parts[0]) else None
         name = parts[-1]
         if group:
             name = f"{name} {group if group.isupper() else group.lower()}"

@@ -286,7 +286,7 @@ def test_it_reads_a_projection_table_with_school_years_down_the_side():
         ("Số học sinh tiểu học", 1250, "2026-2027"),
     ]
     assert len(projections) == 8
-    assert projections[0]["quote"] == "Năm học 2026-2027 12 380 20 1.250"
+    assert projections[0]["quote"] == "Mầm non Số lớp Năm học 2026-2027 12 380 20 1.250"  # the header, then the row
     assert {(p["comparator"], p["unit"], p["category"]) for p in projections} == {("=", "count", "khác")}
 
 

@@ -37,7 +37,7 @@ def test_a_table_with_years_down_the_rows_names_each_figure_by_its_column():
     assert targets[3]["quote"] == "Số phòng học bộ môn được xây mới 2029 95% 10 phòng"
 
 
-def test_a_grouped_header_keeps_the_row_as_the_quote():
+def test_a_grouped_header_goes_before_the_row_in_the_quote():
     projections = plan(
         "1. Dự kiến quy mô trường lớp",
         "Năm học\tTiểu học\t\tTHCS\t",
@@ -46,7 +46,9 @@ def test_a_grouped_header_keeps_the_row_as_the_quote():
     )["projections"]
     assert [(p["indicator"], p["value"]) for p in projections[:2]] == [("Số lớp tiểu học", 30),
                                                                         ("Số học sinh tiểu học", 960)]
-    assert {p["quote"] for p in projections} == {"Năm học 2026-2027 30 960 18 700"}
+    # the group and the name over each column, as written, then the row (tables_4 reads captions and units)
+    assert [p["quote"] for p in projections] == [f"{header} Năm học 2026-2027 30 960 18 700" for header in (
+        "Tiểu học Số lớp", "Tiểu học Số HS", "THCS Số lớp", "THCS Số HS")]
 
 
 # ---- task leads ----------------------------------------------------------------------------------------------
