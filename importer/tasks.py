@@ -7,6 +7,8 @@ from celery import shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from units.broker import BoundedSendTask
+
 from . import reading_job
 
 logger = logging.getLogger(__name__)
@@ -15,8 +17,9 @@ logger = logging.getLogger(__name__)
 def enqueue_reading(plan_import):
     """Run the import's reading once the current transaction commits (at once outside a transaction).
 
-    With the broker down the upload still succeeds (the file is kept); the import shows at once that it could
-    not be sent (reading_job.mark_not_sent), and the officer reads it again from its page.
+    With the broker down, or silent for units.broker's few seconds, the upload still succeeds (the file is kept);
+    the import shows at once that it could not be sent (reading_job.mark_not_sent), and the officer reads it
+    again from its page.
     """
     import_id = plan_import.pk
     transaction.on_commit(partial(send_reading, import_id))
@@ -33,7 +36,7 @@ def send_reading(import_id):
 # Time limits above the child's own (reading_child.READ_TIMEOUT, 120 s): the soft one lets the job record the
 # failure, the hard one ends a worker stuck elsewhere; its message is then delivered again (late
 # acknowledgement), and reading_job gives up after MAX_ATTEMPTS runs.
-@shared_task(acks_late=True, soft_time_limit=150, time_limit=180)
+@shared_task(base=BoundedSendTask, acks_late=True, soft_time_limit=150, time_limit=180)
 def read_plan_import(import_id):
     """Read an uploaded plan and save its proposals for review; a failure is recorded on the import."""
     reading_job.run_reading(import_id)

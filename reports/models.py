@@ -368,10 +368,12 @@ class ReportBuild(models.Model):
     @property
     def unclaimed_minutes(self):
         """Minutes it has waited, sent to the broker, without any worker starting it, once that is long enough
-        (UNCLAIMED_AFTER_STALE × REPORT_BUILD_STALE_SECONDS) to tell the user; else None."""
-        if self.state != BuildState.QUEUED or self.enqueued_at is None or self.attempts:
+        (UNCLAIMED_AFTER_STALE × REPORT_BUILD_STALE_SECONDS) to tell the user; else None. A build queued again
+        after a try (its worker killed, or its retry waiting) counts from that try's last sign of life."""
+        if self.state != BuildState.QUEUED or self.enqueued_at is None:
             return None
-        waited = (timezone.now() - self.created_at).total_seconds()
+        since = self.heartbeat_at if self.attempts and self.heartbeat_at else self.created_at
+        waited = (timezone.now() - since).total_seconds()
         if waited < self.UNCLAIMED_AFTER_STALE * settings.REPORT_BUILD_STALE_SECONDS:
             return None
         return max(1, round(waited / 60))

@@ -13,7 +13,8 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django.core.mail import send_mass_mail
+from django.conf import settings
+from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 # the days before a deadline on which the beat task tells the people concerned (one notification for each)
 DEADLINE_DAYS = (7, 1)
+# how long the mail server may take over each step (connecting, each reply) unless EMAIL_TIMEOUT says: these
+# mails leave inside a request (a reminder, the step of a report), and smtplib otherwise waits without limit
+MAIL_TIMEOUT_SECONDS = 10
 
 
 def portal_url(link):
@@ -71,9 +75,11 @@ def notify(users, *, kind, title, body="", link="", key=""):
 
 def send_mails(mails, on_failure=None):
     """Send ``mails`` (send_mass_mail's tuples): the number sent, or None when the mail server refused or did
-    not answer (logged, ``on_failure`` called) — a failure the caller tells the user about, never a 500."""
+    not answer within MAIL_TIMEOUT_SECONDS (logged, ``on_failure`` called) — a failure the caller tells the user
+    about, never a 500 nor a request left waiting."""
     try:
-        return send_mass_mail(mails, fail_silently=False)
+        connection = get_connection(timeout=settings.EMAIL_TIMEOUT or MAIL_TIMEOUT_SECONDS)
+        return send_mass_mail(mails, fail_silently=False, connection=connection)
     except (smtplib.SMTPException, OSError):
         logger.exception("Could not send %s e-mail(s)", len(mails))
         if on_failure is not None:

@@ -3,7 +3,8 @@
 Imports go one way: this module imports reports.builds, never the reverse. Builds are enqueued here
 (enqueue_builds), by reports.actions.request_build for a user, and by the tasks below for the builds the
 sweep and the deadline run return. Whether a build's message reached the broker is recorded
-on its row (enqueued_at): a build the broker refused stays "to send" and the sweep sends it later.
+on its row (enqueued_at): a build the broker refused, or did not answer for within seconds (units.broker), stays
+"to send" and the sweep sends it later.
 """
 
 import logging
@@ -13,6 +14,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+
+from units.broker import BoundedSendTask
 
 from . import builds, notifications
 from .models import ReportBuild
@@ -41,8 +44,8 @@ def send_builds(to_send):
         ReportBuild.objects.filter(pk=build.pk).update(enqueued_at=build.enqueued_at)
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(builds.TryAgain,), retry_backoff=True, retry_backoff_max=60,
-             max_retries=builds.MAX_ATTEMPTS - 1, soft_time_limit=600, time_limit=660)
+@shared_task(base=BoundedSendTask, bind=True, acks_late=True, autoretry_for=(builds.TryAgain,), retry_backoff=True,
+             retry_backoff_max=60, max_retries=builds.MAX_ATTEMPTS - 1, soft_time_limit=600, time_limit=660)
 def build_report(self, build_id):
     """Build a report's files. A failed try is retried after a backoff; the row counts the tries and fails the
     build after the third, whichever messages carried them."""

@@ -1,6 +1,7 @@
 """When the server fails rather than the request: the database out of reach or the file storage full is a 503
 in Vietnamese that says nothing was saved (with Retry-After), anything else the 500 page; a partly written
-file is removed; /suc-khoe/ tells a load balancer whether the database and the broker answer."""
+file is removed; /suc-khoe/ tells a load balancer whether the database and the broker answer, within seconds
+even when one of them accepts connections and never answers."""
 
 import errno
 
@@ -10,8 +11,10 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
+from config.failures import CHECK_TIMEOUT_SECONDS
 from config.storage import PortalFileSystemStorage
 from targets import views as target_views
+from tests.silent_server import answered_within, send_tasks_to, silent_server
 
 
 @pytest.mark.parametrize(("error", "status", "says"), [
@@ -31,6 +34,27 @@ def test_a_server_failure_is_answered_in_vietnamese_with_its_status(personas, er
     assert response.status_code == status
     page = response.content.decode()
     assert says in page and "không có gì bị lưu dở" in page.lower() if status == 503 else says in page
+    assert ("Retry-After" in response) == (status == 503)
+
+
+@pytest.mark.parametrize(("error", "status", "code", "says"), [
+    (OperationalError("could not connect to server"), 503, "database_unavailable", "không có gì bị lưu dở"),
+    (OSError(errno.EROFS, "Read-only file system"), 503, "storage_unavailable", "Không có gì bị lưu dở"),
+    (ValueError("a bug"), 500, "server_error", "Đã có lỗi ở máy chủ"),
+])
+def test_a_server_failure_under_the_api_is_answered_in_the_api_s_json(personas, error, status, code, says,
+                                                                      monkeypatch):
+    from api import views as api_views
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(api_views.PeriodList, "get_queryset", fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(personas["officer_a"])
+    response = client.get(reverse("api:period_list"), HTTP_ACCEPT="application/json")
+    assert response.status_code == status and response["Content-Type"] == "application/json"  # before: the page
+    assert response.json()["code"] == code and says in response.json()["detail"]
     assert ("Retry-After" in response) == (status == 503)
 
 
@@ -89,3 +113,30 @@ def test_a_report_build_that_cannot_write_its_file_says_so_in_vietnamese():
     assert error_text(OSError(errno.ENOSPC, "No space left on device")).startswith(
         "Máy chủ không ghi được tệp báo cáo (bộ nhớ lưu trữ đầy hoặc không cho ghi)")
     assert error_text(ConnectionRefusedError(111, "refused")) == "ConnectionRefusedError: [Errno 111] refused"
+
+
+def test_the_health_check_names_a_broker_that_accepts_and_never_answers_within_seconds(client, db, settings,
+                                                                                        monkeypatch):
+    with silent_server() as port, answered_within(CHECK_TIMEOUT_SECONDS + 10) as elapsed:
+        send_tasks_to(port, monkeypatch, settings)
+        response = client.get(reverse("health"))
+        assert elapsed() < CHECK_TIMEOUT_SECONDS + 3  # before: no answer after 90 s
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+
+
+def test_the_health_check_names_a_database_that_accepts_and_never_answers_within_seconds(client, db, settings,
+                                                                                          monkeypatch):
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite is a file: it answers or fails at once")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with silent_server() as port, answered_within(CHECK_TIMEOUT_SECONDS + 10) as elapsed:
+        # the check connects anew with these settings; this test's own connection stays open on the real database
+        monkeypatch.setitem(connections["default"].settings_dict, "HOST", "127.0.0.1")
+        monkeypatch.setitem(connections["default"].settings_dict, "PORT", str(port))
+        response = client.get(reverse("health"))
+        assert elapsed() < CHECK_TIMEOUT_SECONDS + 3  # before: no answer after 100 s
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "broker": "in-process"}

@@ -296,6 +296,23 @@ def test_a_plan_is_read_by_the_worker(tree, personas):
     assert len(plan_import.items()) == 16 and plan_import.attempts == 1 and not plan_import.source_file
 
 
+def test_with_the_broker_silent_the_upload_is_kept_and_says_within_seconds_to_read_it_again(client, personas, tree,
+                                                                                           monkeypatch, settings):
+    from tests.silent_server import answered_within, send_tasks_to, silent_server
+    from units.broker import SEND_TIMEOUT_SECONDS
+
+    client.force_login(personas["officer_a"])
+    with silent_server() as port, answered_within(SEND_TIMEOUT_SECONDS + 10) as elapsed:
+        send_tasks_to(port, monkeypatch, settings)  # a broker that accepts the connection and never answers
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(reverse("importer:plan_import_upload"), {"unit": tree["A"].pk, "file": sample()})
+        assert elapsed() < SEND_TIMEOUT_SECONDS + 3  # before: no answer
+    assert response.status_code == 302
+    plan_import = PlanImport.objects.get()
+    assert plan_import.status == PlanImportStatus.READING and plan_import.source_file
+    assertContains(client.get(response.url), "Chưa gửi được tệp đến máy chủ đọc tệp: máy chủ xử lý đang tạm ngưng.")
+
+
 def test_with_the_broker_down_the_upload_is_kept_and_says_at_once_to_read_it_again(client, personas, tree,
                                                                                    monkeypatch):
     from django.test import TestCase

@@ -810,3 +810,18 @@ def test_a_reminder_says_so_when_the_mail_server_is_down(client, personas, tree,
     assert response.status_code == 200
     assertContains(response, "Chưa gửi được thư nhắc: máy chủ thư điện tử không nhận thư.")
     assertNotContains(response, "Đã gửi")
+
+
+def test_a_reminder_says_so_within_seconds_when_the_mail_server_does_not_answer(
+        client, personas, tree, period, staff_with_mail, settings, monkeypatch):
+    from reports import notifications
+    from tests.silent_server import answered_within, silent_server
+
+    monkeypatch.setattr(notifications, "MAIL_TIMEOUT_SECONDS", 1)
+    settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_TIMEOUT = (
+        "django.core.mail.backends.smtp.EmailBackend", "127.0.0.1", None)
+    with silent_server() as port, answered_within(15) as elapsed:
+        settings.EMAIL_PORT = port  # accepts the connection, never greets: smtplib waited for ever
+        response = remind(login(client, personas["officer_a"]), period, tree["A"])
+        assert elapsed() < 5
+    assertContains(response, "Chưa gửi được thư nhắc: máy chủ thư điện tử không nhận thư.")
