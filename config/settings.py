@@ -123,6 +123,19 @@ else:
     # that a restarted PostgreSQL costs an error to nobody
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that accepts and never answers must not hold a request for ever: a connection gives up after
+        # DB_CONNECT_TIMEOUT seconds (the 503 page follows). Under a WSGI server (config/wsgi.py) a statement also
+        # gives up after DB_STATEMENT_TIMEOUT and a wait for a row another request holds after DB_LOCK_TIMEOUT (a
+        # save waited 95 s behind a stuck transaction); workers and manage.py (a national seed, a rebuild) have no
+        # limit unless told. Set them empty behind a pooler that refuses startup options (PgBouncer).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
+        limits = [f"-c {name}={value}" for name, value in (
+            ("statement_timeout", env.str("DB_STATEMENT_TIMEOUT", default="")),
+            ("lock_timeout", env.str("DB_LOCK_TIMEOUT", default=""))) if value]
+        if limits:
+            options.setdefault("options", " ".join(limits))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -269,7 +282,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery
 # twice; below it, a worker killed mid-build would keep its message an hour. Recovery does not wait for it: the
 # sweep below re-sends from the database. socket_connect_timeout: a request waits at most that long for an
 # unreachable broker before telling the user (reports.tasks.send_build).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60, "socket_connect_timeout": 5}
+# a broker that accepts and never answers: connecting and every read give up after 5 s (a request's own sends are
+# bounded tighter still, units/broker.py); kombu's blocking pop waits 1 s at a time, well within it
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 60, "socket_connect_timeout": 5, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 # Report builds (reports/builds.py; figures in docs/robustness.md). A running build writes heartbeat_at every
 # HEARTBEAT seconds (also while its PDF child works); after STALE seconds of silence its worker is taken for
@@ -296,6 +311,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# the SMTP server of EMAIL_BACKEND=...smtp.EmailBackend; a mail server that never answers costs EMAIL_TIMEOUT seconds
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cong-nq71@localhost")
 # The portal's public address, for the links that e-mails carry (units/links.py): a mail has no page to resolve
 # a relative link against, and a request's own host may be an internal one. No trailing path.

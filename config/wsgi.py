@@ -8,6 +8,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # developer's machine; a server started without it would show Django's technical pages (every URL of the portal)
 # to anyone, so here it defaults to off, and then the settings refuse to start without a SECRET_KEY of its own.
 os.environ.setdefault("DEBUG", "off")
+# a page's statement, or its wait for a row another request holds, gives up rather than holding the worker
+# (config/settings.py; PostgreSQL only); workers and manage.py run without these limits
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "30s")
+os.environ.setdefault("DB_LOCK_TIMEOUT", "10s")
 application = get_wsgi_application()
 # what loading the project created lives as long as the worker: out of the collector's reach (its garbage collected
 # first), a full collection walks only what requests left (config/settings.py sets how often it runs)

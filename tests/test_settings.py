@@ -1,5 +1,6 @@
 """Settings: the embedded default, and `check --deploy` with the production variables set."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -81,3 +82,38 @@ def test_a_wsgi_server_started_without_debug_set_runs_as_production():
     developer = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                                env=env | {"DEBUG": "on"})
     assert developer.stdout.split()[-1:] == ["True"], developer.stderr
+
+
+def _database_options(code_before="", **env):
+    """The OPTIONS of the default database as a process with these variables would read them."""
+    code = (f"{code_before}import django, json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            "from django.conf import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DB_") and k != "DATABASE_URL"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env=clean | {"DATABASE_URL": "postgres://portal@db.example.vn:5432/nq71"} | env)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_silent_database_costs_a_page_seconds_not_forever():
+    # workers and manage.py: the connection gives up, statements and row waits are not limited (a national seed)
+    assert _database_options() == {"connect_timeout": 5}
+    # a WSGI server (config/wsgi.py sets the defaults before the settings load)
+    served = _database_options("import os; os.environ.setdefault('DB_STATEMENT_TIMEOUT', '30s'); "
+                               "os.environ.setdefault('DB_LOCK_TIMEOUT', '10s'); ")
+    assert served == {"connect_timeout": 5, "options": "-c statement_timeout=30s -c lock_timeout=10s"}
+    wsgi = (ROOT / "config" / "wsgi.py").read_text()
+    assert 'setdefault("DB_STATEMENT_TIMEOUT", "30s")' in wsgi and 'setdefault("DB_LOCK_TIMEOUT", "10s")' in wsgi
+    # behind a pooler that refuses startup options: set them empty
+    assert _database_options(DB_STATEMENT_TIMEOUT="", DB_LOCK_TIMEOUT="", DB_CONNECT_TIMEOUT="3") == {
+        "connect_timeout": 3}
+
+
+def test_mail_is_configured_from_the_environment():
+    code = ("import os, json; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            "from django.conf import settings as s; print(json.dumps([s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+            "s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env=env | {"EMAIL_HOST": "smtp.example.vn", "EMAIL_PORT": "587", "EMAIL_HOST_USER": "cong",
+                                     "EMAIL_USE_TLS": "on"})
+    assert done.stdout.strip().splitlines()[-1] == '["smtp.example.vn", 587, "cong", true, 10]'
