@@ -20,7 +20,7 @@ from units.broker import SEND_TIMEOUT_SECONDS
 BUILD_REQUEST = reverse("reports:build_request")
 BUILD_LIST = reverse("reports:build_list")
 BROKER_DOWN = "Máy chủ tạo báo cáo đang tạm ngưng"
-UNCLAIMED = "phút mà chưa máy chủ tạo báo cáo nào nhận việc: có thể máy đang ngừng."
+UNCLAIMED = "phút mà chưa có máy chủ tạo báo cáo nào nhận việc: có thể máy đang ngừng."
 
 
 @pytest.fixture

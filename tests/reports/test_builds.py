@@ -593,11 +593,11 @@ def test_a_build_no_worker_takes_says_so_after_a_few_minutes(client, personas, t
     ReportBuild.objects.filter(pk=build.pk).update(enqueued_at=sent)
     client.force_login(personas["officer_a"])
     status_url = reverse("reports:build_status", args=[build.pk])
-    assert "chưa máy chủ tạo báo cáo nào nhận việc" not in client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "chưa có máy chủ tạo báo cáo nào nhận việc" not in client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
     ReportBuild.objects.filter(pk=build.pk).update(
         created_at=sent - timedelta(seconds=3 * settings.REPORT_BUILD_STALE_SECONDS + 300), enqueued_at=sent)
     html = text(client.get(status_url, HTTP_HX_REQUEST="true").content.decode())
-    assert "Đã chờ 8 phút mà chưa máy chủ tạo báo cáo nào nhận việc: có thể máy đang ngừng." in html
+    assert "Đã chờ 8 phút mà chưa có máy chủ tạo báo cáo nào nhận việc: có thể máy đang ngừng." in html
     assert "Đang chờ…" in html  # still polled: it is built when a worker comes back
 
 
