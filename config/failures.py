@@ -24,6 +24,7 @@ from units.broker import bounded_connection
 from units.storage_errors import is_storage_failure
 
 RETRY_AFTER_SECONDS = 60
+BUSY_SQLSTATES = {"57014", "55P03"}  # PostgreSQL's query_canceled (statement_timeout), lock_not_available
 CHECK_TIMEOUT_SECONDS = 2  # each of the two checks: a load balancer's probe commonly waits 5 s
 API_PREFIX = "/api/"  # where config.urls mounts the API: its clients read {"detail", "code"} (docs/api.md)
 # each kind of failure: the page, the status, and the API's code and detail saying the same in a sentence
@@ -31,6 +32,11 @@ FAILURES = {
     "database": ("503_database.html", 503, "database_unavailable",
                  "Cổng tạm thời không truy cập được dữ liệu: máy chủ cơ sở dữ liệu đang không trả lời. Yêu cầu chưa "
                  "được thực hiện và không có gì bị lưu dở; hãy thử lại sau khoảng một phút."),
+    # a statement that gave up (DB_STATEMENT_TIMEOUT) or a wait for a row another request holds (DB_LOCK_TIMEOUT):
+    # the database answered; the request was cancelled
+    "busy": ("503_busy.html", 503, "database_busy",
+             "Yêu cầu phải chờ quá lâu: dữ liệu này đang được cập nhật ở nơi khác hoặc cần xử lý quá nhiều cùng lúc. "
+             "Yêu cầu chưa được thực hiện và không có gì bị lưu dở; hãy thử lại sau ít giây."),
     "storage": ("503_storage.html", 503, "storage_unavailable",
                 "Máy chủ không ghi được tệp: bộ nhớ lưu trữ đã đầy hoặc đang không cho ghi. Không có gì bị lưu dở; "
                 "hãy thử lại sau ít phút."),
@@ -42,7 +48,9 @@ FAILURES = {
 
 def server_error(request):
     error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if isinstance(error, OperationalError) and getattr(error.__cause__, "sqlstate", None) in BUSY_SQLSTATES:
+        kind = "busy"
+    elif isinstance(error, (OperationalError, InterfaceError)):
         kind = "database"
     elif is_storage_failure(error):
         kind = "storage"

@@ -34,6 +34,7 @@ from django.utils import timezone
 from periods.models import Period, PeriodKind
 from plans.models import Document, DocumentStatus, DocumentType, TaskUpdate
 from reports.models import (
+    ReportBuild,
     ReportEvent,
     ReportStatus,
     SchoolReport,
@@ -277,6 +278,11 @@ def delete_synthetic():
     targets.filter(part_of__isnull=False).delete()
     targets.delete()
     files += [row.evidence for row in TaskUpdate.objects.filter(task__document__issuer__in=units).only("evidence")]
+    # the report files built for the run's units, plans or periods (their rows go with the plans: the files did not)
+    builds = ReportBuild.objects.filter(Q(unit__in=units) | Q(document__issuer__in=units) | Q(period__in=periods))
+    files += [file for row in builds.only("xlsx_file", "pdf_file", "docx_file")
+              for file in (row.xlsx_file, row.pdf_file, row.docx_file)]
+    builds.delete()
     Document.all_objects.filter(issuer__in=units).delete()
     TargetResponsibility.objects.filter(unit__in=units).delete()
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()

@@ -69,7 +69,9 @@ def notify(users, *, kind, title, body="", link="", key=""):
         # answers or not; the notification stays on the portal, marked as not e-mailed
         sent_rows = (Notification.objects.filter(key=key, user__in=mailed) if key
                      else Notification.objects.filter(pk__in=[row.pk for row in rows if row.emailed and row.pk]))
-        transaction.on_commit(lambda: send_mails(mails, on_failure=lambda: sent_rows.update(emailed=False)))
+        # robust: the step is committed; a mail that fails in a way send_mails does not expect is logged, not a 500
+        transaction.on_commit(lambda: send_mails(mails, on_failure=lambda: sent_rows.update(emailed=False)),
+                              robust=True)
     return rows
 
 

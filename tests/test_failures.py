@@ -5,6 +5,7 @@ even when one of them accepts connections and never answers."""
 
 import errno
 
+import psycopg
 import pytest
 from django.core.files.base import ContentFile
 from django.db import OperationalError
@@ -17,8 +18,21 @@ from targets import views as target_views
 from tests.silent_server import answered_within, send_tasks_to, silent_server
 
 
+def cancelled(cause):
+    """The OperationalError Django raises for a statement PostgreSQL cancelled (psycopg's error as its cause)."""
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
 @pytest.mark.parametrize(("error", "status", "says"), [
     (OperationalError("could not connect to server"), 503, "Cổng tạm thời không truy cập được dữ liệu"),
+    # the database answered: a statement over DB_STATEMENT_TIMEOUT, a row held past DB_LOCK_TIMEOUT (review, 28/11:
+    # they read "máy chủ cơ sở dữ liệu đang không trả lời")
+    (cancelled(psycopg.errors.QueryCanceled("canceling statement due to statement timeout")), 503,
+     "Dữ liệu này đang được xử lý ở nơi khác"),
+    (cancelled(psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")), 503,
+     "Dữ liệu này đang được xử lý ở nơi khác"),
     (OSError(errno.ENOSPC, "No space left on device"), 503, "Máy chủ không ghi được tệp"),
     (OSError(errno.EROFS, "Read-only file system"), 503, "Máy chủ không ghi được tệp"),
     (ValueError("a bug"), 500, "Đã có lỗi ở máy chủ"),
@@ -39,6 +53,8 @@ def test_a_server_failure_is_answered_in_vietnamese_with_its_status(personas, er
 
 @pytest.mark.parametrize(("error", "status", "code", "says"), [
     (OperationalError("could not connect to server"), 503, "database_unavailable", "không có gì bị lưu dở"),
+    (cancelled(psycopg.errors.QueryCanceled("canceling statement due to statement timeout")), 503, "database_busy",
+     "đang được cập nhật ở nơi khác"),
     (OSError(errno.EROFS, "Read-only file system"), 503, "storage_unavailable", "Không có gì bị lưu dở"),
     (ValueError("a bug"), 500, "server_error", "Đã có lỗi ở máy chủ"),
 ])

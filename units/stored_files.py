@@ -26,11 +26,17 @@ def atomic(function):
     def write(*args, **kwargs):
         writes = _writes()
         writes.append([])
+        committed = CommitMark()
         try:
             with transaction.atomic():
+                # first of the write's on_commit callbacks: one of the others (a mail sent, a task run in-process)
+                # raising after the COMMIT must not take the files of committed rows with it
+                transaction.on_commit(committed)
                 result = function(*args, **kwargs)
         except BaseException:
-            _remove(writes.pop())
+            stored = writes.pop()
+            if not committed.done:
+                _remove(stored)
             raise
         stored = writes.pop()
         if writes:
@@ -38,6 +44,15 @@ def atomic(function):
         return result
 
     return write
+
+
+class CommitMark:
+    """The first on_commit callback of a write of `atomic`: run, the write's rows are committed."""
+
+    done = False
+
+    def __call__(self):
+        self.done = True
 
 
 def store(field_file, name, content):

@@ -248,11 +248,16 @@ def _units_down(block, rows, issuer, horizon=None):
     if found is None:
         return
     header_index, name_column = found
+    if any(_INDICATORS_HEADER.match(cell.strip()) for cell in rows[header_index][:name_column]):
+        return  # "TT | Chỉ tiêu | Đơn vị | Kế hoạch": the indicators run down the side, "Đơn vị" is their unit
     data = [index for index in range(header_index + 1, len(rows))
             if len(rows[index]) > name_column and _unit_name(rows[index][name_column])
             and any(_is_figure(cell) for cell in rows[index][name_column + 1:])]
     if not data or any(period_of(cell) for index in data for cell in rows[index]):
         return
+    if _MEASURE_HEADER.fullmatch(rows[header_index][name_column].strip()) and sum(
+            _is_measure(rows[index][name_column]) for index in data) * 2 >= len(data):
+        return  # a column "Đơn vị" of "%", "trường", "phòng": units of measure, not units of the tree
     header = _Header(rows[header_index:data[0]], max(len(row) for row in rows))
     for index in data:
         row, line = rows[index], block[index]
@@ -266,6 +271,18 @@ def _units_down(block, rows, issuer, horizon=None):
                                    _expand(_unitless(header.parts(column)[-1])), None, period, issuer,
                                    header.unit(column))
             yield dict(proposal, scope=fold_spaces(row[name_column])[:LONG])
+
+
+# a header naming the indicators' column, left of a column headed "Đơn vị": that one is then their unit of measure
+_INDICATORS_HEADER = re.compile(r"(?:tên\s+)?(?:chỉ tiêu|nội dung|tiêu chí|mục tiêu|chỉ số)\b", re.IGNORECASE)
+_MEASURE_HEADER = re.compile(r"đơn vị(?:\s+tính)?", re.IGNORECASE)
+
+
+def _is_measure(cell):
+    """A cell that reads as a unit of measure ("%", "(trường)", "học sinh", "phòng/lớp"), not a unit's name."""
+    cell = cell.strip()
+    return bool(_UNIT_ROW_MARK.match(cell) or (_UNIT_CELL.fullmatch(cell) and len(cell) <= 16
+                                                and not cell[:1].isupper()))
 
 
 def _unit_name(cell):

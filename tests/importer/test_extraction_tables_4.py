@@ -137,3 +137,34 @@ def test_the_material_tuned_on_keeps_its_score():
         gold = json.loads((material / "gold" / f"{plan.stem}.json").read_text(encoding="utf-8"))
         total += score(extract_plan(read_document(plan), plan.name), gold)
     assert (total.matched, total.proposed, total.expected) == (50, 50, 50)
+
+
+def test_a_column_of_units_of_measure_headed_don_vi_is_not_a_list_of_schools():
+    # review, 28/11: "Đơn vị" here is the unit of measure: the indicators run down the side
+    found = proposals(
+        "2. Chỉ tiêu cụ thể",
+        "TT\tChỉ tiêu\tĐơn vị\tKế hoạch giai đoạn",
+        "1\tTỷ lệ trẻ 5 tuổi hoàn thành chương trình giáo dục mầm non\t%\t100",
+        "2\tSố trường đạt chuẩn quốc gia\ttrường\t4",
+    )
+    assert all(p.get("scope") not in ("%", "trường") for p in found)
+    assert not any(p["indicator"] == "Kế hoạch giai đoạn" for p in found)
+    # the same column without an indicators' header, of units of measure alone: still not schools
+    found = proposals(
+        "2. Chỉ tiêu cụ thể",
+        "TT\tĐơn vị\tKế hoạch giai đoạn",
+        "1\t%\t100",
+        "2\tphòng\t12",
+    )
+    assert all(p.get("scope") not in ("%", "phòng") for p in found)
+
+
+def test_a_column_of_units_headed_don_vi_is_still_read_as_units():
+    found = proposals(
+        "2. Chỉ tiêu từng đơn vị đến năm 2030",
+        "TT\tĐơn vị\tTỷ lệ phòng học kiên cố (%)",
+        "1\tTrường Mầm non Hoa Sen\t100%",
+        "2\tTrường Tiểu học Nam Hồng\t95%",
+    )
+    assert [(p["scope"], p["value"]) for p in found] == [("Trường Mầm non Hoa Sen", 100),
+                                                           ("Trường Tiểu học Nam Hồng", 95)]

@@ -44,6 +44,22 @@ def test_a_write_that_fails_after_storing_its_file_removes_it_with_its_rows(tree
     assert not PlanImport.objects.exists() and media_files() == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_callback_failing_after_the_commit_leaves_the_committed_rows_their_files(tree):
+    # review, 28/11: a mail sent on commit that raised took the files of the committed report with it
+    @stored_files.atomic
+    def keep_and_announce(plan_import):
+        keep_import(plan_import)
+        transaction.on_commit(lambda: (_ for _ in ()).throw(ValueError("thư không gửi được")))
+        return plan_import
+
+    with pytest.raises(ValueError, match="thư không gửi được"):
+        keep_and_announce(new_import(tree))
+    plan_import = PlanImport.objects.get()
+    assert media_files() == [plan_import.source_file.name]
+    assert plan_import.source_file.read() == b"Ke hoach"
+
+
 def test_an_insert_the_database_refuses_leaves_no_file(tree):
     with insert_refused("plans_planimport"), pytest.raises(IntegrityError):
         keep_import(new_import(tree))
