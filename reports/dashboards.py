@@ -48,8 +48,12 @@ class CriterionGroup:
 
 def unit_dashboard(unit, document, period, periods=None):
     """The dashboard of a unit's plan; `periods`: those the page has read (the trend is taken from them)."""
-    targets = (Target.objects.filter(document=document).targets()
-               .select_related("indicator", "document", "part_of__indicator"))  # horizons, named units: evaluate_targets
+    # one plan: ordered by the targets' own order (the model's ordering would join the plan to sort by it), and the
+    # plan the page read is the targets' plan (not read again on every row); horizons, named units: evaluate_targets
+    targets = list(Target.objects.filter(document=document).targets()
+                   .select_related("indicator", "part_of__indicator").order_by("order", "pk"))
+    for target in targets:
+        target.document = document
     # a target the plan states in two sections is one row, naming both (fold_repeats)
     statuses = fold_repeats(plan_statuses(targets, unit, period, trend_periods(period, among=periods)))
     groups = {key: CriterionGroup(key, label) for key, label in Category.choices}

@@ -7,6 +7,12 @@ class UnitsConfig(AppConfig):
     verbose_name = "Đơn vị và người dùng"
 
     def ready(self):
+        from .column_identity import install
+
+        install()  # Django's column expressions hashed without inspect (units/column_identity.py)
+        from .stored_files import delete_with_rows
+
+        delete_with_rows()  # a row's files go once its deletion commits, by whatever path it is deleted
         from .passwords import flag_password_change
         from .sessions import stamp_session
 
