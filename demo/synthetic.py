@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from periods.models import Period, PeriodKind
-from plans.models import Document, DocumentStatus, DocumentType, TaskUpdate
+from plans.models import Document, DocumentStatus, DocumentType
 from reports.models import (
     ReportBuild,
     ReportEvent,
@@ -58,7 +58,6 @@ from targets.models import (
     TargetRevision,
     ValueSource,
 )
-from units import stored_files
 from units.models import Membership, Role, Unit, UnitKind
 
 ROOT_CODE = "VN"
@@ -258,18 +257,14 @@ def delete_synthetic():
     periods = Period.objects.filter(code__startswith=CODE_PREFIX)
     values = ProgressValue.all_objects.filter(Q(unit__in=units) | Q(indicator__in=indicators) | Q(period__in=periods))
     ProgressValueChange.objects.filter(value__in=values).delete()
-    evidence = Evidence.objects.filter(value__in=values)
-    files = [row.file for row in evidence.only("file")]  # deleted with the rows, once this commits
-    evidence.delete()
+    Evidence.objects.filter(value__in=values).delete()  # its files go once this commits (units.stored_files)
     # The public delete() would load every value into memory because changes and evidence cascade from
     # them; both were removed just above, so one DELETE is enough.
     deleted = values._raw_delete(values.db)
     reports = SchoolReport.objects.filter(Q(school__in=units) | Q(period__in=periods))
     SchoolReportEntryChange.objects.filter(event__report__in=reports).delete()
     ReportEvent.objects.filter(report__in=reports).delete()
-    attachments = SchoolReportAttachment.objects.filter(report__in=reports)
-    files += [row.file for row in attachments.only("file")]
-    attachments.delete()
+    SchoolReportAttachment.objects.filter(report__in=reports).delete()
     SchoolReportEntry.objects.filter(report__in=reports).delete()
     reports.delete()
     targets = Target.all_objects.filter(Q(indicator__in=indicators) | Q(document__issuer__in=units))
@@ -277,12 +272,8 @@ def delete_synthetic():
     TargetHorizon.objects.filter(target__in=targets).delete()
     targets.filter(part_of__isnull=False).delete()
     targets.delete()
-    files += [row.evidence for row in TaskUpdate.objects.filter(task__document__issuer__in=units).only("evidence")]
-    # the report files built for the run's units, plans or periods (their rows go with the plans: the files did not)
-    builds = ReportBuild.objects.filter(Q(unit__in=units) | Q(document__issuer__in=units) | Q(period__in=periods))
-    files += [file for row in builds.only("xlsx_file", "pdf_file", "docx_file")
-              for file in (row.xlsx_file, row.pdf_file, row.docx_file)]
-    builds.delete()
+    # before their periods, which PROTECT them (the files of every row deleted here go once this commits)
+    ReportBuild.objects.filter(Q(unit__in=units) | Q(document__issuer__in=units) | Q(period__in=periods)).delete()
     Document.all_objects.filter(issuer__in=units).delete()
     TargetResponsibility.objects.filter(unit__in=units).delete()
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
@@ -291,7 +282,6 @@ def delete_synthetic():
         Unit.objects.filter(pk__in=units, depth=depth).delete()
     indicators.delete()
     periods.delete()
-    stored_files.delete_on_commit(*files)
     return deleted
 
 

@@ -1,7 +1,5 @@
 from django.contrib import admin
 
-from units import stored_files
-
 from .models import Document, DocumentRevision, Phase, PlanImport, Task, TaskGroup, TaskUpdate
 
 
@@ -27,21 +25,6 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class DeletesStoredFiles:
-    """The admin of rows that take stored files with them when deleted (stored_files_of): the files go once the
-    deletion commits."""
-
-    def delete_model(self, request, obj):
-        files = self.stored_files_of(type(obj).objects.filter(pk=obj.pk))
-        super().delete_model(request, obj)
-        stored_files.delete_on_commit(*files)
-
-    def delete_queryset(self, request, queryset):
-        files = self.stored_files_of(queryset)
-        super().delete_queryset(request, queryset)
-        stored_files.delete_on_commit(*files)
 
 
 class DocumentRevisionInline(ReadOnlyInline):
@@ -105,7 +88,7 @@ class TaskGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(DeletesStoredFiles, admin.ModelAdmin):
+class TaskAdmin(admin.ModelAdmin):
     list_display = ["__str__", "document", "group", "lead_unit", "phase", "due_date", "status"]
     list_filter = [
         "status",
@@ -117,10 +100,6 @@ class TaskAdmin(DeletesStoredFiles, admin.ModelAdmin):
     list_select_related = ["document", "group", "lead_unit", "phase", "document__issuer"]
     inlines = [TaskUpdateInline]
 
-    def stored_files_of(self, tasks):
-        """The evidence of the reports on these tasks, deleted with them."""
-        return [update.evidence for update in TaskUpdate.objects.filter(task__in=tasks).only("evidence")]
-
 
 @admin.register(Phase)
 class PhaseAdmin(admin.ModelAdmin):
@@ -130,7 +109,7 @@ class PhaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanImport)
-class PlanImportAdmin(DeletesStoredFiles, admin.ModelAdmin):
+class PlanImportAdmin(admin.ModelAdmin):
     """Read-only but for the status: imports are made and reviewed on the portal's own pages."""
 
     list_display = ["source_name", "unit", "status", "uploaded_by", "created_at", "document"]
@@ -142,6 +121,3 @@ class PlanImportAdmin(DeletesStoredFiles, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def stored_files_of(self, imports):
-        return [plan_import.source_file for plan_import in imports.select_related(None).only("source_file")]

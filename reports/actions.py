@@ -143,7 +143,6 @@ def remove_attachment(*, attachment, by):
     _check_editable(report, by)
     attachment.delete()
     _step(report, by, ReportEvent.Action.DETACHED, [], comment=attachment.original_name)  # who took which file off
-    stored_files.delete_on_commit(attachment.file)
 
 
 def _lock(report, expected_version):

@@ -22,6 +22,20 @@ def insert_refused(table):
         yield
 
 
+@contextmanager
+def delete_refused(table):
+    """The database refuses every DELETE from `table`, as a trigger or a lock gone stale would: the rows a
+    deletion takes before (a cascade deletes the rows below first) are rolled back with it."""
+
+    def refuse(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("DELETE") and f'"{table}"' in sql:
+            raise IntegrityError(f"DELETE from {table} refused by the test")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
 def media_files():
     """The files under MEDIA_ROOT, by their names relative to it."""
     root = Path(settings.MEDIA_ROOT)

@@ -1,7 +1,13 @@
 import lxml.html
 import pytest
+from django.core.files.base import ContentFile
+from django.db import IntegrityError
 from django.urls import reverse
 
+from reports.models import ReportBuild
+from tests.factories import make_document, make_period, make_unit
+from tests.failed_writes import delete_refused, media_files
+from units import stored_files
 from units.models import Unit
 
 CHANGELIST = reverse("admin:units_unit_changelist")
@@ -120,3 +126,41 @@ def test_editing_the_name_keeps_the_place_in_the_tree(admin_client, tree):
     assert response.status_code == 302, response.context["adminform"].form.errors
     school = Unit.objects.get(code="A-TH1")
     assert (school.name, school.path, school.depth) == ("Trường Tiểu học A1 (đổi tên)", "/VN/HP/A/A-TH1/", 3)
+
+
+@pytest.fixture
+def unit_with_a_build(tree, settings, tmp_path):
+    """An office of A, deleted by the tests, that built a report of A's plan: the build's files on disk."""
+    settings.MEDIA_ROOT = tmp_path
+    office = make_unit("A-TCKT", "Phòng Tài chính - Kinh tế phường A", "commune_office", tree["A"])
+    build = ReportBuild.objects.create(unit=office, document=make_document(tree["A"]), period=make_period(),
+                                       formats=["xlsx", "pdf"])
+    keep_build_files(build)
+    assert len(media_files()) == 2
+    return office
+
+
+@stored_files.atomic
+def keep_build_files(build):
+    stored_files.store(build.xlsx_file, "bao-cao.xlsx", ContentFile(b"xlsx"))
+    stored_files.store(build.pdf_file, "bao-cao.pdf", ContentFile(b"%PDF"))
+    build.save(update_fields=["xlsx_file", "pdf_file"])
+
+
+def test_a_unit_deleted_takes_the_files_of_its_report_builds_once_the_deletion_commits(
+        admin_client, unit_with_a_build, django_capture_on_commit_callbacks):
+    url = reverse("admin:units_unit_delete", args=[unit_with_a_build.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not ReportBuild.objects.exists() and len(media_files()) == 2  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert media_files() == []
+
+
+def test_a_unit_deletion_rolled_back_keeps_the_files_of_its_report_builds(
+        admin_client, unit_with_a_build, django_capture_on_commit_callbacks):
+    url = reverse("admin:units_unit_delete", args=[unit_with_a_build.pk])
+    with django_capture_on_commit_callbacks(execute=True), delete_refused("units_unit"), pytest.raises(IntegrityError):
+        admin_client.post(url, {"post": "yes"})  # the builds deleted first, then the unit refused
+    assert ReportBuild.objects.filter(unit=unit_with_a_build).exists() and len(media_files()) == 2

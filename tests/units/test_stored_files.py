@@ -1,5 +1,7 @@
-"""units.stored_files: a file stored by a write that then fails goes with its rolled-back rows; a file whose row
-is deleted or replaced goes only once that commits. The writes that keep files are tested in their apps."""
+"""units.stored_files: a file stored by a write that then fails, or within a savepoint rolled back, goes with its
+rolled-back rows; a write that stores files is not run within a plain transaction that could roll it back after
+it returned; a file whose row is deleted (by any path) or replaced goes only once that commits. The writes that
+keep files are tested in their apps."""
 
 import logging
 
@@ -8,7 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 
-from plans.models import PlanImport
+from plans.models import Document, PlanImport, Task, TaskStatus, TaskUpdate
+from reports.models import ReportBuild
+from tests.factories import make_document, make_period
 from tests.failed_writes import insert_refused, media_files
 from units import stored_files
 
@@ -78,6 +82,42 @@ def test_an_inner_write_hands_its_file_to_the_outer_one_that_removes_it_if_it_fa
     assert not PlanImport.objects.exists() and media_files() == []
 
 
+def test_a_write_within_a_plain_transaction_that_rolls_back_leaves_no_file(tree):
+    # its rows went with the transaction's rollback, after the write had returned: its file stayed, named by no row
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        keep_import(new_import(tree))
+        raise ValueError("the transaction around the write rolls back")
+    assert not PlanImport.objects.exists() and media_files() == []
+
+
+def test_a_write_within_another_through_a_plain_block_keeps_its_file_with_that_one(tree):
+    @stored_files.atomic
+    def outer():
+        with transaction.atomic():
+            return keep_import(new_import(tree))
+
+    plan_import = outer()
+    assert media_files() == [plan_import.source_file.name] == [PlanImport.objects.get().source_file.name]
+
+
+def test_a_file_stored_within_a_savepoint_rolled_back_inside_the_write_goes_and_the_others_stay(tree):
+    @stored_files.atomic
+    def write():
+        kept = keep_import(new_import(tree))
+        for inner in (keep_import, lambda plan_import: (  # an inner write, then a store of the write's own
+                stored_files.store(plan_import.source_file, "ke-hoach.txt", ContentFile(b"x")), plan_import.save())):
+            try:
+                with transaction.atomic():
+                    inner(new_import(tree))
+                    raise ValueError("refused, and the write goes on")
+            except ValueError:
+                pass
+        return kept
+
+    kept = write()
+    assert media_files() == [kept.source_file.name] == [PlanImport.objects.get().source_file.name]
+
+
 def test_a_file_that_cannot_be_removed_does_not_hide_why_the_write_failed(tree, monkeypatch, caplog):
     monkeypatch.setattr(FileSystemStorage, "delete", lambda self, name: 1 / 0)
     with caplog.at_level(logging.ERROR), pytest.raises(ValueError, match="từ chối"):
@@ -96,15 +136,37 @@ def test_a_deleted_rows_file_goes_once_the_deletion_commits_and_not_on_a_rollbac
     plan_import = keep_import(new_import(tree))
     with pytest.raises(ValueError), transaction.atomic():  # a deletion that is rolled back keeps the file
         PlanImport.objects.filter(pk=plan_import.pk).delete()
-        stored_files.delete_on_commit(plan_import.source_file)
         raise ValueError
     with django_capture_on_commit_callbacks() as callbacks:
         PlanImport.objects.filter(pk=plan_import.pk).delete()
-        stored_files.delete_on_commit(plan_import.source_file)
     assert media_files() == [plan_import.source_file.name]  # not before the commit
     for callback in callbacks:
         callback()
     assert media_files() == []
+
+
+@stored_files.atomic
+def keep_files(*field_files):
+    for field_file in field_files:
+        stored_files.store(field_file, "tep.pdf", ContentFile(b"%PDF"))
+        field_file.instance.save()
+
+
+def test_rows_deleted_by_a_cascade_take_their_files_once_it_commits(tree, django_capture_on_commit_callbacks):
+    # a plan deleted takes its tasks, their reports and its report builds: the files of each go too
+    plan = make_document(tree["A"])
+    update = TaskUpdate(task=Task.objects.create(document=plan, text="Rà soát", lead_unit=tree["A"]),
+                        status_before=TaskStatus.NOT_STARTED, status=TaskStatus.DONE)
+    build = ReportBuild.objects.create(unit=tree["A"], document=plan, period=make_period(), formats=["xlsx", "pdf"])
+    keep_files(update.evidence, build.xlsx_file, build.pdf_file)
+    assert len(media_files()) == 3
+    with pytest.raises(ValueError), transaction.atomic():
+        Document.objects.filter(pk=plan.pk).delete()
+        raise ValueError
+    assert len(media_files()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.filter(pk=plan.pk).delete()
+    assert not TaskUpdate.objects.exists() and not ReportBuild.objects.exists() and media_files() == []
 
 
 def test_a_replaced_file_goes_once_the_write_commits(tree, django_capture_on_commit_callbacks):
