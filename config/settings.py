@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.nav",
+                "reports.context_processors.notifications",
             ],
         },
     },

@@ -56,9 +56,9 @@ class PasswordChangeRequiredMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.get(MUST_CHANGE) and not self._allowed(request.path):
             if request.headers.get("HX-Request"):
-                # a part of a page (the notification count every page loads): never the password page swapped
-                # into it, which holds the same part and would ask again without end. Nothing to swap; from
-                # another page, htmx goes to the password page.
+                # a part of a page (e.g. the notification count, reports:notification_count): never the password
+                # page swapped into it, which could hold the same part and ask again without end. Nothing to swap;
+                # from another page, htmx goes to the password page.
                 response = HttpResponse(status=204)
                 if urlsplit(request.headers.get("HX-Current-URL", "")).path != reverse("password_change"):
                     response["HX-Redirect"] = reverse("password_change")

@@ -475,9 +475,10 @@ def test_the_review_page_takes_fixed_queries_whatever_the_number_of_proposals(
         client, personas, tree, django_assert_max_num_queries):
     plan_import = started(client, personas, tree, "ke-hoach-phuong-duong-kinh.txt")
     assert len(plan_import.items()) == 85
-    # session, the user with its memberships, the import with its unit and uploader (the proposals are JSON), the
-    # unit's plans of the same number, the documents the plan may be based on (PlanBasisForm)
-    with django_assert_max_num_queries(5):
+    # session, the user with its memberships, the unread notifications (top bar), the import with its unit and
+    # uploader (the proposals are JSON), the unit's plans of the same number, the documents the plan may be based
+    # on (PlanBasisForm)
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("importer:plan_import_review", args=[plan_import.pk]))
     assertContains(response, 'id="p-84"')
 

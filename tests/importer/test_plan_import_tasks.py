@@ -260,9 +260,10 @@ def test_the_review_page_with_tasks_takes_fixed_queries(client, personas, tree, 
     plan_import = PlanImport.objects.latest("pk")
     count = sum(len(group["tasks"]) for group in plan_import.proposals["tasks"])
     assert count >= 30
-    # session, the user with its memberships, the import with its unit and uploader (tasks and their units are
-    # JSON), the unit's plans of the same number, the documents the plan may be based on
-    with django_assert_max_num_queries(5):
+    # session, the user with its memberships, the unread notifications (top bar), the import with its unit and
+    # uploader (tasks and their units are JSON), the unit's plans of the same number, the documents the plan may
+    # be based on
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("importer:plan_import_review", args=[plan_import.pk]))
     assertContains(response, f"Nhiệm vụ và phân công ({count})")
 

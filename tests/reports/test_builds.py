@@ -616,12 +616,12 @@ def test_the_build_list_takes_the_same_queries_whatever_the_number_of_builds(
 
     client.force_login(personas["officer_a"])
     add_builds(3)
-    # session, the user with its memberships, the sweep finding no build to take back, the page's count,
-    # the builds with unit, plan, period, requester
-    with django_assert_num_queries(5):
+    # session, the user with its memberships, the unread notifications (top bar), the sweep finding no build to
+    # take back, the page's count, the builds with unit, plan, period, requester
+    with django_assert_num_queries(6):
         first = client.get(BUILD_LIST).content.decode()
     add_builds(4)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         second = client.get(BUILD_LIST).content.decode()
     assert len(re.findall(r'<tr id="build-\d+">', first)) == 3
     assert len(re.findall(r'<tr id="build-\d+">', second)) == 7

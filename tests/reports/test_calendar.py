@@ -65,12 +65,13 @@ def test_a_user_without_a_role_sees_no_period(client, personas, periods):
 def test_the_calendar_takes_the_same_queries_whatever_the_number_of_periods(
         client, personas, periods, django_assert_num_queries):
     client.force_login(personas["officer_a"])
-    # session, the user with its memberships, the periods, the exceptions granted to the user's units
-    with django_assert_num_queries(4):
+    # session, the user with its memberships, the unread notifications (top bar), the periods, the exceptions
+    # granted to the user's units
+    with django_assert_num_queries(5):
         client.get(CALENDAR)
     for year in range(2030, 2034):
         make_period(code=f"hk-{year}", school_year=f"{year}-{year + 1}", start=date(year, 9, 5),
                     end=date(year + 1, 1, 15), deadline=date(year + 1, 1, 25))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(CALENDAR).content.decode()
     assert page.count("<tr class=") == 7

@@ -170,9 +170,9 @@ def test_the_province_page_takes_the_same_queries_for_3_and_30_communes(client, 
             response = client.get(COMPLETENESS, {"unit": tree["HP"].pk, "period": period.pk})
         assert len(summary_rows(response)) == 2 + first + n
         counts.append(len(captured))
-    # session, the user with its memberships, periods, the unit asked for (with its parents), the counts by commune
-    # (one grouped query), the communes (6)
-    assert counts == [6, 6]
+    # session, the user with its memberships, the unread notifications (top bar), periods, the unit asked for (with
+    # its parents), the counts by commune (one grouped query), the communes (7)
+    assert counts == [7, 7]
 
 
 def test_the_province_page_weighs_the_same_for_3_and_30_schools_a_commune(client, personas, tree, period):

@@ -293,11 +293,11 @@ def test_the_dashboard_query_count_grows_with_neither_targets_nor_schools(
     document, indicators = build_plan(tree, periods, n_targets)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, the user with its memberships; choices: the dashboard unit (marked with whether it has
-    # predecessors: A has none, so no lineage query), plans, periods (the current one is picked from them, the
-    # trend too); targets with indicator, document and part_of, their horizons, their scope units; the
-    # evaluation: entries, one grouped roll-up; the reporting rate (one count); overdue tasks (12)
-    with django_assert_num_queries(12):
+    # session, the user with its memberships, the unread notifications (top bar); choices: the dashboard unit
+    # (marked with whether it has predecessors: A has none, so no lineage query), plans, periods (the current one
+    # is picked from them, the trend too); targets with indicator, document and part_of, their horizons, their
+    # scope units; the evaluation: entries, one grouped roll-up; the reporting rate (one count); overdue tasks (13)
+    with django_assert_num_queries(13):
         response = client.get(DASHBOARD, query(tree["A"], document, periods[2]))
     assertContains(response, f'<div class="stat">{n_targets}</div>chỉ tiêu')
     assertContains(response, '<tr id="status-', count=n_targets)
@@ -377,12 +377,12 @@ def test_the_drilldown_query_count_does_not_grow_with_the_schools(
     document, indicators = build_plan(tree, periods, 6)
     add_schools(tree, periods, indicators, n_schools)
     login(client, personas["officer_a"])
-    # session, the user with its memberships; choices: dashboard units, plans, periods (the trend is taken from them);
-    # children of A (each marked with whether it has predecessors: none here, so no lineage query); the
-    # plan's targets with indicator and document (their criteria counted from them); the horizons and scope
-    # units of the criterion's targets; one grouped roll-up by child (no entries: only A enters its
-    # targets' figures) (10)
-    with django_assert_num_queries(10):
+    # session, the user with its memberships, the unread notifications (top bar); choices: dashboard units, plans,
+    # periods (the trend is taken from them); children of A (each marked with whether it has predecessors: none
+    # here, so no lineage query); the plan's targets with indicator and document (their criteria counted from
+    # them); the horizons and scope units of the criterion's targets; one grouped roll-up by child (no entries:
+    # only A enters its targets' figures) (11)
+    with django_assert_num_queries(11):
         response = client.get(DRILLDOWN, query(tree["A"], document, periods[2]))
     assert len(drill_rows(response)) == n_schools + 2
 
@@ -507,11 +507,11 @@ def test_the_coverage_page_takes_a_fixed_number_of_queries(
     client, personas, plan, coverage, periods, django_assert_num_queries
 ):
     login(client, personas["officer_a"])
-    # session, the user with its memberships, document, the unit asked for, period; coverage: the lower plans
-    # (counted, then a page), how many lower plans took up each target, each task (two grouped counts, so that the
-    # items are listed only where few did: 28/11), their child targets, child tasks, targets, tasks; ownership:
-    # responsibilities, missing (no responsible unit to load here)
-    with django_assert_num_queries(14):
+    # session, the user with its memberships, the unread notifications (top bar), document, the unit asked for,
+    # period; coverage: the lower plans (counted, then a page), how many lower plans took up each target, each task
+    # (two grouped counts, so that the items are listed only where few did: 28/11), their child targets, child
+    # tasks, targets, tasks; ownership: responsibilities, missing (no responsible unit to load here)
+    with django_assert_num_queries(15):
         response = client.get(coverage_url(plan["document"]), {"period": periods[2].pk})
     assertContains(response, "Chỉ tiêu (5 / 6 chưa được cấp dưới cụ thể hóa)")
     assertContains(response, "Nhiệm vụ (1 / 2 chưa được cấp dưới cụ thể hóa)")

@@ -65,17 +65,20 @@ def test_the_principal_sees_every_returned_report(client, personas, tree, period
         assertContains(response, f"Bổ sung số liệu kỳ {i} — ")
 
 
+# each count includes the unread notifications of the top bar (reports.context_processors.notifications)
 @pytest.mark.parametrize(("persona", "queries", "shown"), [
-    # session, the user with its memberships (scope and navigation), current period, then for phường A: its schools,
-    # the counts of its schools' report states (one aggregate), the first reports awaiting review (with school
-    # and period; counted apart only when the list is full), the first targets with nothing entered (with
-    # indicator and plan) and their count, the unit's reports returned from above, the first late schools
-    ("officer_a", 9, "Trường Tiểu học số 6 — "),
-    # session, the user with its memberships, current period, the school's report, its returned reports (with period)
-    ("principal_a", 5, "Bổ sung số liệu kỳ 6 — "),
-    # session, the user with its memberships, current period, then for phường A: its schools' report states (one
-    # count), its reports waiting for the leader's approval (with plan and period)
-    ("leader_a", 5, "/9 trường)"),
+    # session, the user with its memberships (scope and navigation), the unread notifications, current period, then
+    # for phường A: its schools, the counts of its schools' report states (one aggregate), the first reports
+    # awaiting review (with school and period; counted apart only when the list is full), the first targets with
+    # nothing entered (with indicator and plan) and their count, the unit's reports returned from above, the first
+    # late schools
+    ("officer_a", 10, "Trường Tiểu học số 6 — "),
+    # session, the user with its memberships, the unread notifications, current period, the school's report, its
+    # returned reports (with period)
+    ("principal_a", 6, "Bổ sung số liệu kỳ 6 — "),
+    # session, the user with its memberships, the unread notifications, current period, then for phường A: its
+    # schools' report states (one count), its reports waiting for the leader's approval (with plan and period)
+    ("leader_a", 6, "/9 trường)"),
 ])
 def test_the_home_page_takes_the_same_queries_whatever_the_number_of_rows(
         client, personas, tree, period, plan, persona, queries, shown, django_assert_num_queries):

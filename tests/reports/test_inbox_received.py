@@ -79,12 +79,12 @@ def test_the_reviewers_home_lists_what_arrived_in_the_same_queries(
         client, personas, tree, periods, django_assert_num_queries):
     client.force_login(personas["reviewer"])
     add_communes(tree, periods["now"], personas["officer_a"], 3)
-    # session, the user with its memberships, current period, then for the city: the counts of its schools' reports (one
-    # query), the reports received (with unit, period and plan)
-    with django_assert_num_queries(5):
+    # session, the user with its memberships, the unread notifications (top bar), current period, then for the city:
+    # the counts of its schools' reports (one query), the reports received (with unit, period and plan)
+    with django_assert_num_queries(6):
         client.get(HOME)
     add_communes(tree, periods["now"], personas["officer_a"], 3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         page = client.get(HOME).content.decode()
     assert "Báo cáo cấp dưới gửi đến" in page
     assert page.count("Đã gửi, chờ cấp trên xác nhận") == 6 and "Phường số 5 — Kế hoạch P5/KH-UBND" in page
@@ -183,12 +183,13 @@ def test_the_inbox_takes_the_same_queries_for_5_or_60_reports(client, personas, 
     client.force_login(personas["reviewer"])
     receive_from(tree, periods["now"], [f"Phường số {i:02}" for i in range(5)])
     asked = {"period": periods["now"].pk, **asked}
-    # session, the user with its memberships, the periods, the city's communes, the keys of the reports they sent,
-    # the page's reports (with plan), the plans that apply to the city, the city's own finalised reports (with plan)
-    with django_assert_num_queries(8):
+    # session, the user with its memberships, the unread notifications (top bar), the periods, the city's communes,
+    # the keys of the reports they sent, the page's reports (with plan), the plans that apply to the city, the
+    # city's own finalised reports (with plan)
+    with django_assert_num_queries(9):
         client.get(INBOX, asked)
     receive_from(tree, periods["now"], [f"Phường số {i:02}" for i in range(5, 60)])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(INBOX, asked)
     assert len(inbox_units(response)) == (50 if "page" not in asked else 10)
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,11 +176,12 @@ def test_the_list_shows_only_the_users_own_in_the_same_queries(client, personas,
     notify_many(personas["officer_b"], 2)
     notify_many(personas["officer_a"], 3)
     client.force_login(personas["officer_a"])
-    # session, the user with its memberships (top bar), the user's notifications, their e-mail choices
-    with django_assert_num_queries(4):
+    # session, the user with its memberships (top bar), the unread count (top bar), the user's notifications,
+    # their e-mail choices
+    with django_assert_num_queries(5):
         client.get(reverse("reports:notification_list"))
     notify_many(personas["officer_a"], 4)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         page = client.get(reverse("reports:notification_list")).content.decode()
     assert '<strong id="unread-count">7</strong>' in page
     assert page.count("cho officer_a<") == 7 and "cho officer_b" not in page
@@ -214,10 +217,45 @@ def test_the_pages_require_sign_in(client):
         assert client.get(reverse(f"reports:{name}")).status_code == 302
 
 
-def test_the_top_bar_loads_the_count_after_the_page(client, personas):
+def count_queries(queries):
+    return [q["sql"] for q in queries if "reports_notification" in q["sql"]]
+
+
+def test_the_top_bar_shows_the_count_in_the_page_itself(client, personas):
+    notify_many(personas["officer_a"], 3)
+    notify_many(personas["officer_b"], 2)
     client.force_login(personas["officer_a"])
-    page = client.get(reverse("reports:notification_list")).content.decode()
-    assert f'hx-get="{reverse("reports:notification_count")}" hx-trigger="load"' in page
+    page = client.get(reverse("home")).content.decode()
+    badge = '<span class="badge notif-count" id="notification-count" aria-label="3 thông báo chưa đọc">3</span>'
+    assert f'class="notifications">Thông báo {badge}</a>' in page
+    # the same markup the count's own fragment gives, and the page does not ask for it again
+    assert client.get(reverse("reports:notification_count")).content.decode() == badge
+    assert reverse("reports:notification_count") not in page and 'hx-trigger="load"' not in page
+    client.post(reverse("reports:notification_read_all"))
+    page = client.get(reverse("home")).content.decode()
+    assert 'class="notifications">Thông báo <span id="notification-count"></span></a>' in page
+    assert "notif-count" not in page and "thông báo chưa đọc" not in page
+
+
+def test_a_full_page_counts_once_and_a_fragment_never(client, personas, tree):
+    notify_many(personas["reviewer"], 2)
+    client.force_login(personas["reviewer"])
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("reports:dashboard_unit"))
+    assert len(count_queries(page.captured_queries)) == 1 and "COUNT(" in count_queries(page.captured_queries)[0]
+    # the unit picker's search: an htmx fragment rendered with the same context processors
+    with CaptureQueriesContext(connection) as fragment:
+        response = client.get(reverse("reports:unit_search"), {"q": "phường"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Phường A" in response.content.decode()
+    assert count_queries(fragment.captured_queries) == []
+
+
+def test_the_sign_in_page_does_not_count(client, personas):
+    notify_many(personas["officer_a"], 1)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("login")).content.decode()
+    assert "id_username" in page and "notification-count" not in page
+    assert count_queries(queries.captured_queries) == []
 
 
 # --- the reminder ---------------------------------------------------------------------------------------------

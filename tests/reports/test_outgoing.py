@@ -221,12 +221,13 @@ def test_the_inbox_takes_the_same_queries_whatever_the_number_of_reports(
         client, personas, tree, plans, rate, period, django_assert_num_queries):
     client.force_login(personas["reviewer"])
     add_senders(tree, rate, period, personas["officer_a"], 3)
-    # session, the user with its memberships, the periods, the city's communes, the keys of the reports they sent,
-    # the page's reports (with plan), the plans that apply to the city, the city's own finalised reports (with plan)
-    with django_assert_num_queries(8):
+    # session, the user with its memberships, the unread notifications (top bar), the periods, the city's communes,
+    # the keys of the reports they sent, the page's reports (with plan), the plans that apply to the city, the
+    # city's own finalised reports (with plan)
+    with django_assert_num_queries(9):
         client.get(INBOX, {"period": period.pk})
     add_senders(tree, rate, period, personas["officer_a"], 4)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(INBOX, {"period": period.pk})
     page = response.content.decode()
     assert '<strong id="received-count">7/9</strong>' in page
@@ -243,9 +244,9 @@ def test_a_reports_page_takes_the_same_queries_whatever_the_number_of_targets(
     report = OutgoingReport.objects.create(unit=tree["A"], document=plan, period=period, number="45/BC-UBND",
                                            snapshot=content.to_json(), finalised_by=personas["officer_a"])
     client.force_login(personas["leader_a"])
-    # session, the user with its memberships, the report (with unit, parent, plan, period, recipient, who took each step),
-    # its steps (with who): the figures are in its snapshot
-    with django_assert_num_queries(4):
+    # session, the user with its memberships, the unread notifications (top bar), the report (with unit, parent,
+    # plan, period, recipient, who took each step), its steps (with who): the figures are in its snapshot
+    with django_assert_num_queries(5):
         response = client.get(reverse("reports:outgoing_detail", args=[report.pk]))
     assert "Báo cáo đã chốt: Phường A" in response.content.decode()
     assert "Phê duyệt báo cáo</button>" in response.content.decode()  # the leader approves before it is sent

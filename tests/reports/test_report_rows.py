@@ -121,9 +121,9 @@ def test_the_coverage_page_shows_the_period_chosen_and_offers_the_others(client,
                           end=period.start - timedelta(100), deadline=period.start - timedelta(90))
     client.force_login(personas["officer_a"])
     url = reverse("reports:plan_coverage", args=[plan.pk])
-    # session, the user with its memberships, document, the unit asked for, periods; coverage: child targets, child tasks,
-    # targets, tasks, lower plans; ownership: responsibilities, missing
-    with django_assert_num_queries(12):
+    # session, the user with its memberships, the unread notifications (top bar), document, the unit asked for,
+    # periods; coverage: child targets, child tasks, targets, tasks, lower plans; ownership: responsibilities, missing
+    with django_assert_num_queries(13):
         response = client.get(url, {"unit": tree["A"].pk, "period": earlier.pk})
     assertContains(response, f"Cập nhật của các đơn vị chủ trì — {earlier.name}")
     assertContains(response, f'<option value="{earlier.pk}" selected>{earlier.name}</option>', html=True)

@@ -141,9 +141,9 @@ def test_the_finalise_page_takes_the_same_queries_whatever_the_number_of_schools
     for i in range(3):
         school = make_unit(f"A-S{i}", f"Trường Mầm non số {i}", "school", tree["A"], levels=["mn"])
         SchoolReport.objects.create(school=school, period=period, status=ReportStatus.APPROVED, highlights=f"Ý {i}")
-    # session, the user with its memberships, the unit, the plans offered, the periods, the report already finalised, the
-    # schools' narratives (with school), the sections saved
-    with django_assert_num_queries(8):
+    # session, the user with its memberships, the unread notifications (top bar), the unit, the plans offered, the
+    # periods, the report already finalised, the schools' narratives (with school), the sections saved
+    with django_assert_num_queries(9):
         response = client.get(FINALISE, chosen(tree, plan, period))
     assertContains(response, "Khởi công nhà lớp học Trường Tiểu học A1.</textarea>")
     assertContains(response, "Ý 2</textarea>")

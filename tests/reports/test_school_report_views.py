@@ -282,11 +282,12 @@ def test_the_list_takes_the_same_queries_whatever_the_number_of_semesters(
         client, personas, tree, items, period, django_assert_num_queries):
     login(client, personas["principal_a"])
     add_earlier_reports(tree["A-TH1"], personas["principal_a"], 3)
-    # session, the user with its memberships, the semesters, the school's reports (with period and number of figures)
-    with django_assert_num_queries(4):
+    # session, the user with its memberships, the unread notifications (top bar), the semesters, the school's
+    # reports (with period and number of figures)
+    with django_assert_num_queries(5):
         client.get(reverse("reports:school_report_list"))
     add_earlier_reports(tree["A-TH1"], personas["principal_a"], 4)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("reports:school_report_list"))
     assertContains(response, "<tr><td>Học kỳ I", count=8)  # the semester in progress and seven earlier
     assertContains(response, '<span class="badge st-submitted">Đã nộp, chờ duyệt</span>', count=2, html=True)
@@ -307,13 +308,14 @@ def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_a
 
     login(client, personas[persona])
     save(3, 3)
-    # session, the user with its memberships, the school, the period, the report, the items of the school's levels, its
-    # figures, then for the missing items: the figures, the report's school and its items again; the events
-    # (with who), the figures each save changed (with their items), its evidence files (with who attached them)
-    with django_assert_num_queries(13):
+    # session, the user with its memberships, the unread notifications (top bar), the school, the period, the
+    # report, the items of the school's levels, its figures, then for the missing items: the figures, the report's
+    # school and its items again; the events (with who), the figures each save changed (with their items), its
+    # evidence files (with who attached them)
+    with django_assert_num_queries(14):
         client.get(detail_url(school, period))
     save(len(codes), 4)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(detail_url(school, period))
     assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
     assert "Còn " not in response.content.decode()  # every item filled in

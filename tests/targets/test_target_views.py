@@ -195,11 +195,11 @@ def test_the_list_query_count_does_not_grow_with_the_targets(
         save_progress_value(target=target, period=period, by=personas["officer_a"], expected_version=0,
                             values={"value": Decimal(3), "status": "done"})
     login(client, personas["officer_a"])
-    # session, the user with its memberships, issuing units (marked with whether they have predecessors: A
-    # has none), periods (the current one is picked from them), plans, responsible units, targets (with
-    # indicator, document, part_of and its indicator), horizons, scope units, responsibilities (with unit),
-    # entered values (with who entered), roll-ups of school-collected indicators (12)
-    with django_assert_num_queries(12):
+    # session, the user with its memberships, the unread notifications (top bar), issuing units (marked with
+    # whether they have predecessors: A has none), periods (the current one is picked from them), plans,
+    # responsible units, targets (with indicator, document, part_of and its indicator), horizons, scope units,
+    # responsibilities (with unit), entered values (with who entered), roll-ups of school-collected indicators (13)
+    with django_assert_num_queries(13):
         response = client.get(reverse("targets:target_list"))
     assertContains(response, f"{n_targets} chỉ tiêu")
     assertContains(response, '<tr id="target-', count=n_targets)
@@ -258,15 +258,15 @@ def test_the_detail_page_takes_the_same_queries_whatever_the_number_of_rows(
     url = reverse("targets:target_detail", args=[plan["rate"].pk])
     login(client, personas[persona])
     add_history(tree, plan, personas["officer_a"], 3)
-    # session, the user with its memberships, the target (with plan, issuer, indicator, parent, whole), the periods; the
-    # row of the period: horizons, scope units, the issuer's predecessors, its value, the schools' roll-up;
-    # the units responsible (with unit), the parts (with indicator) and their horizons, the children (with
-    # plan, issuer, indicator), the values by period (with period, who entered), their evidence files, the
-    # changes (with value, period, who), the revisions (with who)
-    with django_assert_num_queries(17):
+    # session, the user with its memberships, the unread notifications (top bar), the target (with plan, issuer,
+    # indicator, parent, whole), the periods; the row of the period: horizons, scope units, the issuer's
+    # predecessors, its value, the schools' roll-up; the units responsible (with unit), the parts (with indicator)
+    # and their horizons, the children (with plan, issuer, indicator), the values by period (with period, who
+    # entered), their evidence files, the changes (with value, period, who), the revisions (with who)
+    with django_assert_num_queries(18):
         client.get(url, {"period": period.pk})
     add_history(tree, plan, personas["officer_a"], 4)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(url, {"period": period.pk})
     assertContains(response, "bien-ban-6.pdf</a>")
     assertContains(response, "Trường Tiểu học A1, Kế hoạch số 6/KH-TH")

@@ -176,12 +176,13 @@ def test_the_unit_list_runs_a_fixed_number_of_queries(client, tree, admin_hp, dj
     client.force_login(admin_hp)
     url = f"{LIST}?unit={tree['A'].pk}"
     client.get(url)
-    # session, the user with its memberships, the unit, the breadcrumb, the children with counts, their successions, events
-    with django_assert_max_num_queries(8):
+    # session, the user with its memberships, the unread notifications (top bar), the unit, the breadcrumb, the
+    # children with counts, their successions, events
+    with django_assert_max_num_queries(9):
         few = page_of(client.get(url))
     for n in range(6):
         make_unit(f"A-MN{n}", f"Trường Mầm non A-{n}", "school", tree["A"], levels=["mn"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         many = page_of(client.get(url))
     assert few.count('<tr id="unit-') == 3 and many.count('<tr id="unit-') == 9
     assert "Trường Mầm non A-5" in many and "A-MN5" in many
@@ -259,12 +260,13 @@ def test_the_unit_list_takes_the_same_queries_for_5_or_60_units(client, tree, ad
     client.force_login(admin_hp)
     add_communes(tree, [f"Phường số {i:02}" for i in range(5)])
     asked = {"unit": tree["HP"].pk, **asked}
-    # session, the user with its memberships, the unit, the sort keys of the units listed, the page's units (with
-    # their parents and the units in force below them), their successions, the breadcrumb, the recent changes
-    with django_assert_num_queries(8):
+    # session, the user with its memberships, the unread notifications (top bar), the unit, the sort keys of the
+    # units listed, the page's units (with their parents and the units in force below them), their successions, the
+    # breadcrumb, the recent changes
+    with django_assert_num_queries(9):
         client.get(LIST, asked)
     add_communes(tree, [f"Phường số {i:02}" for i in range(5, 60)])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(LIST, asked)
     assert len(listed(response)) == (50 if "page" not in asked else 12)
 
