@@ -250,6 +250,21 @@ def test_a_full_page_counts_once_and_a_fragment_never(client, personas, tree):
     assert count_queries(fragment.captured_queries) == []
 
 
+def test_the_count_statement_counts_what_the_orm_counts(personas):
+    from django.utils import timezone
+
+    from reports.context_processors import unread_count
+    from reports.models import Notification
+
+    notify_many(personas["officer_a"], 4)
+    notify_many(personas["officer_b"], 2)
+    Notification.objects.filter(pk__in=Notification.objects.filter(user=personas["officer_a"]).values("pk")[:1]) \
+        .update(read_at=timezone.now())
+    for user in (personas["officer_a"], personas["officer_b"], personas["leader_a"]):
+        assert unread_count(user) == Notification.objects.filter(user=user).unread().count()
+    assert [unread_count(personas[who]) for who in ("officer_a", "officer_b", "leader_a")] == [3, 2, 0]
+
+
 def test_the_sign_in_page_does_not_count(client, personas):
     notify_many(personas["officer_a"], 1)
     with CaptureQueriesContext(connection) as queries:
