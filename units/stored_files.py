@@ -54,7 +54,9 @@ def atomic(function):
                 _remove(stored)
             raise
         stored = writes.pop()
-        if not committed.done:  # a savepoint of an outer write (or, in tests, of the test's transaction)
+        if committed.done:  # committed, every callback run: a file whose mark did not was in a savepoint rolled back
+            _remove([each for each in stored if not each[2].done])
+        else:  # a savepoint of an outer write (or, in tests, of the test's transaction)
             pending = _pending()
             _remove([each for each in stored if id(each[2]) not in pending])  # within a savepoint rolled back
             if writes:

@@ -180,7 +180,7 @@ def test_a_province_runs_a_whole_cycle_through_pages(live_server, page, settings
     sign_in(page, base, "lanhdao.hoaan", PASSWORDS["lanhdao.hoaan"])
     assert "Báo cáo chờ lãnh đạo phê duyệt" in page.inner_text(".overview-block")
     page.wait_for_selector("#notification-count")
-    assert page.inner_text("#notification-count") == "1"
+    assert page.text_content("#notification-count") == "1 thông báo chưa đọc"
     page.click("a.notifications")
     page.click("text=Xem và đánh dấu đã đọc")
     page.wait_for_selector("#approve")
@@ -218,7 +218,7 @@ def test_a_province_runs_a_whole_cycle_through_pages(live_server, page, settings
     assert report_url in letter.body
     sign_in(page, base, "canbo.hoaan", PASSWORDS["canbo.hoaan"])
     page.wait_for_selector("#notification-count")
-    assert page.inner_text("#notification-count") == "1"
+    assert page.text_content("#notification-count") == "1 thông báo chưa đọc"
     page.click("a.notifications")
     page.click("text=Xem và đánh dấu đã đọc")
     page.wait_for_selector("#outgoing-steps")

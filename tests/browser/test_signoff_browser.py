@@ -35,7 +35,7 @@ def test_a_report_is_approved_sent_and_acknowledged_through_the_pages(live_serve
     # the leader: one unread notification in the top bar, the report on the home page, approved
     sign_in(page, base, "leader_a", PASSWORD)
     page.wait_for_selector("#notification-count")
-    assert page.inner_text("#notification-count") == "1"
+    assert page.text_content("#notification-count") == "1 thông báo chưa đọc"
     assert "Báo cáo chờ lãnh đạo phê duyệt" in page.inner_text(".overview-block")
     page.click("a.notifications")
     page.click("text=Xem và đánh dấu đã đọc")
@@ -69,7 +69,7 @@ def test_a_report_is_approved_sent_and_acknowledged_through_the_pages(live_serve
     # the officer sees the acknowledgement, told in the top bar too, and every step with who took it
     sign_in(page, base, "officer_a", PASSWORD)
     page.wait_for_selector("#notification-count")
-    assert page.inner_text("#notification-count") == "1"
+    assert page.text_content("#notification-count") == "1 thông báo chưa đọc"
     page.click("a.notifications")
     page.click("text=Xem và đánh dấu đã đọc")
     page.wait_for_selector("#outgoing-steps")

@@ -295,7 +295,7 @@ def test_the_dashboard_query_count_grows_with_neither_targets_nor_schools(
     login(client, personas["officer_a"])
     # session, the user with its memberships, the unread notifications (top bar); choices: the dashboard unit
     # (marked with whether it has predecessors: A has none, so no lineage query), plans, periods (the current one
-    # is picked from them, the trend too); targets with indicator, document and part_of, their horizons, their
+    # is picked from them, the trend too); targets with indicator and part_of (the plan is the page's), their horizons, their
     # scope units; the evaluation: entries, one grouped roll-up; the reporting rate (one count); overdue tasks (13)
     with django_assert_num_queries(13):
         response = client.get(DASHBOARD, query(tree["A"], document, periods[2]))
