@@ -14,13 +14,10 @@ served), three times to warm up, then three times under cProfile; the count prin
 import cProfile
 import os
 import pstats
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-EDIT_LINK = re.compile(r'hx-get="(/chi-tieu/\d+/ky/\d+/nhap/)"')
-REPORT_LINK = re.compile(r'href="(/bao-cao/truong/\d+/ky/\d+/)"')
 
 
 def main():
@@ -29,26 +26,12 @@ def main():
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
+    from mix import demo_clients  # scripts/bench/mix.py: the load's accounts, signed in
 
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    users = get_user_model().objects
-
-    def signed_in(username):
-        client = Client()
-        client.force_login(users.get(username=username))
-        return client
-
-    officer, principal = signed_in("canbo.duongkinh"), signed_in("hieutruong.thhaithanh")
-    edit_url = EDIT_LINK.findall(officer.get("/chi-tieu/").content.decode())[0]
-    report_url = REPORT_LINK.search(principal.get("/bao-cao/").content.decode()).group(1)
+    officer, principal, leaders, edit_url, report_url = demo_clients()
     pages = [("target list", officer, "/chi-tieu/", {}),
              ("value edit (htmx)", officer, edit_url, {"HTTP_HX_REQUEST": "true"})]
-    for who in ("lanhdao.duongkinh", "lanhdao.kinhmon", "sogddt.haiphong"):
-        leader = signed_in(who)
+    for who, leader in leaders.items():
         pages += [(f"dashboard, {who}", leader, "/bao-cao/bang-dieu-khien/", {}),
                   (f"drill-down, {who}", leader, "/bao-cao/bang-dieu-khien/cap-duoi/", {}),
                   (f"completeness, {who}", leader, "/bao-cao/tinh-hinh-nop/", {})]

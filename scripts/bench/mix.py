@@ -41,26 +41,11 @@ def main():
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from machine import cpu_ms, loadavg  # scripts/bench/machine.py
 
-    settings.DEBUG = False  # as served (see dashboards.py)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    users = get_user_model().objects
-
-    def signed_in(username):
-        client = Client()
-        client.force_login(users.get(username=username))
-        return client
-
-    officer, principal = signed_in("canbo.duongkinh"), signed_in("hieutruong.thhaithanh")
-    leader = {who: signed_in(who) for who in ("lanhdao.duongkinh", "lanhdao.kinhmon", "sogddt.haiphong")}
-    edit_url = EDIT_LINK.findall(officer.get("/chi-tieu/").content.decode())[0]
-    report_url = REPORT_LINK.search(principal.get("/bao-cao/").content.decode()).group(1)
+    officer, principal, leader, edit_url, report_url = demo_clients()
 
     def save():
         form = officer.get(edit_url, **HTMX).content.decode()
@@ -120,6 +105,30 @@ def main():
     print(f"{args.users} users with 1 s think time ask about {asked:.0f} requests/s: on {cores} cores (less the load "
           f"generator) that is at most {cores * 1000 / asked:.1f} ms of CPU per request in all")
     print(f"{loadavg()} cpu={cpu_ms():.0f} ms")
+
+
+def demo_clients():
+    """The load script's accounts signed in through Django's test client, as served (DEBUG off): (officer,
+    principal, {leader account: client}, the officer's first edit row, the principal's current report). Call
+    after django.setup(); scripts/bench/calls.py uses it too."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.DEBUG = False  # as served (see dashboards.py)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    users = get_user_model().objects
+
+    def signed_in(username):
+        client = Client()
+        client.force_login(users.get(username=username))
+        return client
+
+    officer, principal = signed_in("canbo.duongkinh"), signed_in("hieutruong.thhaithanh")
+    leader = {who: signed_in(who) for who in ("lanhdao.duongkinh", "lanhdao.kinhmon", "sogddt.haiphong")}
+    edit_url = EDIT_LINK.findall(officer.get("/chi-tieu/").content.decode())[0]
+    report_url = REPORT_LINK.search(principal.get("/bao-cao/").content.decode()).group(1)
+    return officer, principal, leader, edit_url, report_url
 
 
 def postgres_ms(connection, captured):
