@@ -9,31 +9,28 @@ from django.db import IntegrityError, connection
 
 
 @contextmanager
+def _refused(verb, table, why):
+    """The database refuses every `verb` statement on `table` with an IntegrityError."""
+
+    def refuse(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(verb) and f'"{table}"' in sql:
+            raise IntegrityError(f"{verb} on {table} refused by the test ({why})")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
 def insert_refused(table):
     """The database refuses every INSERT into `table`, as a constraint would: the file the row names is written
     by then (a FileField stores its file as the INSERT is made)."""
-
-    def refuse(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("INSERT") and f'"{table}"' in sql:
-            raise IntegrityError(f"INSERT into {table} refused by the test")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(refuse):
-        yield
+    return _refused("INSERT", table, "a constraint")
 
 
-@contextmanager
 def delete_refused(table):
     """The database refuses every DELETE from `table`, as a trigger or a lock gone stale would: the rows a
     deletion takes before (a cascade deletes the rows below first) are rolled back with it."""
-
-    def refuse(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("DELETE") and f'"{table}"' in sql:
-            raise IntegrityError(f"DELETE from {table} refused by the test")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(refuse):
-        yield
+    return _refused("DELETE", table, "a trigger")
 
 
 def media_files():
