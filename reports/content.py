@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets.details import attach_details
-from targets.fields import format_number, format_result
+from targets.fields import format_number, format_percent, format_result
 from targets.models import (
     EVALUATION_CRITERIA,
     Category,
@@ -95,6 +95,13 @@ class ReportRow:
     @property
     def result_text(self):
         return format_result(self.result, self.kind, self.unit_label)
+
+    @property
+    def baseline_text(self):
+        """ "Giá trị nền" as the PDF and the Word file print it under the goal ("35%", "1.250"); "" without one."""
+        if self.baseline is None:
+            return ""
+        return format_percent(self.baseline) if self.is_rate else format_number(Decimal(str(self.baseline)), 2)
 
     @property
     def expected_text(self):

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from weasyprint import HTML
 
 from plans.models import TaskStatus
-from targets.fields import format_number, format_percent
+from targets.fields import format_percent
 
 from .consolidation import consolidate
 from .content import (
@@ -190,9 +190,7 @@ def _row(row):
     return {
         "number": row.number, "indicator": row.indicator, "goal": row.goal, "lead": row.lead,
         "sections": "; ".join(row.sections), "result_note": row.result_note,
-        "baseline": "" if row.baseline is None else (
-            format_percent(row.baseline) if row.is_rate
-            else format_number(Decimal(str(row.baseline)), 2)),
+        "baseline": row.baseline_text,
         "result": row.result_text, "expected": row.expected_text,
         "completion": format_percent(row.completion), "status": row.status,
         "status_label": row.status_label, "colour": STATUS_COLOURS.get(row.status, "#777"),

@@ -42,6 +42,9 @@ LATE_TASKS_SHOWN = 15
 # the target table's columns across the 165 mm between the margins: STT, the target, its goal, the result, where it
 # should be by now ("Cần đạt đến nay"), the completion, the status
 TARGET_WIDTHS_MM = [12, 50, 29, 21, 18, 16, 19]
+TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]  # a portrait page's text, 165 mm
+TASK_COUNT_MM = 20  # each count column of the tasks by lead unit
+PROJECTION_NAME_MM = 50  # the projection table's column of what is projected ("Số học sinh mầm non")
 LEFT_ALIGNED = {"Đánh giá", "Chỉ tiêu", "Đơn vị chủ trì", "Các xã chậm tiến độ"}  # columns of names, not figures
 
 
@@ -89,7 +92,9 @@ def write_report_docx(content) -> bytes:
                 name += f"\n(Chủ trì: {row.lead})"
             # a result of an earlier period (nothing yet for this one) says which
             result = row.result_text + (f"\n({row.result_note})" if row.result_note else "")
-            rows.append([row.number, name, row.goal, result, row.expected_text, format_percent(row.completion),
+            # the baseline under the goal, as in the PDF: "tăng 20% so với năm 2025" means nothing without it
+            goal = row.goal + (f"\n(Giá trị nền: {row.baseline_text})" if row.baseline_text else "")
+            rows.append([row.number, name, goal, result, row.expected_text, format_percent(row.completion),
                          row.status_label])
         _table(doc, rows, widths=TARGET_WIDTHS_MM)
     if content.projections:
@@ -98,7 +103,8 @@ def write_report_docx(content) -> bytes:
             _paragraph(doc, f"- {line}", indent=True)
         cells = projection_cells(content.projections)
         if len(cells) > 1:
-            _table(doc, cells, widths=None)
+            years = len(cells[0]) - 1  # the figures' columns share what the names leave
+            _table(doc, cells, widths=[PROJECTION_NAME_MM, *[(TEXT_WIDTH_MM - PROJECTION_NAME_MM) / years] * years])
 
     _heading(doc, "III. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ")
     _tasks(doc, content.tasks)
@@ -290,13 +296,15 @@ def _tasks(doc, tasks):
     totals = Counter(task["status"] for task in tasks)
     _paragraph(doc, f"Kế hoạch có {len(tasks)} nhiệm vụ: "
                     + "; ".join(f"{label.lower()} {totals.get(label, 0)}" for label in labels) + ". Theo đơn vị chủ trì:",
-               indent=True)
+               indent=True).paragraph_format.keep_with_next = True  # "Theo đơn vị chủ trì:" over its table
     by_lead = {}
     for task in tasks:
         by_lead.setdefault(task["lead"] or "Chưa phân công", Counter())[task["status"]] += 1
+    # the lead units' long names in a wide column, as in the PDF (equal columns wrapped them a word to a line)
     _table(doc, [["Đơn vị chủ trì", "Số nhiệm vụ", *labels],
                  *[[lead, str(sum(counter.values())), *[str(counter.get(label, 0)) for label in labels]]
-                   for lead, counter in by_lead.items()]], widths=None)
+                   for lead, counter in by_lead.items()]],
+           widths=[TEXT_WIDTH_MM - TASK_COUNT_MM * (len(labels) + 1), *[TASK_COUNT_MM] * (len(labels) + 1)])
     late = [task for task in tasks if task["status"] == TaskStatus.LATE.label]
     if late:
         _paragraph(doc, "Các nhiệm vụ chậm tiến độ:", indent=True)

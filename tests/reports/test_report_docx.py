@@ -11,6 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from plans.models import Task
 from reports.builds import assemble, open_build, run_build
 from reports.content import build_report_content
 from reports.models import BuildState, OutgoingReport, ReportBuild, ReportSections
@@ -162,3 +163,28 @@ def test_an_unknown_format_is_refused_in_vietnamese(tree, plan, period, personas
     with pytest.raises(BuildError, match=r"Chỉ tạo được Excel \(xlsx\), PDF hoặc Word \(docx\)"):
         open_build(unit=tree["A"], document=plan, period=period, formats=["odt"], by=personas["officer_a"])
     assert Mm(1)  # the unit helper is python-docx's
+
+
+def test_the_word_file_gives_the_baseline_of_a_growth_target_as_the_pdf_does(tree, plan, period):
+    # "tăng ít nhất 20% so với năm 2025": without the 2025 figure an office cannot check the 1.073 reported
+    pupils = make_indicator("hs-ngoai-khoa", "Số học sinh tham gia hoạt động ngoại khóa", "count", "sum",
+                            unit_label="học sinh")
+    make_target(plan, pupils, 3, Decimal(20), category="quality", value_kind="growth", baseline_year=2025,
+                baseline_value=Decimal(850), scope_text="học sinh")
+    ProgressValue.objects.create(indicator=pupils, unit=tree["A"], period=period, value=Decimal(1073))
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    row = next(row for table in read_docx(write_report_docx(content)).tables for row in table.rows
+               if row.cells[1].text.startswith("Số học sinh tham gia hoạt động ngoại khóa"))
+    assert row.cells[2].text == "tăng ≥ 20% so với năm 2025 (đến năm 2030)\n(Giá trị nền: 850)"
+
+
+def test_the_word_files_task_table_gives_the_lead_units_names_room_and_stays_with_its_line(tree, plan, period):
+    # equal columns wrapped "Phòng Văn hóa - Xã hội phường A" a word to a line in a sixth of the page
+    Task.objects.create(document=plan, text="Rà soát đội ngũ giáo viên", lead_unit=tree["A-VHXH"])
+    doc = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period)))
+    table = next(table for table in doc.tables if table.rows[0].cells[0].text == "Đơn vị chủ trì")
+    widths = [round(cell.width.mm) for cell in table.rows[1].cells]
+    assert table.rows[1].cells[0].text == "Phòng Văn hóa - Xã hội phường A"
+    assert widths == [65, 20, 20, 20, 20, 20] and sum(widths) == 165  # between the portrait page's margins
+    line = next(p for p in doc.paragraphs if p.text.startswith("Kế hoạch có 1 nhiệm vụ: "))
+    assert line.text.endswith("Theo đơn vị chủ trì:") and line.paragraph_format.keep_with_next

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from docx import Document
 from openpyxl import load_workbook
 
 from reports.content import ReportContent, build_report_content
 from reports.pdf import write_report_pdf
+from reports.report_docx import write_report_docx
 from reports.report_xlsx import PROJECTION_SHEET, write_report_xlsx
 from targets.models import Target
 from tests.factories import make_document, make_indicator, make_target
@@ -105,3 +107,12 @@ def test_the_plans_page_shows_the_projection_table_apart_from_its_targets(client
     projections = page[page.index('id="plan-projections"'):]
     assert "2025-2026" in projections and "2026-2027" in projections and "1.318" in projections
     assert "Số trường công lập" in projections
+
+
+def test_the_word_file_gives_the_projected_figures_names_room(tree, plan, period):
+    # equal columns wrapped "Số học sinh mầm non" over three lines beside two school years' narrow figures
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    doc = Document(io.BytesIO(write_report_docx(content)))
+    table = next(table for table in doc.tables if table.rows[0].cells[-1].text == "Năm học 2026-2027")
+    assert [cell.text for cell in table.rows[2].cells] == ["Số học sinh mầm non", "1.318", "1.290"]
+    assert [round(cell.width.mm) for cell in table.rows[2].cells] == [50, 58, 58]  # the 165 mm between the margins
