@@ -544,7 +544,8 @@ def _sheet_name(name, taken, *, continued=False):
     number = 2 if continued else 1
     while True:
         suffix = f" ({number})" if number > 1 else ""
-        candidate = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
+        # cut where an apostrophe ends it, Excel (and XlsxWriter, which fails the build) refuses the name
+        candidate = base[:SHEET_NAME_LENGTH - len(suffix)].rstrip().rstrip("'").rstrip() + suffix
         if candidate.casefold() not in taken:
             taken.add(candidate.casefold())
             return candidate
