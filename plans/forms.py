@@ -189,6 +189,9 @@ class TaskAssignForm(SearchesUnits, forms.Form):
                                required=False)
 
     def __init__(self, *args, task, user, **kwargs):
+        # its own ids: the task page shows it under the report form, whose note is "id_note" too (a label would
+        # name, and a tap focus, the other form's field)
+        kwargs.setdefault("auto_id", "id_assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].for_user(user, of=task.pk)
 
