@@ -370,6 +370,10 @@ class UnitMergeForm(SearchesUnits, forms.Form):
             self.add_error("effective_on", f"Ngày có hiệu lực không được sau hôm nay ({timezone.localdate():%d/%m/%Y}): "
                                            "việc sáp nhập chuyển các trường ngay khi lưu, nên hãy thực hiện vào đúng "
                                            "ngày có hiệu lực.")
+        if successor and day and successor.valid_from and day < successor.valid_from:
+            # the schools would move under a ward not yet in force, the old wards having ended the day before
+            self.add_error("effective_on", f"Ngày có hiệu lực không được trước ngày {successor.name} bắt đầu hoạt "
+                                           f"động ({successor.valid_from:%d/%m/%Y}).")
         if predecessors and day:
             for unit in predecessors:
                 if unit.valid_from and day <= unit.valid_from:

@@ -55,6 +55,7 @@ def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
     if effective_on > timezone.localdate():
         raise ValidationError("Ngày có hiệu lực của việc sáp nhập không được sau hôm nay.")
     last_day = effective_on - timedelta(days=1)
+    _check_still_mergeable(predecessors, successor)
     moved = 0
     for ward in predecessors:
         for child in open_children(ward, last_day):
@@ -74,3 +75,21 @@ def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
                               detail=f"Tiếp nhận {names} từ {effective_on:%d/%m/%Y}; {moved} trường chuyển về. "
                                      f"{legal_basis}")
     return moved
+
+
+def _check_still_mergeable(predecessors, successor):
+    """The wards as they are now, locked until the merge is saved: the form read them earlier, and another
+    administrator may have merged or closed one since (two offices entering the same decision). Merged twice, a
+    ward would be the predecessor of two wards and its history counted by both; so the later merge is refused."""
+    today = timezone.localdate()
+    in_force = {unit.pk for unit in Unit.objects.select_for_update().filter(
+        pk__in=[ward.pk for ward in predecessors] + [successor.pk]).valid_on(today)}
+    merged = set(UnitSuccession.objects.filter(predecessor__in=[ward.pk for ward in predecessors],
+                                               kind=UnitSuccession.Kind.MERGE).values_list("predecessor", flat=True))
+    for ward in predecessors:
+        if ward.pk not in in_force or ward.pk in merged:
+            raise ValidationError(f"{ward.name} vừa được sáp nhập hoặc ngừng hoạt động (có thể do một quản trị viên "
+                                  "khác): không sáp nhập lại. Hãy tải lại trang để xem tình trạng hiện tại.")
+    if successor.pk not in in_force:
+        raise ValidationError(f"{successor.name} vừa được sáp nhập hoặc ngừng hoạt động (có thể do một quản trị viên "
+                              "khác): không thể tiếp nhận. Hãy tải lại trang để xem tình trạng hiện tại.")

@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -97,12 +97,21 @@ def unit_merge(request):
     form = UnitMergeForm(request.POST or None, admin=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        moved = merge_communes(predecessors=list(data["predecessors"]), successor=data["successor"],
-                               effective_on=data["effective_on"], legal_basis=data["legal_basis"], by=request.user)
+        try:
+            moved = merge_communes(predecessors=list(data["predecessors"]), successor=data["successor"],
+                                   effective_on=data["effective_on"], legal_basis=data["legal_basis"],
+                                   by=request.user)
+        except ValidationError as refusal:  # changed by someone else since the form was checked: nothing saved
+            form.add_error(None, refusal)
+            return _merge_page(request, form)
         messages.success(request, f"Đã sáp nhập {', '.join(u.name for u in data['predecessors'])} vào "
                                   f"{data['successor'].name} từ ngày {data['effective_on']:%d/%m/%Y}: {moved} trường "
                                   "chuyển về; số liệu cũ được cộng vào đơn vị tiếp nhận.")
         return redirect(f"{_list_url()}?unit={data['successor'].parent_id}")
+    return _merge_page(request, form)
+
+
+def _merge_page(request, form):
     successions = (UnitSuccession.objects.filter(successor__in=access.maintained_units(request.user))
                    .select_related("predecessor", "successor").order_by("-effective_on")[:EVENTS_SHOWN])
     return render(request, "units/unit_merge.html", {"form": form, "successions": successions})

@@ -276,3 +276,48 @@ def test_another_provinces_administrator_finds_nothing_of_this_province(client, 
     response = client.get(LIST, {"q": "Phường", "kind": "commune"})
     assert [name for name, _ in listed(response)] == ["Phường Hạ Long"]
     assert client.get(LIST, {"unit": tree["A"].pk, "q": "Trường"}).status_code == 404
+
+
+def test_a_ward_merged_meanwhile_by_another_administrator_is_not_merged_again(client, tree, admin_hp, monkeypatch):
+    """Two offices enter the same merge decision: the second, whose form was checked before the first was saved,
+    is refused with a Vietnamese message; the ward keeps one successor and its history is counted once."""
+    import units.views_units as views
+
+    ward_c = make_unit("C", "Phường C", "commune", tree["HP"], valid_from=date(2025, 7, 1))
+    other_admin = make_user("quantri.hp2", tree["HP"], Role.UNIT_ADMIN)
+    saved = views.merge_communes
+
+    def another_merge_saved_first(**kwargs):  # what the other office saves while this form is being checked
+        saved(predecessors=[Unit.objects.get(pk=tree["B"].pk)], successor=ward_c, effective_on=date(2026, 2, 1),
+              legal_basis="NQ 1", by=other_admin)
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "merge_communes", another_merge_saved_first)
+    client.force_login(admin_hp)
+    response = client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": tree["A"].pk,
+                                   "effective_on": "01/01/2026", "legal_basis": "NQ 2"})
+    assert response.status_code == 200
+    assert "Phường B vừa được sáp nhập hoặc ngừng hoạt động (có thể do một quản trị viên khác)" in page_of(response)
+    assert list(UnitSuccession.objects.values_list("predecessor", "successor")) == [(tree["B"].pk, ward_c.pk)]
+    assert Unit.objects.get(pk=tree["B"].pk).valid_to == date(2026, 1, 31)
+    assert Unit.objects.get(pk=tree["B-MN"].pk).parent_id == ward_c.pk
+    assert {u.pk for u in subtree_roots([tree["A"]])[tree["A"].pk]} == {tree["A"].pk}
+
+
+def test_a_merge_into_a_ward_closed_meanwhile_is_refused(tree, admin_hp):
+    stale_a = Unit.objects.get(pk=tree["A"].pk)
+    Unit.objects.filter(pk=tree["A"].pk).update(valid_to=date(2025, 12, 31))
+    with pytest.raises(ValidationError, match="Phường A vừa được sáp nhập hoặc ngừng hoạt động"):
+        merge_communes(predecessors=[tree["B"]], successor=stale_a, effective_on=date(2026, 1, 1),
+                       legal_basis="NQ", by=admin_hp)
+    assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=tree["B-MN"].pk).parent_id == tree["B"].pk
+
+
+def test_a_merge_before_the_successor_exists_is_refused(client, tree, admin_hp):
+    """The old ward would end before the new one begins: its schools would belong to no ward in force."""
+    Unit.objects.filter(pk=tree["A"].pk).update(valid_from=date(2026, 1, 1))
+    client.force_login(admin_hp)
+    page = page_of(client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": tree["A"].pk,
+                                       "effective_on": "01/10/2025", "legal_basis": "NQ"}))
+    assert "Ngày có hiệu lực không được trước ngày Phường A bắt đầu hoạt động (01/01/2026)." in page
+    assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=tree["B"].pk).valid_to is None
