@@ -56,7 +56,8 @@ def plan_list(request):
     page = Paginator(documents, PLANS_PER_PAGE).get_page(request.GET.get("trang"))
     query = request.GET.copy()
     query.pop("trang", None)
-    return render(request, "plans/plan_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "plans/plan_list.html", {"form": form, "page": page, "query": query.urlencode(),
+                                                    "can_import": access.changes_some_unit(request.user)})
 
 
 def _plan(request, pk, action="view"):

@@ -94,6 +94,12 @@ def officer_units(user):
     return [m.unit for m in _memberships(user) if m.role == Role.OFFICER]
 
 
+def changes_some_unit(user):
+    """Whether `write_condition` lets the user change the data of any unit at all (an officer, a school's staff, an
+    administrator): the pages offer what only such a writer does (importing a plan) to them alone."""
+    return is_system_admin(user) or any(m.role in (Role.OFFICER, Role.SCHOOL_STAFF) for m in _memberships(user))
+
+
 def visible_units(user):
     """Every unit the user may read: one query whatever the depth."""
     if is_system_admin(user):

@@ -457,6 +457,17 @@ def test_the_target_list_links_officers_to_the_import(client, personas):
     assertNotContains(client.get(reverse("targets:target_list")), "Nhập kế hoạch từ tệp")
 
 
+
+@pytest.mark.parametrize("persona, offered", [("officer_a", True), ("principal_a", True), ("admin", True),
+                                              ("leader_a", False), ("reviewer", False)])
+def test_the_plan_list_offers_the_import_only_to_whom_it_opens(client, personas, persona, offered):
+    # a leader or the Sở's reviewer changes no unit's data: the button led them to a refusal (403)
+    client.force_login(personas[persona])
+    page = client.get(reverse("plans:plan_list")).content.decode()
+    assert ("Nhập kế hoạch từ tệp" in page) is offered
+    assert client.get(reverse("importer:plan_import_upload")).status_code == (200 if offered else 403)
+
+
 # ---- query counts ---------------------------------------------------------------------------------
 
 
