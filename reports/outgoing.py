@@ -26,6 +26,7 @@ from units import access, stored_files
 from units.collation import vietnamese_sort_key
 from units.models import Unit, UnitKind
 from units.search import unit_matches
+from units.textfields import with_line_breaks
 
 from . import notifications
 from .actions import WorkflowError, person_name
@@ -238,14 +239,15 @@ def answer_report(*, report, by, expected_version, acknowledge, reason=""):
 
 
 def narratives_from_post(data, originals):
-    """The narratives as the officer edited them on the finalise page (one block per school)."""
+    """The narratives as the officer edited them on the finalise page (one block per school), Word's line breaks
+    as line feeds (units.textfields: the view refuses any other control character)."""
     edited = []
     for index, original in enumerate(originals):
         edited.append(Narrative(
             school=original.school,
-            highlights=data.get(f"n{index}-highlights", original.highlights).strip(),
-            difficulties=data.get(f"n{index}-difficulties", original.difficulties).strip(),
-            proposals=data.get(f"n{index}-proposals", original.proposals).strip(),
+            highlights=with_line_breaks(data.get(f"n{index}-highlights", original.highlights).strip()),
+            difficulties=with_line_breaks(data.get(f"n{index}-difficulties", original.difficulties).strip()),
+            proposals=with_line_breaks(data.get(f"n{index}-proposals", original.proposals).strip()),
         ))
     return edited
 

@@ -13,6 +13,7 @@ from periods.models import Period
 from targets.selection import SelectionForm, plans_for
 from units import access
 from units.models import UnitKind
+from units.textfields import NUL_REFUSAL, control_character_refusal
 
 from . import outgoing
 from .actions import WorkflowError
@@ -48,7 +49,11 @@ def report_finalise(request):
                                   period=period)
     number = request.POST.get("number", "").strip()
     number_error = _number_error(number) if request.method == "POST" else ""
-    saved = request.method == "POST" and not number_error and sections.is_valid() and sections.save(by=request.user)
+    # the schools' texts as the officer is editing them (a refusal or a saved draft loses none)
+    narratives = outgoing.narratives_from_post(request.POST, originals) if request.method == "POST" else originals
+    narratives_error = _narratives_error(narratives) if request.method == "POST" else ""
+    saved = (request.method == "POST" and not number_error and not narratives_error and sections.is_valid()
+             and sections.save(by=request.user))
     if saved and "save_sections" in request.POST:
         # kept as a draft, not finalised yet: the page again as posted (the number, the schools' texts being edited)
         messages.success(request, "Đã lưu các phần báo cáo do đơn vị viết; báo cáo chưa được chốt.")
@@ -57,7 +62,7 @@ def report_finalise(request):
         try:
             report = outgoing.finalise_report(
                 unit=unit, document=document, period=period, number=number,
-                narratives=outgoing.narratives_from_post(request.POST, originals), by=request.user,
+                narratives=narratives, by=request.user,
                 seen_narratives=request.POST.get("seen", ""),
                 expected_version=access.parse_id(version))
         except outgoing.StaleOutgoingError as stale:
@@ -71,8 +76,7 @@ def report_finalise(request):
             return redirect("reports:outgoing_detail", report.pk)
     return render(request, "reports/report_finalise.html", {
         "unit": unit, "document": document, "period": period,
-        # the schools' texts as the officer is editing them (a refusal or a saved draft loses none)
-        "narratives": outgoing.narratives_from_post(request.POST, originals) if request.method == "POST" else originals,
+        "narratives": narratives, "narratives_error": narratives_error,
         "seen": outgoing.narratives_fingerprint(originals), "sections": sections,
         "number": number if request.method == "POST" else (existing.number if existing else ""),
         "number_error": number_error, "returned": existing if existing and existing.status == OutgoingStatus.RETURNED else None,
@@ -88,6 +92,17 @@ def _number_error(number):
         return f"Số báo cáo dài quá {NUMBER_LENGTH} ký tự ({len(number)}): hãy rút gọn."
     if any(ord(char) < 32 for char in number):  # NUL, tabs, line breaks pasted in
         return "Số báo cáo có ký tự không hợp lệ; hãy gõ lại."
+    return ""
+
+
+def _narratives_error(narratives):
+    """Why the schools' texts as edited cannot be frozen in the report ("" if they can): a control character that
+    no report file holds (units.textfields), as every text field of the portal refuses it."""
+    for narrative in narratives:
+        for text in (narrative.highlights, narrative.difficulties, narrative.proposals):
+            refusal = "\x00" in text and NUL_REFUSAL or control_character_refusal(text)
+            if refusal:
+                return f"Phần của {narrative.school}: {refusal[0].lower()}{refusal[1:]}"
     return ""
 
 
