@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -30,6 +30,21 @@ def split_full_name(full_name):
     return " ".join(parts[:-1]), parts[-1]
 
 
+def taken_username(username):
+    return f"Tên đăng nhập “{username}” vừa được tạo cho một tài khoản khác (có thể do một quản trị viên khác)."
+
+
+def _check_still_free(username, email):
+    """The login (in any case) and the address are still free: the form checked them before, and another
+    administrator may have created the same account since (two offices entering the same list)."""
+    users = get_user_model().objects
+    if users.filter(username__iexact=username).exists():
+        raise ValidationError({"username": taken_username(username)})
+    if email and users.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"Địa chỉ {email} vừa được dùng cho một tài khoản khác (có thể do một quản "
+                                        "trị viên khác)."})
+
+
 @transaction.atomic
 def create_account(*, username, full_name, email, unit, role, by, title="", password="", imported=False):
     """A new account with one role in `unit`. Without a password it can only be opened from the set-password
@@ -37,13 +52,18 @@ def create_account(*, username, full_name, email, unit, role, by, title="", pass
     Refused for a role the administrator `by` may not give (whatever page or command calls this)."""
     if by is not None and not access.can_grant_role(by, unit, role):
         raise ValidationError(access.grant_refusal(role))
+    _check_still_free(username, email)
     first_name, last_name = split_full_name(full_name)
     user = get_user_model()(username=username, first_name=first_name, last_name=last_name, email=email)
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same login saved by another administrator at this very moment
+        raise ValidationError({"username": taken_username(username)}) from None
     AccountProfile.objects.create(user=user, home_unit=unit, must_change_password=bool(password))
     Membership.objects.create(user=user, unit=unit, role=role, title=title)
     action = AdminEvent.Action.ACCOUNT_IMPORTED if imported else AdminEvent.Action.ACCOUNT_CREATED

@@ -89,11 +89,15 @@ def account_create(request):
     form = AccountCreateForm(request.POST or None, admin=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = create_account(username=data["username"], full_name=data["full_name"], email=data["email"],
-                                 unit=data["unit"], role=data["role"], title=data["title"], password=data["password"],
-                                 by=request.user)
-        _report_link(request, account)
-        return redirect("units:account_detail", account.pk)
+        try:
+            account = create_account(username=data["username"], full_name=data["full_name"], email=data["email"],
+                                     unit=data["unit"], role=data["role"], title=data["title"],
+                                     password=data["password"], by=request.user)
+        except ValidationError as refusal:  # taken since the form was checked: nothing saved, what was typed kept
+            form.add_error(None, refusal)
+        else:
+            _report_link(request, account)
+            return redirect("units:account_detail", account.pk)
     return render(request, "units/account_create.html", {"form": form})
 
 
@@ -241,7 +245,12 @@ def account_import(request):
     form = AccountImportForm(request.POST or None, request.FILES or None, admin=request.user)
     created = []
     if request.method == "POST" and form.is_valid():
-        created = account_list_xlsx.import_accounts(form.rows, by=request.user)
+        try:
+            created = account_list_xlsx.import_accounts(form.rows, by=request.user)
+        except ValidationError as refusal:  # an account of the list created meanwhile by someone else: none created
+            messages.error(request, "Chưa tạo tài khoản nào: " + " ".join(refusal.messages))
+            return render(request, "units/account_import.html", {"form": form, "created": created,
+                                                                 "columns": account_list_xlsx.COLUMNS})
         not_sent = [a.username for a in created if not send_password_link(account=a, by=request.user)]
         messages.success(request, f"Đã tạo {len(created)} tài khoản và gửi thư đặt mật khẩu.")
         if not_sent:

@@ -231,3 +231,46 @@ def test_the_menu_offers_the_accounts_page_to_administrators_only(client, person
     assert f'href="{LIST}"' in page_of(client.get(reverse("password_change")))
     client.force_login(personas["officer_a"])
     assert f'href="{LIST}"' not in page_of(client.get(reverse("password_change")))
+
+
+def test_an_account_created_meanwhile_by_another_administrator_is_refused_in_vietnamese(
+        client, personas, admins, tree, monkeypatch, mailoutbox):
+    """Two administrators create the same principal at once: the form of the second was checked before the first
+    was saved. Its save is refused with the fields as typed, nothing half-created (no second account differing
+    only in case, no 500)."""
+    import units.views_accounts as views
+
+    saved = views.create_account
+
+    def the_other_one_saved_first(**kwargs):
+        saved(username="HieuTruong.A2", full_name="Trần Văn Bình", email="khac@a2.edu.vn", unit=tree["A-THCS"],
+              role=Role.SCHOOL_STAFF, by=admins["admin_a"])
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "create_account", the_other_one_saved_first)
+    client.force_login(admins["admin_a"])
+    response = client.post(CREATE, {"username": "hieutruong.a2", "full_name": "Trần Văn Bình",
+                                    "email": "binh@a2.edu.vn", "unit": tree["A-THCS"].pk,
+                                    "role": Role.SCHOOL_STAFF, "title": "Hiệu trưởng"})
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Tên đăng nhập “hieutruong.a2” vừa được tạo cho một tài khoản khác" in page
+    assert 'value="binh@a2.edu.vn"' in page
+    assert list(User.objects.filter(username__iexact="hieutruong.a2").values_list("username", flat=True)) == [
+        "HieuTruong.A2"]
+    assert mailoutbox == []
+
+
+def test_the_same_login_saved_at_the_same_moment_is_refused_not_a_server_error(tree, admins, monkeypatch):
+    """The check passes for both, the database's unique key refuses the second: said in Vietnamese, nothing kept."""
+    from django.core.exceptions import ValidationError
+
+    from units import accounts
+
+    User.objects.create(username="canbo.moi")
+    monkeypatch.setattr(accounts, "_check_still_free", lambda username, email: None)  # the first not yet visible
+    with pytest.raises(ValidationError, match="vừa được tạo cho một tài khoản khác"):
+        accounts.create_account(username="canbo.moi", full_name="Lê Văn A", email="", unit=tree["A"],
+                                role=Role.OFFICER, by=admins["admin_a"], password="Tam@2026-xyz")
+    assert not AccountProfile.objects.filter(user__username="canbo.moi").exists()
+    assert not Membership.objects.filter(user__username="canbo.moi").exists()

@@ -177,3 +177,27 @@ def test_a_unit_named_as_a_formula_is_written_as_text_in_the_template(client, tr
     assert sheets and not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
     assert all(cell.data_type == "s" for row in workbook[UNITS_SHEET].iter_rows() for cell in row
                if cell.value is not None)
+
+
+def test_an_account_of_the_list_created_meanwhile_by_someone_else_creates_none(client, tree, admin_a, mailoutbox,
+                                                                               monkeypatch):
+    """The list was checked, then another administrator created one of its logins before the import was saved: the
+    import is refused in Vietnamese as a whole (no 500, no first rows kept)."""
+    import units.account_import as account_import
+
+    saved = account_import.create_account
+
+    def someone_else_first(**kwargs):
+        if kwargs["username"] == "hieutruong.a1":
+            saved(username="lanhdao.a", full_name="Lê Văn Cường", email="", unit=tree["A"], role=Role.LEADER,
+                  by=admin_a, password="Tam@2026-xyz")
+        return saved(**kwargs)
+
+    monkeypatch.setattr(account_import, "create_account", someone_else_first)
+    client.force_login(admin_a)
+    response = client.post(IMPORT, {"file": workbook_of(GOOD)})
+    assert response.status_code == 200
+    assert "Chưa tạo tài khoản nào: Tên đăng nhập “lanhdao.a” vừa được tạo cho một tài khoản khác" in (
+        response.content.decode())
+    assert not User.objects.filter(username__in=["hieutruong.a1", "hieutruong.a2"]).exists()
+    assert mailoutbox == []
