@@ -5,7 +5,7 @@ merged unit keeps its rows and dates, and UnitSuccession lets the dashboards fol
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -14,11 +14,19 @@ from .models import AdminEvent, Unit, UnitKind, UnitSuccession
 
 @transaction.atomic
 def add_unit(*, parent, kind, code, name, by, short_name="", levels=(), place_name="", valid_from=None, email=""):
+    taken = ValidationError({"code": f"Mã đơn vị “{code}” vừa được dùng cho một đơn vị khác (có thể do một quản trị "
+                                     "viên khác)."})
+    if Unit.objects.filter(code=code).exists():  # the form checked it before; another administrator may have since
+        raise taken
     unit = Unit(parent=parent, kind=kind, code=code, name=name, short_name=short_name, levels=list(levels),
                 place_name=place_name, valid_from=valid_from, email=email)
     unit.place()
     unit.full_clean()
-    unit.save()
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError:  # saved by another administrator at this very moment
+        raise taken from None
     AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CREATED, unit=unit, by=by,
                               detail=f"Thuộc {parent.name}")
     return unit

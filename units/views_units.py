@@ -55,11 +55,15 @@ def unit_create(request):
     form = UnitCreateForm(request.POST or None, admin=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = add_unit(parent=data["parent"], kind=data["kind"], code=data["code"], name=data["name"],
-                        short_name=data["short_name"], levels=data["levels"], place_name=data["place_name"],
-                        valid_from=data["valid_from"], email=data["email"], by=request.user)
-        messages.success(request, f"Đã thêm {unit.name} ({unit.code}) vào {unit.parent.name}.")
-        return redirect(f"{_list_url()}?unit={unit.parent_id}")
+        try:
+            unit = add_unit(parent=data["parent"], kind=data["kind"], code=data["code"], name=data["name"],
+                            short_name=data["short_name"], levels=data["levels"], place_name=data["place_name"],
+                            valid_from=data["valid_from"], email=data["email"], by=request.user)
+        except ValidationError as refusal:  # the code taken since the form was checked: nothing saved
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Đã thêm {unit.name} ({unit.code}) vào {unit.parent.name}.")
+            return redirect(f"{_list_url()}?unit={unit.parent_id}")
     return render(request, "units/unit_form.html", {"form": form, "title": "Thêm đơn vị",
                                                     "button": "Thêm đơn vị"})
 

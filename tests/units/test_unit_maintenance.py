@@ -321,3 +321,39 @@ def test_a_merge_before_the_successor_exists_is_refused(client, tree, admin_hp):
                                        "effective_on": "01/10/2025", "legal_basis": "NQ"}))
     assert "Ngày có hiệu lực không được trước ngày Phường A bắt đầu hoạt động (01/01/2026)." in page
     assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=tree["B"].pk).valid_to is None
+
+
+def test_a_code_taken_meanwhile_by_another_administrator_is_refused_in_vietnamese(client, tree, admin_hp,
+                                                                                 monkeypatch):
+    """Two administrators add the same school at once: the second is told, with what was typed, not a 500."""
+    import units.views_units as views
+
+    saved = views.add_unit
+
+    def the_other_one_first(**kwargs):
+        saved(parent=tree["A"], kind="school", code="A-MN2", name="Trường Mầm non A2", levels=["mn"], by=admin_hp)
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "add_unit", the_other_one_first)
+    client.force_login(admin_hp)
+    response = client.post(CREATE, {"parent": tree["A"].pk, "kind": "school", "code": "A-MN2",
+                                    "name": "Trường Mầm non A3", "levels": ["mn"], "valid_from": "01/09/2025"})
+    assert response.status_code == 200
+    page = page_of(response)
+    assert "Mã đơn vị “A-MN2” vừa được dùng cho một đơn vị khác" in page and "Trường Mầm non A3" in page
+    assert Unit.objects.get(code="A-MN2").name == "Trường Mầm non A2"
+    assert AdminEvent.objects.filter(action="unit_created").count() == 1
+
+
+def test_the_same_code_saved_at_the_same_moment_is_refused_by_the_key_not_a_server_error(tree, admin_hp,
+                                                                                         monkeypatch):
+    from units import maintenance
+
+    real_clean = Unit.full_clean
+    make_unit("A-MN2", "Trường Mầm non A2", "school", tree["A"], levels=["mn"])
+    monkeypatch.setattr(maintenance.Unit.objects, "filter", lambda **kw: Unit.objects.none())  # not yet visible
+    monkeypatch.setattr(Unit, "full_clean", lambda self, *a, **kw: real_clean(self, validate_unique=False))
+    with pytest.raises(ValidationError, match="vừa được dùng cho một đơn vị khác"):
+        maintenance.add_unit(parent=tree["B"], kind="school", code="A-MN2", name="Trùng", levels=["mn"], by=admin_hp)
+    monkeypatch.undo()
+    assert Unit.objects.filter(code="A-MN2").count() == 1 and not AdminEvent.objects.exists()
