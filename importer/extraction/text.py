@@ -11,6 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# the control characters a PDF's text layer gives for glyphs it maps to nothing (an old Vietnamese font, a damaged
+# map): they mean nothing, and no Word, Excel or PDF report could hold them (the plan's title, its targets' texts)
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20), 0xFFFE, 0xFFFF], None)
 _SPACES = re.compile(r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 _TERMINAL = re.compile(r"[.;:!?…][\"”’)\]»*]*$")
@@ -21,9 +24,10 @@ _SCHOOL_YEAR_LEAD = re.compile(r"^(?:năm học|giai đoạn|năm)\s+\d{4}", re.
 
 
 def normalize(text):
-    """NFC (PDFs often give decomposed accents), no invisible characters, Unix line ends."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    """NFC (PDFs often give decomposed accents), no invisible or control characters, Unix line ends (Word's
+    manual line break, a vertical tab, and a page break are line ends too)."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_CONTROL)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
 
 
 def fold_spaces(text):

@@ -765,3 +765,20 @@ def test_a_64_kilobyte_line_is_read_in_well_under_five_seconds(shape):
         # a quote is the figure's words, not the whole line over again
         assert all(len(item["quote"]) < 2000 for item in plan["targets"] + plan["projections"])
     assert time.perf_counter() - start < BLOWUP
+
+
+def test_it_drops_the_control_characters_a_pdfs_text_layer_gives_and_keeps_words_line_breaks():
+    """A glyph an old font maps to nothing comes out of a PDF as a control character: kept, it went into the plan's
+    title and targets, and no Word report of the plan could be written (lxml refuses them)."""
+    cleaned = clean_text("KẾ HOẠCH\n\nTriển\x03 khai Nghị quyết\x1f số 71\x08.\x0bTỷ lệ trẻ đi học đạt 99%.\ufffe\n")
+    assert cleaned == "KẾ HOẠCH\nTriển khai Nghị quyết số 71.\nTỷ lệ trẻ đi học đạt 99%."
+
+
+def test_a_plan_read_with_control_characters_gives_what_the_clean_text_gives():
+    text = (Path(__file__).resolve().parents[2] / "demo" / "seed_data" / "ke-hoach-phuong-kinh-mon.txt").read_text()
+    garbled = text.replace(" đạt ", " đạt\x03 ").replace("Kế hoạch", "Kế\x01 hoạch").replace("100%", "100\x1f%")
+    assert garbled != text
+    read, clean = extract_plan(garbled, "kinh-mon.pdf"), extract_plan(text, "kinh-mon.pdf")
+    assert read == clean
+    texts = json.dumps(read, ensure_ascii=False, default=str)  # a control character is written \u00XX
+    assert not re.search(r"\\u00[01][0-9a-f]", texts) and "Kế hoạch" in texts
