@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from plans.models import TaskStatus
 from targets.fields import format_percent
@@ -267,8 +268,10 @@ def _title(doc, title, subject):
 
 
 def _closing(doc, c):
-    """ "Nơi nhận" bottom left, the signature block bottom right."""
-    doc.add_paragraph()
+    """ "Nơi nhận" bottom left, the signature block bottom right, on the page of the body's last lines (as the PDF's
+    break-before: avoid): a signature alone on a page signs nothing one can see."""
+    _keep_with_what_follows(doc)
+    doc.add_paragraph().paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=2)
     width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
     _widths(table, [int(width * 0.5), int(width * 0.5)])
@@ -286,6 +289,21 @@ def _closing(doc, c):
     for _ in range(4):
         signer.add_paragraph()
     _cell_line(signer, c.signer_name, bold=True, first=False, size=TITLE_PT)
+
+
+def _keep_with_what_follows(doc):
+    """Keep the body's last text (its last paragraph, or its last table's last row, and the blank lines after it) on
+    the page of what is added next."""
+    for element in reversed(doc.element.body):
+        if element.tag == qn("w:tbl"):
+            for paragraph in element.findall(f"{qn('w:tr')}[last()]//{qn('w:p')}"):
+                Paragraph(paragraph, doc).paragraph_format.keep_with_next = True
+            return
+        if element.tag == qn("w:p"):
+            paragraph = Paragraph(element, doc)
+            paragraph.paragraph_format.keep_with_next = True
+            if paragraph.text.strip():
+                return
 
 
 def _tasks(doc, tasks):

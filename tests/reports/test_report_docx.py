@@ -10,6 +10,7 @@ from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from plans.models import Task
 from reports.builds import assemble, open_build, run_build
@@ -188,3 +189,24 @@ def test_the_word_files_task_table_gives_the_lead_units_names_room_and_stays_wit
     assert widths == [65, 20, 20, 20, 20, 20] and sum(widths) == 165  # between the portrait page's margins
     line = next(p for p in doc.paragraphs if p.text.startswith("Kế hoạch có 1 nhiệm vụ: "))
     assert line.text.endswith("Theo đơn vị chủ trì:") and line.paragraph_format.keep_with_next
+
+
+def test_the_signature_stays_on_the_page_of_the_body_s_last_lines(tree, plan, period):
+    # a page holding only "Nơi nhận" and the signature signs nothing one can see (the PDF: break-before: avoid)
+    contents, cover = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plan, period=period)
+    doc = read_docx(write_consolidated_docx(contents, cover))
+    last_table, closing = doc.tables[-2], doc.tables[-1]
+    assert closing.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
+    assert last_table.rows[0].cells[0].text == "STT" and len(last_table.rows) > 1
+    # its last row only: the rest of the table still fills the page before
+    assert all(p.paragraph_format.keep_with_next for cell in last_table.rows[-1].cells for p in cell.paragraphs)
+    assert not any(p.paragraph_format.keep_with_next for cell in last_table.rows[0].cells for p in cell.paragraphs)
+    body = list(doc.element.body)
+    between = body[body.index(last_table._tbl) + 1:body.index(closing._tbl)]
+    assert between and all(Paragraph(p, doc).paragraph_format.keep_with_next for p in between)
+
+    unit = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period)))
+    body = list(unit.element.body)
+    before = [Paragraph(p, unit) for p in body[:body.index(unit.tables[-1]._tbl)] if p.tag == qn("w:p")]
+    last_text = next(p for p in reversed(before) if p.text.strip())
+    assert last_text.text == "Đề nghị bổ sung biên chế giáo viên." and last_text.paragraph_format.keep_with_next
