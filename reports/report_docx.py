@@ -147,9 +147,12 @@ def write_consolidated_docx(contents, title) -> bytes:
     for content in contents:
         summary.update(content.summary)
     _heading(doc, "I. KẾT QUẢ CHUNG")
+    total = sum(summary.values())
+    # the same two rows as the PDF's: how many targets across the units, and what share of them
     _table(doc, [["Đánh giá", *[label for _key, label in labels], "Tổng số"],
-                 ["Số lượt chỉ tiêu", *[str(summary.get(key, 0)) for key, _label in labels],
-                  str(sum(summary.values()))]], widths=None)
+                 ["Số lượt chỉ tiêu", *[str(summary.get(key, 0)) for key, _label in labels], str(total)],
+                 ["Tỷ lệ", *[format_percent(Decimal(summary.get(key, 0)) * 100 / total) if total else "—"
+                             for key, _label in labels], "100%" if total else "—"]], widths=None)
     schools, submitted = sum(c.schools for c in contents), sum(c.submitted for c in contents)
     if schools:
         # the schools of the communes whose reports are consolidated, not of every commune: said so

@@ -17,6 +17,7 @@ from reports.builds import assemble, open_build, run_build
 from reports.content import build_report_content
 from reports.models import BuildState, OutgoingReport, ReportBuild, ReportSections
 from reports.report_docx import write_consolidated_docx, write_report_docx
+from targets.fields import format_percent
 from targets.models import ProgressValue
 from tests.factories import make_document, make_indicator, make_target
 from tests.reports.test_outgoing import finalise
@@ -116,6 +117,13 @@ def test_the_consolidated_word_file_has_the_cover_and_the_communes_that_sent(tre
     assert "ỦY BAN NHÂN DÂN" in found and "THÀNH PHỐ HẢI PHÒNG" in found and "BÁO CÁO" in found
     assert cover.sent_line in found and cover.sent_line.startswith("0/2 xã, phường đã gửi báo cáo.")
     assert "Tỷ lệ giáo viên đạt chuẩn" in found and "Nơi nhận:" in found
+    # the summary's two rows, as in the PDF: how many targets across the communes and what share of them
+    summary = next(table for table in doc.tables if table.rows[0].cells[0].text == "Đánh giá")
+    assert [row.cells[0].text for row in summary.rows] == ["Đánh giá", "Số lượt chỉ tiêu", "Tỷ lệ"]
+    counts = [int(cell.text) for cell in summary.rows[1].cells[1:-1]]
+    shares = [cell.text for cell in summary.rows[2].cells[1:]]
+    assert shares[-1] == "100%" and sum(counts) == int(summary.rows[1].cells[-1].text) > 0
+    assert shares[:-1] == [format_percent(Decimal(count) * 100 / sum(counts)) for count in counts]
     assert sum(c.schools for c in contents)  # the schools counted are said to be those of the communes consolidated
     assert any(t.startswith(f"Số trường thuộc {len(contents)} xã, phường trong bản tổng hợp này: ")
                for t in found)
