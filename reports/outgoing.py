@@ -286,11 +286,17 @@ def inbox(unit, period, *, state="", text="", page=None):
     received, the page's reports with their plans."""
     below = [UnitKind.PROVINCE] if unit.kind == UnitKind.CENTRAL else [UnitKind.COMMUNE, UnitKind.SCHOOL]
     found = ExpressionWrapper(unit_matches(text), output_field=BooleanField()) if text else Value(True)
-    children = unit.children.current().filter(kind__in=below).annotate(found=found)
     received = {}  # unit pk -> [(report pk, status)]
     for pk, unit_id, status in (OutgoingReport.objects.filter(recipient=unit, period=period, sent_at__isnull=False)
                                 .order_by("sent_at", "pk").values_list("pk", "unit_id", "status")):
         received.setdefault(unit_id, []).append((pk, status))
+    # the units below in force at the period's end (today while it runs), not today: a ward merged since still
+    # shows what it sent for it, one created since is not late for a period before it existed (one merged during
+    # the period reports through its successor); and any unit that sent something
+    below_units = unit.children.filter(kind__in=below)
+    today = timezone.localdate()
+    in_force = below_units.valid_on(min(period.end, today) if period is not None else today)
+    children = (in_force | below_units.filter(pk__in=list(received))).annotate(found=found)
     listed = [(child, received.get(child.pk, [(None, NOT_SENT)])) for child in children
               if child.kind != UnitKind.SCHOOL or child.pk in received]
     states = Counter(status for _, reports in listed for _, status in reports)

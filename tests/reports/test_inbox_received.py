@@ -201,3 +201,20 @@ def test_a_ward_sees_only_its_own_inbox_whatever_unit_it_asks(client, personas, 
     page = response.content.decode()
     assert "Báo cáo nhận từ cấp dưới — Phường B" in page
     assert "Trường Tiểu học A1" not in page and "9/BC-TH" not in page
+
+
+def test_the_inbox_of_a_past_period_follows_the_units_in_force_then(client, personas, tree, periods):
+    """After a merge, the Sở's inbox of a period before it still lists what the old ward sent (it had vanished,
+    "0/N đã gửi"), and a ward created since is not listed as late for a period before it existed."""
+    today = timezone.localdate()
+    old_ward = make_unit("C", "Phường C", "commune", tree["HP"], valid_from=date(2024, 1, 1))
+    send_from(old_ward, tree["HP"], periods["last"], personas["officer_b"])
+    Unit.objects.filter(pk=old_ward.pk).update(valid_to=today - timedelta(1))  # merged yesterday
+    make_unit("D", "Phường D mới", "commune", tree["HP"], valid_from=today)
+    client.force_login(personas["reviewer"])
+    page = client.get(INBOX, {"period": periods["last"].pk}).content.decode()
+    assert '<strong id="received-count">1/3</strong>' in page
+    assert "Phường C" in page and "Phường D mới" not in page
+    page = client.get(INBOX, {"period": periods["now"].pk}).content.decode()
+    assert '<strong id="received-count">0/3</strong>' in page
+    assert "Phường D mới" in page and "Phường C" not in page
