@@ -41,3 +41,40 @@ class RejectNulMiddleware:
     @staticmethod
     def _carries_nul(request):
         return "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses with 413, before anything reads it, a request whose body is larger than settings.REQUEST_MAX_BYTES.
+
+    Django writes a posted file to a temporary file as it arrives and only then lets a view refuse it; the CSRF
+    check reads a posted form, files included, before any sign-in check. Without a bound, anyone could fill the
+    server's disk and hold its workers with one large POST. A body sent without a length is not read at all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return self._refused(request, length)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request, length):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+
+        message = (f"Dữ liệu gửi lên quá lớn ({_size(length)}): mỗi lần gửi tối đa {_size(settings.REQUEST_MAX_BYTES)}. "
+                   "Hãy chọn tệp nhỏ hơn.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+        # no request context: the session and the user are not read yet (this runs before their middleware)
+        return HttpResponse(render_to_string("413.html", {"message": message}), status=413)
+
+
+def _size(count):
+    """A size as a person reads it: "21 MB", "64 KB"."""
+    return f"{count / (1024 * 1024):.0f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"

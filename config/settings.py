@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # before anything reads a body (CSRF reads a posted form, its files included): one above REQUEST_MAX_BYTES is 413
+    "config.security.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,6 +270,11 @@ SPECTACULAR_SETTINGS = {
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 XLSX_MAX_BYTES = env.int("XLSX_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body taken at all (config.security.RequestSizeLimitMiddleware): the largest file a form takes
+# (a plan to import, 20 MB: importer.extraction.reading.MAX_BYTES) and the form around it. Django bounds a form's
+# fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not its files: without this, any POST, even signed out (the CSRF check
+# reads the form), was written to a temporary file whatever its size before being refused.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=21 * 1024 * 1024)
 
 # Celery: without a broker the tasks run in-process (eager), so a newcomer needs nothing else.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
