@@ -141,6 +141,52 @@
     }
     labelScrollingFrames(element.closest("main") || document);
   });
+  // An htmx request that was not answered with a fragment (the session ended: 401, config/htmx.py; a server
+  // error; no network) swaps nothing in: what was typed stays in its form, which says why it was not saved and
+  // what to do, next to its buttons (and a screen reader hears it).
+  var REQUEST_REFUSED = {
+    401: "Phiên đăng nhập đã hết hạn nên số liệu chưa được lưu; nội dung bạn nhập vẫn còn trong các ô. " +
+      "Hãy đăng nhập lại ở thẻ mới theo liên kết sau, rồi quay lại đây bấm “Lưu” lần nữa.",
+    0: "Không gửi được vì mất kết nối mạng: số liệu chưa được lưu, nội dung bạn nhập vẫn còn trong các ô. " +
+      "Hãy bấm “Lưu” lần nữa khi có mạng."
+  };
+  function sayRequestRefused(event, status) {
+    var element = event.detail && event.detail.elt;
+    var form = element && element.closest && element.closest("form");
+    if (!form) { return; }
+    var box = form.querySelector("[data-request-refused]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "errorbox";
+      box.setAttribute("role", "alert");
+      box.setAttribute("data-request-refused", "");
+      var actions = form.querySelector(".actions");
+      form.insertBefore(box, actions && actions.parentNode === form ? actions : null);
+    }
+    box.textContent = REQUEST_REFUSED[status] || ("Máy chủ chưa lưu được (lỗi " + status + "): số liệu chưa được " +
+      "lưu, nội dung bạn nhập vẫn còn trong các ô. Hãy thử bấm “Lưu” lại sau ít phút.");
+    var signIn = status === 401 && event.detail.xhr.getResponseHeader("X-Sign-In");
+    if (signIn) {
+      var link = document.createElement("a");
+      link.href = signIn;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "Đăng nhập lại (mở thẻ mới)";
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(link);
+    }
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    sayRequestRefused(event, event.detail.xhr ? event.detail.xhr.status : 0);
+  });
+  document.addEventListener("htmx:sendError", function (event) { sayRequestRefused(event, 0); });
+  // Signing in again (in another tab) gives a new CSRF token: a request takes the current one from its cookie,
+  // as Django documents, rather than the one the page was written with, so that "Lưu" works again afterwards.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) { event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]); }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
     var row = event.target.closest && event.target.closest("tr.editing");

@@ -1,0 +1,53 @@
+"""On a phone, the commune officer types a figure in a target's row, the session ends (idle too long), "Lưu": the
+row keeps what was typed and says why nothing was saved; signed in again in another tab, "Lưu" saves it. Before,
+htmx swapped the sign-in page into the row and what was typed was gone."""
+
+import pytest
+from django.core.management import call_command
+
+from targets.models import ProgressValue, Target
+from tests.browser.conftest import sign_in
+from tests.browser.test_phone_and_keyboard_browser import open_period, wait_until
+from units.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_figure_typed_when_the_session_ended_is_kept_and_saved_after_signing_in_again(live_server, browser):
+    call_command("seed_demo", "--no-progress", verbosity=0)
+    period = open_period()
+    ward = Unit.objects.get(code="DK")
+    target = Target.objects.filter(document__issuer=ward, indicator__kind="count").order_by("order").first()
+    ProgressValue.objects.filter(target=target, period=period).delete()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    sign_in(page, live_server.url, "canbo.duongkinh")
+    page.goto(f"{live_server.url}/chi-tieu/?period={period.pk}")
+    row = f"#target-{target.pk}"
+    page.click(f"{row} [data-edit-button]")
+    page.wait_for_selector(f"{row}.editing")
+    page.fill(f"{row} [name=value]", "17")
+    page.fill(f"{row} [name=note]", "Theo báo cáo của 8 trường")
+
+    context.clear_cookies(name="sessionid")  # the session ended while the officer was typing
+    page.click(f"{row} button[type=submit]")
+    page.wait_for_selector(f"{row} [data-request-refused]")
+    refused = page.inner_text(f"{row} [data-request-refused]")
+    assert "Phiên đăng nhập đã hết hạn" in refused and "chưa được lưu" in refused
+    assert page.get_attribute(f"{row} [data-request-refused]", "role") == "alert"
+    assert page.get_attribute(f"{row} [data-request-refused] a", "href") == "/dang-nhap/"
+    assert page.input_value(f"{row} [name=value]") == "17"  # the row is still the editor, with what was typed
+    assert page.input_value(f"{row} [name=note]") == "Theo báo cáo của 8 trường"
+    assert "Tên đăng nhập" not in page.inner_text("main")  # no sign-in page inside the table
+    assert not ProgressValue.objects.filter(target=target, period=period).exists()
+
+    other = context.new_page()  # signing in again in another tab gives the context a new session and CSRF token
+    sign_in(other, live_server.url, "canbo.duongkinh")
+    other.close()
+    page.click(f"{row} button[type=submit]")
+    page.wait_for_selector(f"{row}.saved")
+    wait_until(page, "document.getElementById('live-status').textContent === 'Đã lưu số liệu.'")
+    saved = ProgressValue.objects.get(target=target, unit=ward, period=period)
+    assert saved.value == 17 and saved.note == "Theo báo cáo của 8 trường"
+    context.close()
