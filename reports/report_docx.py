@@ -23,7 +23,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from plans.models import TaskStatus
-from targets.fields import format_percent
+from targets.fields import format_number, format_percent
 
 from .consolidation import consolidate
 from .content import (
@@ -64,17 +64,18 @@ def write_report_docx(content) -> bytes:
         _paragraphs(doc, achievements)
         _heading(doc, "2. Kết quả theo dõi các chỉ tiêu")
     total = sum(content.summary.values())
-    _paragraph(doc, f"Tổng số chỉ tiêu của kế hoạch được theo dõi: {total}; kết quả đánh giá theo tiến độ như sau:",
+    _paragraph(doc, f"Tổng số chỉ tiêu của kế hoạch được theo dõi: {format_number(total)}; kết quả đánh giá theo tiến độ như sau:",
                indent=True)
     labels = content.summary_labels
     # the same two rows as the PDF's: how many targets, and what share of them
     shares = [format_percent(Decimal(content.summary.get(key, 0)) * 100 / total) if total else "—" for key, _l in labels]
     _table(doc, [["Đánh giá", *[label for _key, label in labels], "Tổng số"],
-                 ["Số chỉ tiêu", *[str(content.summary.get(key, 0)) for key, _label in labels], str(total)],
+                 ["Số chỉ tiêu", *[format_number(content.summary.get(key, 0)) for key, _label in labels],
+                  format_number(total)],
                  ["Tỷ lệ", *shares, "100%" if total else "—"]],
            widths=None)
     if content.schools:
-        _paragraph(doc, f"Số cơ sở giáo dục trực thuộc: {content.schools} trường; tỷ lệ trường đã nộp báo cáo kỳ "
+        _paragraph(doc, f"Số cơ sở giáo dục trực thuộc: {format_number(content.schools)} trường; tỷ lệ trường đã nộp báo cáo kỳ "
                         f"này: {format_percent(content.reporting_rate.percent)}.", indent=True)
 
     _heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
@@ -150,14 +151,15 @@ def write_consolidated_docx(contents, title) -> bytes:
     total = sum(summary.values())
     # the same two rows as the PDF's: how many targets across the units, and what share of them
     _table(doc, [["Đánh giá", *[label for _key, label in labels], "Tổng số"],
-                 ["Số lượt chỉ tiêu", *[str(summary.get(key, 0)) for key, _label in labels], str(total)],
+                 ["Số lượt chỉ tiêu", *[format_number(summary.get(key, 0)) for key, _label in labels],
+                  format_number(total)],
                  ["Tỷ lệ", *[format_percent(Decimal(summary.get(key, 0)) * 100 / total) if total else "—"
                              for key, _label in labels], "100%" if total else "—"]], widths=None)
     schools, submitted = sum(c.schools for c in contents), sum(c.submitted for c in contents)
     if schools:
         # the schools of the communes whose reports are consolidated, not of every commune: said so
-        _paragraph(doc, f"Số trường thuộc {len(contents)} {plural} trong bản tổng hợp này: {schools}; "
-                        f"đã nộp báo cáo: {submitted} "
+        _paragraph(doc, f"Số trường thuộc {len(contents)} {plural} trong bản tổng hợp này: {format_number(schools)}; "
+                        f"đã nộp báo cáo: {format_number(submitted)} "
                         f"({format_percent(submitted * 100 / schools)}).", indent=True)
     _heading(doc, "II. KẾT QUẢ THEO CHỈ TIÊU")
     _paragraph(doc, "Kết quả chung của tỷ lệ tính từ tổng tử số trên tổng mẫu số các trường báo cáo; kết quả từng "

@@ -24,6 +24,7 @@ from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from plans.models import TaskStatus
+from targets.fields import format_number
 from targets.models import IndicatorKind
 
 from .consolidation import commune_figures, commune_name
@@ -255,7 +256,8 @@ def _summary_sheet(workbook, content):
 
     labels = [label for _key, label in content.summary_labels]
     counts = [content.summary.get(key, 0) for key, _label in content.summary_labels]
-    rate_label = f"Tỷ lệ trường nộp báo cáo ({content.schools} trường)" if content.schools else "Tỷ lệ trường nộp báo cáo"
+    rate_label = (f"Tỷ lệ trường nộp báo cáo ({format_number(content.schools)} trường)" if content.schools
+                  else "Tỷ lệ trường nộp báo cáo")
     _append(ws, [None, _styled("Tổng hợp đánh giá chỉ tiêu", font=BOLD),
                  *[_styled(label, font=BOLD, alignment=CENTRE, fill=HEADER_FILL, border=GRID)
                    for label in [*labels, "Tổng số chỉ tiêu", rate_label]]])

@@ -9,12 +9,14 @@ import zipfile
 from dataclasses import replace
 
 import pytest
+from docx import Document
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from reports.content import Narrative, ReportContent, ReportGroup, ReportRow
 from reports.pdf import sparkline_svg, status_bar_svg, write_consolidated_pdf, write_report_pdf
+from reports.report_docx import write_consolidated_docx, write_report_docx
 from reports.report_xlsx import write_consolidated_xlsx, write_report_xlsx
 from targets.fields import format_result
 
@@ -484,3 +486,29 @@ def test_the_word_file_names_the_leading_unit_as_the_pdf_does():
     cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     assert any(text.endswith("(Chủ trì: Trường Tiểu học A1)") for text in cells)
     assert not any(p.text.startswith("Đơn vị chủ trì theo dõi") for p in doc.paragraphs)
+
+
+def test_counts_past_a_thousand_are_written_with_the_thousands_dot_in_every_format(tmp_path):
+    # a province's consolidation counts some 13.600 targets over 1.318 schools; "13600" is not how Vietnamese writes it
+    counts = {"met": 1318, "on_track": 2042, "at_risk": 0, "behind": 1001, "no_data": 5}
+    contents = [replace(c, summary=counts, schools=1318, submitted=1200) for c in province(communes=2)]
+    pdf = pdf_text(write_consolidated_pdf(contents, "Tổng hợp"), tmp_path)
+    assert "Số lượt chỉ tiêu 2.636 4.084 0 2.002 10 8.732" in pdf
+    assert "trong bản tổng hợp này: 2.636; đã nộp báo cáo: 2.400 (91%)." in pdf
+    docx = Document(io.BytesIO(write_consolidated_docx(contents, "Tổng hợp")))
+    assert [c.text for c in docx.tables[0].rows[1].cells] == ["Số lượt chỉ tiêu", "2.636", "4.084", "0", "2.002", "10",
+                                                              "8.732"]
+    assert any("trong bản tổng hợp này: 2.636; đã nộp báo cáo: 2.400 (" in p.text for p in docx.paragraphs)
+
+    unit = contents[0]
+    pdf = pdf_text(write_report_pdf(unit), tmp_path)
+    assert "theo dõi: 4.366;" in pdf and "Số chỉ tiêu 1.318 2.042 0 1.001 5 4.366" in pdf
+    assert "Số cơ sở giáo dục trực thuộc: 1.318 trường;" in pdf
+    docx = Document(io.BytesIO(write_report_docx(unit)))
+    found = [p.text for p in docx.paragraphs]
+    assert any(t.startswith("Tổng số chỉ tiêu của kế hoạch được theo dõi: 4.366;") for t in found)
+    assert any(t.startswith("Số cơ sở giáo dục trực thuộc: 1.318 trường;") for t in found)
+    summary = next(t for t in docx.tables if t.rows[0].cells[0].text == "Đánh giá")
+    assert [c.text for c in summary.rows[1].cells][1:] == ["1.318", "2.042", "0", "1.001", "5", "4.366"]
+    sheet = workbook(write_report_xlsx(unit))["Tổng hợp"]
+    assert "Tỷ lệ trường nộp báo cáo (1.318 trường)" in [c.value for r in sheet.iter_rows() for c in r]
