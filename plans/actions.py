@@ -4,7 +4,7 @@ reports on tasks (state, due date, handing to a lower unit)."""
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from units import stored_files
@@ -67,10 +67,20 @@ def enact_plan(*, document, number, issued_on, by):
     document = _locked(document)
     if document.status != DocumentStatus.DRAFT:
         raise PlanStateError("Chỉ kế hoạch đang là dự thảo mới ký ban hành được.")
+    # the form checked the number; another draft of the unit may have been signed with it since
+    taken = PlanStateError(f"Số, ký hiệu {number} vừa được dùng cho một văn bản khác của đơn vị (có thể do người "
+                           "khác ký ban hành cùng lúc): hãy ghi số khác.")
+    if Document.objects.filter(issuer_id=document.issuer_id, number=number).exclude(pk=document.pk).exists():
+        raise taken
     before = document.version_snapshot()
     document.number, document.issued_on, document.issued_year = number, issued_on, issued_on.year
     document.status, document.enacted_by, document.enacted_at = DocumentStatus.IN_FORCE, by, timezone.now()
-    document.save(update_fields=["number", "issued_on", "issued_year", "status", "enacted_by", "enacted_at"])
+    try:
+        with transaction.atomic():
+            document.save(update_fields=["number", "issued_on", "issued_year", "status", "enacted_by",
+                                         "enacted_at"])
+    except IntegrityError:  # signed with the same number at this very moment (the issuer's unique number)
+        raise taken from None
     DocumentRevision.objects.create(document=document, kind=DocumentRevision.Kind.ENACTED, before=before,
                                     after=document.version_snapshot(), created_by=by)
     return document
@@ -106,7 +116,11 @@ def amend_plan(*, document, changes, reason, by, seen):
 @transaction.atomic
 def replace_plan(*, document, replacement, reason, by):
     """Mark a plan in force as replaced by another plan of the same issuer, itself in force."""
-    document = _locked(document)
+    # both locked, in the order of their keys: two leaders replacing A by B and B by A at once would otherwise
+    # leave both replaced, each by the other, and the unit with no plan in force
+    locked = {d.pk: d for d in Document.objects.select_for_update().filter(pk__in=[document.pk, replacement.pk])
+              .order_by("pk")}
+    document, replacement = locked[document.pk], locked.get(replacement.pk, replacement)
     if document.status != DocumentStatus.IN_FORCE:
         raise PlanStateError("Chỉ kế hoạch đang có hiệu lực mới được thay thế.")
     if replacement.pk == document.pk or replacement.issuer_id != document.issuer_id \

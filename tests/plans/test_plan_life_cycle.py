@@ -262,3 +262,55 @@ def test_the_plan_list_is_searched_whatever_the_accents_and_paged(client, person
     assert f"{PLANS_PER_PAGE + 6} kế hoạch phù hợp." in client.get("/ke-hoach/", {"status": "draft"}).content.decode()
     for query in ({"status": "in_force"}, {"q": "không có kế hoạch này"}):
         assert "Không có kế hoạch nào phù hợp." in client.get("/ke-hoach/", query).content.decode()
+
+
+def test_a_number_taken_meanwhile_by_another_signature_is_refused_in_vietnamese(client, personas, tree, draft,
+                                                                               monkeypatch):
+    """Two drafts of the ward signed with the same number at once: the second is told (400, what was typed kept),
+    not a server error, and stays a draft."""
+    import plans.views as views
+
+    other = make_document(tree["A"], number="", title="Kế hoạch khác", status=DocumentStatus.DRAFT, issued_year=2026)
+    saved = views.enact_plan
+
+    def the_other_signed_first(**kwargs):
+        saved(document=other, number="115/KH-UBND", issued_on=date(2026, 1, 14), by=personas["leader_a"])
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "enact_plan", the_other_signed_first)
+    client.force_login(personas["leader_a"])
+    response = enact(client, draft, "115/KH-UBND", "15/01/2026")
+    assertContains(response, "Số, ký hiệu 115/KH-UBND vừa được dùng cho một văn bản khác của đơn vị",
+                   status_code=400)
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT and draft.number == ""
+    assert not DocumentRevision.objects.filter(document=draft).exists()
+
+
+def test_the_same_number_saved_at_the_same_moment_is_refused_by_the_key(personas, tree, draft, monkeypatch):
+    from plans import actions
+
+    make_document(tree["A"], number="115/KH-UBND", title="Kế hoạch khác")
+    real_filter = actions.Document.objects.filter
+    monkeypatch.setattr(actions.Document.objects, "filter",  # the other signature not yet visible to the check
+                        lambda *a, **kw: Document.objects.none() if "number" in kw else real_filter(*a, **kw))
+    with pytest.raises(actions.PlanStateError, match="vừa được dùng cho một văn bản khác"):
+        actions.enact_plan(document=draft, number="115/KH-UBND", issued_on=date(2026, 1, 15), by=personas["leader_a"])
+    monkeypatch.undo()
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT and draft.number == ""
+
+
+def test_two_plans_replaced_by_each_other_at_once_leave_one_in_force(personas, tree):
+    """The leader replaces A by B while the vice-chair, from a page read before, replaces B by A: the second is
+    refused, not both plans replaced with the unit left without a plan in force."""
+    from plans.actions import PlanStateError, replace_plan
+
+    plan_a = make_document(tree["A"], number="12/KH-UBND", title="Kế hoạch 2025")
+    plan_b = make_document(tree["A"], number="30/KH-UBND", title="Kế hoạch 2026")
+    stale_a, stale_b = Document.objects.get(pk=plan_a.pk), Document.objects.get(pk=plan_b.pk)
+    replace_plan(document=plan_a, replacement=plan_b, reason="Kế hoạch mới", by=personas["leader_a"])
+    with pytest.raises(PlanStateError, match="Kế hoạch thay thế phải là một kế hoạch khác của cùng đơn vị"):
+        replace_plan(document=stale_b, replacement=stale_a, reason="Nhầm", by=personas["leader_a"])
+    assert list(Document.objects.in_force().filter(issuer=tree["A"])) == [plan_b]
+    assert Document.objects.get(pk=plan_b.pk).replaced_by is None
