@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import make_user
@@ -19,6 +20,14 @@ RESET = reverse("password_reset")
 @pytest.fixture(autouse=True)
 def portal_url(settings):
     settings.PORTAL_URL = "https://nq71.example.gov.vn"
+
+
+@pytest.fixture(autouse=True)
+def reset_mails_counted_afresh():
+    """The reset mails an account was sent are counted in the cache (units.forms.reset_mail_allowed)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -70,6 +79,25 @@ def test_the_answer_is_the_same_whether_the_address_exists_or_not(client, person
     unknown = client.post(RESET, {"email": "khong-co@example.vn"})
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url) == (302, reverse("password_reset_done"))
     assert len(mailoutbox) == 1
+
+
+def test_an_account_gets_at_most_three_reset_mails_an_hour_and_the_page_answers_the_same(
+        client, personas, mailoutbox):
+    """Anyone may ask, signed out, for any address: a script asking again and again filled the account's mailbox."""
+    officer, leader = personas["officer_a"], personas["leader_a"]
+    officer.email, leader.email = "an@phuonga.gov.vn", "binh@phuonga.gov.vn"
+    officer.save(update_fields=["email"])
+    leader.save(update_fields=["email"])
+    answers = {(r.status_code, r.url) for r in (client.post(RESET, {"email": "an@phuonga.gov.vn"}) for _ in range(6))}
+    assert answers == {(302, reverse("password_reset_done"))}
+    assert [mail.to for mail in mailoutbox] == [["an@phuonga.gov.vn"]] * 3
+    client.post(RESET, {"email": "binh@phuonga.gov.vn"})  # another account is not held back by it
+    assert mailoutbox[-1].to == ["binh@phuonga.gov.vn"] and len(mailoutbox) == 4
+    cache.clear()  # an hour later
+    client.post(RESET, {"email": "an@phuonga.gov.vn"})
+    assert len(mailoutbox) == 5
+    page = set_password_through(client, link_in(mailoutbox[-1])).content.decode()
+    assert "Đã đặt mật khẩu" in page  # the last link works
 
 
 def test_a_deactivated_account_gets_no_reset_mail(client, personas, mailoutbox):
