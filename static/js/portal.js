@@ -141,6 +141,54 @@
     }
     labelScrollingFrames(element.closest("main") || document);
   });
+  // What a guarded form (the school's report) sends is kept in this tab until the page comes back. A session that
+  // ended meanwhile (idle while a principal typed a long report) answers with the sign-in page, and after signing
+  // in the report page shows the figures saved before, not those typed: the page then puts back the figures kept,
+  // says so and stays unsaved. A save that went through moved the report's version on, and the figures kept are
+  // dropped; a refused save comes back with what was sent, so nothing is put back either.
+  var KEPT = "nq71-kept:";
+  function keptKey(form) { return KEPT + (form.getAttribute("action") || window.location.pathname); }
+  function version(form) { return form.elements.version ? form.elements.version.value : ""; }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved")) { return; }
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && !field.disabled && /^(text|textarea|select-one|number|search|tel)$/.test(field.type)) {
+        fields[field.name] = field.value;
+      }
+    });
+    try {
+      window.sessionStorage.setItem(keptKey(form), JSON.stringify({version: version(form), fields: fields}));
+    } catch (ignored) { /* storage full or refused: the page works as before */ }
+  });
+  function putBackKept(form) {
+    var kept;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(keptKey(form)) || "null");
+      window.sessionStorage.removeItem(keptKey(form));
+    } catch (ignored) { return; }
+    if (!kept || !kept.fields || kept.version !== version(form)) { return; }
+    var restored = 0;
+    Object.keys(kept.fields).forEach(function (name) {
+      var field = form.elements[name];
+      if (field && !field.disabled && field.value !== kept.fields[name]) {
+        field.value = kept.fields[name];
+        restored += 1;
+      }
+    });
+    if (!restored) { return; }
+    form.dataset.dirty = "true";
+    var box = document.createElement("div");
+    box.className = "conflict";
+    box.id = "kept-restored";
+    box.setAttribute("role", "alert");
+    box.textContent = "Lần gửi trước chưa được lưu (phiên đăng nhập đã hết hạn hoặc mất kết nối). " +
+      "Cổng đã điền lại " + restored + " ô bạn đã nhập trên máy này; hãy kiểm tra rồi bấm “Lưu nháp”.";
+    form.insertBefore(box, form.firstChild);
+    countMissing(form);
+  }
+
   // An htmx request that was not answered with a fragment (the session ended: 401, config/htmx.py; a server
   // error; no network) swaps nothing in: what was typed stays in its form, which says why it was not saved and
   // what to do, next to its buttons (and a screen reader hears it).
@@ -242,6 +290,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     labelScrollingFrames(document);
+    document.querySelectorAll("form[data-guard-unsaved]").forEach(putBackKept);
     document.querySelectorAll("form").forEach(countMissing);
   });
 })();

@@ -5,6 +5,7 @@ htmx swapped the sign-in page into the row and what was typed was gone."""
 import pytest
 from django.core.management import call_command
 
+from reports.models import SchoolReport
 from targets.models import ProgressValue, Target
 from tests.browser.conftest import sign_in
 from tests.browser.test_phone_and_keyboard_browser import open_period, wait_until
@@ -50,4 +51,49 @@ def test_a_figure_typed_when_the_session_ended_is_kept_and_saved_after_signing_i
     wait_until(page, "document.getElementById('live-status').textContent === 'Đã lưu số liệu.'")
     saved = ProgressValue.objects.get(target=target, unit=ward, period=period)
     assert saved.value == 17 and saved.note == "Theo báo cáo của 8 trường"
+    context.close()
+
+
+def test_a_school_report_typed_when_the_session_ended_is_put_back_after_signing_in(live_server, browser):
+    call_command("seed_demo", "--no-progress", verbosity=0)
+    period = open_period()
+    school = Unit.objects.get(code="DK-TH-HAITHANH")
+    SchoolReport.objects.filter(school=school, period=period).delete()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    url = f"{live_server.url}/bao-cao/truong/{school.pk}/ky/{period.pk}/"
+    sign_in(page, live_server.url, "hieutruong.thhaithanh")
+    page.goto(url)
+    page.fill("#id_item_so_gv", "1234")  # saved first: the page writes it back as "1.234", nothing to put back
+    page.click("button[name=save]")
+    page.wait_for_selector("text=Đã lưu nháp báo cáo.")
+    assert page.input_value("#id_item_so_gv") == "1.234" and page.query_selector("#kept-restored") is None
+    page.fill("#id_item_so_hs", "abc")  # refused: the page comes back with what was sent, nothing to put back
+    page.click("button[name=save]")
+    page.wait_for_selector("#id_item_so_hs_error")
+    assert page.query_selector("#kept-restored") is None
+
+    page.fill("#id_item_so_hs", "512")
+    page.select_option("#id_item_ket_noi_internet", "1")
+    page.fill("#id_highlights", "Ba lớp học thông minh mới")
+    context.clear_cookies(name="sessionid")  # the session ended while the principal was typing
+    page.click("button[name=save]")
+    page.wait_for_url("**/dang-nhap/**")
+    page.fill("#id_username", "hieutruong.thhaithanh")
+    page.fill("#id_password", "Demo@2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(url)
+    restored = page.inner_text("#kept-restored")
+    assert "chưa được lưu" in restored and "điền lại 3 ô" in restored
+    assert page.input_value("#id_item_so_hs") == "512" and page.input_value("#id_item_ket_noi_internet") == "1"
+    assert page.input_value("#id_highlights") == "Ba lớp học thông minh mới"
+    report = SchoolReport.objects.get(school=school, period=period)
+    assert report.highlights == ""  # nothing of it saved yet
+    page.click("button[name=save]")
+    page.wait_for_selector("text=Đã lưu nháp báo cáo.")
+    report.refresh_from_db()
+    assert report.highlights == "Ba lớp học thông minh mới" and report.entries_by_code()["so-hs"] == 512
+    page.reload()
+    assert page.query_selector("#kept-restored") is None  # put back once, not on every visit
     context.close()
