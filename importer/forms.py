@@ -21,6 +21,7 @@ from plans.models import DocumentType
 from targets.fields import format_number, parse_vietnamese_number
 from units.models import Unit
 from units.search import unit_scope
+from units.textfields import NulRefusedInVietnamese
 from units.widgets import SearchesUnits, UnitSearchField
 
 from .extraction import ExtractionError
@@ -36,6 +37,11 @@ UNIT_CHOICES = [("", "không có (mốc)"), ("%", "%"), ("count", "số lượng
 DECISION_CHOICES = [("accepted", "Đã chấp nhận"), ("rejected", "Đã bỏ"), ("pending", "Chờ xem xét")]
 _DEADLINE = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$|^(\d{4})-(\d{2})-(\d{2})$|^(\d{4})$")
+
+
+class VietnameseTextField(NulRefusedInVietnamese, forms.CharField):
+    """Every text input of the import's forms: a title or a task pasted from the Word file keeps its line breaks
+    and brings no control character into the plan (units.textfields)."""
 
 
 @unit_scope("ke-hoach")
@@ -163,15 +169,15 @@ class ProposalForm(forms.Form):
     """One proposal as the officer edits it; a rejection needs no valid figures."""
 
     decision = forms.ChoiceField(choices=DECISION_CHOICES)
-    indicator = forms.CharField(label="Chỉ số", max_length=300, required=False)
+    indicator = VietnameseTextField(label="Chỉ số", max_length=300, required=False)
     comparator = forms.ChoiceField(label="So sánh", choices=COMPARATOR_CHOICES)
-    value = forms.CharField(label="Giá trị", max_length=30, required=False,
+    value = VietnameseTextField(label="Giá trị", max_length=30, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-    value_max = forms.CharField(label="Đến (khoảng)", max_length=30, required=False,
+    value_max = VietnameseTextField(label="Đến (khoảng)", max_length=30, required=False,
                                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     unit = forms.ChoiceField(label="Đơn vị tính", choices=UNIT_CHOICES, required=False)
-    level_label = forms.CharField(label="Mức độ", max_length=40, required=False)
-    deadline = forms.CharField(label="Thời hạn", max_length=16, required=False,
+    level_label = VietnameseTextField(label="Mức độ", max_length=40, required=False)
+    deadline = VietnameseTextField(label="Thời hạn", max_length=16, required=False,
                                widget=forms.TextInput(attrs={"placeholder": "2030 hoặc 2026-2027"}))
     category = forms.ChoiceField(label="Nhóm tiêu chí", choices=[(k, k[0].upper() + k[1:]) for k in CATEGORY_BY_GOLD])
     indicator_id = forms.ChoiceField(label="Chỉ số trên cổng", required=False)
@@ -219,7 +225,7 @@ class ArrangeForm(forms.Form):
     operation = forms.ChoiceField(choices=ARRANGE_CHOICES,
                                   error_messages={"invalid_choice": "Thao tác không hợp lệ.",
                                                   "required": "Chưa chọn thao tác."})
-    proposal = forms.CharField(max_length=40, error_messages={"required": "Thiếu mã đề xuất."})
+    proposal = VietnameseTextField(max_length=40, error_messages={"required": "Thiếu mã đề xuất."})
 
 
 def split_date(text):
@@ -242,15 +248,15 @@ class PlanMetadataForm(forms.Form):
     """The particulars of the document as read, for the officer to correct before creating the plan."""
 
     doc_type = forms.ChoiceField(label="Loại văn bản", choices=DocumentType.choices)
-    number = forms.CharField(label="Số, ký hiệu", max_length=64, required=False,
+    number = VietnameseTextField(label="Số, ký hiệu", max_length=64, required=False,
                              help_text="Để trống nếu văn bản không có số.")
-    title = forms.CharField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    date = forms.CharField(label="Ngày ban hành", max_length=10, required=False,
+    title = VietnameseTextField(label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    date = VietnameseTextField(label="Ngày ban hành", max_length=10, required=False,
                            help_text="17/12/2025, hoặc chỉ năm (2026).")
-    issuer_name = forms.CharField(label="Cơ quan ban hành (như ghi)", max_length=255, required=False)
-    place = forms.CharField(label="Địa danh", max_length=120, required=False)
-    signer_title = forms.CharField(label="Chức vụ người ký", max_length=160, required=False)
-    signer_name = forms.CharField(label="Người ký", max_length=120, required=False)
+    issuer_name = VietnameseTextField(label="Cơ quan ban hành (như ghi)", max_length=255, required=False)
+    place = VietnameseTextField(label="Địa danh", max_length=120, required=False)
+    signer_title = VietnameseTextField(label="Chức vụ người ký", max_length=160, required=False)
+    signer_name = VietnameseTextField(label="Người ký", max_length=120, required=False)
 
     def __init__(self, data=None, *, plan_import):
         super().__init__(data, initial=metadata_initial(plan_import.proposals))
@@ -313,11 +319,11 @@ class TaskReviewForm(forms.Form):
                     label="Đơn vị chủ trì", choices=units, required=False,
                     initial=str(task["lead_unit_id"]) if task.get("lead_unit_id") else "",
                     widget=forms.Select(attrs={"aria-label": f"Đơn vị chủ trì nhiệm vụ {name}"}))
-                self.fields[f"due-{key}"] = forms.CharField(
+                self.fields[f"due-{key}"] = VietnameseTextField(
                     label="Thời hạn", max_length=10, required=False, initial=_shown_date(task.get("due")),
                     widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10,
                                                   "aria-label": f"Thời hạn nhiệm vụ {name}"}))
-                self.fields[f"text-{key}"] = forms.CharField(
+                self.fields[f"text-{key}"] = VietnameseTextField(
                     label="Nội dung", max_length=MAX_TASK_TEXT, required=False, initial=task["text"],
                     widget=forms.Textarea(attrs={"rows": 2, "aria-label": f"Nội dung nhiệm vụ {name}"}))
                 self.fields[f"coord-{key}"] = forms.MultipleChoiceField(
@@ -396,7 +402,7 @@ class SectionHorizonForm(forms.Form):
     """One deadline for every proposal under a heading: "Giai đoạn 2 (2028 - 2030)" read without its year."""
 
     section = forms.ChoiceField(label="Mục")
-    deadline = forms.CharField(label="Thời hạn", max_length=16,
+    deadline = VietnameseTextField(label="Thời hạn", max_length=16,
                                widget=forms.TextInput(attrs={"placeholder": "2030 hoặc 2026-2027", "size": 12}))
 
     def __init__(self, data=None, *, proposals):
@@ -422,7 +428,7 @@ class PlanBasisForm(forms.Form):
     once (one query), for the choice shown and for the check."""
 
     document = forms.ChoiceField(label="Thêm văn bản căn cứ có trên cổng", required=False)
-    action = forms.CharField(required=False, max_length=16)
+    action = VietnameseTextField(required=False, max_length=16)
 
     def __init__(self, data=None, *, plan_import, user):
         super().__init__(data, prefix="cited")

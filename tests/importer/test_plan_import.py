@@ -231,6 +231,25 @@ def test_it_refuses_to_create_a_plan_without_accepted_targets(client, personas, 
     assert not Document.objects.exists() and not Target.objects.exists()
 
 
+def test_a_title_pasted_from_word_keeps_its_line_break_and_a_control_character_is_refused(client, personas, tree):
+    """The title (and every text of the review) typed or pasted by the officer goes into every report of the plan:
+    a control character there made the Word reports fail to be written."""
+    plan_import = started(client, personas, tree)
+    for index in range(len(plan_import.items())):
+        decide(client, plan_import, index, "accepted")
+    url = reverse("importer:plan_import_create", args=[plan_import.pk])
+    response = client.post(url, metadata(plan_import, title="Thực hiện Nghị quyết 71\x02 năm 2026"))
+    assert response.status_code == 200
+    assertContains(response, "Nội dung có ký tự điều khiển không hợp lệ (mã U+0002); hãy gõ lại.")
+    assert not Document.objects.exists()
+    response = client.post(url, metadata(plan_import, title="KẾ HOẠCH\x0bThực hiện Nghị quyết 71 năm 2026",
+                                         signer_name="Ngô Thị\x0cThu Huyền"))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.title, document.signer_name) == ("KẾ HOẠCH\nThực hiện Nghị quyết 71 năm 2026",
+                                                       "Ngô Thị\nThu Huyền")
+
+
 def test_creating_twice_is_refused(client, personas, tree):
     plan_import = started(client, personas, tree)
     for index in range(len(plan_import.items())):
