@@ -512,3 +512,26 @@ def test_counts_past_a_thousand_are_written_with_the_thousands_dot_in_every_form
     assert [c.text for c in summary.rows[1].cells][1:] == ["1.318", "2.042", "0", "1.001", "5", "4.366"]
     sheet = workbook(write_report_xlsx(unit))["Tổng hợp"]
     assert "Tỷ lệ trường nộp báo cáo (1.318 trường)" in [c.value for r in sheet.iter_rows() for c in r]
+
+
+def test_a_word_longer_than_its_line_breaks_inside_the_margins_and_its_cell(tmp_path):
+    # a school pastes the link to its evidence: one "word" wider than the page ran off its right edge, and a long
+    # word in the target table ran over the next columns
+    link = ("https://drive.google.com/drive/folders/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz"
+            "0123456789?usp=sharing")
+    long_name = "giáoviênđạtchuẩntrìnhđộđàotạotrênchuẩn" * 2
+    content = make_content(narratives=[Narrative("Trường Tiểu học A1", f"Minh chứng tại {link}", "", "")],
+                           groups=[ReportGroup("staff", "Đội ngũ", [row(1, f"Tỷ lệ {long_name}")])])
+    path = tmp_path / "report.pdf"
+    path.write_bytes(write_report_pdf(content))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    words = [(float(x_min), float(x_max), word) for x_min, x_max, word in
+             re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)]
+    right_margin = 595.3 - 15 / 25.4 * 72  # A4 less the 15 mm right margin, in points
+    assert words and max(x_max for _x_min, x_max, _word in words) <= right_margin + 3  # a glyph's box, rounded
+    # the long name stays in its column ("Chỉ tiêu", before "Chỉ tiêu theo mốc" from 80% on)
+    goal_x = next(x_min for x_min, _x_max, word in words if word == "80%")
+    pieces = [x_max for _x_min, x_max, word in words if len(word) >= 8 and word in long_name]
+    assert pieces and max(pieces) <= goal_x
+    assert "".join(word for _x, _y, word in words).count("0123456789") == 2  # the link whole, broken over lines
