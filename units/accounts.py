@@ -86,7 +86,12 @@ def grant_role(*, account, unit, role, by, title=""):
     if membership is None:
         membership = Membership(user=account, unit=unit, role=role, title=title)
         membership.full_clean()
-        membership.save()
+        try:
+            with transaction.atomic():
+                membership.save()
+        except IntegrityError:  # given by another administrator at this very moment (no row to lock before)
+            raise ValidationError("Tài khoản vừa được giao vai trò này tại đơn vị này (có thể do một quản trị viên "
+                                  "khác).") from None
     else:
         membership.is_active, membership.title = True, title or membership.title
         membership.save(update_fields=["is_active", "title"])

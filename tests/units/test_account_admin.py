@@ -274,3 +274,32 @@ def test_the_same_login_saved_at_the_same_moment_is_refused_not_a_server_error(t
                                 role=Role.OFFICER, by=admins["admin_a"], password="Tam@2026-xyz")
     assert not AccountProfile.objects.filter(user__username="canbo.moi").exists()
     assert not Membership.objects.filter(user__username="canbo.moi").exists()
+
+
+def test_the_same_role_given_by_two_administrators_at_once_is_refused_not_a_server_error(
+        client, personas, admins, tree, monkeypatch):
+    """Both forms found no such role; the second save meets the first's row under the unique key: told in
+    Vietnamese on the account's page (400), not a server error."""
+    import units.views_accounts as views
+
+    account = personas["officer_a"]
+    saved = views.grant_role
+
+    real_save = Membership.save
+
+    def the_other_ones_row_lands_first(self, *args, **kwargs):  # after every check, before this insert
+        Membership.objects.bulk_create([Membership(user=account, unit=tree["A"], role=Role.LEADER)])
+        return real_save(self, *args, **kwargs)
+
+    def the_other_one_first(**kwargs):
+        monkeypatch.setattr(Membership, "save", the_other_ones_row_lands_first)
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "grant_role", the_other_one_first)
+    client.force_login(admins["admin_a"])
+    response = client.post(reverse("units:role_grant", args=[account.pk]),
+                           {"unit": tree["A"].pk, "role": Role.LEADER, "title": "Phó Chủ tịch"})
+    assert response.status_code == 400
+    assert "Tài khoản vừa được giao vai trò này tại đơn vị này (có thể do một quản trị viên khác)." in page_of(response)
+    # nothing of this grant kept (the other administrator's row, simulated inside this save, goes with it here)
+    assert not AdminEvent.objects.filter(action="role_granted", account=account).exists()
