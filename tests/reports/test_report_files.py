@@ -535,3 +535,15 @@ def test_a_word_longer_than_its_line_breaks_inside_the_margins_and_its_cell(tmp_
     pieces = [x_max for _x_min, x_max, word in words if len(word) >= 8 and word in long_name]
     assert pieces and max(pieces) <= goal_x
     assert "".join(word for _x, _y, word in words).count("0123456789") == 2  # the link whole, broken over lines
+
+
+def test_a_schools_text_keeps_its_lines_in_the_pdf_as_in_the_word_file_and_the_workbook(tmp_path):
+    # a principal lists the school's results one a line: the PDF ran them into one paragraph ("… đạt 98%. 2. Tổ chức …")
+    highlights = "1. Huy động trẻ 5 tuổi ra lớp đạt 100%.\n2. Tổ chức tốt chuyên đề <chuyển đổi số>."
+    content = make_content(narratives=[Narrative("Trường Tiểu học A1", highlights, "", "")])
+    lines = [" ".join(line.split()) for line in subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=write_report_pdf(content), capture_output=True,
+        check=True).stdout.decode().splitlines()]
+    first = next(index for index, line in enumerate(lines) if "Huy động trẻ 5 tuổi" in line)
+    assert lines[first] == "Kết quả nổi bật: 1. Huy động trẻ 5 tuổi ra lớp đạt 100%."
+    assert lines[first + 1] == "2. Tổ chức tốt chuyên đề <chuyển đổi số>."  # a line of its own, the text escaped
