@@ -93,6 +93,12 @@ def test_a_commune_links_down_to_its_schools_and_back_up(client, personas, tree,
     assertContains(commune, f'<a href="?unit={tree["HP"].pk}&amp;period={period.pk}" id="completeness-up">')
 
 
+def test_each_school_s_link_names_its_school(client, personas, tree, period, states):
+    # a screen reader's list of links (or a phone's cards read one by one) heard "Duyệt, Xem" with no school
+    client.force_login(personas["officer_a"])
+    page = client.get(COMPLETENESS, {"unit": tree["A"].pk, "period": period.pk}).content.decode()
+    names = [re.sub(r"<[^>]+>", "", name) for name in re.findall(r'<a class="tap" href="/bao-cao/truong/[^"]+">(.*?)</a>', page)]
+    assert names == ["Duyệt báo cáo của Trường Tiểu học A1", "Xem báo cáo của Trường Tiểu học và THCS A2"]
 def test_the_national_page_summarises_the_provinces(client, tree, period, states):
     ministry = make_user("bo_gddt", tree["VN"], "leader")  # a leader at the Ministry reads the whole country
     response = client.force_login(ministry) or client.get(COMPLETENESS, {"period": period.pk})
