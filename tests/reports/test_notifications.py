@@ -2,6 +2,7 @@
 with an absolute link unless the user turned that kind off; celery beat tells of deadlines and overdue tasks once
 per user, however often it runs; a reminder names the schools it could not reach and why."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -184,11 +185,18 @@ def test_the_list_shows_only_the_users_own_in_the_same_queries(client, personas,
     with django_assert_num_queries(5):
         page = client.get(reverse("reports:notification_list")).content.decode()
     assert '<strong id="unread-count">7</strong>' in page
-    assert page.count("cho officer_a<") == 7 and "cho officer_b" not in page
+    assert page.count("cho officer_a</strong>") == 7 and "cho officer_b" not in page  # each title once shown
     count = client.get(reverse("reports:notification_count")).content.decode()
     assert 'id="notification-count">7<span class="visually-hidden"> thông báo chưa đọc</span>' in count
 
 
+def test_each_notification_s_button_names_its_notification(client, personas):
+    # a screen reader listing the page's buttons heard "Xem và đánh dấu đã đọc" seven times, none told apart
+    notify_many(personas["officer_a"], 2)
+    client.force_login(personas["officer_a"])
+    page = client.get(reverse("reports:notification_list")).content.decode().split('id="notifications"')[1]
+    buttons = [re.sub(r"<[^>]+>", "", b) for b in re.findall(r'<button type="submit" class="linklike">(.*?)</button>', page)]
+    assert buttons == [f"Xem và đánh dấu đã đọc: Thông báo số {i} cho officer_a" for i in (1, 0)]
 def test_reading_marks_read_and_follows_the_link_and_another_users_is_not_found(client, personas):
     notify_many(personas["officer_a"], 1)
     notify_many(personas["officer_b"], 1)
