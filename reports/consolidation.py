@@ -20,6 +20,7 @@ from targets.models import IndicatorKind
 BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "đảng ủy ", "đảng uỷ ", "hội đồng nhân dân ")
 
 POOLED, TOTAL, LOWEST, MEAN, ACHIEVED = "pooled", "total", "lowest", "mean", "achieved"
+BEHIND_NAMES_SHOWN = 12  # the communes behind a target named in the PDF and the Word file; the others counted
 
 
 @dataclass
@@ -50,6 +51,18 @@ class ConsolidatedTarget:
             return format_percent(self.value)
         words = {TOTAL: "tổng", LOWEST: "thấp nhất", MEAN: "trung bình"}[self.rule]
         return f"{words} {format_result(self.value, self.kind, self.unit_label)}"
+
+    @property
+    def behind(self):
+        """The names of the communes behind on the target, in the report's order."""
+        return [name for name, row in self.rows if row.status == "behind"]
+
+    def behind_text(self, one):
+        """The communes behind as the PDF and the Word file name them: the first BEHIND_NAMES_SHOWN, then how many
+        others ("… và 158 xã khác"): a province's 170 names filled pages of one table row."""
+        behind = self.behind
+        more = len(behind) - BEHIND_NAMES_SHOWN
+        return ", ".join(behind[:BEHIND_NAMES_SHOWN]) + (f" và {more} {one} khác" if more > 0 else "")
 
     def spread_text(self):
         """The lowest and the highest commune ("12,5% – 75%"); nothing for milestones."""

@@ -24,7 +24,7 @@ from weasyprint import HTML
 from plans.models import TaskStatus
 from targets.fields import format_percent
 
-from .consolidation import consolidate
+from .consolidation import BEHIND_NAMES_SHOWN, consolidate
 from .content import (
     COMPLETION_NOTE,
     ReportCover,
@@ -45,7 +45,6 @@ TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStat
 LATE_TASKS_SHOWN = 15
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 ACHIEVEMENTS = "Kết quả đạt được"
-BEHIND_NAMES_SHOWN = 12
 
 
 def write_report_pdf(content) -> bytes:
@@ -163,7 +162,7 @@ def _consolidated_groups(contents, statuses):
         rows = []
         for item in items:
             by_status = Counter(row.status for _name, row in item.rows)
-            behind = [name for name, row in item.rows if row.status == "behind"]
+            behind = item.behind
             rows.append({
                 "number": item.number, "indicator": item.indicator, "goal": item.goal,
                 "overall": item.overall_text(), "spread": item.spread_text(),

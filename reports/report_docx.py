@@ -169,10 +169,9 @@ def write_consolidated_docx(contents, title) -> bytes:
         rows = [["STT", "Chỉ tiêu", "Chỉ tiêu theo mốc", "Kết quả chung", "Thấp nhất – cao nhất",
                  f"Các {one} chậm tiến độ"]]
         for item in items:
-            behind = [name for name, row in item.rows if row.status == "behind"]
             rows.append([str(item.number), item.indicator, item.goal,
                          f"{item.overall_text()} ({len(item.known)}/{len(item.rows)} {one} có số liệu)",
-                         item.spread_text() or "—", ", ".join(behind)])
+                         item.spread_text() or "—", item.behind_text(one)])
         _table(doc, rows, widths=[13, 82, 38, 40, 32, 42])
     if cover:
         _closing(doc, cover)

@@ -3,6 +3,7 @@ it: Times New Roman 13 pt, the format's margins, the same header blocks and tabl
 the PDF and the workbook by the builds and the reports sent upward."""
 
 import io
+from dataclasses import replace as replaced
 from decimal import Decimal
 
 import pytest
@@ -14,13 +15,15 @@ from docx.text.paragraph import Paragraph
 
 from plans.models import Task
 from reports.builds import assemble, open_build, run_build
-from reports.content import build_report_content
+from reports.content import ReportGroup, build_report_content
 from reports.models import BuildState, OutgoingReport, ReportBuild, ReportSections
 from reports.report_docx import write_consolidated_docx, write_report_docx
 from targets.fields import format_percent
 from targets.models import ProgressValue
 from tests.factories import make_document, make_indicator, make_target
 from tests.reports.test_outgoing import finalise
+from tests.reports.test_report_files import province
+from tests.reports.test_report_files import row as report_row
 
 
 @pytest.fixture(autouse=True)
@@ -218,3 +221,14 @@ def test_the_signature_stays_on_the_page_of_the_body_s_last_lines(tree, plan, pe
     before = [Paragraph(p, unit) for p in body[:body.index(unit.tables[-1]._tbl)] if p.tag == qn("w:p")]
     last_text = next(p for p in reversed(before) if p.text.strip())
     assert last_text.text == "Đề nghị bổ sung biên chế giáo viên." and last_text.paragraph_format.keep_with_next
+
+
+def test_the_consolidated_word_file_names_a_dozen_communes_behind_and_counts_the_others():
+    # a province's 170 communes behind on a target filled pages of one table row that may not break; the PDF names 12
+    contents = [replaced(content, groups=[ReportGroup("staff", "Đội ngũ", [report_row(1, "Tỷ lệ giáo viên đạt chuẩn",
+                                                                                        status="behind")])])
+                for content in province(communes=20)]
+    doc = read_docx(write_consolidated_docx(contents, "Tổng hợp"))
+    line = next(row for table in doc.tables for row in table.rows if row.cells[1].text == "Tỷ lệ giáo viên đạt chuẩn")
+    names = ", ".join(f"Xã Số {index}" for index in range(1, 13))
+    assert line.cells[-1].text == f"{names} và 8 xã khác"
