@@ -106,6 +106,12 @@ def maintained_communes(admin):
     return access.maintained_units(admin).current().filter(kind=UnitKind.COMMUNE)
 
 
+@unit_scope("truong-hoc")
+def maintained_schools(admin):
+    """The schools the administrator merges."""
+    return access.maintained_units(admin).current().filter(kind=UnitKind.SCHOOL)
+
+
 class AccountCreateForm(SearchesUnits, forms.Form):
     username = VietnameseUsernameField(
         label="Tên đăng nhập", max_length=150, validators=[UnicodeUsernameValidator()],
@@ -355,6 +361,8 @@ class UnitMergeForm(SearchesUnits, forms.Form):
                                       help_text="Ví dụ: Nghị quyết 1669/NQ-UBTVQH15.",
                                       error_messages={"required": "Hãy ghi căn cứ của việc sáp nhập."})
 
+    receiving = "xã/phường tiếp nhận"
+
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["predecessors"].for_user(admin)
@@ -364,7 +372,7 @@ class UnitMergeForm(SearchesUnits, forms.Form):
         data = super().clean()
         predecessors, successor, day = data.get("predecessors"), data.get("successor"), data.get("effective_on")
         if predecessors and successor and successor in predecessors:
-            self.add_error("predecessors", f"“{successor.name}” là xã/phường tiếp nhận, không thể đồng thời "
+            self.add_error("predecessors", f"“{successor.name}” là {self.receiving}, không thể đồng thời "
                                            "được sáp nhập.")
         if day and day > timezone.localdate():
             # the schools move, the wards close when the merge is saved: a date ahead would take effect today
@@ -380,6 +388,36 @@ class UnitMergeForm(SearchesUnits, forms.Form):
                 if unit.valid_from and day <= unit.valid_from:
                     self.add_error("effective_on", f"Ngày có hiệu lực phải sau ngày {unit.name} bắt đầu hoạt động "
                                                    f"({unit.valid_from:%d/%m/%Y}).")
+        return data
+
+
+class SchoolMergeForm(UnitMergeForm):
+    """Schools merged into one school of the same ward (two schools of a ward made one): the same checks as a
+    merge of wards, and the schools under one ward, whose dashboards then count each figure once."""
+
+    predecessors = UnitSearchMultipleField(
+        label="Các trường được sáp nhập", scope="truong-hoc",
+        error_messages={"required": "Hãy chọn ít nhất một trường được sáp nhập.",
+                        "invalid_choice": "Trường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động.",
+                        "invalid_pk_value": "Lựa chọn không hợp lệ."})
+    successor = UnitSearchField(label="Sáp nhập vào trường", scope="truong-hoc", empty_label="— Chọn trường —",
+                                error_messages={"required": "Hãy chọn trường tiếp nhận.",
+                                                "invalid_choice": "Trường tiếp nhận không thuộc phạm vi bạn quản "
+                                                                  "trị hoặc đã ngừng hoạt động."})
+    effective_on = forms.DateField(label="Ngày có hiệu lực", **DATE_INPUT)
+    legal_basis = VietnameseTextField(label="Căn cứ", max_length=255,
+                                      help_text="Ví dụ: Quyết định 1234/QĐ-UBND về việc sáp nhập trường.",
+                                      error_messages={"required": "Hãy ghi căn cứ của việc sáp nhập."})
+    receiving = "trường tiếp nhận"
+
+    def clean(self):
+        data = super().clean()
+        predecessors, successor = data.get("predecessors"), data.get("successor")
+        if predecessors and successor:
+            elsewhere = [school.name for school in predecessors if school.parent_id != successor.parent_id]
+            if elsewhere:
+                self.add_error("predecessors", f"Chỉ sáp nhập được các trường cùng một xã/phường với trường tiếp nhận "
+                                               f"({successor.parent.name}): {', '.join(elsewhere)} thuộc đơn vị khác.")
         return data
 
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AdminEvent, Unit, UnitKind, UnitSuccession
+from .models import AdminEvent, SchoolLevel, Unit, UnitKind, UnitSuccession
 
 
 @transaction.atomic
@@ -83,6 +83,31 @@ def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
                               detail=f"Tiếp nhận {names} từ {effective_on:%d/%m/%Y}; {moved} trường chuyển về. "
                                      f"{legal_basis}")
     return moved
+
+
+@transaction.atomic
+def merge_schools(*, predecessors, successor, effective_on, legal_basis, by):
+    """Merge schools of a ward into `successor` from `effective_on`: each is in force until the day before and is
+    linked as its predecessor (the successor's pages add up its history, as a merged ward's); the successor teaches
+    the levels of all of them from then on (its report asks their items)."""
+    if effective_on > timezone.localdate():
+        raise ValidationError("Ngày có hiệu lực của việc sáp nhập không được sau hôm nay.")
+    last_day = effective_on - timedelta(days=1)
+    _check_still_mergeable(predecessors, successor)
+    for school in predecessors:
+        Unit.objects.filter(pk=school.pk).update(valid_to=last_day, updated_at=timezone.now())
+        UnitSuccession.objects.create(predecessor=school, successor=successor, kind=UnitSuccession.Kind.MERGE,
+                                      effective_on=effective_on, legal_basis=legal_basis)
+        AdminEvent.objects.create(action=AdminEvent.Action.UNIT_MERGED, unit=school, by=by,
+                                  detail=f"Sáp nhập vào {successor.name} từ {effective_on:%d/%m/%Y}. {legal_basis}")
+    taught = {level for unit in [successor, *predecessors] for level in unit.levels or []}
+    levels = [level for level in SchoolLevel.values if level in taught]
+    if levels != list(successor.levels or []):
+        successor.levels = levels
+        successor.save(update_fields=["levels", "updated_at"])
+    names = ", ".join(school.name for school in predecessors)
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_MERGED, unit=successor, by=by,
+                              detail=f"Tiếp nhận {names} từ {effective_on:%d/%m/%Y}. {legal_basis}")
 
 
 def _check_still_mergeable(predecessors, successor):

@@ -13,8 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access
-from .forms import UnitCloseForm, UnitCreateForm, UnitFilterForm, UnitMergeForm, UnitRenameForm
-from .maintenance import add_unit, close_unit, merge_communes, rename_unit
+from .forms import (
+    SchoolMergeForm,
+    UnitCloseForm,
+    UnitCreateForm,
+    UnitFilterForm,
+    UnitMergeForm,
+    UnitRenameForm,
+)
+from .maintenance import add_unit, close_unit, merge_communes, merge_schools, rename_unit
 from .models import AdminEvent, Unit, UnitSuccession
 from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label, unit_list_page
 from .widgets import MATCH
@@ -115,10 +122,30 @@ def unit_merge(request):
     return _merge_page(request, form)
 
 
-def _merge_page(request, form):
+def _merge_page(request, form, schools=False):
     successions = (UnitSuccession.objects.filter(successor__in=access.maintained_units(request.user))
                    .select_related("predecessor", "successor").order_by("-effective_on")[:EVENTS_SHOWN])
-    return render(request, "units/unit_merge.html", {"form": form, "successions": successions})
+    return render(request, "units/unit_merge.html", {"form": form, "successions": successions, "schools": schools})
+
+
+@login_required
+def unit_merge_schools(request):
+    """Schools of a ward merged into one of them, their history followed into it (as wards are merged)."""
+    _require_maintainer(request.user)
+    form = SchoolMergeForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            merge_schools(predecessors=list(data["predecessors"]), successor=data["successor"],
+                          effective_on=data["effective_on"], legal_basis=data["legal_basis"], by=request.user)
+        except ValidationError as refusal:  # changed by someone else since the form was checked: nothing saved
+            form.add_error(None, refusal)
+            return _merge_page(request, form, schools=True)
+        messages.success(request, f"Đã sáp nhập {', '.join(u.name for u in data['predecessors'])} vào "
+                                  f"{data['successor'].name} từ ngày {data['effective_on']:%d/%m/%Y}; số liệu cũ "
+                                  "được cộng vào trường tiếp nhận.")
+        return redirect(f"{_list_url()}?unit={data['successor'].parent_id}")
+    return _merge_page(request, form, schools=True)
 
 
 def _list_url():

@@ -357,3 +357,62 @@ def test_the_same_code_saved_at_the_same_moment_is_refused_by_the_key_not_a_serv
         maintenance.add_unit(parent=tree["B"], kind="school", code="A-MN2", name="Trùng", levels=["mn"], by=admin_hp)
     monkeypatch.undo()
     assert Unit.objects.filter(code="A-MN2").count() == 1 and not AdminEvent.objects.exists()
+
+
+MERGE_SCHOOLS = reverse("units:unit_merge_schools")
+
+
+def test_two_schools_of_a_ward_are_merged_through_the_pages_their_history_followed(client, tree, admin_hp):
+    """A primary school and a TH&THCS school of phường A made one: the first ends the day before, is linked as the
+    predecessor (the receiving school's pages add up its figures), and the receiving school teaches both levels."""
+    client.force_login(admin_hp)
+    assert "Sáp nhập trường học" in page_of(client.get(LIST))
+    mn = make_unit("A-MN1", "Trường Mầm non A1", "school", tree["A"], levels=["mn"])
+    response = client.post(MERGE_SCHOOLS, {"predecessors": [mn.pk], "successor": tree["A-TH1"].pk,
+                                           "effective_on": "01/09/2026", "legal_basis": "Quyết định 12/QĐ-UBND"},
+                           follow=True)
+    assert "Đã sáp nhập Trường Mầm non A1 vào Trường Tiểu học A1 từ ngày 01/09/2026" in page_of(response)
+    assert Unit.objects.get(pk=mn.pk).valid_to == date(2026, 8, 31)
+    assert Unit.objects.get(pk=tree["A-TH1"].pk).levels == ["mn", "th"]
+    succession = UnitSuccession.objects.get()
+    assert (succession.predecessor_id, succession.successor_id, succession.effective_on) == (
+        mn.pk, tree["A-TH1"].pk, date(2026, 9, 1))
+    assert {u.pk for u in subtree_roots([tree["A-TH1"]])[tree["A-TH1"].pk]} == {tree["A-TH1"].pk, mn.pk}
+    # the ward counts each school once: the old school is inside its subtree already
+    assert [u.pk for u in subtree_roots([tree["A"]])[tree["A"].pk]] == [tree["A"].pk]
+    assert AdminEvent.objects.filter(action="unit_merged").count() == 2
+
+
+def test_a_school_merge_is_checked_in_vietnamese_before_anything_changes(client, tree, admin_hp):
+    client.force_login(admin_hp)
+    page = page_of(client.post(MERGE_SCHOOLS, {"predecessors": [tree["A-TH1"].pk, tree["B-MN"].pk],
+                                               "successor": tree["A-TH1"].pk, "effective_on": "31/02/2026",
+                                               "legal_basis": ""}))
+    assert "“Trường Tiểu học A1” là trường tiếp nhận, không thể đồng thời được sáp nhập." in page
+    assert "Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy" in page and "Hãy ghi căn cứ của việc sáp nhập." in page
+    page = page_of(client.post(MERGE_SCHOOLS, {"predecessors": [tree["B-MN"].pk], "successor": tree["A-TH1"].pk,
+                                               "effective_on": "01/09/2026", "legal_basis": "QĐ 1"}))
+    assert ("Chỉ sáp nhập được các trường cùng một xã/phường với trường tiếp nhận (Phường A): Trường Mầm non B1 "
+            "thuộc đơn vị khác.") in page
+    page = page_of(client.post(MERGE_SCHOOLS, {"predecessors": [tree["B"].pk], "successor": tree["A-TH1"].pk,
+                                               "effective_on": "01/09/2026", "legal_basis": "QĐ 1"}))
+    assert "Trường không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động." in page
+    assert not UnitSuccession.objects.exists()
+    assert not Unit.objects.filter(valid_to__isnull=False).exists()
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "leader_a", "principal_a", "reviewer"])
+def test_other_roles_are_refused_the_school_merge(client, tree, personas, persona):
+    client.force_login(personas[persona])
+    assert client.get(MERGE_SCHOOLS).status_code == 403
+    response = client.post(MERGE_SCHOOLS, {"predecessors": [tree["A-THCS"].pk], "successor": tree["A-TH1"].pk,
+                                           "effective_on": "01/09/2026", "legal_basis": "QĐ 1"})
+    assert response.status_code == 403 and not UnitSuccession.objects.exists()
+
+
+def test_another_provinces_administrator_cannot_merge_these_schools(client, tree, other_province):
+    client.force_login(other_province["admin"])
+    page = page_of(client.post(MERGE_SCHOOLS, {"predecessors": [tree["A-THCS"].pk], "successor": tree["A-TH1"].pk,
+                                               "effective_on": "01/09/2026", "legal_basis": "QĐ 1"}))
+    assert "Trường tiếp nhận không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động." in page
+    assert not UnitSuccession.objects.exists()
