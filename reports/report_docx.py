@@ -408,7 +408,13 @@ def _no_cell_margins(table):
         element.set(qn("w:w"), "0")
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    table._tbl.tblPr.append(margins)
+    # in the schema's order (CT_TblPr: … tblLayout, tblCellMar, tblLook): after tblLook, Word finds the file damaged
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _cell_line(cell, text, *, bold=False, italic=False, underline=False, first=False, size=BODY_PT):

@@ -232,3 +232,16 @@ def test_the_consolidated_word_file_names_a_dozen_communes_behind_and_counts_the
     line = next(row for table in doc.tables for row in table.rows if row.cells[1].text == "Tỷ lệ giáo viên đạt chuẩn")
     names = ", ".join(f"Xã Số {index}" for index in range(1, 13))
     assert line.cells[-1].text == f"{names} và 8 xã khác"
+
+
+def test_the_header_tables_properties_are_in_the_order_word_requires(tree, plan, period):
+    # CT_TblPr is a sequence: the cell margins written after tblLook make Word report the file as damaged
+    order = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+             "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+    contents, cover = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=plan, period=period)
+    for doc in (read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period))),
+                read_docx(write_consolidated_docx(contents, cover))):
+        assert "tblCellMar" in doc.tables[0]._tbl.tblPr.xml  # the header's table, its margins taken off
+        for table in doc.tables:
+            properties = [child.tag.split("}")[1] for child in table._tbl.tblPr]
+            assert properties == sorted(properties, key=order.index)
