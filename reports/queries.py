@@ -10,7 +10,7 @@ from django.utils import timezone
 from periods.models import PeriodException
 from targets.models import ProgressValue, Target
 from units.collation import vietnamese_sort_key
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, UnitSuccession
 
 from .models import ReportStatus, SchoolReport
 
@@ -30,10 +30,21 @@ class SchoolRow:
 STATE_LABELS = {NOT_STARTED: "Chưa bắt đầu", LATE: "Trễ hạn", **dict(ReportStatus.choices)}
 
 
+def schools_reporting(unit, period):
+    """The schools under the unit that report for the period: those in force during it, less one merged into
+    another school by its end (the receiving school reports for the whole period, the merged school's pupils and
+    teachers with its own: both reporting would count them twice) unless its report for it is in already."""
+    merged = UnitSuccession.objects.filter(predecessor=OuterRef("pk"), kind=UnitSuccession.Kind.MERGE,
+                                           effective_on__lte=period.end)
+    reported = SchoolReport.objects.filter(school=OuterRef("pk"), period=period)
+    return (Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end)
+            .filter(~Exists(merged) | Exists(reported)))
+
+
 def completeness(unit, period, today=None):
     """Each school under the unit with its report's state for the period, in three queries."""
     today = today or timezone.localdate()
-    schools = list(Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end).order_by("path"))
+    schools = list(schools_reporting(unit, period).order_by("path"))
     reports = {r.school_id: r for r in SchoolReport.objects.filter(period=period, school__in=schools)}
     exceptions = {e.unit_id: e for e in period.exceptions.filter(unit__in=schools)}
     rows = []
@@ -99,9 +110,9 @@ class StateCounts:
 
 
 def _schools_with_report(unit, period):
-    """The schools under the unit in force during the period, each joined to its report for it (if any) as
-    `report`: a school opened since, or closed before it, is not counted in it."""
-    return (Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end)
+    """The schools under the unit reporting for the period (schools_reporting), each joined to its report for it
+    (if any) as `report`: a school opened since, closed before it or merged into another, is not counted in it."""
+    return (schools_reporting(unit, period)
             .annotate(report=FilteredRelation("school_reports", condition=Q(school_reports__period=period))))
 
 
@@ -216,7 +227,7 @@ def reporting_rate(unit, period, rows=None):
     if rows is not None:
         return ReportingRate(sum(1 for row in rows if row.state in REPORTED), len(rows))
     reported = Q(school_reports__period=period, school_reports__status__in=REPORTED)
-    counts = Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end).aggregate(
+    counts = schools_reporting(unit, period).aggregate(
         schools=Count("pk", distinct=True), submitted=Count("school_reports", filter=reported))
     return ReportingRate(counts["submitted"], counts["schools"])
 

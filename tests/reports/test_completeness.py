@@ -286,3 +286,30 @@ def test_the_communes_are_listed_in_vietnamese_order(client, personas, tree, per
     response = client.force_login(personas["reviewer"]) or client.get(COMPLETENESS, {"period": period.pk})
     assert [name for name, _counts in summary_rows(response)] == [
         "Phường A", "Phường B", "Phường Dư Hàng", "Phường Đông Hải", "Phường Hải An", "Phường Hòa Bình"]
+
+
+def test_a_school_merged_during_the_semester_is_not_expected_to_report_for_it(client, personas, tree, period,
+                                                                              past_period):
+    """Merged into A1 a month ago, A2's pupils are now A1's: A1 reports for the semester, A2 is neither late nor
+    reminded nor counted in the rate (7 of 8 instead of 7 of 7); a semester before the merge still counts it, and
+    a report A2 had already sent for the semester stays counted."""
+    from units.maintenance import merge_schools
+    from units.models import Role
+
+    report(tree["A-TH1"], past_period, ReportStatus.APPROVED)
+    report(tree["A-THCS"], past_period, ReportStatus.APPROVED)
+    report(tree["A-TH1"], period, ReportStatus.SUBMITTED)
+    admin = make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
+    merge_schools(predecessors=[tree["A-THCS"]], successor=tree["A-TH1"], legal_basis="QĐ 1", by=admin,
+                  effective_on=timezone.localdate() - timedelta(days=30))
+    assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"]]
+    assert queries.reporting_rate(tree["A"], period).percent == 100
+    assert queries.state_totals(tree["A"], period).schools == 1
+    assert queries.state_counts_by_child(tree["HP"], period)[tree["A"].pk].schools == 1
+    assert [row.school for row in queries.completeness(tree["A"], past_period)] == [tree["A-TH1"], tree["A-THCS"]]
+    client.force_login(personas["officer_a"])
+    page = client.get(COMPLETENESS, {"unit": tree["A"].pk, "period": period.pk}).content.decode()
+    assert tree["A-THCS"].name not in page.split('id="completeness"')[-1]
+
+    report(tree["A-THCS"], period, ReportStatus.APPROVED)  # sent before the merge: its figures count, so it is listed
+    assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"], tree["A-THCS"]]
