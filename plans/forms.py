@@ -111,6 +111,15 @@ class PlanReplaceForm(forms.Form):
 # ---- tasks ----
 
 EVIDENCE_REFUSED = "Tệp minh chứng của nhiệm vụ phải là PDF hoặc ảnh PNG/JPEG, không chứa mã lệnh."
+
+
+def accept_attribute(types):
+    """What a file field's `accept` offers for these types (units.evidence): their names' endings and their types,
+    so that a phone's picker shows the files the portal takes rather than a video or an iPhone's HEIC photo that
+    would be refused only after its upload over mobile data. The server still checks the content."""
+    return ",".join([ending for kind in types for ending in evidence.EXTENSIONS[kind]] + list(types))
+
+
 TASK_EVIDENCE_TYPES = (evidence.PDF, evidence.PNG, evidence.JPEG)
 STORED_SUFFIX = {evidence.PDF: ".pdf", evidence.PNG: ".png", evidence.JPEG: ".jpg"}
 
@@ -142,6 +151,7 @@ class TaskUpdateForm(forms.Form):
     note = VietnameseTextField(label="Ghi chú, kết quả thực hiện", widget=forms.Textarea(attrs={"rows": 3}),
                                max_length=4000, error_messages={"required": "Hãy ghi kết quả hoặc tình hình thực hiện."})
     evidence = forms.FileField(label="Minh chứng (không bắt buộc)", required=False,
+                               widget=forms.ClearableFileInput(attrs={"accept": accept_attribute(TASK_EVIDENCE_TYPES)}),
                                help_text="PDF hoặc ảnh PNG/JPEG; tối đa 10 MB.",
                                error_messages={"invalid": "Không nhận được tệp: hãy chọn lại tệp minh chứng.",
                                                "empty": "Tệp rỗng."})

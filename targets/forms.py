@@ -4,8 +4,9 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from plans.forms import accept_attribute
 from plans.models import Document
-from units.evidence import EvidenceRefused, check_evidence_file
+from units.evidence import EXTENSIONS, EvidenceRefused, check_evidence_file
 from units.models import Unit
 from units.search import unit_label
 
@@ -170,7 +171,8 @@ class TargetFilterForm(SelectionForm):
 class EvidenceForm(forms.Form):
     """An evidence file, accepted by its whole content (units.evidence), whatever its name."""
 
-    file = forms.FileField(label="Tệp minh chứng", error_messages={
+    file = forms.FileField(label="Tệp minh chứng", widget=forms.ClearableFileInput(
+        attrs={"accept": accept_attribute(EXTENSIONS)}), error_messages={
         "required": "Hãy chọn tệp minh chứng để tải lên.", "empty": "Tệp rỗng.",
         "invalid": "Không nhận được tệp: hãy chọn lại tệp minh chứng.",
         "missing": "Không nhận được tệp: hãy chọn lại tệp minh chứng."})
