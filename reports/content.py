@@ -261,7 +261,7 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
     _leader_name, position = _leader(unit)
     return ReportCover(
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
-        number=f"Số:       /BC-{_issuer_abbreviation(unit)}",
+        number=_blank_number(unit),
         place_date=f"{_place(unit)}, {_long_date(report_date)}",
         title="BÁO CÁO", subject=subject + (" (bản xem trước)" if preview else ""),
         opening=_opening(unit, own, period, verb="tổng hợp", whose=f" của các {level.plural} trực thuộc"),
@@ -416,7 +416,7 @@ def _content(*, unit, document, period, everything, statuses, leads, rate, signe
     return ReportContent(
         unit_code=unit.code, unit_name=unit.name,
         issuer_lines=issuer_lines(unit), issuer_bold=issuer_bold(unit), is_party=unit.is_party_body,
-        number=number or f"Số:       /BC-{_issuer_abbreviation(unit)}",
+        number=number or _blank_number(unit),
         place_date=f"{_place(unit)}, {_long_date(report_date)}",
         title="BÁO CÁO",
         subject=f"Kết quả thực hiện {_plan_named(document)}, {period.name}",
@@ -529,6 +529,14 @@ def _parent_line(unit):
         return [parent.replace("ỦY BAN NHÂN DÂN ", "UBND ", 1)]
     # a territorial name ("Thành phố Hải Phòng", "Phường A"): the body is its People's Committee
     return [f"UBND {parent}" if unit.parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE) else parent]
+
+
+def _blank_number(unit):
+    """The number line left for the office to fill in: a state body's "Số:       /BC-UBND"; a Party body's
+    "Số       -BC/ĐU", as Party documents write their numbers (number-TYPE/ISSUER: "Số 12-BC/ĐU")."""
+    if unit.is_party_body:
+        return f"Số       -BC/{_issuer_abbreviation(unit)}"
+    return f"Số:       /BC-{_issuer_abbreviation(unit)}"
 
 
 def _issuer_abbreviation(unit):

@@ -229,3 +229,14 @@ def test_a_report_on_a_plan_issued_above_lists_the_units_own_tasks(tree, plan, p
     assert [t["text"] for t in own.tasks] == [office_task.text, school_task.text]  # the plan's order, then entry
     at_school = build_report_content(unit=tree["A-TH1"], document=plan, period=period)
     assert [t["text"] for t in at_school.tasks] == [school_task.text]
+
+
+def test_a_party_body_leaves_its_number_as_party_documents_write_it(tree, period):
+    # "Số 12-BC/ĐU" (number-TYPE/ISSUER), never the state's "Số: 12/BC-ĐU"; a state body keeps "Số: …/BC-UBND"
+    party = make_unit("DU-A", "Đảng ủy phường A", "commune", tree["HP"], is_party_body=True)
+    party_plan = make_document(party, "41-KH/ĐU", "Kế hoạch thực hiện Nghị quyết 71 của Đảng ủy phường A")
+    make_target(party_plan, make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%"), 1, Decimal(100))
+    content = build_report_content(unit=party, document=party_plan, period=period)
+    assert content.is_party and content.number == "Số       -BC/ĐU"
+    state = build_report_content(unit=tree["A"], document=make_document(tree["A"]), period=period)
+    assert state.number == "Số:       /BC-UBND"
