@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets.details import attach_details
-from targets.fields import format_number, format_percent, format_result
+from targets.fields import format_number, format_result
 from targets.models import (
     EVALUATION_CRITERIA,
     Category,
@@ -98,10 +98,9 @@ class ReportRow:
 
     @property
     def baseline_text(self):
-        """ "Giá trị nền" as the PDF and the Word file print it under the goal ("35%", "1.250"); "" without one."""
-        if self.baseline is None:
-            return ""
-        return format_percent(self.baseline) if self.is_rate else format_number(Decimal(str(self.baseline)), 2)
+        """ "Giá trị nền" as the PDF and the Word file print it under the goal, written as the result is ("35%",
+        "850 học sinh", "mức 2": a level's bare "2" read as a count); "" without one."""
+        return "" if self.baseline is None else format_result(self.baseline, self.kind, self.unit_label)
 
     @property
     def expected_text(self):
