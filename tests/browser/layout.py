@@ -28,10 +28,10 @@ _OUTSIDE = """() => {
   return found;
 }"""
 
-# Controls a finger must hit: buttons, fields and the links styled as buttons or menu entries.
+# Controls a finger must hit: buttons, fields and the links styled as buttons, menu entries or a picker's matches.
 _SMALL = """(minimum) => {
   const found = [];
-  for (const el of document.querySelectorAll("button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .mainnav a, .menu-toggle")) {
+  for (const el of document.querySelectorAll("button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .mainnav a, .menu-toggle, ul.unit-results li > a")) {
     if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === "hidden") { continue; }
     if (el.closest("details:not([open])")) { continue; }
     const h = el.getBoundingClientRect().height;
