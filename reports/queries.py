@@ -41,6 +41,20 @@ def schools_reporting(unit, period):
             .filter(~Exists(merged) | Exists(reported)))
 
 
+def merged_on(schools):
+    """{school pk: the day it was merged into another school} of those of `schools` merged: one query."""
+    return dict(UnitSuccession.objects.filter(predecessor__in=schools, kind=UnitSuccession.Kind.MERGE)
+                .order_by("effective_on").values_list("predecessor_id", "effective_on"))
+
+
+def reports_for(school, period, merged=None):
+    """Whether the school reports for the period (as schools_reporting, for one school without a report for it):
+    in force during it and not merged into another school by its end. `merged`: merged_on() already read."""
+    merged = merged_on([school]) if merged is None else merged
+    day = merged.get(school.pk)
+    return school.is_in_force_during(period.start, period.end) and (day is None or day > period.end)
+
+
 def completeness(unit, period, today=None):
     """Each school under the unit with its report's state for the period, in three queries."""
     today = today or timezone.localdate()

@@ -96,10 +96,12 @@ def school_report_list(request):
         return redirect("reports:period_completeness")
     periods = list(Period.objects.filter(kind__in=SCHOOL_REPORT_KINDS).order_by("-start"))
     blocks = []
+    merged = queries.merged_on(schools)
     for school in schools:
         reports = {r.period_id: r for r in queries.school_reports_of(school)}
-        # the semesters the school was open in (and any it has a report for): not those before it opened
-        shown = [p for p in periods if p.pk in reports or school.is_in_force_during(p.start, p.end)]
+        # the semesters the school was open in (and any it has a report for): not those before it opened, nor
+        # those after it was merged into another school (which reports for it)
+        shown = [p for p in periods if p.pk in reports or queries.reports_for(school, p, merged)]
         blocks.append({"school": school, "reports": reports, "periods": shown})
     return render(request, "reports/school_report_list.html", {"blocks": blocks, "periods": periods})
 
@@ -114,7 +116,7 @@ def school_report_detail(request, school_pk, period_pk):
     school = access.get_school_for_user(request, school_pk)
     period = _school_period(period_pk)
     report = SchoolReport.objects.filter(school=school, period=period).first()
-    if report is None and not school.is_in_force_during(period.start, period.end):
+    if report is None and not queries.reports_for(school, period):
         raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     can_fill = access.can_fill_school_report(request.user, school)
     items = actions.applicable_items(school)
@@ -343,8 +345,8 @@ def school_report_attach(request, school_pk, period_pk):
     period = _school_period(period_pk)
     if not access.can_fill_school_report(request.user, school):
         raise PermissionDenied("Chỉ cán bộ của trường mới đính kèm được minh chứng cho báo cáo của trường.")
-    if (not school.is_in_force_during(period.start, period.end)
-            and not SchoolReport.objects.filter(school=school, period=period).exists()):
+    if (not SchoolReport.objects.filter(school=school, period=period).exists()
+            and not queries.reports_for(school, period)):
         raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -412,6 +414,9 @@ def school_report_upload(request, school_pk, period_pk):
     period = _school_period(period_pk)
     if not access.can_fill_school_report(request.user, school):
         raise PermissionDenied("Chỉ cán bộ của trường mới nhập được báo cáo của trường.")
+    if (not SchoolReport.objects.filter(school=school, period=period).exists()
+            and not queries.reports_for(school, period)):  # as the report's page: no report to start here either
+        raise Http404(f"{school.name} không hoạt động trong {period.name}: trường không có báo cáo kỳ này.")
     form = ReportUploadForm(request.POST, request.FILES, school=school, period=period)
     if not form.is_valid():
         return _upload_refused(request, school, period, form.errors["file"])

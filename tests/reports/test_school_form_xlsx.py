@@ -703,3 +703,35 @@ def test_a_school_named_as_a_formula_is_text_in_the_form(tree, period):
     workbook = load_workbook(io.BytesIO(build_report_template(school, period, None)))
     cells = [cell for row in workbook["_meta"].iter_rows() for cell in row if cell.value == school.name]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_a_school_closed_before_the_semester_cannot_start_its_report_by_upload(client, tree, personas, period):
+    """The report's page answers 404 for a semester the school was not open in; the Excel upload started one
+    anyway (a report, figures counted, for a closed school)."""
+    from units.models import Unit
+
+    content = fill(template_for(tree["A-TH1"], period), complete_values())
+    Unit.objects.filter(pk=tree["A-TH1"].pk).update(valid_to=period.start - timedelta(days=1))
+    response = upload(client, personas["principal_a"], tree["A-TH1"], period, content)
+    assert response.status_code == 404
+    assert not SchoolReport.objects.exists() and not SchoolReportEntry.objects.exists()
+
+
+def test_a_school_merged_into_another_reports_no_more_through_either_page(client, tree, personas, period):
+    """Merged during the semester, its report is made by the receiving school: its own page, upload and list
+    no longer offer this semester (and a report it already had stays reachable)."""
+    from tests.factories import make_user
+    from units.maintenance import merge_schools
+    from units.models import Role
+
+    admin = make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
+    merge_schools(predecessors=[tree["A-TH1"]], successor=tree["A-THCS"], legal_basis="QĐ 1", by=admin,
+                  effective_on=timezone.localdate() - timedelta(days=10))
+    content = fill(template_for(tree["A-TH1"], period), complete_values())
+    assert upload(client, personas["principal_a"], tree["A-TH1"], period, content).status_code == 404
+    detail = reverse("reports:school_report_detail", args=[tree["A-TH1"].pk, period.pk])
+    assert client.get(detail).status_code == 404
+    assert period.name not in client.get(reverse("reports:school_report_list")).content.decode()
+    assert not SchoolReport.objects.exists()
+    SchoolReport.objects.create(school=tree["A-TH1"], period=period)  # started before the merge
+    assert client.get(detail).status_code == 200
