@@ -35,7 +35,7 @@ from .content import (
 )
 
 FONT = "Times New Roman"
-BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT = 13, 14, 11, 11
+BODY_PT, TITLE_PT, TABLE_PT, SMALL_PT, NOTE_PT = 13, 14, 11, 11, 9.5
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 TASK_ORDER = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.LATE, TaskStatus.NOT_STARTED]
@@ -382,9 +382,15 @@ def _table(doc, rows, *, widths):
             paragraph.paragraph_format.line_spacing = 1.0
             if index == 0 or column not in left:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = paragraph.add_run(str(value))
+            # a figure or a name, then its notes on lines of their own ("(từ 8 đơn vị báo cáo)", the plan's sections)
+            # in smaller italics, as the PDF sets them: at 11 pt they took seven lines of the result's narrow column
+            text, *notes = str(value).split("\n")
+            run = paragraph.add_run(text)
             run.font.size = Pt(TABLE_PT)
             run.bold = index == 0
+            if notes:
+                note = paragraph.add_run("\n" + "\n".join(notes))
+                note.font.size, note.italic = Pt(NOTE_PT), True
     _repeat_header(table.rows[0])
     for row in table.rows:  # a row is never split across two pages
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))

@@ -248,3 +248,13 @@ def test_the_header_tables_properties_are_in_the_order_word_requires(tree, plan,
         for table in doc.tables:
             properties = [child.tag.split("}")[1] for child in table._tbl.tblPr]
             assert properties == sorted(properties, key=order.index)
+
+
+def test_the_notes_under_a_figure_are_in_smaller_italics_as_in_the_pdf(tree, plan, period):
+    # at the figure's 11 pt "(từ 1 đơn vị báo cáo)" took many lines of the result's 21 mm column
+    doc = read_docx(write_report_docx(build_report_content(unit=tree["A"], document=plan, period=period)))
+    rate = next(row for table in doc.tables for row in table.rows if row.cells[1].text == "Tỷ lệ giáo viên đạt chuẩn")
+    figure, note = rate.cells[3].paragraphs[0].runs
+    assert (figure.text, figure.font.size, figure.italic) == ("75%", Pt(11), None)
+    assert (note.text, note.font.size, note.italic) == ("\n(từ 1 đơn vị báo cáo)", Pt(9.5), True)
+    assert rate.cells[3].text == "75%\n(từ 1 đơn vị báo cáo)"  # the same words as before, the same line break
