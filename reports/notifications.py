@@ -23,7 +23,7 @@ from django.utils import timezone
 from periods.models import Period, PeriodKind
 from plans.models import DocumentStatus, Task, TaskStatus
 from units.links import absolute_url
-from units.models import Membership, Role, UnitKind
+from units.models import Membership, Role, Unit, UnitKind
 
 from .models import (
     Notification,
@@ -33,6 +33,7 @@ from .models import (
     ReportStatus,
     SchoolReport,
 )
+from .queries import schools_reporting
 
 logger = logging.getLogger(__name__)
 
@@ -180,12 +181,17 @@ def _deadline_for(period, days):
     made = 0
     if period.kind in (PeriodKind.SEMESTER_1, PeriodKind.SEMESTER_2):
         done = SchoolReport.objects.filter(period=period, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED])
-        staff = (Membership.objects.active().filter(role=Role.SCHOOL_STAFF, unit__kind=UnitKind.SCHOOL)
+        # the staff of the schools that report for it: not of one closed before it, opened after it or merged
+        # into another (completeness lists the same schools)
+        staff = (Membership.objects.active().filter(role=Role.SCHOOL_STAFF, unit__in=schools_reporting(None, period))
                  .exclude(unit__in=done.values("school")).select_related("user"))
         made += len(notify([m.user for m in staff], kind=NotificationKind.DEADLINE_SOON, title=title, body=body,
                            key=key, link=reverse("reports:school_report_list")))
     sent = OutgoingReport.objects.filter(period=period, sent_at__isnull=False)
-    officers = (Membership.objects.active().filter(role=Role.OFFICER, unit__kind=UnitKind.COMMUNE)
+    # the officers of the communes in force at the period's end (as the inbox lists them): not of a ward merged
+    # into another or closed, whose officers' roles stay with the old ward
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE).valid_on(period.end)
+    officers = (Membership.objects.active().filter(role=Role.OFFICER, unit__in=communes)
                 .exclude(unit__in=sent.values("unit")).select_related("user"))
     made += len(notify([m.user for m in officers], kind=NotificationKind.DEADLINE_SOON, title=title, body=body,
                        key=key, link=reverse("reports:calendar")))

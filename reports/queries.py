@@ -31,14 +31,15 @@ STATE_LABELS = {NOT_STARTED: "Chưa bắt đầu", LATE: "Trễ hạn", **dict(R
 
 
 def schools_reporting(unit, period):
-    """The schools under the unit that report for the period: those in force during it, less one merged into
-    another school by its end (the receiving school reports for the whole period, the merged school's pupils and
-    teachers with its own: both reporting would count them twice) unless its report for it is in already."""
+    """The schools under the unit (None: every school) that report for the period: those in force during it, less
+    one merged into another school by its end (the receiving school reports for the whole period, the merged
+    school's pupils and teachers with its own: both reporting would count them twice) unless its report for it is
+    in already."""
     merged = UnitSuccession.objects.filter(predecessor=OuterRef("pk"), kind=UnitSuccession.Kind.MERGE,
                                            effective_on__lte=period.end)
     reported = SchoolReport.objects.filter(school=OuterRef("pk"), period=period)
-    return (Unit.objects.in_subtree(unit).schools().in_force_during(period.start, period.end)
-            .filter(~Exists(merged) | Exists(reported)))
+    schools = Unit.objects.schools() if unit is None else Unit.objects.in_subtree(unit).schools()
+    return schools.in_force_during(period.start, period.end).filter(~Exists(merged) | Exists(reported))
 
 
 def merged_on(schools):

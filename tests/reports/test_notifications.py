@@ -315,3 +315,16 @@ def test_celery_beat_runs_the_daily_notifications_every_morning(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["send-daily-notifications"]
     assert entry["task"] == tasks.send_daily_notifications.name and entry["task"] in app.tasks
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
+
+
+def test_the_deadline_notice_skips_units_closed_or_merged_before_the_period_ends(
+        addressed, tree, period, django_capture_on_commit_callbacks):
+    """A ward merged into another keeps its officer's role at the old ward, a closed school its principal's: the
+    beat told them of every deadline for ever; only the units that report for the period are told."""
+    from units.models import Unit
+
+    Unit.objects.filter(pk__in=[tree["B"].pk]).update(valid_to=timezone.localdate() - timedelta(days=30))
+    Unit.objects.filter(pk__in=[tree["B-MN"].pk]).update(valid_to=period.start - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.send_deadline_notifications() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["officer_a@example.vn", "principal_a@example.vn"]
