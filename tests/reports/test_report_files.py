@@ -547,3 +547,11 @@ def test_a_schools_text_keeps_its_lines_in_the_pdf_as_in_the_word_file_and_the_w
     first = next(index for index, line in enumerate(lines) if "Huy động trẻ 5 tuổi" in line)
     assert lines[first] == "Kết quả nổi bật: 1. Huy động trẻ 5 tuổi ra lớp đạt 100%."
     assert lines[first + 1] == "2. Tổ chức tốt chuyên đề <chuyển đổi số>."  # a line of its own, the text escaped
+
+
+def test_the_tables_headers_are_not_broken_inside_a_word(tmp_path):
+    # a long word breaks inside its cell (above), but never one of the headers sized to their columns: the
+    # consolidated table's 8 mm "STT" read "ST" over "T"
+    for data in (write_consolidated_pdf(province(), "Tổng hợp"), write_report_pdf(make_content())):
+        words = pdf_text(data, tmp_path).split()
+        assert "STT" in words and "ST" not in words
