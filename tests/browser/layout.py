@@ -28,10 +28,11 @@ _OUTSIDE = """() => {
   return found;
 }"""
 
-# Controls a finger must hit: buttons, fields and the links styled as buttons, menu entries or a picker's matches.
+# Controls a finger must hit: buttons, fields, the links styled as buttons, menu entries or a picker's matches, and
+# the labels around check boxes and radio buttons (the box alone is smaller than a fingertip).
 _SMALL = """(minimum) => {
   const found = [];
-  for (const el of document.querySelectorAll("button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .mainnav a, .menu-toggle, ul.unit-results li > a")) {
+  for (const el of document.querySelectorAll("button, .button, select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), .mainnav a, .menu-toggle, ul.unit-results li > a, label:has(> input[type=checkbox], > input[type=radio])")) {
     if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === "hidden") { continue; }
     if (el.closest("details:not([open])")) { continue; }
     const h = el.getBoundingClientRect().height;
