@@ -2,12 +2,16 @@
 and a new password that must differ from the current one."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import make_user
 
@@ -36,6 +40,33 @@ def test_a_wrong_password_says_so_in_vietnamese(client, officer):
     assert "Mật khẩu" in response.content.decode() or "mật khẩu" in response.content.decode()
 
 
+def test_a_wrong_password_is_announced_and_tied_to_the_field_that_takes_the_focus(client, officer):
+    # the message sat above the form, outside any live region, while the focus went to the username field:
+    # a screen reader heard the empty form again, not why
+    page = sign_in(client, "canbo.a", "sai-mat-khau").content.decode()
+    assert '<div class="errorbox" role="alert" id="login-refused">' in page
+    field = re.search(r'<input id="id_username"[^>]*>', page).group(0)
+    assert 'aria-describedby="login-refused"' in field and 'aria-invalid="true"' in field and "autofocus" in field
+    assert "aria-describedby" not in re.search(r'<input id="id_username"[^>]*>',
+                                               client.get("/dang-nhap/").content.decode()).group(0)
+
+
+def test_the_password_pages_name_the_account_for_a_password_manager(client, officer):
+    # without a username field, a password manager saves or updates the new password under no account
+    client.force_login(officer)
+    page = client.get("/doi-mat-khau/").content.decode()
+    assert '<input type="text" name="username" value="canbo.a" autocomplete="username" hidden>' in page
+    response = client.post("/doi-mat-khau/", {"username": "someone-else", "old_password": PASSWORD,
+                                              "new_password1": "Mat-khau-moi-2027", "new_password2": "Mat-khau-moi-2027"})
+    assert response.status_code == 302  # the field is only a hint: what it says changes nothing
+    officer.refresh_from_db()
+    assert officer.check_password("Mat-khau-moi-2027") and officer.username == "canbo.a"
+
+    client.logout()  # the set-password link a new account receives by e-mail: its page names the account too
+    uid, token = urlsafe_base64_encode(force_bytes(officer.pk)), default_token_generator.make_token(officer)
+    page = client.get(f"/dat-mat-khau/{uid}/{token}/", follow=True).content.decode()
+    assert "Đặt mật khẩu" in page
+    assert '<input type="text" name="username" value="canbo.a" autocomplete="username" hidden>' in page
 def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(client, officer, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "canbo.a", "sai-mat-khau")
