@@ -6,6 +6,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -122,10 +123,17 @@ def unit_merge(request):
     return _merge_page(request, form)
 
 
+SUCCESSIONS_PER_PAGE = 50
+
+
 def _merge_page(request, form, schools=False):
+    """The merge form with the successions recorded in the administrator's units, paged (a province's reform
+    of 2025 alone recorded hundreds of them: only the latest thirty were shown, the others unreachable)."""
     successions = (UnitSuccession.objects.filter(successor__in=access.maintained_units(request.user))
-                   .select_related("predecessor", "successor").order_by("-effective_on")[:EVENTS_SHOWN])
-    return render(request, "units/unit_merge.html", {"form": form, "successions": successions, "schools": schools})
+                   .select_related("predecessor", "successor").order_by("-effective_on", "-pk"))
+    page = Paginator(successions, SUCCESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "units/unit_merge.html", {"form": form, "successions": page, "page": page,
+                                                     "schools": schools})
 
 
 @login_required

@@ -416,3 +416,21 @@ def test_another_provinces_administrator_cannot_merge_these_schools(client, tree
                                                "effective_on": "01/09/2026", "legal_basis": "QĐ 1"}))
     assert "Trường tiếp nhận không thuộc phạm vi bạn quản trị hoặc đã ngừng hoạt động." in page
     assert not UnitSuccession.objects.exists()
+
+
+def test_the_recorded_merges_are_paged_not_cut_at_thirty(client, tree, admin_hp, django_assert_max_num_queries):
+    """After a reform a province records hundreds of successions: every one is reachable, fifty a page, in the
+    same queries whatever their number."""
+    old = [make_unit(f"CU{i}", f"Phường cũ số {i}", "commune", tree["HP"], valid_from=date(2020, 1, 1),
+                     valid_to=date(2025, 6, 30)) for i in range(60)]
+    UnitSuccession.objects.bulk_create([
+        UnitSuccession(predecessor=unit, successor=tree["A"], kind="merge", effective_on=date(2025, 7, 1),
+                       legal_basis=f"NQ {i}") for i, unit in enumerate(old)])
+    client.force_login(admin_hp)
+    with django_assert_max_num_queries(12):
+        first = page_of(client.get(MERGE))
+    second = page_of(client.get(MERGE, {"page": 2}))
+    shown = [re.findall(r"Phường cũ số (\d+)<", page) for page in (first, second)]
+    assert (len(shown[0]), len(shown[1])) == (50, 10)
+    assert sorted(int(n) for n in shown[0] + shown[1]) == list(range(60))
+    assert "Trang 1/2" in first and "Trang 2/2" in second
