@@ -43,7 +43,16 @@ def rename_unit(*, unit, name, short_name, place_name, by):
 
 @transaction.atomic
 def close_unit(*, unit, valid_to, reason, by):
-    """The unit is in force until `valid_to` inclusive; its history stays where it was recorded."""
+    """The unit is in force until `valid_to` inclusive; its history stays where it was recorded. The form checked
+    it was open with nothing open below it; another administrator may have closed or merged it since, or added a
+    unit under it: the row is read again under its lock and the close refused rather than overwriting that."""
+    now = Unit.objects.select_for_update().get(pk=unit.pk)
+    if now.valid_to is not None:
+        raise ValidationError(f"{unit.name} vừa được ghi ngừng hoạt động (đến hết ngày {now.valid_to:%d/%m/%Y}), có "
+                              "thể do một quản trị viên khác: không ghi lại.")
+    if open_children(now, valid_to).exists():
+        raise ValidationError(f"{unit.name} vừa có đơn vị trực thuộc hoạt động sau ngày đó (có thể do một quản trị "
+                              "viên khác thêm vào): hãy ngừng hoặc chuyển chúng trước.")
     unit.valid_to = valid_to
     unit.save(update_fields=["valid_to"])
     AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CLOSED, unit=unit, by=by,

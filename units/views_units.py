@@ -95,7 +95,13 @@ def unit_close(request, pk):
     unit = access.get_unit_for_maintenance(request.user, pk)
     form = UnitCloseForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
-        close_unit(unit=unit, by=request.user, **form.cleaned_data)
+        try:
+            close_unit(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as refusal:  # changed by someone else since the form was checked: nothing saved
+            form.add_error(None, refusal)
+            return render(request, "units/unit_form.html", {"form": form, "unit": unit,
+                                                            "title": f"Ngừng hoạt động {unit.name}",
+                                                            "button": "Ghi nhận"})
         messages.success(request, f"{unit.name} hoạt động đến hết ngày {unit.valid_to:%d/%m/%Y}; số liệu đã ghi "
                                   "vẫn được giữ.")
         return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")

@@ -434,3 +434,32 @@ def test_the_recorded_merges_are_paged_not_cut_at_thirty(client, tree, admin_hp,
     assert (len(shown[0]), len(shown[1])) == (50, 10)
     assert sorted(int(n) for n in shown[0] + shown[1]) == list(range(60))
     assert "Trang 1/2" in first and "Trang 2/2" in second
+
+
+def test_a_close_checked_before_another_administrators_change_is_refused(client, tree, admin_hp, monkeypatch):
+    """Two administrators act on the same school at once: the one whose close form was checked before the other's
+    change saved is told, nothing overwritten (the other's date stays; a unit added below keeps its ward open)."""
+    import units.views_units as views
+
+    saved = views.close_unit
+    meanwhile = {"change": lambda: Unit.objects.filter(pk=tree["A-TH1"].pk).update(valid_to=date(2026, 6, 30))}
+
+    def the_other_first(**kwargs):
+        meanwhile["change"]()
+        return saved(**kwargs)
+
+    monkeypatch.setattr(views, "close_unit", the_other_first)
+    client.force_login(admin_hp)
+    close = reverse("units:unit_close", args=[tree["A-TH1"].pk])
+    response = client.post(close, {"valid_to": "31/05/2026", "reason": "Sáp nhập"})
+    assert response.status_code == 200
+    assert "Trường Tiểu học A1 vừa được ghi ngừng hoạt động (đến hết ngày 30/06/2026)" in page_of(response)
+    assert Unit.objects.get(pk=tree["A-TH1"].pk).valid_to == date(2026, 6, 30)
+    assert not AdminEvent.objects.filter(action="unit_closed").exists()
+
+    ward_b = tree["B"]
+    Unit.objects.filter(pk=tree["B-MN"].pk).update(valid_to=date(2026, 5, 31))
+    meanwhile["change"] = lambda: make_unit("B-TH", "Trường Tiểu học B2", "school", ward_b, levels=["th"])
+    response = client.post(reverse("units:unit_close", args=[ward_b.pk]), {"valid_to": "31/05/2026", "reason": "NQ"})
+    assert "Phường B vừa có đơn vị trực thuộc hoạt động sau ngày đó" in page_of(response)
+    assert Unit.objects.get(pk=ward_b.pk).valid_to is None
