@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from plans.models import TaskStatus
 from targets.fields import format_number, format_percent
+from units.textfields import xml_text
 
 from .consolidation import consolidate
 from .content import (
@@ -119,7 +120,7 @@ def write_report_docx(content) -> bytes:
             if text:
                 paragraph = _paragraph(doc, "", indent=True)
                 paragraph.add_run(f"{label}: ").italic = True
-                paragraph.add_run(text)
+                _run(paragraph, text)
     if not content.narratives:
         _paragraph(doc, "Chưa có báo cáo đã duyệt của cơ sở giáo dục nào có ý kiến trong kỳ này.", indent=True)
     for index, (label, text) in enumerate(own.items()):
@@ -265,7 +266,7 @@ def _title(doc, title, subject):
                     hyphen = paragraph.add_run()
                     hyphen.bold, hyphen.font.size = True, Pt(TITLE_PT)
                     hyphen._r.append(OxmlElement("w:noBreakHyphen"))
-                run = paragraph.add_run(part)
+                run = _run(paragraph, part)
                 run.bold, run.font.size = True, Pt(TITLE_PT)
     rule = doc.add_paragraph("—————")
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -287,7 +288,7 @@ def _closing(doc, c):
     for recipient in c.recipients:
         line = recipients.add_paragraph()
         line.paragraph_format.space_after = Pt(0)
-        line.add_run(f"- {recipient}").font.size = Pt(SMALL_PT)
+        _run(line, f"- {recipient}").font.size = Pt(SMALL_PT)
     for index, line in enumerate(c.signer_title):
         _cell_line(signer, line.upper(), bold=True, first=index == 0, size=TITLE_PT)
     for _ in range(4):
@@ -340,11 +341,17 @@ def _tasks(doc, tasks):
 # --- paragraphs and tables ------------------------------------------------------------------------------
 
 
+def _run(paragraph, text):
+    """A run of `text` that Word can hold (units.textfields.xml_text): the rows it comes from may predate the forms'
+    refusal of control characters, or come from where no form checks them (the admin, an import)."""
+    return paragraph.add_run(xml_text(text))
+
+
 def _heading(doc, text):
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(6)
     paragraph.paragraph_format.keep_with_next = True
-    run = paragraph.add_run(text)
+    run = _run(paragraph, text)
     run.bold = True
     return paragraph
 
@@ -355,7 +362,7 @@ def _paragraph(doc, text, *, indent=False, bold=False):
     if indent:
         paragraph.paragraph_format.first_line_indent = Mm(10)
     if text:
-        paragraph.add_run(text).bold = bold
+        _run(paragraph, text).bold = bold
     return paragraph
 
 
@@ -385,11 +392,11 @@ def _table(doc, rows, *, widths):
             # a figure or a name, then its notes on lines of their own ("(từ 8 đơn vị báo cáo)", the plan's sections)
             # in smaller italics, as the PDF sets them: at 11 pt they took seven lines of the result's narrow column
             text, *notes = str(value).split("\n")
-            run = paragraph.add_run(text)
+            run = _run(paragraph, text)
             run.font.size = Pt(TABLE_PT)
             run.bold = index == 0
             if notes:
-                note = paragraph.add_run("\n" + "\n".join(notes))
+                note = _run(paragraph, "\n" + "\n".join(notes))
                 note.font.size, note.italic = Pt(NOTE_PT), True
     _repeat_header(table.rows[0])
     for row in table.rows:  # a row is never split across two pages
@@ -428,7 +435,7 @@ def _cell_line(cell, text, *, bold=False, italic=False, underline=False, first=F
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = 1.0
-    run = paragraph.add_run(text)
+    run = _run(paragraph, text)
     run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(size)
     return paragraph
 

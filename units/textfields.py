@@ -18,11 +18,19 @@ CONTROL_REFUSAL = "Nội dung có ký tự điều khiển không hợp lệ (m�
 LINE_BREAKS = re.compile("[\x0b\x0c]")  # vertical tab, form feed: Word's manual line break and page break
 # what XML 1.0 cannot hold but for NUL (refused by its own rule) and the two line breaks above
 CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+NUL_AND_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def with_line_breaks(text):
     """The text with Word's vertical tabs and form feeds as line feeds."""
     return LINE_BREAKS.sub("\n", text)
+
+
+def xml_text(text):
+    """`text` as an XML document can hold it: Word's line breaks as line feeds, the other control characters (NUL
+    included) dropped. For what is written into a report from rows stored before the forms refused them, or
+    entered where no form checks (the Django admin, an import): a single one made the Word report fail."""
+    return NUL_AND_CONTROL.sub("", with_line_breaks(text))
 
 
 def control_character_refusal(text):

@@ -258,3 +258,18 @@ def test_the_notes_under_a_figure_are_in_smaller_italics_as_in_the_pdf(tree, pla
     assert (figure.text, figure.font.size, figure.italic) == ("75%", Pt(11), None)
     assert (note.text, note.font.size, note.italic) == ("\n(từ 1 đơn vị báo cáo)", Pt(9.5), True)
     assert rate.cells[3].text == "75%\n(từ 1 đơn vị báo cáo)"  # the same words as before, the same line break
+
+
+def test_texts_stored_with_control_characters_still_give_a_word_file_and_a_pdf(tree, plan, period):
+    # rows written before the forms refused control characters, or where no form checks them (the admin, an
+    # import): a single U+0001 made python-docx refuse the whole file ("All strings must be XML compatible")
+    from reports.pdf import write_report_pdf
+
+    plan.title = "Kế hoạch\x01 của phường A"
+    plan.save(update_fields=["title"])
+    ReportSections.objects.filter(document=plan).update(achievements="Dòng một\x0bdòng hai\x00\x1f.")
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    found = texts(read_docx(write_report_docx(content)))
+    assert "Dòng một" in found and "dòng hai." in found  # a Word line break, kept as a line
+    assert not any(character in text for text in found for character in "\x00\x01\x0b\x1f")
+    assert write_report_pdf(content).startswith(b"%PDF")
