@@ -530,6 +530,12 @@ def _parent_line(unit):
     return [f"UBND {parent}" if unit.parent.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE) else parent]
 
 
+def number_line(unit, number):
+    """The number line of a report numbered `number` ("45/BC-UBND"; a Party body's "12-BC/ĐU"): a state body writes
+    "Số: 45/BC-UBND", a Party body "Số 12-BC/ĐU" (no colon, as Party documents write theirs)."""
+    return f"Số {number}" if unit.is_party_body else f"Số: {number}"
+
+
 def _blank_number(unit):
     """The number line left for the office to fill in: a state body's "Số:       /BC-UBND"; a Party body's
     "Số       -BC/ĐU", as Party documents write their numbers (number-TYPE/ISSUER: "Số 12-BC/ĐU")."""

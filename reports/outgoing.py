@@ -34,6 +34,7 @@ from .content import (
     Narrative,
     ReportContent,
     build_report_content,
+    number_line,
     school_narratives,
     signer_title,
     streams_raw_values,
@@ -99,7 +100,7 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
         raise WorkflowError("Ý kiến của các trường đã thay đổi từ khi bạn mở trang (một báo cáo của trường vừa "
                             "được duyệt, mở lại hoặc sửa). Chưa chốt: hãy xem lại các ý kiến bên dưới rồi chốt lại.")
     content = build_report_content(unit=unit, document=document, period=period, signer_name="",
-                                   number=f"Số: {number}" if number else "", narratives=narratives)
+                                   number=number_line(unit, number) if number else "", narratives=narratives)
     if existing:
         report = _lock(existing, expected_version)
         if report.status != OutgoingStatus.RETURNED:

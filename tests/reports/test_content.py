@@ -240,3 +240,31 @@ def test_a_party_body_leaves_its_number_as_party_documents_write_it(tree, period
     assert content.is_party and content.number == "Số       -BC/ĐU"
     state = build_report_content(unit=tree["A"], document=make_document(tree["A"]), period=period)
     assert state.number == "Số:       /BC-UBND"
+
+
+def test_a_party_body_s_finalised_report_writes_its_number_without_the_colon(tree, period, settings, tmp_path,
+                                                                             monkeypatch):
+    # the number the office typed: "Số 12-BC/ĐU" for a Party body, "Số: 45/BC-UBND" for a state one
+    import sys
+    import types
+
+    from django.contrib.auth import get_user_model
+
+    from reports import outgoing
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = types.ModuleType("reports.pdf")
+    pdf.write_report_pdf = lambda content: b"%PDF-fake"
+    monkeypatch.setitem(sys.modules, "reports.pdf", pdf)
+    officer = get_user_model().objects.create_user("vanphong.dua")
+    party = make_unit("DU-A", "Đảng ủy phường A", "commune", tree["HP"], is_party_body=True)
+    party_plan = make_document(party, "41-KH/ĐU", "Kế hoạch thực hiện Nghị quyết 71 của Đảng ủy phường A")
+    make_target(party_plan, make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%"), 1, Decimal(100))
+    report = outgoing.finalise_report(unit=party, document=party_plan, period=period, number="12-BC/ĐU",
+                                      narratives=[], by=officer)
+    assert report.snapshot["number"] == "Số 12-BC/ĐU"
+    state_plan = make_document(tree["A"])
+    make_target(state_plan, make_indicator("gv-chuan-2", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%"), 1, Decimal(100))
+    report = outgoing.finalise_report(unit=tree["A"], document=state_plan, period=period, number="45/BC-UBND",
+                                      narratives=[], by=officer)
+    assert report.snapshot["number"] == "Số: 45/BC-UBND"
