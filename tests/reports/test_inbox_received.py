@@ -218,3 +218,13 @@ def test_the_inbox_of_a_past_period_follows_the_units_in_force_then(client, pers
     page = client.get(INBOX, {"period": periods["now"].pk}).content.decode()
     assert '<strong id="received-count">0/3</strong>' in page
     assert "Phường D mới" in page and "Phường C" not in page
+
+
+def test_a_period_before_the_wards_existed_says_so(client, personas, tree, periods):
+    """The wards of the tree began on 01/07/2025: the inbox of the 2024-2025 semester lists none as late and says
+    why the list is empty."""
+    client.force_login(personas["reviewer"])
+    page = client.get(INBOX, {"period": periods["old"].pk}).content.decode()
+    assert '<strong id="received-count">0/0</strong>' in page
+    assert f"Không có đơn vị cấp dưới hoạt động trong {periods['old'].name}." in page
+    assert "Chưa gửi báo cáo</span>" not in page
