@@ -38,14 +38,16 @@
   // chosen radio button with data-confirm (the answer to a report: acknowledge or return, each its own
   // question); one with data-busy-text is disabled once sent and shows that step instead of its label (no
   // double sending).
-  // A form marked data-guard-unsaved (the school's report) that holds what was typed and not saved: sending another
-  // form of the page (attaching a file, uploading the Excel form) or leaving it asks first, since the page that
-  // comes back shows what was saved, not what was typed.
+  // A form marked data-guard-unsaved (the school's report, a target's row being edited) that holds what was typed
+  // and not saved: sending another form of the page (attaching a file, uploading the Excel form, filtering the
+  // list) or leaving it asks first, since the page that comes back shows what was saved, not what was typed.
   var UNSAVED = "Bạn có nội dung đã nhập trong báo cáo nhưng chưa lưu. Nếu tiếp tục, nội dung đó sẽ mất: hãy bấm "
     + "“Lưu nháp” trước. Vẫn tiếp tục?";
+  var UNSAVED_ROW = "Bạn có số liệu đã nhập ở dòng chỉ tiêu đang mở nhưng chưa lưu. Nếu tiếp tục, số liệu đó sẽ mất: "
+    + "hãy bấm “Lưu” ở dòng đó trước. Vẫn tiếp tục?";
   function unsavedElsewhere(form) {
-    return Array.prototype.some.call(document.querySelectorAll("form[data-guard-unsaved][data-dirty=true]"),
-      function (guarded) { return guarded !== form; });
+    return Array.prototype.filter.call(document.querySelectorAll("form[data-guard-unsaved][data-dirty=true]"),
+      function (guarded) { return guarded !== form; })[0];
   }
   document.addEventListener("input", function (event) {
     var form = event.target.form;
@@ -63,9 +65,10 @@
     var chosen = form.querySelector("input[type=radio][data-confirm]:checked");
     var question = (button && button.dataset.confirm) || (chosen && chosen.dataset.confirm) || form.dataset.confirm;
     var losing = !form.hasAttribute("hx-post") && unsavedElsewhere(form);
-    if (losing && !window.confirm(UNSAVED)) { event.preventDefault(); return; }
+    if (losing && !window.confirm(losing.hasAttribute("hx-post") ? UNSAVED_ROW : UNSAVED)) { event.preventDefault(); return; }
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
-    if (losing || form.hasAttribute("data-guard-unsaved")) {  // leaving the page on purpose: no second question
+    // leaving the page on purpose: no second question (a row saved by htmx leaves nothing)
+    if ((losing || form.hasAttribute("data-guard-unsaved")) && !form.hasAttribute("hx-post")) {
       document.querySelectorAll("form[data-guard-unsaved]").forEach(function (guarded) { guarded.dataset.sending = "true"; });
     }
     if (form.dataset.busy === "true") { event.preventDefault(); return; }
@@ -151,7 +154,8 @@
   function version(form) { return form.elements.version ? form.elements.version.value : ""; }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved")) { return; }
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved") ||
+        form.hasAttribute("hx-post")) { return; }  // a row saved by htmx: the page stays, with what was typed
     var fields = {};
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && !field.disabled && /^(text|textarea|select-one|number|search|tel)$/.test(field.type)) {
