@@ -164,6 +164,7 @@ def test_every_role_s_pages_keep_their_controls_in_view_and_pass_axe(live_server
     audit.visit(base, "/quan-tri/don-vi/", "admin-units")
     audit.visit(base, "/quan-tri/don-vi/them/", "admin-unit-create")
     audit.visit(base, "/quan-tri/don-vi/sap-nhap/", "admin-unit-merge")
+    audit.visit(base, "/quan-tri/don-vi/sap-nhap-truong/", "admin-school-merge")
     sign_in_as(page, base, "sogddt.haiphong")
     audit.check("reviewer-home")
     city = Unit.objects.get(code="HP")
