@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from periods.models import PeriodException
 from units import access, stored_files
 from units.collation import vietnamese_sort_key
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, UnitSuccession
 from units.search import unit_matches
 from units.textfields import with_line_breaks
 
@@ -80,6 +80,20 @@ NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào n
                     "bảng điều khiển để lấy tệp Excel (số liệu gốc theo từng tỉnh), PDF và Word.")
 
 
+def refuse_if_merged(unit, period):
+    """WorkflowError if `unit` was merged into another by the end of `period`: the successor reports the period
+    (the old unit's figures follow into it), so a report of the old unit too would count them twice in the
+    consolidation. One query."""
+    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE,
+                                                effective_on__lte=period.end)
+                  .select_related("successor").order_by("effective_on").first())
+    if succession is not None:
+        successor = succession.successor.name
+        raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}: "
+                            f"báo cáo {period.name} do {successor} lập và gửi (số liệu của đơn vị cũ được cộng vào "
+                            "đó).")
+
+
 @stored_files.atomic
 def finalise_report(*, unit, document, period, number, narratives, by, seen_narratives=None, expected_version=None):
     """Freeze the report: a snapshot of its content and its Excel and PDF, which never change after, with the
@@ -93,6 +107,7 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
     """
     if streams_raw_values(unit):  # Trung ương: no level above to send to, and millions of figures behind its table
         raise WorkflowError(NATIONAL_REFUSAL)
+    refuse_if_merged(unit, period)
     existing = _finalised(unit, document, period)
     if existing and (existing.status != OutgoingStatus.RETURNED or expected_version is None):
         raise StaleOutgoingError(existing)
@@ -210,6 +225,7 @@ def send_report(*, report, by, expected_version):
         raise WorkflowError("Báo cáo chưa được lãnh đạo đơn vị phê duyệt nên chưa gửi được.")
     if report.unit.parent is None:
         raise WorkflowError("Đơn vị không có cấp trên để gửi báo cáo.")
+    refuse_if_merged(report.unit, report.period)  # finalised before its ward was merged, not sent since
     report.recipient = report.unit.parent
     report.sent_at = timezone.now()
     report.sent_by = by

@@ -270,3 +270,27 @@ def test_a_commune_that_sent_on_the_plan_and_on_its_own_plan_is_consolidated_onc
                                 period=period)
     assert [c.unit_code for c in contents] == ["A"]
     assert "12/KH-UBND" in contents[0].plan_label  # its report on its own plan, not the one on the resolution
+
+
+def test_a_ward_merged_into_another_neither_finalises_nor_sends_the_period(client, personas, tree, plans, period):
+    """Phường B merged into A a week ago: A reports the semester with B's figures added up, so B's own report (one
+    finalised before the merge and not sent, or one finalised after) would count them twice: both refused in
+    Vietnamese, naming who reports instead."""
+    from tests.factories import make_user
+    from units.maintenance import merge_communes
+    from units.models import Role
+
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], plans["B"], period)
+    prepared = OutgoingReport.objects.get(unit=tree["B"])
+    admin = make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
+    merge_communes(predecessors=[tree["B"]], successor=tree["A"], effective_on=timezone.localdate() - timedelta(7),
+                   legal_basis="NQ 1", by=admin)
+    page = send(client, prepared, follow=True).content.decode()
+    assert "Phường B đã sáp nhập vào Phường A từ ngày" in page and f"báo cáo {period.name} do Phường A lập và gửi" in page
+    prepared.refresh_from_db()
+    assert prepared.sent_at is None and prepared.recipient is None
+    OutgoingReport.objects.all().delete()
+    page = finalise(client, tree["B"], plans["B"], period, follow=True).content.decode()
+    assert f"báo cáo {period.name} do Phường A lập và gửi" in page
+    assert not OutgoingReport.objects.exists()
