@@ -278,6 +278,17 @@ def test_the_list_shows_each_semester_with_the_schools_report(client, personas, 
     assertContains(response, '<span class="badge st-none">Chưa bắt đầu</span>', count=2, html=True)
 
 
+def test_each_semester_s_button_names_its_semester_and_school(client, personas, tree, items, period):
+    # read out of its row (a screen reader's list of links, a phone's cards), every button said only "Xem" or
+    # "Nhập báo cáo": the officer's page repeats them for each school and semester
+    add_earlier_reports(tree["A-TH1"], personas["principal_a"], 3)  # a draft, none, one submitted
+    page = login(client, personas["principal_a"]).get(reverse("reports:school_report_list")).content.decode()
+    names = [re.sub(r"<[^>]+>", "", name) for name in re.findall(r'<a class="button" href="[^"]+">(.*?)</a>', page)]
+    assert len(names) == 4
+    assert names[0] == f"Nhập báo cáo {period.name} của Trường Tiểu học A1"
+    assert all(re.fullmatch(r"(Nhập báo cáo|Xem báo cáo) Học kỳ I năm học \d{4}-\d{4} của Trường Tiểu học A1", name)
+               for name in names)
+    assert sum(name.startswith("Xem báo cáo") for name in names) == 1
 def test_the_list_takes_the_same_queries_whatever_the_number_of_semesters(
         client, personas, tree, items, period, django_assert_num_queries):
     login(client, personas["principal_a"])
