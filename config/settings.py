@@ -157,7 +157,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# a sign-in clears the failures of its own account only (units.passwords.forget_own_failures): axes's reset cleared
+# those of the whole address too, so that signing in with one's own account after every four guesses at another's
+# password locked neither
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"

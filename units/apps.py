@@ -13,8 +13,9 @@ class UnitsConfig(AppConfig):
         from .stored_files import delete_with_rows
 
         delete_with_rows()  # a row's files go once its deletion commits, by whatever path it is deleted
-        from .passwords import flag_password_change
+        from .passwords import flag_password_change, forget_own_failures
         from .sessions import stamp_session
 
         user_logged_in.connect(stamp_session, dispatch_uid="units.stamp_session")
         user_logged_in.connect(flag_password_change, dispatch_uid="units.flag_password_change")
+        user_logged_in.connect(forget_own_failures, dispatch_uid="units.forget_own_failures")

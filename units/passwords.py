@@ -71,3 +71,16 @@ class PasswordChangeRequiredMiddleware:
     @staticmethod
     def _allowed(path):
         return path in (reverse("password_change"), reverse("logout")) or path.startswith(settings.STATIC_URL)
+
+
+# ---- sign-in throttling (django-axes) ----
+
+
+def forget_own_failures(sender, request, user, **kwargs):
+    """user_logged_in receiver (connected in UnitsConfig.ready): a sign-in clears the failed attempts recorded for
+    its own account, from any address, and nothing else. Axes's AXES_RESET_ON_SUCCESS also cleared every failure
+    of the address: anyone holding an account signed in with it after every four wrong guesses at another account's
+    password, and neither that account nor the address was ever locked."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=user.get_username()).delete()

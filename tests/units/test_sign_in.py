@@ -91,6 +91,27 @@ def test_one_address_guessing_many_accounts_is_locked_out(client, tree, settings
     assert sign_in(client, "canbo.khac", PASSWORD, address="10.0.0.67").status_code == 302
 
 
+def test_signing_in_with_ones_own_account_does_not_clear_the_guesses_at_another(client, officer, tree, settings):
+    """Axes's reset on success cleared every failure of the address: four guesses, a sign-in with one's own account,
+    four more… and the account guessed at was never locked (16 wrong passwords on the demo server)."""
+    make_user("hieutruong.khac", tree["A-TH1"], "school_staff")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert sign_in(client, "canbo.a", "doan-mat-khau", address="10.0.0.7").status_code == 200
+    assert sign_in(client, "hieutruong.khac", PASSWORD, address="10.0.0.7").status_code == 302
+    client.logout()
+    assert sign_in(client, "canbo.a", "doan-mat-khau", address="10.0.0.7").status_code == 429  # the fifth locks
+    assert sign_in(client, "canbo.a", PASSWORD, address="10.9.9.9").status_code == 429  # the account, anywhere
+
+
+def test_a_sign_in_clears_the_failures_of_its_own_account(client, officer, settings):
+    for _ in range(2):  # a person who mistypes, then gets it right, starts afresh
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            sign_in(client, "canbo.a", "sai-mat-khau")
+        assert sign_in(client, "canbo.a", PASSWORD).status_code == 302
+        client.logout()
+    assert not AccessAttempt.objects.filter(username="canbo.a").exists()
+
+
 def test_the_lock_lifts_after_the_cool_off(client, officer, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, "canbo.a", "sai-mat-khau")
