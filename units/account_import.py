@@ -97,7 +97,7 @@ def build_template(admin):
     units.append(["Mã đơn vị", "Tên đơn vị", "Loại"])
     for cell in office_files.as_text(units[1]):
         cell.font, cell.fill = Font(bold=True), header_fill
-    for unit in access.administered_units(admin).current().order_by("path"):
+    for unit in access.administered_units(admin).not_closed().order_by("path"):
         # every text a user typed (a unit's name) written as text, never as a formula
         units.append([unit.code, unit.name, unit.get_kind_display()])
         office_files.as_text(units[units.max_row])
@@ -190,7 +190,7 @@ def _check_rows(raw, admin):
                        .values_list("username", flat=True)} if usernames else set()
     taken_emails = {e.lower() for e in users.filter(email__in=[t[2] for t in texts.values() if t[2]])
                     .values_list("email", flat=True)} if emails else set()
-    units = {unit.code: unit for unit in access.administered_units(admin).current().select_related("parent")
+    units = {unit.code: unit for unit in access.administered_units(admin).not_closed().select_related("parent")
              .filter(code__in={t[3].upper() for t in texts.values() if t[3]})}
     roles = role_labels()
     seen_usernames, seen_emails = {}, {}

@@ -90,14 +90,16 @@ def role_field():
 
 @unit_scope("tai-khoan")
 def account_units(admin):
-    """The units in which the administrator creates accounts and gives roles."""
-    return access.administered_units(admin).current()
+    """The units in which the administrator creates accounts and gives roles: also one opening later (its
+    principal's account is made before the school year starts)."""
+    return access.administered_units(admin).not_closed()
 
 
 @unit_scope("don-vi-cap-tren")
 def parent_units(admin):
-    """The units a new unit may be added under."""
-    return access.maintained_units(admin).current().exclude(kind=UnitKind.SCHOOL)
+    """The units a new unit may be added under: also one opening later (a new ward's schools are entered before
+    the day it begins)."""
+    return access.maintained_units(admin).not_closed().exclude(kind=UnitKind.SCHOOL)
 
 
 @unit_scope("xa-phuong")

@@ -81,6 +81,11 @@ class UnitQuerySet(models.QuerySet):
     def current(self):
         return self.valid_on(timezone.localdate())
 
+    def not_closed(self):
+        """Units in force today or opening later (a school of the coming school year, a ward of a reform dated
+        ahead): those an administrator prepares, with their accounts and the units below, before they open."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
+
     def in_force_during(self, start, end):
         """Units in force on some day from `start` to `end` (a reporting period): a school opened after it or
         closed before it has nothing to report for it."""

@@ -303,3 +303,29 @@ def test_the_same_role_given_by_two_administrators_at_once_is_refused_not_a_serv
     assert "Tài khoản vừa được giao vai trò này tại đơn vị này (có thể do một quản trị viên khác)." in page_of(response)
     # nothing of this grant kept (the other administrator's row, simulated inside this save, goes with it here)
     assert not AdminEvent.objects.filter(action="role_granted", account=account).exists()
+
+
+def test_a_school_opening_next_school_year_gets_its_principals_account_before_it_opens(
+        client, personas, admins, tree, mailoutbox):
+    """A school added with its opening date ahead: its principal's account is made in August, not on the first
+    day of school; a closed school is still refused."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_unit
+
+    today = timezone.localdate()
+    new = make_unit("A-TH-MOI", "Trường Tiểu học A mới", "school", tree["A"], levels=["th"],
+                    valid_from=today + timedelta(days=30))
+    closed = make_unit("A-TH-CU", "Trường Tiểu học A cũ", "school", tree["A"], levels=["th"],
+                       valid_from=today - timedelta(days=900), valid_to=today - timedelta(days=1))
+    client.force_login(admins["admin_a"])
+    assert "Trường Tiểu học A mới" in page_of(client.get(CREATE))
+    response = client.post(CREATE, {"username": "hieutruong.moi", "full_name": "Phạm Thị Lan", "email": "lan@moi.vn",
+                                    "unit": new.pk, "role": Role.SCHOOL_STAFF, "title": "Hiệu trưởng"})
+    assert response.status_code == 302
+    assert User.objects.get(username="hieutruong.moi").memberships.get().unit == new
+    page = page_of(client.post(CREATE, {"username": "hieutruong.cu", "full_name": "Phạm Văn Cũ", "email": "cu@cu.vn",
+                                        "unit": closed.pk, "role": Role.SCHOOL_STAFF}))
+    assert "Đơn vị không thuộc phạm vi bạn quản trị." in page and not User.objects.filter(username="hieutruong.cu").exists()

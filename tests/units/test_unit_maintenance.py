@@ -463,3 +463,14 @@ def test_a_close_checked_before_another_administrators_change_is_refused(client,
     response = client.post(reverse("units:unit_close", args=[ward_b.pk]), {"valid_to": "31/05/2026", "reason": "NQ"})
     assert "Phường B vừa có đơn vị trực thuộc hoạt động sau ngày đó" in page_of(response)
     assert Unit.objects.get(pk=ward_b.pk).valid_to is None
+
+
+def test_a_ward_opening_later_takes_its_schools_before_it_begins(client, tree, admin_hp):
+    """A reform dated ahead: the new ward is entered first, then its schools under it, before the day it begins."""
+    ahead = timezone.localdate() + timedelta(days=20)
+    ward = make_unit("C", "Phường C mới", "commune", tree["HP"], valid_from=ahead)
+    client.force_login(admin_hp)
+    response = client.post(CREATE, {"parent": ward.pk, "kind": "school", "code": "C-TH1", "name": "Trường Tiểu học C1",
+                                    "levels": ["th"], "valid_from": ahead.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    assert Unit.objects.get(code="C-TH1").parent == ward
