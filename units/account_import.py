@@ -17,6 +17,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
@@ -186,10 +187,11 @@ def _check_rows(raw, admin):
     usernames = {t[0].lower() for t in texts.values() if t[0]}
     emails = {t[2].lower() for t in texts.values() if t[2]}
     users = get_user_model().objects
-    taken_usernames = {u.lower() for u in users.filter(username__in=[t[0] for t in texts.values() if t[0]])
-                       .values_list("username", flat=True)} if usernames else set()
-    taken_emails = {e.lower() for e in users.filter(email__in=[t[2] for t in texts.values() if t[2]])
-                    .values_list("email", flat=True)} if emails else set()
+    # whatever the case (the web form's rule): "HieuTruong.A1" is taken by "hieutruong.a1", "Hoa@A1.vn" by "hoa@a1.vn"
+    taken_usernames = set(users.annotate(key=Lower("username")).filter(key__in=usernames)
+                          .values_list("key", flat=True)) if usernames else set()
+    taken_emails = set(users.annotate(key=Lower("email")).filter(key__in=emails)
+                       .values_list("key", flat=True)) if emails else set()
     units = {unit.code: unit for unit in access.administered_units(admin).not_closed().select_related("parent")
              .filter(code__in={t[3].upper() for t in texts.values() if t[3]})}
     roles = role_labels()

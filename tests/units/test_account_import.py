@@ -201,3 +201,16 @@ def test_an_account_of_the_list_created_meanwhile_by_someone_else_creates_none(c
         response.content.decode())
     assert not User.objects.filter(username__in=["hieutruong.a1", "hieutruong.a2"]).exists()
     assert mailoutbox == []
+
+
+def test_a_login_or_address_taken_in_another_case_is_named_on_its_cell(client, tree, admin_a, mailoutbox):
+    """The list's "HieuTruong.A1" is the existing "hieutruong.a1" (the web form refuses it so): the cell says so,
+    not a refusal of the whole file as if someone had just created it, and nothing is created."""
+    make_user("hieutruong.a1", tree["A-TH1"], Role.SCHOOL_STAFF)
+    User.objects.filter(username="hieutruong.a1").update(email="Binh@A2.edu.vn")
+    rows = [["HieuTruong.A1", *GOOD[0][1:]], GOOD[1], GOOD[2]]
+    client.force_login(admin_a)
+    response = client.post(IMPORT, {"file": workbook_of(rows)})
+    assert errors_of(response) == ["Tài khoản!A2: Tên đăng nhập “HieuTruong.A1” đã có người dùng.",
+                                   "Tài khoản!C3: Địa chỉ binh@a2.edu.vn đã thuộc một tài khoản khác."]
+    assert not User.objects.filter(username__in=["hieutruong.a2", "lanhdao.a"]).exists() and mailoutbox == []
