@@ -4,13 +4,15 @@ English only (no translation). Every app's forms use this one rule (units sits b
 They refuse as well the other control characters that no XML document may hold (U+0001…U+0008, U+000E…U+001F,
 U+FFFE, U+FFFF): a text typed here goes into the Word, Excel and PDF reports, and a single one of them made the
 Word report fail to be written (the finalised report, the build). A vertical tab or a form feed is the line break
-Word puts on the clipboard (Shift+Enter, a page break): it is kept as a line break.
+Word puts on the clipboard (Shift+Enter, a page break): it is kept as a line break in a text of several lines, as a
+space in a one-line input (which browsers keep free of line feeds).
 """
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms import Textarea
 
 NUL_REFUSAL = "Nội dung có ký tự không hợp lệ (ký tự NUL); hãy gõ lại."
 CONTROL_REFUSAL = "Nội dung có ký tự điều khiển không hợp lệ (mã U+{:04X}); hãy gõ lại."
@@ -21,9 +23,9 @@ CONTROL_CHARACTERS = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 NUL_AND_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def with_line_breaks(text):
-    """The text with Word's vertical tabs and form feeds as line feeds."""
-    return LINE_BREAKS.sub("\n", text)
+def with_line_breaks(text, into="\n"):
+    """The text with Word's vertical tabs and form feeds as line feeds (or as `into`)."""
+    return LINE_BREAKS.sub(into, text)
 
 
 def xml_text(text):
@@ -58,4 +60,8 @@ class NulRefusedInVietnamese:
 
     def to_python(self, value):
         value = super().to_python(value)
-        return with_line_breaks(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        # a line break only where the input has lines: a one-line text (a unit's name, a title) never holds one,
+        # since it goes into e-mail subjects, where a line break is refused
+        return with_line_breaks(value, "\n" if isinstance(self.widget, Textarea) else " ")
