@@ -80,6 +80,9 @@ def send_mails(mails, on_failure=None):
     """Send ``mails`` (send_mass_mail's tuples): the number sent, or None when the mail server refused or did
     not answer within MAIL_TIMEOUT_SECONDS (logged, ``on_failure`` called) — a failure the caller tells the user
     about, never a 500 nor a request left waiting."""
+    # a subject on one line: one built from a name stored with a line break (through the admin, an older form) was
+    # refused by Django (BadHeaderError), a server error for the reminder, and the others' mails were not sent
+    mails = [(" ".join(subject.split()), body, sender, to) for subject, body, sender, to in mails]
     try:
         connection = get_connection(timeout=settings.EMAIL_TIMEOUT or MAIL_TIMEOUT_SECONDS)
         return send_mass_mail(mails, fail_silently=False, connection=connection)

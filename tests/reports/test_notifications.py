@@ -328,3 +328,13 @@ def test_the_deadline_notice_skips_units_closed_or_merged_before_the_period_ends
     with django_capture_on_commit_callbacks(execute=True):
         assert notifications.send_deadline_notifications() == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["officer_a@example.vn", "principal_a@example.vn"]
+
+
+def test_a_subject_built_from_a_name_with_a_line_break_is_sent_on_one_line(mailoutbox):
+    """A name stored with a line break (through the admin, or by a form before they kept it out) went into the
+    subject, which Django refuses (BadHeaderError): the reminder page answered a server error, and a notification
+    stayed marked as e-mailed while no mail had left."""
+    mails = [("Nhắc nộp báo cáo Học kỳ I\n2025-2026", "Nội dung", None, ["ht.a1@truong.edu.vn"]),
+             ("Nhận báo cáo của UBND phường A", "Nội dung", None, ["canbo@phuonga.gov.vn"])]
+    assert notifications.send_mails(mails) == 2
+    assert [m.subject for m in mailoutbox] == ["Nhắc nộp báo cáo Học kỳ I 2025-2026", "Nhận báo cáo của UBND phường A"]
