@@ -65,7 +65,9 @@
     var chosen = form.querySelector("input[type=radio][data-confirm]:checked");
     var question = (button && button.dataset.confirm) || (chosen && chosen.dataset.confirm) || form.dataset.confirm;
     var losing = !form.hasAttribute("hx-post") && unsavedElsewhere(form);
-    if (losing && !window.confirm(losing.hasAttribute("hx-post") ? UNSAVED_ROW : UNSAVED)) { event.preventDefault(); return; }
+    var unsavedQuestion = losing && (losing.getAttribute("data-guard-unsaved") ||
+      (losing.hasAttribute("hx-post") ? UNSAVED_ROW : UNSAVED));  // a form may say in its own words what it holds
+    if (losing && !window.confirm(unsavedQuestion)) { event.preventDefault(); return; }
     if (question && !window.confirm(question)) { event.preventDefault(); return; }
     // leaving the page on purpose: no second question (a row saved by htmx leaves nothing)
     if ((losing || form.hasAttribute("data-guard-unsaved")) && !form.hasAttribute("hx-post")) {
@@ -155,7 +157,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved") ||
-        form.hasAttribute("hx-post")) { return; }  // a row saved by htmx: the page stays, with what was typed
+        form.hasAttribute("hx-post") || !form.elements.version) { return; }  // a row saved by htmx: the page stays;
+    // without a version, a save that went through could not be told from one that did not
     var fields = {};
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && !field.disabled && /^(text|textarea|select-one|number|search|tel)$/.test(field.type)) {
@@ -172,7 +175,7 @@
       kept = JSON.parse(window.sessionStorage.getItem(keptKey(form)) || "null");
       window.sessionStorage.removeItem(keptKey(form));
     } catch (ignored) { return; }
-    if (!kept || !kept.fields || kept.version !== version(form)) { return; }
+    if (!kept || !kept.fields || !form.elements.version || kept.version !== version(form)) { return; }
     var restored = 0;
     Object.keys(kept.fields).forEach(function (name) {
       var field = form.elements[name];
