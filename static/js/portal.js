@@ -154,6 +154,14 @@
   var KEPT = "nq71-kept:";
   function keptKey(form) { return KEPT + (form.getAttribute("action") || window.location.pathname); }
   function version(form) { return form.elements.version ? form.elements.version.value : ""; }
+  document.addEventListener("submit", function (event) {  // signing out forgets what this tab kept
+    if (event.defaultPrevented || !event.target.hasAttribute || !event.target.hasAttribute("data-sign-out")) { return; }
+    try {
+      Object.keys(window.sessionStorage).forEach(function (key) {
+        if (key.indexOf(KEPT) === 0) { window.sessionStorage.removeItem(key); }
+      });
+    } catch (ignored) { /* storage refused: nothing was kept */ }
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved") ||

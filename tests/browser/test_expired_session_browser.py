@@ -8,6 +8,7 @@ from django.core.management import call_command
 from reports.models import SchoolReport
 from targets.models import ProgressValue, Target
 from tests.browser.conftest import sign_in
+from tests.browser.test_completeness_browser import log_in
 from tests.browser.test_phone_and_keyboard_browser import open_period, wait_until
 from units.models import Unit
 
@@ -97,3 +98,14 @@ def test_a_school_report_typed_when_the_session_ended_is_put_back_after_signing_
     page.reload()
     assert page.query_selector("#kept-restored") is None  # put back once, not on every visit
     context.close()
+
+
+def test_signing_out_forgets_the_figures_a_tab_kept(live_server, page, tree, personas):
+    # kept for a save an ended session lost; the next person to sign in on this phone must not find them put back
+    log_in(page, live_server.url, "principal_a")
+    page.evaluate("""() => { sessionStorage.setItem("nq71-kept:/bao-cao/truong/1/ky/1/", '{"version": "1", "fields": {}}');
+                            sessionStorage.setItem("khac", "giu nguyen"); }""")
+    with page.expect_navigation():
+        page.click("form[data-sign-out] button[type=submit]", force=True)  # the phone menu may be folded
+    left = page.evaluate("Object.keys(sessionStorage)")
+    assert "khac" in left and not [key for key in left if key.startswith("nq71-kept:")]
