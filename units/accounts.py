@@ -3,6 +3,7 @@ AdminEvent (who, when, what). Access is checked by the views (units/access.py) b
 
 import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -188,3 +190,26 @@ def send_password_link(*, account, by):
 def clear_password_change(user):
     """The user has chosen a password: no more forced change."""
     AccountProfile.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+RESET_MAILS = 3  # "Quên mật khẩu" mails an account receives within RESET_MAIL_WINDOW
+RESET_MAIL_WINDOW = timedelta(hours=1)
+
+
+@transaction.atomic
+def reset_mail_allowed(user):
+    """Whether one more "Quên mật khẩu" mail may go to `user`, recorded if so (AdminEvent RESET_MAIL_SENT, in the
+    account's log). Anyone may ask for one without signing in, for any address: unbounded, a script filled an
+    account's mailbox with links and had the portal's mail server taken for a sender of spam. Counted in the
+    database, so that the limit holds across the web server's processes and their restarts (a per-process cache
+    allowed three a worker, afresh after each restart); the account's row is locked so that two requests at once
+    are counted one after the other. Refused, the page answers the same as ever and nothing is sent."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    sent = AdminEvent.objects.filter(account=user, action=AdminEvent.Action.RESET_MAIL_SENT,
+                                     at__gte=timezone.now() - RESET_MAIL_WINDOW).count()
+    if sent >= RESET_MAILS:
+        logger.warning("Password reset mail to user %s not sent: %s already sent within the hour", user.pk, sent)
+        return False
+    AdminEvent.objects.create(action=AdminEvent.Action.RESET_MAIL_SENT, account=user,
+                              detail="Yêu cầu từ trang “Quên mật khẩu”")
+    return True

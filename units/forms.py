@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm, UsernameField
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
@@ -16,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access, account_import
+from .accounts import reset_mail_allowed
 from .links import absolute_url
 from .maintenance import open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
@@ -426,28 +426,6 @@ class SchoolMergeForm(UnitMergeForm):
 # ---- password reset ("Quên mật khẩu") ----
 
 
-RESET_MAILS = 3  # "Quên mật khẩu" mails an account receives within RESET_MAIL_WINDOW
-RESET_MAIL_WINDOW = 60 * 60  # seconds
-
-
-def reset_mail_allowed(user):
-    """Whether one more "Quên mật khẩu" mail may go to `user` (counted per account in the cache, for an hour from
-    the first). Anyone may ask for one without signing in, for any address: unbounded, a script filled an
-    account's mailbox with links, and had the portal's mail server taken for a sender of spam. Refused, the page
-    answers the same as ever (it never tells whether the address has an account) and nothing is sent."""
-    key = f"nq71:password-reset-mails:{user.pk}"
-    cache.add(key, 0, RESET_MAIL_WINDOW)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # the hour ran out between the two calls
-        cache.set(key, sent := 1, RESET_MAIL_WINDOW)
-    if sent > RESET_MAILS:
-        logger.warning("Password reset mail to user %s not sent: %s already sent within the hour", user.pk,
-                       RESET_MAILS)
-        return False
-    return True
-
-
 class PortalPasswordResetForm(PasswordResetForm):
     """Django's reset form, with an absolute link from settings.PORTAL_URL (not the request's host) and open
     also to an account whose owner has not yet chosen a password (its set-password e-mail expired)."""
@@ -456,7 +434,7 @@ class PortalPasswordResetForm(PasswordResetForm):
                                  widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def get_users(self, email):
-        """The active accounts of the address, but those sent RESET_MAILS mails within the hour already."""
+        """The active accounts of the address, but those sent accounts.RESET_MAILS mails within the hour."""
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.email.lower() == email.lower() and reset_mail_allowed(user))
 

@@ -399,6 +399,7 @@ class AdminEvent(models.Model):
         UNIT_RENAMED = "unit_renamed", "Đổi tên đơn vị"
         UNIT_CLOSED = "unit_closed", "Ngừng hoạt động đơn vị"
         UNIT_MERGED = "unit_merged", "Sáp nhập đơn vị"
+        RESET_MAIL_SENT = "reset_mail_sent", "Gửi thư quên mật khẩu"
 
     action = models.CharField("thao tác", max_length=32, choices=Action.choices)
     account = models.ForeignKey(

@@ -276,6 +276,22 @@ def test_the_same_login_saved_at_the_same_moment_is_refused_not_a_server_error(t
     assert not Membership.objects.filter(user__username="canbo.moi").exists()
 
 
+def test_the_same_login_in_another_case_saved_at_the_same_moment_is_refused(tree, admins, monkeypatch):
+    """Two administrators saving "HieuTruong.A2" and "hieutruong.a2" at once both pass the check: the database keeps
+    one login whatever its case (units migration 0006), and the second is refused in Vietnamese."""
+    from django.core.exceptions import ValidationError
+
+    from units import accounts
+
+    User.objects.create(username="HieuTruong.A2")
+    monkeypatch.setattr(accounts, "_check_still_free", lambda username, email: None)  # the first not yet visible
+    with pytest.raises(ValidationError, match="vừa được tạo cho một tài khoản khác"):
+        accounts.create_account(username="hieutruong.a2", full_name="Lê Văn A", email="", unit=tree["A"],
+                                role=Role.OFFICER, by=admins["admin_a"], password="Tam@2026-xyz")
+    assert list(User.objects.filter(username__iexact="hieutruong.a2").values_list("username", flat=True)) == [
+        "HieuTruong.A2"]
+
+
 def test_the_same_role_given_by_two_administrators_at_once_is_refused_not_a_server_error(
         client, personas, admins, tree, monkeypatch):
     """Both forms found no such role; the second save meets the first's row under the unique key: told in
