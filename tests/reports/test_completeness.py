@@ -311,5 +311,9 @@ def test_a_school_merged_during_the_semester_is_not_expected_to_report_for_it(cl
     page = client.get(COMPLETENESS, {"unit": tree["A"].pk, "period": period.pk}).content.decode()
     assert tree["A-THCS"].name not in page.split('id="completeness"')[-1]
 
+    draft = report(tree["A-THCS"], period, ReportStatus.DRAFT)  # opened, never sent: not in, still not expected
+    assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"]]
+    assert queries.reporting_rate(tree["A"], period).percent == 100
+    draft.delete()
     report(tree["A-THCS"], period, ReportStatus.APPROVED)  # sent before the merge: its figures count, so it is listed
     assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"], tree["A-THCS"]]
