@@ -255,7 +255,11 @@ def consolidation_cover(*, unit, document, period, sent_codes, preview=False, re
     report_date = report_date or timezone.localdate()
     level = consolidated_level(unit) or CONSOLIDATED_LEVELS[UnitKind.PROVINCE]
     own = own_plan(unit, document)
-    below = list(unit.children.current().filter(kind=level.kind).order_by("name"))
+    # the units below in force at the period's end (today while it runs), and any that sent: a ward merged since
+    # still shows what it sent, one created since is not missing for a period before it existed (as the inbox)
+    children = unit.children.filter(kind=level.kind)
+    in_force = children.valid_on(min(period.end, timezone.localdate()))
+    below = list((in_force | children.filter(code__in=list(sent_codes))).distinct().order_by("name"))
     subject = f"Tổng hợp kết quả thực hiện {_plan_named(own)} của các {level.plural}, {period.name}"
     _leader_name, position = _leader(unit)
     return ReportCover(

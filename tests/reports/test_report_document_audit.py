@@ -28,7 +28,7 @@ from reports.report_xlsx import MAX_LINES, TEXT_SHEET, write_consolidated_xlsx, 
 from targets.fields import format_percent
 from targets.models import ProgressValue
 from targets.queries import plan_statuses, subtree_roots
-from tests.factories import make_document, make_indicator, make_period, make_target
+from tests.factories import make_document, make_indicator, make_period, make_target, make_unit
 from tests.reports.test_outgoing import finalise, send
 from tests.reports.test_report_files import find_row, make_content, pdf_text, province
 
@@ -301,3 +301,19 @@ def test_a_bare_title_keeps_the_consolidated_workbook_as_it_was():
     sheet = load_workbook(io.BytesIO(write_consolidated_xlsx(province(), "Tổng hợp")))["Tổng hợp"]
     assert sheet["A1"].value == "Tổng hợp" and sheet["A2"].value == "Mã đơn vị" and sheet.freeze_panes == "A3"
 
+
+
+def test_the_consolidation_s_cover_counts_the_wards_of_its_period_not_today_s(tree):
+    """For a past semester: a ward merged since still shows that it sent, one created since is not missing, one
+    closed before the semester ended is not expected (as the Sở's inbox)."""
+    from units.models import Unit
+
+    period = make_period()  # 05/09/2025 – 15/01/2026
+    city = make_document(tree["HP"], "200/KH-UBND", "Kế hoạch thực hiện Nghị quyết 71 của thành phố")
+    Unit.objects.filter(pk=tree["A"].pk).update(valid_to=date(2026, 3, 1))  # merged after the semester
+    make_unit("C", "Phường C", "commune", tree["HP"], valid_from=date(2026, 7, 1))  # created since
+    make_unit("D", "Phường D", "commune", tree["HP"], valid_from=date(2025, 7, 1), valid_to=date(2025, 12, 1))
+    cover = consolidation_cover(unit=tree["HP"], document=city, period=period, sent_codes={"A"})
+    assert (cover.sent, cover.missing, cover.communes) == (["Phường A"], ["Phường B"], 2)
+    sent_anyway = consolidation_cover(unit=tree["HP"], document=city, period=period, sent_codes={"A", "D"})
+    assert (sent_anyway.sent, sent_anyway.missing) == (["Phường A", "Phường D"], ["Phường B"])
