@@ -14,12 +14,15 @@ gives per target the aggregate, the communes by status and those behind, not the
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from plans.models import TaskStatus
 from targets.fields import format_percent
@@ -65,7 +68,8 @@ def write_report_pdf(content) -> bytes:
         "projection": _projection(content.projections),
         **_own_sections(content),
     }
-    return HTML(string=render_to_string(TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=render_to_string(TEMPLATE, context), base_url=str(settings.BASE_DIR),
+                url_fetcher=FontsOnly()).write_pdf()
 
 
 def write_consolidated_pdf(contents, title) -> bytes:
@@ -96,18 +100,44 @@ def write_consolidated_pdf(contents, title) -> bytes:
         "groups": _consolidated_groups(contents, [key for key, _label in labels]),
         "status_labels": labels,
     }
-    return HTML(string=render_to_string(CONSOLIDATED_TEMPLATE, context), base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=render_to_string(CONSOLIDATED_TEMPLATE, context), base_url=str(settings.BASE_DIR),
+                url_fetcher=FontsOnly()).write_pdf()
+
+
+class FontsOnly(URLFetcher):
+    """What a report's PDF may read besides its own HTML: the bundled font files and data: URLs, nothing else. The
+    text of a report is the users' (plan titles, schools' narratives) and escaped; should any of it ever reach the
+    HTML as markup, WeasyPrint's default fetcher would read any file of the server (file://) or any address its
+    network reaches (http://, the internal services' included). Refused, a resource is left out with a warning."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.lower().startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if path not in _font_paths():
+                raise ValueError(f"not a file a report may read: {url}")
+        return super().fetch(url, headers)
+
+
+def _font_paths():
+    return {path for path, _weight, _style in _font_files()}
 
 
 def font_faces():
     """The bundled serif as @font-face sources: absolute file:// URLs that WeasyPrint reads directly."""
-    faces = []
+    return [{"url": path.as_uri(), "weight": weight, "style": style} for path, weight, style in _font_files()]
+
+
+def _font_files():
+    files = []
     for name, weight, style in FONT_FILES:
         path = finders.find(f"{FONT_DIR}/{name}")
         if path is None:
             raise FileNotFoundError(f"static/{FONT_DIR}/{name} is missing: the PDF reports need their font")
-        faces.append({"url": Path(path).resolve().as_uri(), "weight": weight, "style": style})
-    return faces
+        files.append((Path(path).resolve(), weight, style))
+    return files
 
 
 def status_bar_svg(counts, order, *, height_mm=6):
