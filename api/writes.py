@@ -1,6 +1,8 @@
 """What the API's writes share: the JSON body turned into the data of the pages' forms, the forms' errors as JSON,
 the refusals (stale, locked), the bulk write of many values, and the request bodies as the schema shows them."""
 
+from decimal import Decimal
+
 from django import forms
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
@@ -40,6 +42,11 @@ def _text(value, name="value"):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (float, Decimal)):
+        # a JSON number's point is a decimal point: 1.318 is one and a bit, never the page's "1.318" (1,318). A
+        # trailing zero keeps the forms from reading three decimals as a group of thousands ("1.3180").
+        text = format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+        return f"{text}0" if "." in text else text
     return str(value)
 
 
