@@ -164,9 +164,10 @@
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-guard-unsaved") ||
-        form.hasAttribute("hx-post") || !form.elements.version) { return; }  // a row saved by htmx: the page stays;
-    // without a version, a save that went through could not be told from one that did not
+    // only a form that asks for it (data-keep-sent, the school's report), with the version its save moves on: without
+    // one, a save that went through could not be told from one that did not
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-keep-sent") ||
+        !form.elements.version) { return; }
     var fields = {};
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && !field.disabled && /^(text|textarea|select-one|number|search|tel)$/.test(field.type)) {
@@ -305,7 +306,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     labelScrollingFrames(document);
-    document.querySelectorAll("form[data-guard-unsaved]").forEach(putBackKept);
+    document.querySelectorAll("form[data-keep-sent]").forEach(putBackKept);
     document.querySelectorAll("form").forEach(countMissing);
   });
 })();
