@@ -16,6 +16,7 @@ revealed), one in scope that the role may not act on is a 403.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Membership, Role, Unit, UnitKind
 
@@ -96,8 +97,11 @@ def officer_units(user):
 
 def changes_some_unit(user):
     """Whether `write_condition` lets the user change the data of any unit at all (an officer, a school's staff, an
-    administrator): the pages offer what only such a writer does (importing a plan) to them alone."""
-    return is_system_admin(user) or any(m.role in (Role.OFFICER, Role.SCHOOL_STAFF) for m in _memberships(user))
+    administrator) in force today: the pages offer what only such a writer does (importing a plan, for a unit in
+    force) to them alone. The staff of a school merged or closed keep their role for its history, not the button."""
+    today = timezone.localdate()
+    return is_system_admin(user) or any(m.role in (Role.OFFICER, Role.SCHOOL_STAFF)
+                                        and m.unit.is_in_force_during(today, today) for m in _memberships(user))
 
 
 def visible_units(user):

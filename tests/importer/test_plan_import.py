@@ -3,7 +3,7 @@
 import io
 import random
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -486,6 +486,17 @@ def test_the_plan_list_offers_the_import_only_to_whom_it_opens(client, personas,
     page = client.get(reverse("plans:plan_list")).content.decode()
     assert ("Nhập kế hoạch từ tệp" in page) is offered
     assert client.get(reverse("importer:plan_import_upload")).status_code == (200 if offered else 403)
+
+
+def test_the_staff_of_a_school_merged_away_are_not_offered_the_import_the_page_refuses(client, personas, tree):
+    from django.utils import timezone
+
+    from units.models import Unit
+
+    Unit.objects.filter(pk=tree["A-TH1"].pk).update(valid_to=timezone.localdate() - timedelta(days=1))
+    client.force_login(personas["principal_a"])
+    assert "Nhập kế hoạch từ tệp" not in client.get(reverse("plans:plan_list")).content.decode()
+    assert client.get(reverse("importer:plan_import_upload")).status_code == 403
 
 
 # ---- query counts ---------------------------------------------------------------------------------
