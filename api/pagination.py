@@ -1,5 +1,10 @@
+from django import forms
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from units import access
 
 
 class PagePagination(PageNumberPagination):
@@ -29,3 +34,44 @@ class PagePagination(PageNumberPagination):
                 "results": {**schema, "description": "Các dòng của trang này."},
             },
         }
+
+
+class KeysetPagination(PagePagination):
+    """A list ordered by id, paged by the last id read (`after`) unless the client asks for a page by number: a row
+    deleted or added while a client pages through (a school's figures are written again on each approval) moves
+    every later row by one page position, so numbered pages would skip or repeat rows; the `next` link here names
+    the last row read and goes on from it. `previous` is empty when paging by `after` (go back to the first page)."""
+
+    after_query_param = "after"
+    after_query_description = ("Chỉ lấy các dòng có mã số (id) lớn hơn số này: liên kết next dùng tham số này để "
+                               "không dòng nào bị bỏ sót hay lặp lại khi số liệu thay đổi giữa hai trang.")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if self.page_query_param in request.query_params:
+            self.after = None
+            return super().paginate_queryset(queryset, request, view)
+        assert list(queryset.query.order_by) == ["pk"], "keyset pages need a list ordered by id alone"
+        form = forms.Form(request.query_params)
+        form.fields[self.after_query_param] = forms.IntegerField(required=False, min_value=0, max_value=access.MAX_ID)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        self.request, self.after = request, form.cleaned_data[self.after_query_param] or 0
+        size = self.get_page_size(request)
+        self.count = queryset.count()
+        rows = list(queryset.filter(pk__gt=self.after)[:size + 1])
+        self.more = len(rows) > size
+        self.rows = rows[:size]
+        return self.rows
+
+    def get_paginated_response(self, data):
+        if self.after is None:
+            return super().get_paginated_response(data)
+        url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        following = replace_query_param(url, self.after_query_param, self.rows[-1].pk) if self.more else None
+        return Response({"count": self.count, "next": following, "previous": None, "results": data})
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.after_query_param, "required": False, "in": "query",
+            "description": self.after_query_description,
+            "schema": {"type": "integer", "minimum": 0, "maximum": access.MAX_ID}}]

@@ -46,6 +46,7 @@ from units.models import Unit, UnitKind, UnitSuccession
 from . import exchange, serializers
 from .filters import ID, Filters, choice_field, choice_parameter, id_field, parameters
 from .models import ApiWrite
+from .pagination import KeysetPagination
 from .renderers import CSVRenderer
 
 
@@ -263,6 +264,7 @@ def _values(user):
                 OpenApiParameter("target", ID, description="Mã số (id) của chỉ tiêu.")]))
 class ValueList(ListView):
     serializer_class = serializers.ValueSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, indicator=forms.CharField(required=False, max_length=64),

@@ -41,3 +41,43 @@ def test_a_bulk_row_with_a_json_number_of_three_decimals_saves_nothing(world, pe
     assert response.status_code == 400, response.json()
     assert response.json()["rows"] == [{"row": 0, "errors": {"value": ["Phải là số nguyên, không có phần thập phân."]}}]
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == Decimal(4)
+
+
+# --- paging ----------------------------------------------------------------------------------------------------
+
+
+def _follow(client, url, params=None):
+    """Every page of a list by its next links: (ids in order, the first page's body)."""
+    ids, body = [], client.get(url, params).json()
+    first = body
+    while True:
+        ids += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            return ids, first
+        body = client.get(body["next"]).json()
+
+
+def test_paging_through_values_loses_no_row_when_figures_are_written_again_between_pages(world, period, api_as):
+    client = api_as("reviewer")
+    everything = [row["id"] for row in client.get("/api/v1/values/", {"page_size": 1000}).json()["results"]]
+    assert len(everything) == 4
+    first = client.get("/api/v1/values/", {"page_size": 2}).json()
+    assert [row["id"] for row in first["results"]] == everything[:2] and first["count"] == 4
+    # a school's report approved again: its figure is deleted and written anew (reports.actions.write_report_values)
+    old = ProgressValue.objects.get(pk=everything[0])
+    old.delete()
+    old.pk = None
+    old.save()
+    second = client.get(first["next"]).json()
+    assert [row["id"] for row in second["results"]] == everything[2:4]
+    last = client.get(second["next"]).json()
+    assert [row["id"] for row in last["results"]] == [old.pk] and last["next"] is None
+
+
+def test_pages_by_number_still_answer_and_a_bad_after_is_refused_in_vietnamese(world, api_as):
+    client = api_as("reviewer")
+    ids, _ = _follow(client, "/api/v1/values/", {"page_size": 3})
+    numbered = client.get("/api/v1/values/", {"page_size": 3, "page": 2}).json()
+    assert [row["id"] for row in numbered["results"]] == ids[3:] and numbered["previous"] is not None
+    refused = client.get("/api/v1/values/", {"after": "abc"})
+    assert refused.status_code == 400 and refused.json() == {"after": ["Nhập một số tổng thể."]}
