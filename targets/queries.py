@@ -267,7 +267,8 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     `pairs`: [(unit, targets)], a unit with the targets it is judged on (the communes of a consolidation,
     each on its own plan). A fixed number of queries whatever the targets, units and pairs: the
     horizons and named units of the targets (unless prefetched), the entries, the lineage (unless
-    `roots` is given), one grouped roll-up, and one for targets about named units.
+    `roots` is given), one grouped roll-up, one for targets about named units, and, for a horizon with a floor
+    across units judged where it was issued, the units directly below with their lineage and roll-up.
 
     - A period's figure is what the target's unit entered for it, else what its subtree (and that of
       its predecessors) adds up to, by the per-unit rule (`rolled_figure`). A target about named units
@@ -300,6 +301,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     # what does not depend on the unit: the horizon worked towards, where a baseline's path starts
     plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
+    lows = _lowest_below(pairs, plans, named, period, asked)
     rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
     result = {}
     now_id, as_of = period.id, period.end
@@ -339,12 +341,43 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
             judged = latest_complete(known)
             figure = judged[1] if judged else None
             evaluation = evaluate(target, horizon, figure.value if figure else None, as_of=as_of,
-                                  baseline=baseline, start=start, achieved=entry.achieved if entry else None)
+                                  baseline=baseline, start=start, achieved=entry.achieved if entry else None,
+                                  lowest_below=lows.get((unit_id, indicator_id, judged[0].id)) if lows and judged
+                                  else None)
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
                 entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None,
                 outside=bool(named_units) and not within)
     return result
+
+
+def _lowest_below(pairs, plans, named, period, asked):
+    """{(unit id, indicator id, period id): the lowest figure of the units directly below the unit (in force at the
+    period's end, with their predecessors' values)} for the targets judged at the unit that issued them whose
+    horizon sets a floor across those units ("ít nhất 85% …, không có tỉnh nào dưới 60%"): the lineage and one
+    grouped roll-up of the units below; no query without such a target."""
+    wanted = {}
+    for unit, targets in pairs:
+        for target in targets:
+            horizon = plans[target.id][0]
+            if (horizon is not None and horizon.floor_value is not None and not named[target.id]
+                    and target.document.issuer_id == unit.pk):
+                wanted.setdefault(unit.pk, {})[target.indicator_id] = target.indicator
+    if not wanted:
+        return {}
+    below = list(Unit.objects.filter(parent_id__in=wanted).valid_on(period.end).with_lineage_mark())
+    indicators = {pk: indicator for each in wanted.values() for pk, indicator in each.items()}
+    rows = _subtree_rows(indicators.values(), below, asked, subtree_roots(below))
+    parent_of = {unit.pk: unit.parent_id for unit in below}
+    lows = {}
+    for (unit_id, indicator_id, period_id), parts in rows.items():
+        if indicator_id not in wanted[parent_of[unit_id]]:
+            continue
+        figure = rolled_figure(indicators[indicator_id], False, parts)
+        key = (parent_of[unit_id], indicator_id, period_id)
+        if figure is not None and (key not in lows or figure.value < lows[key]):
+            lows[key] = figure.value
+    return lows
 
 
 def latest_complete(known):

@@ -13,9 +13,13 @@ is at the horizon value. The statuses:
 - chậm (behind): further behind, or the deadline has passed without meeting the goal;
   (on the deadline day itself a target is still judged on its path, as a milestone is);
 - chưa có số liệu (no data): nothing reported.
+
+A horizon with a floor across units ("ít nhất 85% …, không có tỉnh nào dưới 60%") is met only when, besides the
+figure, the lowest of the units directly below is at or above the floor: short of it, at risk until the deadline,
+behind after it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -66,13 +70,25 @@ def path_start(target, default_year):
     return date(year, 12, 31) if target.baseline_year else date(year, 1, 1)
 
 
-def evaluate(target, horizon, value, *, as_of, baseline=None, start=None, achieved=None):
+def evaluate(target, horizon, value, *, as_of, baseline=None, start=None, achieved=None, lowest_below=None):
     """Evaluate one target at one date.
 
     value: the latest figure (a rate in percent, a count, an index, a level; 1/0 for a milestone);
     baseline: the figure the path starts from (the target's baseline, else the earliest known one);
-    start: the date of that baseline; achieved: for milestones, whether it was reached.
+    start: the date of that baseline; achieved: for milestones, whether it was reached; lowest_below: the
+    lowest figure of the units directly below, for a horizon with a floor across them.
     """
+    evaluation = _evaluate(target, horizon, value, as_of=as_of, baseline=baseline, start=start, achieved=achieved)
+    if lowest_below is None or evaluation.status != Status.MET or horizon.floor_value is None:
+        return evaluation
+    if lowest_below >= horizon.floor_value:
+        return evaluation
+    # the whole is reached but a unit below is under the floor ("không có tỉnh nào dưới 60%"): not met yet
+    late = horizon.deadline is not None and as_of > horizon.deadline
+    return replace(evaluation, status=Status.BEHIND if late else Status.AT_RISK)
+
+
+def _evaluate(target, horizon, value, *, as_of, baseline, start, achieved):
     if horizon is None:
         return Evaluation(Status.NO_DATA, value, None)
     goal = horizon.value
