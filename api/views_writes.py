@@ -85,6 +85,8 @@ class TargetValueView(ConditionalMixin, APIView):
 
     def _save(self, request, target, period):
         body = writes.body_object(request.data)
+        if unknown := writes.unknown_fields(body, writes.value_fields()):
+            return Response(unknown, status=400)
         form = ProgressForm(writes.progress_form_data(body), target=target, period=period)
         if not form.is_valid():
             return Response(writes.form_errors(form), status=400)
@@ -147,6 +149,8 @@ class SchoolReportSaveView(APIView):
 
     def _save(self, request, school, period):
         body = writes.body_object(request.data)
+        if unknown := writes.unknown_fields(body, writes.report_fields(*writes.REPORT_FIELDS)):
+            return Response(unknown, status=400)
         items = report_actions.applicable_items(school)
         data, unknown = writes.school_report_form_data(body, items)
         if unknown:
@@ -181,6 +185,8 @@ class SchoolReportSubmitView(APIView):
 
     def _submit(self, request, school, period):
         body = writes.body_object(request.data)
+        if unknown := writes.unknown_fields(body, writes.report_fields("version")):
+            return Response(unknown, status=400)
         form = writes.VersionForm(writes.plain_data(body, ["version"]))
         if not form.is_valid():
             return Response(writes.form_errors(form), status=400)

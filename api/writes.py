@@ -27,6 +27,31 @@ PROGRESS_FIELDS = ("numerator", "denominator", "value", "achieved", "status", "n
 STALE = "Số liệu vừa được người khác cập nhật: không có gì được lưu. Hãy xem bản hiện tại rồi gửi lại với version mới."
 
 
+UNKNOWN = "Yêu cầu này không có trường này (có thể viết sai tên): không có gì được lưu."
+REPORT_FIELDS = ("version", "entries", "highlights", "difficulties", "proposals")
+
+
+def unknown_fields(body, known):
+    """{name: [message]} for each field of a JSON body the write does not take: a misspelt "notes" would be dropped
+    without a word, and a misspelt "highlight" would save the report's highlights empty. The fields of the answer
+    the client read (and may send back as it was) are taken, and ignored as on the page."""
+    return {name: [UNKNOWN] for name in sorted(set(body) - set(known))}
+
+
+def value_fields():
+    """The fields a value's write takes: its own, and those of the value as the API shows it."""
+    from .serializers import ValueDetailSerializer
+
+    return {*PROGRESS_FIELDS, *ValueDetailSerializer.Meta.fields}
+
+
+def report_fields(*names):
+    """The fields a school report's write takes: `names`, and those of the report as the API shows it."""
+    from .serializers import SchoolReportDetailSerializer
+
+    return {*names, *SchoolReportDetailSerializer.Meta.fields}
+
+
 def body_object(data):
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": ["Nội dung gửi lên phải là một đối tượng JSON."]})
@@ -128,6 +153,7 @@ def save_bulk(request, *, limit):
     if len(rows) > limit:
         raise ValidationError({"rows": [f"Tối đa {limit} dòng mỗi lần (đã gửi {len(rows)})."]})
     user = request.user
+    known = {*value_fields(), "target", "period"}
     target_ids = {_id(row.get("target")) for row in rows if isinstance(row, dict)} - {None}
     period_ids = {_id(row.get("period")) for row in rows if isinstance(row, dict)} - {None}
     # one query each, whatever the number of rows: the targets the user sees, those they may change, the periods
@@ -137,7 +163,7 @@ def save_bulk(request, *, limit):
     periods = {p.pk: p for p in Period.objects.filter(pk__in=period_ids)}
     errors, checked, seen = [], [], {}
     for index, row in enumerate(rows):
-        problem, form = _check_row(row, index, targets, writable, periods, seen, user)
+        problem, form = _check_row(row, index, targets, writable, periods, seen, user, known)
         if problem:
             errors.append({"row": index, "errors": problem})
         else:
@@ -167,10 +193,12 @@ def save_bulk(request, *, limit):
                      "values": [{"row": index, "id": value.pk, "version": value.version} for index, value in saved]})
 
 
-def _check_row(row, index, targets, writable, periods, seen, user):
+def _check_row(row, index, targets, writable, periods, seen, user, known):
     """(errors, None) or (None, the valid form) for one row of a bulk write."""
     if not isinstance(row, dict):
         return {"non_field_errors": ["Mỗi dòng phải là một đối tượng JSON."]}, None
+    if unknown := unknown_fields(row, known):
+        return unknown, None
     target, period = targets.get(_id(row.get("target"))), periods.get(_id(row.get("period")))
     if target is None:
         return {"target": ["Không tìm thấy chỉ tiêu."]}, None

@@ -81,3 +81,54 @@ def test_pages_by_number_still_answer_and_a_bad_after_is_refused_in_vietnamese(w
     assert [row["id"] for row in numbered["results"]] == ids[3:] and numbered["previous"] is not None
     refused = client.get("/api/v1/values/", {"after": "abc"})
     assert refused.status_code == 400 and refused.json() == {"after": ["Nhập một số tổng thể."]}
+
+
+# --- unknown fields --------------------------------------------------------------------------------------------
+
+UNKNOWN = ["Yêu cầu này không có trường này (có thể viết sai tên): không có gì được lưu."]
+
+
+def test_a_misspelt_field_of_a_value_is_refused_not_dropped(world, period, api_as):
+    response = api_as("officer_a").put(value_url(world["a_rooms"], period), {
+        "value": 5, "status": "in_progress", "notes": "Ghi chú bị gõ sai tên", "version": 1}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json() == {"notes": UNKNOWN}
+    entered = ProgressValue.objects.get(pk=world["entered"].pk)
+    assert entered.value == 4 and entered.version == 1
+
+
+def test_a_value_read_from_the_api_may_be_sent_back_changed(world, period, api_as):
+    client = api_as("officer_a")
+    url = value_url(world["a_rooms"], period)
+    read = client.get(url).json()
+    saved = client.put(url, {**read, "value": 6}, format="json")
+    assert saved.status_code == 200, saved.json()
+    assert saved.json()["value"] == "6.0000" and saved.json()["note"] == "Đã lắp 4 phòng"
+
+
+def test_a_bulk_row_with_a_misspelt_field_saves_nothing(world, period, api_as):
+    rows = [{"target": world["a_rooms"].pk, "period": period.pk, "value": 6, "status": "in_progress", "version": 1,
+             "achived": True}]
+    response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
+    assert response.status_code == 400, response.json()
+    assert response.json()["rows"] == [{"row": 0, "errors": {"achived": UNKNOWN}}]
+    assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
+
+
+def test_a_misspelt_narrative_does_not_empty_the_schools_report(world, tree, period, api_as):
+    from reports.models import SchoolReport
+
+    client = api_as("principal_a")
+    url = f"/api/v1/schools/{tree['A-TH1'].pk}/reports/{period.pk}/"
+    first = client.put(url, {"version": 1, "entries": {"so-giao-vien": 42}, "highlights": "Hoàn thành bồi dưỡng"},
+                       format="json")
+    assert first.status_code == 200, first.json()
+    typo = client.put(url, {"version": 2, "entries": {"so-giao-vien": 43}, "highlight": "Thêm phòng học"},
+                      format="json")
+    assert typo.status_code == 400 and typo.json() == {"highlight": UNKNOWN}
+    report = SchoolReport.objects.get(school=tree["A-TH1"], period=period)
+    assert report.highlights == "Hoàn thành bồi dưỡng" and report.version == 2
+    echoed = client.put(url, {**first.json(), "entries": {"so-giao-vien": 43}}, format="json")
+    assert echoed.status_code == 200, echoed.json()
+    assert echoed.json()["entries"] == {"so-giao-vien": "43"}
+    assert echoed.json()["highlights"] == "Hoàn thành bồi dưỡng"
