@@ -7,6 +7,7 @@ reported, never the average of their percentages.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -302,6 +303,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
     lows = _lowest_below(pairs, plans, named, period, asked)
+    year_baselines = _year_baselines(pairs, named, roots, period)
     rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
     result = {}
     now_id, as_of = period.id, period.end
@@ -335,6 +337,8 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
                     known.append((p, figure))
             horizon, start = plans[target_id]
             baseline = target.baseline_value
+            if baseline is None:
+                baseline = year_baselines.get((unit_id, target_id)) if year_baselines else None
             if baseline is None:
                 baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
             entry = entries.get((unit_id, target_id, now_id)) if entries else None
@@ -378,6 +382,44 @@ def _lowest_below(pairs, plans, named, period, asked):
         if figure is not None and (key not in lows or figure.value < lows[key]):
             lows[key] = figure.value
     return lows
+
+
+def _year_baselines(pairs, named, roots, period):
+    """{(unit id, target id): the unit's figure at the end of the baseline year} for the targets that name their
+    baseline's year but not its figure ("tăng ít nhất 20% … so với năm 2025"): the latest figure of a period ended
+    by 31/12 of that year (and by the chosen period's end: no later figure is known then), what the target's path
+    starts from (status.path_start), whatever period is chosen. Before
+    28/11/2026 the baseline was the earliest figure of the chosen period's trend, so a growth target's goal moved
+    with the period: met at one semester, short of a higher goal at the next with a higher figure. Two or three
+    queries, none without such a target; a target about named units keeps the trend's first figure."""
+    from periods.models import Period
+
+    wanted = [(unit, target) for unit, targets in pairs for target in targets
+              if target.baseline_value is None and target.baseline_year and not named[target.id]]
+    if not wanted:
+        return {}
+    last = min(date(max(target.baseline_year for _unit, target in wanted), 12, 31), period.end)
+    # the latest first; of two ending the same day, the shorter (a semester before its school year)
+    periods = sorted(Period.objects.filter(end__lte=last), key=lambda p: (p.end, p.start), reverse=True)
+    if not periods:
+        return {}
+    units = list({unit.pk: unit for unit, _target in wanted}.values())
+    targets = list({target.pk: target for _unit, target in wanted}.values())
+    entries = _entries(targets, units, periods)
+    sums = _subtree_rows({target.indicator for target in targets}, units, periods, roots)
+    result = {}
+    for unit, target in wanted:
+        end = min(date(target.baseline_year, 12, 31), period.end)
+        for p in periods:
+            if p.end > end:
+                continue
+            parts = sums.get((unit.pk, target.indicator_id, p.id))
+            figure = _figure(entries.get((unit.pk, target.pk, p.id)),
+                             rolled_figure(target.indicator, target.each_unit, parts) if parts else None)
+            if figure is not None:
+                result[(unit.pk, target.pk)] = figure.value
+                break
+    return result
 
 
 def latest_complete(known):

@@ -1,0 +1,61 @@
+"""Growth over a baseline year with no figure stated ("tăng ít nhất 20% số học sinh … so với năm 2025"): the goal
+is the figure at the end of that year plus 20%, the same whatever period the page is asked for (domain.md: growth
+over a baseline)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from targets.models import ProgressValue, ValueKind
+from targets.queries import evaluate_targets
+from targets.status import Status
+from tests.factories import make_document, make_indicator, make_period, make_target
+
+SEMESTERS = [  # (code, school year, kind, start, end, pupils in activities)
+    ("2024-2025-hk1", "2024-2025", "semester_1", date(2024, 9, 5), date(2025, 1, 15), 90),
+    ("2024-2025-hk2", "2024-2025", "semester_2", date(2025, 1, 16), date(2025, 5, 31), 100),  # the last of 2025
+    ("2025-2026-hk1", "2025-2026", "semester_1", date(2025, 9, 5), date(2026, 1, 15), 110),
+    ("2025-2026-hk2", "2025-2026", "semester_2", date(2026, 1, 16), date(2026, 5, 31), 116),
+    ("2026-2027-hk1", "2026-2027", "semester_1", date(2026, 9, 5), date(2027, 1, 15), 121),
+]
+
+
+@pytest.fixture
+def growth(tree):
+    """Phường A's target: 20% more pupils in extracurricular activities by 2030 than in 2025."""
+    pupils = make_indicator("hs-ngoai-khoa", kind="count", aggregation="sum")
+    target = make_target(make_document(tree["A"]), pupils, value=Decimal(20), value_kind=ValueKind.GROWTH,
+                         baseline_year=2025,
+                         text="Tăng ít nhất 20% số học sinh tham gia hoạt động ngoại khóa so với năm 2025")
+    periods = {}
+    for code, school_year, kind, start, end, count in SEMESTERS:
+        periods[code] = make_period(code=code, kind=kind, school_year=school_year, start=start, end=end,
+                                    deadline=end)
+        ProgressValue.objects.create(indicator=pupils, unit=tree["A-TH1"], period=periods[code], value=count)
+    return target, periods
+
+
+def evaluation(target, unit, period):
+    return evaluate_targets([target], [unit], period)[(unit.pk, target.pk)].evaluation
+
+
+def test_the_goal_is_the_baseline_years_figure_plus_the_growth_whatever_the_period(tree, growth):
+    target, periods = growth
+    # 100 at the end of 2025 (the last figure of a period ended by 31/12/2025), plus 20%: 120, in every later period
+    goals = {code: evaluation(target, tree["A"], periods[code]).goal for code in
+             ("2025-2026-hk1", "2025-2026-hk2", "2026-2027-hk1")}
+    assert goals == dict.fromkeys(goals, Decimal(120))
+
+
+def test_a_figure_beyond_the_baseline_years_growth_is_met(tree, growth):
+    target, periods = growth
+    assert evaluation(target, tree["A"], periods["2026-2027-hk1"]).status == Status.MET  # 121 ≥ 120
+    # 116 < 120: not met yet (from the first figure of this period's trend, 90 at 2024-2025-hk1, the goal read 108)
+    assert evaluation(target, tree["A"], periods["2025-2026-hk2"]).status != Status.MET
+
+
+def test_before_the_baseline_year_ends_the_latest_figure_known_then_is_the_baseline(tree, growth):
+    target, periods = growth
+    # at 2024-2025-hk1 nothing of later periods is known: 90 is the baseline so far, the goal 108
+    assert evaluation(target, tree["A"], periods["2024-2025-hk1"]).goal == Decimal("108")
