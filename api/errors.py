@@ -52,3 +52,28 @@ def exception_handler(exc, context):
         detail = str(response.data.get("detail", "")) or MESSAGES[exceptions.PermissionDenied]
         response.data = {"detail": detail, "code": "permission_denied"}
     return response
+
+
+NO_ADDRESS = "Không có địa chỉ này trong API: xem các địa chỉ tại /api/schema/ hoặc /api/docs/."
+NO_SLASH = "Địa chỉ của API kết thúc bằng “/”: hãy gửi lại yêu cầu tới {path}"
+
+
+def unknown_address(request, rest=""):
+    """An address under /api/v1/ the API does not have: 404 in the API's JSON, never the portal's HTML page. One
+    without its final slash is redirected only for a read; a write would lose its body on the way (a browser or
+    client turns a redirected POST into a GET), so it is told where to send it instead."""
+    from django.http import HttpResponsePermanentRedirect, JsonResponse
+    from django.urls import Resolver404, resolve
+
+    if not request.path_info.endswith("/"):
+        try:
+            known = resolve(f"{request.path_info}/").func is not unknown_address
+        except Resolver404:
+            known = False
+        if known:
+            with_slash = f"{request.path}/"
+            if request.method in ("GET", "HEAD"):
+                query = request.META.get("QUERY_STRING", "")
+                return HttpResponsePermanentRedirect(f"{with_slash}?{query}" if query else with_slash)
+            return JsonResponse({"detail": NO_SLASH.format(path=with_slash), "code": "not_found"}, status=404)
+    return JsonResponse({"detail": NO_ADDRESS, "code": "not_found"}, status=404)

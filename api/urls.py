@@ -1,7 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_tokens, views_writes
+from . import errors, views, views_tokens, views_writes
 
 app_name = "api"
 
@@ -33,6 +33,7 @@ v1 = [
     path("rollups/", views.RollupView.as_view(), name="rollups"),
     path("evaluation/", views.EvaluationView.as_view(), name="evaluation"),
     path("export/", views.ExportView.as_view(), name="export"),
+    re_path(r"^(?P<rest>.*)$", errors.unknown_address, name="unknown_address"),  # last: JSON, not the HTML 404
 ]
 
 # Mounted at /api/ by config/urls.py: the versioned API, its schema and documentation, and the pages where people

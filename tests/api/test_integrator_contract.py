@@ -132,3 +132,25 @@ def test_a_misspelt_narrative_does_not_empty_the_schools_report(world, tree, per
     assert echoed.status_code == 200, echoed.json()
     assert echoed.json()["entries"] == {"so-giao-vien": "43"}
     assert echoed.json()["highlights"] == "Hoàn thành bồi dưỡng"
+
+
+# --- addresses the API does not have ---------------------------------------------------------------------------
+
+
+def test_an_unknown_address_of_the_api_answers_json(world, api_as):
+    response = api_as("officer_a").get("/api/v1/chi-tieu/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Không có địa chỉ này trong API: xem các địa chỉ tại /api/schema/ hoặc "
+                                         "/api/docs/.", "code": "not_found"}
+
+
+def test_a_write_without_the_final_slash_is_told_where_to_go_and_saves_nothing(world, period, api_as):
+    client = api_as("officer_a")
+    rows = [{"target": world["a_rooms"].pk, "period": period.pk, "value": 6, "status": "in_progress", "version": 1}]
+    response = client.post("/api/v1/values/bulk", {"rows": rows}, format="json")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Địa chỉ của API kết thúc bằng “/”: hãy gửi lại yêu cầu tới "
+                                         "/api/v1/values/bulk/", "code": "not_found"}
+    assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
+    read = client.get("/api/v1/units", {"kind": "school"})
+    assert read.status_code == 301 and read["Location"] == "/api/v1/units/?kind=school"
