@@ -49,8 +49,16 @@ REFUSALS = {
     "405": ("Địa chỉ này không nhận phương thức này.", ERROR),
     "406": ("Không có định dạng trả lời phù hợp với tiêu đề Accept.", ERROR),
     "415": ("Chỉ nhận nội dung JSON.", ERROR),
-    "429": ("Quá nhiều yêu cầu với khóa truy cập này.", ERROR),
+    "429": ("Quá nhiều yêu cầu với khóa truy cập này: thử lại sau số giây ở tiêu đề Retry-After.", ERROR),
+    "500": ("Lỗi ở máy chủ (server_error): yêu cầu chưa được thực hiện.", ERROR),
+    "503": ("Máy chủ tạm thời không truy cập được dữ liệu hoặc bộ nhớ lưu trữ (database_unavailable, database_busy, "
+            "storage_unavailable): không có gì bị lưu dở; gửi lại sau số giây ở tiêu đề Retry-After.", ERROR),
 }
+RETRY_AFTER = {"Retry-After": {"description": "Số giây nên chờ trước khi gửi lại yêu cầu.",
+                               "schema": {"type": "integer", "minimum": 0}}}
+ETAG = {"ETag": {"description": "Dấu phiên bản của câu trả lời: gửi lại trong If-None-Match để nhận 304 khi dữ liệu "
+                                "chưa đổi.", "schema": {"type": "string"}}}
+NOT_MODIFIED = {"description": "Không thay đổi so với bản có ETag gửi trong If-None-Match (không có nội dung)."}
 
 
 def document_refusals(result, generator, request, public):
@@ -67,4 +75,10 @@ def document_refusals(result, generator, request, public):
             for code in ("409", "422"):
                 if code in responses:
                     responses[code].setdefault("content", {"application/json": {"schema": ERROR}})
+            for code in ("429", "503"):
+                responses[code].setdefault("headers", {}).update(RETRY_AFTER)
+            # every JSON read carries an ETag and answers 304 to If-None-Match (api.views.ConditionalMixin)
+            if operation is operations.get("get") and "application/json" in responses.get("200", {}).get("content", {}):
+                responses["200"].setdefault("headers", {}).update(ETAG)
+                responses.setdefault("304", NOT_MODIFIED)
     return result

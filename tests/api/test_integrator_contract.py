@@ -154,3 +154,24 @@ def test_a_write_without_the_final_slash_is_told_where_to_go_and_saves_nothing(w
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
     read = client.get("/api/v1/units", {"kind": "school"})
     assert read.status_code == 301 and read["Location"] == "/api/v1/units/?kind=school"
+
+
+# --- the schema says what the endpoints answer ----------------------------------------------------------------
+
+
+def test_the_schema_documents_the_server_failures_retry_after_and_not_modified(db):
+    import yaml
+    from rest_framework.test import APIClient
+
+    schema = yaml.safe_load(APIClient().get("/api/schema/").content)
+    operations = {(method, path): operation for path, methods in schema["paths"].items() if path.startswith("/api/v1/")
+                  for method, operation in methods.items()}
+    for (method, path), operation in operations.items():
+        responses = operation["responses"]
+        for code in ("500", "503"):
+            assert responses[code]["content"]["application/json"], (method, path, code)
+        for code in ("429", "503"):
+            assert "Retry-After" in responses[code]["headers"], (method, path, code)
+    reads = operations[("get", "/api/v1/values/")]["responses"]
+    assert "304" in reads and "ETag" in reads["200"]["headers"]
+    assert "304" not in operations[("get", "/api/v1/outgoing-reports/{id}/files/{fmt}/")]["responses"]
