@@ -2,6 +2,29 @@
 
 from django.db import migrations, models
 
+INDEX = "auth_user_username_lower_uniq"
+
+
+def one_login_whatever_its_case(apps, schema_editor):
+    """The unique index on lower(username), unless logins already differ only in case (the account import let
+    "HieuTruong.A1" in beside "hieutruong.a1" until 28/11/2026): those are named, for an administrator to rename
+    one of each pair, and the index is left out rather than the upgrade stopped halfway (the forms keep refusing
+    such a login whatever its case; `manage.py migrate units 0005 && manage.py migrate` adds the index later)."""
+    User = apps.get_model("auth", "User")
+    seen, clashes = {}, []
+    for username in User.objects.order_by("pk").values_list("username", flat=True):
+        first = seen.setdefault(username.lower(), username)
+        if first != username:
+            clashes.append(f"{first} / {username}")
+    if clashes:
+        print(f"\n  Logins that differ only in case, the unique index {INDEX} not created: {'; '.join(clashes)}")
+        return
+    schema_editor.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {INDEX} ON auth_user (lower(username))")
+
+
+def drop_index(apps, schema_editor):
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
 
 class Migration(migrations.Migration):
 
@@ -18,8 +41,5 @@ class Migration(migrations.Migration):
         ),
         # One login whatever its case ("HieuTruong.A2" beside "hieutruong.a2"): the forms check it, and this key
         # decides when two administrators save the same login at once (units.accounts.create_account refuses).
-        migrations.RunSQL(
-            "CREATE UNIQUE INDEX IF NOT EXISTS auth_user_username_lower_uniq ON auth_user (lower(username))",
-            "DROP INDEX IF EXISTS auth_user_username_lower_uniq",
-        ),
+        migrations.RunPython(one_login_whatever_its_case, drop_index),
     ]
