@@ -445,6 +445,8 @@ def _mail_officers(build):
                 f"Xem và tải báo cáo tại: {link}\n\n"
                 "Cổng theo dõi thực hiện Nghị quyết 71-NQ/TW")
         try:
-            send_mail(f"Báo cáo {period.name} của {unit.name} đã được tạo", body, None, [user.email])
+            # on one line: a name stored with a line break (the admin, an older form) made Django refuse the subject
+            send_mail(" ".join(f"Báo cáo {period.name} của {unit.name} đã được tạo".split()), body, None,
+                      [user.email])
         except Exception:  # one bad address must not stop the other units' reports
             logger.exception("Could not mail the deadline report of build %s to %s", build.pk, user.email)

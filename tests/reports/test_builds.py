@@ -406,6 +406,23 @@ def test_deadline_reports_are_built_once_per_unit_and_period_and_mailed_to_offic
     assert "Kế hoạch 12/KH-UBND" in mail_a.body and f"{due.deadline:%d/%m/%Y}" in mail_a.body
 
 
+def test_a_deadline_report_is_mailed_for_a_unit_whose_name_holds_a_line_break(
+        tree, personas, plan, period, mailoutbox):
+    # stored through the admin or an older form: Django refuses a subject with a line break (BadHeaderError), and
+    # the officers were never told their report was made
+    from units.models import Unit
+
+    today = timezone.localdate()
+    make_period(code="hk2-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
+                start=today - timedelta(200), end=today - timedelta(20), deadline=today - timedelta(1))
+    Unit.objects.filter(pk=tree["A"].pk).update(name="Phường\nA")
+    personas["officer_a"].email = "an@phuonga.gov.vn"
+    personas["officer_a"].save(update_fields=["email"])
+    build_deadline_reports(today=today)
+    assert [m.subject for m in mailoutbox if m.to == ["an@phuonga.gov.vn"]] == [
+        "Báo cáo Học kỳ II năm học " + f"{today.year - 1}-{today.year} của Phường A đã được tạo"]
+
+
 def test_the_deadline_task_enqueues_the_builds_it_made(
         tree, personas, plan, plan_b, period, monkeypatch, django_capture_on_commit_callbacks):
     today = timezone.localdate()
