@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -213,3 +214,10 @@ def reset_mail_allowed(user):
     AdminEvent.objects.create(action=AdminEvent.Action.RESET_MAIL_SENT, account=user,
                               detail="Yêu cầu từ trang “Quên mật khẩu”")
     return True
+
+
+def recent_reset_mails(account):
+    """{"count", "last"}: the "Quên mật khẩu" mails sent to the account within a day, and when the last went."""
+    return account.admin_events.filter(action=AdminEvent.Action.RESET_MAIL_SENT,
+                                       at__gte=timezone.now() - timedelta(days=1)).aggregate(
+        count=Count("pk"), last=Max("at"))
