@@ -175,3 +175,25 @@ def test_the_schema_documents_the_server_failures_retry_after_and_not_modified(d
     reads = operations[("get", "/api/v1/values/")]["responses"]
     assert "304" in reads and "ETag" in reads["200"]["headers"]
     assert "304" not in operations[("get", "/api/v1/outgoing-reports/{id}/files/{fmt}/")]["responses"]
+
+
+# --- the body's encoding ---------------------------------------------------------------------------------------
+
+
+def test_a_json_body_is_read_as_utf8_whatever_charset_it_is_labelled_with(world, period, api_as):
+    import json
+
+    client = api_as("officer_a")
+    url = value_url(world["a_rooms"], period)
+    body = json.dumps({"value": 5, "status": "in_progress", "version": 1, "note": "Đã lắp thêm phòng học"},
+                      ensure_ascii=False).encode()
+    saved = client.put(url, body, content_type="application/json; charset=iso-8859-1")
+    assert saved.status_code == 200, saved.json()
+    assert ProgressValue.objects.get(pk=world["entered"].pk).note == "Đã lắp thêm phòng học"
+    with_bom = client.put(url, "\ufeff".encode() + body.replace(b'"version": 1', b'"version": 2'),
+                          content_type="application/json")
+    assert with_bom.status_code == 200, with_bom.json()
+    latin1 = client.put(url, json.dumps({"value": 6, "status": "in_progress", "version": 3, "note": "Ghi chú"},
+                                        ensure_ascii=False).encode("latin-1"), content_type="application/json")
+    assert latin1.status_code == 400 and latin1.json()["code"] == "parse_error"
+    assert ProgressValue.objects.get(pk=world["entered"].pk).version == 3
