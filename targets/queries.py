@@ -25,7 +25,7 @@ from periods.models import trend_periods
 from units.models import Unit, predecessors_of
 
 from .details import BY_ID, attach_details
-from .models import Aggregation, ProgressValue
+from .models import Aggregation, Comparator, ProgressValue, ValueKind
 from .rollups import table_rows
 
 HUNDRED = Decimal(100)
@@ -197,16 +197,21 @@ class Figure:
     denominator: Decimal | None = None
     reporting_units: int = 0
     lowest: bool = False  # the lowest unit's figure (a target for every unit), not the roll-up
+    highest: bool = False  # the highest unit's figure (for every unit, less is better: "mỗi lớp không quá 35")
     entered: bool = False  # entered for the target by the unit's officer, not rolled up
 
 
-def rolled_figure(indicator, each_unit, parts):
+def rolled_figure(indicator, each_unit, parts, highest=None):
     """The figure a subtree adds up to from its summed rows (`parts`), and the per-unit rule, in one place: a
     target for every unit (`each_unit`: "mỗi trường có tối thiểu 01 phòng học thông minh") holds only if every
     unit meets it, so it is judged on the lowest unit's figure (domain.md: such targets are floors); any other
     target on the roll-up of the subtree (`_rule_value`). No Rollup in between: evaluate_pairs makes one per
-    unit, indicator and period (a province's drill-down: 5,760)."""
+    unit, indicator and period (a province's drill-down: 5,760). `highest`: the highest unit's value, for a target
+    for every unit where less is better ("mỗi lớp không quá 35 học sinh", "không trường nào có học sinh bỏ học"),
+    judged on it: the lowest unit's 30 says nothing of another's 42."""
     row = _sum_rows(parts)
+    if each_unit and highest is not None:
+        return Figure(highest, reporting_units=row["reporting"], highest=True)
     rule = indicator.aggregation
     lowest = None if rule == RATIO_OF_SUMS else row["lowest"]
     if each_unit and lowest is not None:
@@ -303,6 +308,8 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
     lows = _lowest_below(pairs, plans, named, period, asked)
+    ceilings = {t.id for t in targets if _less_is_better_each(t, plans[t.id][0])}
+    highs = _highest_values(pairs, ceilings, named, asked, roots) if ceilings else {}
     year_baselines = _year_baselines(pairs, named, roots, period)
     rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
     result = {}
@@ -314,17 +321,21 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
             target_id, indicator_id, each_unit, indicator = target.id, target.indicator_id, target.each_unit, target.indicator
             named_units = named[target_id]
             within = _named_within(target, unit, named_units, roots[unit_id])
+            ceiling = target_id in ceilings
             series, known, rolled = [], [], None
             for p, period_id, left_out in steps:
                 if named_units:
                     parts = [scoped[key] for key in ((indicator_id, u.id, period_id) for u in within) if key in scoped]
-                    from_rollup = rolled_figure(indicator, each_unit, parts) if parts else None
+                    # one value per named unit and period (value_unique_per_indicator): its lowest is its value
+                    top = max((part["lowest"] for part in parts if part["lowest"] is not None), default=None)
+                    from_rollup = rolled_figure(indicator, each_unit, parts, top if ceiling else None) if parts else None
                 else:
-                    key = (unit_id, indicator_id, period_id, each_unit)
+                    key = (unit_id, indicator_id, period_id, each_unit, ceiling)
                     from_rollup = rolled_up.get(key, _UNSET)
                     if from_rollup is _UNSET:
                         parts = sums.get(key[:3])
-                        from_rollup = rolled_up[key] = rolled_figure(indicator, each_unit, parts) if parts else None
+                        from_rollup = rolled_up[key] = rolled_figure(
+                            indicator, each_unit, parts, highs.get(key[:3]) if ceiling else None) if parts else None
                 if period_id == now_id:
                     rolled = from_rollup
                 if left_out:
@@ -353,6 +364,45 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
                 entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None,
                 outside=bool(named_units) and not within)
     return result
+
+
+def _less_is_better_each(target, horizon):
+    """A target for every unit where less is better ("mỗi lớp không quá 35 học sinh", "không để trường nào có học
+    sinh bỏ học"): the highest unit's figure decides, as status.evaluate compares (at most, or exactly zero)."""
+    if not target.each_unit or target.value_kind == ValueKind.GROWTH:
+        return False
+    return target.comparator == Comparator.LTE or (
+        target.comparator == Comparator.EQ and horizon is not None and horizon.value == 0)
+
+
+def _highest_values(pairs, ceilings, named, periods, roots):
+    """{(unit id, indicator id, period id): the highest target-less value in the unit's subtree (and its
+    predecessors')} for the targets for every unit where less is better: the roll-up table keeps the lowest value,
+    not the highest, so one query over those values, folded onto the units by their paths."""
+    owners, indicators = {}, set()
+    for unit, targets in pairs:
+        wanted = [target for target in targets if target.id in ceilings and not named[target.id]]
+        if wanted:
+            indicators.update(target.indicator_id for target in wanted)
+            for root in roots[unit.pk]:
+                owners.setdefault(root.path, []).append(unit.pk)
+    if not owners:
+        return {}
+    condition = Q(pk__in=[])
+    for path in owners:
+        condition |= Q(unit__path__startswith=path)
+    rows = (ProgressValue.objects.filter(condition, target__isnull=True, value__isnull=False,
+                                         indicator_id__in=indicators, period__in=periods)
+            .values_list("unit__path", "indicator_id", "period_id", "value").order_by())
+    highest = {}
+    for path, indicator_id, period_id, value in rows:
+        end = 0
+        while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
+            for owner in owners.get(path[:end + 1], ()):
+                key = (owner, indicator_id, period_id)
+                if key not in highest or value > highest[key]:
+                    highest[key] = value
+    return highest
 
 
 def _lowest_below(pairs, plans, named, period, asked):

@@ -73,7 +73,8 @@ def _target_list_row(row, period, can_edit, working, saved, urls):
         counts = (f'<div class="muted">{as_text(num(rolled.numerator))}/{as_text(num(rolled.denominator))}</div>'
                   if rolled.denominator else "")
         units = as_text(rolled.reporting_units)
-        reporting = f"thấp nhất trong {units} đơn vị báo cáo" if rolled.lowest else f"{units} đơn vị báo cáo"
+        reporting = (f"thấp nhất trong {units} đơn vị báo cáo" if rolled.lowest
+                     else f"cao nhất trong {units} đơn vị báo cáo" if rolled.highest else f"{units} đơn vị báo cáo")
         from_schools = f'{as_text(result(rolled.value, target))}{counts}<div class="muted">{reporting}</div>'
     else:
         from_schools = MUTED_DASH

@@ -122,7 +122,7 @@ def hostile_row():
                             status="in_progress", get_status_display=lambda: "Đang <thực hiện>",
                             note="Ghi chú <script>alert(1)</script> " * 5, achieved=None)
     rolled = SimpleNamespace(value=Decimal("41.25"), numerator=Decimal(165), denominator=Decimal(400),
-                             reporting_units=1500, lowest=False)
+                             reporting_units=1500, lowest=False, highest=False)
     evaluation = SimpleNamespace(status="behind", value=Decimal("57.5"), expected=Decimal("61.04"),
                                  label="Chậm <tiến độ>")
     return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
