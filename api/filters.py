@@ -2,6 +2,7 @@
 and the objects it names fetched through units/access.py: a unit, plan or period out of the caller's scope is 404."""
 
 import datetime
+import re
 
 from django import forms
 from django.http import Http404
@@ -20,11 +21,17 @@ def id_field():
     return forms.IntegerField(required=False, min_value=1, max_value=access.MAX_ID)
 
 
+PLUS_AS_SPACE = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?) (\d{2}(?::?\d{2})?)", re.ASCII)
+
+
 class UtcDateTimeField(forms.DateTimeField):
     """A moment with any UTC offset the ISO form allows, turned into UTC: PostgreSQL refuses offsets beyond ±15:59
     ("+22:46" is valid ISO 8601), and a moment out of the calendar's range after the turn is refused here."""
 
     def to_python(self, value):
+        if isinstance(value, str) and (pasted := PLUS_AS_SPACE.fullmatch(value.strip())):
+            # the documented "…T08:00:00+07:00" put into an address unencoded arrives with its "+" read as a space
+            value = f"{pasted[1]}+{pasted[2]}"
         moment = super().to_python(value)
         if moment is None:
             return None

@@ -197,3 +197,21 @@ def test_a_json_body_is_read_as_utf8_whatever_charset_it_is_labelled_with(world,
                                         ensure_ascii=False).encode("latin-1"), content_type="application/json")
     assert latin1.status_code == 400 and latin1.json()["code"] == "parse_error"
     assert ProgressValue.objects.get(pk=world["entered"].pk).version == 3
+
+
+# --- dates in the address ------------------------------------------------------------------------------------
+
+
+def test_changed_since_pasted_into_an_address_with_its_plus_sign_unencoded_is_read(world, api_as):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = api_as("reviewer")
+    later = timezone.localtime() + timedelta(hours=1)
+    for moment, count in ((later, 0), (later - timedelta(days=1), 4)):
+        written = moment.strftime("%Y-%m-%dT%H:%M:%S+07:00")
+        assert client.get(f"/api/v1/values/?changed_since={written}").json()["count"] == count, written
+        encoded = written.replace("+", "%2B")
+        assert client.get(f"/api/v1/values/?changed_since={encoded}").json()["count"] == count, encoded
+    assert client.get("/api/v1/values/?changed_since=2026-01-15T08:00:00 7").status_code == 400
