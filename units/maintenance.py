@@ -18,6 +18,7 @@ def add_unit(*, parent, kind, code, name, by, short_name="", levels=(), place_na
                                      "viên khác)."})
     if Unit.objects.filter(code=code).exists():  # the form checked it before; another administrator may have since
         raise taken
+    _check_parent_open(parent, valid_from)
     unit = Unit(parent=parent, kind=kind, code=code, name=name, short_name=short_name, levels=list(levels),
                 place_name=place_name, valid_from=valid_from, email=email)
     unit.place()
@@ -30,6 +31,24 @@ def add_unit(*, parent, kind, code, name, by, short_name="", levels=(), place_na
     AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CREATED, unit=unit, by=by,
                               detail=f"Thuộc {parent.name}")
     return unit
+
+
+def _check_parent_open(parent, valid_from):
+    """The parent as it is now, locked until the unit is saved (another administrator closing it meanwhile waits,
+    then sees the new unit below it): the new unit opens while its parent is in force. Without a date a unit is in
+    force from always: under a ward that opens later it would report, be late and be reminded before its ward
+    exists."""
+    parent = Unit.objects.select_for_update().get(pk=parent.pk)
+    start = valid_from or timezone.localdate()
+    if parent.valid_to and parent.valid_to < start:
+        closed = parent.valid_to + timedelta(days=1)
+        raise ValidationError({"parent": f"{parent.name} đã ngừng hoạt động từ ngày {closed:%d/%m/%Y} (có thể do một "
+                                         "quản trị viên khác): không thêm đơn vị vào đó."})
+    # a school older than the ward it is placed under is history (the 2025 reform); a ward opening later is not yet
+    opens = parent.valid_from
+    if opens and opens > timezone.localdate() and (valid_from is None or valid_from < opens):
+        raise ValidationError({"valid_from": f"{parent.name} hoạt động từ ngày {opens:%d/%m/%Y}: hãy nhập “Hoạt động "
+                                             "từ ngày” từ ngày đó trở đi."})
 
 
 @transaction.atomic

@@ -474,3 +474,39 @@ def test_a_ward_opening_later_takes_its_schools_before_it_begins(client, tree, a
                                     "levels": ["th"], "valid_from": ahead.strftime("%d/%m/%Y")})
     assert response.status_code == 302
     assert Unit.objects.get(code="C-TH1").parent == ward
+
+
+@pytest.mark.parametrize("opening", ["", "before"])
+def test_a_unit_under_a_ward_opening_later_cannot_begin_before_it(client, tree, admin_hp, opening):
+    """Without a date a unit is in force from always: under a ward of a reform dated ahead it would have reported for
+    this semester, been listed late and reminded, before its ward exists. Refused, the form kept, nothing saved."""
+    ahead = timezone.localdate() + timedelta(days=20)
+    ward = make_unit("C", "Phường C mới", "commune", tree["HP"], valid_from=ahead)
+    client.force_login(admin_hp)
+    day = (ahead - timedelta(days=5)).strftime("%d/%m/%Y") if opening else ""
+    response = client.post(CREATE, {"parent": ward.pk, "kind": "school", "code": "C-TH1", "name": "Trường Tiểu học C1",
+                                    "levels": ["th"], "valid_from": day})
+    assert response.status_code == 200
+    assert f"Phường C mới hoạt động từ ngày {ahead:%d/%m/%Y}" in page_of(response)
+    assert 'value="Trường Tiểu học C1"' in page_of(response)
+    assert not Unit.objects.filter(code="C-TH1").exists()
+
+
+def test_a_school_older_than_its_ward_is_history_not_refused(client, tree, admin_hp):
+    # the 2025 reform placed schools founded decades ago under wards opened on 01/07/2025
+    client.force_login(admin_hp)
+    response = client.post(CREATE, {"parent": tree["A"].pk, "kind": "school", "code": "A-TH9",
+                                    "name": "Trường Tiểu học A9", "levels": ["th"], "valid_from": "05/09/1990"})
+    assert response.status_code == 302 and Unit.objects.get(code="A-TH9").valid_from == date(1990, 9, 5)
+
+
+def test_a_unit_is_not_added_under_a_ward_closed_meanwhile(tree, admin_hp):
+    from django.core.exceptions import ValidationError
+
+    from units.maintenance import add_unit
+
+    Unit.objects.filter(pk=tree["B"].pk).update(valid_to=timezone.localdate() - timedelta(days=1))  # by another
+    with pytest.raises(ValidationError, match="Phường B đã ngừng hoạt động từ ngày"):
+        add_unit(parent=tree["B"], kind="school", code="B-TH9", name="Trường Tiểu học B9", levels=["th"],
+                 by=admin_hp)
+    assert not Unit.objects.filter(code="B-TH9").exists()
