@@ -7,7 +7,8 @@ the communes reported. Each commune's figure and counts come from the one evalua
 (targets.queries.evaluate_targets: the roll-up of its subtree in SQL, with its predecessors', without
 values entered for some target beside the schools' counts); pooling them applies the roll-up's rules
 one level up: a rate is the sum of the numerators over the sum of the denominators, never an average
-of percentages; counts add up; levels and "every unit" targets keep the lowest.
+of percentages; counts add up; levels and "every unit" targets keep the lowest, the highest where less is better
+("mỗi lớp không quá 35 học sinh").
 """
 
 import re
@@ -19,7 +20,7 @@ from targets.models import IndicatorKind
 
 BODY_PREFIXES = ("ủy ban nhân dân ", "uỷ ban nhân dân ", "đảng ủy ", "đảng uỷ ", "hội đồng nhân dân ")
 
-POOLED, TOTAL, LOWEST, MEAN, ACHIEVED = "pooled", "total", "lowest", "mean", "achieved"
+POOLED, TOTAL, LOWEST, HIGHEST, MEAN, ACHIEVED = "pooled", "total", "lowest", "highest", "mean", "achieved"
 BEHIND_NAMES_SHOWN = 12  # the communes behind a target named in the PDF and the Word file; the others counted
 
 
@@ -34,7 +35,7 @@ class ConsolidatedTarget:
     kind: str
     unit_label: str
     rows: list = field(default_factory=list)  # [(commune name, ReportRow)]
-    rule: str = ""  # how the aggregate is made: POOLED, TOTAL, LOWEST, MEAN or ACHIEVED
+    rule: str = ""  # how the aggregate is made: POOLED, TOTAL, LOWEST, HIGHEST, MEAN or ACHIEVED
     value: Decimal | None = None  # the aggregate (ACHIEVED: how many communes reached it)
 
     @property
@@ -49,7 +50,7 @@ class ConsolidatedTarget:
             return f"{self.value}/{len(self.known)} đã đạt"
         if self.rule == POOLED:
             return format_percent(self.value)
-        words = {TOTAL: "tổng", LOWEST: "thấp nhất", MEAN: "trung bình"}[self.rule]
+        words = {TOTAL: "tổng", LOWEST: "thấp nhất", HIGHEST: "cao nhất", MEAN: "trung bình"}[self.rule]
         return f"{words} {format_result(self.value, self.kind, self.unit_label)}"
 
     @property
@@ -126,6 +127,8 @@ def _aggregate(item):
     values = [Decimal(str(row.result)) for row in known]
     if item.kind == IndicatorKind.MILESTONE:
         return ACHIEVED, sum(1 for value in values if value)
+    if any(row.ceiling for row in known):  # every commune under the ceiling: the highest decides
+        return HIGHEST, max(values)
     if item.kind == IndicatorKind.LEVEL or any(row.each_unit for row in known):
         return LOWEST, min(values)
     if item.kind == IndicatorKind.COUNT:

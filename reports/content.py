@@ -32,7 +32,14 @@ from targets.models import (
     Target,
     TargetResponsibility,
 )
-from targets.queries import evaluate_pairs, fold_repeats, plan_statuses, status_counts, subtree_roots
+from targets.queries import (
+    evaluate_pairs,
+    fold_repeats,
+    less_is_better_each,
+    plan_statuses,
+    status_counts,
+    subtree_roots,
+)
 from targets.status import STATUS_ORDER, Status
 from units.models import UnitKind
 
@@ -66,6 +73,8 @@ class ReportRow:
     numerator: float | None = None  # the counts a rate comes from, for a parent to pool
     denominator: float | None = None
     each_unit: bool = False  # a target for every unit: the result is the lowest unit's figure
+    # a target for every unit where less is better ("mỗi lớp không quá 35 học sinh"): the highest unit's figure
+    ceiling: bool = False
     sections: list = field(default_factory=list)  # the plan's sections stating it, when it states it twice
     result_from: str = ""  # the period of the result when it is an earlier one's ("HK II 2025-2026"), else ""
     # how many units below reported the figure when it is added up from them (not entered for the target): a ward's
@@ -604,6 +613,7 @@ def _groups(statuses, leads, added_up=True):
             trend=[[names[p.pk], _float(v)] for p, v in item.series],
             numerator=_float(item.figure.numerator) if counted else None,
             denominator=_float(item.figure.denominator) if counted else None, each_unit=target.each_unit,
+            ceiling=less_is_better_each(target, item.horizon),
             sections=item.sections if len(item.sections) > 1 else [],
             result_from=item.figure_from.name if item.figure_from else "",  # in full: an official document
             reporting_units=item.figure.reporting_units if (

@@ -308,7 +308,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     plans = {t.id: (current_horizon(t, period.end), path_start(t, t.document.start_year or period.start.year))
              for t in targets}
     lows = _lowest_below(pairs, plans, named, period, asked)
-    ceilings = {t.id for t in targets if _less_is_better_each(t, plans[t.id][0])}
+    ceilings = {t.id for t in targets if less_is_better_each(t, plans[t.id][0])}
     highs = _highest_values(pairs, ceilings, named, asked, roots) if ceilings else {}
     year_baselines = _year_baselines(pairs, named, roots, period)
     rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
@@ -366,7 +366,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     return result
 
 
-def _less_is_better_each(target, horizon):
+def less_is_better_each(target, horizon):
     """A target for every unit where less is better ("mỗi lớp không quá 35 học sinh", "không để trường nào có học
     sinh bỏ học"): the highest unit's figure decides, as status.evaluate compares (at most, or exactly zero)."""
     if not target.each_unit or target.value_kind == ValueKind.GROWTH:
