@@ -72,7 +72,7 @@ def document_refusals(result, generator, request, public):
                 entry = responses.setdefault(code, {"description": description})
                 entry.setdefault("description", description)
                 entry.setdefault("content", {"application/json": {"schema": schema}})
-            for code in ("409", "422"):
+            for code in ("409", "412", "422"):
                 if code in responses:
                     responses[code].setdefault("content", {"application/json": {"schema": ERROR}})
             for code in ("429", "503"):

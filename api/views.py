@@ -50,6 +50,11 @@ from .pagination import KeysetPagination
 from .renderers import CSVRenderer
 
 
+def etag_of(content):
+    """The ETag of an answer: a digest of its body."""
+    return f'"{hashlib.sha256(content).hexdigest()[:40]}"'
+
+
 class ConditionalMixin:
     """An ETag on every successful read (a digest of the answer), 304 when the client already holds it; answers
     differ by caller, so they are private to them."""
@@ -60,7 +65,7 @@ class ConditionalMixin:
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
+        etag = etag_of(response.content)
         response["ETag"] = etag
         patch_cache_control(response, private=True, no_cache=True)
         return get_conditional_response(request, etag=etag, response=response)

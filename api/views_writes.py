@@ -8,8 +8,10 @@ history row written is recorded with the token that wrote it (api.models.ApiWrit
 """
 
 from django.db import transaction
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,13 +28,19 @@ from units.models import Unit
 from . import serializers, writes
 from .actions import record_writes
 from .idempotency import HEADER, idempotent
-from .views import ConditionalMixin, school_report_with_events, value_with_history
+from .views import ConditionalMixin, etag_of, school_report_with_events, value_with_history
 
 BULK_MAX = 2000
 IDEMPOTENCY = OpenApiParameter(
     HEADER, str, OpenApiParameter.HEADER,
     description="Khóa do máy khách tự đặt cho mỗi yêu cầu ghi (ví dụ một UUID): gửi lại cùng khóa thì nhận lại câu "
                 "trả lời lần đầu và không có gì bị ghi thêm. Mỗi khóa truy cập có bộ khóa riêng.")
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER,
+    description="Tùy chọn: ETag của số liệu đã đọc (GET cùng địa chỉ). Nếu số liệu đã thay đổi, yêu cầu bị từ chối "
+                "với mã 412 và không có gì được lưu; version trong nội dung vẫn được kiểm tra.")
+PRECONDITION = ("Số liệu đã thay đổi so với bản có ETag gửi trong If-Match: không có gì được lưu. Hãy đọc lại số liệu "
+                "rồi gửi lại.")
 ERRORS = {400: OpenApiResponse(description="Dữ liệu không hợp lệ: lỗi theo từng trường, bằng tiếng Việt."),
           403: OpenApiResponse(description="Không có quyền thay đổi (hoặc khóa truy cập chỉ được đọc)."),
           404: OpenApiResponse(description="Không tìm thấy, hoặc nằm ngoài phạm vi của bạn."),
@@ -76,14 +84,33 @@ class TargetValueView(ConditionalMixin, APIView):
         return Response(serializers.ValueDetailSerializer(value).data)
 
     @extend_schema(summary="Nhập hoặc sửa số liệu của một chỉ tiêu trong một kỳ", tags=["Số liệu"],
-                   request=writes.ProgressInputSerializer, parameters=[IDEMPOTENCY],
-                   responses={200: serializers.ValueSerializer, 201: serializers.ValueSerializer, **ERRORS})
+                   request=writes.ProgressInputSerializer, parameters=[IDEMPOTENCY, IF_MATCH],
+                   responses={200: serializers.ValueSerializer, 201: serializers.ValueSerializer, **ERRORS,
+                              412: OpenApiResponse(description="Số liệu đã thay đổi so với bản có ETag gửi trong "
+                                                               "If-Match (kèm bản hiện tại); không có gì được lưu.")})
     def put(self, request, pk, period_pk):
         target = _target_for_change(request.user, pk)
         period = _period(period_pk)
         return idempotent(request, lambda: self._save(request, target, period))
 
+    def _precondition_failed(self, request, target, period):
+        """412 with the current value when If-Match names an ETag other than that of the value's GET now (HTTP
+        requires the condition be checked before the write; the version in the body is checked as well)."""
+        wanted = request.headers.get("If-Match")
+        if wanted is None:
+            return None
+        value = value_with_history(request.user).filter(target=target, unit=target.document.issuer_id,
+                                                        period=period).first()
+        current = value and serializers.ValueDetailSerializer(value).data
+        tags = parse_etags(wanted)
+        if current is not None and ("*" in tags or etag_of(JSONRenderer().render(current)) in tags):
+            return None
+        return Response({"detail": PRECONDITION, "code": "precondition_failed",
+                         "current": current and _value_data(value)}, status=412)
+
     def _save(self, request, target, period):
+        if refused := self._precondition_failed(request, target, period):
+            return refused
         body = writes.body_object(request.data)
         if unknown := writes.unknown_fields(body, writes.value_fields()):
             return Response(unknown, status=400)

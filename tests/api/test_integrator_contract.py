@@ -215,3 +215,27 @@ def test_changed_since_pasted_into_an_address_with_its_plus_sign_unencoded_is_re
         encoded = written.replace("+", "%2B")
         assert client.get(f"/api/v1/values/?changed_since={encoded}").json()["count"] == count, encoded
     assert client.get("/api/v1/values/?changed_since=2026-01-15T08:00:00 7").status_code == 400
+
+
+# --- ETags and If-Match ----------------------------------------------------------------------------------------
+
+
+def test_a_write_whose_if_match_names_an_older_etag_is_refused_with_412(world, period, api_as):
+    officer, other = api_as("officer_a"), api_as("admin")
+    url = value_url(world["a_rooms"], period)
+    read = officer.get(url)
+    etag = read["ETag"]
+    assert other.put(url, {"value": 7, "status": "in_progress", "version": 1}, format="json").status_code == 200
+    refused = officer.put(url, {"value": 9, "status": "in_progress", "version": 2}, format="json",
+                          HTTP_IF_MATCH=etag)
+    assert refused.status_code == 412, refused.json()
+    assert refused.json()["code"] == "precondition_failed" and refused.json()["current"]["value"] == "7.0000"
+    assert ProgressValue.objects.get(pk=world["entered"].pk).value == 7
+    fresh = officer.get(url)["ETag"]
+    saved = officer.put(url, {"value": 9, "status": "in_progress", "version": 2}, format="json", HTTP_IF_MATCH=fresh)
+    assert saved.status_code == 200, saved.json()
+    assert officer.put(url, {"value": 10, "status": "in_progress", "version": 3}, format="json",
+                       HTTP_IF_MATCH="*").status_code == 200
+    first = value_url(world["a_rate"], period)
+    assert officer.put(first, {"numerator": 1, "denominator": 2, "status": "in_progress", "version": 0},
+                       format="json", HTTP_IF_MATCH="*").status_code == 412
