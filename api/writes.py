@@ -199,6 +199,8 @@ def _check_row(row, index, targets, writable, periods, seen, user, known):
         return {"non_field_errors": ["Mỗi dòng phải là một đối tượng JSON."]}, None
     if unknown := unknown_fields(row, known):
         return unknown, None
+    if malformed := _malformed_ids(row):
+        return malformed, None
     target, period = targets.get(_id(row.get("target"))), periods.get(_id(row.get("period")))
     if target is None:
         return {"target": ["Không tìm thấy chỉ tiêu."]}, None
@@ -217,6 +219,17 @@ def _check_row(row, index, targets, writable, periods, seen, user, known):
     if not form.is_valid():
         return form_errors(form), None
     return None, form
+
+
+def _malformed_ids(row):
+    """The row's target and period missing, or not written as ids: said so, rather than "not found"."""
+    errors = {}
+    for name, label in (("target", "chỉ tiêu"), ("period", "kỳ báo cáo")):
+        if row.get(name) is None:
+            errors[name] = [f"Thiếu mã số (id) của {label} ({name})."]
+        elif _id(row[name]) is None:
+            errors[name] = [f"Mã số (id) của {label} phải là một số nguyên dương (số JSON, không đặt trong ngoặc kép)."]
+    return errors
 
 
 def _id(value):

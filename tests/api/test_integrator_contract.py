@@ -239,3 +239,20 @@ def test_a_write_whose_if_match_names_an_older_etag_is_refused_with_412(world, p
     first = value_url(world["a_rate"], period)
     assert officer.put(first, {"numerator": 1, "denominator": 2, "status": "in_progress", "version": 0},
                        format="json", HTTP_IF_MATCH="*").status_code == 412
+
+
+# --- bulk rows that do not name their target and period as ids -----------------------------------------------
+
+
+def test_a_bulk_row_without_ids_says_so_rather_than_not_found(world, period, api_as):
+    rows = [{"period": period.pk, "value": 6, "status": "in_progress", "version": 1},
+            {"target": str(world["a_rooms"].pk), "period": str(period.pk), "value": 6, "status": "in_progress",
+             "version": 1}]
+    response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
+    assert response.status_code == 400, response.json()
+    as_text = "phải là một số nguyên dương (số JSON, không đặt trong ngoặc kép)."
+    assert response.json()["rows"] == [
+        {"row": 0, "errors": {"target": ["Thiếu mã số (id) của chỉ tiêu (target)."]}},
+        {"row": 1, "errors": {"target": [f"Mã số (id) của chỉ tiêu {as_text}"],
+                              "period": [f"Mã số (id) của kỳ báo cáo {as_text}"]}}]
+    assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
