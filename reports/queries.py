@@ -49,6 +49,13 @@ def merged_on(schools):
                 .order_by("effective_on").values_list("predecessor_id", "effective_on"))
 
 
+def merged_into(school, period):
+    """The UnitSuccession by which the school was merged into another by the period's end (its successor named), or
+    None: that successor reports for the period, the merged school's pupils and teachers with its own."""
+    return (UnitSuccession.objects.filter(predecessor=school, kind=UnitSuccession.Kind.MERGE,
+                                          effective_on__lte=period.end).select_related("successor").first())
+
+
 def reports_for(school, period, merged=None):
     """Whether the school reports for the period (as schools_reporting, for one school without a report for it):
     in force during it and not merged into another school by its end. `merged`: merged_on() already read."""

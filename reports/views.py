@@ -159,10 +159,13 @@ def _school_report_page(request, school, period, report, form=None, *, items=Non
         form = SchoolReportForm(initial=_initial(report, items), items=items)
     can_fill = access.can_fill_school_report(request.user, school)
     locked = period.is_locked_for_user(request.user, school)
+    # a draft of a school merged by the period's end: shown, never sent (its successor reports for both)
+    merged = queries.merged_into(school, period) if report is not None and report.status == ReportStatus.DRAFT else None
     context = {
         "school": school, "period": period, "report": report, "form": form, "conflict": conflict,
         "locked": locked, "conflict_message": conflict_message,
-        "editable": can_fill and (report is None or report.is_editable) and not locked,
+        "merged_refusal": actions.merged_draft_refusal(report, merged) if merged else "",
+        "editable": can_fill and (report is None or report.is_editable) and not locked and not merged,
         "can_review": access.can_review_school(request.user, school), "return_form": return_form or ReturnForm(),
         "events": _history(report),
         "attachments": list(report.attachments.select_related("uploaded_by")) if report else [],

@@ -323,11 +323,11 @@ def test_the_report_page_takes_the_same_queries_whatever_the_number_of_figures_a
     # session, the user with its memberships, the unread notifications (top bar), the school, the period, the
     # report, the items of the school's levels, its figures, then for the missing items: the figures, the report's
     # school and its items again; the events (with who), the figures each save changed (with their items), its
-    # evidence files (with who attached them)
-    with django_assert_num_queries(14):
+    # evidence files (with who attached them); a draft's: whether the school was merged by the period's end
+    with django_assert_num_queries(15):
         client.get(detail_url(school, period))
     save(len(codes), 4)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(detail_url(school, period))
     assert response.content.decode().count(" — Lưu nháp — ") == 7  # the history
     assert "Còn " not in response.content.decode()  # every item filled in
@@ -839,3 +839,29 @@ def test_a_reminder_says_so_within_seconds_when_the_mail_server_does_not_answer(
         response = remind(login(client, personas["officer_a"]), period, tree["A"])
         assert elapsed() < 5
     assertContains(response, "Chưa gửi được thư nhắc: máy chủ thư điện tử không nhận thư.")
+
+
+def test_a_draft_of_a_school_merged_away_is_shown_but_neither_saved_nor_sent(client, personas, tree, items, period):
+    """A2 merged into A1 (which reports for the semester, A2's pupils included) with a draft opened before: sent in,
+    A2 would be expected again and its pupils counted twice. Its page says so, without a form; a save, a submission
+    (a page opened before the merge) and an attachment are refused in Vietnamese, nothing changed."""
+    from reports import queries
+    from units.maintenance import merge_schools
+    from units.models import Role
+
+    school = tree["A-THCS"]
+    staff = make_user("hieutruong.a2", school, Role.SCHOOL_STAFF)
+    draft = actions.get_or_start_report(school=school, period=period)
+    merge_schools(predecessors=[school], successor=tree["A-TH1"], legal_basis="QĐ 1",
+                  by=make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN),
+                  effective_on=timezone.localdate() - timedelta(days=3))
+    login(client, staff)
+    page = client.get(detail_url(school, period)).content.decode()
+    assert "đã sáp nhập vào Trường Tiểu học A1 từ ngày" in page and 'name="submit"' not in page
+    codes = [item.code for item in actions.applicable_items(school)]
+    with pytest.raises(actions.WorkflowError, match="không lưu, không nộp được nữa"):
+        actions.file_school_report(school=school, period=period, entries={codes[0]: Decimal(3)}, narrative={},
+                                   by=staff, expected_version=draft.version, submit=True)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT and not draft.entries.exists()
+    assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"]]
