@@ -22,7 +22,7 @@ from django.db.models import (
 )
 
 from periods.models import trend_periods
-from units.models import Unit, predecessors_of
+from units.models import Unit, UnitKind, predecessors_of
 
 from .details import BY_ID, attach_details
 from .models import Aggregation, Comparator, ProgressValue, ValueKind
@@ -183,6 +183,9 @@ def _combine(indicator, row):
     )
 
 
+# the units a plan's territory is made of: a body issuing a plan (Bộ Chính trị, Sở GD&ĐT, Phòng VH-XH) issues it for
+# the one of these it belongs to
+TERRITORIES = {str(kind) for kind in (UnitKind.PROVINCE, UnitKind.DISTRICT, UnitKind.COMMUNE, UnitKind.SCHOOL)}
 _UNSET = object()  # not yet in a cache (told apart from a cached None)
 
 # --- the one evaluation -------------------------------------------------------------------------------
@@ -407,16 +410,23 @@ def _highest_values(pairs, ceilings, named, periods, roots):
 
 def _lowest_below(pairs, plans, named, period, asked):
     """{(unit id, indicator id, period id): the lowest figure of the units directly below the unit (in force at the
-    period's end, with their predecessors' values)} for the targets judged at the unit that issued them whose
-    horizon sets a floor across those units ("ít nhất 85% …, không có tỉnh nào dưới 60%"): the lineage and one
-    grouped roll-up of the units below; no query without such a target."""
+    period's end, with their predecessors' values)} for the targets whose horizon sets a floor across those units
+    ("ít nhất 85% …, không có tỉnh nào dưới 60%") judged at the territory that issued them (the issuer, or the
+    country, province or commune a body such as the Politburo or a Sở belongs to): the issuers, the lineage and
+    one grouped roll-up of the units below; no query without such a target."""
+    floored = [(unit, target) for unit, targets in pairs for target in targets
+               if (horizon := plans[target.id][0]) is not None and horizon.floor_value is not None
+               and not named[target.id]]
+    if not floored:
+        return {}
+    # a body issues for the territory it belongs to: the Politburo for the country, a Sở for its province
+    places = {pk: pk if kind in TERRITORIES or parent is None else parent for pk, kind, parent in
+              Unit.objects.filter(pk__in={t.document.issuer_id for _u, t in floored}).values_list("pk", "kind",
+                                                                                                   "parent_id")}
     wanted = {}
-    for unit, targets in pairs:
-        for target in targets:
-            horizon = plans[target.id][0]
-            if (horizon is not None and horizon.floor_value is not None and not named[target.id]
-                    and target.document.issuer_id == unit.pk):
-                wanted.setdefault(unit.pk, {})[target.indicator_id] = target.indicator
+    for unit, target in floored:
+        if places.get(target.document.issuer_id) == unit.pk:
+            wanted.setdefault(unit.pk, {})[target.indicator_id] = target.indicator
     if not wanted:
         return {}
     below = list(Unit.objects.filter(parent_id__in=wanted).valid_on(period.end).with_lineage_mark())

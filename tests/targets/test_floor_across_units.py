@@ -82,3 +82,26 @@ def test_the_floor_is_judged_where_the_target_was_issued_not_at_each_ward(tree, 
     statuses = evaluate_targets([target], [tree["A"], tree["B"]], period)
     assert statuses[(tree["A"].pk, target.pk)].evaluation.status == Status.MET  # 960/1100 = 87.3%
     assert statuses[(tree["B"].pk, target.pk)].evaluation.status == Status.MET
+
+
+def test_a_floor_a_department_issues_is_judged_across_its_provinces_wards(tree, period):
+    """The Sở GD&ĐT issues for the city: "no ward below 60%" is judged at the city, across its wards."""
+    indicator = make_indicator("hoan-thanh-thcs")
+    plan = make_document(tree["SGDDT"], number="15/KH-SGDĐT")
+    target = make_target(plan, indicator, horizons=[("2030", date(2030, 12, 31), Decimal(85), None, Decimal(60))])
+    value(indicator, tree["A-TH1"], period, 950, 1000)
+    value(indicator, tree["B-MN"], period, 50, 100)
+    assert status_at(target, tree["HP"], period).status == Status.AT_RISK
+
+
+def test_the_politburos_floor_is_judged_across_the_provinces(tree, period):
+    indicator = make_indicator("hoan-thanh-thpt-71")
+    politburo = make_unit("TW-BCT", "Bộ Chính trị", "central", tree["VN"])
+    plan = make_document(politburo, number="71-NQ/TW", doc_type="NQ")
+    target = make_target(plan, indicator, horizons=[("2030", date(2030, 12, 31), Decimal(85), None, Decimal(60))])
+    other = make_unit("QN", "Tỉnh Quảng Ninh", "province", tree["VN"])
+    school = make_unit("QN-X-TH", "Trường Tiểu học X", "school", make_unit("QN-X", "Xã X", "commune", other),
+                       levels=["th"])
+    value(indicator, tree["A-TH1"], period, 950, 1000)  # Hải Phòng: 95%
+    value(indicator, school, period, 50, 100)  # Quảng Ninh: 50%, under the floor
+    assert status_at(target, tree["VN"], period).status == Status.AT_RISK
