@@ -151,8 +151,13 @@
   // in the report page shows the figures saved before, not those typed: the page then puts back the figures kept,
   // says so and stays unsaved. A save that went through moved the report's version on, and the figures kept are
   // dropped; a refused save comes back with what was sent, so nothing is put back either.
+  // Kept for the account that typed it (the page's data-user): another person signing in on this tab (a colleague
+  // of the school, an administrator) gets the report as saved, never someone else's figures put back as theirs.
   var KEPT = "nq71-kept:";
-  function keptKey(form) { return KEPT + (form.getAttribute("action") || window.location.pathname); }
+  function keptKey(form) {
+    return KEPT + (document.body.getAttribute("data-user") || "") + ":" +
+      (form.getAttribute("action") || window.location.pathname);
+  }
   function version(form) { return form.elements.version ? form.elements.version.value : ""; }
   document.addEventListener("submit", function (event) {  // signing out forgets what this tab kept
     if (event.defaultPrevented || !event.target.hasAttribute || !event.target.hasAttribute("data-sign-out")) { return; }

@@ -109,3 +109,33 @@ def test_signing_out_forgets_the_figures_a_tab_kept(live_server, page, tree, per
         page.click("form[data-sign-out] button[type=submit]", force=True)  # the phone menu may be folded
     left = page.evaluate("Object.keys(sessionStorage)")
     assert "khac" in left and not [key for key in left if key.startswith("nq71-kept:")]
+
+
+def test_figures_kept_for_one_account_are_not_put_back_for_another(live_server, browser):
+    """The principal's save is lost to an ended session; a colleague of the school signs in on that tab and is sent
+    to the report: it shows the report as saved, not the principal's figures put back as the colleague's."""
+    from tests.factories import make_user
+    from units.models import Role
+
+    call_command("seed_demo", "--no-progress", verbosity=0)
+    period = open_period()
+    school = Unit.objects.get(code="DK-TH-HAITHANH")
+    SchoolReport.objects.filter(school=school, period=period).delete()
+    make_user("phohieutruong.thhaithanh", school, Role.SCHOOL_STAFF)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    page = context.new_page()
+    url = f"{live_server.url}/bao-cao/truong/{school.pk}/ky/{period.pk}/"
+    sign_in(page, live_server.url, "hieutruong.thhaithanh")
+    page.goto(url)
+    page.fill("#id_item_so_hs", "512")
+    context.clear_cookies(name="sessionid")  # the session ended while the principal was typing
+    page.click("button[name=save]")
+    page.wait_for_url("**/dang-nhap/**")
+    page.fill("#id_username", "phohieutruong.thhaithanh")
+    page.fill("#id_password", "Mat-khau-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(url)
+    assert page.query_selector("#kept-restored") is None
+    assert page.input_value("#id_item_so_hs") == ""
+    context.close()
