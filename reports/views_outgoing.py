@@ -74,11 +74,15 @@ def report_finalise(request):
             messages.success(request, "Đã chốt báo cáo: số liệu và tệp báo cáo được giữ nguyên, không thay đổi nữa. "
                                       "Báo cáo chờ lãnh đạo đơn vị phê duyệt trước khi gửi.")
             return redirect("reports:outgoing_detail", report.pk)
+    stored_number = existing.number if existing else ""
+    # back after a POST with what only "Chốt báo cáo" keeps (the number, the schools' texts as edited) or refused:
+    # the page holds unsaved input, and leaving or signing out asks first
+    unsaved = request.method == "POST" and (not saved or number != stored_number or narratives != originals)
     return render(request, "reports/report_finalise.html", {
-        "unit": unit, "document": document, "period": period,
+        "unit": unit, "document": document, "period": period, "unsaved": unsaved,
         "narratives": narratives, "narratives_error": narratives_error,
         "seen": outgoing.narratives_fingerprint(originals), "sections": sections,
-        "number": number if request.method == "POST" else (existing.number if existing else ""),
+        "number": number if request.method == "POST" else stored_number,
         "number_error": number_error, "returned": existing if existing and existing.status == OutgoingStatus.RETURNED else None,
     })
 

@@ -427,6 +427,24 @@ def test_saving_the_wards_sections_keeps_the_number_typed(client, personas, tree
     assert not OutgoingReport.objects.exists()
 
 
+def test_the_finalise_page_back_with_what_only_finalising_keeps_counts_as_unsaved(client, personas, tree, plan,
+                                                                                  period):
+    # the number typed and the schools' texts edited are kept by "Chốt báo cáo" alone: back from saving the ward's
+    # sections (or refused), the page asks before it is left or signed out of, as the school's report does
+    client.force_login(personas["officer_a"])
+    chosen, seen = finalise_page(client, tree, plan, period)
+    assert 'data-dirty="true"' not in client.get(FINALISE, chosen).content.decode()
+    sections_only = client.post(FINALISE, {**chosen, "seen": seen, "number": "", "save_sections": "1",
+                                           "achievements": "Hoàn thành bồi dưỡng giáo viên."}).content.decode()
+    assert "Đã lưu các phần báo cáo do đơn vị viết" in sections_only and 'data-dirty="true"' not in sections_only
+    with_number = client.post(FINALISE, {**chosen, "seen": seen, "number": "45/BC-UBND", "save_sections": "1",
+                                         "achievements": "Hoàn thành bồi dưỡng giáo viên."}).content.decode()
+    assert 'id="finalise-form"' in with_number and 'data-dirty="true"' in with_number
+    refused = client.post(FINALISE, {**chosen, "seen": seen, "number": "x" * 61,
+                                     "achievements": "Không được lưu nửa chừng."}).content.decode()
+    assert 'data-dirty="true"' in refused and "chỉ được giữ khi bấm “Chốt báo cáo”" in refused
+
+
 def test_a_number_too_long_is_refused_not_cut_and_nothing_is_saved(client, personas, tree, plan, period):
     client.force_login(personas["officer_a"])
     chosen, seen = finalise_page(client, tree, plan, period)
