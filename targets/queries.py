@@ -394,11 +394,16 @@ def _highest_values(pairs, ceilings, named, periods, roots):
     condition = Q(pk__in=[])
     for path in owners:
         condition |= Q(unit__path__startswith=path)
-    rows = (ProgressValue.objects.filter(condition, target__isnull=True, value__isnull=False,
-                                         indicator_id__in=indicators, period__in=periods)
-            .values_list("unit__path", "indicator_id", "period_id", "value").order_by())
+    # a count's value, or a rate's counts (a school's dropout rate: 3 of 100), as ProgressValue.effective reads them
+    rows = (ProgressValue.objects.filter(condition, target__isnull=True, indicator_id__in=indicators,
+                                         period__in=periods)
+            .values_list("unit__path", "indicator_id", "period_id", "numerator", "denominator", "value", "achieved")
+            .order_by())
     highest = {}
-    for path, indicator_id, period_id, value in rows:
+    for path, indicator_id, period_id, numerator, denominator, stored, achieved in rows:
+        value = ProgressValue.effective(numerator, denominator, stored, achieved)
+        if value is None:
+            continue
         end = 0
         while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
             for owner in owners.get(path[:end + 1], ()):
@@ -416,32 +421,38 @@ def _lowest_below(pairs, plans, named, period, asked):
     one grouped roll-up of the units below; no query without such a target."""
     floored = [(unit, target) for unit, targets in pairs for target in targets
                if (horizon := plans[target.id][0]) is not None and horizon.floor_value is not None
-               and not named[target.id]]
+               and not named[target.id] and target.comparator != Comparator.LTE]
     if not floored:
         return {}
     # a body issues for the territory it belongs to: the Politburo for the country, a Sở for its province
     places = {pk: pk if kind in TERRITORIES or parent is None else parent for pk, kind, parent in
               Unit.objects.filter(pk__in={t.document.issuer_id for _u, t in floored}).values_list("pk", "kind",
                                                                                                    "parent_id")}
-    wanted = {}
+    # judged at the territory and at the body itself (its plan's pages, its report): both read the territory's
+    # units below, so that every page says the same of the target
+    wanted, territory_of = {}, {}
     for unit, target in floored:
-        if places.get(target.document.issuer_id) == unit.pk:
+        issuer = target.document.issuer_id
+        if unit.pk in (issuer, places.get(issuer)):
             wanted.setdefault(unit.pk, {})[target.indicator_id] = target.indicator
+            territory_of[unit.pk] = places.get(issuer, issuer)
     if not wanted:
         return {}
-    below = list(Unit.objects.filter(parent_id__in=wanted).valid_on(period.end).with_lineage_mark())
+    # the units below that a floor is about: provinces, communes, schools (not a Sở or an office of the territory)
+    below = list(Unit.objects.filter(parent_id__in=set(territory_of.values()), kind__in=TERRITORIES)
+                 .valid_on(period.end).with_lineage_mark())
     indicators = {pk: indicator for each in wanted.values() for pk, indicator in each.items()}
     rows = _subtree_rows(indicators.values(), below, asked, subtree_roots(below))
     parent_of = {unit.pk: unit.parent_id for unit in below}
-    lows = {}
+    lowest = {}  # (territory id, indicator id, period id): the lowest figure below
     for (unit_id, indicator_id, period_id), parts in rows.items():
-        if indicator_id not in wanted[parent_of[unit_id]]:
-            continue
         figure = rolled_figure(indicators[indicator_id], False, parts)
         key = (parent_of[unit_id], indicator_id, period_id)
-        if figure is not None and (key not in lows or figure.value < lows[key]):
-            lows[key] = figure.value
-    return lows
+        if figure is not None and (key not in lowest or figure.value < lowest[key]):
+            lowest[key] = figure.value
+    return {(unit_id, indicator_id, period_id): value for unit_id, each in wanted.items() for indicator_id in each
+            for (territory, low_indicator, period_id), value in lowest.items()
+            if territory == territory_of[unit_id] and low_indicator == indicator_id}
 
 
 def _year_baselines(pairs, named, roots, period):

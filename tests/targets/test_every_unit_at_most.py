@@ -89,3 +89,16 @@ def test_a_target_for_every_unit_where_more_is_better_stays_on_the_lowest(tree, 
     value(rooms, tree["A-THCS"], period, 3)
     status = judged(target, [tree["A"]], period)[tree["A"].pk]
     assert status.figure.value == 0 and status.figure.lowest
+
+
+def test_a_rate_for_every_school_at_most_is_judged_on_the_highest_schools_rate(tree, period):
+    # "mỗi trường tỷ lệ bỏ học không quá 1%": schools report counts (3 of 100), not a value; pooled, 3 of 1.100
+    # read 0,27% and "Đạt" while one school is at 3%
+    rate = make_indicator("ty-le-bo-hoc", unit_label="%")
+    target = make_target(make_document(tree["A"]), rate, value=Decimal(1), comparator="lte", each_unit=True,
+                         text="mỗi trường tỷ lệ học sinh bỏ học không quá 1%")
+    ProgressValue.objects.create(indicator=rate, unit=tree["A-TH1"], period=period, numerator=0, denominator=1000)
+    ProgressValue.objects.create(indicator=rate, unit=tree["A-THCS"], period=period, numerator=3, denominator=100)
+    status = judged(target, [tree["A"]], period)[tree["A"].pk]
+    assert status.figure.value == 3 and status.figure.highest
+    assert status.evaluation.status != Status.MET

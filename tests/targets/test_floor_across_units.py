@@ -92,6 +92,34 @@ def test_a_floor_a_department_issues_is_judged_across_its_provinces_wards(tree, 
     value(indicator, tree["A-TH1"], period, 950, 1000)
     value(indicator, tree["B-MN"], period, 50, 100)
     assert status_at(target, tree["HP"], period).status == Status.AT_RISK
+    # judged at the Sở itself (its plan's target list, its public page, its report), on the figure its officer
+    # entered: the same floor across the city's wards
+    from targets.queries import target_row
+
+    ProgressValue.objects.create(indicator=indicator, target=target, unit=tree["SGDDT"], period=period, numerator=87,
+                                 denominator=100)
+    assert status_at(target, tree["SGDDT"], period).status == Status.AT_RISK
+    assert target_row(target, period).evaluation.status == Status.AT_RISK
+
+
+def test_a_departments_own_figure_is_not_a_ward_under_the_floor(tree, period, completion):
+    # the city's units directly below that a floor is about are its wards, not the Sở beside them
+    indicator, target = completion
+    value(indicator, tree["A-TH1"], period, 950, 1000)
+    value(indicator, tree["B-MN"], period, 80, 100)
+    value(indicator, tree["SGDDT"], period, 50, 100)
+    assert status_at(target, tree["HP"], period).status == Status.MET
+
+
+def test_a_floor_on_a_target_where_less_is_better_is_not_a_floor(tree, period):
+    # "at most 2% …": a unit "below the floor" is doing better, not worse
+    indicator = make_indicator("suy-dinh-duong")
+    plan = make_document(tree["HP"], number="3/KH-UBND")
+    target = make_target(plan, indicator, comparator="lte",
+                         horizons=[("2030", date(2030, 12, 31), Decimal(5), None, Decimal(1))])
+    value(indicator, tree["A-TH1"], period, 2, 1000)
+    value(indicator, tree["B-MN"], period, 0, 100)
+    assert status_at(target, tree["HP"], period).status == Status.MET
 
 
 def test_the_politburos_floor_is_judged_across_the_provinces(tree, period):
