@@ -157,17 +157,17 @@ def _lock(report, expected_version):
 def _check_editable(report, by):
     if not report.is_editable:
         raise WorkflowError(f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không thể sửa.")
-    if report.status == ReportStatus.DRAFT and (merged := queries.merged_into(report.school, report.period)):
+    if merged := queries.merged_into(report.school, report.period):  # a draft, or a report returned to it
         raise WorkflowError(merged_draft_refusal(report, merged))
     if report.period.is_locked_for_user(by, report.school):
         raise WorkflowError(report.period.lock_message(report.school))
 
 
 def merged_draft_refusal(report, merged):
-    """Why a merged school's draft is neither saved nor sent: sent in, its pupils would be counted twice (once more
+    """Why a merged school's draft (or a report returned to it) is neither saved nor sent: sent in, its pupils would be counted twice (once more
     in its successor's report, which holds them), so the school is no longer expected to report for the period."""
     return (f"{report.school.name} đã sáp nhập vào {merged.successor.name} từ ngày {merged.effective_on:%d/%m/%Y}: "
-            f"{merged.successor.name} báo cáo {report.period.name} cho cả hai trường, nên bản nháp này không lưu, "
+            f"{merged.successor.name} báo cáo {report.period.name} cho cả hai trường, nên báo cáo này không lưu, "
             "không nộp được nữa.")
 
 

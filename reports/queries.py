@@ -34,11 +34,11 @@ def schools_reporting(unit, period):
     """The schools under the unit (None: every school) that report for the period: those in force during it, less
     one merged into another school by its end (the receiving school reports for the whole period, the merged
     school's pupils and teachers with its own: both reporting would count them twice) unless its report for it is
-    in already (sent: a draft is not)."""
+    in already (sent and kept: a draft or a report returned to it is not)."""
     merged = UnitSuccession.objects.filter(predecessor=OuterRef("pk"), kind=UnitSuccession.Kind.MERGE,
                                            effective_on__lte=period.end)
-    # sent in (a draft opened and never sent is not: the receiving school reports for the period)
-    reported = SchoolReport.objects.filter(school=OuterRef("pk"), period=period).exclude(status=ReportStatus.DRAFT)
+    # sent in and kept (a draft, or a report returned to it, is not: the receiving school reports for the period)
+    reported = SchoolReport.objects.filter(school=OuterRef("pk"), period=period, status__in=REPORTED)
     schools = Unit.objects.schools() if unit is None else Unit.objects.in_subtree(unit).schools()
     return schools.in_force_during(period.start, period.end).filter(~Exists(merged) | Exists(reported))
 

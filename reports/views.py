@@ -159,8 +159,9 @@ def _school_report_page(request, school, period, report, form=None, *, items=Non
         form = SchoolReportForm(initial=_initial(report, items), items=items)
     can_fill = access.can_fill_school_report(request.user, school)
     locked = period.is_locked_for_user(request.user, school)
-    # a draft of a school merged by the period's end: shown, never sent (its successor reports for both)
-    merged = queries.merged_into(school, period) if report is not None and report.status == ReportStatus.DRAFT else None
+    # a draft (or a returned report) of a school merged by the period's end: shown, never sent (its successor
+    # reports for both)
+    merged = queries.merged_into(school, period) if report is not None and report.is_editable else None
     context = {
         "school": school, "period": period, "report": report, "form": form, "conflict": conflict,
         "locked": locked, "conflict_message": conflict_message,

@@ -865,3 +865,30 @@ def test_a_draft_of_a_school_merged_away_is_shown_but_neither_saved_nor_sent(cli
     draft.refresh_from_db()
     assert draft.status == ReportStatus.DRAFT and not draft.entries.exists()
     assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"]]
+
+
+def test_a_report_returned_to_a_school_merged_away_is_not_sent_again(client, personas, tree, items, period):
+    """Sent before the merge, returned after it: sent again and approved, A2's pupils would be counted in its own
+    report and in A1's, which reports for both. Refused; A2 is no longer expected for the semester."""
+    from reports import queries
+    from units.maintenance import merge_schools
+    from units.models import Role
+
+    school = tree["A-THCS"]
+    staff = make_user("hieutruong.a2", school, Role.SCHOOL_STAFF)
+    codes = [item.code for item in actions.applicable_items(school)]
+    started = actions.get_or_start_report(school=school, period=period)
+    report, refused = actions.file_school_report(
+        school=school, period=period, entries={code: Decimal(FIGURES[code].replace(".", "")) for code in codes},
+        narrative={}, by=staff, expected_version=started.version, submit=True)
+    assert refused is None and report.status == ReportStatus.SUBMITTED
+    merge_schools(predecessors=[school], successor=tree["A-TH1"], legal_basis="QĐ 1",
+                  by=make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN),
+                  effective_on=timezone.localdate() - timedelta(days=3))
+    report = actions.return_school_report(report=report, by=personas["officer_a"], comment="Sửa số giáo viên",
+                                          expected_version=report.version)
+    with pytest.raises(actions.WorkflowError, match="không lưu, không nộp được nữa"):
+        actions.submit_school_report(report=report, by=staff, expected_version=report.version)
+    assert [row.school for row in queries.completeness(tree["A"], period)] == [tree["A-TH1"]]
+    login(client, staff)
+    assert "đã sáp nhập vào Trường Tiểu học A1" in client.get(detail_url(school, period)).content.decode()
