@@ -1,6 +1,7 @@
 """Every refusal of the API in Vietnamese, as {"detail": …, "code": …}: the messages of the access module and the
 forms are kept; Django REST framework's own (only partly translated) are replaced here."""
 
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -58,6 +59,7 @@ NO_ADDRESS = "Không có địa chỉ này trong API: xem các địa chỉ tạ
 NO_SLASH = "Địa chỉ của API kết thúc bằng “/”: hãy gửi lại yêu cầu tới {path}"
 
 
+@csrf_exempt  # as DRF's views: a client with a token has no CSRF cookie, and must get this JSON, not an HTML 403
 def unknown_address(request, rest=""):
     """An address under /api/v1/ the API does not have: 404 in the API's JSON, never the portal's HTML page. One
     without its final slash is redirected only for a read; a write would lose its body on the way (a browser or

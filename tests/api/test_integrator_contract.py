@@ -138,14 +138,19 @@ def test_a_misspelt_narrative_does_not_empty_the_schools_report(world, tree, per
 
 
 def test_an_unknown_address_of_the_api_answers_json(world, api_as):
-    response = api_as("officer_a").get("/api/v1/chi-tieu/")
+    client = api_as("officer_a")
+    client.handler.enforce_csrf_checks = True
+    response = client.get("/api/v1/chi-tieu/")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    posted = client.post("/api/v1/chi-tieu/", {}, format="json")
+    assert posted.status_code == 404 and posted["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Không có địa chỉ này trong API: xem các địa chỉ tại /api/schema/ hoặc "
                                          "/api/docs/.", "code": "not_found"}
 
 
 def test_a_write_without_the_final_slash_is_told_where_to_go_and_saves_nothing(world, period, api_as):
     client = api_as("officer_a")
+    client.handler.enforce_csrf_checks = True  # as a real client with a token: no CSRF cookie, and none is asked
     rows = [{"target": world["a_rooms"].pk, "period": period.pk, "value": 6, "status": "in_progress", "version": 1}]
     response = client.post("/api/v1/values/bulk", {"rows": rows}, format="json")
     assert response.status_code == 404 and response["Content-Type"] == "application/json"
