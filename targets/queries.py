@@ -457,8 +457,8 @@ def _lowest_below(pairs, plans, named, period, asked):
 
 def _year_baselines(pairs, named, roots, period):
     """{(unit id, target id): the unit's figure at the end of the baseline year} for the targets that name their
-    baseline's year but not its figure ("tăng ít nhất 20% … so với năm 2025"): the latest figure of a period ended
-    by 31/12 of that year (and by the chosen period's end: no later figure is known then), what the target's path
+    baseline's year but not its figure ("tăng ít nhất 20% … so với năm 2025"): the latest complete figure
+    (latest_complete: not one school's of eight) of a period ended by 31/12 of that year (and by the chosen period's end: no later figure is known then), what the target's path
     starts from (status.path_start), whatever period is chosen. Before
     28/11/2026 the baseline was the earliest figure of the chosen period's trend, so a growth target's goal moved
     with the period: met at one semester, short of a higher goal at the next with a higher figure. Two or three
@@ -481,15 +481,18 @@ def _year_baselines(pairs, named, roots, period):
     result = {}
     for unit, target in wanted:
         end = min(date(target.baseline_year, 12, 31), period.end)
-        for p in periods:
+        known = []  # oldest first, as the trend: the figure judged is the latest complete one (latest_complete)
+        for p in reversed(periods):
             if p.end > end:
                 continue
             parts = sums.get((unit.pk, target.indicator_id, p.id))
             figure = _figure(entries.get((unit.pk, target.pk, p.id)),
                              rolled_figure(target.indicator, target.each_unit, parts) if parts else None)
             if figure is not None:
-                result[(unit.pk, target.pk)] = figure.value
-                break
+                known.append((p, figure))
+        judged = latest_complete(known)
+        if judged:
+            result[(unit.pk, target.pk)] = judged[1].value
     return result
 
 

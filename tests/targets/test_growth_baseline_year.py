@@ -59,3 +59,18 @@ def test_before_the_baseline_year_ends_the_latest_figure_known_then_is_the_basel
     target, periods = growth
     # at 2024-2025-hk1 nothing of later periods is known: 90 is the baseline so far, the goal 108
     assert evaluation(target, tree["A"], periods["2024-2025-hk1"]).goal == Decimal("108")
+
+
+def test_a_baseline_years_last_figure_from_one_school_of_several_is_not_the_baseline(tree, growth):
+    # the end of 2025: only one of the ward's three schools reported 2024-2025-hk2; the baseline is the last complete
+    # figure (2024-2025-hk1, all three: 90 + 60 + 50), not that one school's 100, as the status itself is judged
+    from tests.factories import make_unit
+
+    target, periods = growth
+    third = make_unit("A-MN9", "Trường Mầm non A9", "school", tree["A"], levels=["mn"])
+    for school, count in ((tree["A-THCS"], 60), (third, 50)):
+        ProgressValue.objects.create(indicator=target.indicator, unit=school, period=periods["2024-2025-hk1"],
+                                     value=count)
+        ProgressValue.objects.create(indicator=target.indicator, unit=school, period=periods["2025-2026-hk2"],
+                                     value=count + 10)
+    assert evaluation(target, tree["A"], periods["2025-2026-hk2"]).goal == Decimal(240)  # 200 + 20%
