@@ -606,7 +606,7 @@ def _groups(statuses, leads, added_up=True):
         counted = item.figure is not None and item.figure.denominator
         by_key[target.category].rows.append(ReportRow(
             number="", indicator=_row_name(target), unit_label=target.indicator.unit_label,
-            baseline=_float(target.baseline_value),
+            baseline=_float(item.baseline),  # stated, or the baseline year's figure ("so với năm 2025")
             goal=f"{item.horizon.goal_display()} ({item.horizon.deadline_display()})" if item.horizon else "",
             result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(completion_rate(item)),
             status=str(evaluation.status), status_label=evaluation.label, lead="; ".join(leads.get(target.pk, [])),

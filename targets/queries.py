@@ -250,6 +250,9 @@ class TargetStatus:
     # a target about named units none of which is in the unit's subtree ("Trường MN Hòa Nghĩa đạt chuẩn" at another
     # school): nothing to judge there, and the unit's lists and reports leave it out (plan_statuses)
     outside: bool = False
+    # the baseline the path starts from when the plan states one: its figure, or (its year only, "so với năm 2025")
+    # the unit's figure at the end of that year; None when the path starts at the earliest figure of the trend
+    baseline: object = None
 
     @property
     def status(self):
@@ -353,6 +356,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
             baseline = target.baseline_value
             if baseline is None:
                 baseline = year_baselines.get((unit_id, target_id)) if year_baselines else None
+            stated = baseline
             if baseline is None:
                 baseline, start = (known[0][1].value, known[0][0].end) if known else (None, None)
             entry = entries.get((unit_id, target_id, now_id)) if entries else None
@@ -365,7 +369,7 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
             result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
                 entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None,
-                outside=bool(named_units) and not within)
+                outside=bool(named_units) and not within, baseline=stated)
     return result
 
 

@@ -193,6 +193,29 @@ def test_the_word_file_gives_the_baseline_of_a_growth_target_as_the_pdf_does(tre
     assert replaced(level, baseline=2.0).baseline_text == "mức 2"
 
 
+def test_a_growth_target_naming_only_its_baseline_year_prints_that_years_figure(tree, plan, period):
+    # "tăng ít nhất 20% … so với năm 2025", no figure stated: judged from the ward's figure at the end of 2025, which
+    # the office reading the report must see to check the goal (the Word file and the PDF print the same rows)
+    from datetime import date
+
+    from tests.factories import make_period
+
+    pupils = make_indicator("hs-ngoai-khoa", "Số học sinh tham gia hoạt động ngoại khóa", "count", "sum",
+                            unit_label="học sinh")
+    make_target(plan, pupils, 3, Decimal(20), category="quality", value_kind="growth", baseline_year=2025,
+                scope_text="học sinh")
+    earlier = make_period(code="2024-2025-hk2", kind="semester_2", school_year="2024-2025", start=date(2025, 1, 16),
+                          end=date(2025, 5, 31), deadline=date(2025, 6, 10))
+    ProgressValue.objects.create(indicator=pupils, unit=tree["A"], period=earlier, value=Decimal(850))
+    ProgressValue.objects.create(indicator=pupils, unit=tree["A"], period=period, value=Decimal(1073))
+    content = build_report_content(unit=tree["A"], document=plan, period=period)
+    row = next(row for group in content.groups for row in group.rows if row.indicator.startswith("Số học sinh tham"))
+    assert row.baseline_text == "850 học sinh"
+    cells = next(r.cells for table in read_docx(write_report_docx(content)).tables for r in table.rows
+                 if r.cells[1].text.startswith("Số học sinh tham gia hoạt động ngoại khóa"))
+    assert "(Giá trị nền: 850 học sinh)" in cells[2].text
+
+
 def test_the_word_files_task_table_gives_the_lead_units_names_room_and_stays_with_its_line(tree, plan, period):
     # equal columns wrapped "Phòng Văn hóa - Xã hội phường A" a word to a line in a sixth of the page
     Task.objects.create(document=plan, text="Rà soát đội ngũ giáo viên", lead_unit=tree["A-VHXH"])
