@@ -5,6 +5,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .parsers import UnstorableText
+
 MESSAGES = {
     exceptions.NotAuthenticated: "Chưa xác thực: hãy gửi khóa truy cập trong tiêu đề “Authorization: Bearer …” "
                                  "hoặc đăng nhập cổng.",
@@ -26,6 +28,8 @@ def vietnamese(exc):
         return f"Quá nhiều yêu cầu với khóa truy cập này: hãy thử lại{wait}."
     if isinstance(exc, exceptions.MethodNotAllowed):
         return "Địa chỉ này không nhận phương thức này."
+    if isinstance(exc, UnstorableText):  # unreadable for what it holds, said as such
+        return str(exc.detail)
     detail = str(exc.detail) if not isinstance(exc.detail, (list, dict)) else None
     if detail and detail.startswith("CSRF Failed"):
         return CSRF

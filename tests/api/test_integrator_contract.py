@@ -3,6 +3,8 @@ retries, concurrent writers, error bodies."""
 
 from decimal import Decimal
 
+import pytest
+
 from targets.models import ProgressValue
 
 
@@ -202,6 +204,22 @@ def test_a_json_body_is_read_as_utf8_whatever_charset_it_is_labelled_with(world,
                                         ensure_ascii=False).encode("latin-1"), content_type="application/json")
     assert latin1.status_code == 400 and latin1.json()["code"] == "parse_error"
     assert ProgressValue.objects.get(pk=world["entered"].pk).version == 3
+
+
+@pytest.mark.parametrize("body", [
+    '{"rows": [{"\\u0000": 1, "target": 1, "period": 1, "version": 1}]}',  # a key named in the refusal
+    '{"rows": [{"target": 1, "period": 1, "version": 1, "note": "a\\u0000b"}]}',
+    '{"rows": [{"\\ud800x": [], "target": 1, "period": 1, "version": 1}]}',  # half of a UTF-16 pair
+])
+def test_a_body_holding_text_no_database_keeps_is_refused_not_a_server_error(world, api_as, body):
+    # found by the schema fuzzing on PostgreSQL: an unknown field named "\u0000" was echoed in the refusal, which
+    # the Idempotency-Key's record could not store (jsonb refuses NUL): 500 instead of an answer
+    client = api_as("officer_a")
+    response = client.generic("POST", "/api/v1/values/bulk/", body.encode(), content_type="application/json",
+                              HTTP_IDEMPOTENCY_KEY="khoa-thu-1")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+    assert "không lưu được" in response.json()["detail"]
+    assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
 
 
 # --- dates in the address ------------------------------------------------------------------------------------
