@@ -93,6 +93,10 @@ MAX_LINES = 24
 CHARS_PER_WIDTH = 1.05
 PIXELS_PER_WIDTH = 7  # XlsxWriter's column width unit in pixels: a width of 52 is stored as 52
 MM_PER_INCH = 25.4
+PT_PER_MM = 72 / MM_PER_INCH
+# the height a portrait A4 page gives its rows between the margins of Nghị định 30/2020 (20 mm top and bottom),
+# less a line's worth of room so that a renderer's rounding never pushes a row past our own page break
+PORTRAIT_BODY_HEIGHT = (297 - 20 - 20) * PT_PER_MM - LINE_HEIGHT
 CENTRE = {"align": "center", "valign": "vcenter", "text_wrap": True}
 # a table's cells all start at the top of their row, where its wrapped text starts (a figure at the bottom of a
 # row of several lines reads as the next row's)
@@ -312,11 +316,13 @@ def _text_sheet(workbook, content):
     texts; then "Nơi nhận" on the left and the signature block on the right. A sheet of its own, printed portrait:
     on the table's sheet its pages would repeat the table's header (until 28/11/2026 the workbook had none of it)."""
     ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True)
+    ws.report_heights, ws.report_keep = [], set()  # paginated here: see page_breaks
     span = (0, len(TEXT_WIDTHS) - 1)
     own = dict(own_section_blocks(content))
 
     def heading(label):  # a row taller than its line: the heading at its foot (a cell's default), room above it
-        _append(ws, [_styled(label.upper(), font=BOLD)], fit=False, merges=[span], height=LINE_HEIGHT + 8)
+        _append(ws, [_styled(label.upper(), font=BOLD)], fit=False, merges=[span], height=LINE_HEIGHT + 8,
+                keep_with_next=True)
 
     def paragraphs(text, label=None):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -331,7 +337,8 @@ def _text_sheet(workbook, content):
     _paragraph(ws, _tasks_line(content.tasks), span)
     heading("Ý kiến của các cơ sở giáo dục")
     for index, narrative in enumerate(content.narratives, 1):
-        _append(ws, [_styled(f"{index}. {narrative.school}", font=BOLD, alignment=WRAP)], fit=False, merges=[span])
+        _append(ws, [_styled(f"{index}. {narrative.school}", font=BOLD, alignment=WRAP)], fit=False, merges=[span],
+                keep_with_next=True)
         for label, text in (("Kết quả nổi bật", narrative.highlights), ("Khó khăn, vướng mắc", narrative.difficulties),
                             ("Đề xuất, kiến nghị", narrative.proposals)):
             if text:
@@ -341,8 +348,31 @@ def _text_sheet(workbook, content):
     for label, text in own.items():
         heading(label)
         paragraphs(text)
-    _append(ws, [])
+    # the signature is never on a page of its own: the text's last lines go over with it when it does not fit
+    ws.report_keep.add(ws.report_rows - 1)
+    _append(ws, [], keep_with_next=True)
     _closing(ws, content)
+    ws.set_h_pagebreaks(page_breaks(ws.report_heights, ws.report_keep, PORTRAIT_BODY_HEIGHT))
+
+
+def page_breaks(heights, keep_with_next, page_height):
+    """The rows (0-based) before which the pages of a sheet break, for rows `heights` high (points) on pages
+    `page_height` high: where a row does not fit, as Excel and LibreOffice break, moved up over the rows that keep
+    with the next one (a heading, a school's name, the closing block and the lines just before it), so that none
+    of them ends a page — unless they fill the whole page, where the page breaks where it must. Excel has no
+    "keep with next" of its own (Word and the PDF have it), so the breaks are written into the sheet."""
+    breaks, start, used = [], 0, 0.0
+    for row, height in enumerate(heights):
+        if used + height > page_height and row > start:
+            cut = row
+            while cut - 1 > start and cut - 1 in keep_with_next:
+                cut -= 1
+            if cut - 1 == start and start in keep_with_next:  # rows keeping together fill the page
+                cut = row
+            breaks.append(cut)
+            start, used = cut, sum(heights[cut:row])
+        used += height
+    return breaks
 
 
 def _tasks_line(tasks):
@@ -365,7 +395,9 @@ def _closing(ws, c):
         cells = [left[index] if index < len(left) else None, right[index] if index < len(right) else None]
         # the recipients' lines are in 11 pt: as many characters to a line as in a column 12/11 as wide at 12 pt
         lines = max(_lines(cells[0], TEXT_WIDTHS[0] * FONT_SIZE / RECIPIENT_SIZE), _lines(cells[1], TEXT_WIDTHS[1]))
-        _append(ws, cells, fit=False, height=lines * LINE_HEIGHT + 4 if lines > 1 else None)
+        # the block's rows stay on one page (page_breaks): all but its last keep with the next
+        _append(ws, cells, fit=False, height=lines * LINE_HEIGHT + 4 if lines > 1 else None,
+                keep_with_next=index < max(len(left), len(right)) - 1)
 
 
 def _paragraph(ws, text, span, *, font=None, alignment=WRAP):
@@ -581,6 +613,8 @@ class _Sheet(Worksheet):
     openpyxl, which reads the workbooks back, then reads no fit at all)."""
 
     report_widths, report_rows, report_formats = (), 0, None
+    # a sheet paginated by page_breaks keeps each row's height (points) and the rows that keep with the next
+    report_heights, report_keep = None, None
 
     def _write_header_footer(self):
         self._xml_start_tag("headerFooter", [("differentFirst", 1)])
@@ -647,17 +681,24 @@ class _Formats(dict):
         return cell_format
 
 
-def _append(ws, values, *, fit=True, merges=(), height=None):
+def _append(ws, values, *, fit=True, merges=(), height=None, keep_with_next=False):
     """Write a row; its height fits the longest wrapped text in it, estimated from the column's width
     (LibreOffice and Excel keep the default height for rows written without one, so wrapped lines overlap).
     `fit=False` for rows of merged cells, whose text spans several columns; `merges` are the (first, last)
-    columns merged in the row, the first one's cell spanning them."""
+    columns merged in the row, the first one's cell spanning them. On a sheet paginated by page_breaks every row
+    is given its height (so that the pages break where they were computed to), and `keep_with_next` marks a row
+    that must not end a page."""
     row = ws.report_rows
     ws.report_rows += 1
     if fit:
         lines = max((_lines(value, width) for value, width in zip(values, ws.report_widths, strict=False)), default=1)
         if lines > 1:
             height = lines * LINE_HEIGHT + 4
+    if ws.report_heights is not None:
+        height = height if height is not None else LINE_HEIGHT
+        ws.report_heights.append(height)
+        if keep_with_next:
+            ws.report_keep.add(row)
     if height is not None:  # in points exactly: set_row rounds to whole pixels (68 pt would be 68.25)
         ws.set_row_pixels(row, height * 4 / 3)
     spans = dict(merges)  # the first column of a merged cell -> its last
