@@ -1,8 +1,10 @@
 """Every refusal of the API in Vietnamese, as {"detail": …, "code": …}: the messages of the access module and the
-forms are kept; Django REST framework's own (only partly translated) are replaced here."""
+forms are kept; Django REST framework's own (only partly translated) are replaced here. `code` is one of CODES, stable,
+for a program to branch on; a refusal of fields also carries them under `errors` (and, as before, at the top)."""
 
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .parsers import UnstorableText
@@ -17,6 +19,86 @@ MESSAGES = {
     exceptions.UnsupportedMediaType: "Chỉ nhận nội dung JSON (Content-Type: application/json).",
     exceptions.NotAcceptable: "Không có định dạng trả lời phù hợp với tiêu đề Accept.",
 }
+# Every `code` an answer of the API may carry, with what it means: docs/api.md and the schema list them from here, and
+# a test keeps every code the API's modules write in this list.
+CODES = {
+    "invalid": "400: một hoặc nhiều trường của nội dung gửi lên không hợp lệ; lý do theo từng trường trong errors.",
+    "unknown_field": "400: nội dung gửi lên có trường mà yêu cầu này không nhận (có thể viết sai tên); errors nêu tên.",
+    "invalid_body": "400: nội dung gửi lên không có dạng yêu cầu này cần (một đối tượng JSON).",
+    "invalid_rows": "400: ghi nhiều dòng, có dòng không hợp lệ: không dòng nào được lưu; lỗi từng dòng trong rows.",
+    "invalid_parameter": "400: một tham số của địa chỉ không hợp lệ hoặc thiếu; lý do theo từng tham số trong errors.",
+    "invalid_header": "400: một tiêu đề của yêu cầu không hợp lệ (Idempotency-Key); lý do trong errors.",
+    "since_too_old": "400: thời điểm since cũ hơn thời gian lưu các số liệu đã xóa: hãy đồng bộ lại toàn bộ.",
+    "parse_error": "400: nội dung gửi lên không đọc được (không phải JSON UTF-8, hoặc có ký tự không lưu được).",
+    "duplicate": "400, trong rows của invalid_rows: chỉ tiêu và kỳ này đã có ở một dòng trước.",
+    "not_authenticated": "401: chưa gửi khóa truy cập và chưa đăng nhập.",
+    "authentication_failed": "401: khóa truy cập không hợp lệ, hết hạn, đã thu hồi (kể cả khi người dùng đổi mật "
+                             "khẩu) hoặc người cấp khóa không còn quyền.",
+    "permission_denied": "403: không có quyền (hoặc khóa chỉ được đọc, hoặc thiếu mã CSRF).",
+    "not_found": "404: không tìm thấy, hoặc nằm ngoài phạm vi của bạn.",
+    "no_value": "404: chỉ tiêu chưa có số liệu trong kỳ này (gửi version = 0 để nhập lần đầu).",
+    "no_report": "404: trường chưa có báo cáo của kỳ này (lưu báo cáo trước khi nộp).",
+    "method_not_allowed": "405: địa chỉ này không nhận phương thức này.",
+    "not_acceptable": "406: không có định dạng trả lời phù hợp với tiêu đề Accept.",
+    "stale": "409: đã có người cập nhật sau phiên bản gửi lên; bản hiện tại trong current.",
+    "locked": "409: kỳ báo cáo đã khóa.",
+    "workflow": "409: báo cáo không ở trạng thái cho phép thao tác này.",
+    "conflict": "409: ghi nhiều dòng, có dòng bị từ chối (stale hoặc locked): không dòng nào được lưu.",
+    "precondition_failed": "412: số liệu đã thay đổi so với ETag gửi trong If-Match; bản hiện tại trong current.",
+    "too_large": "413: nội dung gửi lên quá lớn.",
+    "unsupported_media_type": "415: chỉ nhận nội dung JSON.",
+    "idempotency_key_reused": "422: khóa Idempotency-Key đã dùng cho một yêu cầu khác.",
+    "throttled": "429: quá nhiều yêu cầu; thử lại sau số giây ở tiêu đề Retry-After.",
+    "server_error": "500: lỗi ở máy chủ; yêu cầu chưa được thực hiện.",
+    "database_unavailable": "503: cơ sở dữ liệu không trả lời; không có gì bị lưu dở, gửi lại sau Retry-After.",
+    "database_busy": "503: yêu cầu phải chờ quá lâu; không có gì bị lưu dở, gửi lại sau Retry-After.",
+    "storage_unavailable": "503: bộ nhớ lưu trữ không ghi được; không có gì bị lưu dở, gửi lại sau Retry-After.",
+}
+# codes of a refusal of fields or parameters, and the sentence its `detail` starts with
+FIELD_REFUSALS = {
+    "invalid": "Dữ liệu gửi lên không hợp lệ",
+    "unknown_field": "Yêu cầu này không có trường này (có thể viết sai tên), không có gì được lưu",
+    "invalid_body": "Nội dung gửi lên không đúng dạng",
+    "invalid_parameter": "Tham số không hợp lệ",
+    "invalid_header": "Tiêu đề của yêu cầu không hợp lệ",
+}
+ENVELOPE = ("detail", "code", "errors")
+
+
+class InvalidParameter(exceptions.ValidationError):
+    """A query parameter refused: 400 invalid_parameter, the reasons by parameter."""
+
+    api_code = "invalid_parameter"
+
+
+class InvalidBody(exceptions.ValidationError):
+    """A request body that is not what the write takes (not an object, rows not a list): 400 invalid_body."""
+
+    api_code = "invalid_body"
+
+
+class InvalidHeader(exceptions.ValidationError):
+    """A request header refused (Idempotency-Key): 400 invalid_header."""
+
+    api_code = "invalid_header"
+
+
+def field_refusal(code, errors):
+    """The body of a refusal of fields: {detail, code, errors} and, as before `code` existed, each field's reasons at
+    the top too (clients read them there), unless a field is named like the envelope's keys."""
+    if not isinstance(errors, dict):
+        errors = {"non_field_errors": list(errors) if isinstance(errors, list) else [errors]}
+    names = ", ".join(str(name) for name in errors)
+    detail = f"{FIELD_REFUSALS[code]} ({names}): lý do theo từng trường trong errors."
+    return {**{name: reasons for name, reasons in errors.items() if name not in ENVELOPE},
+            "detail": detail, "code": code, "errors": errors}
+
+
+def refused(code, errors, status=400):
+    """A refusal of fields as an answer (field_refusal)."""
+    return Response(field_refusal(code, errors), status=status)
+
+
 UNREADABLE = (exceptions.ParseError, exceptions.UnsupportedMediaType)
 CSRF = "Thiếu hoặc sai mã CSRF: yêu cầu ghi từ trình duyệt phải gửi kèm tiêu đề X-CSRFToken."
 
@@ -42,11 +124,14 @@ def vietnamese(exc):
 
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
-    if response is None or isinstance(exc, exceptions.ValidationError):
+    if response is None:
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = field_refusal(getattr(exc, "api_code", "invalid"), response.data)
         return response
     if isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        response.data = {"detail": vietnamese(exc), "code": codes if isinstance(codes, str) else "error"}
+        response.data = {"detail": vietnamese(exc), "code": codes if isinstance(codes, str) else exc.default_code}
     elif response.status_code == 404:
         # Http404 from units/access.py names what was not found, in Vietnamese; Django's own does not
         detail = str(response.data.get("detail", ""))

@@ -8,12 +8,13 @@ from django import forms
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import ValidationError
 
 from periods.models import Period
 from plans.models import Document
 from units import access
 from units.models import Unit
+
+from .errors import InvalidParameter
 
 
 def id_field():
@@ -90,7 +91,7 @@ class Filters:
         form_class = type("RequestFilterForm", (ListFilterForm,), dict(fields)) if fields else ListFilterForm
         form = form_class(request.query_params)
         if not form.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            raise InvalidParameter({name: list(errors) for name, errors in form.errors.items()})
         data, user = form.cleaned_data, request.user
         self.data = data
         self.changed_since = data.get("changed_since")
@@ -114,4 +115,4 @@ class Filters:
     def require(self, *names):
         missing = [name for name in names if getattr(self, name) is None]
         if missing:
-            raise ValidationError({name: ["Trường này là bắt buộc."] for name in missing})
+            raise InvalidParameter({name: ["Trường này là bắt buộc."] for name in missing})

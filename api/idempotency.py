@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from .errors import InvalidHeader
 from .models import ApiToken, IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -32,7 +32,7 @@ def idempotent(request, handle):
         return handle()
     key = key.strip()
     if not key or len(key) > 255:
-        raise ValidationError({HEADER: ["Khóa Idempotency-Key phải có từ 1 đến 255 ký tự."]})
+        raise InvalidHeader({HEADER: ["Khóa Idempotency-Key phải có từ 1 đến 255 ký tự."]})
     token = request.auth if isinstance(request.auth, ApiToken) else None
     owner = {"token": token} if token is not None else {"user": request.user, "token": None}
     fingerprint = hashlib.sha256(

@@ -1,10 +1,11 @@
 from django import forms
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from units import access
+
+from .errors import InvalidParameter
 
 
 class PagePagination(PageNumberPagination):
@@ -37,10 +38,12 @@ class PagePagination(PageNumberPagination):
 
 
 class KeysetPagination(PagePagination):
-    """A list ordered by id, paged by the last id read (`after`) unless the client asks for a page by number: a row
-    deleted or added while a client pages through (a school's figures are written again on each approval) moves
-    every later row by one page position, so numbered pages would skip or repeat rows; the `next` link here names
-    the last row read and goes on from it. `previous` is empty when paging by `after` (go back to the first page)."""
+    """A list paged by the last id read (`after`), in the order of ids, unless the client asks for a page by number
+    (then in the list's own order): a row deleted or added while a client pages through (a school's figures are
+    written again on each approval, a report filed, a target archived, a plan imported) moves every later row by one
+    page position, so numbered pages would skip or repeat rows; the `next` link here names the last row read and
+    goes on from it, and a row added meanwhile has a higher id, so it comes on a later page. `previous` is empty
+    when paging by `after` (go back to the first page)."""
 
     after_query_param = "after"
     after_query_description = ("Chỉ lấy các dòng có mã số (id) lớn hơn số này: liên kết next dùng tham số này để "
@@ -50,11 +53,11 @@ class KeysetPagination(PagePagination):
         if self.page_query_param in request.query_params:
             self.after = None
             return super().paginate_queryset(queryset, request, view)
-        assert list(queryset.query.order_by) == ["pk"], "keyset pages need a list ordered by id alone"
+        queryset = queryset.order_by("pk")  # the list's own order (a path, a plan's order) is not one ids follow
         form = forms.Form(request.query_params)
         form.fields[self.after_query_param] = forms.IntegerField(required=False, min_value=0, max_value=access.MAX_ID)
         if not form.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            raise InvalidParameter({name: list(errors) for name, errors in form.errors.items()})
         self.request, self.after = request, form.cleaned_data[self.after_query_param] or 0
         size = self.get_page_size(request)
         self.count = queryset.count()

@@ -2,6 +2,8 @@
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
+from .errors import CODES
+
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "api.auth.BearerTokenAuthentication"
@@ -35,12 +37,21 @@ def describe_path_parameters(result, generator, request, public):
     return result
 
 
-ERROR = {"type": "object", "required": ["detail"], "properties": {
+CODE = {"type": "string", "enum": list(CODES),
+        "description": "Mã lỗi ổn định để chương trình xử lý (không đổi khi câu chữ của detail đổi):\n"
+                       + "\n".join(f"- {code}: {meaning}" for code, meaning in CODES.items())}
+ERROR = {"type": "object", "required": ["detail", "code"], "properties": {
     "detail": {"type": "string", "description": "Lý do, bằng tiếng Việt."},
-    "code": {"type": "string", "description": "Mã lỗi ngắn (not_found, permission_denied, stale, locked, …)."},
+    "code": CODE,
 }, "additionalProperties": True, "description": "Một lỗi: lý do và mã lỗi; có thể kèm bản hiện tại hoặc lỗi từng dòng."}
-FIELD_ERRORS = {"type": "object", "additionalProperties": True,
-                "description": "Lỗi theo từng trường ({trường: [lý do]}) hoặc {detail, code}."}
+FIELD_ERRORS = {"type": "object", "required": ["detail", "code"], "properties": {
+    "detail": {"type": "string", "description": "Lý do, bằng tiếng Việt."},
+    "code": CODE,
+    "errors": {"type": "object", "additionalProperties": True,
+               "description": "Lý do theo từng trường hoặc tham số: {tên: [lý do]} (với entries: {mã mục: [lý do]})."},
+}, "additionalProperties": True,
+    "description": "Yêu cầu bị từ chối: detail, code và lỗi theo từng trường trong errors (lỗi từng trường cũng nằm ở "
+                   "cấp trên cùng như trước, {trường: [lý do]}); ghi nhiều dòng: rows."}
 REFUSALS = {
     "400": ("Yêu cầu không hợp lệ (tham số lọc, nội dung gửi lên).", FIELD_ERRORS),
     "401": ("Chưa xác thực, hoặc khóa truy cập không hợp lệ, hết hạn, đã thu hồi.", ERROR),

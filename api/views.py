@@ -44,6 +44,7 @@ from units import access
 from units.models import Unit, UnitKind, UnitSuccession
 
 from . import exchange, serializers
+from .errors import InvalidParameter
 from .filters import ID, Filters, choice_field, choice_parameter, id_field, parameters
 from .models import ApiWrite
 from .pagination import KeysetPagination
@@ -457,9 +458,7 @@ class EvaluationView(ConditionalMixin, APIView):
         filters.require("unit", "plan", "period")
         unit, plan, period = filters.unit, filters.plan, filters.period
         if plan not in plans_for(unit):
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"plan": [f"{plan.short_label} không áp dụng cho {unit.name}: kế hoạch phải do đơn "
+            raise InvalidParameter({"plan": [f"{plan.short_label} không áp dụng cho {unit.name}: kế hoạch phải do đơn "
                                             "vị hoặc cấp trên của đơn vị ban hành và có chỉ tiêu."]})
         targets = (Target.objects.filter(document=plan).targets().select_related("indicator", "document", "part_of")
                    .prefetch_related("horizons", "scope_units"))
@@ -511,7 +510,7 @@ class ExportView(ConditionalMixin, APIView):
         except (exceptions.NotFound, Http404):  # DRF's negotiation raises Django's Http404 for ?format=
             if force:
                 raise
-            raise exceptions.ValidationError({"format": ["Chỉ xuất được định dạng json hoặc csv."]}) from None
+            raise InvalidParameter({"format": ["Chỉ xuất được định dạng json hoặc csv."]}) from None
 
     def options(self, request, *args, **kwargs):
         """The description of the view, in JSON even when ?format=csv is asked (it is no list of rows)."""

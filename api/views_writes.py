@@ -25,7 +25,7 @@ from targets.models import Target
 from units import access
 from units.models import Unit
 
-from . import serializers, writes
+from . import errors, serializers, writes
 from .actions import record_writes
 from .idempotency import HEADER, idempotent
 from .views import ConditionalMixin, etag_of, school_report_with_events, value_with_history
@@ -113,10 +113,10 @@ class TargetValueView(ConditionalMixin, APIView):
             return refused
         body = writes.body_object(request.data)
         if unknown := writes.unknown_fields(body, writes.value_fields()):
-            return Response(unknown, status=400)
+            return errors.refused("unknown_field", unknown)
         form = ProgressForm(writes.progress_form_data(body), target=target, period=period)
         if not form.is_valid():
-            return Response(writes.form_errors(form), status=400)
+            return errors.refused("invalid", writes.form_errors(form))
         version = form.cleaned_data["version"]
         try:
             with transaction.atomic():
@@ -177,15 +177,15 @@ class SchoolReportSaveView(APIView):
     def _save(self, request, school, period):
         body = writes.body_object(request.data)
         if unknown := writes.unknown_fields(body, writes.report_fields(*writes.REPORT_FIELDS)):
-            return Response(unknown, status=400)
+            return errors.refused("unknown_field", unknown)
         items = report_actions.applicable_items(school)
         data, unknown = writes.school_report_form_data(body, items)
         if unknown:
-            return Response({"entries": {code: ["Mục này không có trong báo cáo của trường."] for code in unknown}},
-                            status=400)
+            return errors.refused("unknown_field", {"entries": {code: ["Mục này không có trong báo cáo của trường."]
+                                                                for code in unknown}})
         form = SchoolReportForm(data, items=items)
         if not form.is_valid():
-            return Response(writes.school_report_errors(form, items), status=400)
+            return errors.refused("invalid", writes.school_report_errors(form, items))
         try:
             with transaction.atomic():
                 report, _ = report_actions.file_school_report(
@@ -213,10 +213,10 @@ class SchoolReportSubmitView(APIView):
     def _submit(self, request, school, period):
         body = writes.body_object(request.data)
         if unknown := writes.unknown_fields(body, writes.report_fields("version")):
-            return Response(unknown, status=400)
+            return errors.refused("unknown_field", unknown)
         form = writes.VersionForm(writes.plain_data(body, ["version"]))
         if not form.is_valid():
-            return Response(writes.form_errors(form), status=400)
+            return errors.refused("invalid", writes.form_errors(form))
         report = SchoolReport.objects.filter(school=school, period=period).first()
         if report is None:
             return Response({"detail": "Trường chưa có báo cáo của kỳ này: hãy lưu báo cáo trước khi nộp.",

@@ -22,6 +22,7 @@ from targets.forms import ProgressForm
 from targets.models import ProgressStatus, Target
 
 from .actions import record_writes
+from .errors import InvalidBody
 
 PROGRESS_FIELDS = ("numerator", "denominator", "value", "achieved", "status", "note", "version")
 STALE = "Số liệu vừa được người khác cập nhật: không có gì được lưu. Hãy xem bản hiện tại rồi gửi lại với version mới."
@@ -54,7 +55,7 @@ def report_fields(*names):
 
 def body_object(data):
     if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": ["Nội dung gửi lên phải là một đối tượng JSON."]})
+        raise InvalidBody({"non_field_errors": ["Nội dung gửi lên phải là một đối tượng JSON."]})
     return data
 
 
@@ -163,9 +164,9 @@ def save_bulk(request, *, limit):
     periods = {p.pk: p for p in Period.objects.filter(pk__in=period_ids)}
     errors, checked, seen = [], [], {}
     for index, row in enumerate(rows):
-        problem, form = _check_row(row, index, targets, writable, periods, seen, user, known)
+        problem, code, form = _check_row(row, index, targets, writable, periods, seen, user, known)
         if problem:
-            errors.append({"row": index, "errors": problem})
+            errors.append({"row": index, "code": code, "errors": problem})
         else:
             checked.append((index, form))
     if errors:
@@ -194,31 +195,33 @@ def save_bulk(request, *, limit):
 
 
 def _check_row(row, index, targets, writable, periods, seen, user, known):
-    """(errors, None) or (None, the valid form) for one row of a bulk write."""
+    """(errors, their code, None) or (None, None, the valid form) for one row of a bulk write; the codes are those
+    of a single write's refusal (api.errors.CODES), plus duplicate for a target and period sent twice."""
     if not isinstance(row, dict):
-        return {"non_field_errors": ["Mỗi dòng phải là một đối tượng JSON."]}, None
+        return {"non_field_errors": ["Mỗi dòng phải là một đối tượng JSON."]}, "invalid_body", None
     if unknown := unknown_fields(row, known):
-        return unknown, None
+        return unknown, "unknown_field", None
     if malformed := _malformed_ids(row):
-        return malformed, None
+        return malformed, "invalid", None
     target, period = targets.get(_id(row.get("target"))), periods.get(_id(row.get("period")))
     if target is None:
-        return {"target": ["Không tìm thấy chỉ tiêu."]}, None
+        return {"target": ["Không tìm thấy chỉ tiêu."]}, "not_found", None
     if target.pk not in writable:
-        return {"target": ["Bạn không có quyền cập nhật tiến độ chỉ tiêu này."]}, None
+        return {"target": ["Bạn không có quyền cập nhật tiến độ chỉ tiêu này."]}, "permission_denied", None
     if period is None:
-        return {"period": ["Không tìm thấy kỳ báo cáo."]}, None
+        return {"period": ["Không tìm thấy kỳ báo cáo."]}, "not_found", None
     earlier = seen.setdefault((target.pk, period.pk), index)
     if earlier != index:
-        return {"non_field_errors": [f"Chỉ tiêu và kỳ này đã có ở dòng {earlier}."]}, None
+        return {"non_field_errors": [f"Chỉ tiêu và kỳ này đã có ở dòng {earlier}."]}, "duplicate", None
     try:
         data = progress_form_data(row)
     except ValidationError as error:  # a list or an object where a value goes: this row's error
-        return {name: [str(message) for message in messages] for name, messages in error.detail.items()}, None
+        return ({name: [str(message) for message in messages] for name, messages in error.detail.items()}, "invalid",
+                None)
     form = ProgressForm(data, target=target, period=period)
     if not form.is_valid():
-        return form_errors(form), None
-    return None, form
+        return form_errors(form), "invalid", None
+    return None, None, form
 
 
 def _malformed_ids(row):

@@ -32,7 +32,7 @@ class RejectNulMiddleware:
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+                return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid_parameter"}, status=400)
             from django.shortcuts import render
 
             return render(request, "400.html", {"message": NUL_MESSAGE}, status=400)

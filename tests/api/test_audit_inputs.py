@@ -38,7 +38,7 @@ def test_a_bulk_row_with_a_list_for_a_note_is_that_rows_error_and_nothing_is_sav
     before = list(ProgressValue.objects.values_list("pk", "version"))
     response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
     assert response.status_code == 400
-    assert response.json()["rows"] == [{"row": 1, "errors": {"note": [
+    assert response.json()["rows"] == [{"row": 1, "code": "invalid", "errors": {"note": [
         "Phải là một giá trị (số hoặc chuỗi), không phải danh sách hay đối tượng."]}}]
     assert list(ProgressValue.objects.values_list("pk", "version")) == before
 

@@ -53,7 +53,8 @@ def test_the_evaluation_is_refused_out_of_scope_or_for_a_plan_that_does_not_appl
                                                              "period": period.pk})
     assert refused.status_code == 400 and "không áp dụng cho Phường A" in refused.json()["plan"][0]
     missing = api_as("reviewer").get("/api/v1/evaluation/", {"unit": tree["A"].pk})
-    assert missing.status_code == 400 and set(missing.json()) == {"plan", "period"}
+    assert missing.status_code == 400 and set(missing.json()["errors"]) == {"plan", "period"}
+    assert missing.json()["code"] == "invalid_parameter" and {"plan", "period"} <= set(missing.json())
 
 
 EXPECTED = [

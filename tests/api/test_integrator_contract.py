@@ -41,7 +41,7 @@ def test_a_bulk_row_with_a_json_number_of_three_decimals_saves_nothing(world, pe
              "version": 1}]
     response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
     assert response.status_code == 400, response.json()
-    assert response.json()["rows"] == [{"row": 0, "errors": {"value": ["Phải là số nguyên, không có phần thập phân."]}}]
+    assert response.json()["rows"] == [{"row": 0, "code": "invalid", "errors": {"value": ["Phải là số nguyên, không có phần thập phân."]}}]
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == Decimal(4)
 
 
@@ -82,7 +82,8 @@ def test_pages_by_number_still_answer_and_a_bad_after_is_refused_in_vietnamese(w
     numbered = client.get("/api/v1/values/", {"page_size": 3, "page": 2}).json()
     assert [row["id"] for row in numbered["results"]] == ids[3:] and numbered["previous"] is not None
     refused = client.get("/api/v1/values/", {"after": "abc"})
-    assert refused.status_code == 400 and refused.json() == {"after": ["Nhập một số tổng thể."]}
+    assert refused.status_code == 400 and refused.json()["after"] == ["Nhập một số tổng thể."]
+    assert refused.json()["code"] == "invalid_parameter" and refused.json()["errors"] == {"after": ["Nhập một số tổng thể."]}
 
 
 # --- unknown fields --------------------------------------------------------------------------------------------
@@ -94,7 +95,8 @@ def test_a_misspelt_field_of_a_value_is_refused_not_dropped(world, period, api_a
     response = api_as("officer_a").put(value_url(world["a_rooms"], period), {
         "value": 5, "status": "in_progress", "notes": "Ghi chú bị gõ sai tên", "version": 1}, format="json")
     assert response.status_code == 400, response.json()
-    assert response.json() == {"notes": UNKNOWN}
+    assert response.json()["notes"] == UNKNOWN and response.json()["errors"] == {"notes": UNKNOWN}
+    assert response.json()["code"] == "unknown_field"
     entered = ProgressValue.objects.get(pk=world["entered"].pk)
     assert entered.value == 4 and entered.version == 1
 
@@ -113,7 +115,7 @@ def test_a_bulk_row_with_a_misspelt_field_saves_nothing(world, period, api_as):
              "achived": True}]
     response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
     assert response.status_code == 400, response.json()
-    assert response.json()["rows"] == [{"row": 0, "errors": {"achived": UNKNOWN}}]
+    assert response.json()["rows"] == [{"row": 0, "code": "unknown_field", "errors": {"achived": UNKNOWN}}]
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
 
 
@@ -127,7 +129,8 @@ def test_a_misspelt_narrative_does_not_empty_the_schools_report(world, tree, per
     assert first.status_code == 200, first.json()
     typo = client.put(url, {"version": 2, "entries": {"so-giao-vien": 43}, "highlight": "Thêm phòng học"},
                       format="json")
-    assert typo.status_code == 400 and typo.json() == {"highlight": UNKNOWN}
+    assert typo.status_code == 400 and typo.json()["highlight"] == UNKNOWN
+    assert typo.json()["code"] == "unknown_field" and typo.json()["errors"] == {"highlight": UNKNOWN}
     report = SchoolReport.objects.get(school=tree["A-TH1"], period=period)
     assert report.highlights == "Hoàn thành bồi dưỡng" and report.version == 2
     echoed = client.put(url, {**first.json(), "entries": {"so-giao-vien": 43}}, format="json")
@@ -275,7 +278,7 @@ def test_a_bulk_row_without_ids_says_so_rather_than_not_found(world, period, api
     assert response.status_code == 400, response.json()
     as_text = "phải là một số nguyên dương (số JSON, không đặt trong ngoặc kép)."
     assert response.json()["rows"] == [
-        {"row": 0, "errors": {"target": ["Thiếu mã số (id) của chỉ tiêu (target)."]}},
-        {"row": 1, "errors": {"target": [f"Mã số (id) của chỉ tiêu {as_text}"],
+        {"row": 0, "code": "invalid", "errors": {"target": ["Thiếu mã số (id) của chỉ tiêu (target)."]}},
+        {"row": 1, "code": "invalid", "errors": {"target": [f"Mã số (id) của chỉ tiêu {as_text}"],
                               "period": [f"Mã số (id) của kỳ báo cáo {as_text}"]}}]
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4

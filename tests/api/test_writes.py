@@ -128,8 +128,9 @@ def test_a_bulk_write_with_one_bad_row_saves_nothing(world, period, api_as):
     assert response.status_code == 400
     body = response.json()
     assert body["detail"] == "Không lưu dòng nào: 2 dòng có lỗi."
-    assert body["rows"] == [{"row": 2, "errors": {"non_field_errors": ["Chỉ tiêu và kỳ này đã có ở dòng 0."]}},
-                            {"row": 3, "errors": {"target": ["Không tìm thấy chỉ tiêu."]}}]
+    assert body["rows"] == [
+        {"row": 2, "code": "duplicate", "errors": {"non_field_errors": ["Chỉ tiêu và kỳ này đã có ở dòng 0."]}},
+        {"row": 3, "code": "not_found", "errors": {"target": ["Không tìm thấy chỉ tiêu."]}}]
     assert not ProgressValue.objects.filter(target=world["a_rate"]).exists()
     assert ProgressValue.objects.get(pk=world["entered"].pk).value == 4
 
@@ -139,7 +140,8 @@ def test_a_bulk_write_with_one_invalid_value_saves_nothing(world, period, api_as
     rows[0]["numerator"] = 60
     response = api_as("officer_a").post("/api/v1/values/bulk/", {"rows": rows}, format="json")
     assert response.status_code == 400
-    assert response.json()["rows"] == [{"row": 0, "errors": {"numerator": ["Tử số không được lớn hơn mẫu số."]}}]
+    assert response.json()["rows"] == [{"row": 0, "code": "invalid",
+                                        "errors": {"numerator": ["Tử số không được lớn hơn mẫu số."]}}]
     assert ProgressValue.objects.get(pk=world["entered"].pk).version == 1
 
 
