@@ -98,6 +98,7 @@ def _units(user):
                                  description="Chỉ lấy đơn vị còn hiệu lực vào ngày này (YYYY-MM-DD).")]))
 class UnitList(ListView):
     serializer_class = serializers.UnitSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, kind=choice_field(UnitKind.choices),
@@ -165,6 +166,7 @@ def _documents(user):
                 choice_parameter("status", DocumentStatus.choices, "Trạng thái của văn bản.")]))
 class DocumentList(ListView):
     serializer_class = serializers.DocumentSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, applies_to=id_field(),
@@ -195,6 +197,7 @@ class DocumentDetail(DetailView):
     parameters=parameters("plan", "unit", "unit_code")))
 class TaskList(ListView):
     serializer_class = serializers.TaskSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request)
@@ -229,6 +232,7 @@ def _targets(user):
                                              "không gửi: cả hai.")]))
 class TargetList(ListView):
     serializer_class = serializers.TargetSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, category=choice_field(Category.choices),
@@ -322,6 +326,7 @@ def _school_reports(user):
                 choice_parameter("status", ReportStatus.choices, "Trạng thái của báo cáo.")]))
 class SchoolReportList(ListView):
     serializer_class = serializers.SchoolReportSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, status=choice_field(ReportStatus.choices))
@@ -368,6 +373,7 @@ def _outgoing_reports(user):
                 choice_parameter("status", OutgoingStatus.choices, "Trạng thái của báo cáo.")]))
 class OutgoingReportList(ListView):
     serializer_class = serializers.OutgoingReportSerializer
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         filters = Filters(self.request, sent=forms.NullBooleanField(required=False),
