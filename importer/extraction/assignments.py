@@ -40,7 +40,8 @@ _UNIT_HEAD = re.compile(
     r"(?:Các\s+|Mỗi\s+)?(?:Phòng(?!,?\s+(?:chống|ngừa|tránh)\b)|Ban(?!\s+hành\b)|Trung tâm|Ủy ban|UBND|HĐND|"
     r"Hội(?!\s+(?:nghị|thảo|thi|giảng|diễn)\b)|Đoàn(?!\s+kết\b)|Trạm|Công an|Văn phòng|Sở|Trường(?!\s+hợp\b)|"
     r"Tổ(?!\s+chức)|Chi bộ|Đảng ủy|Mặt trận|MTTQ|Liên đội|Liên đoàn|Hiệu trưởng|Phó Hiệu trưởng|Giáo viên|Cán bộ|"
-    r"Nhân viên|Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch)\b"
+    r"Nhân viên|Tổng phụ trách|Bộ phận|Cơ quan|cơ quan|phòng|đơn vị|Đơn vị|Cổng|Đài|Ngành|trường|Bí thư|Chủ tịch|"
+    r"Giám đốc|Phó Giám đốc|Thủ trưởng|Người đứng đầu)\b"
     # "Các chi bộ", "Các tổ chuyên môn", "Các đoàn thể": the units of one kind, in small letters after "Các"
     r"|(?:Các|Mỗi)\s+(?:chi bộ|tổ(?!\s+chức)|đoàn thể|ban|hội|trung tâm|xã|phường|thôn|tổ dân phố)\b"
 )
@@ -48,7 +49,7 @@ _REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
 # The units after "phối hợp (với)" run up to the first word in small letters that starts what they do ("tổ chức")
 # or when ("trước", "trong"): case-sensitive, so that "Phòng Tổ chức cán bộ" keeps its name.
 _COORDINATING = re.compile(
-    r"\bphối hợp(?:\s+(?:với|cùng))?\s+(?P<units>.+?)(?=\s+(?-i:để|tham mưu|triển khai|tổ chức|xây dựng|hướng dẫn|"
+    r"\bphối hợp(?:\s+(?:với|cùng))?(?:\s*:)?\s+(?P<units>.+?)(?=\s+(?-i:để|tham mưu|triển khai|tổ chức|xây dựng|hướng dẫn|"
     r"theo dõi|tuyên truyền|kiểm tra|thực hiện|rà soát|lập|đề xuất|giám sát|chỉ đạo|vận động|huy động|bảo đảm|"
     r"đảm bảo|tham gia|trong|thẩm định|báo cáo|trước|đến|nhằm|hoàn thành)\b|[;.:(]|$)",
     re.IGNORECASE,
@@ -72,14 +73,23 @@ _NOT_A_UNIT = re.compile(r"^(?:các cơ quan, đơn vị có liên quan|các đ�
                          re.IGNORECASE)
 _YEARLY = re.compile(r"^\s*(?:hằng|hàng)\s+(?:năm|quý|tháng)", re.IGNORECASE)
 _DUE_DATE = re.compile(r"\b(?:trước|đến|chậm nhất|trong|vào)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
-_DUE_MONTH = re.compile(r"\b(?:trước|trong|vào)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE)
+# "từ tháng 9/2025 đến tháng 01/2026" ends with its last month
+_DUE_MONTH = re.compile(r"\b(?:trước|trong|vào|đến|hết|chậm nhất)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE)
 _DUE_QUARTER = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?quý\s+(I{1,3}|IV|[1-4])(?:\s+năm\s+|\s*/\s*)(\d{4})",
                           re.IGNORECASE)
 # "trong 6 tháng đầu năm 2026" ends on 30/6, "6 tháng cuối năm 2026" on 31/12
 _DUE_HALF = re.compile(r"\b(?:trước|trong|vào|hoàn thành)\s+(?:0?6\s+tháng|nửa)\s+(đầu|cuối)\s+năm\s+(\d{4})",
                        re.IGNORECASE)
-_DUE_SCHOOL_YEAR = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?năm học\s+\d{4}\s*[-–]\s*(\d{4})",
-                              re.IGNORECASE)
+# a school year ends on 31/5 ("trong năm học 2026-2027", "cuối năm học …"); "trước năm học 2026-2027" is before it
+# starts (31/8 of its first year)
+_DUE_SCHOOL_YEAR = re.compile(r"\b(?P<when>trước|trong|vào)\s+(?P<end>cuối\s+)?năm học\s+(?P<first>\d{4})\s*[-–]\s*"
+                              r"(?P<last>\d{4})", re.IGNORECASE)
+# a semester of a school year: term I ends in January of its second year, term II on 31/5
+_DUE_TERM = re.compile(r"\b(?:trước|trong|vào|đến|hết|hoàn thành)\s+(?:cuối\s+|hết\s+)?học kỳ\s+(?P<term>II|I|2|1)\s+"
+                       r"(?:của\s+)?năm học\s+\d{4}\s*[-–]\s*(?P<last>\d{4})", re.IGNORECASE)
+# a deadline written as a label at the end of a task: "…; thời gian hoàn thành: Quý I/2026.", "thời hạn: tháng 6/2026"
+_DUE_LABEL = re.compile(r"(?:^|[.;,]\s*)(?:thời gian|thời hạn|tiến độ)(?:\s+(?:hoàn thành|thực hiện))?\s*:\s*"
+                        r"(?P<when>[^;.]+)", re.IGNORECASE)
 # not "trong năm 2026 - 2030", a period; "đến năm 2027" only where a sentence ends ("… chi bộ độc lập đến năm
 # 2027."), not in the name of a programme ("Đề án … đến năm 2030, tầm nhìn …") nor after "tầm nhìn"
 _DUE_YEAR = re.compile(r"\b(?:hoàn thành\s+)?(?:trước|trong|vào)\s+(?:cuối\s+)?năm\s+(\d{4})(?!\s*[-–]\s*\d)"
@@ -100,7 +110,11 @@ def section_kind(heading):
 def due_date(text):
     """The deadline a task's text states, as an ISO date, or None (also for a yearly one: "trước ngày 15/12
     hằng năm" recurs, it is not one deadline)."""
-    for pattern in (_DUE_DATE, _DUE_MONTH, _DUE_QUARTER, _DUE_HALF, _DUE_SCHOOL_YEAR, _DUE_YEAR):
+    for label in _DUE_LABEL.finditer(text):
+        due = cell_due(label.group("when"))
+        if due:
+            return due
+    for pattern in (_DUE_DATE, _DUE_MONTH, _DUE_QUARTER, _DUE_HALF, _DUE_TERM, _DUE_SCHOOL_YEAR, _DUE_YEAR):
         for match in pattern.finditer(text):
             if _YEARLY.match(text, match.end()):
                 continue
@@ -118,8 +132,13 @@ def due_date(text):
                 if pattern is _DUE_HALF:
                     return date(int(match.group(2)), 6 if match.group(1).lower() == "đầu" else 12,
                                 30 if match.group(1).lower() == "đầu" else 31).isoformat()
+                if pattern is _DUE_TERM:
+                    last = int(match.group("last"))
+                    return (date(last, 1, 31) if match.group("term") in ("I", "i", "1") else date(last, 5, 31)).isoformat()
                 if pattern is _DUE_SCHOOL_YEAR:
-                    return date(int(match.group(1)), 5, 31).isoformat()
+                    if match.group("when").lower() == "trước" and not match.group("end"):
+                        return date(int(match.group("first")), 8, 31).isoformat()
+                    return date(int(match.group("last")), 5, 31).isoformat()
                 return date(int(match.group(1) or match.group(2)), 12, 31).isoformat()
             except ValueError:
                 continue
@@ -252,11 +271,41 @@ def after_heading_sentence(text):
     return match.group("rest")
 
 
+# A lead written as a label, mostly at a task's end: "Cơ quan chủ trì: Sở Nội vụ; cơ quan phối hợp: …", "Người phụ
+# trách: Tổ trưởng chuyên môn.", "Chủ trì: Công an xã"; "Giao: Văn phòng Sở chủ trì; phối hợp: …". The name runs to the
+# next ";" or ".", or to a comma before the next label.
+_LEAD_LABEL = re.compile(
+    r"(?:^|[.;,]\s*)(?:(?:cơ quan|đơn vị|bộ phận|người|cá nhân|cán bộ)\s+(?:chủ trì|phụ trách|thực hiện|chịu trách nhiệm)"
+    r"|chủ trì|phụ trách)\s*:\s*(?P<unit>[^;.:]+?)"
+    r"(?=\s*[;.:]|,\s*(?:thời gian|thời hạn|tiến độ|hoàn thành|cơ quan|đơn vị|phối hợp)\b|$)"
+    r"|(?:^|[.;]\s*)giao\s*:\s*(?P<given>[^;.:]+?)(?:\s+(?:chủ trì|thực hiện|phụ trách)\b|(?=\s*[;.]|$))",
+    re.IGNORECASE,
+)
+
+
+def labelled_lead(text):
+    """The unit a label names as the lead ("Đơn vị chủ trì: Sở Nội vụ; …", "Giao: Văn phòng Sở chủ trì"), or ""."""
+    for match in _LEAD_LABEL.finditer(text):
+        name = (match.group("unit") or match.group("given") or "").strip(" ,")
+        if name and len(name.split()) <= 14:
+            return name
+    return ""
+
+
+# "Đảng ủy giao Ủy ban nhân dân xã xây dựng …": the unit given the task leads it, not the one that gives it
+_GIVES = re.compile(r"\s(?:giao(?:\s+cho)?|đề nghị|yêu cầu)\s+(?=\S)")
+
+
+def _given(name):
+    parts = _GIVES.split(name, maxsplit=1)
+    return parts[1] if len(parts) == 2 and _UNIT_HEAD.match(parts[1]) else name
+
+
 def task_lead(text):
     """The unit a task line names as its lead: "<unit> chủ trì"; a named unit that opens the line and acts
     ("Tổ Văn phòng cập nhật …"); the unit that acts in the sentence after a heading-like one ("Tăng cường sự lãnh
     đạo của cấp ủy. Các chi bộ tổ chức …"); else ""."""
-    lead = stated_lead(text) or opening_unit(text)
+    lead = labelled_lead(text) or stated_lead(text) or _given(opening_unit(text))
     if lead:
         return lead
     rest = after_heading_sentence(text)
@@ -350,6 +399,28 @@ def _path_number(headings):
 def _title(heading):
     match = _MARKER.match(heading)
     return (match.group("marker"), match.group("title").strip(" .:")) if match else ("", heading.strip(" .:"))
+
+
+def _acting_unit(clause):
+    clause = clause[:1].upper() + clause[1:]
+    return subject(clause) or opening_unit(clause, every=True)
+
+
+def duties(text, lead):
+    """[(clause, its unit)]: a paragraph of "Tổ chức thực hiện" that gives several units their duty in turn ("Hiệu
+    trưởng chịu trách nhiệm chung; Phó Hiệu trưởng kiểm tra …; các tổ chuyên môn xây dựng kế hoạch …") is a task
+    per unit; a clause that names no unit of its own continues the one before. A paragraph of one unit is itself."""
+    clauses = re.split(r"(?<=[;.])\s+", text)
+    if len(clauses) < 2 or not _acting_unit(clauses[0]):
+        return [(text, lead)]
+    pieces = [[clauses[0], lead]]
+    for clause in clauses[1:]:
+        unit = _acting_unit(clause)
+        if unit:
+            pieces.append([clause, unit])
+        else:
+            pieces[-1][0] = f"{pieces[-1][0]} {clause}"
+    return [(text, lead)] if len(pieces) == 1 else [(piece, unit) for piece, unit in pieces]
 
 
 class _Reader:
@@ -478,10 +549,11 @@ class _Reader:
                 self.new_group(marker, name, name)
                 self.add_task(rest.strip(), name)
                 return
-            name = subject(body) or subject(after_heading_sentence(body)) or opening_unit(body)
+            name = _given(subject(body) or subject(after_heading_sentence(body)) or opening_unit(body))
             if name and (bulleted or not self.task_open):
                 self.new_group(marker, name, name)
-                self.add_task(body, name)
+                for duty, lead in duties(body, name):
+                    self.add_task(duty, lead)
                 return
         name = subject(body) if kind == ASSIGNMENT and (bulleted or not self.task_open) else ""
         if name and self.group and name.split()[0].lower() != self.group["lead_text"][:len(name.split()[0])].lower():
@@ -493,9 +565,11 @@ class _Reader:
                 task["text"] = f"{task['text']} {body}"[:LONG_TASK]
                 task["coordinating_texts"] = coordinating_units(task["text"], task["lead_text"])
                 task["due"] = task["due"] or due_date(task["text"])  # "trong quý III năm" + "2026."
+                task["lead_text"] = labelled_lead(task["text"]) or task["lead_text"]
             return
         # a group led by its heading's unit leads its lines, unless a line says "<unit> chủ trì"
-        self.add_task(body, stated_lead(body) if self.group and self.group["lead_text"] else task_lead(body))
+        self.add_task(body, (labelled_lead(body) or stated_lead(body)) if self.group and self.group["lead_text"]
+                      else task_lead(body))
 
 
 def extract_tasks(cleaned):
