@@ -242,3 +242,23 @@ class PeriodException(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period} — đến {self.open_until:%d/%m/%Y}"
+
+
+class ReportedPeriod(models.Model):
+    """A period a unit reported upward itself (a report of it sent to the level above, reports.outgoing): after the
+    unit is merged into another, its figures of that period count in that report, not again in its successor's
+    (targets.queries.subtree_roots)."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "kỳ đơn vị đã gửi báo cáo"
+        verbose_name_plural = "kỳ đơn vị đã gửi báo cáo"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="reported_period_unique",
+                                    violation_error_message="Đơn vị đã gửi báo cáo kỳ này."),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}"

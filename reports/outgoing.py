@@ -21,7 +21,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
-from periods.models import PeriodException
+from periods.models import PeriodException, ReportedPeriod
 from units import access, stored_files
 from units.collation import vietnamese_sort_key
 from units.models import Unit, UnitKind, UnitSuccession
@@ -128,6 +128,10 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
         _step(report, by, OutgoingReportEvent.Action.PREPARED, OutgoingStatus.PREPARED,
               ["number", "snapshot", "finalised_by", "finalised_at", "approved_by", "approved_at", "recipient",
                "sent_at", "sent_by", "answered_by", "answered_at", "return_reason"])
+        if not OutgoingReport.objects.filter(unit=unit, period=period, sent_at__isnull=False).exists():
+            # nothing of the unit sent for the period any more: until it is sent again, its figures count in its
+            # successor's if it is merged
+            ReportedPeriod.objects.filter(unit=unit, period=period).delete()
     else:
         try:
             with transaction.atomic():
@@ -230,6 +234,8 @@ def send_report(*, report, by, expected_version):
     report.sent_at = timezone.now()
     report.sent_by = by
     _step(report, by, OutgoingReportEvent.Action.SENT, OutgoingStatus.SENT, ["recipient", "sent_at", "sent_by"])
+    # merged later, the unit's figures of the period count in this report, not again in its successor's
+    ReportedPeriod.objects.get_or_create(unit_id=report.unit_id, period_id=report.period_id)
     notifications.notify_report_received(report)
     return report
 

@@ -25,6 +25,7 @@ from periods.models import trend_periods
 from units.models import Unit, UnitKind, predecessors_of
 
 from .details import BY_ID, attach_details
+from .lineage import apart_rows, lineage_of, reported_apart
 from .models import Aggregation, Comparator, ProgressValue, ValueKind
 from .rollups import table_rows
 
@@ -60,13 +61,15 @@ def subtree_roots(units, *, follow_lineage=True):
     # a unit read with UnitQuerySet.with_lineage_mark() says whether it has predecessors: none, nothing to ask
     asked = [unit.pk for unit in units if getattr(unit, "has_predecessors", True)] if follow_lineage else []
     earlier = predecessors_of(asked) if asked else {}
+    # a predecessor's figures of a period it reported itself count there, not again here (targets/lineage.py)
+    apart = reported_apart([unit for each in earlier.values() for unit in each])
     roots = {}
     for unit in units:
         kept = []
         for candidate in sorted([unit, *earlier.get(unit.pk, [])], key=lambda u: len(u.path)):
             if not any(candidate.path.startswith(root.path) for root in kept):
                 kept.append(candidate)
-        roots[unit.pk] = kept
+        roots[unit.pk] = lineage_of(unit, kept, earlier.get(unit.pk, []), apart)
     return roots
 
 
@@ -119,12 +122,18 @@ def _subtree_rows(indicators, units, periods, roots):
         for root in roots[unit.pk]:
             owners.setdefault(root.pk, []).append(unit.pk)
     rows = table_rows(owners, indicators, periods)
+    # a period a predecessor reported itself: its figures (and those of the units its merge moved) left out
+    cut, apart = apart_rows(indicators, units, periods, roots, _AGGREGATES)
     if all(len(each) == 1 and each[0] == root for root, each in owners.items()):  # no merge: each unit its own root
-        return {key: [row] for key, row in rows.items()}
-    result = {}
-    for (root, indicator_id, period_id), row in rows.items():
-        for owner in owners[root]:
-            result.setdefault((owner, indicator_id, period_id), []).append(row)
+        result = {key: [row] for key, row in rows.items()}
+    else:
+        result = {}
+        for (root, indicator_id, period_id), row in rows.items():
+            for owner in owners[root]:
+                result.setdefault((owner, indicator_id, period_id), []).append(row)
+    if cut:
+        result = {key: parts for key, parts in result.items() if (key[0], key[2]) not in cut}
+        result.update((key, [row]) for key, row in apart.items())
     return result
 
 
@@ -411,6 +420,9 @@ def _highest_values(pairs, ceilings, named, periods, roots):
         end = 0
         while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
             for owner in owners.get(path[:end + 1], ()):
+                # a predecessor's figures of a period it reported itself count there (targets/lineage.py)
+                if any(path.startswith(left) for left in getattr(roots[owner], "apart", {}).get(period_id, ())):
+                    continue
                 key = (owner, indicator_id, period_id)
                 if key not in highest or value > highest[key]:
                     highest[key] = value

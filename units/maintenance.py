@@ -94,16 +94,17 @@ def merge_communes(*, predecessors, successor, effective_on, legal_basis, by):
     _check_still_mergeable(predecessors, successor)
     moved = 0
     for ward in predecessors:
-        for child in open_children(ward, last_day):
-            if child.kind == UnitKind.SCHOOL:
-                child.move_to(successor)
-                moved += 1
+        schools = [child for child in open_children(ward, last_day) if child.kind == UnitKind.SCHOOL]
+        for school in schools:
+            school.move_to(successor)
+        moved += len(schools)
         (Unit.objects.in_subtree(ward).exclude(kind=UnitKind.SCHOOL)
          .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
          .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=last_day)).update(valid_to=last_day,
                                                                                  updated_at=timezone.now()))
-        UnitSuccession.objects.create(predecessor=ward, successor=successor, kind=UnitSuccession.Kind.MERGE,
-                                      effective_on=effective_on, legal_basis=legal_basis)
+        succession = UnitSuccession.objects.create(predecessor=ward, successor=successor, effective_on=effective_on,
+                                                   kind=UnitSuccession.Kind.MERGE, legal_basis=legal_basis)
+        succession.moved.set(schools)  # a period the ward reported itself leaves them out of the successor's
         AdminEvent.objects.create(action=AdminEvent.Action.UNIT_MERGED, unit=ward, by=by,
                                   detail=f"Sáp nhập vào {successor.name} từ {effective_on:%d/%m/%Y}. {legal_basis}")
     names = ", ".join(ward.name for ward in predecessors)

@@ -279,6 +279,9 @@ class UnitSuccession(models.Model):
     legal_basis = models.CharField(
         "căn cứ", max_length=255, blank=True, help_text="Ví dụ: Nghị quyết 1669/NQ-UBTVQH15."
     )
+    # the units a merge moved from the predecessor to the successor (a ward's schools in force): their history
+    # moved with them, so a period the predecessor reported itself leaves them out of the successor's figures
+    moved = models.ManyToManyField(Unit, verbose_name="đơn vị chuyển về", blank=True, related_name="+")
 
     class Meta:
         verbose_name = "kế thừa đơn vị"

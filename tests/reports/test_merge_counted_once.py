@@ -1,0 +1,129 @@
+"""A ward that sent its report for a period and was then merged into another: its figures of that period count once,
+in the report it sent, not again in its successor's (the successor's school list now holds its schools, and its
+lineage its history). A period it did not send counts in its successor's."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from reports.builds import assemble
+from reports.consolidation import consolidate
+from reports.content import ReportContent, build_report_content
+from reports.models import OutgoingReport, ReportBuild
+from targets.models import ProgressValue
+from targets.queries import rollups
+from tests.factories import make_document, make_indicator, make_period, make_target, make_user
+from tests.reports.test_outgoing import finalise, send
+from units.maintenance import merge_communes
+from units.models import Role
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def rate(db):
+    return make_indicator("gv-chuan", "Tỷ lệ giáo viên đạt chuẩn", unit_label="%")
+
+
+@pytest.fixture
+def periods(db):
+    today = timezone.localdate()
+    year = f"{today.year}-{today.year + 1}"
+    return {
+        # the semester running now: phường B sends it, then is merged into A a week ago
+        "now": make_period(code="hk-nay", school_year=year, start=today - timedelta(60), end=today + timedelta(30),
+                           deadline=today + timedelta(40)),
+        # the one before: phường B never sent it
+        "before": make_period(code="hk-truoc", kind="semester_2", school_year=f"{today.year - 1}-{today.year}",
+                              start=today - timedelta(200), end=today - timedelta(61),
+                              deadline=today - timedelta(50)),
+    }
+
+
+@pytest.fixture
+def city(tree, rate, periods):
+    """The city's plan, the wards' plans carrying it out, and the schools' teachers for both periods:
+    A1 30 of 40 trained, B1 (phường B) 9 of 10; in the earlier period A1 20 of 40, B1 5 of 10."""
+    def plan_of(unit, number):
+        document = make_document(unit, number, f"Kế hoạch của {unit.name}")
+        make_target(document, rate, 0, Decimal(100), text="Giáo viên đạt chuẩn", category="staff")
+        return document
+
+    for period, (a, b) in ((periods["now"], (30, 9)), (periods["before"], (20, 5))):
+        ProgressValue.objects.create(indicator=rate, unit=tree["A-TH1"], period=period, numerator=a, denominator=40)
+        ProgressValue.objects.create(indicator=rate, unit=tree["B-MN"], period=period, numerator=b, denominator=10)
+    document = plan_of(tree["HP"], "10/KH-UBND")
+    plans = {"HP": document, "A": plan_of(tree["A"], "12/KH-UBND"), "B": plan_of(tree["B"], "7/KH-UBND")}
+    plans["A"].implements.add(document)
+    plans["B"].implements.add(document)
+    return plans
+
+
+def merge_b_into_a(tree):
+    admin = make_user("quantri.sgd", tree["SGDDT"], Role.UNIT_ADMIN)
+    merge_communes(predecessors=[tree["B"]], successor=tree["A"], effective_on=timezone.localdate() - timedelta(7),
+                   legal_basis="NQ 1/NQ-HĐND", by=admin)
+
+
+def figure(unit, document, period):
+    row = build_report_content(unit=unit, document=document, period=period).rows[0]
+    return row.numerator, row.denominator
+
+
+def test_a_ward_that_sent_its_report_before_its_merge_is_counted_once_by_the_province(client, personas, tree, city,
+                                                                                     periods, rate):
+    now = periods["now"]
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], now)
+    send(client, OutgoingReport.objects.get(unit=tree["B"]))
+    merge_b_into_a(tree)
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], city["A"], now)
+    send(client, OutgoingReport.objects.get(unit=tree["A"]))
+
+    contents, _title = assemble(kind=ReportBuild.Kind.CONSOLIDATED, unit=tree["HP"], document=city["HP"], period=now)
+    figures = {c.unit_code: (c.rows[0].numerator, c.rows[0].denominator) for c in contents}
+    # B sent 9 of 10; A (its school A1 only: B1's figures of the semester are in B's report) 30 of 40
+    assert figures == {"B": (9, 10), "A": (30, 40)}
+    [(_label, [target])] = consolidate(contents)
+    assert target.value == Decimal(39) * 100 / 50  # 78%, not (30 + 9 + 9) / (40 + 10 + 10) = 80%
+    # A's dashboard and the API's roll-up say the same as its report for the semester
+    assert figure(tree["A"], city["A"], now) == (30, 40)
+    found = rollups([rate], tree["A"], now)[rate.pk]
+    assert (found.numerator, found.denominator) == (30, 40)
+    # the city's own figure counts every school once
+    assert figure(tree["HP"], city["HP"], now) == (39, 50)
+
+
+def test_a_period_the_merged_ward_did_not_send_counts_in_its_successor(client, personas, tree, city, periods):
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], periods["now"])  # finalised, never sent: the province has nothing of B
+    merge_b_into_a(tree)
+    # A's report adds B1's 9 of 10 to A1's 30 of 40, and for the earlier semester 5 of 10 to 20 of 40
+    assert figure(tree["A"], city["A"], periods["now"]) == (39, 50)
+    assert figure(tree["A"], city["A"], periods["before"]) == (25, 50)
+
+
+def test_only_the_period_the_merged_ward_sent_is_left_out_of_its_successor(client, personas, tree, city, periods):
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], periods["now"])
+    send(client, OutgoingReport.objects.get(unit=tree["B"]))
+    merge_b_into_a(tree)
+    assert figure(tree["A"], city["A"], periods["now"]) == (30, 40)
+    assert figure(tree["A"], city["A"], periods["before"]) == (25, 50)  # B sent nothing for it
+
+
+def test_the_frozen_report_of_the_merged_ward_keeps_its_own_figures(client, personas, tree, city, periods):
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], periods["now"])
+    report = OutgoingReport.objects.get(unit=tree["B"])
+    send(client, report)
+    merge_b_into_a(tree)
+    report.refresh_from_db()
+    row = ReportContent.from_json(report.snapshot).rows[0]
+    assert (row.numerator, row.denominator) == (9, 10)
