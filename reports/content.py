@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets.details import attach_details
-from targets.fields import format_number, format_result
+from targets.fields import format_number, format_result, format_unreported
 from targets.models import (
     EVALUATION_CRITERIA,
     Category,
@@ -85,6 +85,10 @@ class ReportRow:
     # there is no path (a milestone, no baseline nor earlier figure) or the target is met. Snapshots frozen before
     # 28/11/2026 have none.
     expected: float | None = None
+    # a target over every school judged without some of those that should report it: how many (of how many) had not
+    # (targets.queries.TargetStatus.unreported); not met meanwhile. Snapshots frozen before 28/11/2026 have none.
+    unreported: int = 0
+    expected_units: int = 0
 
     @property
     def is_rate(self):
@@ -99,6 +103,8 @@ class ReportRow:
         parts = [f"số liệu {self.result_from}"] if self.result_from else []
         if self.reporting_units:
             parts.append(f"từ {format_number(self.reporting_units)} đơn vị báo cáo")
+        if self.unreported:
+            parts.append(format_unreported(self.unreported, self.expected_units))
         return ", ".join(parts)
 
     @property
@@ -620,6 +626,7 @@ def _groups(statuses, leads, added_up=True):
                 added_up and item.figure is not None and not item.figure.entered and item.figure.reporting_units)
             else None,
             expected=_float(evaluation.expected) if evaluation.status != Status.MET else None,
+            unreported=item.unreported, expected_units=item.expected_units,
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]

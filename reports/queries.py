@@ -43,6 +43,33 @@ def schools_reporting(unit, period):
     return schools.in_force_during(period.start, period.end).filter(~Exists(merged) | Exists(reported))
 
 
+def expected_schools(asked):
+    """{(unit id, period id): {levels (a sorted tuple): schools}} for each (unit, roots, period) asked: the schools
+    that report for the period (schools_reporting) under the unit or one of its predecessors (`roots`,
+    targets.queries.subtree_roots), counted by their levels. The evaluation holds back a target over every school
+    while some of them have not given its figure (targets.queries.count_expected_schools_with, registered in
+    reports/apps.py). One query per period asked."""
+    by_period, result = {}, {}
+    for unit, roots, period in asked:
+        by_period.setdefault(period.pk, (period, []))[1].append((unit, roots))
+        result[(unit.pk, period.pk)] = {}
+    for period, units in by_period.values():
+        owners = {}  # {root path: the units whose schools include those under it}
+        for unit, roots in units:
+            for root in roots:
+                owners.setdefault(root.path, []).append(unit.pk)
+        schools = (schools_reporting(None, period).in_subtrees([root for _unit, roots in units for root in roots])
+                   .values_list("path", "levels").order_by())
+        for path, levels in schools:
+            key = tuple(sorted(levels or ()))
+            end = 0
+            while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
+                for owner in owners.get(path[:end + 1], ()):
+                    counts = result[(owner, period.pk)]
+                    counts[key] = counts.get(key, 0) + 1
+    return result
+
+
 def merged_on(schools):
     """{school pk: the day it was merged into another school} of those of `schools` merged: one query."""
     return dict(UnitSuccession.objects.filter(predecessor__in=schools, kind=UnitSuccession.Kind.MERGE)

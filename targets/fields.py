@@ -147,6 +147,14 @@ def format_percent(value, places=1):
     return f"{format_number(_decimal(value), places)}%"
 
 
+def format_unreported(missing, expected):
+    """How many of the schools that should have reported a figure have not, as every page and report writes it
+    under a target over every school: "3/12 trường chưa báo cáo"; "" when none is missing."""
+    if not missing:
+        return ""
+    return f"{format_number(missing)}/{format_number(expected)} trường chưa báo cáo"
+
+
 def format_result(value, kind, unit_label=""):
     """A target's figure as every page and report writes it, from the value and the indicator's kind:
     a rate "75%", a level "mức 2", a milestone "Đã đạt" / "Chưa đạt", a count or an index "3 phòng", "0,82"."""

@@ -6,7 +6,7 @@ paper cannot disagree. Rates are the sum of numerators over the sum of denominat
 reported, never the average of their percentages.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +25,8 @@ from periods.models import trend_periods
 from units.models import Unit, UnitKind, predecessors_of
 
 from .details import BY_ID, attach_details
+from .fields import format_unreported
+from .kinds import IndicatorKind
 from .lineage import apart_rows, lineage_of, reported_apart
 from .models import Aggregation, Comparator, ProgressValue, ValueKind
 from .rollups import table_rows
@@ -262,6 +264,10 @@ class TargetStatus:
     # the baseline the path starts from when the plan states one: its figure, or (its year only, "so với năm 2025")
     # the unit's figure at the end of that year; None when the path starts at the earliest figure of the trend
     baseline: object = None
+    # a target over every school below ("mỗi trường có …", "100% trường …") judged on a figure some of the schools
+    # that should report it are missing from: how many (of how many); never met meanwhile (_hold_unreported)
+    unreported: int = 0
+    expected_units: int = 0
 
     @property
     def status(self):
@@ -270,6 +276,11 @@ class TargetStatus:
     @property
     def value(self):
         return self.evaluation.value
+
+    @property
+    def unreported_note(self):
+        """ "3/12 trường chưa báo cáo" under such a figure, on every page and in every report; "" otherwise."""
+        return format_unreported(self.unreported, self.expected_units)
 
 
 def evaluate_targets(targets, units, period, periods=None, *, roots=None):
@@ -326,6 +337,8 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
     ceilings = {t.id for t in targets if less_is_better_each(t, plans[t.id][0])}
     highs = _highest_values(pairs, ceilings, named, asked, roots) if ceilings else {}
     year_baselines = _year_baselines(pairs, named, roots, period)
+    every_school = {t.id for t in targets if t.indicator.collected_from_schools and over_every_unit(t, plans[t.id][0])}
+    held = []  # [(TargetStatus, unit, period of its figure, named units or None)] of those targets: _hold_unreported
     rolled_up = {}  # (unit id, indicator id, period id, each unit): Figure, shared by the targets of one indicator
     result = {}
     now_id, as_of = period.id, period.end
@@ -375,11 +388,76 @@ def evaluate_pairs(pairs, period, periods=None, *, roots=None):
                                   baseline=baseline, start=start, achieved=entry.achieved if entry else None,
                                   lowest_below=lows.get((unit_id, indicator_id, judged[0].id)) if lows and judged
                                   else None)
-            result[(unit_id, target_id)] = TargetStatus(
+            status = result[(unit_id, target_id)] = TargetStatus(
                 target=target, unit=unit, horizon=horizon, evaluation=evaluation, series=series, figure=figure,
                 entry=entry, rolled=rolled, figure_from=judged[0] if judged and judged[0].id != now_id else None,
                 outside=bool(named_units) and not within, baseline=stated)
+            if target_id in every_school and figure is not None and not figure.entered:
+                held.append((status, unit, judged[0], within if named_units else None))
+    if held:
+        _hold_unreported(held, roots)
     return result
+
+
+# --- the schools that should report: the reports layer knows (its workflow: who reports for a period) -------------
+
+_EXPECTED_SCHOOLS = []  # the function the reports layer gives (reports/apps.py): this layer may not import it
+
+
+def count_expected_schools_with(function):
+    """Use `function([(unit, roots, period)])` -> {(unit id, period id): {levels (a sorted tuple): schools}}: the
+    schools under each unit (and under its predecessors, `roots`) that should report for the period, counted by
+    their levels. Who reports is the reports layer's to say (reports.queries.schools_reporting: in force during the
+    period, one merged into another school left out); it hands its count over when the apps are ready, so that every
+    page evaluating targets (the target list as the dashboards and the reports) holds back the same targets."""
+    _EXPECTED_SCHOOLS[:] = [function]
+
+
+def over_every_unit(target, horizon):
+    """Whether a target is about every school below, so that one not yet reported can undo it: one for every unit
+    ("mỗi trường có tối thiểu 01 phòng học thông minh", "mỗi lớp không quá 35"), an indicator met only where every
+    unit meets it, full coverage ("100% trường có kết nối Internet") and none anywhere ("không để học sinh bỏ học":
+    a school not yet counted may have some)."""
+    indicator = target.indicator
+    if target.each_unit or indicator.aggregation in (MIN, EVERY_UNIT):
+        return True
+    if horizon is None or horizon.value is None or target.value_kind == ValueKind.GROWTH:
+        return False
+    comparator = target.comparator
+    if indicator.kind == IndicatorKind.RATE and comparator in (Comparator.GTE, Comparator.EQ, Comparator.MAINTAIN):
+        return horizon.value >= HUNDRED
+    return indicator.aggregation == SUM and (
+        comparator == Comparator.LTE or (comparator == Comparator.EQ and horizon.value == 0))
+
+
+def _hold_unreported(held, roots):
+    """A target over every school below (over_every_unit) judged on a figure that some of the schools that should
+    report it have not given (the period's report not yet approved) is not met: the schools missing could undo it
+    (2/3 schools with a smart classroom read "Đạt" for "mỗi trường có …" until 28/11/2026). At most on track, as the
+    figure known is, and each says how many are missing (TargetStatus.unreported_note). The schools expected: those
+    of the indicator's levels (Indicator.school_levels: a preschool gives no dropouts) that report for the period of
+    the figure, as the reports layer counts them (count_expected_schools_with: one query per period asked, mostly
+    one); for a target about named units, those of them that count at the unit."""
+    from .status import Status
+
+    asked = {(unit.pk, period.pk): (unit, roots[unit.pk], period) for _status, unit, period, named in held
+             if named is None}
+    counts = _EXPECTED_SCHOOLS[0](list(asked.values())) if asked and _EXPECTED_SCHOOLS else {}
+    for status, unit, period, named in held:
+        if named is not None:
+            expected = len(named)
+        elif (unit.pk, period.pk) in counts:
+            levels = set(status.target.indicator.school_levels or ())
+            expected = sum(schools for each, schools in counts[(unit.pk, period.pk)].items()
+                           if not levels or levels.intersection(each))
+        else:
+            continue
+        missing = expected - status.figure.reporting_units
+        if missing <= 0:
+            continue
+        status.unreported, status.expected_units = missing, expected
+        if status.evaluation.status == Status.MET:
+            status.evaluation = replace(status.evaluation, status=Status.ON_TRACK)
 
 
 def less_is_better_each(target, horizon):

@@ -73,8 +73,17 @@ def figure_basis(item):
     if figure is None or figure.entered or not figure.reporting_units:
         return ""
     if getattr(getattr(item, "unit", None), "kind", None) == "school":  # a school's own figure: nothing below it
-        return ""
-    return format_html('<div class="muted figure-basis">từ {} đơn vị báo cáo</div>', num(figure.reporting_units))
+        return figure_unreported(item)
+    return format_html('<div class="muted figure-basis">từ {} đơn vị báo cáo</div>{}', num(figure.reporting_units),
+                       figure_unreported(item))
+
+
+@register.simple_tag
+def figure_unreported(item):
+    """Under the figure of a target over every school, how many of the schools that should have reported it have not
+    (targets.queries.TargetStatus.unreported_note): the reason it is not met yet."""
+    note = getattr(item, "unreported_note", "")
+    return format_html('<div class="muted figure-unreported">{}</div>', note) if note else ""
 
 
 @register.simple_tag

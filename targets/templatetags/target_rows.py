@@ -19,6 +19,7 @@ from .numbers import (
     MUTED_DASH,
     evaluation_value,
     figure_from,
+    figure_unreported,
     num,
     person,
     result,
@@ -105,7 +106,8 @@ def _target_list_row(row, period, can_edit, working, saved, urls):
         f'  <td class="num" data-label="Tổng hợp từ trường">{from_schools}</td>\n'
         f'  <td class="num" data-label="Số liệu kỳ">{entered}</td>\n'
         f'  <td data-label="Đánh giá">{evaluation_value(row.evaluation, target)} '
-        f'<span class="badge st-{as_text(row.status)}">{as_text(row.evaluation.label)}</span>{figure_from(row)}</td>\n'
+        f'<span class="badge st-{as_text(row.status)}">{as_text(row.evaluation.label)}</span>{figure_from(row)}'
+        f'{figure_unreported(row)}</td>\n'
         f'  <td data-label="Tình trạng">{state}</td>\n'
         f'  <td data-label="Ghi chú">{note}</td>\n'
         f'  <td class="nowrap">{button}\n'

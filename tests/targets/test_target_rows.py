@@ -127,6 +127,7 @@ def hostile_row():
                                  label="Chậm <tiến độ>")
     return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
                            horizon=horizon, sections=["I.1 <a>", "II.3 & b"],
+                           unreported=2, expected_units=9, unreported_note="2/9 trường chưa báo cáo",
                            figure_from=SimpleNamespace(short_name="HK <II> 2025-2026"),
                            figure=SimpleNamespace(entered=False, reporting_units=1500))
 
