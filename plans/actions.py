@@ -51,10 +51,10 @@ def check_not_stale(*, seen, current, state, history):
 
 def _state_after(row, keys):
     """The state a history row left, keyed as the checked state: a revision's `after` snapshot, a task report's
-    own fields."""
+    own fields (report_state_after)."""
     if hasattr(row, "after"):
         return {key: (row.after or {}).get(key) for key in keys}
-    return {key: getattr(row, key) for key in keys}
+    return report_state_after(row)
 
 
 def _locked(document):
@@ -134,8 +134,32 @@ def replace_plan(*, document, replacement, reason, by):
 
 
 def reported_state(task):
-    """What the task's report form shows (its state and due date), and so what it may not overwrite unseen."""
-    return {"status": task.status, "due_date": task.due_date}
+    """What the task's page shows and its report and handing-on forms start from (its state, due date, lead unit
+    and newest report), and so what they may not overwrite unseen: a report or a handing on from a page that did
+    not show the latest report (a note only, or a new lead unit) is refused, and the same form posted twice finds
+    its own report there (update_task)."""
+    return {"status": task.status, "due_date": task.due_date, "lead_unit": task.lead_unit_id,
+            "report": task.updates.values_list("pk", flat=True).first()}
+
+
+def report_state_after(update):
+    """reported_state() as a report left it."""
+    return {"status": update.status, "due_date": update.due_date, "lead_unit": update.lead_unit_id,
+            "report": update.pk}
+
+
+def _repeated_report(task, *, seen, by, status, due_date, note, lead_unit, evidence):
+    """The task's newest report if the one asked for is that same report posted again (a double tap, a form sent
+    twice): by the same person, with the same content, made from the page the newest was made from; else None."""
+    newest = task.updates.first()
+    if newest is None or newest.created_by_id != getattr(by, "pk", None):
+        return None
+    same = (newest.status, newest.due_date, newest.lead_unit_id, newest.note, newest.evidence_name) == (
+        status, due_date, lead_unit.pk if lead_unit else task.lead_unit_id, note,
+        evidence.shown_name if evidence is not None else "")
+    before = {"status": newest.status_before, "due_date": newest.due_before, "lead_unit": newest.lead_before_id,
+              "report": task.updates.exclude(pk=newest.pk).values_list("pk", flat=True).first()}
+    return newest if same and state_fingerprint(before) == seen else None
 
 
 @stored_files.atomic
@@ -143,11 +167,19 @@ def update_task(*, task, status, due_date, note, by, seen, evidence=None, lead_u
     """Record a report on a task (state, due date, note, evidence, or a new lead unit) and apply it.
 
     `seen`: the fingerprint of reported_state() the report was made from; StaleEditError if the task changed
-    since (a report from a stale page would put back the state or due date someone else had just set). The
+    since (a report from a stale page would put back the state or due date someone else had just set, or answer a
+    report it did not show). The same report posted twice is kept once: the second returns the first. The
     evidence file goes again if the report is not saved."""
     task = Task.objects.select_for_update().get(pk=task.pk)
-    check_not_stale(seen=seen, current=task, state=reported_state(task),
-                    history=task.updates.select_related("created_by"))
+    try:
+        check_not_stale(seen=seen, current=task, state=reported_state(task),
+                        history=task.updates.select_related("created_by"))
+    except StaleEditError:
+        repeated = _repeated_report(task, seen=seen, by=by, status=status, due_date=due_date, note=note,
+                                    lead_unit=lead_unit, evidence=evidence)
+        if repeated is None:
+            raise
+        return repeated
     update = TaskUpdate(task=task, created_by=by, status_before=task.status, status=status, due_before=task.due_date,
                         due_date=due_date, lead_before=task.lead_unit, lead_unit=lead_unit or task.lead_unit,
                         note=note)

@@ -20,6 +20,8 @@ from .models import Document, DocumentStatus, Task, TaskStatus
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
               "error_messages": {"invalid": "Ngày không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, ví dụ 15/01/2026."}}
 REASON = {"required": "Hãy ghi lý do."}
+STALE_ASSIGN = ("Nhiệm vụ đã được cập nhật sau khi bạn mở trang này (xem lịch sử cập nhật bên dưới), nên chưa giao: "
+                "hãy xem lại rồi giao lại.")
 STALE_FORM = "Biểu mẫu không còn hợp lệ (thiếu phiên bản dữ liệu đã mở): hãy tải lại trang rồi nhập lại."
 
 
@@ -157,10 +159,11 @@ class TaskUpdateForm(forms.Form):
                                                "empty": "Tệp rỗng."})
     seen = SeenField()
 
-    def __init__(self, *args, task, leads=True, **kwargs):
+    def __init__(self, *args, task, leads=True, state=None, **kwargs):
         """`leads`: whether the user sets the task's state and due date (a writer of its lead unit); a coordinating
-        unit's report keeps them as they are (the fields shown, disabled: what is posted for them is ignored)."""
-        state = reported_state(task)
+        unit's report keeps them as they are (the fields shown, disabled: what is posted for them is ignored).
+        `state`: reported_state(task), when the page has it already."""
+        state = state or reported_state(task)
         kwargs.setdefault("initial", {**state, "seen": state_fingerprint(state)})
         super().__init__(*args, **kwargs)
         if not leads:
@@ -197,13 +200,27 @@ class TaskAssignForm(SearchesUnits, forms.Form):
                                                                          "của đơn vị đang chủ trì."})
     note = VietnameseTextField(label="Ghi chú", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                                required=False)
+    seen = SeenField()
 
-    def __init__(self, *args, task, user, **kwargs):
+    def __init__(self, *args, task, user, state=None, **kwargs):
         # its own ids: the task page shows it under the report form, whose note is "id_note" too (a label would
         # name, and a tap focus, the other form's field)
         kwargs.setdefault("auto_id", "id_assign_%s")
+        kwargs.setdefault("initial", {"seen": state_fingerprint(state or reported_state(task))})
+        self.task, self.stale = task, False
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].for_user(user, of=task.pk)
+
+    def clean(self):
+        """Refused whole when the task moved on since the page was opened (a report, another handing on, the same
+        form sent twice): the units offered were those below the lead unit it showed, which may have changed."""
+        cleaned = super().clean()
+        seen = cleaned.get("seen")
+        if seen and seen != state_fingerprint(reported_state(self.task)):
+            self.stale = True
+            self._errors.pop("lead_unit", None)  # "not below the lead unit" would blame the choice, not the page
+            raise forms.ValidationError(STALE_ASSIGN)
+        return cleaned
 
 
 class PlanFilterForm(forms.Form):

@@ -21,6 +21,7 @@ from .actions import (
     update_task,
 )
 from .forms import (
+    STALE_ASSIGN,
     PlanAmendForm,
     PlanEnactForm,
     PlanFilterForm,
@@ -187,12 +188,15 @@ def _task_updates(user, task):
 def _task_page(request, task, update_form=None, assign_form=None, conflict=None, status=200):
     writable = Task.objects.writable_by(request.user).filter(pk=task.pk).exists()
     assignable = Task.objects.assignable_by(request.user).filter(pk=task.pk).exists()
+    state = reported_state(task) if writable or assignable else None  # what both forms carry as seen
     context = {
         "task": task, "today": timezone.localdate(),
         "coordinating": task.coordinating_units.order_by("path"),
         "updates": _task_updates(request.user, task), "working": _reads_task_work(request.user, task),
-        "update_form": (update_form or TaskUpdateForm(task=task, leads=_leads(request.user, task))) if writable else None,
-        "assign_form": (assign_form or TaskAssignForm(task=task, user=request.user)) if assignable else None,
+        "update_form": (update_form or TaskUpdateForm(task=task, leads=_leads(request.user, task), state=state))
+        if writable else None,
+        "assign_form": (assign_form or TaskAssignForm(task=task, user=request.user, state=state))
+        if assignable else None,
         "conflict": conflict,
     }
     return render(request, "plans/task_detail.html", context, status=status)
@@ -230,18 +234,30 @@ def task_assign(request, pk):
     task = _task(request, pk, action="assign")
     form = TaskAssignForm(request.POST, task=task, user=request.user)
     if not form.is_valid():  # refused, or the units its search found (no JavaScript): the page again
-        return _task_page(request, task, assign_form=form, status=200 if form.searching else 400)
+        return _assign_refused(request, task, form)
     unit = form.cleaned_data["lead_unit"]
     try:
-        # the state and due date stay as this request read them: a report saved meanwhile is not undone
+        # the state and due date stay as this request read them: a report saved meanwhile is not undone; `seen`:
+        # the page's, so that a handing on from a page opened before another one's is refused, not applied over it
         update_task(task=task, status=task.status, due_date=task.due_date, lead_unit=unit, by=request.user,
-                    note=form.cleaned_data["note"] or f"Giao cho {unit.name} chủ trì.",
-                    seen=state_fingerprint(reported_state(task)))
-    except StaleEditError:
-        form.add_error(None, "Nhiệm vụ vừa được người khác cập nhật: hãy xem lại rồi giao lại.")
-        return _task_page(request, _task(request, pk), assign_form=form, status=409)
+                    note=form.cleaned_data["note"] or f"Giao cho {unit.name} chủ trì.", seen=form.cleaned_data["seen"])
+    except StaleEditError:  # changed between the form's check and the lock
+        form.stale = True
+        return _assign_refused(request, _task(request, pk), form)
     messages.success(request, f"Đã giao nhiệm vụ cho {unit.name}.")
     return redirect("plans:task_detail", pk=task.pk)
+
+
+def _assign_refused(request, task, form):
+    """The task's page with the handing-on form as sent. Refused because the task moved on since the page was
+    opened: the form as typed, carrying the task's state now, so that once looked at it may be sent again (409)."""
+    if form.stale:
+        form = TaskAssignForm({**request.POST.dict(), "seen": state_fingerprint(reported_state(task))}, task=task,
+                              user=request.user)
+        form.is_valid()
+        form.add_error(None, STALE_ASSIGN)
+        return _task_page(request, task, assign_form=form, status=409)
+    return _task_page(request, task, assign_form=form, status=200 if form.searching else 400)
 
 
 @login_required

@@ -185,7 +185,8 @@ def test_the_officer_hands_a_task_to_a_lower_unit(client, personas, tree, tasks)
     client.force_login(personas["officer_a"])
     page = client.get(f"/ke-hoach/nhiem-vu/{task.pk}/")
     assertContains(page, "Giao cho đơn vị cấp dưới")
-    response = client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", {"lead_unit": tree["A-VHXH"].pk})
+    response = client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", {"lead_unit": tree["A-VHXH"].pk,
+                                                                  "seen": state_fingerprint(reported_state(task))})
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.lead_unit == tree["A-VHXH"]
@@ -198,7 +199,8 @@ def test_the_officer_hands_a_task_to_a_lower_unit(client, personas, tree, tasks)
 @pytest.mark.parametrize("unit", ["B", "A", "HP"])
 def test_a_task_goes_only_to_a_unit_below_its_lead(client, personas, tree, tasks, unit):
     client.force_login(personas["officer_a"])
-    response = client.post(f"/ke-hoach/nhiem-vu/{tasks['ward'].pk}/giao/", {"lead_unit": tree[unit].pk})
+    response = client.post(f"/ke-hoach/nhiem-vu/{tasks['ward'].pk}/giao/", {
+        "lead_unit": tree[unit].pk, "seen": state_fingerprint(reported_state(tasks["ward"]))})
     assertContains(response, "Chỉ giao được cho một đơn vị cấp dưới của đơn vị đang chủ trì.", status_code=400)
     tasks["ward"].refresh_from_db()
     assert tasks["ward"].lead_unit == tree["A"]
@@ -225,8 +227,10 @@ def test_the_task_page_reads_a_fixed_number_of_queries(client, personas, tasks, 
         TaskUpdate.objects.create(task=task, created_by=personas["officer_a"], status_before="in_progress",
                                   status="in_progress", note=f"Lần {i}")
     client.force_login(personas["officer_a"])
-    # session + user, memberships, task, may-report, may-assign, coordinating units, updates, units to assign to
-    with django_assert_max_num_queries(12):
+    # session + user, memberships, task, may-report, may-assign, coordinating units, updates, units to assign to,
+    # and the newest report's id (reported_state: the forms' seen, so that a report or handing on from a page that
+    # did not show the latest report is refused, and a report posted twice is kept once)
+    with django_assert_max_num_queries(13):
         assertContains(client.get(f"/ke-hoach/nhiem-vu/{task.pk}/"), "Lần 4")
 
 
