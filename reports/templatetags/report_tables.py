@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from reports.content import projection_cells, projection_scale_lines, projection_table
 from targets.templatetags.numbers import (
     MUTED_DASH,
+    evaluated_baseline,
     evaluation_value,
     figure_basis,
     figure_from,
@@ -82,7 +83,7 @@ def _dashboard_row(item, period, detail):
     return (
         f'\n<tr id="status-{target.pk}"><td><a href="{as_text(detail(target.pk))}?period={period.pk}">{as_text(target.display_name)}</a>'
         f"{sections}{part_of}</td>\n"
-        f'<td data-label="Mục tiêu">{goal}</td>\n'
+        f'<td data-label="Mục tiêu">{goal}{evaluated_baseline(item)}</td>\n'
         f'<td class="num" data-label="Kết quả">{evaluation_value(evaluation, target)}{figure_from(item)}{figure_basis(item)}</td>\n'
         f'<td class="num" data-label="Cần đạt đến nay">{expected}</td>\n'
         f'<td data-label="Đánh giá"><span class="badge st-{status}">{as_text(evaluation.label)}</span></td>\n'

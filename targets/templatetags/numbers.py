@@ -87,6 +87,18 @@ def figure_unreported(item):
 
 
 @register.simple_tag
+def evaluated_baseline(item):
+    """Under a target's goal, the baseline its evaluation started from (targets.queries.TargetStatus.baseline: the
+    figure the plan states, or the baseline year's: "tăng 20% so với năm 2025" starts from 2025's latest complete
+    figure), labelled as the reports print it under the goal; nothing when the path starts at the first figure."""
+    if item.baseline is None:
+        return ""
+    year = item.target.baseline_year
+    return format_html('<div class="muted baseline">Giá trị nền: {}{}</div>', result(item.baseline, item.target),
+                       f" (năm {year})" if year else "")
+
+
+@register.simple_tag
 def value_display(value, target):
     """A value entered for a target: its figure, and the counts a rate comes from."""
     if value is None or value.effective_value is None:

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 
 from .numbers import (
     MUTED_DASH,
+    evaluated_baseline,
     evaluation_value,
     figure_from,
     figure_unreported,
@@ -102,7 +103,7 @@ def _target_list_row(row, period, can_edit, working, saved, urls):
         f'  <td class="card-title"><a href="{as_text(detail(target.pk))}?period={period.pk}">{name}</a>\n'
         f"    {part_of}\n"
         f'    <div class="muted">{as_text(target.document.short_label)} · {as_text(target.get_category_display())}</div></td>\n'
-        f'  <td data-label="Mục tiêu">{target_goal(target)}</td>\n'
+        f'  <td data-label="Mục tiêu">{target_goal(target)}{evaluated_baseline(row)}</td>\n'
         f'  <td class="num" data-label="Tổng hợp từ trường">{from_schools}</td>\n'
         f'  <td class="num" data-label="Số liệu kỳ">{entered}</td>\n'
         f'  <td data-label="Đánh giá">{evaluation_value(row.evaluation, target)} '

@@ -74,3 +74,25 @@ def test_a_baseline_years_last_figure_from_one_school_of_several_is_not_the_base
         ProgressValue.objects.create(indicator=target.indicator, unit=school, period=periods["2025-2026-hk2"],
                                      value=count + 10)
     assert evaluation(target, tree["A"], periods["2025-2026-hk2"]).goal == Decimal(240)  # 200 + 20%
+
+
+def test_the_target_list_and_page_show_the_baseline_the_report_prints(client, personas, tree, growth):
+    # until 28/11/2026 both showed a stated baseline only: nothing for "so với năm 2025", whose goal the report
+    # printed with 2025's figure under it
+    import re
+
+    from django.urls import reverse
+
+    from reports.content import build_report_content
+
+    target, periods = growth
+    period = periods["2025-2026-hk2"]
+    client.force_login(personas["officer_a"])
+    listed = client.get(reverse("targets:target_list"), {"period": period.pk}).content.decode()
+    row = re.search(rf'<tr id="target-{target.pk}".*?</tr>', listed, re.S).group()
+    assert "Giá trị nền: 100 (năm 2025)" in row
+    page = client.get(reverse("targets:target_detail", args=[target.pk]), {"period": period.pk}).content.decode()
+    assert re.search(r"<dt>Giá trị nền</dt><dd>100 \(năm 2025\)</dd>", page)
+    printed = next(row for row in build_report_content(unit=tree["A"], document=target.document,
+                                                       period=period).rows)
+    assert printed.baseline_text == "100"

@@ -115,7 +115,7 @@ def hostile_row():
         part_of=SimpleNamespace(indicator=SimpleNamespace(name="Trẻ <em>em</em>")),
         document=SimpleNamespace(short_label="Kế hoạch 12/KH-UBND <x>"), get_category_display=lambda: "Tiêu chí & 1",
         horizons=SimpleNamespace(all=lambda: [horizon]), rows_of={"horizons": [horizon]}.__getitem__, each_unit=False,
-        unit_symbol="%")
+        unit_symbol="%", baseline_year=2025)
     user = SimpleNamespace(get_full_name=lambda: "Nguyễn <Văn> A", username="a")
     entry = SimpleNamespace(effective_value=Decimal("57.5"), numerator=Decimal(23), denominator=Decimal(40),
                             entered_by=user, entered_at=timezone.make_aware(datetime(2026, 1, 5, 9, 30)),
@@ -126,7 +126,7 @@ def hostile_row():
     evaluation = SimpleNamespace(status="behind", value=Decimal("57.5"), expected=Decimal("61.04"),
                                  label="Chậm <tiến độ>")
     return SimpleNamespace(target=target, entry=entry, rolled=rolled, evaluation=evaluation, status="behind",
-                           horizon=horizon, sections=["I.1 <a>", "II.3 & b"],
+                           horizon=horizon, sections=["I.1 <a>", "II.3 & b"], baseline=Decimal("30"),
                            unreported=2, expected_units=9, unreported_note="2/9 trường chưa báo cáo",
                            figure_from=SimpleNamespace(short_name="HK <II> 2025-2026"),
                            figure=SimpleNamespace(entered=False, reporting_units=1500))
