@@ -61,6 +61,7 @@ FIELD_REFUSALS = {
     "invalid_body": "Nội dung gửi lên không đúng dạng",
     "invalid_parameter": "Tham số không hợp lệ",
     "invalid_header": "Tiêu đề của yêu cầu không hợp lệ",
+    "since_too_old": "Thời điểm since quá cũ",
 }
 ENVELOPE = ("detail", "code", "errors")
 
@@ -69,6 +70,12 @@ class InvalidParameter(exceptions.ValidationError):
     """A query parameter refused: 400 invalid_parameter, the reasons by parameter."""
 
     api_code = "invalid_parameter"
+
+
+class SinceTooOld(exceptions.ValidationError):
+    """values/deleted/?since= older than the deletions are kept: 400 since_too_old (the client resynchronises)."""
+
+    api_code = "since_too_old"
 
 
 class InvalidBody(exceptions.ValidationError):

@@ -9,6 +9,7 @@ from periods.models import Period
 from plans.models import Document, Phase, Task
 from reports.models import OutgoingReport, OutgoingReportEvent, ReportEvent, SchoolReport
 from targets.models import (
+    DeletedValue,
     Indicator,
     ProgressValue,
     ProgressValueChange,
@@ -179,6 +180,24 @@ class ValueSerializer(DescribedSerializer):
 
     def get_entered_by(self, value) -> str:
         return person(value.entered_by)
+
+
+class DeletedValueSerializer(DescribedSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="Mã số (id) của dòng xóa này: tham số after của trang "
+                                                            "sau dùng số này.")
+    value = serializers.IntegerField(source="value_id", read_only=True,
+                                     help_text="Mã số (id) của số liệu đã xóa hoặc lưu trữ, như values/ đã trả về.")
+    unit_code = serializers.CharField(source="unit.code", read_only=True, help_text="Mã đơn vị.")
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True, help_text="Mã chỉ số.")
+    period_code = serializers.CharField(source="period.code", read_only=True, help_text="Mã kỳ báo cáo.")
+
+    class Meta:
+        model = DeletedValue
+        fields = ["id", "value", "unit", "unit_code", "indicator", "indicator_code", "period", "period_code", "target",
+                  "reason", "deleted_at"]
+        extra_kwargs = {"reason": {"help_text": "deleted: đã xóa (báo cáo của trường được mở lại hoặc duyệt lại); "
+                                                "archived: quản trị viên đã lưu trữ số liệu."},
+                        "deleted_at": {"help_text": "Thời điểm số liệu thôi được liệt kê."}}
 
 
 class ValueDetailSerializer(ValueSerializer):

@@ -18,6 +18,7 @@ v1 = [
     path("targets/<int:pk>/", views.TargetDetail.as_view(), name="target_detail"),
     path("targets/<int:pk>/values/<int:period_pk>/", views_writes.TargetValueView.as_view(), name="target_value"),
     path("values/", views.ValueList.as_view(), name="value_list"),
+    path("values/deleted/", views.DeletedValueList.as_view(), name="deleted_value_list"),
     path("values/bulk/", views_writes.BulkValuesView.as_view(), name="value_bulk"),
     path("values/<int:pk>/", views.ValueDetail.as_view(), name="value_detail"),
     path("school-reports/", views.SchoolReportList.as_view(), name="school_report_list"),

@@ -31,6 +31,7 @@ from reports.models import (
 )
 from targets.models import (
     Category,
+    DeletedValue,
     Indicator,
     ProgressValue,
     ProgressValueChange,
@@ -44,11 +45,12 @@ from units import access
 from units.models import Unit, UnitKind, UnitSuccession
 
 from . import exchange, serializers
-from .errors import InvalidParameter
-from .filters import ID, Filters, choice_field, choice_parameter, id_field, parameters
+from .errors import InvalidParameter, SinceTooOld
+from .filters import ID, Filters, UtcDateTimeField, choice_field, choice_parameter, id_field, parameters
 from .models import ApiWrite
 from .pagination import KeysetPagination
 from .renderers import CSVRenderer
+from .tasks import deleted_values_kept_since
 
 
 def etag_of(content):
@@ -296,6 +298,39 @@ class ValueList(ListView):
         if filters.data["target"]:
             values = values.filter(target_id=filters.data["target"])
         return values
+
+
+SINCE_TOO_OLD = ("Chỉ còn lưu các số liệu đã xóa từ {kept:%d/%m/%Y %H:%M} (UTC) trở đi: hãy đồng bộ lại toàn bộ "
+                 "(values/ không có changed_since) rồi dùng since từ lúc đó.")
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Số liệu đã xóa hoặc lưu trữ (cho đồng bộ từng phần)", tags=["Số liệu"],
+    description="Các số liệu thôi được liệt kê ở values/ từ thời điểm since: báo cáo của trường được mở lại hoặc "
+                "duyệt lại (số liệu cũ bị xóa, số liệu mới có mã số mới), số liệu bị quản trị viên lưu trữ. Đồng bộ "
+                "từng phần: đọc values/?changed_since=T và values/deleted/?since=T với cùng T (lấy T trước lần đọc "
+                "trước), thêm hoặc thay các dòng đọc được, bỏ các số liệu có mã số (value) trong danh sách này. Chỉ "
+                "lưu trong API_DELETED_VALUES_KEEP_DAYS ngày (mặc định 90): since cũ hơn bị từ chối (since_too_old).",
+    parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, required=True,
+                                 description="Chỉ lấy các số liệu thôi được liệt kê từ thời điểm này (ISO 8601, ví dụ "
+                                             "2026-01-15T08:00:00+07:00)."),
+                *parameters("unit", "unit_code", "period", "period_code")]))
+class DeletedValueList(ListView):
+    serializer_class = serializers.DeletedValueSerializer
+    pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        filters = Filters(self.request, since=UtcDateTimeField())
+        kept = deleted_values_kept_since()
+        if filters.data["since"] < kept:
+            raise SinceTooOld({"since": [SINCE_TOO_OLD.format(kept=kept)]})
+        gone = (DeletedValue.objects.visible_to(self.request.user).select_related("unit", "indicator", "period")
+                .filter(deleted_at__gte=filters.data["since"]).order_by("pk"))
+        if filters.unit is not None:
+            gone = gone.in_subtree(filters.unit)
+        if filters.period is not None:
+            gone = gone.filter(period=filters.period)
+        return gone
 
 
 def value_with_history(user):

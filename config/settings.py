@@ -311,6 +311,11 @@ if not 0 < 3 * REPORT_BUILD_HEARTBEAT_SECONDS <= REPORT_BUILD_STALE_SECONDS or R
 # how long the API keeps the first answer to a write sent with an Idempotency-Key (api/idempotency.py): a retry
 # within this time gets it again; after it, the key may be used anew
 API_IDEMPOTENCY_KEEP_HOURS = env.int("API_IDEMPOTENCY_KEEP_HOURS", default=48)
+# how long a progress value deleted or archived stays listed in the API's values/deleted/ (targets.DeletedValue); a
+# client syncing less often than this resynchronises in full
+API_DELETED_VALUES_KEEP_DAYS = env.int("API_DELETED_VALUES_KEEP_DAYS", default=90)
+if API_DELETED_VALUES_KEEP_DAYS <= 0:
+    raise ImproperlyConfigured("API_DELETED_VALUES_KEEP_DAYS must be a number of days above 0.")
 
 CELERY_BEAT_SCHEDULE = {
     # the morning after a period's deadline, each unit's report is built and mailed to its officers
@@ -319,6 +324,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-daily-notifications": {"task": "reports.tasks.send_daily_notifications", "schedule": crontab(hour=6, minute=30)},
     # answers kept for Idempotency-Key retries are forgotten after API_IDEMPOTENCY_KEEP_HOURS
     "sweep-idempotency-keys": {"task": "api.tasks.sweep_idempotency_keys", "schedule": crontab(minute=17)},
+    # values deleted or archived are forgotten by values/deleted/ after API_DELETED_VALUES_KEEP_DAYS
+    "sweep-deleted-values": {"task": "api.tasks.sweep_deleted_values", "schedule": crontab(hour=3, minute=41)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

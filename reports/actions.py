@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from periods.models import PeriodException
+from targets.actions import delete_values
 from targets.fields import plain_decimal
 from targets.models import ProgressValue, ValueSource
 from units import access, stored_files
@@ -332,8 +333,8 @@ def write_report_values(report, *, is_demo):
 
 
 def remove_report_values(report):
-    """Take back the progress values an approval of the report wrote."""
-    ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=report).values("value")).delete()
+    """Take back the progress values an approval of the report wrote (each leaves a DeletedValue for the API)."""
+    delete_values(ProgressValue.objects.filter(pk__in=ReportValue.objects.filter(report=report).values("value")))
 
 
 def indicator_figures(source, figures):

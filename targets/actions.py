@@ -14,7 +14,15 @@ from units import stored_files
 from units.evidence import display_name
 
 from .fields import plain_decimal
-from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetRevision, ValueSource
+from .models import (
+    DeletedValue,
+    Evidence,
+    ProgressValue,
+    ProgressValueChange,
+    Target,
+    TargetRevision,
+    ValueSource,
+)
 
 
 def needs_revision_reason(target):
@@ -290,21 +298,50 @@ def restore_targets(*, targets):
 
 @transaction.atomic
 def archive_values(*, values, by):
-    """Archive progress values: they stop counting (lists, dashboards, roll-ups) but keep their history and
-    evidence; a new value may be entered in their place."""
-    return ProgressValue.objects.filter(pk__in=[v.pk for v in values]).update(archived_at=timezone.now(),
-                                                                               archived_by=by)
+    """Archive progress values: they stop counting (lists, dashboards, roll-ups, the API) but keep their history and
+    evidence; a new value may be entered in their place. Each leaves a DeletedValue, as a deletion does."""
+    now = timezone.now()
+    archived = ProgressValue.objects.filter(pk__in=[v.pk for v in values])
+    record_gone_values(archived, reason=DeletedValue.Reason.ARCHIVED, at=now)
+    return archived.update(archived_at=now, archived_by=by)
 
 
 @transaction.atomic
 def restore_values(*, values):
     """Bring archived values back, unless a value was entered in the place of one since (that one stays archived).
-    Returns how many were restored."""
+    A restored value counts as written now (entered_at), so that a client syncing changes (changed_since) reads it
+    again after the DeletedValue its archiving left. Returns how many were restored."""
     restored = 0
     for value in ProgressValue.all_objects.filter(pk__in=[v.pk for v in values], archived_at__isnull=False):
         try:
             with transaction.atomic():
-                restored += ProgressValue.all_objects.filter(pk=value.pk).update(archived_at=None, archived_by=None)
+                restored += ProgressValue.all_objects.filter(pk=value.pk).update(archived_at=None, archived_by=None,
+                                                                                 entered_at=timezone.now())
         except IntegrityError:
             continue
     return restored
+
+
+# --- deletion: only values an approval of a school's report wrote, taken back when it is reopened or redone -------
+
+
+def record_gone_values(values, *, reason, at):
+    """A DeletedValue for each of `values` (a QuerySet about to be deleted or archived, in the caller's transaction):
+    the API's incremental sync (values/deleted/) learns of it. One read, one insert."""
+    rows = values.order_by("pk").values_list("pk", "unit_id", "indicator_id", "period_id", "target_id")
+    DeletedValue.objects.bulk_create(
+        DeletedValue(value_id=pk, unit_id=unit, indicator_id=indicator, period_id=period, target_id=target,
+                     reason=reason, deleted_at=at) for pk, unit, indicator, period, target in rows)
+
+
+@transaction.atomic
+def delete_values(values):
+    """Delete progress values (a QuerySet), each leaving a DeletedValue in the same transaction."""
+    record_gone_values(values, reason=DeletedValue.Reason.DELETED, at=timezone.now())
+    return values.delete()
+
+
+def sweep_deleted_values(*, before):
+    """Forget the DeletedValues older than `before` (settings.API_DELETED_VALUES_KEEP_DAYS); returns how many."""
+    deleted, _ = DeletedValue.objects.filter(deleted_at__lt=before).delete()
+    return deleted

@@ -596,6 +596,44 @@ class ProgressValueChange(models.Model):
         return f"{self.value} — {self.changed_at:%d/%m/%Y %H:%M}"
 
 
+class DeletedValueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(access.unit_condition(user, "unit"))
+
+    def in_subtree(self, unit):
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class DeletedValue(models.Model):
+    """A progress value that stopped being listed (deleted, or archived), so that a client syncing changes learns it."""
+
+    class Reason(models.TextChoices):
+        DELETED = "deleted", "Đã xóa"
+        ARCHIVED = "archived", "Đã lưu trữ"
+
+    value_id = models.BigIntegerField("mã số của số liệu", help_text="Mã số (id) mà số liệu có khi còn được liệt kê.")
+    # the scope and identity of the value, kept for a client to find and drop its copy (units and indicators are
+    # never deleted while they hold values: ProgressValue protects them)
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="+", db_index=False)
+    indicator = models.ForeignKey(Indicator, verbose_name="chỉ số", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, verbose_name="kỳ báo cáo", on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, verbose_name="chỉ tiêu riêng", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField("lý do", max_length=16, choices=Reason.choices)
+    deleted_at = models.DateTimeField("lúc", db_index=True)
+
+    objects = DeletedValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "số liệu đã xóa"
+        verbose_name_plural = "số liệu đã xóa"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["unit", "deleted_at"], name="deletedvalue_unit_at")]
+
+    def __str__(self):
+        return f"{self.value_id} ({self.get_reason_display()}, {self.deleted_at:%d/%m/%Y %H:%M})"
+
+
 class RollUp(models.Model):
     """The sums of the in-use, target-less values of one indicator and period over a unit's subtree.
 
