@@ -33,6 +33,11 @@ _PAST_HEADING = re.compile(
 )
 
 
+# A first section that weighs what was done ("I. KẾT QUẢ VÀ HẠN CHẾ", "I. ƯU ĐIỂM, TỒN TẠI"): its figures are past.
+_REVIEW_HEADING = re.compile(r"ưu điểm|hạn chế|tồn tại|khó khăn", re.IGNORECASE)
+_WORK_HEADING = re.compile(r"nhiệm vụ|giải pháp|khắc phục", re.IGNORECASE)
+
+
 def section_mode(headings):
     """TARGET, TASK, or None for text that states no targets: the preamble, purpose and requirements,
     and the review of the current situation ("Thực trạng", "Kết quả đạt được"), whose figures are past."""
@@ -41,6 +46,9 @@ def section_mode(headings):
     if _PURPOSE_HEADING.search(headings[0]) and not _TARGET_HEADING.search(headings[0]):
         return None
     if any(_PAST_HEADING.search(heading) and not _TARGET_HEADING.search(heading) for heading in headings):
+        return None
+    if _REVIEW_HEADING.search(headings[0]) and not (_TARGET_HEADING.search(headings[0])
+                                                     or _WORK_HEADING.search(headings[0])):
         return None
     return TARGET if any(_TARGET_HEADING.search(heading) for heading in headings) else TASK
 
@@ -82,6 +90,12 @@ _COUNT = re.compile(
 _BOUNDED_COUNT = re.compile(
     rf"(?:ít nhất|tối thiểu|không dưới|không ít hơn)\s+(?P<num>{NUMBER}|một|hai|ba|bốn|mười)\s+"
     r"(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|phút|buổi|lần|tuổi|%)\b)[^\W\d]\w*)",
+    re.IGNORECASE,
+)
+# "Có 6/6 trường học đạt chuẩn", "9/9 thôn": a fraction of units counts the units of its first figure
+_FRACTION = re.compile(
+    r"(?<![\d.,/\-–])(?P<num>\d{1,3})\s*/\s*(?P<whole>\d{1,3})\s+"
+    r"(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|phút|buổi|lần|tuổi|%)\b)[^\W\d]\w*)(?![/\d])",
     re.IGNORECASE,
 )
 _NOT_A_COUNT_AFTER = re.compile(
@@ -226,6 +240,11 @@ def find_anchors(text, mode):
                                               or before.ends_with(_REACHED_BEFORE, match.start(), stripped=True)):
                 anchors.append(_numeric("index", match, before, "index"))
                 taken.add(*match.span())
+    for match in _FRACTION.finditer(text):
+        if int(match.group("num")) <= int(match.group("whole")) and taken.free(*match.span()) \
+                and not before.ends_with(_NOT_A_COUNT_AFTER, match.start()):
+            anchors.append(_numeric("count", match, before, "count"))
+            taken.add(*match.span())
     for match in _COUNT.finditer(text):
         if not taken.free(*match.span()) or before.ends_with(_NOT_A_COUNT_AFTER, match.start()):
             continue
@@ -244,10 +263,14 @@ def find_anchors(text, mode):
             taken.add(*match.span())
     anchors.sort(key=lambda anchor: anchor.start)
     anchors = _drop_place_shares(anchors, before)
-    anchors = _attach_levels(_drop_qualifiers(anchors))
+    anchors = _attach_levels(_drop_qualifiers(anchors, text))
     if mode == TASK:
         anchors = [anchor for anchor in anchors if anchor.kind != "level"]
     anchors = [anchor for anchor in anchors if not before.contains(_HEDGED, anchor.start)]
+    if anchors and mode == TARGET:
+        zero = _ZERO.search(text, anchors[-1].end)
+        if zero and _AND_BEFORE.search(text, anchors[-1].end, zero.start()):
+            anchors.append(Anchor("zero", zero.start(), zero.end(), "=", 0, None, "count"))
     if anchors:
         return [_yearly_change(anchor, text, before) for anchor in anchors]
     return _wording_anchors(text, mode)
@@ -338,11 +361,18 @@ def _drop_place_shares(anchors, before):
                     and before.ends_with(_PLACE_SHARE_BEFORE, anchor.start))]
 
 
-def _drop_qualifiers(anchors):
-    """A count after a percentage qualifies it ("100% trường có ít nhất 01 phòng ..."): not a target."""
+# "… học liệu mỗi trường", "… cho mỗi thư viện": a count of each unit
+_PER_UNIT_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:cho|ở|tại|trong)?\s*mỗi\s+\w", re.IGNORECASE)
+# "… đạt từ 97% trở lên và không có học sinh bỏ học": a zero in a conjunct of its own
+_AND_BEFORE = re.compile(r"\svà\s+$")
+
+
+def _drop_qualifiers(anchors, text=""):
+    """A count after a percentage qualifies it ("100% trường có ít nhất 01 phòng ..."): not a target; a count of
+    each unit ("70% trường có kho học liệu với không dưới 500 học liệu mỗi trường") is one."""
     result, seen_rate = [], False
     for anchor in anchors:
-        if anchor.kind == "count" and seen_rate:
+        if anchor.kind == "count" and seen_rate and not _PER_UNIT_AFTER.match(text, anchor.end):
             continue
         seen_rate = seen_rate or anchor.kind in ("percent", "range")
         result.append(anchor)
@@ -387,7 +417,10 @@ def _wording_anchors(text, mode):
     if standing:
         return [Anchor("achieve", standing.start(), standing.end(), "achieve",
                        doubt="Mục tiêu định tính (một vị thế, một trạng thái): đọc là mốc cần đạt.")]
-    reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text) or _EVERY.search(text)
+    every = _EVERY.search(text)
+    if every and _STATE_AFTER.match(text, every.end()):
+        return [Anchor("percent", every.start(), every.end(), "=", 100, None, "%")]
+    reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text) or every
     if reach and not _ROUTINE.search(text):
         start = text.find(reach.group(0).strip()) if reach.re is _COMPLETE else reach.start()
         return [Anchor("achieve", max(start, 0), max(start, 0) + len(reach.group(0)), "achieve")]
@@ -414,9 +447,12 @@ _STANDING = re.compile(
     r"|\bxây dựng thành công\b",
     re.IGNORECASE,
 )
-# "Tất cả các trường tiểu học tổ chức dạy học 2 buổi/ngày": every unit reaches a state, no share written.
+# "Tất cả các trường tiểu học tổ chức dạy học 2 buổi/ngày": every unit does something, no share written: a
+# milestone. "Toàn bộ các trường … có phòng học bộ môn …", "Tất cả học sinh lớp 9 được …": every unit has or is given
+# something, which is what a share of counted units states ("100% trường có …"): a rate of 100%.
 _EVERY = re.compile(r"^(?:\W*)(?:tất cả|toàn bộ)\s+(?:các\s+)?(?:trường|cơ sở|lớp|học sinh|giáo viên|trẻ)\b",
                     re.IGNORECASE)
+_STATE_AFTER = re.compile(r"[^,;]{0,60}?\s(?:có|được)\s", re.IGNORECASE)
 
 
 def _kept_status(text):
@@ -743,7 +779,8 @@ def _from_line(line, mode, context, issuer, ref_year, period=None):
 
 
 _KEEP_LIST = re.compile(r"\b(?:duy trì|giữ vững|củng cố)\b", re.IGNORECASE)
-_OTHER_VERB = re.compile(r"^(?:hoàn thành|phấn đấu|xây dựng|tăng|giảm|nâng cao tỷ lệ|có|đạt)\b", re.IGNORECASE)
+_OTHER_VERB = re.compile(r"^(?:hoàn thành|phấn đấu|xây dựng|tăng|giảm|nâng cao tỷ lệ|nâng(?!\s+cao\b)|có|đạt)\b",
+                         re.IGNORECASE)
 _KEEP_WORDS = re.compile(
     r"^(?:(?:tiếp tục|phấn đấu|duy trì|giữ vững|củng cố|vững chắc|nâng cao chất lượng|nâng cao|đạt|kết quả|"
     r"chất lượng|thực hiện)[\s,]+)*",
@@ -809,10 +846,16 @@ def _groups(clause, mode, governed=False):
                 keep = None  # "..., hoàn thành phổ cập ...": another verb ends the list
             else:
                 anchors = _kept_list(piece.text, anchors)
+        if anchors and groups and not pending and not keep and _qualifies_share(groups[-1], piece, anchors):
+            groups[-1].end = piece.end  # "Trên 90% cán bộ quản lý, giáo viên đạt … từ bậc 3 trở lên": its level
+            continue
         if anchors:
             start = pending[0].start if pending else piece.start
             groups.append(Group(start, piece.end, [(piece, anchor) for anchor in anchors]))
             pending = []
+            second = _second_property(piece, anchors)
+            if second:
+                groups.append(Group(start, piece.end, [(piece, anchors[0])], second))
         elif not groups or pending or re.match(r"(?:tỷ lệ|tỉ lệ|số lượng|chỉ số|trong đó)\b", piece.text, re.IGNORECASE):
             pending.append(piece)  # the subject of a figure still to come
         elif _second_predicate(groups[-1], piece, shares):
@@ -823,6 +866,36 @@ def _groups(clause, mode, governed=False):
     if pending and groups:
         groups[-1].end = max(groups[-1].end, pending[-1].end)
     return groups
+
+
+_NOT_A_SUBJECT = re.compile(r"^(?:đạt|phấn đấu|hoàn thành|xây dựng|nâng|tăng|giảm|duy trì|giữ vững|củng cố|có|"
+                            r"được|trong đó|và)\b", re.IGNORECASE)
+
+
+def _qualifies_share(group, piece, anchors):
+    """A piece whose only figure is an at-least level, after a share whose subject it continues ("Trên 90% cán bộ
+    quản lý, giáo viên đạt năng lực số từ bậc 3 trở lên"): the level says what the share reaches."""
+    _, last = group.anchors[-1]
+    return (last.kind in ("percent", "range") and not group.predicate
+            and all(anchor.kind == "level" and anchor.comparator == ">=" for anchor in anchors)
+            and not _NOT_A_SUBJECT.match(piece.text) and not _PROGRAMME.match(piece.text))
+
+
+# "100% giáo viên có tài khoản … và sử dụng bài giảng điện tử": a second property of the same share, named by another
+# verb than the first; "được khám sức khỏe … và được theo dõi …" repeats its verb and stays one property (as the
+# development set annotates it)
+_SECOND_PROPERTY = re.compile(r"\s(?P<first>có|được)\s.*?\svà\s+(?P<predicate>(?P<verb>sử dụng|có|được|ứng dụng|kết nối|"
+                              r"triển khai|áp dụng|tham gia)\s.+)$", re.IGNORECASE)
+
+
+def _second_property(piece, anchors):
+    """The second predicate of a piece's only share ("… có X và sử dụng Y"), or ""."""
+    if len(anchors) != 1 or anchors[0].kind != "percent":
+        return ""
+    match = _SECOND_PROPERTY.search(piece.text, anchors[0].end)
+    if not match or match.group("verb").lower() == match.group("first").lower():
+        return ""
+    return match.group("predicate")
 
 
 def _joined_floors(clause, spans):
