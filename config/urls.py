@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.failures import health
+from plans.urls import merge_urlpatterns
 from plans.urls import public_urlpatterns as plan_public_urlpatterns
 from reports.urls import public_urlpatterns as report_public_urlpatterns
 from reports.views import home
@@ -26,6 +27,7 @@ urlpatterns = [
     path("cong-khai/", include((plan_public_urlpatterns + report_public_urlpatterns, "public"))),
     path("api/", include("api.urls")),
     path("quan-tri/ky-bao-cao/", include("periods.urls")),  # the reporting periods, by the system administrator
+    path("quan-tri/don-vi/", include((merge_urlpatterns, "merges"))),  # merging units hands their tasks on
     path("quan-tri/", include("units.urls")),  # accounts, roles and units, run by each unit's administrator
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_merge
 
 app_name = "plans"
 
@@ -21,4 +21,11 @@ urlpatterns = [
 # Mounted by config/urls.py in the "public" namespace, beside reports' public page of a plan.
 public_urlpatterns = [
     path("", views.plan_public_list, name="plan_public_list"),
+]
+
+# the units' merge pages, under /quan-tri/don-vi/ beside the other units pages (config/urls.py, namespace "merges"):
+# a merge hands the merged units' tasks on, which the units layer may not know of
+merge_urlpatterns = [
+    path("sap-nhap/", views_merge.unit_merge, name="unit_merge"),
+    path("sap-nhap-truong/", views_merge.unit_merge_schools, name="unit_merge_schools"),
 ]

@@ -23,8 +23,6 @@ urlpatterns = [
     path("don-vi/", views_units.unit_list, name="unit_list"),
     path("don-vi/tim/", views_units.unit_field_search, name="unit_field_search"),
     path("don-vi/them/", views_units.unit_create, name="unit_create"),
-    path("don-vi/sap-nhap/", views_units.unit_merge, name="unit_merge"),
-    path("don-vi/sap-nhap-truong/", views_units.unit_merge_schools, name="unit_merge_schools"),
     path("don-vi/<int:pk>/doi-ten/", views_units.unit_rename, name="unit_rename"),
     path("don-vi/<int:pk>/ngung/", views_units.unit_close, name="unit_close"),
 ]

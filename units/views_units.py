@@ -1,12 +1,11 @@
 """Units maintenance by a province-level administrator (units/access.py: maintained_units): browse the tree,
-add a unit, rename, close from a date, merge wards keeping their history."""
+add a unit, rename, close from a date. The merge pages are plans/views_merge.py (a merge hands tasks on)."""
 
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,16 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access
-from .forms import (
-    SchoolMergeForm,
-    UnitCloseForm,
-    UnitCreateForm,
-    UnitFilterForm,
-    UnitMergeForm,
-    UnitRenameForm,
-)
-from .maintenance import add_unit, close_unit, merge_communes, merge_schools, rename_unit
-from .models import AdminEvent, Unit, UnitSuccession
+from .forms import UnitCloseForm, UnitCreateForm, UnitFilterForm, UnitRenameForm
+from .maintenance import add_unit, close_unit, rename_unit
+from .models import AdminEvent, Unit
 from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label, unit_list_page
 from .widgets import MATCH
 
@@ -107,59 +99,6 @@ def unit_close(request, pk):
         return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")
     return render(request, "units/unit_form.html", {"form": form, "unit": unit,
                                                     "title": f"Ngừng hoạt động {unit.name}", "button": "Ghi nhận"})
-
-
-@login_required
-def unit_merge(request):
-    _require_maintainer(request.user)
-    form = UnitMergeForm(request.POST or None, admin=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            moved = merge_communes(predecessors=list(data["predecessors"]), successor=data["successor"],
-                                   effective_on=data["effective_on"], legal_basis=data["legal_basis"],
-                                   by=request.user)
-        except ValidationError as refusal:  # changed by someone else since the form was checked: nothing saved
-            form.add_error(None, refusal)
-            return _merge_page(request, form)
-        messages.success(request, f"Đã sáp nhập {', '.join(u.name for u in data['predecessors'])} vào "
-                                  f"{data['successor'].name} từ ngày {data['effective_on']:%d/%m/%Y}: {moved} trường "
-                                  "chuyển về; số liệu cũ được cộng vào đơn vị tiếp nhận.")
-        return redirect(f"{_list_url()}?unit={data['successor'].parent_id}")
-    return _merge_page(request, form)
-
-
-SUCCESSIONS_PER_PAGE = 50
-
-
-def _merge_page(request, form, schools=False):
-    """The merge form with the successions recorded in the administrator's units, paged (a province's reform
-    of 2025 alone recorded hundreds of them: only the latest thirty were shown, the others unreachable)."""
-    successions = (UnitSuccession.objects.filter(successor__in=access.maintained_units(request.user))
-                   .select_related("predecessor", "successor").order_by("-effective_on", "-pk"))
-    page = Paginator(successions, SUCCESSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "units/unit_merge.html", {"form": form, "successions": page, "page": page,
-                                                     "schools": schools})
-
-
-@login_required
-def unit_merge_schools(request):
-    """Schools of a ward merged into one of them, their history followed into it (as wards are merged)."""
-    _require_maintainer(request.user)
-    form = SchoolMergeForm(request.POST or None, admin=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            merge_schools(predecessors=list(data["predecessors"]), successor=data["successor"],
-                          effective_on=data["effective_on"], legal_basis=data["legal_basis"], by=request.user)
-        except ValidationError as refusal:  # changed by someone else since the form was checked: nothing saved
-            form.add_error(None, refusal)
-            return _merge_page(request, form, schools=True)
-        messages.success(request, f"Đã sáp nhập {', '.join(u.name for u in data['predecessors'])} vào "
-                                  f"{data['successor'].name} từ ngày {data['effective_on']:%d/%m/%Y}; số liệu cũ "
-                                  "được cộng vào trường tiếp nhận.")
-        return redirect(f"{_list_url()}?unit={data['successor'].parent_id}")
-    return _merge_page(request, form, schools=True)
 
 
 def _list_url():

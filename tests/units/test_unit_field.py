@@ -172,7 +172,7 @@ def test_a_merge_finds_its_wards_by_search_and_merges_those_checked(client, tree
     for i in range(4):
         make_unit(f"X{i}", f"Xã Thử {i}", "commune", tree["HP"])
     client.force_login(admin)
-    page = client.get(reverse("units:unit_merge")).content.decode()
+    page = client.get(reverse("merges:unit_merge")).content.decode()
     assert 'name="successor_q"' in page and 'name="predecessors_q"' in page and "Xã Thử 2" not in page
     found = client.get(SEARCH, {"scope": "xa-phuong", "name": "successor", "successor_q": "xa thu 3"}).content.decode()
     assert re.findall(r'type="radio" name="successor__match" value="(\d+)"', found) == [str(Unit.objects.get(code="X3").pk)]
@@ -181,12 +181,12 @@ def test_a_merge_finds_its_wards_by_search_and_merges_those_checked(client, tree
     assert len(re.findall(r'type="checkbox" name="predecessors__match"', several)) == 4
     # without JavaScript: the search keeps the wards checked so far, and lists the others found
     x0, x1, x3 = (Unit.objects.get(code=code) for code in ("X0", "X1", "X3"))
-    page = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk], "predecessors_q": "xã thử 1",
+    page = client.post(reverse("merges:unit_merge"), {"predecessors": [x0.pk], "predecessors_q": "xã thử 1",
                                                      "predecessors_search": "1", "legal_basis": "NQ 1669"}).content.decode()
     assert re.findall(r'type="checkbox" name="predecessors(__match)?" value="(\d+)"( checked)?', page) == [
         ("", str(x0.pk), " checked"), ("__match", str(x1.pk), "")]
     assert not UnitSuccession.objects.exists() and Unit.objects.get(pk=x0.pk).valid_to is None  # nothing merged
-    response = client.post(reverse("units:unit_merge"), {"predecessors": [x0.pk, x1.pk], "successor": x3.pk,
+    response = client.post(reverse("merges:unit_merge"), {"predecessors": [x0.pk, x1.pk], "successor": x3.pk,
                                                          "effective_on": "01/01/2026", "legal_basis": "NQ 1669"})
     assert response.status_code == 302
     assert set(Unit.objects.filter(code__in=["X0", "X1"]).values_list("valid_to", flat=True)) == {date(2025, 12, 31)}

@@ -17,7 +17,7 @@ from units.models import AdminEvent, Role, Unit, UnitSuccession
 
 LIST = reverse("units:unit_list")
 CREATE = reverse("units:unit_create")
-MERGE = reverse("units:unit_merge")
+MERGE = reverse("merges:unit_merge")
 
 
 @pytest.fixture
@@ -281,18 +281,18 @@ def test_another_provinces_administrator_finds_nothing_of_this_province(client, 
 def test_a_ward_merged_meanwhile_by_another_administrator_is_not_merged_again(client, tree, admin_hp, monkeypatch):
     """Two offices enter the same merge decision: the second, whose form was checked before the first was saved,
     is refused with a Vietnamese message; the ward keeps one successor and its history is counted once."""
-    import units.views_units as views
+    import plans.views_merge as views
 
     ward_c = make_unit("C", "Phường C", "commune", tree["HP"], valid_from=date(2025, 7, 1))
     other_admin = make_user("quantri.hp2", tree["HP"], Role.UNIT_ADMIN)
-    saved = views.merge_communes
+    saved = views.merge_wards
 
     def another_merge_saved_first(**kwargs):  # what the other office saves while this form is being checked
-        saved(predecessors=[Unit.objects.get(pk=tree["B"].pk)], successor=ward_c, effective_on=date(2026, 2, 1),
-              legal_basis="NQ 1", by=other_admin)
+        merge_communes(predecessors=[Unit.objects.get(pk=tree["B"].pk)], successor=ward_c,
+                       effective_on=date(2026, 2, 1), legal_basis="NQ 1", by=other_admin)
         return saved(**kwargs)
 
-    monkeypatch.setattr(views, "merge_communes", another_merge_saved_first)
+    monkeypatch.setattr(views, "merge_wards", another_merge_saved_first)
     client.force_login(admin_hp)
     response = client.post(MERGE, {"predecessors": [tree["B"].pk], "successor": tree["A"].pk,
                                    "effective_on": "01/01/2026", "legal_basis": "NQ 2"})
@@ -359,7 +359,7 @@ def test_the_same_code_saved_at_the_same_moment_is_refused_by_the_key_not_a_serv
     assert Unit.objects.filter(code="A-MN2").count() == 1 and not AdminEvent.objects.exists()
 
 
-MERGE_SCHOOLS = reverse("units:unit_merge_schools")
+MERGE_SCHOOLS = reverse("merges:unit_merge_schools")
 
 
 def test_two_schools_of_a_ward_are_merged_through_the_pages_their_history_followed(client, tree, admin_hp):
