@@ -7,7 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from units import access
@@ -98,10 +98,23 @@ def issuer_still_allows(token, account):
     return issuer is not None and issuer.is_active and may_issue(issuer, account.unit, account.can_write)
 
 
+# a personal token issued before its user's password was last changed or reset (units.accounts.record_password_change)
+PASSWORD_CHANGED = F("user__account_profile__password_changed_at")
+SUPERSEDED = Q(user__service_account__isnull=True, user__account_profile__password_changed_at__gte=F("created_at"))
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
+        """Tokens that work: not revoked, not expired, and for a person's own token, issued after the password was
+        last changed: a changed password closes every door the old one opened (its sessions, its keys). A service
+        account's tokens hang on no password; they lapse with their issuer (issuer_still_allows)."""
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return (self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+                .exclude(SUPERSEDED))
+
+    def with_password_revocation(self):
+        """Each token with `revoked_by_password_at`: the change of its user's password that ended it, else None."""
+        return self.annotate(revoked_by_password_at=Case(When(SUPERSEDED, then=PASSWORD_CHANGED), default=None))
 
     def personal(self):
         return self.filter(user__service_account__isnull=True)

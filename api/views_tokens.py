@@ -32,7 +32,7 @@ def token_list(request):
                                          can_write=form.cleaned_data["access"] == "write", by=request.user,
                                          expires_at=form.expires_at())
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user).select_related("revoked_by")
+    tokens = ApiToken.objects.filter(user=request.user).with_password_revocation().select_related("revoked_by")
     manages_units = Unit.objects.writable_by(request.user).exists()
     return _shown_once(render(request, "api/token_list.html", {
         "form": form, "created": created, "tokens": tokens, "manages_units": manages_units}))

@@ -139,7 +139,8 @@ def set_temporary_password(*, account, by):
     password = make_temporary_password()
     account.set_password(password)
     account.save(update_fields=["password"])
-    AccountProfile.objects.update_or_create(user=account, defaults={"must_change_password": True})
+    AccountProfile.objects.update_or_create(user=account, defaults={"must_change_password": True,
+                                                                    "password_changed_at": timezone.now()})
     AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_SET, account=account, by=by,
                               detail=TEMPORARY_PASSWORD_DETAIL)
     return password
@@ -186,6 +187,14 @@ def send_password_link(*, account, by):
     AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_LINK_SENT, account=account, by=by,
                               detail=account.email)
     return True
+
+
+def record_password_change(user):
+    """The account's password was just changed or set again (by its owner, a reset link, an administrator): the moment
+    is kept, and what hung on the old password stops working with it, as its sessions do: the personal API keys issued
+    before it (api.models.ApiTokenQuerySet.active). Someone whose account was compromised changes the password and
+    expects every door closed."""
+    AccountProfile.objects.update_or_create(user=user, defaults={"password_changed_at": timezone.now()})
 
 
 def clear_password_change(user):

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 
+from .accounts import record_password_change
 from .models import Membership, Unit, UnitSuccession
 
 User = get_user_model()
@@ -105,6 +107,17 @@ class UserMembershipInline(admin.TabularInline):
 admin.site.unregister(User)
 
 
+class RecordedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's "change password" of an account: recorded as the pages' changes are (units.accounts), so that the
+    account's personal API keys stop working with the old password."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        record_password_change(user)
+        return user
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+    change_password_form = RecordedPasswordChangeForm

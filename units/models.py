@@ -376,6 +376,10 @@ class AccountProfile(models.Model):
         "phải đổi mật khẩu khi đăng nhập", default=False,
         help_text="Mật khẩu do quản trị viên đặt: người dùng phải đổi ở lần đăng nhập đầu tiên.",
     )
+    password_changed_at = models.DateTimeField(
+        "đổi mật khẩu lúc", null=True, blank=True,
+        help_text="Lần cuối mật khẩu được đổi hoặc đặt lại: các khóa API cá nhân tạo trước lúc này không còn dùng được.",
+    )
 
     class Meta:
         verbose_name = "hồ sơ tài khoản"

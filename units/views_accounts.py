@@ -22,6 +22,7 @@ from .accounts import (
     create_account,
     grant_role,
     recent_reset_mails,
+    record_password_change,
     revoke_role,
     send_password_link,
     set_account_active,
@@ -268,9 +269,16 @@ def account_import(request):
 # ---- password pages that end the forced change ----
 
 
+KEYS_REVOKED = ("Các khóa API cá nhân bạn đã tạo trước đó (nếu có) đã bị thu hồi cùng mật khẩu cũ: chương trình "
+                "dùng khóa cũ sẽ bị từ chối. Hãy tạo khóa mới ở trang “Khóa API”. Khóa của tài khoản dịch vụ không "
+                "bị ảnh hưởng.")
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
+        record_password_change(form.user)
+        messages.info(self.request, KEYS_REVOKED)
         clear_password_change(form.user)
         self.request.session.pop(MUST_CHANGE, None)
         return response
@@ -288,6 +296,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        record_password_change(form.user)
+        messages.info(self.request, KEYS_REVOKED)
         clear_password_change(form.user)
         AdminEvent.objects.create(action=AdminEvent.Action.PASSWORD_SET, account=form.user, by=form.user,
                                   detail="Người dùng tự đặt mật khẩu qua liên kết trong thư")
