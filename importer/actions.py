@@ -34,10 +34,16 @@ from units import stored_files
 from units.models import Unit
 
 from . import gold, matching, reading_job, tasks
-from .forms import DECISION_CHOICES, clean_proposal_fields, split_date, task_key
+from .forms import (
+    DECISION_CHOICES,
+    PROPOSAL_FIELDS,
+    clean_proposal_fields,
+    proposal_fingerprint,
+    split_date,
+    task_key,
+)
 
-EDITABLE = ("indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline", "category",
-            "indicator_id", "parent_id")
+EDITABLE = PROPOSAL_FIELDS
 
 
 @stored_files.atomic
@@ -95,18 +101,52 @@ def _ensure_reviewing(plan_import):
         raise ValidationError("Không đọc được tệp của lần nhập này: không có đề xuất nào để xem xét.")
 
 
+class StaleProposalError(ValidationError):
+    """The proposal at the place a decision was posted for is not the one the page showed (moved, merged, split)
+    or not as it showed it (another officer decided it since): nothing was changed. `item`: the proposal there
+    now."""
+
+    def __init__(self, item):
+        label = dict(DECISION_CHOICES)[item["decision"]]
+        figure = "" if item.get("value") is None else f", giá trị {item['value']}" + (
+            f"–{item['value_max']}" if item.get("value_max") is not None else "") + (
+            f" {item['unit']}" if item.get("unit") else "")
+        super().__init__(
+            f"Đề xuất này đã được thay đổi sau khi bạn mở trang này (một cán bộ khác đã quyết định, sửa, gộp, tách "
+            f"hoặc chuyển chỗ các đề xuất), nên quyết định của bạn chưa được lưu. Hiện nay: {label}; đề xuất "
+            f"{item['id']}, chỉ số “{item['indicator']}”{figure}. Những gì bạn nhập vẫn còn trong các ô: hãy xem lại "
+            "rồi bấm lại nếu vẫn muốn lưu.")
+        self.item = item
+
+
+def _repeats(item, decision, values):
+    """Whether the proposal already stands as this decision would leave it (the same form posted twice)."""
+    return item["decision"] == decision and (decision == "rejected" or all(
+        item.get(key) == values[key] for key in EDITABLE))
+
+
 @transaction.atomic
-def review_proposal(*, plan_import, index, decision, fields):
-    """Accept (with the officer's edits), reject or reset one proposal. Returns the updated proposal."""
+def review_proposal(*, plan_import, index, decision, fields, seen):
+    """Accept (with the officer's edits), reject or reset one proposal. Returns the updated proposal.
+
+    `seen`: the proposal's fingerprint (forms.proposal_fingerprint) on the page the decision was made from;
+    StaleProposalError if the proposal at `index` is no longer that one, or changed since, unless it already
+    stands as this decision would leave it (a double tap: nothing to do)."""
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     _ensure_reviewing(locked)
     item = proposal_at(locked, index)
     if decision not in dict(DECISION_CHOICES):
         raise ValidationError("Chỉ có thể chấp nhận hoặc bỏ đề xuất.")
+    values = {}
     if decision != "rejected":
         values, errors = clean_proposal_fields(fields, item)
-        if errors:
+        if errors and seen == proposal_fingerprint(item):
             raise ValidationError(errors)
+    if seen != proposal_fingerprint(item):
+        if not _repeats(item, decision, values):
+            raise StaleProposalError(item)
+        return item
+    if decision != "rejected":
         original = item.setdefault("original", {})
         for key in EDITABLE:
             if item.get(key) != values[key]:

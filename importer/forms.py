@@ -165,10 +165,26 @@ def clean_proposal_fields(fields, item):
     return values, errors
 
 
+PROPOSAL_FIELDS = ("indicator", "comparator", "value", "value_max", "unit", "level_label", "deadline", "category",
+                   "indicator_id", "parent_id")
+NO_VERSION = "Biểu mẫu không còn hợp lệ (thiếu phiên bản đề xuất đã mở): hãy tải lại trang rồi nhập lại."
+
+
+def proposal_fingerprint(item):
+    """A digest of a proposal as a page shows it (which one, its decision and its fields), posted back hidden with
+    a decision: importer.actions.review_proposal refuses one made from a page that showed another proposal at that
+    place (moved, merged, split) or this one before another officer's decision."""
+    from plans.actions import state_fingerprint
+
+    return state_fingerprint({"id": item["id"], "decision": item["decision"],
+                              **{key: item.get(key) for key in PROPOSAL_FIELDS}})
+
+
 class ProposalForm(forms.Form):
     """One proposal as the officer edits it; a rejection needs no valid figures."""
 
     decision = forms.ChoiceField(choices=DECISION_CHOICES)
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     indicator = VietnameseTextField(label="Chỉ số", max_length=300, required=False)
     comparator = forms.ChoiceField(label="So sánh", choices=COMPARATOR_CHOICES)
     value = VietnameseTextField(label="Giá trị", max_length=30, required=False,
@@ -194,6 +210,8 @@ class ProposalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not data.get("seen"):
+            raise ValidationError(NO_VERSION)
         if self.errors or data.get("decision") == "rejected":
             return data
         values, errors = clean_proposal_fields(data, self.item)
@@ -211,6 +229,7 @@ def proposal_initial(item):
         "value_max": shown(item["value_max"]), "unit": item["unit"] or "", "level_label": item["level_label"] or "",
         "deadline": item["deadline"] or "", "category": item["category"],
         "indicator_id": item.get("indicator_id") or "", "parent_id": item.get("parent_id") or "",
+        "seen": proposal_fingerprint(item),
     }
 
 

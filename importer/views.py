@@ -66,10 +66,19 @@ def plan_import_retry(request, pk):
 def plan_import_decide(request, pk, index):
     plan_import = _plan_import_for_user(request, pk)
     form = forms.ProposalForm(request.POST, item=actions.proposal_at(plan_import, index), index=index)
+    stale = False
     if form.is_valid():
         try:
             actions.review_proposal(plan_import=plan_import, index=index, decision=form.cleaned_data["decision"],
-                                    fields=form.cleaned_data)
+                                    fields=form.cleaned_data, seen=form.cleaned_data["seen"])
+        except actions.StaleProposalError as refusal:
+            # the proposal there now, with what the officer typed and its version now: once looked at, sent again
+            plan_import.refresh_from_db(fields=["proposals"])
+            form = forms.ProposalForm({**request.POST.dict(), "seen": forms.proposal_fingerprint(refusal.item)},
+                                      item=refusal.item, index=index)
+            form.is_valid()
+            form.add_error(None, refusal)
+            stale = True
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -77,7 +86,9 @@ def plan_import_decide(request, pk, index):
     if not request.htmx:
         if form is None:
             return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#p-{index}")
-        return render(request, "importer/plan_import_review.html", review.review_context(plan_import, user=request.user, forms={index: form}))
+        return render(request, "importer/plan_import_review.html",
+                      review.review_context(plan_import, user=request.user, forms={index: form}),
+                      status=409 if stale else 200)
     return render(request, "importer/plan_import_decide.html", {
         "plan_import": plan_import, "row": review.review_row(plan_import, index, form),
         "counts": plan_import.counts(), "total": len(plan_import.items()),

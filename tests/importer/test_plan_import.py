@@ -319,15 +319,16 @@ def test_review_proposal_keeps_what_the_extractor_read(tree, personas):
         plan_import = actions.start_import(unit=tree["A"], uploaded_file=sample(HIEN_THANH), by=personas["officer_a"])
     plan_import.refresh_from_db()
     fields = forms.proposal_initial(plan_import.items()[0])
-    item = actions.review_proposal(plan_import=plan_import, index=0, decision="accepted",
-                                     fields={**fields, "value": "95", "deadline": "2026-2027", "category": "đội ngũ"})
+    item = actions.review_proposal(plan_import=plan_import, index=0, decision="accepted", seen=fields["seen"],
+                                   fields={**fields, "value": "95", "deadline": "2026-2027", "category": "đội ngũ"})
     assert (item["value"], item["deadline"], item["category"]) == (95, "2026-2027", "đội ngũ")
     assert item["original"] == {"value": 100, "deadline": "2030", "category": "khác"}
-    item = actions.review_proposal(plan_import=plan_import, index=0, decision="pending", fields=fields)
+    item = actions.review_proposal(plan_import=plan_import, index=0, decision="pending", fields=fields,
+                                   seen=forms.proposal_fingerprint(item))
     assert item["original"] == {} and item["decision"] == "pending"
     with pytest.raises(ValidationError):
         actions.review_proposal(plan_import=plan_import, index=0, decision="accepted",
-                                  fields={**fields, "comparator": ">"})
+                                fields={**fields, "comparator": ">"}, seen=forms.proposal_fingerprint(item))
 
 
 def test_without_htmx_a_decision_returns_to_the_proposal(client, personas, tree):
