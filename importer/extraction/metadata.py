@@ -59,6 +59,7 @@ def extract_metadata(preamble, cleaned, opening=()):
     Kế hoạch số 282/KH-UBND …")."""
     lines = [line.text for line in preamble]
     title_index, doc_type, title = find_title(lines)
+    lines = [header_columns(line) for line in lines[:title_index or 0]] + lines[title_index or 0:]
     header = lines[:title_index] if title_index is not None else lines[:3]
     number = find_number(header) or find_number(lines[:8])
     if doc_type is None and number:
@@ -86,6 +87,24 @@ def extract_metadata(preamble, cleaned, opening=()):
 
 # ---------------------------------------------------------------------------------------------
 # Title, number, place and date
+
+
+# The two columns of a header that arrive as one line: a PDF's header table read back row by row ("UBND PHƯỜNG …
+# CỘNG HÒA XÃ HỘI …", "TRƯỜNG … Độc lập - Tự do - Hạnh phúc", "Số: 54/KH-… Đông Xuyên, ngày …"), or a text aligned
+# with spaces or dotted leaders ("Số 09-NQ/ĐU ……… Tân Hòa, ngày …"). A tab is put back between them.
+_RIGHT_COLUMN = re.compile(r"(?<=\S)\s+(?=CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do)")
+_LEADERS = re.compile(r"(?<!ngày)(?<!tháng)\s*(?:…{2,}|\.{4,}|_{3,})\s*")
+_PLACE_AFTER = re.compile(r"\s+[^,\t/]{2,40}?,\s*ngày\b", re.IGNORECASE)
+
+
+def header_columns(line):
+    """A header line with a tab between its two columns when they arrived joined."""
+    line = _LEADERS.sub("\t", line).strip("\t")
+    line = _RIGHT_COLUMN.sub("\t", line, count=1)
+    number = _NUMBER.search(line)
+    if number and "\t" not in line[number.end():] and _PLACE_AFTER.match(line, number.end()):
+        line = f"{line[:number.end()]}\t{line[number.end():].lstrip()}"
+    return line
 
 
 def find_title(lines):
@@ -292,12 +311,47 @@ def most_common_place(kind, text):
 
 
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+)(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]+){1,4}$")
+# A closing whose two columns arrive as one line (a PDF's closing table, a text aligned with spaces): the signature
+# block's lines end the recipients' lines: "Nơi nhận: HIỆU TRƯỞNG", "- Ban Thường vụ Tỉnh ủy (b/c), BÍ THƯ",
+# "- Lưu: VT. Đặng Thị Mai Phương".
+_RECIPIENTS_HEAD = re.compile(r"^Nơi nhận\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
+_TRAILING_WORDS = re.compile(r"(?<=[.,;:)])\s+(?P<words>[^\s.,;:()][^.,;:()]*)$")
+
+
+def _joined_closing(tail):
+    """(title, name) from a closing whose right column was joined onto the recipients' lines, or None."""
+    start = next((index for index in range(len(tail) - 1, -1, -1) if _RECIPIENTS_HEAD.match(tail[index].strip())),
+                 None)
+    if start is None or any("\t" in line for line in tail[start:]):
+        return None
+    first = _RECIPIENTS_HEAD.match(tail[start].strip()).group("rest").strip()
+    titles = [first] if first and is_upper_line(first) else []
+    name = None
+    for line in tail[start + 1:]:
+        text = line.strip()
+        if not text:
+            continue
+        if not re.match(r"^[-+•]", text):
+            name = name or (text if _NAME.match(_fold_vietnamese_case(text)) else None)
+            continue
+        trailing = _TRAILING_WORDS.search(text)
+        if not trailing:
+            continue
+        words = trailing.group("words").strip()
+        if is_upper_line(words) and len(words) > 2:
+            titles.append(words)
+        elif _NAME.match(_fold_vietnamese_case(words)):
+            name = name or words
+    return (" / ".join(titles), name) if titles and name else None
 
 
 def find_signer(cleaned):
     """(signer title, signer name): the name under the capitalised lines that close the document."""
     lines = cleaned.split("\n")
     tail = lines[-25:]
+    joined = _joined_closing(tail)
+    if joined:
+        return joined
     for position in range(len(tail) - 1, -1, -1):
         candidate = tail[position].split("\t")[-1].strip()
         if not _NAME.match(_fold_vietnamese_case(candidate)):
