@@ -15,7 +15,38 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+
+class PortalEnv(environ.Env):
+    """django-environ's reader, refusing a malformed value with the variable's name.
+
+    django-environ reads "DEBUG=of" or "EMAIL_USE_TLS=ture" as off, an "EMAIL_PORT=587s" as a ValueError deep in the
+    settings' import, and an empty STATIC_ROOT as the code's own directory (collectstatic then wrote into it): the
+    operator who made the typo read a traceback that did not name it, or nothing at all.
+    """
+
+    BOOLEAN_FALSE_STRINGS = ("false", "off", "no", "n", "0")
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        raw = self.ENVIRON.get(var)
+        if cast is bool and raw is not None and raw.strip().lower() not in (
+                *self.BOOLEAN_TRUE_STRINGS, *self.BOOLEAN_FALSE_STRINGS):
+            raise ImproperlyConfigured(f"{var} must be on or off (got {raw!r}).")
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except (TypeError, ValueError):
+            if cast is int:
+                raise ImproperlyConfigured(f"{var} must be a whole number (got {raw!r}).") from None
+            # not the value itself: it may be a password
+            raise ImproperlyConfigured(f"{var} is malformed: see the README's configuration table.") from None
+
+    def path(self, var, default=environ.Env.NOTSET, **kwargs):
+        if self.ENVIRON.get(var) == "":
+            raise ImproperlyConfigured(f"{var} is empty: set a directory, or remove the variable for its default.")
+        return super().path(var, default=default, **kwargs)
+
+
+env = PortalEnv()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -40,6 +71,11 @@ _INSECURE_KEY = "django-insecure-demo-key-only-for-local-use"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
 if not DEBUG and SECRET_KEY == _INSECURE_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# an empty or short key (a "SECRET_KEY=" line left blank) started the server, which failed on every request or signed
+# sessions with a guessable key; Django's deploy check only warns below 50 characters or 5 distinct ones
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured('SECRET_KEY must be at least 50 random characters when DEBUG is off, e.g. the output '
+                               'of: python -c "import secrets; print(secrets.token_urlsafe(50))".')
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -116,6 +152,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# an empty, misspelt ("postgress://") or nameless URL failed later in Django (KeyError: 'ENGINE', "isn't an available
+# database backend"); the message never repeats the URL, which holds the password
+if DATABASES["default"].get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3") \
+        or not DATABASES["default"].get("NAME"):
+    raise ImproperlyConfigured("DATABASE_URL must read postgres://user:password@host:5432/database "
+                               "(or sqlite:////absolute/path.sqlite3).")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout keep the embedded default usable with a runserver and a shell at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -281,6 +323,9 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=21 * 1024 * 1024)
 
 # Celery: without a broker the tasks run in-process (eager), so a newcomer needs nothing else.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+    # kombu takes "redis//host" for a transport named after it, and the first report build failed
+    raise ImproperlyConfigured("CELERY_BROKER_URL must read redis://host:6379/0 (or be empty: tasks run in-process).")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="")
@@ -328,7 +373,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deleted-values": {"task": "api.tasks.sweep_deleted_values", "schedule": crontab(hour=3, minute=41)},
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The console backend prints every mail, set-password links included, into the server's log: only where DEBUG is on.
+# In production a forgotten EMAIL_BACKEND sends through EMAIL_HOST (localhost:25), and a mail that cannot go is
+# logged without its text.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend" if DEBUG
+                        else "django.core.mail.backends.smtp.EmailBackend")
 # the SMTP server of EMAIL_BACKEND=...smtp.EmailBackend; a mail server that never answers costs EMAIL_TIMEOUT seconds
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -349,6 +398,9 @@ if not PORTAL_URL.startswith(("http://", "https://")):
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # the health check answers a probe that calls the web server directly over HTTP (the proxy's, a monitor's):
+    # redirected, it read 301 whatever the database's state, which most probes count as up
+    SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -359,7 +411,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # one line per event on stderr (gunicorn's, the worker's: journald or the container keeps it), with the time, level
+    # and logger; a 500's traceback follows its "Internal Server Error: /path" line (django.request)
+    "formatters": {"portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "portal"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports each layout step at INFO: eight lines per PDF
     "loggers": {"weasyprint.progress": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},

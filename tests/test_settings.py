@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -121,3 +122,70 @@ def test_mail_is_configured_from_the_environment():
     both = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env=env | {"EMAIL_USE_TLS": "on", "EMAIL_USE_SSL": "on"})
     assert both.returncode != 0 and "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in both.stderr
+
+
+# The operations audit of 28/11/2026: a province's IT officer's typo started the portal on a wrong value, or stopped it
+# with a ValueError that did not name the variable; each is now refused with the variable's name.
+MALFORMED = [
+    ({"DEBUG": "nope"}, "DEBUG must be on or off (got 'nope')"),
+    ({"EMAIL_USE_TLS": "ture"}, "EMAIL_USE_TLS must be on or off (got 'ture')"),
+    ({"EMAIL_PORT": "587s"}, "EMAIL_PORT must be a whole number (got '587s')"),
+    ({"DB_CONNECT_TIMEOUT": "5s", "DATABASE_URL": "postgres://portal@db.example.vn:5432/nq71"},
+     "DB_CONNECT_TIMEOUT must be a whole number (got '5s')"),
+    ({"STATIC_ROOT": ""}, "STATIC_ROOT is empty"),
+    ({"MEDIA_ROOT": ""}, "MEDIA_ROOT is empty"),
+    ({"CELERY_BROKER_URL": "redis//cache.example.vn:6379/0"}, "CELERY_BROKER_URL must read redis://"),
+    ({"DEBUG": "off", "SECRET_KEY": ""}, "SECRET_KEY must be at least 50 random characters"),
+    ({"DEBUG": "off", "SECRET_KEY": "abc123"}, "SECRET_KEY must be at least 50 random characters"),
+    ({"DATABASE_URL": ""}, "DATABASE_URL must read postgres://"),
+    ({"DATABASE_URL": "postgres://portal@db.example.vn:5432"}, "DATABASE_URL must read postgres://"),
+]
+
+
+def test_a_malformed_variable_stops_the_start_naming_it():
+    for env, message in MALFORMED:
+        result = run_manage("check", **({"ALLOWED_HOSTS": "nq71.example.vn"} | env))
+        assert result.returncode != 0, env
+        assert message in result.stderr.strip().splitlines()[-1], (
+            env, result.stderr[-500:])
+
+
+def test_a_misspelt_database_url_is_refused_without_repeating_its_password():
+    result = run_manage("check", DATABASE_URL="postgress://portal:Mk-9xQ2v@db.example.vn:5432/nq71")
+    assert result.returncode != 0
+    assert "DATABASE_URL must read postgres://user:password@host:5432/database" in result.stderr
+    assert "Mk-9xQ2v" not in result.stderr
+
+
+def test_production_sends_mail_by_smtp_rather_than_printing_set_password_links_in_the_log():
+    code = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    env = {k: v for k, v in os.environ.items() if k != "EMAIL_BACKEND"}
+    production = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, text=True,
+                                capture_output=True, env=env | {"DEBUG": "off", "SECRET_KEY": secrets.token_urlsafe(64),
+                                                                "ALLOWED_HOSTS": "nq71.example.vn"})
+    assert production.stdout.split()[-1:] == ["django.core.mail.backends.smtp.EmailBackend"], production.stderr
+    development = subprocess.run([sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, text=True,
+                                 capture_output=True, env=env | {"DEBUG": "on"})
+    assert development.stdout.split()[-1:] == ["django.core.mail.backends.console.EmailBackend"], development.stderr
+
+
+def test_the_health_check_answers_a_plain_http_probe_instead_of_redirecting_it():
+    # a proxy's or a monitor's probe calls gunicorn directly over HTTP: a 301 to https counted as "up" whatever the
+    # database's state; every other page still goes to https
+    code = ("from django.test import Client; c = Client(); "
+            "print(c.get('/suc-khoe/').status_code, c.get('/dang-nhap/').status_code)")
+    result = run_manage("shell", "-v0", "-c", code, DEBUG="off", SECRET_KEY=secrets.token_urlsafe(64),
+                        ALLOWED_HOSTS="testserver")
+    health, login = result.stdout.split()[-2:]
+    assert health in ("200", "503") and login == "301", result.stdout + result.stderr
+
+
+def test_a_logged_error_carries_its_time_level_and_logger_and_its_traceback():
+    code = ("import logging\n"
+            "try:\n    1 / 0\n"
+            "except ZeroDivisionError:\n"
+            "    logging.getLogger('django.request').error('Internal Server Error: /bao-cao/', exc_info=True)\n")
+    result = run_manage("shell", "-v0", "-c", code)
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] "
+                     r"Internal Server Error: /bao-cao/$", result.stderr, re.MULTILINE), result.stderr
+    assert "ZeroDivisionError: division by zero" in result.stderr
