@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -83,15 +83,24 @@ NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào n
 def refuse_if_merged(unit, period):
     """WorkflowError if `unit` was merged into another by the end of `period`: the successor reports the period
     (the old unit's figures follow into it), so a report of the old unit too would count them twice in the
-    consolidation. One query."""
-    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE,
-                                                effective_on__lte=period.end)
+    consolidation. Likewise if it was merged later but its successor has finalised its report of the period
+    already (not returned to it): not having the old unit's report, that one added up the old unit's figures. One
+    query."""
+    reported = OutgoingReport.objects.filter(unit=OuterRef("successor"), period=period).exclude(
+        status=OutgoingStatus.RETURNED)
+    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE)
+                  .filter(Q(effective_on__lte=period.end) | Exists(reported))
                   .select_related("successor").order_by("effective_on").first())
-    if succession is not None:
-        successor = succession.successor.name
+    if succession is None:
+        return
+    successor = succession.successor.name
+    if succession.effective_on <= period.end:
         raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}: "
                             f"báo cáo {period.name} do {successor} lập và gửi (số liệu của đơn vị cũ được cộng vào "
                             "đó).")
+    raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y} và "
+                        f"{successor} đã chốt báo cáo {period.name}, có cộng số liệu của {unit.name}: báo cáo này "
+                        "không gửi được nữa (số liệu sẽ bị tính hai lần).")
 
 
 @stored_files.atomic

@@ -127,3 +127,25 @@ def test_the_frozen_report_of_the_merged_ward_keeps_its_own_figures(client, pers
     report.refresh_from_db()
     row = ReportContent.from_json(report.snapshot).rows[0]
     assert (row.numerator, row.denominator) == (9, 10)
+
+
+def test_a_merged_ward_cannot_send_a_period_its_successor_has_finalised_with_its_figures(client, personas, tree,
+                                                                                          city, periods):
+    """Merged a week ago, phường B may still send the semester before (it existed all of it), unless phường A has
+    finalised that semester first: having nothing from B, A's report added up B1's figures, and B's would count
+    them again."""
+    before = periods["before"]
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], before)
+    prepared = OutgoingReport.objects.get(unit=tree["B"])
+    merge_b_into_a(tree)
+    client.force_login(personas["officer_a"])
+    finalise(client, tree["A"], city["A"], before)
+    row = ReportContent.from_json(OutgoingReport.objects.get(unit=tree["A"]).snapshot).rows[0]
+    assert (row.numerator, row.denominator) == (25, 50)
+    client.force_login(personas["officer_b"])
+    page = send(client, prepared, follow=True).content.decode()
+    assert (f"Phường B đã sáp nhập vào Phường A từ ngày {timezone.localdate() - timedelta(7):%d/%m/%Y} và Phường A đã "
+            f"chốt báo cáo {before.name}, có cộng số liệu của Phường B") in page
+    prepared.refresh_from_db()
+    assert prepared.sent_at is None
