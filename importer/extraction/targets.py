@@ -884,16 +884,18 @@ def _qualifies_share(group, piece, anchors):
 # "100% giáo viên có tài khoản … và sử dụng bài giảng điện tử": a second property of the same share, named by another
 # verb than the first; "được khám sức khỏe … và được theo dõi …" repeats its verb and stays one property (as the
 # development set annotates it)
-_SECOND_PROPERTY = re.compile(r"\s(?P<first>có|được)\s.*?\svà\s+(?P<predicate>(?P<verb>sử dụng|có|được|ứng dụng|kết nối|"
-                              r"triển khai|áp dụng|tham gia)\s.+)$", re.IGNORECASE)
+_FIRST_PROPERTY = re.compile(r"\s(có|được)\s", re.IGNORECASE)
+_SECOND_PROPERTY = re.compile(r"\svà\s+(?P<predicate>(?P<verb>sử dụng|có|được|ứng dụng|kết nối|triển khai|áp dụng|"
+                              r"tham gia)\s.+)$", re.IGNORECASE)
 
 
 def _second_property(piece, anchors):
-    """The second predicate of a piece's only share ("… có X và sử dụng Y"), or ""."""
+    """The second predicate of a piece's only share ("… có X và sử dụng Y"), or "" (each search a single scan)."""
     if len(anchors) != 1 or anchors[0].kind != "percent":
         return ""
-    match = _SECOND_PROPERTY.search(piece.text, anchors[0].end)
-    if not match or match.group("verb").lower() == match.group("first").lower():
+    first = _FIRST_PROPERTY.search(piece.text, anchors[0].end)
+    match = first and _SECOND_PROPERTY.search(piece.text, first.end())
+    if not match or match.group("verb").lower() == first.group(1).lower():
         return ""
     return match.group("predicate")
 
