@@ -150,7 +150,10 @@ def test_periods_carry_deadlines_and_lock_dates(world, period, api_as):
 def test_lists_are_paged(world, api_as):
     client = api_as("admin")
     first = client.get("/api/v1/units/", {"page_size": 3}).json()
-    assert first["count"] == 9 and len(first["results"]) == 3 and "page=2" in first["next"]
+    last_id = first["results"][-1]["id"]
+    assert first["count"] == 9 and len(first["results"]) == 3 and f"after={last_id}" in first["next"]
+    numbered = client.get("/api/v1/units/", {"page_size": 3, "page": 1}).json()
+    assert len(numbered["results"]) == 3 and "page=2" in numbered["next"]
     assert client.get("/api/v1/units/", {"page": 99}).status_code == 404
 
 
