@@ -135,3 +135,11 @@ def test_the_list_reads_in_the_same_queries_with_more_rows(world, tree, period, 
     delete_three(3)
     with django_assert_max_num_queries(len(three.captured_queries)):
         assert client.get(DELETED, since(checkpoint)).json()["count"] == 9
+
+
+def test_celery_beat_sweeps_the_deleted_values_every_night(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-deleted-values"]
+    assert entry["task"] == sweep_deleted_values.name and entry["task"] in app.tasks
+    assert entry["schedule"].hour == {3}
