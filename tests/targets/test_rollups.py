@@ -17,6 +17,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Min, Q, Sum
 
+from periods.models import ReportedPeriod
 from reports import actions as report_actions
 from reports.catalogue import ensure_report_items
 from reports.models import ReportValue, SchoolReport, SchoolReportEntry
@@ -74,9 +75,17 @@ def assert_table_is_live(step=""):
 
 def live_rollup(indicator, unit, period):
     """The roll-up as the pages computed it before the table: one aggregate over the unit's subtree and
-    those of its predecessors."""
+    those of its predecessors, less those of a predecessor that sent its own report for the period and the units
+    its merge moved (counted in that report: targets/lineage.py)."""
+    left_out = Q(pk__in=[])
+    for predecessor in Unit.objects.filter(pk__in=unit.lineage_ids() - {unit.pk}):
+        if ReportedPeriod.objects.filter(unit=predecessor, period=period).exists():
+            moved = Unit.objects.filter(pk__in=UnitSuccession.moved.through.objects.filter(
+                unitsuccession__predecessor=predecessor).values("unit_id"))
+            for gone in [predecessor, *moved]:
+                left_out |= Q(unit__path__startswith=gone.path)
     row = (ProgressValue.objects.filter(subtree_condition(unit), target__isnull=True, indicator=indicator,
-                                        period=period)
+                                        period=period).exclude(left_out)
            .aggregate(numerator=Sum("numerator"), denominator=Sum("denominator"), total=Sum("value"),
                       lowest=Min("value"), reporting=Count("id"), achieved=Count("id", filter=Q(achieved=True))))
     return row
@@ -218,8 +227,18 @@ class Operations:
         """The old ward merged into A or B: no value moves; the reads follow the lineage."""
         old = Unit.objects.get(code="OLD")
         successor = self.rng.choice([u for u in self.units if u.code in ("A", "B")])
-        UnitSuccession.objects.get_or_create(predecessor=old, successor=successor,
-                                             defaults={"effective_on": date(2025, 7, 1)})
+        succession, _created = UnitSuccession.objects.get_or_create(predecessor=old, successor=successor,
+                                                                    defaults={"effective_on": date(2025, 7, 1)})
+        # a school of the successor as if the merge had moved it from the old ward (merge_communes records them)
+        schools = list(Unit.objects.filter(parent=succession.successor, kind="school"))
+        if schools:
+            succession.moved.add(self.rng.choice(schools))
+
+    def send_report(self):
+        """The old ward sent its own report for a period (reports.outgoing.send_report records it): that period's
+        figures of its subtree and of the schools its merge moved count there, not in its successor's."""
+        ReportedPeriod.objects.get_or_create(unit=Unit.objects.get(code="OLD"),
+                                             period=self.rng.choice(self.world["periods"]))
 
 
     def move_unit(self):
@@ -233,7 +252,8 @@ class Operations:
 
 
 OPERATIONS = ["insert", "insert", "bulk_insert", "change", "move_to_another_unit", "update_many", "delete",
-              "archive", "restore", "approve", "approve", "reopen", "target_value", "merge", "move_unit"]
+              "archive", "restore", "approve", "approve", "reopen", "target_value", "merge", "move_unit",
+              "send_report"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
