@@ -1,0 +1,227 @@
+"""The unit tree of a province from a CSV file (`manage.py import_units`): a province starts with 100–170 communes
+and 1,000–2,000 schools, too many to add one by one on the units page.
+
+Every line is checked before anything is written, and each problem is named by its line ("Dòng 7: …"); the units are
+created only when the whole file is right, in one transaction, each through units.maintenance.add_unit (the rules and
+the AdminEvent of the units page). A parent is a unit of the portal or one of the file, on any line.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from .maintenance import add_unit
+from .models import CODE_VALIDATOR, AdminEvent, SchoolLevel, Unit, UnitKind
+
+COLUMNS = {
+    "code": "Mã đơn vị",
+    "name": "Tên đơn vị",
+    "kind": "Loại đơn vị",
+    "parent": "Mã đơn vị cấp trên",
+    "levels": "Cấp học",
+    "short_name": "Tên ngắn",
+    "place_name": "Địa danh",
+    "email": "Thư điện tử",
+    "valid_from": "Hoạt động từ ngày",
+}
+REQUIRED = ("code", "name", "kind", "parent")
+MAX_ROWS = 20000
+MAX_ERRORS = 200
+
+
+class UnitImportError(Exception):
+    """The file was refused: its problems, each naming its line, in Vietnamese."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class UnitRow:
+    line: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    levels: list
+    short_name: str
+    place_name: str
+    email: str
+    valid_from: object
+
+
+def _choices(choices):
+    """Accept a choice by its value ("school") or its label ("Trường học"), whatever the case."""
+    found = {}
+    for value, label in choices:
+        found[value.lower()] = value
+        found[label.lower()] = value
+    return found
+
+
+KINDS = _choices(UnitKind.choices)
+LEVELS = _choices(SchoolLevel.choices)
+
+
+def read_units(data):
+    """The rows of a CSV file (bytes, UTF-8 with or without BOM; comma, semicolon or tab), or UnitImportError."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnitImportError(["Tệp không phải văn bản UTF-8: trong Excel hãy lưu bằng “CSV UTF-8 (Comma delimited)”."]
+                              ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [" ".join(cell.split()).lower() for cell in next(reader, [])]
+    labels = {label.lower(): key for key, label in COLUMNS.items()}
+    positions = {labels[cell]: index for index, cell in enumerate(header) if cell in labels}
+    missing = [COLUMNS[key] for key in REQUIRED if key not in positions]
+    if missing:
+        raise UnitImportError([f"Dòng 1: thiếu cột {', '.join(f'“{name}”' for name in missing)}. Các cột của tệp: "
+                               f"{', '.join(COLUMNS.values())}."])
+    raw = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(raw) == MAX_ROWS:
+            raise UnitImportError([f"Tệp có hơn {MAX_ROWS} đơn vị: hãy chia thành nhiều tệp."])
+        values = {key: " ".join(cells[index].split()) if index < len(cells) else ""
+                  for key, index in positions.items()}
+        raw.append((reader.line_num, values))
+    if not raw:
+        raise UnitImportError(["Tệp không có đơn vị nào dưới dòng tiêu đề."])
+    return _check_rows(raw)
+
+
+def _check_rows(raw):
+    problems, rows = [], []
+    codes_in_file = {}
+    for line, values in raw:
+        code = values["code"].upper()
+        if code and code not in codes_in_file:
+            codes_in_file[code] = line
+    wanted = set(codes_in_file) | {values.get("parent", "").upper() for _, values in raw}
+    existing = {unit.code: unit for unit in Unit.objects.filter(code__in=wanted)}
+
+    for line, values in raw:
+        def problem(message, line=line):
+            problems.append(f"Dòng {line}: {message}")
+
+        code, name, parent_code = values["code"].upper(), values["name"], values["parent"].upper()
+        if not code:
+            problem(f"thiếu “{COLUMNS['code']}”.")
+        else:
+            try:
+                CODE_VALIDATOR(code)
+            except ValidationError:
+                problem(f"mã “{values['code']}” không hợp lệ: chỉ gồm chữ in hoa không dấu, chữ số và gạch ngang.")
+            if codes_in_file[code] != line:
+                problem(f"mã “{code}” trùng với dòng {codes_in_file[code]}.")
+            elif code in existing:
+                problem(f"mã “{code}” đã có trong Cổng ({existing[code].name}).")
+        if not name:
+            problem(f"thiếu “{COLUMNS['name']}”.")
+        elif len(name) > 255:
+            problem("tên đơn vị dài quá 255 ký tự.")
+        kind = KINDS.get(values["kind"].lower())
+        if kind is None:
+            problem(f"loại đơn vị “{values['kind']}” không hợp lệ: chọn một trong "
+                    f"{', '.join(label for _, label in UnitKind.choices)}.")
+        levels = []
+        for part in values.get("levels", "").replace("&", ",").replace(";", ",").split(","):
+            if part.strip():
+                level = LEVELS.get(part.strip().lower())
+                if level is None:
+                    problem(f"cấp học “{part.strip()}” không hợp lệ: mn, th, thcs hoặc thpt.")
+                elif level not in levels:
+                    levels.append(level)
+        if kind == UnitKind.SCHOOL and not values.get("levels"):
+            problem("trường học phải có cấp học (mn, th, thcs, thpt; trường liên cấp: “th, thcs”).")
+        elif kind is not None and kind != UnitKind.SCHOOL and levels:
+            problem("chỉ trường học mới có cấp học.")
+        if parent_code:
+            if parent_code == code:
+                problem("đơn vị không thể là cấp trên của chính nó.")
+            elif parent_code not in codes_in_file and parent_code not in existing:
+                problem(f"không có đơn vị cấp trên mã “{parent_code}”, trong tệp hay trong Cổng.")
+            elif parent_code in existing and parent_code not in codes_in_file and existing[parent_code].valid_to:
+                problem(f"đơn vị cấp trên “{parent_code}” đã ngừng hoạt động.")
+        email = values.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problem(f"địa chỉ thư điện tử “{email}” không hợp lệ.")
+        valid_from = None
+        if values.get("valid_from"):
+            try:
+                valid_from = datetime.strptime(values["valid_from"], "%d/%m/%Y").date()
+            except ValueError:
+                problem(f"ngày “{values['valid_from']}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
+        if len(values.get("short_name", "")) > 120 or len(values.get("place_name", "")) > 120:
+            problem("tên ngắn hoặc địa danh dài quá 120 ký tự.")
+        rows.append(UnitRow(line, code, name, kind, parent_code, levels, values.get("short_name", ""),
+                            values.get("place_name", ""), email.lower(), valid_from))
+        if len(problems) >= MAX_ERRORS:
+            problems.append(f"… và có thể còn lỗi khác: chỉ liệt kê {MAX_ERRORS} lỗi đầu tiên.")
+            break
+    if not problems:
+        problems = _check_cycles(rows)
+    if problems:
+        raise UnitImportError(problems)
+    return rows
+
+
+def _check_cycles(rows):
+    """Lines whose parents, followed through the file, come back to them (A under B, B under A)."""
+    by_code = {row.code: row for row in rows}
+    problems = []
+    for row in rows:
+        seen, current = {row.code}, row
+        while current.parent_code in by_code:
+            current = by_code[current.parent_code]
+            if current.code in seen:
+                problems.append(f"Dòng {row.line}: các đơn vị cấp trên của “{row.code}” quay vòng về chính nó.")
+                break
+            seen.add(current.code)
+    return problems
+
+
+@transaction.atomic
+def import_units(rows, *, by):
+    """Create every unit of a checked file, parents first, or none (one transaction)."""
+    created = {}
+    pending = list(rows)
+    while pending:
+        waiting = {row.code for row in pending}
+        ready = [row for row in pending if row.parent_code not in waiting]
+        for row in ready:
+            parent = created.get(row.parent_code) or (
+                Unit.objects.get(code=row.parent_code) if row.parent_code else None)
+            try:
+                created[row.code] = _add(row, parent, by)
+            except ValidationError as error:
+                raise UnitImportError([f"Dòng {row.line}: {' '.join(error.messages)}"]) from None
+        pending = [row for row in pending if row.code not in created]
+    return list(created.values())
+
+
+def _add(row, parent, by):
+    fields = {"kind": row.kind, "code": row.code, "name": row.name, "short_name": row.short_name,
+              "levels": row.levels, "place_name": row.place_name, "valid_from": row.valid_from, "email": row.email}
+    if parent is not None:
+        return add_unit(parent=parent, by=by, **fields)
+    # the top of a new tree (the province, or Trung ương): add_unit places units under a parent
+    unit = Unit(**fields)
+    unit.place()
+    unit.full_clean()
+    unit.save()
+    AdminEvent.objects.create(action=AdminEvent.Action.UNIT_CREATED, unit=unit, by=by, detail="Đơn vị gốc")
+    return unit
