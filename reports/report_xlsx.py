@@ -94,9 +94,14 @@ CHARS_PER_WIDTH = 1.05
 PIXELS_PER_WIDTH = 7  # XlsxWriter's column width unit in pixels: a width of 52 is stored as 52
 MM_PER_INCH = 25.4
 PT_PER_MM = 72 / MM_PER_INCH
-# the height a portrait A4 page gives its rows between the margins of Nghị định 30/2020 (20 mm top and bottom),
-# less a line's worth of room so that a renderer's rounding never pushes a row past our own page break
-PORTRAIT_BODY_HEIGHT = (297 - 20 - 20) * PT_PER_MM - LINE_HEIGHT
+# the text sheet is printed at a fixed scale, not fitted to the page's width as the tables are: Excel ignores the
+# page breaks written into a sheet fitted to pages (LibreOffice keeps them). Its columns, in 12 pt Times New Roman,
+# need 82% (LibreOffice) to 89% (Excel) to fit a portrait page's width between the margins: 80% fits both
+TEXT_PRINT_SCALE = 80
+# the height, in the sheet's points, a portrait A4 page at that scale gives its rows between the margins of Nghị
+# định 30/2020 (20 mm top and bottom), less a line's worth of room so that a renderer's rounding never pushes a row
+# past our own page break
+PORTRAIT_BODY_HEIGHT = (297 - 20 - 20) * PT_PER_MM * 100 / TEXT_PRINT_SCALE - LINE_HEIGHT
 CENTRE = {"align": "center", "valign": "vcenter", "text_wrap": True}
 # a table's cells all start at the top of their row, where its wrapped text starts (a figure at the bottom of a
 # row of several lines reads as the next row's)
@@ -315,7 +320,7 @@ def _text_sheet(workbook, content):
     được; hạn chế, phương hướng, đề xuất), the tasks in a line (their list is the sheet "Nhiệm vụ"), the schools'
     texts; then "Nơi nhận" on the left and the signature block on the right. A sheet of its own, printed portrait:
     on the table's sheet its pages would repeat the table's header (until 28/11/2026 the workbook had none of it)."""
-    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True)
+    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True, scale=TEXT_PRINT_SCALE)
     ws.report_heights, ws.report_keep = [], set()  # paginated here: see page_breaks
     span = (0, len(TEXT_WIDTHS) - 1)
     own = dict(own_section_blocks(content))
@@ -622,14 +627,16 @@ class _Sheet(Worksheet):
         self._xml_end_tag("headerFooter")
 
     def _write_page_setup(self):
-        self._xml_empty_tag("pageSetup", [("paperSize", self.paper_size), ("fitToWidth", self.fit_width),
-                                          ("fitToHeight", self.fit_height),
+        scale = [("fitToWidth", self.fit_width), ("fitToHeight", self.fit_height)] if self.fit_page else [
+            ("scale", self.print_scale)]
+        self._xml_empty_tag("pageSetup", [("paperSize", self.paper_size), *scale,
                                           ("orientation", "portrait" if self.orientation else "landscape")])
 
 
-def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
+def _new_sheet(workbook, title, widths, *, header_row, portrait=False, scale=None):
     """A sheet set up before its first row: widths, frozen header, A4 landscape (or `portrait`) fitted to the width
-    with the header row repeated on every printed page (a sheet of text, `header_row` None, has none)."""
+    (or printed at `scale` percent) with the header row repeated on every printed page (a sheet of text,
+    `header_row` None, has none)."""
     ws = workbook.add_worksheet(title, worksheet_class=_Sheet)
     for index, width in enumerate(widths):
         ws.set_column_pixels(index, index, width * PIXELS_PER_WIDTH)
@@ -641,7 +648,10 @@ def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
     else:
         ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    if scale is None:
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    else:
+        ws.set_print_scale(scale)
     # the margins of Nghị định 30/2020: 30 mm left, 15 mm right, 20 mm top and bottom (in inches)
     ws.set_margins(left=30 / MM_PER_INCH, right=15 / MM_PER_INCH, top=20 / MM_PER_INCH, bottom=20 / MM_PER_INCH)
     ws.center_horizontally()

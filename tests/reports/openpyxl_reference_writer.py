@@ -287,7 +287,7 @@ def expected_number(value, kind):
 def _text_sheet(workbook, content):
     """The report's text after its table, portrait, without a header row: the unit's sections, the tasks in a line,
     the schools' texts, "Nơi nhận" and the signature block."""
-    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True)
+    ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True, scale=80)
     ws.report_paginated = True  # every row given its height (the XlsxWriter writer breaks its pages itself)
     columns = len(TEXT_WIDTHS)
     own = dict(own_section_blocks(content))
@@ -448,7 +448,7 @@ def _figures_table(workbook, headers, limits, rows):
                        for value, number_format in figures]])
 
 
-def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
+def _new_sheet(workbook, title, widths, *, header_row, portrait=False, scale=None):
     """A write-only sheet set up before its first row (as write-only mode requires): widths, frozen
     header, A4 landscape (or `portrait`) fitted to the width with the header row repeated on every printed page
     (none for `header_row` None)."""
@@ -460,9 +460,12 @@ def _new_sheet(workbook, title, widths, *, header_row, portrait=False):
         ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if scale is None:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:  # printed at a fixed scale (the text sheet: Excel ignores page breaks in a sheet fitted to pages)
+        ws.page_setup.scale = scale
     # the margins of Nghị định 30/2020: 30 mm left, 15 mm right, 20 mm top and bottom (in inches)
     ws.page_margins.left, ws.page_margins.right = 30 / MM_PER_INCH, 15 / MM_PER_INCH
     ws.page_margins.top, ws.page_margins.bottom = 20 / MM_PER_INCH, 20 / MM_PER_INCH

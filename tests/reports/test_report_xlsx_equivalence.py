@@ -100,6 +100,7 @@ def _page(sheet):
         "auto_filter": sheet.auto_filter.ref,
         "orientation": setup.orientation,
         "paper": int(setup.paperSize or 0),
+        "scale": setup.scale,
         "fit": (setup.fitToWidth, setup.fitToHeight,
                 bool(sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)),
         "margins": tuple(round(getattr(margins, side), 4)

@@ -17,11 +17,12 @@ from openpyxl import load_workbook
 
 from reports.content import Narrative
 from reports.models import ReportSections
-from reports.report_xlsx import LINE_HEIGHT, TEXT_SHEET, page_breaks, write_report_xlsx
+from reports.report_xlsx import LINE_HEIGHT, TEXT_PRINT_SCALE, TEXT_SHEET, page_breaks, write_report_xlsx
 from tests.reports.test_report_files import make_content
 from tests.reports.test_report_render import pdf_text
 
-PAGE_BODY = (297 - 20 - 20) * 72 / 25.4  # an A4 portrait page between the margins of Nghị định 30/2020, in points
+# an A4 portrait page between the margins of Nghị định 30/2020, in the sheet's points at its print scale
+PAGE_BODY = (297 - 20 - 20) * 72 / 25.4 * 100 / TEXT_PRINT_SCALE
 SENTENCE = "Nhà trường tổ chức bồi dưỡng giáo viên, đổi mới phương pháp dạy học và kiểm tra đánh giá học sinh. "
 HEADINGS = {"TÌNH HÌNH THỰC HIỆN NHIỆM VỤ", "Ý KIẾN CỦA CÁC CƠ SỞ GIÁO DỤC",
             *(label.upper() for _name, label in ReportSections.FIELDS)}
@@ -70,6 +71,9 @@ def test_no_heading_ends_a_page_and_the_signature_is_whole_with_the_text_before_
     split = []
     for sentences in range(1, 13):
         sheet = load_workbook(io.BytesIO(write_report_xlsx(content_of(schools, sentences))))[TEXT_SHEET]
+        # printed at a fixed scale, not fitted to pages: Excel ignores the breaks of a sheet fitted to pages
+        assert int(sheet.page_setup.scale) == TEXT_PRINT_SCALE
+        assert not (sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)
         pages = printed_pages(sheet)
         for page in pages[:-1]:
             assert not is_heading(page[-1]), (sentences, page[-1])
