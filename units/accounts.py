@@ -1,6 +1,8 @@
 """Writes of the account administration pages: accounts, roles, password e-mails; each one recorded as an
 AdminEvent (who, when, what). Access is checked by the views (units/access.py) before these are called."""
 
+import hashlib
+import json
 import logging
 import secrets
 from datetime import timedelta
@@ -146,11 +148,45 @@ def set_temporary_password(*, account, by):
     return password
 
 
+def account_fingerprint(account):
+    """A digest of what the edit page shows of an account (its name and address), posted back hidden so that a
+    save from a page opened before another administrator's is refused (update_account) instead of putting back the
+    name or address the other replaced."""
+    text = json.dumps([account.first_name, account.last_name, account.email], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class StaleAccountError(Exception):
+    """The account was changed since the edit page was opened: nothing was saved. `account`: as it now stands;
+    `latest`: the AdminEvent of that change, if it was made on these pages."""
+
+    def __init__(self, account, latest):
+        who = ""
+        if latest is not None:
+            name = latest.by.get_full_name() or latest.by.username if latest.by else "(không rõ)"
+            who = f" ({name}, lúc {timezone.localtime(latest.at):%H:%M %d/%m/%Y}: {latest.detail})"
+        super().__init__(
+            f"Tài khoản đã được sửa sau khi bạn mở trang này{who}, nên thay đổi của bạn chưa được lưu. Hiện nay: họ và "
+            f"tên “{account.get_full_name() or '(chưa có)'}”, thư điện tử {account.email or '(chưa có)'}. Những gì bạn "
+            "nhập vẫn còn trong các ô: hãy xem lại rồi bấm “Lưu thay đổi” nếu vẫn muốn lưu.")
+        self.account = account
+
+
 @transaction.atomic
-def update_account(*, account, full_name, email, by):
+def update_account(*, account, full_name, email, by, seen):
     """Change an account's full name and e-mail address, logging old and new values (the address decides who
-    can set the account's password). False when nothing changed."""
+    can set the account's password). False when nothing changed.
+
+    `seen`: account_fingerprint() of the account as the page showed it; StaleAccountError if it changed since,
+    unless it already holds what is asked (the same form posted twice: nothing to do)."""
     first_name, last_name = split_full_name(full_name)
+    account = get_user_model().objects.select_for_update().get(pk=account.pk)
+    if seen != account_fingerprint(account):
+        if (first_name, last_name, email) == (account.first_name, account.last_name, account.email):
+            return False
+        latest = (AdminEvent.objects.filter(account=account, action=AdminEvent.Action.ACCOUNT_UPDATED)
+                  .select_related("by").order_by("-at", "-pk").first())
+        raise StaleAccountError(account, latest)
     changes = []
     if (first_name, last_name) != (account.first_name, account.last_name):
         changes.append(f"Họ và tên: {account.get_full_name() or '(chưa có)'} → {full_name.strip()}")

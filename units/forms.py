@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import access, account_import
-from .accounts import reset_mail_allowed
+from .accounts import account_fingerprint, reset_mail_allowed
 from .links import absolute_url
 from .maintenance import open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
@@ -201,9 +201,13 @@ class AccountEditForm(forms.Form):
 
     full_name = full_name_field()
     email = account_email_field("Để trống nếu người dùng chưa có thư điện tử.")
+    # the account as the page showed it (units.accounts.account_fingerprint)
+    seen = VietnameseTextField(widget=forms.HiddenInput, max_length=64, error_messages={
+        "required": "Biểu mẫu không còn hợp lệ (thiếu phiên bản tài khoản đã mở): hãy tải lại trang rồi nhập lại."})
 
     def __init__(self, *args, account, **kwargs):
-        kwargs.setdefault("initial", {"full_name": account.get_full_name(), "email": account.email})
+        kwargs.setdefault("initial", {"full_name": account.get_full_name(), "email": account.email,
+                                      "seen": account_fingerprint(account)})
         super().__init__(*args, **kwargs)
         self.account = account
 

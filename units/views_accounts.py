@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from . import access
 from . import account_import as account_list_xlsx
 from .accounts import (
+    StaleAccountError,
+    account_fingerprint,
     clear_password_change,
     create_account,
     grant_role,
@@ -229,12 +231,23 @@ def account_edit(request, pk):
     form = AccountEditForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if update_account(account=account, full_name=data["full_name"], email=data["email"], by=request.user):
+        try:
+            changed = update_account(account=account, full_name=data["full_name"], email=data["email"],
+                                     by=request.user, seen=data["seen"])
+        except StaleAccountError as stale:
+            # what was typed, carrying the account as it now stands: once looked at, it may be saved over it
+            form = AccountEditForm({**request.POST.dict(), "seen": account_fingerprint(stale.account)},
+                                   account=stale.account)
+            form.is_valid()
+            form.add_error(None, str(stale))
+            return render(request, "units/account_edit.html", {"account": stale.account, "form": form}, status=409)
+        if changed:
             messages.success(request, f"Đã cập nhật tài khoản {account.username}.")
         else:
             messages.info(request, "Không có thay đổi nào.")
         return redirect("units:account_detail", account.pk)
-    return render(request, "units/account_edit.html", {"account": account, "form": form})
+    return render(request, "units/account_edit.html", {"account": account, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from units import forms as unit_forms
-from units.accounts import create_account, grant_role
+from units.accounts import account_fingerprint, create_account, grant_role
 from units.forms import AccountCreateForm, AccountEditForm, RoleGrantForm
 from units.models import AccountProfile, AdminEvent, Membership, Role
 from units.passwords import MUST_CHANGE
@@ -32,6 +32,11 @@ def detail(user):
 
 def url(name, user):
     return reverse(f"units:{name}", args=[user.pk])
+
+
+def seen(account):
+    """The version of the account its edit page carries (the form posts it back hidden)."""
+    return account_fingerprint(User.objects.get(pk=account.pk))
 
 
 def page_of(response):
@@ -167,7 +172,8 @@ def test_an_administrator_gives_an_account_an_e_mail_address_and_the_change_is_l
     form_page = page_of(client.get(url("account_edit", without_email)))
     assert 'value="Đỗ Thị Mai"' in form_page and 'class="button"' in form_page
     response = client.post(url("account_edit", without_email),
-                           {"full_name": "Đỗ Thị Thanh Mai", "email": " Mai.Do@TruongA1.edu.vn "}, follow=True)
+                           {"full_name": "Đỗ Thị Thanh Mai", "email": " Mai.Do@TruongA1.edu.vn ",
+                            "seen": seen(without_email)}, follow=True)
     account = User.objects.get(pk=without_email.pk)
     assert (account.get_full_name(), account.email) == ("Đỗ Thị Thanh Mai", "mai.do@truonga1.edu.vn")
     page = page_of(response)
@@ -185,10 +191,11 @@ def test_editing_refuses_an_address_of_another_account_and_a_bad_one(client, adm
     User.objects.filter(pk=personas["officer_a"].pk).update(email="canbo@phuonga.gov.vn")
     client.force_login(admins["admin_a"])
     events = AdminEvent.objects.count()
-    page = page_of(client.post(url("account_edit", without_email), {"full_name": "Đỗ Thị Mai",
+    page = page_of(client.post(url("account_edit", without_email), {"full_name": "Đỗ Thị Mai", "seen": seen(without_email),
                                                                      "email": "CanBo@phuonga.gov.vn"}))
     assert "Địa chỉ canbo@phuonga.gov.vn đã thuộc một tài khoản khác." in page
-    page = page_of(client.post(url("account_edit", without_email), {"full_name": "", "email": "khong-hop-le"}))
+    page = page_of(client.post(url("account_edit", without_email), {"full_name": "", "email": "khong-hop-le",
+                                                                     "seen": seen(without_email)}))
     assert "Địa chỉ thư điện tử không hợp lệ." in page and "Hãy nhập họ và tên." in page
     assert User.objects.get(pk=without_email.pk).email == "" and AdminEvent.objects.count() == events
 
@@ -197,7 +204,7 @@ def test_an_account_keeps_its_own_address_and_an_unchanged_form_logs_nothing(cli
     officer = personas["officer_a"]
     User.objects.filter(pk=officer.pk).update(email="canbo@phuonga.gov.vn", first_name="Lê", last_name="Hùng")
     client.force_login(admins["admin_a"])
-    page = page_of(client.post(url("account_edit", officer), {"full_name": "Lê Hùng",
+    page = page_of(client.post(url("account_edit", officer), {"full_name": "Lê Hùng", "seen": seen(officer),
                                                               "email": "canbo@phuonga.gov.vn"}, follow=True))
     assert "Không có thay đổi nào." in page and not AdminEvent.objects.exists()
 
@@ -281,7 +288,8 @@ def test_a_name_corrected_keeps_an_address_stored_in_capitals_and_the_link_alrea
     officer.refresh_from_db()
     token = default_token_generator.make_token(officer)
     client.force_login(admins["admin_a"])
-    client.post(url("account_edit", officer), {"full_name": "Lê Văn Hùng", "email": "lan.nguyen@phuonga.gov.vn"})
+    client.post(url("account_edit", officer), {"full_name": "Lê Văn Hùng", "email": "lan.nguyen@phuonga.gov.vn",
+                                               "seen": seen(officer)})
     officer.refresh_from_db()
     assert officer.email == "Lan.Nguyen@PhuongA.gov.vn" and officer.get_full_name() == "Lê Văn Hùng"
     assert default_token_generator.check_token(officer, token)  # the set-password link sent still works
