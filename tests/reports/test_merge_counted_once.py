@@ -96,6 +96,8 @@ def test_a_ward_that_sent_its_report_before_its_merge_is_counted_once_by_the_pro
     assert figure(tree["A"], city["A"], now) == (30, 40)
     found = rollups([rate], tree["A"], now)[rate.pk]
     assert (found.numerator, found.denominator) == (30, 40)
+    [row] = client.get("/api/v1/rollups/", {"unit": tree["A"].pk, "period": now.pk}).json()
+    assert (Decimal(row["numerator"]), Decimal(row["denominator"]), row["reporting_units"]) == (30, 40, 1)
     # the city's own figure counts every school once
     assert figure(tree["HP"], city["HP"], now) == (39, 50)
 
