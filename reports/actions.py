@@ -118,16 +118,20 @@ def attach_to_report(*, school, period, uploaded, by):
     need be: only while the report is editable and entry is open for the school (WorkflowError otherwise, nothing
     kept, not even an empty report, nor the file). The name the user gave is kept, cleaned, only to be shown and
     downloaded."""
-    from units.evidence import display_name
+    from units.evidence import already_attached, display_name, same_file
 
     report = get_or_start_report(school=school, period=period)
     report = SchoolReport.objects.select_for_update(of=("self",)).select_related("period", "school").get(pk=report.pk)
     _check_editable(report, by)
+    name = display_name(uploaded.name, uploaded.sniffed_type)
+    # the same file posted twice (a double tap) is kept once; decided under the report's lock
+    if existing := same_file(report.attachments.filter(original_name=name, size=uploaded.size), uploaded):
+        raise WorkflowError(already_attached(existing))
     if report.attachments.count() >= MAX_ATTACHMENTS:
         raise WorkflowError(f"Báo cáo đã có {MAX_ATTACHMENTS} tệp minh chứng, không thêm được nữa: hãy gỡ bớt tệp không "
                             "cần thiết hoặc gộp chúng lại.")
     attachment = SchoolReportAttachment(
-        report=report, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+        report=report, original_name=name,
         content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
     stored_files.store(attachment.file, uploaded.name, uploaded)
     attachment.save()

@@ -11,7 +11,7 @@ from periods.models import Period
 from plans.actions import check_not_stale
 from plans.models import Document, DocumentStatus
 from units import stored_files
-from units.evidence import display_name
+from units.evidence import already_attached, display_name, same_file
 
 from .fields import plain_decimal
 from .models import (
@@ -84,6 +84,15 @@ class StaleValueError(Exception):
 
 class PeriodLockedError(Exception):
     """The period is locked for the unit and the user: nothing was saved. The message is shown as is."""
+
+
+class AlreadyAttachedError(Exception):
+    """The same file (name and content) is attached to the value already: nothing was kept. The message is shown
+    as is; `evidence`: the file attached before."""
+
+    def __init__(self, evidence):
+        super().__init__(already_attached(evidence))
+        self.evidence = evidence
 
 
 VALUE_FIELDS = ("numerator", "denominator", "value", "achieved", "status", "note")
@@ -246,10 +255,15 @@ def attach_evidence(*, value, uploaded, by):
     """Keep a checked evidence file (EvidenceForm) under a generated name (Evidence.file's evidence_path); the
     name the user gave is kept, cleaned, only to be shown and offered as the download's name. Refused once the
     value's period is locked for its unit and `by` (PeriodLockedError), as the figure itself is. The file goes
-    again if its row is not saved."""
+    again if its row is not saved. The same file posted twice (a double tap) is kept once: AlreadyAttachedError,
+    decided under the value's lock so that two posts at the same instant cannot both pass."""
     if value.period.is_locked_for_user(by, value.unit):
         raise PeriodLockedError(value.period.lock_message(value.unit))
-    evidence = Evidence(value=value, original_name=display_name(uploaded.name, uploaded.sniffed_type),
+    list(ProgressValue.objects.select_for_update().filter(pk=value.pk).values_list("pk"))  # the value's lock
+    name = display_name(uploaded.name, uploaded.sniffed_type)
+    if existing := same_file(Evidence.objects.filter(value=value, original_name=name, size=uploaded.size), uploaded):
+        raise AlreadyAttachedError(existing)
+    evidence = Evidence(value=value, original_name=name,
                         content_type=uploaded.sniffed_type, size=uploaded.size, uploaded_by=by)
     stored_files.store(evidence.file, uploaded.name, uploaded)
     evidence.save()

@@ -10,7 +10,13 @@ from units import access
 from units.evidence import evidence_response
 from units.models import Unit
 
-from .actions import PeriodLockedError, StaleValueError, attach_evidence, save_progress_value
+from .actions import (
+    AlreadyAttachedError,
+    PeriodLockedError,
+    StaleValueError,
+    attach_evidence,
+    save_progress_value,
+)
 from .forms import EvidenceForm, ProgressForm, TargetFilterForm
 from .models import Evidence, ProgressValue, ProgressValueChange, Target, TargetResponsibility
 from .queries import plan_statuses, rollup_series, target_row
@@ -149,8 +155,8 @@ def evidence_upload(request, pk, period_pk):
     elif form.is_valid():
         try:
             evidence = attach_evidence(value=value, uploaded=form.cleaned_data["file"], by=request.user)
-        except PeriodLockedError as locked:
-            messages.error(request, str(locked))
+        except (PeriodLockedError, AlreadyAttachedError) as refused:
+            messages.error(request, str(refused))
         else:
             messages.success(request, f"Đã đính kèm “{evidence.original_name}”.")
     else:

@@ -265,6 +265,34 @@ def display_name(name, content_type):
     return text
 
 
+def same_file(candidates, uploaded):
+    """The first of `candidates` (rows with a stored `file` and its `size`: a value's or a report's evidence, already
+    narrowed to the name the upload is shown under) that holds exactly the uploaded content, so that a form posted
+    twice (a double tap on a phone) finds the file its first post kept; None if none does, or if their files are
+    gone from the storage."""
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    for row in candidates:
+        if row.size != len(data):
+            continue
+        try:
+            with row.file.open("rb") as stored:
+                if stored.read() == data:
+                    return row
+        except OSError:
+            continue
+    return None
+
+
+def already_attached(row):
+    """Why an upload is not kept: the same file is attached already (same_file)."""
+    from django.utils import timezone
+
+    return (f"Tệp “{row.original_name}” đã được đính kèm lúc {timezone.localtime(row.uploaded_at):%H:%M %d/%m/%Y}; "
+            "không đính kèm thêm lần nữa.")
+
+
 def evidence_response(file, name, content_type):
     """An evidence file (a value's, a school report's, a task report's) as the one answer every download gives:
     always a download, never shown in the browser, under the type it was checked as (anything else: octet-stream),

@@ -284,8 +284,9 @@ NAMES = [
 
 def test_names_that_are_not_names_never_reach_the_disk_and_are_shown_clean(client, subtests, personas, entered, media):
     client.force_login(personas["officer_a"])
-    pdf = files.pdf()
-    for sent, kept in NAMES:
+    for number, (sent, kept) in enumerate(NAMES, start=1):
+        # a file of its own each: names cleaned alike would otherwise be the same file posted twice, kept once
+        pdf = files.pdf(pages=number)
         with subtests.test(msg=repr(sent[:40])):
             before = rows([Evidence])
             response = upload(client, entered, sent, pdf)
