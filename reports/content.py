@@ -696,17 +696,21 @@ def raw_values(statuses, period, roots):
     for status in statuses:
         chosen = status.figure_from or period
         by_period.setdefault(chosen.pk, (chosen, []))[1].append(status.target)
-    where, rows = _under(roots), []
+    rows = []
     for each, targets in sorted(by_period.values(), key=lambda item: (item[0].pk != period.pk, -item[0].end.toordinal())):
         if targets:
-            rows += _raw_rows(targets, each, where)
+            rows += _raw_rows(targets, each, _under(roots, each))
     return rows
 
 
-def _under(roots):
+def _under(roots, period=None):
+    """The values under `roots`, less, for `period`, those its lineage leaves out (a merged ward's that sent its own
+    report for it: targets/lineage.py), as the table's figures leave them out."""
     where = Q(pk__in=[])
     for root in roots:
         where |= Q(unit__path__startswith=root.path)
+    for path in getattr(roots, "apart", {}).get(period.pk, ()) if period is not None else ():
+        where &= ~Q(unit__path__startswith=path)
     return where
 
 

@@ -118,6 +118,10 @@ def test_only_the_period_the_merged_ward_sent_is_left_out_of_its_successor(clien
     merge_b_into_a(tree)
     assert figure(tree["A"], city["A"], periods["now"]) == (30, 40)
     assert figure(tree["A"], city["A"], periods["before"]) == (25, 50)  # B sent nothing for it
+    # the figures behind A's table (its workbook's "Số liệu gốc") are those the table adds up
+    for period, schools in ((periods["now"], ["A-TH1"]), (periods["before"], ["A-TH1", "B-MN"])):
+        content = build_report_content(unit=tree["A"], document=city["A"], period=period)
+        assert [row["unit_code"] for row in content.raw_values] == schools
 
 
 def test_the_frozen_report_of_the_merged_ward_keeps_its_own_figures(client, personas, tree, city, periods):
