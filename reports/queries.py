@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from periods.models import PeriodException
@@ -48,25 +48,28 @@ def expected_schools(asked):
     that report for the period (schools_reporting) under the unit or one of its predecessors (`roots`,
     targets.queries.subtree_roots), counted by their levels. The evaluation holds back a target over every school
     while some of them have not given its figure (targets.queries.count_expected_schools_with, registered in
-    reports/apps.py). One query per period asked."""
+    reports/apps.py). One query, whatever the units and periods (one part per period, joined by UNION ALL)."""
     by_period, result = {}, {}
     for unit, roots, period in asked:
-        by_period.setdefault(period.pk, (period, []))[1].append((unit, roots))
+        by_period.setdefault(period.pk, (period, {}))[1].setdefault(unit.pk, roots)
         result[(unit.pk, period.pk)] = {}
+    owners = {}  # {(period id, root path): the units whose schools include those under it}
+    parts = []
     for period, units in by_period.values():
-        owners = {}  # {root path: the units whose schools include those under it}
-        for unit, roots in units:
+        for unit_id, roots in units.items():
             for root in roots:
-                owners.setdefault(root.path, []).append(unit.pk)
-        schools = (schools_reporting(None, period).in_subtrees([root for _unit, roots in units for root in roots])
-                   .values_list("path", "levels").order_by())
-        for path, levels in schools:
-            key = tuple(sorted(levels or ()))
-            end = 0
-            while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
-                for owner in owners.get(path[:end + 1], ()):
-                    counts = result[(owner, period.pk)]
-                    counts[key] = counts.get(key, 0) + 1
+                owners.setdefault((period.pk, root.path), []).append(unit_id)
+        parts.append(schools_reporting(None, period).in_subtrees([root for roots in units.values() for root in roots])
+                     .annotate(period_id=Value(period.pk)).values_list("period_id", "path", "levels").order_by())
+    if not parts:
+        return result
+    for period_id, path, levels in parts[0].union(*parts[1:], all=True):
+        key = tuple(sorted(levels or ()))
+        end = 0
+        while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
+            for owner in owners.get((period_id, path[:end + 1]), ()):
+                counts = result[(owner, period_id)]
+                counts[key] = counts.get(key, 0) + 1
     return result
 
 

@@ -416,10 +416,12 @@ def count_expected_schools_with(function):
 def over_every_unit(target, horizon):
     """Whether a target is about every school below, so that one not yet reported can undo it: one for every unit
     ("mỗi trường có tối thiểu 01 phòng học thông minh", "mỗi lớp không quá 35"), an indicator met only where every
-    unit meets it, full coverage ("100% trường có kết nối Internet") and none anywhere ("không để học sinh bỏ học":
-    a school not yet counted may have some)."""
+    unit meets it, a floor across the units below ("không đơn vị nào dưới 60%"), full coverage ("100% trường có kết
+    nối Internet") and none anywhere ("không để học sinh bỏ học": a school not yet counted may have some)."""
     indicator = target.indicator
     if target.each_unit or indicator.aggregation in (MIN, EVERY_UNIT):
+        return True
+    if horizon is not None and horizon.floor_value is not None:
         return True
     if horizon is None or horizon.value is None or target.value_kind == ValueKind.GROWTH:
         return False
@@ -436,8 +438,8 @@ def _hold_unreported(held, roots):
     (2/3 schools with a smart classroom read "Đạt" for "mỗi trường có …" until 28/11/2026). At most on track, as the
     figure known is, and each says how many are missing (TargetStatus.unreported_note). The schools expected: those
     of the indicator's levels (Indicator.school_levels: a preschool gives no dropouts) that report for the period of
-    the figure, as the reports layer counts them (count_expected_schools_with: one query per period asked, mostly
-    one); for a target about named units, those of them that count at the unit."""
+    the figure, as the reports layer counts them (count_expected_schools_with: one query); for a target about named
+    units, those of them that count at the unit."""
     from .status import Status
 
     asked = {(unit.pk, period.pk): (unit, roots[unit.pk], period) for _status, unit, period, named in held

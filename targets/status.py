@@ -17,6 +17,9 @@ is at the horizon value. The statuses:
 A horizon with a floor across units ("ít nhất 85% …, không có tỉnh nào dưới 60%") is met only when, besides the
 figure, the lowest of the units directly below is at or above the floor: short of it, at risk until the deadline,
 behind after it.
+
+A target over every school below ("mỗi trường có …", "100% trường …", a floor across them) whose figure some of the
+schools that should report it have not given is at most on track: they could undo it (targets.queries._hold_unreported).
 """
 
 from dataclasses import dataclass, replace

@@ -180,3 +180,36 @@ def test_each_ward_of_a_drilldown_counts_its_own_schools(tree, schools, plan, pe
     statuses = evaluate_targets([plan["rooms"]], [tree["A"], tree["B"]], period)
     assert statuses[(tree["A"].pk, plan["rooms"].pk)].unreported == 1
     assert statuses[(tree["B"].pk, plan["rooms"].pk)].unreported == 0
+
+
+def test_a_floor_across_the_schools_is_not_met_while_one_of_them_has_not_reported(tree, schools, plan, period,
+                                                                                 two_of_three):
+    # "≥ 60% of the classes digital, no school below 50%": A1 and A2 above both, A3 not yet known
+    item = ReportItem.objects.create(code="lop-so", label="Số lớp học ứng dụng công nghệ số", section="Chuyển đổi số",
+                                     levels=PRIMARY_SECONDARY)
+    digital = make_indicator("lop-hoc-so", "Tỷ lệ lớp học ứng dụng công nghệ số", numerator_item=item,
+                             school_levels=PRIMARY_SECONDARY)
+    target = make_target(plan["document"], digital, 5, category="digital",
+                         horizons=[("2030", date(2030, 12, 31), Decimal(60), None, Decimal(50))])
+    for school in (tree["A-TH1"], tree["A-THCS"]):
+        ProgressValue.objects.create(indicator=digital, unit=school, period=period, numerator=7, denominator=10)
+    status = evaluate_targets([target], [tree["A"]], period)[(tree["A"].pk, target.pk)]
+    assert (status.evaluation.status, status.unreported_note) == (Status.ON_TRACK, "1/3 trường chưa báo cáo")
+
+
+def test_the_count_of_schools_expected_is_one_query_whatever_the_targets_and_periods(
+        tree, schools, plan, period, two_of_three, django_assert_num_queries, django_assert_max_num_queries):
+    from periods.models import trend_periods
+
+    earlier = make_period(code="hk-truoc", kind="semester_2", start=period.start - timedelta(200),
+                          end=period.start - timedelta(60), deadline=period.start - timedelta(50))
+    targets = [plan[key] for key in ("rooms", "internet", "dropouts")]
+    periods = trend_periods(period)
+    with django_assert_max_num_queries(99) as few:
+        evaluate_targets(targets[:1], [tree["A"], tree["B"]], period, periods)
+    # the other targets judged on last semester's figure (nothing yet this one): a second period asked, no query more
+    ProgressValue.objects.filter(indicator=plan["internet"].indicator, period=period).delete()
+    report(plan, tree["A-TH1"], earlier)
+    with django_assert_num_queries(len(few.captured_queries)):
+        statuses = evaluate_targets(targets, [tree["A"], tree["B"]], period, periods)
+    assert statuses[(tree["A"].pk, plan["internet"].pk)].figure_from == earlier
