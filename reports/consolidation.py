@@ -79,10 +79,13 @@ class ConsolidatedTarget:
 # of that day are matched as the same target
 _WHOLE_NAMED = re.compile(r" \(trong đó, thuộc .*\)$")
 _BARE_COMPARISON = re.compile(r"^[≥≤]?\s*(?=\()")
+# the floor across the units below, printed after the goal since 28/11/2026 ("…; không đơn vị nào dưới 60%")
+_FLOOR = re.compile(r"; không đơn vị nào dưới [^;]*$")
 
 
 def _same_target(label, row):
-    return label, _WHOLE_NAMED.sub("", row.indicator), _BARE_COMPARISON.sub("theo nội dung chỉ tiêu ", row.goal, count=1)
+    goal = _BARE_COMPARISON.sub("theo nội dung chỉ tiêu ", _FLOOR.sub("", row.goal), count=1)
+    return label, _WHOLE_NAMED.sub("", row.indicator), goal
 
 
 def consolidate(contents):

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from targets.details import attach_details
-from targets.fields import format_number, format_result, format_unreported
+from targets.fields import format_floor, format_number, format_result, format_unreported
 from targets.models import (
     EVALUATION_CRITERIA,
     Category,
@@ -89,6 +89,9 @@ class ReportRow:
     # (targets.queries.TargetStatus.unreported); not met meanwhile. Snapshots frozen before 28/11/2026 have none.
     unreported: int = 0
     expected_units: int = 0
+    # the result is the lowest ("thấp nhất trong") or the highest ("cao nhất trong") unit's figure, not theirs together:
+    # how the target list and the dashboard say it; "" for a figure of them all. Snapshots before 28/11/2026: "".
+    reporting_basis: str = ""
 
     @property
     def is_rate(self):
@@ -102,7 +105,7 @@ class ReportRow:
             return ""
         parts = [f"số liệu {self.result_from}"] if self.result_from else []
         if self.reporting_units:
-            parts.append(f"từ {format_number(self.reporting_units)} đơn vị báo cáo")
+            parts.append(f"{self.reporting_basis or 'từ'} {format_number(self.reporting_units)} đơn vị báo cáo")
         if self.unreported:
             parts.append(format_unreported(self.unreported, self.expected_units))
         return ", ".join(parts)
@@ -613,7 +616,7 @@ def _groups(statuses, leads, added_up=True):
         by_key[target.category].rows.append(ReportRow(
             number="", indicator=_row_name(target), unit_label=target.indicator.unit_label,
             baseline=_float(item.baseline),  # stated, or the baseline year's figure ("so với năm 2025")
-            goal=f"{item.horizon.goal_display()} ({item.horizon.deadline_display()})" if item.horizon else "",
+            goal=_goal(item.horizon, target),
             result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(completion_rate(item)),
             status=str(evaluation.status), status_label=evaluation.label, lead="; ".join(leads.get(target.pk, [])),
             trend=[[names[p.pk], _float(v)] for p, v in item.series],
@@ -627,6 +630,8 @@ def _groups(statuses, leads, added_up=True):
             else None,
             expected=_float(evaluation.expected) if evaluation.status != Status.MET else None,
             unreported=item.unreported, expected_units=item.expected_units,
+            reporting_basis="thấp nhất trong" if item.figure is not None and item.figure.lowest
+            else "cao nhất trong" if item.figure is not None and item.figure.highest else "",
         ))
     ordered = [by_key[c] for c in EVALUATION_CRITERIA] + [g for k, g in by_key.items() if k not in EVALUATION_CRITERIA]
     groups = [g for g in ordered if g.rows]
@@ -636,6 +641,16 @@ def _groups(statuses, leads, added_up=True):
             number += 1
             row.number = str(number)
     return groups
+
+
+def _goal(horizon, target):
+    """ "Chỉ tiêu theo mốc": the goal, its deadline, and the floor across the units below the status is judged on
+    ("≥ 85% (đến năm 2030); không đơn vị nào dưới 60%": the target list's words); until 28/11/2026 the reports left the
+    floor out, so a target past its goal read "Có nguy cơ" with nothing to say why."""
+    if horizon is None:
+        return ""
+    goal = f"{horizon.goal_display()} ({horizon.deadline_display()})"
+    return f"{goal}; {format_floor(horizon.floor_value, target.unit_symbol)}" if horizon.floor_value is not None else goal
 
 
 def _row_name(target):
@@ -696,10 +711,10 @@ def raw_values(statuses, period, roots):
     for status in statuses:
         chosen = status.figure_from or period
         by_period.setdefault(chosen.pk, (chosen, []))[1].append(status.target)
-    rows = []
+    where, rows = _under(roots), []
     for each, targets in sorted(by_period.values(), key=lambda item: (item[0].pk != period.pk, -item[0].end.toordinal())):
         if targets:
-            rows += _raw_rows(targets, each, _under(roots, each))
+            rows += _raw_rows(targets, each, where)
     return rows
 
 

@@ -147,6 +147,16 @@ def format_percent(value, places=1):
     return f"{format_number(_decimal(value), places)}%"
 
 
+def format_floor(value, unit_symbol=""):
+    """The floor a horizon sets across the units below ("ít nhất 85%, không có tỉnh nào dưới 60%"), as every page and
+    report writes it beside the goal: "không đơn vị nào dưới 60%"; "" without one. The status is judged on it
+    (targets.status.evaluate), so no page or report shows the goal without it."""
+    if value is None:
+        return ""
+    unit = unit_symbol if unit_symbol in ("%", "") else f" {unit_symbol}"
+    return f"không đơn vị nào dưới {format_number(value)}{unit}"
+
+
 def format_unreported(missing, expected):
     """How many of the schools that should have reported a figure have not, as every page and report writes it
     under a target over every school: "3/12 trường chưa báo cáo"; "" when none is missing."""

@@ -11,8 +11,7 @@ from targets.templatetags.numbers import (
     evaluation_value,
     figure_basis,
     figure_from,
-    num,
-    pct,
+    floor,
     result,
 )
 from targets.templatetags.target_rows import as_text, reversed_once
@@ -75,8 +74,11 @@ def _dashboard_row(item, period, detail):
     part_of = (f'<div class="muted">trong đó, thuộc {as_text(target.part_of.indicator.name)}</div>'
                if target.part_of else "")
     goal = f"{as_text(horizon.goal_display())} · {as_text(horizon.deadline_display())}" if horizon else ""
+    if horizon is not None and horizon.floor_value is not None:  # the status is judged on it too
+        goal += f" · {as_text(floor(horizon.floor_value, target))}"
     if evaluation.expected is not None and evaluation.status != "met":
-        expected = as_text(pct(evaluation.expected) if target.indicator.is_rate else num(evaluation.expected, 1))
+        # written as the result is, and as the reports write it (ReportRow.expected_text): "4,49 phòng", not "4,5"
+        expected = as_text(result(evaluation.expected, target))
     else:
         expected = MUTED_DASH
     status = as_text(item.status)

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from targets.fields import format_number, format_percent, format_result
+from targets.fields import format_floor, format_number, format_percent, format_result
 
 register = template.Library()
 
@@ -25,6 +25,13 @@ def pct(value, places=1):
 def result(value, target):
     """A target's figure as the tables write it ("75%", "mức 2", "Đã đạt", "3 phòng"): targets.fields.format_result."""
     return format_result(value, target.indicator.kind, target.indicator.unit_label)
+
+
+@register.filter
+def floor(value, target):
+    """The floor a horizon sets across the units below, as every page and report writes it ("không đơn vị nào dưới
+    60%": targets.fields.format_floor); "" without one."""
+    return format_floor(value, target.unit_symbol)
 
 
 @register.filter
@@ -74,8 +81,17 @@ def figure_basis(item):
         return ""
     if getattr(getattr(item, "unit", None), "kind", None) == "school":  # a school's own figure: nothing below it
         return figure_unreported(item)
-    return format_html('<div class="muted figure-basis">từ {} đơn vị báo cáo</div>{}', num(figure.reporting_units),
-                       figure_unreported(item))
+    # the lowest (or highest) unit's figure of a target for every unit, as the list and the reports say: "1 phòng từ 2
+    # đơn vị báo cáo" read as the two schools' total
+    return format_html('<div class="muted figure-basis">{} {} đơn vị báo cáo</div>{}', basis_words(figure),
+                       num(figure.reporting_units), figure_unreported(item))
+
+
+def basis_words(figure):
+    """How a figure added up from the units below stands to them: one unit's, the lowest or the highest, or theirs."""
+    if getattr(figure, "lowest", False):
+        return "thấp nhất trong"
+    return "cao nhất trong" if getattr(figure, "highest", False) else "từ"
 
 
 @register.simple_tag
@@ -114,8 +130,7 @@ def target_goal(target):
     """A target's horizons, one line each (goal · deadline · the floor no unit may fall below), and whether it
     applies to each unit (horizons prefetched)."""
     lines = [format_html("<div>{} · {}{}</div>", horizon.goal_display(), horizon.deadline_display(),
-                         format_html(" · không đơn vị nào dưới {}{}", num(horizon.floor_value), target.unit_symbol)
-                         if horizon.floor_value is not None else "")
+                         f" · {floor(horizon.floor_value, target)}" if horizon.floor_value is not None else "")
              for horizon in target.rows_of("horizons")]
     if target.each_unit:
         lines.append(mark_safe('<div class="muted">áp dụng cho từng đơn vị</div>'))
