@@ -324,13 +324,17 @@ def archive_values(*, values, by):
 def restore_values(*, values):
     """Bring archived values back, unless a value was entered in the place of one since (that one stays archived).
     A restored value counts as written now (entered_at), so that a client syncing changes (changed_since) reads it
-    again after the DeletedValue its archiving left. Returns how many were restored."""
+    again, and the DeletedValue its archiving left goes in the same transaction: a client whose sync window holds
+    both the archiving and the restoring must not read the value as gone while it is listed. Returns how many were
+    restored."""
     restored = 0
     for value in ProgressValue.all_objects.filter(pk__in=[v.pk for v in values], archived_at__isnull=False):
         try:
             with transaction.atomic():
-                restored += ProgressValue.all_objects.filter(pk=value.pk).update(archived_at=None, archived_by=None,
-                                                                                 entered_at=timezone.now())
+                if ProgressValue.all_objects.filter(pk=value.pk).update(archived_at=None, archived_by=None,
+                                                                        entered_at=timezone.now()):
+                    DeletedValue.objects.filter(value_id=value.pk).delete()
+                    restored += 1
         except IntegrityError:
             continue
     return restored

@@ -72,6 +72,19 @@ def test_an_archived_value_is_listed_and_comes_back_in_changed_since_when_restor
     assert [row["id"] for row in changed] == [entered.pk]
 
 
+def test_a_value_archived_and_restored_within_one_sync_window_is_not_read_as_gone(world, personas, api_as):
+    """A client syncing from before both reads the value in changed_since and not in values/deleted/, whichever it
+    reads first: it keeps the value, which is listed (it was dropped when both lists named it)."""
+    entered = world["entered"]
+    checkpoint = timezone.now()
+    target_actions.archive_values(values=[entered], by=personas["admin"])
+    assert target_actions.restore_values(values=[entered]) == 1
+    client = api_as("officer_a")
+    assert client.get(DELETED, since(checkpoint)).json()["results"] == []
+    changed = client.get("/api/v1/values/", {"changed_since": checkpoint.isoformat()}).json()["results"]
+    assert [row["id"] for row in changed] == [entered.pk]
+
+
 def test_deleted_values_are_scoped_like_every_list(approved, world, tree, period, personas, api_as):
     report, value = approved
     before = timezone.now()
