@@ -79,7 +79,8 @@ class SinceTooOld(exceptions.ValidationError):
 
 
 class InvalidBody(exceptions.ValidationError):
-    """A request body that is not what the write takes (not an object, rows not a list): 400 invalid_body."""
+    """A request body that is not a JSON object (an array, a number): 400 invalid_body. A field of the wrong shape
+    inside an object (rows not a list, entries not an object) is a field's error: 400 invalid, under its name."""
 
     api_code = "invalid_body"
 

@@ -73,7 +73,9 @@ def test_a_list_pages_by_id_and_by_number_in_its_own_order(more_rows, api_as, ur
     by_id = ids(client, url)
     assert by_id == sorted(by_id)
     numbered = client.get(url, {"page_size": 2, "page": 2}).json()
-    assert numbered["previous"] is not None and "page=3" in (numbered["next"] or "page=3")
+    assert numbered["previous"] is not None
+    # a third page exactly when rows are left after the first four
+    assert (numbered["next"] is not None and "page=3" in numbered["next"]) == (len(by_id) > 4)
     in_own_order = ids(client, url, page=1)
     assert sorted(in_own_order) == by_id
     assert numbered["results"] == client.get(url, {"page_size": 1000, "page": 1}).json()["results"][2:4]
