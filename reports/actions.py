@@ -386,10 +386,37 @@ def remind_schools(*, unit, period, by):
     return sent, len(reached), unreachable
 
 
+def exception_version(exception):
+    """What a page showed of a unit's reopening for a period, as its form posts it back (`seen`): the date it runs
+    to, or "0" for none; the pages write it with the same rule (`|date:"Y-m-d"|default:"0"`)."""
+    return exception.open_until.isoformat() if exception is not None else "0"
+
+
+class StaleExceptionError(WorkflowError):
+    """The unit's reopening changed since the page was opened: nothing was saved. `current`: the reopening now."""
+
+    def __init__(self, unit, current):
+        now = (f"{person_name(current.granted_by)} đã mở nhập đến ngày {current.open_until:%d/%m/%Y} (lý do: "
+               f"{current.reason})" if current is not None else "việc mở nhập đã được gỡ")
+        super().__init__(f"Việc mở nhập cho {unit.name} đã được thay đổi sau khi bạn mở trang này: {now}. Chưa lưu "
+                         "ngày bạn chọn, để không thay mất ngày đó: hãy xem lại rồi bấm “Mở nhập” nếu vẫn muốn đổi.")
+        self.current = current
+
+
 @transaction.atomic
-def grant_period_exception(*, period, unit, open_until, reason, by):
+def grant_period_exception(*, period, unit, open_until, reason, by, seen=""):
     """Let a unit (a school, a ward) enter its figures after the period locks, until `open_until`; granting
-    again replaces the unit's earlier exception for the period."""
+    again replaces the unit's earlier exception for the period.
+
+    `seen`: exception_version() of the reopening the page showed; StaleExceptionError if it changed since (a
+    colleague's reopening would be replaced unseen), unless it already is this one (the same form posted twice).
+    Not checked when empty (a form from before pages posted it)."""
+    current = (PeriodException.objects.select_for_update().select_related("granted_by")
+               .filter(period=period, unit=unit).first())
+    if seen and seen != exception_version(current):
+        if current is not None and (current.open_until, current.reason) == (open_until, reason):
+            return current
+        raise StaleExceptionError(unit, current)
     exception, _ = PeriodException.objects.update_or_create(period=period, unit=unit, defaults={
         "open_until": open_until, "reason": reason, "granted_by": by})
     return exception

@@ -153,6 +153,8 @@ class ExceptionForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = VietnameseTextField(label="Lý do", max_length=255,
                                  error_messages={"max_length": "Lý do dài quá 255 ký tự."})
+    # the reopening the page showed (reports.actions.exception_version), so that a colleague's is not replaced unseen
+    seen = VietnameseTextField(widget=forms.HiddenInput, required=False, max_length=10)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

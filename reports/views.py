@@ -321,14 +321,21 @@ def period_exception(request, period_pk):
     form = ExceptionForm(data, initial={"unit": unit.pk})
     if not access.can_reopen_entry(request.user, unit):
         raise PermissionDenied("Chỉ cán bộ phụ trách của cấp trên mới gia hạn được.")
-    if data is None or not form.is_valid():
-        granted = PeriodException.objects.filter(period=period, unit=unit).first()
+    exception, status = None, 200 if data is None else 400
+    if data is not None and form.is_valid():
+        try:
+            exception = actions.grant_period_exception(period=period, unit=unit, by=request.user,
+                                                       open_until=form.cleaned_data["open_until"],
+                                                       reason=form.cleaned_data["reason"], seen=form.cleaned_data["seen"])
+        except actions.StaleExceptionError as stale:  # a colleague's reopening since the page: not replaced unseen
+            form.add_error(None, str(stale))
+            status = 409
+    if exception is None:
+        # the page, with what was typed and why it was refused; it carries the reopening as it now stands
+        granted = PeriodException.objects.filter(period=period, unit=unit).select_related("granted_by").first()
         return render(request, "reports/period_exception.html", {
             "period": period, "unit": unit, "form": form, "granted": granted,
-            "back": _exception_return(unit, period)}, status=200 if data is None else 400)
-    exception = actions.grant_period_exception(period=period, unit=unit, by=request.user,
-                                               open_until=form.cleaned_data["open_until"],
-                                               reason=form.cleaned_data["reason"])
+            "seen": actions.exception_version(granted), "back": _exception_return(unit, period)}, status=status)
     messages.success(request, f"Đã mở nhập số liệu cho {unit} đến ngày {exception.open_until:%d/%m/%Y}.")
     return redirect(_exception_return(unit, period))
 
