@@ -236,13 +236,13 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
-# Production (DEBUG off) serves what `manage.py collectstatic` wrote, with gzip and brotli copies made once
-# (not the manifest storage: the vendored libraries name source maps they do not ship); in development and
-# tests the files are read where they are.
+# Production (DEBUG off) serves what `manage.py collectstatic` wrote, named after their content and with gzip and
+# brotli copies made once (config.storage.PortalStaticFilesStorage: cached for a year); in development and tests the
+# files are read where they are.
 STORAGES = {
     "default": {"BACKEND": "config.storage.PortalFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "whitenoise.storage.CompressedStaticFilesStorage"},
+                    else "config.storage.PortalStaticFilesStorage"},
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")

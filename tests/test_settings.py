@@ -189,3 +189,20 @@ def test_a_logged_error_carries_its_time_level_and_logger_and_its_traceback():
     assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] "
                      r"Internal Server Error: /bao-cao/$", result.stderr, re.MULTILINE), result.stderr
     assert "ZeroDivisionError: division by zero" in result.stderr
+
+
+def test_production_static_files_are_named_by_content_and_cached_for_a_year(tmp_path):
+    # they were served with a 60-second max-age, every page revalidating its CSS, JS and libraries each minute
+    code = ("from django.core.management import call_command; from django.templatetags.static import static; "
+            "from django.test import Client; call_command('collectstatic', '--noinput', verbosity=0); "
+            "urls = [static('css/portal.css'), static('vendor/chartjs-4.6.1/chart.umd.min.js'), "
+            "static('admin/css/base.css')]; "
+            "answers = [Client().get(url, secure=True) for url in urls]; "
+            "print(*urls); print(*[a.status_code for a in answers]); print(*[a['Cache-Control'] for a in answers])")
+    result = run_manage("shell", "-v0", "-c", code, DEBUG="off", SECRET_KEY=secrets.token_urlsafe(64),
+                        ALLOWED_HOSTS="testserver", STATIC_ROOT=str(tmp_path))
+    urls, statuses, caching = result.stdout.strip().splitlines()[-3:]
+    assert re.fullmatch(r"/static/css/portal\.[0-9a-f]{12}\.css /static/vendor/chartjs-4\.6\.1/chart\.umd\.min\.[0-9a-f]{12}"
+                        r"\.js /static/admin/css/base\.[0-9a-f]{12}\.css", urls), result.stderr
+    assert statuses == "200 200 200"
+    assert caching == " ".join(["max-age=315360000, public, immutable"] * 3)
