@@ -711,10 +711,10 @@ def raw_values(statuses, period, roots):
     for status in statuses:
         chosen = status.figure_from or period
         by_period.setdefault(chosen.pk, (chosen, []))[1].append(status.target)
-    where, rows = _under(roots), []
+    rows = []
     for each, targets in sorted(by_period.values(), key=lambda item: (item[0].pk != period.pk, -item[0].end.toordinal())):
         if targets:
-            rows += _raw_rows(targets, each, where)
+            rows += _raw_rows(targets, each, _under(roots, each))
     return rows
 
 
