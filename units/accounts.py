@@ -116,11 +116,16 @@ def revoke_role(*, membership, by):
 
 @transaction.atomic
 def set_account_active(*, account, active, by):
-    """Deactivate (sign-in refused, nothing deleted) or reactivate an account."""
+    """Deactivate (sign-in refused, nothing deleted) or reactivate an account. False, and nothing logged, when it
+    already was (the same button pressed twice, or by two administrators)."""
+    if get_user_model().objects.select_for_update().get(pk=account.pk).is_active == active:
+        account.is_active = active
+        return False
     account.is_active = active
     account.save(update_fields=["is_active"])
     action = AdminEvent.Action.ACCOUNT_REACTIVATED if active else AdminEvent.Action.ACCOUNT_DEACTIVATED
     AdminEvent.objects.create(action=action, account=account, by=by)
+    return True
 
 
 # the temporary passwords the portal makes: no 0/o, 1/l/i that a person reading it out would confuse

@@ -189,8 +189,11 @@ def account_set_active(request, pk, active):
                                                "của bạn, tài khoản có vai trò ở đơn vị ngoài phạm vi bạn quản trị, "
                                                "hoặc tài khoản quản trị viên cùng cấp (do quản trị viên cấp trên "
                                                "ngừng, mở lại).")
-    set_account_active(account=account, active=active, by=request.user)
-    messages.success(request, f"Đã {'mở lại' if active else 'ngừng'} tài khoản {account.username}.")
+    if set_account_active(account=account, active=active, by=request.user):
+        messages.success(request, f"Đã {'mở lại' if active else 'ngừng'} tài khoản {account.username}.")
+    else:
+        messages.info(request, f"Tài khoản {account.username} đã {'hoạt động' if active else 'ngừng'} từ trước; "
+                               "không có gì thay đổi.")
     return redirect("units:account_detail", account.pk)
 
 

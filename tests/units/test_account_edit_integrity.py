@@ -86,3 +86,20 @@ def test_a_save_without_the_version_it_was_opened_at_is_refused(admins, teacher)
     assertContains(client.post(edit_url(teacher), {**form, "email": "x@truonga1.edu.vn"}), "hãy tải lại trang",
                    status_code=400)
     assert User.objects.get(pk=teacher.pk).email == ""
+
+
+@pytest.mark.parametrize("step", ["account_deactivate", "account_reactivate"])
+def test_stopping_or_reopening_pressed_twice_is_logged_once(two_admins, teacher, step):
+    first, second = two_admins
+    if step == "account_reactivate":
+        User.objects.filter(pk=teacher.pk).update(is_active=False)
+    url = reverse(f"units:{step}", args=[teacher.pk])
+
+    assert [first.post(url).status_code, second.post(url).status_code] == [302, 302]
+
+    page = second.get(reverse("units:account_detail", args=[teacher.pk])).content.decode()
+    assert "không có gì thay đổi" in page
+    action = AdminEvent.Action.ACCOUNT_DEACTIVATED if step == "account_deactivate" else \
+        AdminEvent.Action.ACCOUNT_REACTIVATED
+    assert AdminEvent.objects.filter(account=teacher, action=action).count() == 1
+    assert User.objects.get(pk=teacher.pk).is_active == (step == "account_reactivate")
