@@ -48,7 +48,7 @@ from targets.models import (
 )
 from tests import evidence_files
 from tests.factories import make_document, make_indicator, make_period, make_target, make_unit, make_user
-from units.models import AdminEvent
+from units.models import AdminEvent, UnitSuccession
 from units.views_units import EVENTS_SHOWN
 
 LEVELS = [["th"], ["mn"], ["thcs"], ["th", "thcs"]]
@@ -217,11 +217,19 @@ def build_dataset(n, media_root):
         DocumentRevision.objects.create(document=ward_plans[0], kind="amended", reason=f"Sửa đổi lần {step + 1}",
                                         after={"number": ward_plans[0].number}, created_by=officer)
 
-    # the schools' figures, every period: what an approved report writes
+    # n schools of the first ward merged into its first school as the current period began: their history (the
+    # earlier periods' figures and reports) is added up under the first school
+    merged = [make_unit(f"P0-CU{m}", f"Trường cũ số {m + 1} phường Số 1", "school", ward, levels=["th"],
+                        valid_to=current.start - timedelta(days=1)) for m in range(n)]
+    for old in merged:
+        UnitSuccession.objects.create(predecessor=old, successor=school, effective_on=current.start,
+                                      legal_basis="Quyết định sáp nhập trường")
+
+    # the schools' figures, every period (the merged schools' until they closed): what an approved report writes
     all_schools = [s for w in wards for s in schools[w.pk]]
     rows = []
     for p, period in enumerate(periods):
-        for s, each in enumerate(all_schools):
+        for s, each in enumerate(all_schools + (merged if period != current else [])):
             for ind in sets:
                 rows.append(ProgressValue(indicator=ind["rate"], unit=each, period=period, numerator=20 + p + s % 5,
                                           denominator=40, source=ValueSource.SCHOOL_REPORT))
@@ -276,7 +284,7 @@ def build_dataset(n, media_root):
     # the earlier periods' reports, approved
     for period in periods[:-1]:
         SchoolReport.objects.bulk_create(SchoolReport(school=each, period=period, status=ReportStatus.APPROVED)
-                                         for each in all_schools)
+                                         for each in all_schools + merged)
 
     # tasks of every plan with their updates (the first with an evidence file)
     tasks = []
