@@ -412,8 +412,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # one line per event on stderr (gunicorn's, the worker's: journald or the container keeps it), with the time, level
-    # and logger; a 500's traceback follows its "Internal Server Error: /path" line (django.request)
-    "formatters": {"portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    # and logger; a 500's traceback follows its "Internal Server Error: /path" line (django.request). The time carries
+    # its offset: Django runs in Asia/Ho_Chi_Minh, gunicorn's own lines are in UTC, side by side in one log
+    "formatters": {"portal": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s",
+                              "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "portal"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint reports each layout step at INFO: eight lines per PDF

@@ -186,7 +186,7 @@ def test_a_logged_error_carries_its_time_level_and_logger_and_its_traceback():
             "except ZeroDivisionError:\n"
             "    logging.getLogger('django.request').error('Internal Server Error: /bao-cao/', exc_info=True)\n")
     result = run_manage("shell", "-v0", "-c", code)
-    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] "
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0700 ERROR django\.request \[\d+\] "
                      r"Internal Server Error: /bao-cao/$", result.stderr, re.MULTILINE), result.stderr
     assert "ZeroDivisionError: division by zero" in result.stderr
 
