@@ -46,7 +46,8 @@ def schools_reporting(unit, period):
 def expected_schools(asked):
     """{(unit id, period id): {levels (a sorted tuple): schools}} for each (unit, roots, period) asked: the schools
     that report for the period (schools_reporting) under the unit or one of its predecessors (`roots`,
-    targets.queries.subtree_roots), counted by their levels. The evaluation holds back a target over every school
+    targets.queries.subtree_roots; less those whose figures of the period its lineage leaves out), counted by their
+    levels. The evaluation holds back a target over every school
     while some of them have not given its figure (targets.queries.count_expected_schools_with, registered in
     reports/apps.py). One query, whatever the units and periods (one part per period, joined by UNION ALL)."""
     by_period, result = {}, {}
@@ -68,6 +69,10 @@ def expected_schools(asked):
         end = 0
         while (end := path.find("/", end + 1)) != -1:  # every ancestor's path is a prefix ending with "/"
             for owner in owners.get((period_id, path[:end + 1]), ()):
+                # a merged ward's school whose figures of the period are in the ward's own report (targets/lineage.py)
+                left_out = getattr(by_period[period_id][1][owner], "apart", {}).get(period_id, ())
+                if any(path.startswith(left) for left in left_out):
+                    continue
                 counts = result[(owner, period_id)]
                 counts[key] = counts.get(key, 0) + 1
     return result

@@ -155,3 +155,21 @@ def test_a_merged_ward_cannot_send_a_period_its_successor_has_finalised_with_its
             f"chốt báo cáo {before.name}, có cộng số liệu của Phường B") in page
     prepared.refresh_from_db()
     assert prepared.sent_at is None
+
+
+def test_the_schools_expected_at_the_successor_leave_out_those_the_merged_ward_reported(client, personas, tree, city,
+                                                                                        periods, rate):
+    """A target over every school (100% trained) at A says how many of its schools have not given the figure: for the
+    semester B sent, B1's figure is in B's report, so A expects A1 and A2 (A2 has not reported), not B1 too."""
+    from targets.queries import evaluate_targets
+
+    rate.collected_from_schools = True  # the schools' reports give it
+    rate.save(update_fields=["collected_from_schools"])
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], periods["now"])
+    send(client, OutgoingReport.objects.get(unit=tree["B"]))
+    merge_b_into_a(tree)
+    target = city["A"].targets.select_related("indicator").get()
+    for period, expected, missing in ((periods["now"], 2, 1), (periods["before"], 3, 1)):
+        status = evaluate_targets([target], [tree["A"]], period)[(tree["A"].pk, target.pk)]
+        assert (status.expected_units, status.unreported) == (expected, missing), period.name
