@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from importer import matching
 from importer.extraction import extract_plan
-from plans.models import DocumentRevision, PlanImport, PlanImportStatus, Task, TaskStatus, TaskUpdate
+from plans.models import (
+    DocumentRevision,
+    Phase,
+    PlanImport,
+    PlanImportStatus,
+    Task,
+    TaskGroup,
+    TaskStatus,
+    TaskUpdate,
+)
 from reports.content import build_report_content
 from reports.models import (
     BuildState,
@@ -286,13 +295,20 @@ def build_dataset(n, media_root):
         SchoolReport.objects.bulk_create(SchoolReport(school=each, period=period, status=ReportStatus.APPROVED)
                                          for each in all_schools + merged)
 
-    # tasks of every plan with their updates (the first with an evidence file)
-    tasks = []
+    # tasks of every plan in n groups and a phase, with their updates (the first with an evidence file); the
+    # wards' and the Sở's tasks make the city's concrete, the school's the first ward's
+    tasks, parents = [], {}
     for plan in [city_plan, so_plan, *ward_plans, school_plan]:
+        groups = [TaskGroup.objects.create(document=plan, number=f"{g + 1}", title=f"Nhóm nhiệm vụ {g + 1}", order=g)
+                  for g in range(n)]
+        phase = Phase.objects.create(document=plan, name="Giai đoạn 2025-2030", start_year=2025, end_year=2030)
+        parent_plan = ward_plans[0] if plan == school_plan else city_plan
         for t in range(3 * n):
             task = Task.objects.create(document=plan, number=str(t + 1), text=f"Nhiệm vụ {t + 1} của {plan.number}",
                                        lead_unit=plan.issuer, order=t, due_date=today + timedelta(days=30 * (t - 1)),
-                                       status=TaskStatus.IN_PROGRESS)
+                                       status=TaskStatus.IN_PROGRESS, group=groups[t % n], phase=phase,
+                                       parent=parents.get((parent_plan.pk, t)) if plan != city_plan else None)
+            parents[(plan.pk, t)] = task
             if plan.issuer.kind == "commune":
                 task.coordinating_units.add(*schools[plan.issuer.pk][:2])
             tasks.append(task)
