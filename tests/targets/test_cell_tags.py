@@ -38,7 +38,8 @@ def test_a_goal_cell_writes_each_horizon_and_escapes_what_the_plan_says():
     horizon = SimpleNamespace(goal_display=lambda: "≥ 3 <b>phòng</b>", deadline_display=lambda: "đến năm 2030",
                               floor_value=Decimal(1))
     html = render("{% target_goal t %}", t=target(horizons=[horizon], each_unit=True))
-    assert html == ("<div>≥ 3 &lt;b&gt;phòng&lt;/b&gt; · đến năm 2030 · không đơn vị nào dưới 1phòng &lt;học&gt;</div>"
+    # the floor's unit after a space, as the goal's ("1phòng" until 28/11/2026; a percent stays "60%")
+    assert html == ("<div>≥ 3 &lt;b&gt;phòng&lt;/b&gt; · đến năm 2030 · không đơn vị nào dưới 1 phòng &lt;học&gt;</div>"
                     '<div class="muted">áp dụng cho từng đơn vị</div>')
 
 
