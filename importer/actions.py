@@ -38,6 +38,7 @@ from .forms import (
     DECISION_CHOICES,
     PROPOSAL_FIELDS,
     clean_proposal_fields,
+    page_fingerprint,
     proposal_fingerprint,
     split_date,
     task_key,
@@ -242,13 +243,31 @@ def set_section_horizon(*, plan_import, section, deadline):
     return changed
 
 
+class StalePageError(ValidationError):
+    """The particulars, cited documents or task review were saved by someone since the page was opened: nothing
+    was saved."""
+
+    def __init__(self):
+        super().__init__("Thông tin văn bản, văn bản căn cứ hoặc nhiệm vụ của lần nhập này đã được một cán bộ khác lưu "
+                         "sau khi bạn mở trang này, nên chưa lưu gì, để không ghi đè lên đó. Những gì bạn nhập vẫn còn "
+                         "bên dưới: hãy xem lại rồi bấm lại nếu vẫn muốn lưu.")
+
+
+def _check_page(locked, page_seen):
+    """StalePageError unless `page_seen` is the page fingerprint of the locked import; not checked when empty (a
+    client that posts none of the page's whole-saved parts)."""
+    if page_seen and page_seen != page_fingerprint(locked.proposals):
+        raise StalePageError()
+
+
 @transaction.atomic
-def review_tasks(*, plan_import, decisions, metadata=None):
+def review_tasks(*, plan_import, decisions, metadata=None, page_seen=""):
     """Keep or drop each task proposal, with its lead unit and deadline (TaskReviewForm's decisions, by key).
     A lead must be one of the units listed for the import (proposals["task_units"]). ``metadata``: the
     particulars typed on the same page (PlanMetadataForm's cleaned data), kept so that they are not lost."""
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     _ensure_reviewing(locked)
+    _check_page(locked, page_seen)
     _apply_task_decisions(locked.proposals, decisions)
     if metadata:
         _apply_metadata(locked.proposals, metadata)
@@ -260,7 +279,7 @@ MAX_BASIS = 30  # documents a plan is based on: a handful; the list is not a cat
 
 
 @transaction.atomic
-def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, task_decisions=None):
+def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, task_decisions=None, page_seen=""):
     """Change the documents the plan will be recorded as implementing: ``add`` a portal Document (one the
     officer may choose: PlanBasisForm), ``drop`` the cited document at that place in the list, or ``keep`` one
     dropped before (a citation read from the file stays listed, struck out, so that a wrong click is undone).
@@ -269,6 +288,7 @@ def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, 
     higher target chosen among the targets of a document now dropped."""
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     _ensure_reviewing(locked)
+    _check_page(locked, page_seen)
     proposals = locked.proposals
     parents = proposals.setdefault("parents", [])
     for place in (drop, keep):
@@ -351,7 +371,7 @@ def discard_import(*, plan_import):
 
 
 @transaction.atomic
-def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None, add_cited=None):
+def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None, add_cited=None, page_seen=""):
     """The document with a target (horizon, lead unit) per accepted proposal, in one transaction.
 
     Every proposal must have been accepted or rejected, and at least one accepted. ``metadata``: the
@@ -362,6 +382,7 @@ def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=No
     """
     locked = PlanImport.objects.select_for_update().select_related("unit").get(pk=plan_import.pk)
     _ensure_reviewing(locked)
+    _check_page(locked, page_seen)
     proposals = locked.proposals
     if metadata:
         _apply_metadata(proposals, metadata)

@@ -180,6 +180,20 @@ def proposal_fingerprint(item):
                               **{key: item.get(key) for key in PROPOSAL_FIELDS}})
 
 
+PAGE_SEEN = "page-seen"  # the hidden input of the review page's create form, posted by every button that uses it
+PAGE_PARTS = ("tasks", "parents", "doc_type", "number", "title", "date", "issuer", "place", "signer_title",
+              "signer_name")
+
+
+def page_fingerprint(proposals):
+    """A digest of what the review page saves whole (the particulars, the cited documents, the task review): the
+    page posts it with "Lưu nhiệm vụ", the cited documents' buttons and "Tạo kế hoạch", so that a page opened
+    before another officer saved them is refused instead of putting back what they replaced."""
+    from plans.actions import state_fingerprint
+
+    return state_fingerprint({key: proposals.get(key) for key in PAGE_PARTS})
+
+
 class ProposalForm(forms.Form):
     """One proposal as the officer edits it; a rejection needs no valid figures."""
 

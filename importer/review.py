@@ -23,6 +23,7 @@ from .forms import (
     ProposalForm,
     SectionHorizonForm,
     TaskReviewForm,
+    page_fingerprint,
 )
 from .reading_job import NOT_SENT, is_stalled
 
@@ -76,6 +77,7 @@ def review_context(plan_import, *, user, metadata_form=None, forms=None, errors=
     items = plan_import.items()
     forms = forms or {}
     return {
+        "page_seen": page_fingerprint(plan_import.proposals),
         "plan_import": plan_import,
         "text_html": highlighted_text(plan_import.text, items),
         "rows": [review_row(plan_import, index, forms.get(index)) for index in range(len(items))],

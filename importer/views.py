@@ -151,7 +151,10 @@ def plan_import_tasks(request, pk):
     if form.is_valid() and (metadata_form is None or metadata_form.is_valid()):
         try:
             actions.review_tasks(plan_import=plan_import, decisions=form.cleaned_data["decisions"],
-                                 metadata=metadata_form and metadata_form.cleaned_data)
+                                 metadata=metadata_form and metadata_form.cleaned_data,
+                                 page_seen=request.POST.get(forms.PAGE_SEEN, ""))
+        except actions.StalePageError as stale:
+            return _page_refused(request, plan_import, stale, task_form=form, metadata_form=metadata_form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -159,6 +162,15 @@ def plan_import_tasks(request, pk):
             return redirect(f"{reverse('importer:plan_import_review', args=[pk])}#tasks")
     return render(request, "importer/plan_import_review.html",
                   review.review_context(plan_import, user=request.user, task_form=form, metadata_form=metadata_form))
+
+
+def _page_refused(request, plan_import, stale, **forms_typed):
+    """The review page refused as stale: what was typed kept in its forms, the page now carrying the import as it
+    stands (page_seen), so that once looked at it may be sent again (409)."""
+    plan_import.refresh_from_db(fields=["proposals"])
+    return render(request, "importer/plan_import_review.html",
+                  review.review_context(plan_import, user=request.user, errors=stale.messages, **forms_typed),
+                  status=409)
 
 
 @login_required
@@ -178,7 +190,10 @@ def plan_import_cited(request, pk):
             lost = actions.change_cited(
                 plan_import=plan_import, add=data["add"], drop=data["drop"], keep=data["keep"],
                 metadata=metadata_form and metadata_form.cleaned_data,
-                task_decisions=task_form and task_form.cleaned_data["decisions"])
+                task_decisions=task_form and task_form.cleaned_data["decisions"],
+                page_seen=request.POST.get(forms.PAGE_SEEN, ""))
+        except actions.StalePageError as stale:
+            return _page_refused(request, plan_import, stale, task_form=task_form, metadata_form=metadata_form)
         except ValidationError as error:
             basis_form.add_error(None, error)
         else:
@@ -217,7 +232,9 @@ def plan_import_create(request, pk):
             document = actions.create_plan_from_import(
                 plan_import=plan_import, by=request.user, metadata=form.cleaned_data,
                 task_decisions=task_form and task_form.cleaned_data["decisions"],
-                add_cited=basis_form.cleaned_data["add"])
+                add_cited=basis_form.cleaned_data["add"], page_seen=request.POST.get(forms.PAGE_SEEN, ""))
+        except actions.StalePageError as stale:
+            return _page_refused(request, plan_import, stale, task_form=task_form, metadata_form=form)
         except ValidationError as error:
             form.add_error(None, error)
         else:
