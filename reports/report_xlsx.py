@@ -695,18 +695,18 @@ def _append(ws, values, *, fit=True, merges=(), height=None, keep_with_next=Fals
     """Write a row; its height fits the longest wrapped text in it, estimated from the column's width
     (LibreOffice and Excel keep the default height for rows written without one, so wrapped lines overlap).
     `fit=False` for rows of merged cells, whose text spans several columns; `merges` are the (first, last)
-    columns merged in the row, the first one's cell spanning them. On a sheet paginated by page_breaks every row
-    is given its height (so that the pages break where they were computed to), and `keep_with_next` marks a row
-    that must not end a page."""
+    columns merged in the row, the first one's cell spanning them. On a sheet paginated by page_breaks each row's
+    height is kept (a row of one line counted LINE_HEIGHT, more than the default height Excel and LibreOffice give
+    it, so that their pages never end before the breaks computed), and `keep_with_next` marks a row that must not
+    end a page."""
     row = ws.report_rows
     ws.report_rows += 1
     if fit:
         lines = max((_lines(value, width) for value, width in zip(values, ws.report_widths, strict=False)), default=1)
         if lines > 1:
             height = lines * LINE_HEIGHT + 4
-    if ws.report_heights is not None:
-        height = height if height is not None else LINE_HEIGHT
-        ws.report_heights.append(height)
+    if ws.report_heights is not None:  # a row of one line keeps the default height, at most LINE_HEIGHT
+        ws.report_heights.append(height if height is not None else LINE_HEIGHT)
         if keep_with_next:
             ws.report_keep.add(row)
     if height is not None:  # in points exactly: set_row rounds to whole pixels (68 pt would be 68.25)

@@ -288,7 +288,6 @@ def _text_sheet(workbook, content):
     """The report's text after its table, portrait, without a header row: the unit's sections, the tasks in a line,
     the schools' texts, "Nơi nhận" and the signature block."""
     ws = _new_sheet(workbook, TEXT_SHEET, TEXT_WIDTHS, header_row=None, portrait=True, scale=80)
-    ws.report_paginated = True  # every row given its height (the XlsxWriter writer breaks its pages itself)
     columns = len(TEXT_WIDTHS)
     own = dict(own_section_blocks(content))
 
@@ -499,8 +498,6 @@ def _append(ws, values, *, fit=True):
         lines = max((_lines(value, width) for value, width in zip(values, ws.report_widths, strict=False)), default=1)
         if lines > 1:
             ws.row_dimensions[ws.report_rows].height = lines * LINE_HEIGHT + 4
-    if getattr(ws, "report_paginated", False) and ws.row_dimensions[ws.report_rows].height is None:
-        ws.row_dimensions[ws.report_rows].height = LINE_HEIGHT
     ws.append(values)
 
 
