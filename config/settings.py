@@ -77,6 +77,9 @@ if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise ImproperlyConfigured('SECRET_KEY must be at least 50 random characters when DEBUG is off, e.g. the output '
                                'of: python -c "import secrets; print(secrets.token_urlsafe(50))".')
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:  # the server started and answered every request "Bad Request (400)"
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the portal's host names when DEBUG is off, "
+                               "e.g. nq71.quangninh.gov.vn (comma-separated).")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

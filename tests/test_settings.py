@@ -101,10 +101,11 @@ def test_a_silent_database_costs_a_page_seconds_not_forever():
     assert _database_options() == {"connect_timeout": 5}
     # a WSGI server with a broker: config/wsgi.py sets the limits before the settings load
     served = _database_options("import config.wsgi; ", CELERY_BROKER_URL="redis://cache.example.vn:6379/0",
-                               SECRET_KEY=secrets.token_urlsafe(64))
+                               SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="nq71.example.vn")
     assert served == {"connect_timeout": 5, "options": "-c statement_timeout=30s -c lock_timeout=10s"}
     # without one it runs the report builds in its requests (a national workbook takes minutes): no limit
-    assert _database_options("import config.wsgi; ", SECRET_KEY=secrets.token_urlsafe(64)) == {"connect_timeout": 5}
+    assert _database_options("import config.wsgi; ", SECRET_KEY=secrets.token_urlsafe(64),
+                             ALLOWED_HOSTS="nq71.example.vn") == {"connect_timeout": 5}
     # behind a pooler that refuses startup options: set them empty
     assert _database_options(DB_STATEMENT_TIMEOUT="", DB_LOCK_TIMEOUT="", DB_CONNECT_TIMEOUT="3") == {
         "connect_timeout": 3}
@@ -137,6 +138,8 @@ MALFORMED = [
     ({"CELERY_BROKER_URL": "redis//cache.example.vn:6379/0"}, "CELERY_BROKER_URL must read redis://"),
     ({"DEBUG": "off", "SECRET_KEY": ""}, "SECRET_KEY must be at least 50 random characters"),
     ({"DEBUG": "off", "SECRET_KEY": "abc123"}, "SECRET_KEY must be at least 50 random characters"),
+    ({"DEBUG": "off", "SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": ""},
+     "ALLOWED_HOSTS must name the portal's host names when DEBUG is off"),
     ({"DATABASE_URL": ""}, "DATABASE_URL must read postgres://"),
     ({"DATABASE_URL": "postgres://portal@db.example.vn:5432"}, "DATABASE_URL must read postgres://"),
 ]
