@@ -21,6 +21,7 @@ A pattern that takes an id this crawler cannot name (a token, a service account)
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from targets import queries as target_queries
 from tests.growth_dataset import build_dataset
@@ -103,6 +105,7 @@ QUERY_VARIANTS = {
     "units:account_list": ["q=hieutruong"], "plans:task_list": ["overdue=on"], "plans:plan_list": ["q=Kế hoạch"],
     "targets:target_list": ["status=none"], "reports:report_inbox": ["q=Phường"],
     "reports:dashboard_drilldown": ["sort=-0"], "reports:period_completeness": ["q=Trường"],
+    "api:deleted_value_list": [("since=…", lambda: f"since={timezone.now() - timedelta(days=1):%Y-%m-%dT%H:%M:%SZ}")],
 }
 # their pages (and the API's lists): each must weigh the same, give or take PAGED_GROWTH, at both sizes
 PAGED = {"plans:plan_list", "plans:task_list", "units:account_list", "units:unit_list", "reports:build_list",
@@ -136,7 +139,8 @@ def crawled_patterns():
 
 
 def requests_for(name, kwargs, data, persona):
-    """(label, url, htmx) of a pattern for a persona: the label is the same at every size."""
+    """(label, url, htmx, the statuses expected or None) of a pattern for a persona: the label is the same at
+    every size."""
     values, mapped = {}, True
     home = dict(zip(("unit", "plan", "target"), HOME[persona], strict=True))
     for kwarg in kwargs:
@@ -161,7 +165,9 @@ def requests_for(name, kwargs, data, persona):
         url = f"{url}?unit={unit.pk}&period={data['period'].pk}"
     htmx = name in FRAGMENTS
     variants = [(name, url, htmx, None)]
-    variants += [(f"{name} ?{more}", f"{url}&{more}", htmx, None) for more in QUERY_VARIANTS.get(name, [])]
+    for more in QUERY_VARIANTS.get(name, []):
+        shown, more = (more, more) if isinstance(more, str) else (more[0], more[1]())  # (label, what it asks now)
+        variants.append((f"{name} ?{shown}", f"{url}&{more}", htmx, None))
     if name in HTMX_VARIANTS:
         variants.append((f"{name} (htmx)", url, True, None))
     return variants
@@ -174,7 +180,8 @@ def weigh(response):
 
 
 def crawl(client, data):
-    """{(persona, label): (status, queries, bytes)} of every request of every pattern."""
+    """{(persona, label): (status, queries, bytes, expected statuses, seconds)} of every request of every
+    pattern."""
     found = {}
     for persona in PERSONAS:
         client.force_login(data["personas"][persona])
