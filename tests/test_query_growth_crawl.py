@@ -8,6 +8,12 @@ first school's report"); the pages without arguments are asked for the persona's
 period. At both sizes the answer must be the same, with the same number of queries. The lists are paged at 2 rows
 here (Django's Paginator is patched), so that both datasets fill a page: a paged page's bytes must grow by less
 than PAGED_GROWTH (a page that is not paged, a plan's targets or a report, grows with what it shows, by design).
+The API pages its lists by id, not with Paginator: they are asked with page_size=2. What a page caps rather than
+pages is over its cap at both sizes: the dataset holds more notifications than their list shows (100) and more
+administration events than the unit list shows (30); a plan's coverage lists the items of the lower plans taking
+up a target only up to CHILDREN_SHOWN of them (counted beyond), raised here so that both sizes list them; a unit
+field lists a scope of at most 150 units and searches above, so its page grows up to that bound.
+Run with -rP to see, for every request, its status, queries and bytes at both sizes, and the slowest requests.
 
 Left out, with their reasons:
 - /admin/: Django's own admin, for the system administrator, whose change lists page by themselves and whose counts
