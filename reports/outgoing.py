@@ -80,16 +80,21 @@ NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào n
                     "bảng điều khiển để lấy tệp Excel (số liệu gốc theo từng tỉnh), PDF và Word.")
 
 
-def refuse_if_merged(unit, period):
+def refuse_if_merged(unit, period, *, finalising=False):
     """WorkflowError if `unit` was merged into another by the end of `period`: the successor reports the period
     (the old unit's figures follow into it), so a report of the old unit too would count them twice in the
     consolidation. Likewise if it was merged later but its successor has finalised its report of the period
-    already (not returned to it): not having the old unit's report, that one added up the old unit's figures. One
-    query."""
+    already (not returned to it): not having the old unit's report, that one added up the old unit's figures.
+    `finalising`: a ward (not a school) merged at all may no longer finalise, whatever the period: the merge moved
+    its schools under the successor, so its live figures have lost them, and a report of them sent would leave the
+    period's school figures out of the successor's too (targets/lineage.py): counted nowhere. A report it finalised
+    before the merge (frozen, complete) may still be sent. One query."""
     reported = OutgoingReport.objects.filter(unit=OuterRef("successor"), period=period).exclude(
         status=OutgoingStatus.RETURNED)
-    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE)
-                  .filter(Q(effective_on__lte=period.end) | Exists(reported))
+    refused = Q(effective_on__lte=period.end) | Exists(reported)
+    if finalising and unit.kind != UnitKind.SCHOOL:  # a merged school keeps its own values: nothing moved
+        refused = Q()
+    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE).filter(refused)
                   .select_related("successor").order_by("effective_on").first())
     if succession is None:
         return
@@ -98,6 +103,11 @@ def refuse_if_merged(unit, period):
         raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}: "
                             f"báo cáo {period.name} do {successor} lập và gửi (số liệu của đơn vị cũ được cộng vào "
                             "đó).")
+    if finalising and unit.kind != UnitKind.SCHOOL:
+        raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}, "
+                            f"các trường của {unit.name} đã chuyển về {successor}: {unit.name} không chốt báo cáo "
+                            f"được nữa. Báo cáo {period.name} do {successor} lập và gửi, có cộng số liệu của "
+                            f"{unit.name} (báo cáo đã chốt trước khi sáp nhập vẫn gửi được).")
     raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y} và "
                         f"{successor} đã chốt báo cáo {period.name}, có cộng số liệu của {unit.name}: báo cáo này "
                         "không gửi được nữa (số liệu sẽ bị tính hai lần).")
@@ -116,7 +126,7 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
     """
     if streams_raw_values(unit):  # Trung ương: no level above to send to, and millions of figures behind its table
         raise WorkflowError(NATIONAL_REFUSAL)
-    refuse_if_merged(unit, period)
+    refuse_if_merged(unit, period, finalising=True)
     existing = _finalised(unit, document, period)
     if existing and (existing.status != OutgoingStatus.RETURNED or expected_version is None):
         raise StaleOutgoingError(existing)

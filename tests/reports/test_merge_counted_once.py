@@ -173,3 +173,36 @@ def test_the_schools_expected_at_the_successor_leave_out_those_the_merged_ward_r
     for period, expected, missing in ((periods["now"], 2, 1), (periods["before"], 3, 1)):
         status = evaluate_targets([target], [tree["A"]], period)[(tree["A"].pk, target.pk)]
         assert (status.expected_units, status.unreported) == (expected, missing), period.name
+
+
+def test_a_merged_ward_no_longer_finalises_a_period_before_its_merge(client, personas, tree, city, periods):
+    """Merged a week ago, phường B's schools are under A now: a report B finalised today would read none of their
+    figures for the semester before (None of None), and once sent would take them out of A's too, counted nowhere.
+    B is refused, naming A; A reports the semester with B1's 5 of 10, and the city counts 25 of 50."""
+    before = periods["before"]
+    merge_b_into_a(tree)
+    client.force_login(personas["officer_b"])
+    page = finalise(client, tree["B"], city["B"], before, follow=True).content.decode()
+    assert ("Phường B đã sáp nhập vào Phường A từ ngày "
+            f"{timezone.localdate() - timedelta(7):%d/%m/%Y}, các trường của Phường B đã chuyển về Phường A: Phường B "
+            f"không chốt báo cáo được nữa. Báo cáo {before.name} do Phường A lập và gửi") in page
+    assert not OutgoingReport.objects.filter(unit=tree["B"]).exists()
+    assert figure(tree["A"], city["A"], before) == (25, 50)
+    assert figure(tree["HP"], city["HP"], before) == (25, 50)
+
+
+def test_a_report_the_merged_ward_finalised_before_its_merge_may_still_be_sent(client, personas, tree, city, periods):
+    """Finalised before the merge, B's report of the semester before holds B1's 5 of 10: sent after the merge, it
+    counts there, and A's figure leaves B1 out (20 of 40): the city still counts 25 of 50, once."""
+    before = periods["before"]
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], before)
+    merge_b_into_a(tree)
+    report = OutgoingReport.objects.get(unit=tree["B"])
+    send(client, report)
+    report.refresh_from_db()
+    assert report.sent_at is not None
+    row = ReportContent.from_json(report.snapshot).rows[0]
+    assert (row.numerator, row.denominator) == (5, 10)
+    assert figure(tree["A"], city["A"], before) == (20, 40)
+    assert figure(tree["HP"], city["HP"], before) == (25, 50)
