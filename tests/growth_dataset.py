@@ -330,7 +330,10 @@ def build_dataset(n, media_root):
             builds.append(build)
             report = OutgoingReport.objects.create(
                 unit=each, document=plan, period=period, recipient=hp_units["HP"], finalised_by=officer,
-                snapshot=snapshot, status=OUTGOING_STATES[(w + p) % len(OUTGOING_STATES)], number=f"{p + 1}/BC-UBND")
+                snapshot=snapshot, number=f"{p + 1}/BC-UBND",
+                # the first ward's report of the current period was returned: its finalise page opens again
+                status=OutgoingStatus.RETURNED if (w, period) == (0, current)
+                else OUTGOING_STATES[(w + p) % len(OUTGOING_STATES)])
             OutgoingReportEvent.objects.bulk_create(OutgoingReportEvent(report=report, action="prepared", by=officer,
                                                                         version=i + 1) for i in range(n))
             outgoing.append(report)
