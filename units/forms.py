@@ -17,7 +17,7 @@ from django.utils import timezone
 from . import access, account_import
 from .accounts import account_fingerprint, reset_mail_allowed
 from .links import absolute_url
-from .maintenance import open_children
+from .maintenance import names_fingerprint, open_children
 from .models import CODE_VALIDATOR, Membership, Role, SchoolLevel, Unit, UnitKind
 from .search import unit_scope
 from .textfields import NulRefusedInVietnamese
@@ -326,6 +326,14 @@ class UnitRenameForm(forms.Form):
                                error_messages={"required": "Hãy nhập tên mới."})
     short_name = VietnameseTextField(label="Tên ngắn", max_length=120, required=False)
     place_name = VietnameseTextField(label="Địa danh (ghi trên văn bản)", max_length=120, required=False)
+    # the names as the page showed them (units.maintenance.names_fingerprint)
+    seen = VietnameseTextField(widget=forms.HiddenInput, max_length=64, error_messages={
+        "required": "Biểu mẫu không còn hợp lệ (thiếu phiên bản tên đã mở): hãy tải lại trang rồi nhập lại."})
+
+    def __init__(self, *args, unit, **kwargs):
+        kwargs.setdefault("initial", {"name": unit.name, "short_name": unit.short_name, "place_name": unit.place_name,
+                                      "seen": names_fingerprint(unit)})
+        super().__init__(*args, **kwargs)
 
 
 class UnitCloseForm(forms.Form):

@@ -2,6 +2,8 @@
 AdminEvent. The tree stays explicit (Unit.place, Unit.move_to) and history is never rewritten: a closed or
 merged unit keeps its rows and dates, and UnitSuccession lets the dashboards follow it into its successor."""
 
+import hashlib
+import json
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -51,13 +53,46 @@ def _check_parent_open(parent, valid_from):
                                              "từ ngày” từ ngày đó trở đi."})
 
 
+def names_fingerprint(unit):
+    """A digest of the names the rename page shows (full, short, place name), posted back hidden so that a rename
+    from a page opened before another administrator's is refused (rename_unit) instead of putting theirs back."""
+    text = json.dumps([unit.name, unit.short_name, unit.place_name], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class StaleRenameError(ValidationError):
+    """The unit was renamed since the page was opened: nothing was saved. `unit`: as it now stands."""
+
+    def __init__(self, unit, latest):
+        who = ""
+        if latest is not None and latest.by is not None:
+            who = f" ({latest.by.get_full_name() or latest.by.username}, lúc {timezone.localtime(latest.at):%H:%M %d/%m/%Y})"
+        super().__init__(
+            f"Đơn vị đã được đổi tên sau khi bạn mở trang này{who}, nên chưa lưu gì. Hiện nay: tên “{unit.name}”, tên "
+            f"ngắn “{unit.short_name or '(chưa có)'}”, địa danh “{unit.place_name or '(chưa có)'}”. Những gì bạn nhập "
+            "vẫn còn trong các ô: hãy xem lại rồi bấm “Đổi tên” nếu vẫn muốn lưu.")
+        self.unit = unit
+
+
 @transaction.atomic
-def rename_unit(*, unit, name, short_name, place_name, by):
-    """A new name; the code (and so every path and link) stays, the old name is kept in the log."""
-    old = unit.name
+def rename_unit(*, unit, name, short_name, place_name, by, seen=None):
+    """A new name; the code (and so every path and link) stays, the old name is kept in the log. False, nothing
+    logged, when the names are already these.
+
+    `seen`: names_fingerprint() of the unit as the page showed it; StaleRenameError if it was renamed since (None:
+    not checked, for callers that show no page)."""
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    if (locked.name, locked.short_name, locked.place_name) == (name, short_name, place_name):
+        return False  # nothing to change: the same form posted twice, or saved unchanged
+    if seen is not None and seen != names_fingerprint(locked):
+        latest = (AdminEvent.objects.filter(unit=locked, action=AdminEvent.Action.UNIT_RENAMED).select_related("by")
+                  .order_by("-at", "-pk").first())
+        raise StaleRenameError(locked, latest)
+    old = locked.name
     unit.name, unit.short_name, unit.place_name = name, short_name, place_name
     unit.save(update_fields=["name", "short_name", "place_name"])
     AdminEvent.objects.create(action=AdminEvent.Action.UNIT_RENAMED, unit=unit, by=by, detail=f"Tên cũ: {old}")
+    return True
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from . import access
 from .forms import UnitCloseForm, UnitCreateForm, UnitFilterForm, UnitRenameForm
-from .maintenance import add_unit, close_unit, rename_unit
+from .maintenance import StaleRenameError, add_unit, close_unit, names_fingerprint, rename_unit
 from .models import AdminEvent, Unit
 from .search import SCOPES, UNIT_MATCHES, find_units, scope_units, unit_label, unit_list_page
 from .widgets import MATCH
@@ -71,15 +71,28 @@ def unit_create(request):
 @login_required
 def unit_rename(request, pk):
     unit = access.get_unit_for_maintenance(request.user, pk)
-    form = UnitRenameForm(request.POST or None, initial={"name": unit.name, "short_name": unit.short_name,
-                                                         "place_name": unit.place_name})
+    form = UnitRenameForm(request.POST or None, unit=unit)
+    status = 400 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        old = unit.name
-        rename_unit(unit=unit, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Đã đổi tên “{old}” thành “{unit.name}”.")
-        return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")
+        old, data = unit.name, form.cleaned_data
+        try:
+            renamed = rename_unit(unit=unit, by=request.user, name=data["name"], short_name=data["short_name"],
+                                  place_name=data["place_name"], seen=data["seen"])
+        except StaleRenameError as stale:
+            # what was typed, carrying the names as they now stand: once looked at, it may be saved over them
+            unit = stale.unit
+            form = UnitRenameForm({**request.POST.dict(), "seen": names_fingerprint(unit)}, unit=unit)
+            form.is_valid()
+            form.add_error(None, stale)
+            status = 409
+        else:
+            if renamed:
+                messages.success(request, f"Đã đổi tên “{old}” thành “{unit.name}”.")
+            else:
+                messages.info(request, f"{unit.name}: tên không thay đổi.")
+            return redirect(f"{_list_url()}?unit={unit.parent_id or unit.pk}")
     return render(request, "units/unit_form.html", {"form": form, "unit": unit, "title": f"Đổi tên {unit.name}",
-                                                    "button": "Đổi tên"})
+                                                    "button": "Đổi tên"}, status=status)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from targets.queries import subtree_roots
 from tests.factories import make_unit, make_user
-from units.maintenance import merge_communes
+from units.maintenance import merge_communes, names_fingerprint
 from units.models import AdminEvent, Role, Unit, UnitSuccession
 
 LIST = reverse("units:unit_list")
@@ -101,7 +101,8 @@ def test_another_provinces_administrator_cannot_see_or_change_these_units(client
 def test_renaming_keeps_the_code_and_records_the_old_name(client, tree, admin_hp):
     client.force_login(admin_hp)
     response = client.post(reverse("units:unit_rename", args=[tree["A-TH1"].pk]),
-                           {"name": "Trường Tiểu học Hải Thành", "short_name": "TH Hải Thành"}, follow=True)
+                           {"name": "Trường Tiểu học Hải Thành", "short_name": "TH Hải Thành",
+                            "seen": names_fingerprint(tree["A-TH1"])}, follow=True)
     school = Unit.objects.get(pk=tree["A-TH1"].pk)
     assert (school.code, school.name, school.short_name) == ("A-TH1", "Trường Tiểu học Hải Thành", "TH Hải Thành")
     page = page_of(response)
