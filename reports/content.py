@@ -92,6 +92,9 @@ class ReportRow:
     # the result is the lowest ("thấp nhất trong") or the highest ("cao nhất trong") unit's figure, not theirs together:
     # how the target list and the dashboard say it; "" for a figure of them all. Snapshots before 28/11/2026: "".
     reporting_basis: str = ""
+    # the year the baseline is of, when the plan names one ("so với năm 2025"): the pages print it beside the
+    # baseline ("Giá trị nền: 100 học sinh (năm 2025)"), so do the reports. Snapshots before 28/11/2026: None.
+    baseline_year: int | None = None
 
     @property
     def is_rate(self):
@@ -117,8 +120,12 @@ class ReportRow:
     @property
     def baseline_text(self):
         """ "Giá trị nền" as the PDF and the Word file print it under the goal, written as the result is ("35%",
-        "850 học sinh", "mức 2": a level's bare "2" read as a count); "" without one."""
-        return "" if self.baseline is None else format_result(self.baseline, self.kind, self.unit_label)
+        "850 học sinh", "mức 2": a level's bare "2" read as a count), with its year where the plan names one ("100
+        học sinh (năm 2025)", as the pages); "" without one."""
+        if self.baseline is None:
+            return ""
+        text = format_result(self.baseline, self.kind, self.unit_label)
+        return f"{text} (năm {self.baseline_year})" if self.baseline_year else text
 
     @property
     def expected_text(self):
@@ -616,6 +623,7 @@ def _groups(statuses, leads, added_up=True):
         by_key[target.category].rows.append(ReportRow(
             number="", indicator=_row_name(target), unit_label=target.indicator.unit_label,
             baseline=_float(item.baseline),  # stated, or the baseline year's figure ("so với năm 2025")
+            baseline_year=target.baseline_year if item.baseline is not None else None,
             goal=_goal(item.horizon, target),
             result=_float(evaluation.value), kind=target.indicator.kind, completion=_float(completion_rate(item)),
             status=str(evaluation.status), status_label=evaluation.label, lead="; ".join(leads.get(target.pk, [])),

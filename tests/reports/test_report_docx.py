@@ -187,7 +187,7 @@ def test_the_word_file_gives_the_baseline_of_a_growth_target_as_the_pdf_does(tre
     content = build_report_content(unit=tree["A"], document=plan, period=period)
     row = next(row for table in read_docx(write_report_docx(content)).tables for row in table.rows
                if row.cells[1].text.startswith("Số học sinh tham gia hoạt động ngoại khóa"))
-    assert row.cells[2].text == "tăng ≥ 20% so với năm 2025 (đến năm 2030)\n(Giá trị nền: 850 học sinh)"
+    assert row.cells[2].text == "tăng ≥ 20% so với năm 2025 (đến năm 2030)\n(Giá trị nền: 850 học sinh (năm 2025))"
     # written as the results are: a level's baseline is a level, not a bare count
     level = next(row for group in content.groups for row in group.rows if row.kind == "level")
     assert replaced(level, baseline=2.0).baseline_text == "mức 2"
@@ -210,10 +210,10 @@ def test_a_growth_target_naming_only_its_baseline_year_prints_that_years_figure(
     ProgressValue.objects.create(indicator=pupils, unit=tree["A"], period=period, value=Decimal(1073))
     content = build_report_content(unit=tree["A"], document=plan, period=period)
     row = next(row for group in content.groups for row in group.rows if row.indicator.startswith("Số học sinh tham"))
-    assert row.baseline_text == "850 học sinh"
+    assert row.baseline_text == "850 học sinh (năm 2025)"
     cells = next(r.cells for table in read_docx(write_report_docx(content)).tables for r in table.rows
                  if r.cells[1].text.startswith("Số học sinh tham gia hoạt động ngoại khóa"))
-    assert "(Giá trị nền: 850 học sinh)" in cells[2].text
+    assert "(Giá trị nền: 850 học sinh (năm 2025))" in cells[2].text
 
 
 def test_the_word_files_task_table_gives_the_lead_units_names_room_and_stays_with_its_line(tree, plan, period):

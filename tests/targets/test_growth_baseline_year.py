@@ -2,6 +2,7 @@
 is the figure at the end of that year plus 20%, the same whatever period the page is asked for (domain.md: growth
 over a baseline)."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -82,8 +83,10 @@ def test_the_target_list_and_page_show_the_baseline_the_report_prints(client, pe
     import re
 
     from django.urls import reverse
+    from docx import Document
 
-    from reports.content import build_report_content
+    from reports.content import ReportContent, build_report_content
+    from reports.report_docx import write_report_docx
 
     target, periods = growth
     period = periods["2025-2026-hk2"]
@@ -93,6 +96,11 @@ def test_the_target_list_and_page_show_the_baseline_the_report_prints(client, pe
     assert "Giá trị nền: 100 (năm 2025)" in row
     page = client.get(reverse("targets:target_detail", args=[target.pk]), {"period": period.pk}).content.decode()
     assert re.search(r"<dt>Giá trị nền</dt><dd>100 \(năm 2025\)</dd>", page)
-    printed = next(row for row in build_report_content(unit=tree["A"], document=target.document,
-                                                       period=period).rows)
-    assert printed.baseline_text == "100"
+    content = build_report_content(unit=tree["A"], document=target.document, period=period)
+    printed = next(row for row in content.rows)
+    # the reports say the year too (until 28/11/2026 the PDF and the Word file printed "Giá trị nền: 100" alone)
+    assert printed.baseline_text == "100 (năm 2025)"
+    word = "\n".join(cell.text for table in Document(io.BytesIO(write_report_docx(content))).tables
+                     for row in table.rows for cell in row.cells)
+    assert "(Giá trị nền: 100 (năm 2025))" in word
+    assert ReportContent.from_json(content.to_json()).rows[0].baseline_text == "100 (năm 2025)"  # kept when frozen
