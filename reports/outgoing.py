@@ -147,10 +147,7 @@ def finalise_report(*, unit, document, period, number, narratives, by, seen_narr
         _step(report, by, OutgoingReportEvent.Action.PREPARED, OutgoingStatus.PREPARED,
               ["number", "snapshot", "finalised_by", "finalised_at", "approved_by", "approved_at", "recipient",
                "sent_at", "sent_by", "answered_by", "answered_at", "return_reason"])
-        if not OutgoingReport.objects.filter(unit=unit, period=period, sent_at__isnull=False).exists():
-            # nothing of the unit sent for the period any more: until it is sent again, its figures count in its
-            # successor's if it is merged
-            ReportedPeriod.objects.filter(unit=unit, period=period).delete()
+        forget_if_nothing_sent(unit, period)
     else:
         try:
             with transaction.atomic():
@@ -259,6 +256,17 @@ def send_report(*, report, by, expected_version):
     return report
 
 
+def forget_if_nothing_sent(unit, period):
+    """Once no report of `unit` for `period` stands sent (each returned, or finalised again and not sent yet), the
+    period is no longer one it reported itself: merged, its figures of the period count in its successor's
+    (targets/lineage.py) until it sends again. A merged ward may not finalise again (refuse_if_merged), so a report
+    the unit above returns to it after its merge hands the period to its successor for good."""
+    standing = OutgoingReport.objects.filter(unit=unit, period=period, sent_at__isnull=False).exclude(
+        status=OutgoingStatus.RETURNED)
+    if not standing.exists():
+        ReportedPeriod.objects.filter(unit=unit, period=period).delete()
+
+
 @transaction.atomic
 def answer_report(*, report, by, expected_version, acknowledge, reason=""):
     """The unit above acknowledges receipt of a sent report, or returns it with a reason; the sender is told."""
@@ -276,6 +284,8 @@ def answer_report(*, report, by, expected_version, acknowledge, reason=""):
     else:
         action, status = OutgoingReportEvent.Action.RETURNED, OutgoingStatus.RETURNED
     _step(report, by, action, status, ["answered_by", "answered_at", "return_reason"], comment=report.return_reason)
+    if not acknowledge:
+        forget_if_nothing_sent(report.unit, report.period)
     notifications.notify_report_answered(report)
     return report
 

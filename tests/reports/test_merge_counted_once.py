@@ -206,3 +206,21 @@ def test_a_report_the_merged_ward_finalised_before_its_merge_may_still_be_sent(c
     assert (row.numerator, row.denominator) == (5, 10)
     assert figure(tree["A"], city["A"], before) == (20, 40)
     assert figure(tree["HP"], city["HP"], before) == (25, 50)
+
+
+def test_a_report_returned_to_the_merged_ward_hands_its_period_to_the_successor(client, personas, tree, city, periods):
+    """B sent the semester, then was merged; the city returns B's report: B may no longer finalise it again, so its
+    figures of the semester count in A's (30 + 9 of 40 + 10), not nowhere."""
+    from reports.outgoing import answer_report
+
+    now = periods["now"]
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], now)
+    send(client, OutgoingReport.objects.get(unit=tree["B"]))
+    merge_b_into_a(tree)
+    assert figure(tree["A"], city["A"], now) == (30, 40)
+    report = OutgoingReport.objects.get(unit=tree["B"])
+    answer_report(report=report, by=personas["reviewer"], expected_version=report.version, acknowledge=False,
+                  reason="Thiếu số liệu trường Mầm non.")
+    assert figure(tree["A"], city["A"], now) == (39, 50)
+    assert figure(tree["HP"], city["HP"], now) == (39, 50)
