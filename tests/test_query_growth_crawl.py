@@ -81,7 +81,8 @@ KWARG_ROLES = {
         "plan_import_cited")},
     ("api:unit_detail", "pk"): "ward", ("api:period_detail", "pk"): "period",
     ("api:document_detail", "pk"): "plan", ("api:target_detail", "pk"): "target",
-    ("api:target_value", "pk"): "target", ("api:target_value", "period_pk"): "period",
+    ("api:target_value", "pk"): "value_target",  # the ward's index: a figure entered (n times) for it
+    ("api:target_value", "period_pk"): "period",
     ("api:value_detail", "pk"): "value", ("api:school_report_detail", "pk"): "school_report",
     ("api:outgoing_report_detail", "pk"): "outgoing", ("api:outgoing_report_file", "pk"): "outgoing",
     **{(f"units:{name}", "pk"): "account" for name in ("account_detail", "role_grant", "role_revoke",
