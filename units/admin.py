@@ -26,7 +26,7 @@ class ChildInline(admin.TabularInline):
 class SuccessorInline(admin.TabularInline):
     model = UnitSuccession
     fk_name = "predecessor"
-    autocomplete_fields = ["successor"]
+    autocomplete_fields = ["successor", "moved"]  # a province holds 1,000+ schools: searched, not listed
     extra = 0
     verbose_name_plural = "kế thừa bởi (sáp nhập, chia tách, đổi tên)"
 
