@@ -114,13 +114,18 @@ def test_a_file_without_the_columns_or_not_in_utf8_is_refused(tree, admin, tmp_p
         call_command("import_units", str(latin), "--by", "quantri.tinh")
 
 
-def test_check_only_reads_the_file_and_an_unknown_operator_is_refused(tree, admin, tmp_path, capsys):
+def test_check_only_reads_the_file_and_an_operator_other_than_a_system_admin_is_refused(tree, admin, tmp_path, capsys):
     call_command("import_units", write(tmp_path, GOOD), "--by", "quantri.tinh", "--check")
 
     assert "Tệp hợp lệ: 4 đơn vị (chưa lưu, vì có --check)." in capsys.readouterr().out
     assert not Unit.objects.filter(code="C").exists()
     with pytest.raises(CommandError, match="Không có tài khoản đang hoạt động “ai.do”"):
         call_command("import_units", write(tmp_path, GOOD), "--by", "ai.do")
+    # an officer of phường A is no system administrator: the audit log would name them for the whole tree
+    make_user("canbo.a", tree["A"], "officer")
+    with pytest.raises(CommandError, match="Tài khoản “canbo.a” không phải quản trị hệ thống"):
+        call_command("import_units", write(tmp_path, GOOD), "--by", "canbo.a")
+    assert not Unit.objects.filter(code="C").exists()
 
 
 def test_each_unit_costs_a_fixed_number_of_queries(tree, admin, tmp_path, django_assert_max_num_queries):

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from units import access
 from units.unit_import import COLUMNS, UnitImportError, import_units, read_units
 
 
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username__iexact=by, is_active=True).first()
         if user is None:
             raise CommandError(f"Không có tài khoản đang hoạt động “{by}”.")
+        if not access.is_system_admin(user):  # the units page is a province administrator's; the whole tree, ours
+            raise CommandError(f"Tài khoản “{by}” không phải quản trị hệ thống: chỉ quản trị hệ thống nhập danh mục "
+                               "đơn vị.")
         try:
             with open(file, "rb") as handle:
                 data = handle.read()
