@@ -7,18 +7,20 @@ and PDF builders do, so a target has the same figure and status wherever it is s
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db.models import Case, Exists, OuterRef, Subquery, When
 from django.utils import timezone
 
-from periods.models import trend_periods
+from periods.models import ReportedPeriod, trend_periods
 from plans.models import Task
 from plans.queries import overdue_tasks_for_unit
 from targets.details import attach_details
+from targets.lineage import as_reported, moved_by
 from targets.models import EVALUATION_CRITERIA, Category, Target
-from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts
+from targets.queries import evaluate_targets, fold_repeats, plan_statuses, status_counts, subtree_roots
 from targets.status import STATUS_ORDER, Status
 from units import access
 from units.collation import vietnamese_sort_key
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, UnitSuccession
 
 from . import queries
 
@@ -119,6 +121,7 @@ class DrillRow:
     unit: Unit
     cells: list  # [DrillCell] in the order of the columns
     behind: int = 0
+    merged_into: str = ""  # a unit merged since into this one: its row holds the period's figures it sent itself
 
 
 def drilldown(unit, document, period, sort=None, category=None, periods=None, page=None):
@@ -128,8 +131,12 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     One criterion at a time keeps the table readable (and a province of 120 communes fast); every row
     is evaluated (sorting and the columns need them all, in the same queries) but a page is rendered.
     """
-    children = sorted(unit.children.current().filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
-                      .with_lineage_mark(), key=_name_key)  # by the name each row shows, in Vietnamese order
+    children = sorted(_children(unit, period), key=_name_key)  # by the name each row shows, in Vietnamese order
+    roots = subtree_roots(children)
+    merged = [child for child in children if child.merged_into]
+    moved = moved_by(merged)  # no query without a merged ward listed
+    for child in merged:  # its figures of the period are those of the report it sent (targets/lineage.py)
+        roots[child.pk] = as_reported(roots[child.pk], moved.get(child.pk, []))
     plan_targets = list(Target.objects.filter(document=document).targets().select_related("indicator", "document")
                         .order_by("order"))
     attach_details(plan_targets)  # the columns' names read the named units
@@ -140,7 +147,7 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     if category not in sizes:  # by default the criterion with the most targets
         category = max(sorted(sizes), key=sizes.get) if sizes else None
     targets = [t for t in plan_targets if t.category == category]
-    statuses = evaluate_targets(targets, children, period, trend_periods(period, among=periods))
+    statuses = evaluate_targets(targets, children, period, trend_periods(period, among=periods), roots=roots)
     seen, columns = set(), []
     for target in targets:  # one column per indicator (plans repeat a target in several sections)
         if target.indicator_id not in seen and any(statuses[(c.pk, target.pk)].value is not None for c in children):
@@ -153,9 +160,23 @@ def drilldown(unit, document, period, sort=None, category=None, periods=None, pa
     for child in children:
         cells = [DrillCell(target, statuses[(child.pk, target.pk)]) for target in columns]
         behind = sum(1 for c in cells if c.evaluation and c.evaluation.status in (Status.BEHIND, Status.AT_RISK))
-        rows.append(DrillRow(child, cells, behind))
+        rows.append(DrillRow(child, cells, behind, merged_into=child.merged_into or ""))
     return {"children": Paginator(_sorted(rows, columns, sort), DRILL_PAGE).get_page(page), "columns": columns,
             "categories": categories, "category": category}
+
+
+def _children(unit, period):
+    """The units directly below `unit` in force today, and those merged since into another that sent their own
+    report of `period` (periods.ReportedPeriod): their figures of it count in that report, left out of their
+    successor's, so the rows add up to `unit`'s figure only with them. Each with `merged_into`, the name of the unit
+    it was merged into (None for a unit in force). One query."""
+    below = unit.children.filter(kind__in=[UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.SCHOOL])
+    merges = UnitSuccession.objects.filter(predecessor=OuterRef("pk"), kind=UnitSuccession.Kind.MERGE)
+    reported = ReportedPeriod.objects.filter(period=period).values("unit_id")
+    today = timezone.localdate()
+    return (below.current() | below.filter(pk__in=reported, valid_to__lt=today).filter(Exists(merges))
+            ).with_lineage_mark().annotate(merged_into=Case(
+                When(valid_to__lt=today, then=Subquery(merges.values("successor__name")[:1])), default=None))
 
 
 def _name_key(unit):

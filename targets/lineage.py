@@ -14,6 +14,7 @@ returned report is finalised again.
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from periods.models import ReportedPeriod
+from units.models import UnitSuccession
 
 from .models import ProgressValue
 
@@ -78,3 +79,23 @@ def apart_rows(indicators, units, periods, roots, aggregates):
         unit_id, period_id, _paths = cut[row.pop("cut")]
         found[(unit_id, row.pop("indicator_id"), period_id)] = row
     return {(unit_id, period_id) for unit_id, period_id, _paths in cut}, found
+
+
+def moved_by(merged):
+    """{unit id: [units]}: the units the merge of each of `merged` (units merged into another) moved to its successor.
+    One query, none for no unit."""
+    if not merged:
+        return {}
+    found = {}
+    through = UnitSuccession.moved.through.objects.filter(unitsuccession__predecessor__in=list(merged),
+                                                          unitsuccession__kind=UnitSuccession.Kind.MERGE)
+    for link in through.select_related("unit", "unitsuccession").order_by("unit__path"):
+        found.setdefault(link.unitsuccession.predecessor_id, []).append(link.unit)
+    return found
+
+
+def as_reported(lineage, moved):
+    """The Lineage of a merged unit for a period it reported itself: its figures of that period are its report's,
+    which counted its subtree and the units its merge has moved since (`moved`), so its figure takes them in too (and
+    its successor's leaves them out: reported_apart); the parent's rows then add up to the parent's own figure."""
+    return Lineage([*lineage, *moved], getattr(lineage, "apart", {}))

@@ -50,11 +50,20 @@ def drill_rows(rows, document, period):
         return mark_safe('<tr><td colspan="2" class="muted">Đơn vị không có đơn vị cấp dưới có số liệu.</td></tr>')
     dashboard = as_text(reverse("reports:dashboard_unit"))
     return mark_safe("".join(
-        f'<tr><th scope="row"><a href="{dashboard}?unit={row.unit.pk}&plan={document.pk}&period={period.pk}">'
-        f"{as_text(row.unit.short_name or row.unit.name)}</a></th>\n"
+        f'<tr><th scope="row">{_drill_unit(row, dashboard, document, period)}</th>\n'
         f'<td class="num" data-label="Chậm / có nguy cơ">{as_text(row.behind)}</td>\n'
         f'{"".join(drill_cell(cell) for cell in row.cells)}</tr>\n'
         for row in rows))
+
+
+def _drill_unit(row, dashboard, document, period):
+    """A drill-down row's unit: a link to its dashboard; a unit merged since into another has none any more, and says
+    that the period's figures are those of the report it sent."""
+    name = as_text(row.unit.short_name or row.unit.name)
+    if row.merged_into:
+        return (f'{name}<br><small class="muted">Đã sáp nhập vào {as_text(row.merged_into)}; số liệu kỳ này theo '
+                "báo cáo đơn vị đã gửi</small>")
+    return f'<a href="{dashboard}?unit={row.unit.pk}&plan={document.pk}&period={period.pk}">{name}</a>'
 
 
 @register.simple_tag

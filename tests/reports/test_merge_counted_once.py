@@ -224,3 +224,32 @@ def test_a_report_returned_to_the_merged_ward_hands_its_period_to_the_successor(
                   reason="Thiếu số liệu trường Mầm non.")
     assert figure(tree["A"], city["A"], now) == (39, 50)
     assert figure(tree["HP"], city["HP"], now) == (39, 50)
+
+
+def test_the_city_drilldown_lists_the_merged_ward_for_the_period_it_sent(client, personas, tree, city, periods):
+    """B sent the semester (9 of 10) and was then merged into A: the city's rows by ward are A (A1's 30 of 40: 75%)
+    and B, marked as merged, with its report's 9 of 10 (90%), adding up to the city's 39 of 50; for the semester
+    before, which B never sent, A alone holds the whole 25 of 50 (50%)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reports.test_dashboards import DRILLDOWN, drill_rows
+
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], periods["now"])
+    send(client, OutgoingReport.objects.get(unit=tree["B"]))
+    merge_b_into_a(tree)
+    client.force_login(personas["reviewer"])
+    counts = {}
+    for key in ("now", "before"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(DRILLDOWN, {"unit": tree["HP"].pk, "plan": city["HP"].pk, "period": periods[key].pk})
+        counts[key] = len(captured)
+        counts[key, "rows"] = [(name, cells[0].split(" ")[0]) for name, _, cells in drill_rows(response)]
+    merged = "Phường B Đã sáp nhập vào Phường A; số liệu kỳ này theo báo cáo đơn vị đã gửi"
+    assert counts["now", "rows"] == [("Phường A", "75%"), (merged, "90%")]
+    assert figure(tree["HP"], city["HP"], periods["now"]) == (39, 50)
+    assert counts["before", "rows"] == [("Phường A", "50%")]
+    # two queries more for the semester B sent: the schools its merge moved (B's row takes them in), and A's figures
+    # read from the values less what B reported (targets.lineage.apart_rows, as on A's own dashboard)
+    assert counts["now"] == counts["before"] + 2
