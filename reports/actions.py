@@ -411,7 +411,7 @@ def grant_period_exception(*, period, unit, open_until, reason, by, seen=""):
     `seen`: exception_version() of the reopening the page showed; StaleExceptionError if it changed since (a
     colleague's reopening would be replaced unseen), unless it already is this one (the same form posted twice).
     Not checked when empty (a form from before pages posted it)."""
-    current = (PeriodException.objects.select_for_update().select_related("granted_by")
+    current = (PeriodException.objects.select_for_update(of=("self",)).select_related("granted_by")
                .filter(period=period, unit=unit).first())
     if seen and seen != exception_version(current):
         if current is not None and (current.open_until, current.reason) == (open_until, reason):
