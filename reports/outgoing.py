@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from periods.models import PeriodException, ReportedPeriod
 from units import access, stored_files
 from units.collation import vietnamese_sort_key
-from units.models import Unit, UnitKind, UnitSuccession
+from units.models import AdminEvent, Unit, UnitKind, UnitSuccession
 from units.search import unit_matches
 from units.textfields import with_line_breaks
 
@@ -80,7 +80,7 @@ NATIONAL_REFUSAL = ("Báo cáo của Trung ương không gửi lên cấp nào n
                     "bảng điều khiển để lấy tệp Excel (số liệu gốc theo từng tỉnh), PDF và Word.")
 
 
-def refuse_if_merged(unit, period, *, finalising=False):
+def refuse_if_merged(unit, period, *, finalising=False, finalised_at=None):
     """WorkflowError if `unit` was merged into another by the end of `period`: the successor reports the period
     (the old unit's figures follow into it), so a report of the old unit too would count them twice in the
     consolidation. Likewise if it was merged later but its successor has finalised its report of the period
@@ -88,13 +88,19 @@ def refuse_if_merged(unit, period, *, finalising=False):
     `finalising`: a ward (not a school) merged at all may no longer finalise, whatever the period: the merge moved
     its schools under the successor, so its live figures have lost them, and a report of them sent would leave the
     period's school figures out of the successor's too (targets/lineage.py): counted nowhere. A report it finalised
-    before the merge (frozen, complete) may still be sent. One query."""
+    before the merge (frozen, complete) may still be sent; `finalised_at` (sending): one finalised after the merge was
+    recorded (its AdminEvent; before 28/11/2026 a merged ward could still finalise) may not. One query."""
     reported = OutgoingReport.objects.filter(unit=OuterRef("successor"), period=period).exclude(
         status=OutgoingStatus.RETURNED)
     refused = Q(effective_on__lte=period.end) | Exists(reported)
     if finalising and unit.kind != UnitKind.SCHOOL:  # a merged school keeps its own values: nothing moved
         refused = Q()
-    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE).filter(refused)
+    after = Exists(AdminEvent.objects.filter(unit=OuterRef("predecessor"), action=AdminEvent.Action.UNIT_MERGED,
+                                             at__lt=finalised_at)) if finalised_at is not None else Value(False)
+    if finalised_at is not None and unit.kind != UnitKind.SCHOOL:
+        refused |= Q(finalised_after=True)
+    succession = (UnitSuccession.objects.filter(predecessor=unit, kind=UnitSuccession.Kind.MERGE)
+                  .annotate(finalised_after=after).filter(refused)
                   .select_related("successor").order_by("effective_on").first())
     if succession is None:
         return
@@ -103,6 +109,11 @@ def refuse_if_merged(unit, period, *, finalising=False):
         raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}: "
                             f"báo cáo {period.name} do {successor} lập và gửi (số liệu của đơn vị cũ được cộng vào "
                             "đó).")
+    if finalised_at is not None and unit.kind != UnitKind.SCHOOL and succession.finalised_after:
+        raise WorkflowError(f"Báo cáo này được chốt sau khi {unit.name} đã sáp nhập vào {successor} (từ ngày "
+                            f"{succession.effective_on:%d/%m/%Y}), khi các trường của {unit.name} đã chuyển về "
+                            f"{successor}: báo cáo không có số liệu của các trường nên không gửi được. Báo cáo "
+                            f"{period.name} do {successor} lập và gửi, có cộng số liệu của {unit.name}.")
     if finalising and unit.kind != UnitKind.SCHOOL:
         raise WorkflowError(f"{unit.name} đã sáp nhập vào {successor} từ ngày {succession.effective_on:%d/%m/%Y}, "
                             f"các trường của {unit.name} đã chuyển về {successor}: {unit.name} không chốt báo cáo "
@@ -245,7 +256,8 @@ def send_report(*, report, by, expected_version):
         raise WorkflowError("Báo cáo chưa được lãnh đạo đơn vị phê duyệt nên chưa gửi được.")
     if report.unit.parent is None:
         raise WorkflowError("Đơn vị không có cấp trên để gửi báo cáo.")
-    refuse_if_merged(report.unit, report.period)  # finalised before its ward was merged, not sent since
+    # finalised before its ward was merged, not sent since
+    refuse_if_merged(report.unit, report.period, finalised_at=report.finalised_at)
     report.recipient = report.unit.parent
     report.sent_at = timezone.now()
     report.sent_by = by

@@ -253,3 +253,22 @@ def test_the_city_drilldown_lists_the_merged_ward_for_the_period_it_sent(client,
     # two queries more for the semester B sent: the schools its merge moved (B's row takes them in), and A's figures
     # read from the values less what B reported (targets.lineage.apart_rows, as on A's own dashboard)
     assert counts["now"] == counts["before"] + 2
+
+
+def test_a_report_the_merged_ward_finalised_after_its_merge_is_not_sent(client, personas, tree, city, periods):
+    """Before 28/11/2026 a merged ward could still finalise: such a report of the semester before has none of the
+    schools its merge moved, and sent it would take them out of A's figure too. Sending it is refused; A keeps
+    counting B1's 5 of 10 (25 of 50)."""
+    before = periods["before"]
+    client.force_login(personas["officer_b"])
+    finalise(client, tree["B"], city["B"], before)
+    merge_b_into_a(tree)
+    # as if finalised after the merge was recorded, by the code before this rule
+    OutgoingReport.objects.filter(unit=tree["B"]).update(finalised_at=timezone.now() + timedelta(minutes=1))
+    report = OutgoingReport.objects.get(unit=tree["B"])
+    page = send(client, report, follow=True).content.decode()
+    assert (f"Báo cáo này được chốt sau khi Phường B đã sáp nhập vào Phường A (từ ngày "
+            f"{timezone.localdate() - timedelta(7):%d/%m/%Y}), khi các trường của Phường B đã chuyển về Phường A") in page
+    report.refresh_from_db()
+    assert report.sent_at is None
+    assert figure(tree["A"], city["A"], before) == (25, 50)
