@@ -157,9 +157,27 @@ def _repeated_report(task, *, seen, by, status, due_date, note, lead_unit, evide
     same = (newest.status, newest.due_date, newest.lead_unit_id, newest.note, newest.evidence_name) == (
         status, due_date, lead_unit.pk if lead_unit else task.lead_unit_id, note,
         evidence.shown_name if evidence is not None else "")
-    before = {"status": newest.status_before, "due_date": newest.due_before, "lead_unit": newest.lead_before_id,
-              "report": task.updates.exclude(pk=newest.pk).values_list("pk", flat=True).first()}
-    return newest if same and state_fingerprint(before) == seen else None
+    return newest if same and _made_from(task, newest) == seen else None
+
+
+def repeated_assignment(task, *, seen, by, lead_unit_id, note):
+    """The task's newest report if a handing on asked for is that same one posted again (a double tap on "Giao", a
+    form sent twice): by the same person, to the unit it handed the task to, with the same note (or none, when the
+    one kept is the default "Giao cho … chủ trì."), from the page the newest was made from; else None."""
+    newest = task.updates.select_related("lead_unit").first()
+    if (newest is None or newest.created_by_id != getattr(by, "pk", None) or newest.lead_unit_id is None
+            or str(newest.lead_unit_id) != str(lead_unit_id) or newest.lead_before_id == newest.lead_unit_id):
+        return None
+    if newest.note != (note or f"Giao cho {newest.lead_unit.name} chủ trì."):
+        return None
+    return newest if _made_from(task, newest) == seen else None
+
+
+def _made_from(task, update):
+    """The fingerprint of the state `update`, the task's newest report, was made from (reported_state before it)."""
+    return state_fingerprint({"status": update.status_before, "due_date": update.due_before,
+                              "lead_unit": update.lead_before_id,
+                              "report": task.updates.exclude(pk=update.pk).values_list("pk", flat=True).first()})
 
 
 @stored_files.atomic

@@ -14,7 +14,7 @@ from units.search import accent_free_pattern, unit_scope
 from units.textfields import NulRefusedInVietnamese
 from units.widgets import SearchesUnits, UnitSearchField
 
-from .actions import amendable_state, reported_state, state_fingerprint
+from .actions import amendable_state, repeated_assignment, reported_state, state_fingerprint
 from .models import Document, DocumentStatus, Task, TaskStatus
 
 DATE_INPUT = {"input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
@@ -207,16 +207,23 @@ class TaskAssignForm(SearchesUnits, forms.Form):
         # name, and a tap focus, the other form's field)
         kwargs.setdefault("auto_id", "id_assign_%s")
         kwargs.setdefault("initial", {"seen": state_fingerprint(state or reported_state(task))})
-        self.task, self.stale = task, False
+        self.task, self.user, self.stale, self.repeated = task, user, False, None
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].for_user(user, of=task.pk)
 
     def clean(self):
-        """Refused whole when the task moved on since the page was opened (a report, another handing on, the same
-        form sent twice): the units offered were those below the lead unit it showed, which may have changed."""
+        """Refused whole when the task moved on since the page was opened (a report, another handing on): the units
+        offered were those below the lead unit it showed, which may have changed. The same handing on sent twice (a
+        double tap) is not refused: `repeated` is the report the first one made, and nothing more is done."""
         cleaned = super().clean()
         seen = cleaned.get("seen")
         if seen and seen != state_fingerprint(reported_state(self.task)):
+            self.repeated = repeated_assignment(self.task, seen=seen, by=self.user,
+                                                lead_unit_id=self.data.get(self.add_prefix("lead_unit")),
+                                                note=(self.data.get(self.add_prefix("note")) or "").strip())
+            if self.repeated is not None:
+                self._errors.pop("lead_unit", None)
+                return cleaned
             self.stale = True
             self._errors.pop("lead_unit", None)  # "not below the lead unit" would blame the choice, not the page
             raise forms.ValidationError(STALE_ASSIGN)

@@ -233,6 +233,9 @@ def task_update(request, pk):
 def task_assign(request, pk):
     task = _task(request, pk, action="assign")
     form = TaskAssignForm(request.POST, task=task, user=request.user)
+    if form.is_valid() and form.repeated is not None:  # the same handing on sent twice: done by the first
+        messages.success(request, f"Đã giao nhiệm vụ cho {form.repeated.lead_unit.name}.")
+        return redirect("plans:task_detail", pk=task.pk)
     if not form.is_valid():  # refused, or the units its search found (no JavaScript): the page again
         return _assign_refused(request, task, form)
     unit = form.cleaned_data["lead_unit"]

@@ -196,6 +196,34 @@ def test_the_officer_hands_a_task_to_a_lower_unit(client, personas, tree, tasks)
     assertContains(client.get(f"/ke-hoach/nhiem-vu/{task.pk}/"), "Giao: Phường A → Phòng Văn hóa - Xã hội phường A")
 
 
+@pytest.mark.parametrize("note", ["", "Phòng chủ trì, báo cáo trước 15/12."])
+def test_handing_a_task_on_sent_twice_is_done_once_and_said_done(client, personas, tree, tasks, note):
+    """A double tap on "Giao": the second post comes from the page the first was made from. Until 28/11/2026 it was
+    refused (409, "… nên chưa giao: hãy xem lại rồi giao lại.") though the task had been handed on."""
+    task = tasks["ward"]
+    client.force_login(personas["officer_a"])
+    data = {"lead_unit": tree["A-VHXH"].pk, "note": note, "seen": state_fingerprint(reported_state(task))}
+    assert client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", data).status_code == 302
+    again = client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", data, follow=True)
+    assert again.redirect_chain and again.redirect_chain[-1][1] == 302
+    assertContains(again, "Đã giao nhiệm vụ cho Phòng Văn hóa - Xã hội phường A.")
+    assertNotContains(again, "nên chưa giao")
+    assert task.updates.count() == 1
+
+
+def test_a_handing_on_from_a_page_that_did_not_show_anothers_is_still_refused(client, personas, tree, tasks):
+    """Not a repeat: another officer handed the task on from the same page first, to the same unit."""
+    task = tasks["ward"]
+    colleague = personas["officer_a"].__class__.objects.create_user("canbo.a2", password="x")
+    colleague.memberships.create(unit=tree["A"], role=personas["officer_a"].memberships.first().role)
+    data = {"lead_unit": tree["A-VHXH"].pk, "seen": state_fingerprint(reported_state(task))}
+    client.force_login(colleague)
+    assert client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", data).status_code == 302
+    client.force_login(personas["officer_a"])
+    assertContains(client.post(f"/ke-hoach/nhiem-vu/{task.pk}/giao/", data), "nên chưa giao", status_code=409)
+    assert task.updates.count() == 1
+
+
 @pytest.mark.parametrize("unit", ["B", "A", "HP"])
 def test_a_task_goes_only_to_a_unit_below_its_lead(client, personas, tree, tasks, unit):
     client.force_login(personas["officer_a"])
