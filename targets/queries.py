@@ -432,6 +432,17 @@ def over_every_unit(target, horizon):
         comparator == Comparator.LTE or (comparator == Comparator.EQ and horizon.value == 0))
 
 
+def _named_expected(named, period, indicator):
+    """The units a target names that should give its figure for `period`: in force at the period's end (one closed,
+    merged away or not yet open then does not report: "2/3 trường chưa báo cáo" for ever until 28/11/2026) and, a
+    school, teaching one of the indicator's levels (a preschool gives no lower secondary figure)."""
+    levels = set(indicator.school_levels or ())
+    return [unit for unit in named
+            if (unit.valid_from is None or unit.valid_from <= period.end)
+            and (unit.valid_to is None or unit.valid_to >= period.end)
+            and not (levels and unit.levels and not levels.intersection(unit.levels))]
+
+
 def _hold_unreported(held, roots):
     """A target over every school below (over_every_unit) judged on a figure that some of the schools that should
     report it have not given (the period's report not yet approved) is not met: the schools missing could undo it
@@ -439,7 +450,7 @@ def _hold_unreported(held, roots):
     figure known is, and each says how many are missing (TargetStatus.unreported_note). The schools expected: those
     of the indicator's levels (Indicator.school_levels: a preschool gives no dropouts) that report for the period of
     the figure, as the reports layer counts them (count_expected_schools_with: one query); for a target about named
-    units, those of them that count at the unit."""
+    units, those of them that count at the unit and should report for the period (_named_expected)."""
     from .status import Status
 
     asked = {(unit.pk, period.pk): (unit, roots[unit.pk], period) for _status, unit, period, named in held
@@ -447,7 +458,7 @@ def _hold_unreported(held, roots):
     counts = _EXPECTED_SCHOOLS[0](list(asked.values())) if asked and _EXPECTED_SCHOOLS else {}
     for status, unit, period, named in held:
         if named is not None:
-            expected = len(named)
+            expected = len(_named_expected(named, period, status.target.indicator))
         elif (unit.pk, period.pk) in counts:
             levels = set(status.target.indicator.school_levels or ())
             expected = sum(schools for each, schools in counts[(unit.pk, period.pk)].items()

@@ -175,6 +175,22 @@ def test_a_school_merged_into_another_is_not_expected(tree, schools, plan, perio
         assert (status.evaluation.status, status.unreported) == (Status.MET, 0), key
 
 
+def test_a_target_naming_schools_expects_only_those_that_report_for_the_period(tree, schools, plan, period,
+                                                                                 two_of_three):
+    """A target about named schools: one closed before the period, one not yet open at its end and a preschool (no
+    such figure to give) are not waited for (until 28/11/2026 every school named was: "2/3 trường chưa báo cáo" for
+    ever where only A1 could report)."""
+    later = make_unit("A-TH8", "Trường Tiểu học A8", "school", tree["A"], levels=["th"],
+                      valid_from=period.end + timedelta(days=1))
+    target = plan["rooms"]
+    target.scope_units.set([tree["A-TH1"], schools["closed"], schools["MN"], later])
+    status = evaluate_targets([target], [tree["A"]], period)[(tree["A"].pk, target.pk)]
+    assert (status.evaluation.status, status.unreported) == (Status.MET, 0)
+    target.scope_units.add(schools["A3"])  # a primary school in force that has not reported: waited for
+    status = evaluate_targets([target], [tree["A"]], period)[(tree["A"].pk, target.pk)]
+    assert (status.evaluation.status, status.unreported_note) == (Status.ON_TRACK, "1/2 trường chưa báo cáo")
+
+
 def test_each_ward_of_a_drilldown_counts_its_own_schools(tree, schools, plan, period, two_of_three):
     report(plan, tree["B-MN"], period)  # B's preschool gives no such figures, like A's: expected none
     statuses = evaluate_targets([plan["rooms"]], [tree["A"], tree["B"]], period)
