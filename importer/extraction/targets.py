@@ -33,8 +33,9 @@ _PAST_HEADING = re.compile(
 )
 
 
-# A first section that weighs what was done ("I. KẾT QUẢ VÀ HẠN CHẾ", "I. ƯU ĐIỂM, TỒN TẠI"): its figures are past.
-_REVIEW_HEADING = re.compile(r"ưu điểm|hạn chế|tồn tại|khó khăn", re.IGNORECASE)
+# A first section that weighs what was done ("I. KẾT QUẢ VÀ HẠN CHẾ", "I. ƯU ĐIỂM, TỒN TẠI", "I. THUẬN LỢI, KHÓ
+# KHĂN"): its figures are past. Hardship alone is no review ("IV. HỖ TRỢ HỌC SINH CÓ HOÀN CẢNH KHÓ KHĂN").
+_REVIEW_HEADING = re.compile(r"ưu điểm|hạn chế|tồn tại|thuận lợi", re.IGNORECASE)
 _WORK_HEADING = re.compile(r"nhiệm vụ|giải pháp|khắc phục", re.IGNORECASE)
 
 
@@ -846,7 +847,7 @@ def _groups(clause, mode, governed=False):
                 keep = None  # "..., hoàn thành phổ cập ...": another verb ends the list
             else:
                 anchors = _kept_list(piece.text, anchors)
-        if anchors and groups and not pending and not keep and _qualifies_share(groups[-1], piece, anchors):
+        if anchors and groups and not pending and not keep and _qualifies_share(groups[-1], piece, anchors, clause):
             groups[-1].end = piece.end  # "Trên 90% cán bộ quản lý, giáo viên đạt … từ bậc 3 trở lên": its level
             continue
         if anchors:
@@ -872,13 +873,20 @@ _NOT_A_SUBJECT = re.compile(r"^(?:đạt|phấn đấu|hoàn thành|xây dựng|
                             r"được|trong đó|và)\b", re.IGNORECASE)
 
 
-def _qualifies_share(group, piece, anchors):
+# A verb that gives a share its predicate: once the share has one ("Tỷ lệ học sinh lên lớp đạt 99%", "Trên 95% học
+# sinh, trẻ em được khám sức khỏe"), what follows the comma has a subject of its own ("trường học đạt chuẩn …").
+_SHARE_PREDICATE = re.compile(r"\b(?:đạt|được|có|là|hoàn thành|tham gia|sử dụng|ứng dụng|duy trì)\b", re.IGNORECASE)
+
+
+def _qualifies_share(group, piece, anchors, clause):
     """A piece whose only figure is an at-least level, after a share whose subject it continues ("Trên 90% cán bộ
-    quản lý, giáo viên đạt năng lực số từ bậc 3 trở lên"): the level says what the share reaches."""
+    quản lý, giáo viên đạt năng lực số từ bậc 3 trở lên"): the level says what the share reaches. A share that
+    already has its verb is whole, and the piece is a target of its own."""
     _, last = group.anchors[-1]
     return (last.kind in ("percent", "range") and not group.predicate
             and all(anchor.kind == "level" and anchor.comparator == ">=" for anchor in anchors)
-            and not _NOT_A_SUBJECT.match(piece.text) and not _PROGRAMME.match(piece.text))
+            and not _NOT_A_SUBJECT.match(piece.text) and not _PROGRAMME.match(piece.text)
+            and not _SHARE_PREDICATE.search(clause, group.start, piece.start))
 
 
 # "100% giáo viên có tài khoản … và sử dụng bài giảng điện tử": a second property of the same share, named by another
