@@ -332,13 +332,19 @@ def _joined_closing(tail):
         if not text:
             continue
         if not re.match(r"^[-+•]", text):
+            if is_upper_line(text):
+                # The signature block stands on lines of its own ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"): the
+                # recipients' lines are recipients only, read by the ordinary rule below.
+                return None
             name = name or (text if _NAME.match(_fold_vietnamese_case(text)) else None)
             continue
         trailing = _TRAILING_WORDS.search(text)
         if not trailing:
             continue
         words = trailing.group("words").strip()
-        if is_upper_line(words) and len(words) > 2:
+        # A title is two words or more ("HIỆU TRƯỞNG", "BÍ THƯ"); one capitalised word after a comma is the last
+        # recipient of a list ("- Lưu: VT, VHXH", "- Thường trực Đảng ủy, HĐND, UBND").
+        if is_upper_line(words) and len(words.split()) > 1:
             titles.append(words)
         elif _NAME.match(_fold_vietnamese_case(words)):
             name = name or words

@@ -54,3 +54,23 @@ def test_a_signature_aligned_with_tabs_is_read_as_before():
     closing = "\n".join(["Nơi nhận:\tTM. ỦY BAN NHÂN DÂN", "- Như trên;\tCHỦ TỊCH", "- Lưu: VT.\t",
                          "\tTrần Văn Bình"])
     assert find_signer(closing) == ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH", "Trần Văn Bình")
+
+
+def test_a_signature_on_lines_of_its_own_under_the_recipients_keeps_the_whole_block():
+    # Review: the recipients' last abbreviation ("- Lưu: VT, VHXH") was read as the signer's title.
+    closing = "\n".join(["Các đơn vị nghiêm túc triển khai.", "Nơi nhận:", "- Sở Giáo dục và Đào tạo;",
+                         "- Lưu: VT, GDĐT", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "",
+                         "Hoàng Thị Lan"])
+    assert find_signer(closing) == ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", "Hoàng Thị Lan")
+
+
+def test_a_recipients_list_ending_with_an_abbreviation_is_not_a_title():
+    closing = "\n".join(["Đề nghị các cơ quan phối hợp.", "Nơi nhận:", "- Ban Thường vụ Đảng ủy, HĐND, MTTQ",
+                         "- Lưu: VP.", "T/M ĐẢNG ỦY", "BÍ THƯ", "Đỗ Văn Khánh"])
+    assert find_signer(closing) == ("T/M ĐẢNG ỦY / BÍ THƯ", "Đỗ Văn Khánh")
+
+
+def test_a_joined_closing_leaves_out_a_recipient_abbreviation():
+    closing = "\n".join(["Kế hoạch được triển khai đến các trường.", "Nơi nhận: GIÁM ĐỐC",
+                         "- Sở Tài chính, KBNN", "- Lưu: VT. Vũ Minh Châu"])
+    assert find_signer(closing) == ("GIÁM ĐỐC", "Vũ Minh Châu")
