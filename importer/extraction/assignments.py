@@ -46,6 +46,7 @@ _UNIT_HEAD = re.compile(
     r"|(?:Các|Mỗi)\s+(?:chi bộ|tổ(?!\s+chức)|đoàn thể|ban|hội|trung tâm|xã|phường|thôn|tổ dân phố)\b"
 )
 _REQUEST = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s+", re.IGNORECASE)
+_REQUEST_LABEL = re.compile(r"^(?:Đề nghị|Giao|Yêu cầu)\s*:\s*", re.IGNORECASE)
 # The units after "phối hợp (với)" run up to the first word in small letters that starts what they do ("tổ chức")
 # or when ("trước", "trong"): case-sensitive, so that "Phòng Tổ chức cán bộ" keeps its name.
 _COORDINATING = re.compile(
@@ -274,19 +275,34 @@ def after_heading_sentence(text):
 # A lead written as a label, mostly at a task's end: "Cơ quan chủ trì: Sở Nội vụ; cơ quan phối hợp: …", "Người phụ
 # trách: Tổ trưởng chuyên môn.", "Chủ trì: Công an xã"; "Giao: Văn phòng Sở chủ trì; phối hợp: …". The name runs to the
 # next ";" or ".", or to a comma before the next label.
+# A bare "Chủ trì:" labels a lead where a sentence starts; after a comma it says who chairs a meeting ("Tổ chức hội
+# nghị sơ kết, chủ trì: đồng chí Chủ tịch …"). A dot after an abbreviation ("UBND TP. Hải Phòng") does not end the name.
+_ABBREVIATION = r"\b(?:TP|Tp|TX|TT)"
 _LEAD_LABEL = re.compile(
-    r"(?:^|[.;,]\s*)(?:(?:cơ quan|đơn vị|bộ phận|người|cá nhân|cán bộ)\s+(?:chủ trì|phụ trách|thực hiện|chịu trách nhiệm)"
-    r"|chủ trì|phụ trách)\s*:\s*(?P<unit>[^;.:]+?)"
-    r"(?=\s*[;.:]|,\s*(?:thời gian|thời hạn|tiến độ|hoàn thành|cơ quan|đơn vị|phối hợp)\b|$)"
-    r"|(?:^|[.;]\s*)giao\s*:\s*(?P<given>[^;.:]+?)(?:\s+(?:chủ trì|thực hiện|phụ trách)\b|(?=\s*[;.]|$))",
+    r"(?:(?:^|[.;,]\s*)(?:cơ quan|đơn vị|bộ phận|người|cá nhân|cán bộ)\s+(?:chủ trì|phụ trách|thực hiện|chịu trách nhiệm)"
+    r"|(?:^|[.;]\s*)(?:chủ trì|phụ trách))\s*:\s*"
+    r"(?P<unit>(?:[^;.:]|(?<=" + _ABBREVIATION + r")\.(?=\s*[A-ZĐ]))+?)"
+    r"(?=\s*(?:[;:]|\.(?:(?<!" + _ABBREVIATION + r"\.)|(?!\s*[A-ZĐ])))"
+    r"|,\s*(?:thời gian|thời hạn|tiến độ|hoàn thành|cơ quan|đơn vị|phối hợp)\b|$)"
+    r"|(?:^|[.;]\s*)giao\s*:\s*(?P<given>[^;.:]+?)(?P<role>\s+(?:chủ trì|thực hiện|phụ trách)\b|(?=\s*[;.]|$))",
     re.IGNORECASE,
 )
 
 
 def labelled_lead(text):
-    """The unit a label names as the lead ("Đơn vị chủ trì: Sở Nội vụ; …", "Giao: Văn phòng Sở chủ trì"), or ""."""
+    """The unit a label names as the lead ("Đơn vị chủ trì: Sở Nội vụ; …", "Giao: Văn phòng Sở chủ trì"), or "".
+    After "Giao:" a unit: one that a role verb follows, or a unit's name ("Giao: hằng tháng, bộ phận văn thư cập
+    nhật." names when, not who)."""
     for match in _LEAD_LABEL.finditer(text):
         name = (match.group("unit") or match.group("given") or "").strip(" ,")
+        if match.group("given"):
+            named = name[:1].upper() + name[1:]
+            if match.group("role").strip():
+                name = name if _UNIT_HEAD.match(named) or re.match(r"(?:các|mỗi|những)\s", name, re.IGNORECASE) else ""
+            else:
+                name = opening_unit(named, every=True) and name[:len(opening_unit(named, every=True))]
+        if name.lower().startswith("đồng chí "):
+            continue  # a person who chairs, not a unit that leads
         if name and len(name.split()) <= 14:
             return name
     return ""
@@ -411,12 +427,16 @@ def duties(text, lead):
     trưởng chịu trách nhiệm chung; Phó Hiệu trưởng kiểm tra …; các tổ chuyên môn xây dựng kế hoạch …") is a task
     per unit; a clause that names no unit of its own continues the one before. A paragraph of one unit is itself."""
     clauses = re.split(r"(?<=[;.])\s+", text)
-    if len(clauses) < 2 or not _acting_unit(clauses[0]):
+    first = _acting_unit(clauses[0])
+    if len(clauses) < 2 or not first:
         return [(text, lead)]
-    pieces = [[clauses[0], lead]]
+    # the first clause's own unit, not one a later clause names ("Hội Khuyến học vận động …. Ban đại diện … giám sát.")
+    pieces = [[clauses[0], lead if lead.lower() in clauses[0].lower() else _given(first)]]
     for clause in clauses[1:]:
-        unit = _acting_unit(clause)
-        if unit:
+        unit = _acting_unit(_REQUEST_LABEL.sub("", clause))  # "… thực hiện. Giao: Phòng Văn hóa - Xã hội tổng hợp …"
+        # a unit of a duty has a name ("Cổng" of "Cổng thông tin điện tử … đăng tải" is a kind word alone) and is
+        # not any unit at all ("Đơn vị nào không hoàn thành sẽ bị phê bình": a sanction, no duty)
+        if unit and len(unit.split()) > 1 and not re.search(r"\bnào\b", unit, re.IGNORECASE):
             pieces.append([clause, unit])
         else:
             pieces[-1][0] = f"{pieces[-1][0]} {clause}"
@@ -544,15 +564,21 @@ class _Reader:
             return
         if kind == ASSIGNMENT and not (self.group and self.group["from_heading"]):
             head, colon, rest = body.partition(":")
-            if colon and rest.strip() and len(head.split()) <= 14 and head[:1].isupper():
+            if colon and rest.strip() and _REQUEST.match(f"{head.strip()} "):
+                body = rest.strip()  # "1. Giao: Phòng Văn hóa - Xã hội chủ trì, …": the label names no unit
+                head, colon, rest = body.partition(":")
+            # "<unit>: its duties"; not a sentence before a label ("… giám sát việc thực hiện. Giao: …")
+            if colon and rest.strip() and len(head.split()) <= 14 and head[:1].isupper() \
+                    and not re.search(r"[.;]\s", head):
                 name = _REQUEST.sub("", head).strip()
                 self.new_group(marker, name, name)
                 self.add_task(rest.strip(), name)
                 return
             name = _given(subject(body) or subject(after_heading_sentence(body)) or opening_unit(body))
             if name and (bulleted or not self.task_open):
-                self.new_group(marker, name, name)
-                for duty, lead in duties(body, name):
+                found = duties(body, name)
+                self.new_group(marker, found[0][1], found[0][1])
+                for duty, lead in found:
                     self.add_task(duty, lead)
                 return
         name = subject(body) if kind == ASSIGNMENT and (bulleted or not self.task_open) else ""
