@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.failures import health
 from plans.urls import merge_urlpatterns
@@ -29,6 +30,9 @@ urlpatterns = [
     path("quan-tri/ky-bao-cao/", include("periods.urls")),  # the reporting periods, by the system administrator
     path("quan-tri/don-vi/", include((merge_urlpatterns, "merges"))),  # merging units hands their tasks on
     path("quan-tri/", include("units.urls")),  # accounts, roles and units, run by each unit's administrator
+    # the admin site's own "change password" is the portal's page, which records the change (units.accounts:
+    # the personal API keys issued before it stop working) and says so; the admin's form recorded nothing
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
 ]
 

@@ -86,6 +86,28 @@ def test_the_admin_sites_change_of_password_revokes_the_keys(client, personas, k
     assert refused(keys["own"]) and works(keys["other"])
 
 
+def test_the_admin_sites_change_of_ones_own_password_is_the_portals_page_and_revokes_the_keys(client, personas,
+                                                                                            token_for):
+    """A superuser changing their own password from the admin site (its "Đổi mật khẩu" link): until 28/11/2026 the
+    admin's own form changed it and kept every key working; the link now leads to the portal's page, which records it."""
+    admin = personas["admin"]
+    admin.set_password("Mat-khau-2026")
+    admin.save(update_fields=["password"])
+    key = token_for("admin")
+    client.force_login(admin)
+    assert client.get(reverse("admin:password_change")).url == reverse("password_change")
+    asked = client.post(reverse("admin:password_change"), {"old_password": "Mat-khau-2026",
+                                                             "new_password1": NEW_PASSWORD,
+                                                             "new_password2": NEW_PASSWORD})
+    assert asked.status_code == 302 and asked.url == reverse("password_change")  # nothing changed there
+    admin.refresh_from_db()
+    assert admin.check_password("Mat-khau-2026")
+    response = client.post(asked.url, {"old_password": "Mat-khau-2026", "new_password1": NEW_PASSWORD,
+                                       "new_password2": NEW_PASSWORD}, follow=True)
+    assert REVOKED in response.content.decode()
+    assert refused(key)
+
+
 def test_a_key_issued_by_a_person_without_a_profile_still_works(personas, world, token_for):
     # accounts made before profiles (a superuser from createsuperuser) have none: no change recorded, nothing revoked
     assert not hasattr(personas["reviewer"], "account_profile")
