@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from .forms import PARENT_KINDS
 from .maintenance import add_unit
 from .models import CODE_VALIDATOR, AdminEvent, SchoolLevel, Unit, UnitKind
 
@@ -32,6 +33,11 @@ COLUMNS = {
 REQUIRED = ("code", "name", "kind", "parent")
 MAX_ROWS = 20000
 MAX_ERRORS = 200
+# the units page's rules (units.forms.PARENT_KINDS) for the kinds it adds; a file may also start a province's tree
+# (at the top, or under Trung ương) or add the country itself: nothing else may be without a parent, or a school
+# would be a tree of its own that no province sees or counts
+ROOT_KINDS = {UnitKind.CENTRAL, UnitKind.PROVINCE}
+IMPORT_PARENT_KINDS = {**PARENT_KINDS, UnitKind.PROVINCE: {UnitKind.CENTRAL}, UnitKind.DISTRICT: {UnitKind.PROVINCE}}
 
 
 class UnitImportError(Exception):
@@ -102,11 +108,12 @@ def read_units(data):
 
 def _check_rows(raw):
     problems, rows = [], []
-    codes_in_file = {}
+    codes_in_file, kinds_in_file = {}, {}
     for line, values in raw:
         code = values["code"].upper()
         if code and code not in codes_in_file:
             codes_in_file[code] = line
+            kinds_in_file[code] = KINDS.get(values["kind"].lower())
     wanted = set(codes_in_file) | {values.get("parent", "").upper() for _, values in raw}
     existing = {unit.code: unit for unit in Unit.objects.filter(code__in=wanted)}
 
@@ -153,6 +160,13 @@ def _check_rows(raw):
                 problem(f"không có đơn vị cấp trên mã “{parent_code}”, trong tệp hay trong Cổng.")
             elif parent_code in existing and parent_code not in codes_in_file and existing[parent_code].valid_to:
                 problem(f"đơn vị cấp trên “{parent_code}” đã ngừng hoạt động.")
+            else:
+                parent_kind = kinds_in_file[parent_code] if parent_code in codes_in_file else existing[parent_code].kind
+                if kind is not None and parent_kind is not None and parent_kind not in IMPORT_PARENT_KINDS.get(kind, ()):
+                    problem(f"không thể đặt {UnitKind(kind).label.lower()} dưới {UnitKind(parent_kind).label.lower()} "
+                            f"“{parent_code}”: {_parent_rule(kind)}")
+        elif kind is not None and kind not in ROOT_KINDS:
+            problem(f"thiếu “{COLUMNS['parent']}”: {_parent_rule(kind)}")
         email = values.get("email", "")
         if email:
             try:
@@ -177,6 +191,14 @@ def _check_rows(raw):
     if problems:
         raise UnitImportError(problems)
     return rows
+
+
+def _parent_rule(kind):
+    """Which units a unit of this kind may sit under, in words: "trường học phải thuộc một xã / phường / …"."""
+    parents = [label.lower() for value, label in UnitKind.choices if value in IMPORT_PARENT_KINDS.get(kind, ())]
+    if not parents:
+        return f"{UnitKind(kind).label.lower()} không có đơn vị cấp trên."
+    return f"{UnitKind(kind).label.lower()} phải thuộc một {' hoặc một '.join(parents)}."
 
 
 def _check_cycles(rows):

@@ -88,9 +88,10 @@ def test_a_file_with_mistakes_is_refused_line_by_line_and_nothing_is_saved(tree,
 
 
 def test_units_that_are_each_others_parents_are_refused(tree, admin, tmp_path):
+    # the kinds' rules alone refuse a ring (a ward under a ward); the check of rings stays behind them
     text = HEADER + "C;Phường C;commune;D;;;;;\nD;Phường D;commune;C;;;;;\n"
 
-    with pytest.raises(CommandError, match="Dòng 2: các đơn vị cấp trên của “C” quay vòng về chính nó."):
+    with pytest.raises(CommandError, match="Dòng 2: không thể đặt xã / phường / đặc khu dưới xã / phường / đặc khu “D”"):
         call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh")
     assert not Unit.objects.filter(code__in=["C", "D"]).exists()
 
@@ -138,3 +139,27 @@ def test_each_unit_costs_a_fixed_number_of_queries(tree, admin, tmp_path, django
     with django_assert_max_num_queries(55 * 14 + 10):
         call_command("import_units", path, "--by", "quantri.tinh")
     assert Unit.objects.filter(path__startswith="/VN/HP/X").count() == 55
+
+
+def test_a_unit_is_refused_under_a_kind_the_units_page_does_not_allow_or_without_a_parent(tree, admin, tmp_path):
+    # a school with its parent cell left blank would be a tree of its own (/C-TH1/), seen and counted by no province
+    text = HEADER + (
+        "C;Phường C;commune;HP;;;;;\n"
+        "C-TH1;Trường Tiểu học C1;school;;th;;;;\n"              # line 3: no parent
+        "C-X;Xã dưới trường;commune;A-TH1;;;;;\n"                # line 4: a commune under a school
+        "QN;Tỉnh Quảng Ninh;province;C;;;;;\n"                   # line 5: a province under a ward
+        "C-MN;Trường Mầm non C;school;C;mn;;;;\n"                # right: a school under a ward of the file
+    )
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh")
+
+    assert str(refused.value).splitlines()[1:] == [
+        "Dòng 3: thiếu “Mã đơn vị cấp trên”: trường học phải thuộc một tỉnh / thành phố hoặc một sở, ban, ngành cấp "
+        "tỉnh hoặc một xã / phường / đặc khu.",
+        "Dòng 4: không thể đặt xã / phường / đặc khu dưới trường học “A-TH1”: xã / phường / đặc khu phải thuộc một "
+        "tỉnh / thành phố.",
+        "Dòng 5: không thể đặt tỉnh / thành phố dưới xã / phường / đặc khu “C”: tỉnh / thành phố phải thuộc một "
+        "trung ương.",
+    ]
+    assert not Unit.objects.filter(code__in=["C", "C-TH1", "C-X", "QN", "C-MN"]).exists()
