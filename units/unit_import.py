@@ -8,6 +8,7 @@ the AdminEvent of the units page). A parent is a unit of the portal or one of th
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,6 +83,9 @@ def read_units(data):
     except UnicodeDecodeError:
         raise UnitImportError(["Tệp không phải văn bản UTF-8: trong Excel hãy lưu bằng “CSV UTF-8 (Comma delimited)”."]
                               ) from None
+    # decomposed accents (Unikey's "Unicode tổ hợp", a Mac) composed, as the other readers do: else the header's
+    # labels are not found and names are stored in a form that no search or comparison matches
+    text = unicodedata.normalize("NFC", text)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

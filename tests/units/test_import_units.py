@@ -1,5 +1,6 @@
 """manage.py import_units: a province's unit tree from a CSV file, all of it or nothing."""
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -163,3 +164,13 @@ def test_a_unit_is_refused_under_a_kind_the_units_page_does_not_allow_or_without
         "trung ương.",
     ]
     assert not Unit.objects.filter(code__in=["C", "C-TH1", "C-X", "QN", "C-MN"]).exists()
+
+
+def test_a_file_with_decomposed_accents_is_read_and_its_names_stored_composed(tree, admin, tmp_path):
+    # Unikey's "Unicode tổ hợp" or a Mac writes "ờ" as "o" + two combining marks: header, kinds and names alike
+    path = write(tmp_path, unicodedata.normalize("NFD", GOOD))
+
+    call_command("import_units", path, "--by", "quantri.tinh")
+
+    assert Unit.objects.get(code="C").name == "Ủy ban nhân dân phường Hải An"
+    assert Unit.objects.get(code="C-TH1").name == unicodedata.normalize("NFC", "Trường Tiểu học Hải An 1")
