@@ -96,9 +96,11 @@ _BOUNDED_COUNT = re.compile(
 # "Có 6/6 trường học đạt chuẩn", "9/9 thôn": a fraction of units counts the units of its first figure
 _FRACTION = re.compile(
     r"(?<![\d.,/\-–])(?P<num>\d{1,3})\s*/\s*(?P<whole>\d{1,3})\s+"
-    r"(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|phút|buổi|lần|tuổi|%)\b)[^\W\d]\w*)(?![/\d])",
+    r"(?P<noun>(?!(?:năm|tháng|ngày|tuần|giờ|phút|buổi|lần|tuổi|hằng|hàng|%)\b)[^\W\d]\w*)(?![/\d])",
     re.IGNORECASE,
 )
+# "vào 5/9 hằng năm", "từ 15/8": a day and month, not a fraction
+_DATE_BEFORE = re.compile(r"\b(?:vào|ngày|từ|đến|trước|sau|hạn)\s*$", re.IGNORECASE)
 _NOT_A_COUNT_AFTER = re.compile(
     r"(?:lớp|thứ|số|khối|năm|tháng|ngày|mức|độ|bậc|đoạn|khóa|điều|mục|tuổi|kỳ|MĐ|CĐ|nhóm|tốp|top)\s*$", re.IGNORECASE
 )
@@ -243,7 +245,8 @@ def find_anchors(text, mode):
                 taken.add(*match.span())
     for match in _FRACTION.finditer(text):
         if int(match.group("num")) <= int(match.group("whole")) and taken.free(*match.span()) \
-                and not before.ends_with(_NOT_A_COUNT_AFTER, match.start()):
+                and not before.ends_with(_NOT_A_COUNT_AFTER, match.start()) \
+                and not before.ends_with(_DATE_BEFORE, match.start()):
             anchors.append(_numeric("count", match, before, "count"))
             taken.add(*match.span())
     for match in _COUNT.finditer(text):
@@ -363,7 +366,8 @@ def _drop_place_shares(anchors, before):
 
 
 # "… học liệu mỗi trường", "… cho mỗi thư viện": a count of each unit
-_PER_UNIT_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:cho|ở|tại|trong)?\s*mỗi\s+\w", re.IGNORECASE)
+_PER_UNIT_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:cho|ở|tại|trong)?\s*mỗi\s+"
+                             r"(?!(?:năm|tháng|quý|tuần|ngày|học kỳ|kỳ|đợt|lần|buổi)\b)\w", re.IGNORECASE)
 # "… đạt từ 97% trở lên và không có học sinh bỏ học": a zero in a conjunct of its own
 _AND_BEFORE = re.compile(r"\svà\s+$")
 
@@ -419,8 +423,9 @@ def _wording_anchors(text, mode):
         return [Anchor("achieve", standing.start(), standing.end(), "achieve",
                        doubt="Mục tiêu định tính (một vị thế, một trạng thái): đọc là mốc cần đạt.")]
     every = _EVERY.search(text)
-    if every and _STATE_AFTER.match(text, every.end()):
-        return [Anchor("percent", every.start(), every.end(), "=", 100, None, "%")]
+    state = every and _STATE_AFTER.match(text, every.end())
+    if state and not _ACTION_IN_GAP.search(state.group("gap")):
+        return [Anchor("percent", every.start(), every.start("noun"), "=", 100, None, "%")]
     reach = _COMPLETE.search(LEAD_IN.sub("", text)) or _RECOGNISED.search(text) or every
     if reach and not _ROUTINE.search(text):
         start = text.find(reach.group(0).strip()) if reach.re is _COMPLETE else reach.start()
@@ -451,9 +456,15 @@ _STANDING = re.compile(
 # "Tất cả các trường tiểu học tổ chức dạy học 2 buổi/ngày": every unit does something, no share written: a
 # milestone. "Toàn bộ các trường … có phòng học bộ môn …", "Tất cả học sinh lớp 9 được …": every unit has or is given
 # something, which is what a share of counted units states ("100% trường có …"): a rate of 100%.
-_EVERY = re.compile(r"^(?:\W*)(?:tất cả|toàn bộ)\s+(?:các\s+)?(?:trường|cơ sở|lớp|học sinh|giáo viên|trẻ)\b",
-                    re.IGNORECASE)
-_STATE_AFTER = re.compile(r"[^,;]{0,60}?\s(?:có|được)\s", re.IGNORECASE)
+# "cơ sở vật chất", "cơ sở dữ liệu" are things, not units. The anchor is the quantifier only, so that the indicator
+# keeps the units it counts ("Tỷ lệ trường tiểu học có …").
+_EVERY = re.compile(r"^(?:\W*)(?:tất cả|toàn bộ)\s+(?:các\s+)?(?P<noun>trường|cơ sở(?!\s+(?:vật chất|dữ liệu|hạ tầng))|"
+                    r"lớp|học sinh|giáo viên|trẻ)\b", re.IGNORECASE)
+# The state follows the units and their qualifiers, before anything they do: not "tổ chức dạy học có hiệu quả",
+# "tổ chức cho trẻ … được ăn", nor a duty ("có trách nhiệm", "có nhiệm vụ").
+_STATE_AFTER = re.compile(r"(?P<gap>[^,;]{0,60}?)\s(?:có(?!\s+(?:trách nhiệm|nhiệm vụ)\b)|được)\s", re.IGNORECASE)
+_ACTION_IN_GAP = re.compile(r"\b(?:tổ chức|dạy|thực hiện|triển khai|xây dựng|tham gia|đổi mới|quán triệt|chủ động|"
+                            r"tích cực|hướng dẫn|bảo đảm|đảm bảo)\b", re.IGNORECASE)
 
 
 def _kept_status(text):
@@ -478,6 +489,9 @@ _LINE_LEAD = re.compile(r"^(?:đến\s+)?(?:năm học|năm|giai đoạn)\s+[\d\
 
 
 _COMPARED_WITH = re.compile(r"so với\s*$", re.IGNORECASE)
+# "… trước năm học 2027-2028": before the school year starts, so by the end of the one before it (the tasks' reading,
+# importer.extraction.assignments.due_date, gives 31/8 of its first year)
+_BEFORE_START = re.compile(r"\btrước\s*$", re.IGNORECASE)
 
 
 class _Dates:
@@ -516,7 +530,10 @@ def horizons(text, ref_year=None):
             continue
         if before.ends_with(_COMPARED_WITH, match.start()):
             continue
-        if match.group("school"):
+        if match.group("school") and before.ends_with(_BEFORE_START, match.start()):
+            year = int(match.group("s1"))
+            label = f"{year - 1}-{year}"
+        elif match.group("school"):
             label, year = f"{match.group('s1')}-{match.group('s2')}", int(match.group("s2"))
         else:
             label = match.group("p2") or match.group("y")
@@ -893,8 +910,10 @@ def _qualifies_share(group, piece, anchors, clause):
 # verb than the first; "được khám sức khỏe … và được theo dõi …" repeats its verb and stays one property (as the
 # development set annotates it)
 _FIRST_PROPERTY = re.compile(r"\s(có|được)\s", re.IGNORECASE)
+# A verb followed by "với" relates the thing named before it ("lắp đặt camera … và kết nối với Công an"): no second
+# property of the units.
 _SECOND_PROPERTY = re.compile(r"\svà\s+(?P<predicate>(?P<verb>sử dụng|có|được|ứng dụng|kết nối|triển khai|áp dụng|"
-                              r"tham gia)\s.+)$", re.IGNORECASE)
+                              r"tham gia)\s(?!với\b).+)$", re.IGNORECASE)
 
 
 def _second_property(piece, anchors):
