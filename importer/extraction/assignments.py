@@ -75,7 +75,12 @@ _NOT_A_UNIT = re.compile(r"^(?:các cơ quan, đơn vị có liên quan|các đ�
 _YEARLY = re.compile(r"^\s*(?:hằng|hàng)\s+(?:năm|quý|tháng)", re.IGNORECASE)
 _DUE_DATE = re.compile(r"\b(?:trước|đến|chậm nhất|trong|vào)\s+(?:ngày\s+)?(\d{1,2})/(\d{1,2})/(\d{4})")
 # "từ tháng 9/2025 đến tháng 01/2026" ends with its last month
-_DUE_MONTH = re.compile(r"\b(?:trước|trong|vào|đến|hết|chậm nhất)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})", re.IGNORECASE)
+_DUE_MONTH = re.compile(r"\b(?P<when>trước|trong|vào|đến|hết|chậm nhất)\s+tháng\s+(\d{1,2})(?:/|\s+năm\s+)(\d{4})",
+                        re.IGNORECASE)
+# "đến tháng" is a deadline where it ends a span ("từ tháng 9 đến tháng 12/2026") or what is to be done ("hoàn thành
+# đến tháng 6/2026"); elsewhere it dates a state ("Căn cứ kết quả rà soát đến tháng 9/2025", "Tính đến tháng …")
+_UNTIL_MONTH_AFTER = re.compile(r"(?:\btừ\s+tháng\s+\d{1,2}(?:\s*/\s*\d{4})?|\b(?:hoàn thành|hoàn tất|xong|kết thúc|"
+                                r"thực hiện|triển khai|duy trì))\s*(?:[^\s,.;]+\s+){0,4}$", re.IGNORECASE)
 _DUE_QUARTER = re.compile(r"\b(?:trước|trong|vào)\s+(?:cuối\s+)?quý\s+(I{1,3}|IV|[1-4])(?:\s+năm\s+|\s*/\s*)(\d{4})",
                           re.IGNORECASE)
 # "trong 6 tháng đầu năm 2026" ends on 30/6, "6 tháng cuối năm 2026" on 31/12
@@ -86,7 +91,7 @@ _DUE_HALF = re.compile(r"\b(?:trước|trong|vào|hoàn thành)\s+(?:0?6\s+thán
 _DUE_SCHOOL_YEAR = re.compile(r"\b(?P<when>trước|trong|vào)\s+(?P<end>cuối\s+)?năm học\s+(?P<first>\d{4})\s*[-–]\s*"
                               r"(?P<last>\d{4})", re.IGNORECASE)
 # a semester of a school year: term I ends in January of its second year, term II on 31/5
-_DUE_TERM = re.compile(r"\b(?:trước|trong|vào|đến|hết|hoàn thành)\s+(?:cuối\s+|hết\s+)?học kỳ\s+(?P<term>II|I|2|1)\s+"
+_DUE_TERM = re.compile(r"\b(?P<when>trước|trong|vào|đến|hết|hoàn thành)\s+(?P<end>cuối\s+|hết\s+)?học kỳ\s+(?P<term>II|I|2|1)\s+"
                        r"(?:của\s+)?năm học\s+\d{4}\s*[-–]\s*(?P<last>\d{4})", re.IGNORECASE)
 # a deadline written as a label at the end of a task: "…; thời gian hoàn thành: Quý I/2026.", "thời hạn: tháng 6/2026"
 _DUE_LABEL = re.compile(r"(?:^|[.;,]\s*)(?:thời gian|thời hạn|tiến độ)(?:\s+(?:hoàn thành|thực hiện))?\s*:\s*"
@@ -124,7 +129,9 @@ def due_date(text):
                     day, month, year = (int(group) for group in match.groups())
                     return date(year, month, day).isoformat()
                 if pattern is _DUE_MONTH:
-                    month, year = int(match.group(1)), int(match.group(2))
+                    if match.group("when").lower() == "đến" and not _UNTIL_MONTH_AFTER.search(text[:match.start()]):
+                        continue
+                    month, year = int(match.group(2)), int(match.group(3))
                     return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
                 if pattern is _DUE_QUARTER:
                     month = _QUARTERS[match.group(1).upper()] * 3
@@ -135,6 +142,10 @@ def due_date(text):
                                 30 if match.group(1).lower() == "đầu" else 31).isoformat()
                 if pattern is _DUE_TERM:
                     last = int(match.group("last"))
+                    if match.group("when").lower() == "trước" and not match.group("end"):
+                        # before a term is before it starts: term I starts with the school year, term II after January
+                        return (date(last - 1, 8, 31) if match.group("term") in ("I", "i", "1")
+                                else date(last, 1, 31)).isoformat()
                     return (date(last, 1, 31) if match.group("term") in ("I", "i", "1") else date(last, 5, 31)).isoformat()
                 if pattern is _DUE_SCHOOL_YEAR:
                     if match.group("when").lower() == "trước" and not match.group("end"):
@@ -153,7 +164,7 @@ def cell_due(cell):
     if not cell:
         return None
     cell = cell[:1].lower() + cell[1:]
-    return due_date(cell) or due_date(f"trong {cell}")
+    return due_date(cell) or due_date(f"trong {cell}") or due_date(f"hoàn thành {cell}")  # "Đến tháng 6/2026"
 
 
 def _unit_name(text):

@@ -5,7 +5,7 @@ these tests, worded differently from the reviewer's plans."""
 
 import pytest
 
-from importer.extraction.assignments import extract_tasks, labelled_lead
+from importer.extraction.assignments import cell_due, due_date, extract_tasks, labelled_lead
 from importer.extraction.text import clean_text
 
 PREAMBLE = ["ỦY BAN NHÂN DÂN", "XÃ ĐÔNG HÒA", "Số: 27/KH-UBND", "Đông Hòa, ngày 09 tháng 3 năm 2026",
@@ -52,3 +52,27 @@ def test_sentences_that_give_no_duty_stay_in_the_duty_before():
 def test_the_first_duty_of_a_paragraph_keeps_its_own_unit():
     tasks = tasks_of("3. Hội Cựu giáo chức xã vận động khuyến học. Ban công tác Mặt trận các thôn giám sát.")
     assert tasks[0][1] == "Hội Cựu giáo chức xã"
+
+
+# ---- "đến tháng" dating a state, "before a term" ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, due", [
+    # a state at a month, not a deadline
+    ("Theo số liệu thống kê đến tháng 5/2025, bố trí đủ phòng học cho trẻ 5 tuổi.", None),
+    ("Tính đến tháng 10/2025, xã còn 3 điểm trường lẻ; tiếp tục sắp xếp lại mạng lưới.", None),
+    # a span's end, or what is to be done by then
+    ("Bồi dưỡng cán bộ quản lý từ tháng 3 đến tháng 6/2026.", "2026-06-30"),
+    ("Sắp xếp lại điểm trường lẻ, hoàn thành đến tháng 12/2026.", "2026-12-31"),
+    ("Kiểm tra hồ sơ chuyên môn đến hết tháng 4/2027.", "2027-04-30"),
+    # before a term is before it starts
+    ("Bố trí đủ giáo viên tiếng Anh trước học kỳ II năm học 2027-2028.", "2028-01-31"),
+    ("Mua sắm bàn ghế trước học kỳ 1 năm học 2026 - 2027.", "2026-08-31"),
+    ("Tổng kết chuyên đề trước cuối học kỳ II năm học 2026-2027.", "2027-05-31"),
+])
+def test_deadlines_at_a_month_and_before_a_term(text, due):
+    assert due_date(text) == due
+
+
+def test_a_table_cell_until_a_month_is_a_deadline():
+    assert cell_due("Đến tháng 6/2026") == "2026-06-30"
