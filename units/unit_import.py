@@ -1,7 +1,7 @@
 """The unit tree of a province from a CSV file (`manage.py import_units`): a province starts with 100–170 communes
 and 1,000–2,000 schools, too many to add one by one on the units page.
 
-Every line is checked before anything is written, and each problem is named by its line ("Dòng 7: …"); the units are
+Every line is checked before anything is written, and each problem is named by its line and column ("Dòng 7, cột …"); the units are
 created only when the whole file is right, in one transaction, each through units.maintenance.add_unit (the rules and
 the AdminEvent of the units page). A parent is a unit of the portal or one of the file, on any line.
 """
@@ -15,6 +15,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from .forms import PARENT_KINDS
 from .maintenance import add_unit
@@ -111,6 +112,8 @@ def read_units(data):
 
 
 def _check_rows(raw):
+    """Every rule the save applies (import_units, add_unit, Unit.full_clean), each mistake named by its line and
+    column, all of them: `--check` says "Tệp hợp lệ" only of a file the import takes."""
     problems, rows = [], []
     codes_in_file, kinds_in_file = {}, {}
     for line, values in raw:
@@ -122,79 +125,111 @@ def _check_rows(raw):
     existing = {unit.code: unit for unit in Unit.objects.filter(code__in=wanted)}
 
     for line, values in raw:
-        def problem(message, line=line):
-            problems.append(f"Dòng {line}: {message}")
+        wrong = set()  # the columns of this line already found wrong
+
+        def problem(column, message, line=line, wrong=wrong):
+            wrong.add(column)
+            problems.append((line, f"Dòng {line}, cột “{COLUMNS[column]}”: {message}"))
 
         code, name, parent_code = values["code"].upper(), values["name"], values["parent"].upper()
         if not code:
-            problem(f"thiếu “{COLUMNS['code']}”.")
+            problem("code", "thiếu mã đơn vị.")
         else:
             try:
                 CODE_VALIDATOR(code)
             except ValidationError:
-                problem(f"mã “{values['code']}” không hợp lệ: chỉ gồm chữ in hoa không dấu, chữ số và gạch ngang.")
+                problem("code", f"mã “{values['code']}” không hợp lệ: chỉ gồm chữ in hoa không dấu, chữ số và gạch "
+                                "ngang.")
             if codes_in_file[code] != line:
-                problem(f"mã “{code}” trùng với dòng {codes_in_file[code]}.")
+                problem("code", f"mã “{code}” trùng với dòng {codes_in_file[code]}.")
             elif code in existing:
-                problem(f"mã “{code}” đã có trong Cổng ({existing[code].name}).")
+                problem("code", f"mã “{code}” đã có trong Cổng ({existing[code].name}).")
         if not name:
-            problem(f"thiếu “{COLUMNS['name']}”.")
-        elif len(name) > 255:
-            problem("tên đơn vị dài quá 255 ký tự.")
+            problem("name", "thiếu tên đơn vị.")
         kind = KINDS.get(values["kind"].lower())
         if kind is None:
-            problem(f"loại đơn vị “{values['kind']}” không hợp lệ: chọn một trong "
-                    f"{', '.join(label for _, label in UnitKind.choices)}.")
+            wrong.add("levels")  # whether levels are allowed depends on the kind
+            problem("kind", f"loại đơn vị “{values['kind']}” không hợp lệ: chọn một trong "
+                            f"{', '.join(label for _, label in UnitKind.choices)}.")
         levels = []
         for part in values.get("levels", "").replace("&", ",").replace(";", ",").split(","):
             if part.strip():
                 level = LEVELS.get(part.strip().lower())
                 if level is None:
-                    problem(f"cấp học “{part.strip()}” không hợp lệ: mn, th, thcs hoặc thpt.")
+                    problem("levels", f"cấp học “{part.strip()}” không hợp lệ: mn, th, thcs hoặc thpt.")
                 elif level not in levels:
                     levels.append(level)
         if kind == UnitKind.SCHOOL and not values.get("levels"):
-            problem("trường học phải có cấp học (mn, th, thcs, thpt; trường liên cấp: “th, thcs”).")
+            problem("levels", "trường học phải có cấp học (mn, th, thcs, thpt; trường liên cấp: “th, thcs”).")
         elif kind is not None and kind != UnitKind.SCHOOL and levels:
-            problem("chỉ trường học mới có cấp học.")
+            problem("levels", "chỉ trường học mới có cấp học.")
         if parent_code:
             if parent_code == code:
-                problem("đơn vị không thể là cấp trên của chính nó.")
+                problem("parent", "đơn vị không thể là cấp trên của chính nó.")
             elif parent_code not in codes_in_file and parent_code not in existing:
-                problem(f"không có đơn vị cấp trên mã “{parent_code}”, trong tệp hay trong Cổng.")
+                problem("parent", f"không có đơn vị cấp trên mã “{parent_code}”, trong tệp hay trong Cổng.")
             elif parent_code in existing and parent_code not in codes_in_file and existing[parent_code].valid_to:
-                problem(f"đơn vị cấp trên “{parent_code}” đã ngừng hoạt động.")
+                problem("parent", f"đơn vị cấp trên “{parent_code}” đã ngừng hoạt động.")
             else:
                 parent_kind = kinds_in_file[parent_code] if parent_code in codes_in_file else existing[parent_code].kind
                 if kind is not None and parent_kind is not None and parent_kind not in IMPORT_PARENT_KINDS.get(kind, ()):
-                    problem(f"không thể đặt {UnitKind(kind).label.lower()} dưới {UnitKind(parent_kind).label.lower()} "
-                            f"“{parent_code}”: {_parent_rule(kind)}")
+                    problem("parent", f"không thể đặt {UnitKind(kind).label.lower()} dưới "
+                                      f"{UnitKind(parent_kind).label.lower()} “{parent_code}”: {_parent_rule(kind)}")
         elif kind is not None and kind not in ROOT_KINDS:
-            problem(f"thiếu “{COLUMNS['parent']}”: {_parent_rule(kind)}")
+            problem("parent", f"thiếu mã đơn vị cấp trên: {_parent_rule(kind)}")
         email = values.get("email", "")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                problem(f"địa chỉ thư điện tử “{email}” không hợp lệ.")
+                problem("email", f"địa chỉ thư điện tử “{email}” không hợp lệ.")
         valid_from = None
         if values.get("valid_from"):
             try:
                 valid_from = datetime.strptime(values["valid_from"], "%d/%m/%Y").date()
             except ValueError:
-                problem(f"ngày “{values['valid_from']}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")
-        if len(values.get("short_name", "")) > 120 or len(values.get("place_name", "")) > 120:
-            problem("tên ngắn hoặc địa danh dài quá 120 ký tự.")
-        rows.append(UnitRow(line, code, name, kind, parent_code, levels, values.get("short_name", ""),
-                            values.get("place_name", ""), email.lower(), valid_from))
+                problem("valid_from", f"ngày “{values['valid_from']}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví "
+                                      "dụ 01/07/2025.")
+        row = UnitRow(line, code, name, kind, parent_code, levels, values.get("short_name", ""),
+                      values.get("place_name", ""), email.lower(), valid_from)
+        # the model's own rules (lengths of every field, ...), for the columns not already found wrong
+        unit = Unit(code=row.code, name=row.name, kind=row.kind or "", short_name=row.short_name, levels=row.levels,
+                    place_name=row.place_name, valid_from=row.valid_from, email=row.email)
+        try:
+            unit.full_clean(exclude=["parent", "path", "depth"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in COLUMNS and field not in wrong:
+                    problem(field, " ".join(message.rstrip(".") + "." for message in messages))
+        rows.append(row)
         if len(problems) >= MAX_ERRORS:
-            problems.append(f"… và có thể còn lỗi khác: chỉ liệt kê {MAX_ERRORS} lỗi đầu tiên.")
+            problems.append((line + 1, f"… và có thể còn lỗi khác: chỉ liệt kê {MAX_ERRORS} lỗi đầu tiên."))
             break
+    problems.extend(_check_parents_open(rows, existing))
+    problems.sort(key=lambda problem: problem[0])  # by line, in the order found on a line
+    problems = [text for _, text in problems]
     if not problems:
         problems = _check_cycles(rows)
     if problems:
         raise UnitImportError(problems)
     return rows
+
+
+def _check_parents_open(rows, existing):
+    """add_unit's rule on the parent's dates (maintenance._check_parent_open), checked before anything is saved: a
+    unit under a parent that opens later starts on that day or after. The parent, of the file or of the portal."""
+    in_file = {row.code: row for row in rows}
+    today = timezone.localdate()
+    problems = []
+    for row in rows:
+        parent = in_file.get(row.parent_code) or existing.get(row.parent_code)
+        if parent is None:
+            continue
+        opens = parent.valid_from
+        if opens and opens > today and (row.valid_from is None or row.valid_from < opens):
+            problems.append((row.line, f"Dòng {row.line}, cột “{COLUMNS['valid_from']}”: {parent.name} hoạt động từ "
+                                       f"ngày {opens:%d/%m/%Y}: hãy ghi ngày từ ngày đó trở đi."))
+    return problems
 
 
 def _parent_rule(kind):

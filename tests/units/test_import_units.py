@@ -73,16 +73,16 @@ def test_a_file_with_mistakes_is_refused_line_by_line_and_nothing_is_saved(tree,
 
     assert str(refused.value).splitlines() == [
         "Không nhập tệp, không lưu đơn vị nào:",
-        "Dòng 4: mã “C-TH1” trùng với dòng 3.",
-        "Dòng 5: không có đơn vị cấp trên mã “X-KHONGCO”, trong tệp hay trong Cổng.",
-        "Dòng 6: địa chỉ thư điện tử “hieutruong@@truong” không hợp lệ.",
-        "Dòng 7: mã “A-TH1” đã có trong Cổng (Trường Tiểu học A1).",
-        "Dòng 8: trường học phải có cấp học (mn, th, thcs, thpt; trường liên cấp: “th, thcs”).",
-        "Dòng 9: loại đơn vị “trường tư” không hợp lệ: chọn một trong Trung ương, Tỉnh / thành phố, Sở, ban, ngành "
+        "Dòng 4, cột “Mã đơn vị”: mã “C-TH1” trùng với dòng 3.",
+        "Dòng 5, cột “Mã đơn vị cấp trên”: không có đơn vị cấp trên mã “X-KHONGCO”, trong tệp hay trong Cổng.",
+        "Dòng 6, cột “Thư điện tử”: địa chỉ thư điện tử “hieutruong@@truong” không hợp lệ.",
+        "Dòng 7, cột “Mã đơn vị”: mã “A-TH1” đã có trong Cổng (Trường Tiểu học A1).",
+        "Dòng 8, cột “Cấp học”: trường học phải có cấp học (mn, th, thcs, thpt; trường liên cấp: “th, thcs”).",
+        "Dòng 9, cột “Loại đơn vị”: loại đơn vị “trường tư” không hợp lệ: chọn một trong Trung ương, Tỉnh / thành phố, Sở, ban, ngành "
         "cấp tỉnh, Quận / huyện (trước 01/7/2025), Xã / phường / đặc khu, Phòng, trung tâm cấp xã, Tổ chức, đoàn "
         "thể, Tổ dân phố / thôn, Trường học.",
-        "Dòng 10: ngày “31/02/2025” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 01/07/2025.",
-        "Dòng 11: mã “c th6” không hợp lệ: chỉ gồm chữ in hoa không dấu, chữ số và gạch ngang.",
+        "Dòng 10, cột “Hoạt động từ ngày”: ngày “31/02/2025” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 01/07/2025.",
+        "Dòng 11, cột “Mã đơn vị”: mã “c th6” không hợp lệ: chỉ gồm chữ in hoa không dấu, chữ số và gạch ngang.",
     ]
     assert Unit.objects.count() == before
     assert not AdminEvent.objects.exists()
@@ -92,17 +92,17 @@ def test_units_that_are_each_others_parents_are_refused(tree, admin, tmp_path):
     # the kinds' rules alone refuse a ring (a ward under a ward); the check of rings stays behind them
     text = HEADER + "C;Phường C;commune;D;;;;;\nD;Phường D;commune;C;;;;;\n"
 
-    with pytest.raises(CommandError, match="Dòng 2: không thể đặt xã / phường / đặc khu dưới xã / phường / đặc khu “D”"):
+    with pytest.raises(CommandError, match="Dòng 2, cột “Mã đơn vị cấp trên”: không thể đặt xã / phường / đặc khu dưới xã / phường / đặc khu “D”"):
         call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh")
     assert not Unit.objects.filter(code__in=["C", "D"]).exists()
 
 
-def test_a_refusal_while_creating_undoes_the_units_created_before_it(tree, admin, tmp_path):
-    # a unit under a ward that opens later, with no date of its own: add_unit's rule, met only while creating
+def test_a_unit_under_a_ward_that_opens_later_is_refused_before_anything_is_saved(tree, admin, tmp_path):
+    # a unit under a ward that opens later, with no date of its own: add_unit's rule, checked with the file
     text = HEADER + ("C;Phường C;commune;HP;;;;;01/01/2099\n"
                      "C-MN;Trường Mầm non C;school;C;mn;;;;\n")
 
-    with pytest.raises(CommandError, match="Dòng 3: .*hoạt động từ ngày 01/01/2099"):
+    with pytest.raises(CommandError, match="Dòng 3, cột “Hoạt động từ ngày”: Phường C hoạt động từ ngày 01/01/2099"):
         call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh")
     assert not Unit.objects.filter(code__in=["C", "C-MN"]).exists()
 
@@ -156,11 +156,11 @@ def test_a_unit_is_refused_under_a_kind_the_units_page_does_not_allow_or_without
         call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh")
 
     assert str(refused.value).splitlines()[1:] == [
-        "Dòng 3: thiếu “Mã đơn vị cấp trên”: trường học phải thuộc một tỉnh / thành phố hoặc một sở, ban, ngành cấp "
+        "Dòng 3, cột “Mã đơn vị cấp trên”: thiếu mã đơn vị cấp trên: trường học phải thuộc một tỉnh / thành phố hoặc một sở, ban, ngành cấp "
         "tỉnh hoặc một xã / phường / đặc khu.",
-        "Dòng 4: không thể đặt xã / phường / đặc khu dưới trường học “A-TH1”: xã / phường / đặc khu phải thuộc một "
+        "Dòng 4, cột “Mã đơn vị cấp trên”: không thể đặt xã / phường / đặc khu dưới trường học “A-TH1”: xã / phường / đặc khu phải thuộc một "
         "tỉnh / thành phố.",
-        "Dòng 5: không thể đặt tỉnh / thành phố dưới xã / phường / đặc khu “C”: tỉnh / thành phố phải thuộc một "
+        "Dòng 5, cột “Mã đơn vị cấp trên”: không thể đặt tỉnh / thành phố dưới xã / phường / đặc khu “C”: tỉnh / thành phố phải thuộc một "
         "trung ương.",
     ]
     assert not Unit.objects.filter(code__in=["C", "C-TH1", "C-X", "QN", "C-MN"]).exists()
@@ -174,3 +174,22 @@ def test_a_file_with_decomposed_accents_is_read_and_its_names_stored_composed(tr
 
     assert Unit.objects.get(code="C").name == "Ủy ban nhân dân phường Hải An"
     assert Unit.objects.get(code="C-TH1").name == unicodedata.normalize("NFC", "Trường Tiểu học Hải An 1")
+
+
+def test_check_refuses_what_the_import_would_refuse_naming_every_line_and_column(tree, admin, tmp_path, capsys):
+    # a code over the 64 characters of the model, a place name over 120, a school under a ward opening later without
+    # a date: the save refused them, the first only and without its column, after --check had said "Tệp hợp lệ"
+    text = HEADER + (
+        f"C-{'X' * 70};Trường Tiểu học dài;school;A;th;;;;\n"
+        "C;Phường C;commune;HP;;;;;01/01/2099\n"
+        f"C-MN;Trường Mầm non C;school;C;mn;;{'Hải An ' * 20};;\n"
+    )
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_units", write(tmp_path, text), "--by", "quantri.tinh", "--check")
+
+    assert str(refused.value).splitlines()[1:] == [
+        "Dòng 2, cột “Mã đơn vị”: Giá trị này chỉ có tối đa 64 kí tự (hiện có 72).",
+        "Dòng 4, cột “Địa danh”: Giá trị này chỉ có tối đa 120 kí tự (hiện có 139).",
+        "Dòng 4, cột “Hoạt động từ ngày”: Phường C hoạt động từ ngày 01/01/2099: hãy ghi ngày từ ngày đó trở đi.",
+    ]
