@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from units import stored_files
+from units.evidence import holds_upload
 
 from .models import Document, DocumentRevision, DocumentStatus, Task, TaskUpdate
 
@@ -150,14 +151,18 @@ def report_state_after(update):
 
 def _repeated_report(task, *, seen, by, status, due_date, note, lead_unit, evidence):
     """The task's newest report if the one asked for is that same report posted again (a double tap, a form sent
-    twice): by the same person, with the same content, made from the page the newest was made from; else None."""
+    twice): by the same person, with the same content (its evidence file's too, not only its name: a corrected file
+    sent again under the same name after going Back is no repeat), made from the page the newest was made from;
+    else None."""
     newest = task.updates.first()
     if newest is None or newest.created_by_id != getattr(by, "pk", None):
         return None
     same = (newest.status, newest.due_date, newest.lead_unit_id, newest.note, newest.evidence_name) == (
         status, due_date, lead_unit.pk if lead_unit else task.lead_unit_id, note,
         evidence.shown_name if evidence is not None else "")
-    return newest if same and _made_from(task, newest) == seen else None
+    if not same or _made_from(task, newest) != seen:
+        return None
+    return newest if evidence is None or holds_upload(newest.evidence, evidence) else None
 
 
 def repeated_assignment(task, *, seen, by, lead_unit_id, note):

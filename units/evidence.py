@@ -274,15 +274,26 @@ def same_file(candidates, uploaded):
     data = uploaded.read()
     uploaded.seek(0)
     for row in candidates:
-        if row.size != len(data):
-            continue
-        try:
-            with row.file.open("rb") as stored:
-                if stored.read() == data:
-                    return row
-        except OSError:
-            continue
+        if row.size == len(data) and _holds(row.file, data):
+            return row
     return None
+
+
+def holds_upload(file, uploaded):
+    """Whether the stored `file` (a FieldFile) holds exactly the uploaded content (same_file, for one file whose row
+    keeps no size: a task report's evidence); False if it is gone from the storage."""
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    return bool(file) and _holds(file, data)
+
+
+def _holds(file, data):
+    try:
+        with file.open("rb") as stored:
+            return stored.read() == data
+    except OSError:
+        return False
 
 
 def already_attached(row):

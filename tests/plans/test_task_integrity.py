@@ -63,6 +63,25 @@ def test_a_report_posted_twice_from_the_same_page_is_kept_once_with_its_file(per
     assert len(media_files()) == 1
 
 
+def test_a_corrected_file_sent_again_under_the_same_name_is_not_taken_for_the_first(personas, task, media):
+    # the officer sends the report, goes Back, and sends it again with a corrected file of the same name and note
+    client = signed_in(personas["officer_a"])
+    form = {**page_form(client.get(url(task)), "task-update"), "note": "Đã lắp xong 2 phòng học thông minh"}
+    assert client.post(url(task, "cap-nhat/"), {**form, "evidence": SimpleUploadedFile(
+        "bien-ban.pdf", evidence_files.pdf(), content_type="application/pdf")}).status_code == 302
+
+    corrected = evidence_files.pdf(pages=2)
+    response = client.post(url(task, "cap-nhat/"), {**form, "evidence": SimpleUploadedFile(
+        "bien-ban.pdf", corrected, content_type="application/pdf")})
+
+    # not "Đã cập nhật nhiệm vụ." with the corrected file dropped: the page says the task changed since it was opened
+    assertContains(response, "Nhiệm vụ đã được cập nhật sau khi bạn mở trang này", status_code=409)
+    assert task.updates.count() == 1
+    assert client.post(url(task, "cap-nhat/"), {**page_form(response, "task-update"), "evidence": SimpleUploadedFile(
+        "bien-ban.pdf", corrected, content_type="application/pdf")}).status_code == 302
+    assert task.updates.first().evidence.read() == corrected
+
+
 def test_a_note_from_a_page_opened_before_anothers_note_is_refused(two_officers, task):
     first, second = two_officers
     first_page = page_form(first.get(url(task)), "task-update")
