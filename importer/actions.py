@@ -27,6 +27,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from plans.actions import state_fingerprint
 from plans.models import Document, DocumentStatus, DocumentType, PlanImport, PlanImportStatus, Task, TaskGroup
 from targets.actions import record_target_revisions
 from targets.models import Indicator, ResponsibilityRole, Target, TargetHorizon, TargetResponsibility
@@ -253,15 +254,27 @@ class StalePageError(ValidationError):
                          "bên dưới: hãy xem lại rồi bấm lại nếu vẫn muốn lưu.")
 
 
+class MissingPageError(ValidationError):
+    """The post carries no page version (a form from an old page, a client that left it out): nothing was saved."""
+
+    def __init__(self):
+        super().__init__("Biểu mẫu không còn hợp lệ (thiếu phiên bản của trang đã mở), nên chưa lưu gì: hãy tải lại "
+                         "trang rồi thao tác lại.")
+
+
 def _check_page(locked, page_seen):
-    """StalePageError unless `page_seen` is the page fingerprint of the locked import; not checked when empty (a
-    client that posts none of the page's whole-saved parts)."""
-    if page_seen and page_seen != page_fingerprint(locked.proposals):
+    """StalePageError unless `page_seen` is the page fingerprint of the locked import, MissingPageError if it is
+    empty (a page always posts it); None: not checked, for callers that show no page."""
+    if page_seen is None:
+        return
+    if not page_seen:
+        raise MissingPageError()
+    if page_seen != page_fingerprint(locked.proposals):
         raise StalePageError()
 
 
 @transaction.atomic
-def review_tasks(*, plan_import, decisions, metadata=None, page_seen=""):
+def review_tasks(*, plan_import, decisions, metadata=None, page_seen=None):
     """Keep or drop each task proposal, with its lead unit and deadline (TaskReviewForm's decisions, by key).
     A lead must be one of the units listed for the import (proposals["task_units"]). ``metadata``: the
     particulars typed on the same page (PlanMetadataForm's cleaned data), kept so that they are not lost."""
@@ -279,16 +292,27 @@ MAX_BASIS = 30  # documents a plan is based on: a handful; the list is not a cat
 
 
 @transaction.atomic
-def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, task_decisions=None, page_seen=""):
+def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, task_decisions=None,
+                 page_seen=None):
     """Change the documents the plan will be recorded as implementing: ``add`` a portal Document (one the
     officer may choose: PlanBasisForm), ``drop`` the cited document at that place in the list, or ``keep`` one
     dropped before (a citation read from the file stays listed, struck out, so that a wrong click is undone).
     Every proposal's higher-target suggestions follow (matching.resuggest_parents). The particulars and task
     review typed on the same page go with it, so that nothing typed is lost. Returns how many proposals lost a
-    higher target chosen among the targets of a document now dropped."""
+    higher target chosen among the targets of a document now dropped.
+
+    The same post sent again from the page the last one was made from (a double tap on "Bỏ", "Thêm", "Giữ lại") is
+    done already: nothing changes (dropping again by place would drop the next document), 0 returned."""
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     _ensure_reviewing(locked)
-    _check_page(locked, page_seen)
+    post = state_fingerprint({"add": add.pk if add is not None else None, "drop": drop, "keep": keep,
+                              "metadata": metadata, "tasks": task_decisions})
+    try:
+        _check_page(locked, page_seen)
+    except StalePageError:
+        if page_seen is not None and locked.proposals.get("cited_last") == {"from": page_seen, "post": post}:
+            return 0
+        raise
     proposals = locked.proposals
     parents = proposals.setdefault("parents", [])
     for place in (drop, keep):
@@ -311,6 +335,8 @@ def change_cited(*, plan_import, add=None, drop=None, keep=None, metadata=None, 
     if metadata:
         _apply_metadata(proposals, metadata)
     lost = matching.resuggest_parents(proposals)
+    if page_seen is not None:  # this post and the page it came from, to know it if it comes again (not in the page)
+        proposals["cited_last"] = {"from": page_seen, "post": post}
     locked.save(update_fields=["proposals"])
     plan_import.proposals = locked.proposals
     return lost
@@ -371,7 +397,8 @@ def discard_import(*, plan_import):
 
 
 @transaction.atomic
-def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None, add_cited=None, page_seen=""):
+def create_plan_from_import(*, plan_import, by, metadata=None, task_decisions=None, add_cited=None,
+                            page_seen=None):
     """The document with a target (horizon, lead unit) per accepted proposal, in one transaction.
 
     Every proposal must have been accepted or rejected, and at least one accepted. ``metadata``: the

@@ -153,7 +153,7 @@ def plan_import_tasks(request, pk):
             actions.review_tasks(plan_import=plan_import, decisions=form.cleaned_data["decisions"],
                                  metadata=metadata_form and metadata_form.cleaned_data,
                                  page_seen=request.POST.get(forms.PAGE_SEEN, ""))
-        except actions.StalePageError as stale:
+        except (actions.StalePageError, actions.MissingPageError) as stale:
             return _page_refused(request, plan_import, stale, task_form=form, metadata_form=metadata_form)
         except ValidationError as error:
             form.add_error(None, error)
@@ -165,12 +165,12 @@ def plan_import_tasks(request, pk):
 
 
 def _page_refused(request, plan_import, stale, **forms_typed):
-    """The review page refused as stale: what was typed kept in its forms, the page now carrying the import as it
-    stands (page_seen), so that once looked at it may be sent again (409)."""
+    """The review page refused as stale (409) or as carrying no version (400): what was typed kept in its forms, the
+    page now carrying the import as it stands (page_seen), so that once looked at it may be sent again."""
     plan_import.refresh_from_db(fields=["proposals"])
     return render(request, "importer/plan_import_review.html",
                   review.review_context(plan_import, user=request.user, errors=stale.messages, **forms_typed),
-                  status=409)
+                  status=400 if isinstance(stale, actions.MissingPageError) else 409)
 
 
 @login_required
@@ -192,7 +192,7 @@ def plan_import_cited(request, pk):
                 metadata=metadata_form and metadata_form.cleaned_data,
                 task_decisions=task_form and task_form.cleaned_data["decisions"],
                 page_seen=request.POST.get(forms.PAGE_SEEN, ""))
-        except actions.StalePageError as stale:
+        except (actions.StalePageError, actions.MissingPageError) as stale:
             return _page_refused(request, plan_import, stale, task_form=task_form, metadata_form=metadata_form)
         except ValidationError as error:
             basis_form.add_error(None, error)
@@ -233,7 +233,7 @@ def plan_import_create(request, pk):
                 plan_import=plan_import, by=request.user, metadata=form.cleaned_data,
                 task_decisions=task_form and task_form.cleaned_data["decisions"],
                 add_cited=basis_form.cleaned_data["add"], page_seen=request.POST.get(forms.PAGE_SEEN, ""))
-        except actions.StalePageError as stale:
+        except (actions.StalePageError, actions.MissingPageError) as stale:
             return _page_refused(request, plan_import, stale, task_form=task_form, metadata_form=form)
         except ValidationError as error:
             form.add_error(None, error)

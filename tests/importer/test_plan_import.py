@@ -61,7 +61,9 @@ def decide(client, plan_import, index, decision, htmx=True, **changes):
 
 
 def metadata(plan_import, **changes):
-    return {**forms.metadata_initial(plan_import.proposals), **changes}
+    """The particulars as the review page shows them, with the version of the page (its create form's page-seen)."""
+    return {**forms.metadata_initial(plan_import.proposals),
+            forms.PAGE_SEEN: forms.page_fingerprint(plan_import.proposals), **changes}
 
 
 def counts():

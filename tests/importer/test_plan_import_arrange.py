@@ -28,7 +28,8 @@ def ids(plan_import):
 def create(client, plan_import):
     plan_import.refresh_from_db()
     return client.post(reverse("importer:plan_import_create", args=[plan_import.pk]),
-                       forms.metadata_initial(plan_import.proposals))
+                       {**forms.metadata_initial(plan_import.proposals),
+                        forms.PAGE_SEEN: forms.page_fingerprint(plan_import.proposals)})
 
 
 def test_proposals_move_and_the_targets_are_created_in_that_order(client, personas, tree):

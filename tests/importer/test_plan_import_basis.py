@@ -2,6 +2,7 @@
 can be dropped (and kept again), a portal document the reader missed can be added, and each proposal's
 suggested higher target follows. Nothing typed on the page is lost on the way."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -206,3 +207,39 @@ def test_the_basis_form_reads_the_documents_once(personas, tree, nq71, city_plan
         form = forms.PlanBasisForm({"cited-document": str(city_plan.pk)}, plan_import=plan_import, user=officer)
         assert form.is_valid() and form.cleaned_data["add"] == city_plan
         str(form["document"])
+
+
+def test_a_double_tap_on_a_cited_documents_button_is_done_once_and_the_buttons_lock(
+        client, personas, tree, nq71, city_plan):
+    plan_import = started(client, personas, tree, KINH_MON)
+    page = lxml.html.fromstring(client.get(reverse("importer:plan_import_review", args=[plan_import.pk])).content)
+    buttons = page.xpath("//button[@name='cited-action']")
+    # each locked once sent (static/js/portal.js), "Thêm" and "Bỏ" alike
+    assert {b.get("value")[:4] for b in buttons} >= {"add", "drop"} and all(b.get("data-busy-text") for b in buttons)
+    client.post(cited_url(plan_import), page_data(plan_import, **{"cited-document": city_plan.pk, "cited-action": "add"}))
+    plan_import.refresh_from_db()
+    parents = plan_import.proposals["parents"]
+    place = next(i for i, p in enumerate(parents) if p.get("document_id") == city_plan.pk)
+
+    # "Bỏ" on the document just added, tapped twice from the same page: the second is no colleague's change
+    tapped = page_data(plan_import, **{"cited-action": f"drop-{place}"})
+    responses = [client.post(cited_url(plan_import), tapped) for _ in range(2)]
+
+    assert [response.status_code for response in responses] == [302, 302]
+    plan_import.refresh_from_db()
+    assert [p.get("document_id") for p in plan_import.proposals["parents"]] == [
+        p.get("document_id") for p in parents if p.get("document_id") != city_plan.pk]  # the next one not dropped
+    assert not any(p.get("dropped") for p in plan_import.proposals["parents"])
+
+
+def test_a_cited_documents_change_without_the_pages_version_is_refused(client, personas, tree, nq71):
+    plan_import = started(client, personas, tree, KINH_MON)
+    place = next(i for i, p in enumerate(plan_import.proposals["parents"]) if p.get("document_id") == nq71.pk)
+    data = page_data(plan_import, **{"cited-action": f"drop-{place}"})
+    data.pop(forms.PAGE_SEEN)
+
+    response = client.post(cited_url(plan_import), data)
+
+    assertContains(response, "hãy tải lại trang", status_code=400)
+    plan_import.refresh_from_db()
+    assert "dropped" not in plan_import.proposals["parents"][place]

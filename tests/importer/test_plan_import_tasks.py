@@ -85,6 +85,7 @@ def task_data(plan_import, **changes):
                 data[name] = "on"
         else:
             data[name] = initial if isinstance(initial, list) else (initial or "")
+    data[forms.PAGE_SEEN] = forms.page_fingerprint(plan_import.proposals)  # the page's version, as the page posts it
     for name, value in changes.items():
         if value is None:
             data.pop(name, None)
@@ -199,8 +200,10 @@ def test_tasks_are_reviewed_beside_the_targets_and_created_with_the_plan(client,
         item = plan_import.items()[index]
         data = {key: "" if value is None else value for key, value in forms.proposal_initial(item).items()}
         client.post(reverse("importer:plan_import_decide", args=[plan_import.pk, index]), {**data, "decision": "accepted"})
+    plan_import.refresh_from_db()  # the page as it is after the tasks were saved
     response = client.post(reverse("importer:plan_import_create", args=[plan_import.pk]),
-                           forms.metadata_initial(plan_import.proposals))
+                           {**forms.metadata_initial(plan_import.proposals),
+                            forms.PAGE_SEEN: forms.page_fingerprint(plan_import.proposals)})
     assert response.status_code == 302
     plan_import.refresh_from_db()
     document = plan_import.document
