@@ -72,13 +72,8 @@ def plan_import_decide(request, pk, index):
             actions.review_proposal(plan_import=plan_import, index=index, decision=form.cleaned_data["decision"],
                                     fields=form.cleaned_data, seen=form.cleaned_data["seen"])
         except actions.StaleProposalError as refusal:
-            # the proposal there now, with what the officer typed and its version now: once looked at, sent again
             plan_import.refresh_from_db(fields=["proposals"])
-            form = forms.ProposalForm({**request.POST.dict(), "seen": forms.proposal_fingerprint(refusal.item)},
-                                      item=refusal.item, index=index)
-            form.is_valid()
-            form.add_error(None, refusal)
-            stale = True
+            form, stale = _proposal_refused(request, refusal, index), True
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -94,6 +89,28 @@ def plan_import_decide(request, pk, index):
         "counts": plan_import.counts(), "total": len(plan_import.items()),
         "is_reviewing": plan_import.status == PlanImportStatus.REVIEWING,
     })
+
+
+def _proposal_refused(request, refusal, index):
+    """The form of a refused decision. The same proposal changed by a colleague: what the officer typed, with its
+    version now, so that once looked at it may be sent again. Another proposal now at that place (moved, merged,
+    split): that one as it stands, saying so, for the figures typed were meant for another."""
+    item = refusal.item
+    if request.POST.get("proposal") == item["id"]:
+        form = forms.ProposalForm({**request.POST.dict(), "seen": forms.proposal_fingerprint(item)},
+                                  item=item, index=index)
+        form.is_valid()
+        form.add_error(None, refusal)
+        return form
+    shown = request.POST.get("proposal") or "bạn đã sửa"
+    # bound to its own values so that the refusal can be said; "rejected": its figures as read are not judged here
+    form = forms.ProposalForm({**forms.proposal_initial(item), "decision": "rejected"}, item=item, index=index)
+    form.is_valid()
+    form.add_error(None, f"Đề xuất ở vị trí này đã thay đổi: các đề xuất đã được gộp, tách hoặc chuyển chỗ sau khi bạn "
+                         f"mở trang này, nên chưa lưu gì. Ở đây nay là đề xuất {item['id']}, chỉ số "
+                         f"“{item['indicator']}”, như hiện có. Đề xuất {shown} ở chỗ khác trong danh sách: hãy tải lại "
+                         "trang, tìm nó rồi nhập lại.")
+    return form
 
 
 @login_required

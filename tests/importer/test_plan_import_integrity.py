@@ -63,12 +63,18 @@ def test_a_decision_from_a_page_opened_before_the_proposals_moved_is_refused(two
     response = second.post(decide_url(plan_import, 1), {**proposal_form(page, 1), "value": "77",
                                                           "decision": "accepted"})
 
-    assertContains(response, STALE, status_code=409)
+    assertContains(response, "Đề xuất ở vị trí này đã thay đổi", status_code=409)
+    assertContains(response, f"Ở đây nay là đề xuất {before[0]['id']}", status_code=409)
     after = items(plan_import)
     # neither the proposal now at that place nor the one the officer meant took the decision or the value
     assert [(item["id"], item["decision"], item["value"]) for item in after[:2]] == [
         (before[1]["id"], "pending", before[1]["value"]), (before[0]["id"], "pending", before[0]["value"])]
-    assert proposal_form(response, 1)["value"] == "77"  # what the officer typed is kept
+    # the form there shows the proposal now at that place as it stands, not the 77 typed for another one: one more
+    # press would otherwise apply that figure to it
+    refused = proposal_form(response, 1)
+    assert (refused["proposal"], refused["value"]) == (before[0]["id"], proposal_form(page, 0)["value"])
+    assert second.post(decide_url(plan_import, 1), {**refused, "decision": "accepted"}).status_code == 302
+    assert items(plan_import)[1]["value"] == before[0]["value"]
 
 
 def test_a_decision_from_a_page_opened_before_anothers_on_the_same_proposal_is_refused(two_officers):
