@@ -24,7 +24,7 @@ from targets.actions import delete_values
 from targets.fields import plain_decimal
 from targets.models import ProgressValue, ValueSource
 from units import access, stored_files
-from units.models import Membership, Role
+from units.models import Membership, Role, Unit
 
 from . import builds, notifications, queries
 from .models import (
@@ -403,17 +403,32 @@ class StaleExceptionError(WorkflowError):
         self.current = current
 
 
+class MissingExceptionVersionError(StaleExceptionError):
+    """The reopening was posted without the version of the page it was made from: nothing was saved."""
+
+    def __init__(self):
+        WorkflowError.__init__(self, "Biểu mẫu mở nhập không còn hợp lệ (thiếu phiên bản của trang đã mở), nên chưa "
+                                     "lưu gì: hãy tải lại trang rồi mở nhập lại.")
+        self.current = None
+
+
 @transaction.atomic
-def grant_period_exception(*, period, unit, open_until, reason, by, seen=""):
+def grant_period_exception(*, period, unit, open_until, reason, by, seen=None):
     """Let a unit (a school, a ward) enter its figures after the period locks, until `open_until`; granting
     again replaces the unit's earlier exception for the period.
 
     `seen`: exception_version() of the reopening the page showed; StaleExceptionError if it changed since (a
-    colleague's reopening would be replaced unseen), unless it already is this one (the same form posted twice).
-    Not checked when empty (a form from before pages posted it)."""
+    colleague's reopening would be replaced unseen), unless it already is this one (the same form posted twice);
+    MissingExceptionVersionError if empty (a page always posts it); None: not checked, for callers that show no
+    page."""
+    # the unit's row locked first: with no reopening yet there is no row of it to lock, and two grants at the same
+    # instant would both find none and both pass
+    list(Unit.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))
     current = (PeriodException.objects.select_for_update(of=("self",)).select_related("granted_by")
                .filter(period=period, unit=unit).first())
-    if seen and seen != exception_version(current):
+    if seen is not None and not seen:
+        raise MissingExceptionVersionError()
+    if seen is not None and seen != exception_version(current):
         if current is not None and (current.open_until, current.reason) == (open_until, reason):
             return current
         raise StaleExceptionError(unit, current)

@@ -74,3 +74,36 @@ def test_the_same_reopening_posted_twice_is_granted_once(personas, tree, locked_
             "open_until": day(7).isoformat(), "reason": "Mất điện"}
     assert [client.post(url, form).status_code for _ in range(2)] == [302, 302]
     assert PeriodException.objects.get().open_until == day(7)
+
+
+def test_a_reopening_without_the_version_of_its_page_is_refused(two_officers, tree, locked_period):  # noqa: F811
+    _, officer = two_officers
+    url = reverse("reports:period_exception", args=[locked_period.pk])
+    form = {**school_form(completeness(officer, tree, locked_period), tree["A-TH1"]),
+            "open_until": day(7).isoformat(), "reason": "Bổ sung số liệu"}
+    del form["seen"]
+
+    response = officer.post(url, form)
+
+    assertContains(response, "hãy tải lại trang rồi mở nhập lại", status_code=409)
+    assert not PeriodException.objects.exists()
+
+
+def test_a_first_reopening_is_decided_under_the_units_lock(tree, personas, locked_period):  # noqa: F811
+    # with no reopening yet there is no row to lock: two grants at the same instant would both find none and both
+    # pass; the unit's row is locked (FOR UPDATE on PostgreSQL) before the reopening is looked for
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.actions import grant_period_exception
+
+    with CaptureQueriesContext(connection) as queries:
+        grant_period_exception(period=locked_period, unit=tree["A-TH1"], open_until=day(7), reason="Bổ sung",
+                               by=personas["officer_a"], seen="0")
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    unit_lock = next(i for i, text in enumerate(sql) if 'FROM "units_unit"' in text and "periods_" not in text)
+    looked_for = next(i for i, text in enumerate(sql) if 'FROM "periods_periodexception"' in text)
+    assert unit_lock < looked_for
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[unit_lock]

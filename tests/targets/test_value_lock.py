@@ -54,7 +54,7 @@ def lock_message(period):
 def grant(client, unit, period, days=7):
     return client.post(reverse("reports:period_exception", args=[period.pk]), {
         "unit": unit.pk, "open_until": (timezone.localdate() + timedelta(days=days)).isoformat(),
-        "reason": "Bổ sung số liệu sau kiểm tra"}, follow=True)
+        "reason": "Bổ sung số liệu sau kiểm tra", "seen": "0"}, follow=True)  # the page showed no reopening
 
 
 def test_the_ward_officer_cannot_save_a_ward_figure_after_the_lock_date(client, personas, rooms, locked_period):
