@@ -125,6 +125,9 @@ def test_the_ward_finalises_a_report_whose_school_wrote_a_line_break_from_word(c
 def test_a_one_line_text_takes_words_line_break_as_a_space(client, personas, tree):
     """A unit's name goes into e-mail subjects, which refuse a line break: a vertical tab pasted into it is a space."""
     from units.forms import UnitRenameForm
+    from units.maintenance import names_fingerprint
 
-    form = UnitRenameForm({"name": "Trường Tiểu học\x0bHải Thành", "short_name": "", "place_name": ""})
+    unit = tree["A-TH1"]
+    form = UnitRenameForm({"name": "Trường Tiểu học\x0bHải Thành", "short_name": "", "place_name": "",
+                           "seen": names_fingerprint(unit)}, unit=unit)
     assert form.is_valid() and form.cleaned_data["name"] == "Trường Tiểu học Hải Thành"
