@@ -528,9 +528,11 @@ def test_a_refused_first_save_leaves_no_empty_report(client, personas, tree, ite
 
 def grant_exception(client, school, period, days=7):
     open_until = timezone.localdate() + timedelta(days=days)
+    # the reopening's version as the completeness page shows it (reports.actions.exception_version)
+    shown = actions.exception_version(PeriodException.objects.filter(period=period, unit=school).first())
     return client.post(reverse("reports:period_exception", args=[period.pk]),
-                       {"unit": school.pk, "open_until": open_until.isoformat(), "reason": "Trường bị mất điện"},
-                       follow=True)
+                       {"unit": school.pk, "open_until": open_until.isoformat(), "reason": "Trường bị mất điện",
+                        "seen": shown}, follow=True)
 
 
 def test_an_officers_exception_reopens_entry_for_that_one_school_only(client, personas, tree, items, locked_period):
@@ -586,7 +588,7 @@ def test_a_refused_reopening_comes_back_with_the_reason_typed(client, personas, 
     # sent again from that page, corrected: granted, back to the completeness page
     granted = client.post(reverse("reports:period_exception", args=[locked_period.pk]),
                           {"unit": tree["A-TH1"].pk, "open_until": (past + timedelta(days=9)).isoformat(),
-                           "reason": "Mất điện cả tuần"})
+                           "reason": "Mất điện cả tuần", "seen": "0"})
     assert granted.url == f"{reverse('reports:period_completeness')}?unit={tree['A'].pk}&period={locked_period.pk}"
     assert PeriodException.objects.get().reason == "Mất điện cả tuần"
 
